@@ -1,0 +1,320 @@
+"""The data contract: column names, dtypes and validators.
+
+Every public function that takes a panel or a participations table calls the validator
+here at its door, so that a bad table fails once, early, with a message that names the
+column, what was expected and what was found, and how to fix it.
+
+Panel
+    One row per ``(region, industry, year)``: ``region`` (NUTS code, String), ``industry``
+    (NACE Rev. 2 code as Eurostat writes it, String), ``year`` (Int32), ``value``
+    (Float64, >= 0, null = unknown). Extra columns pass through.
+Participations
+    One row per organisation in a project: ``project``, ``organisation``, ``region``,
+    ``country``, ``role``, ``start_year``; optional ``industry``, ``topic``, ``funding``.
+Edges
+    ``source``, ``target``, ``weight`` (and optionally ``year``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+REGION = "region"
+INDUSTRY = "industry"
+YEAR = "year"
+VALUE = "value"
+KEYS: tuple[str, str, str] = (REGION, INDUSTRY, YEAR)
+
+PANEL_SCHEMA: dict[str, pl.DataType] = {
+    REGION: pl.String(),
+    INDUSTRY: pl.String(),
+    YEAR: pl.Int32(),
+    VALUE: pl.Float64(),
+}
+
+PARTICIPATIONS_SCHEMA: dict[str, pl.DataType] = {
+    "project": pl.String(),
+    "organisation": pl.String(),
+    "region": pl.String(),
+    "country": pl.String(),
+    "role": pl.String(),
+    "start_year": pl.Int32(),
+}
+PARTICIPATIONS_OPTIONAL: dict[str, pl.DataType] = {
+    "industry": pl.String(),
+    "topic": pl.String(),
+    "funding": pl.Float64(),
+}
+
+EDGES_SCHEMA: dict[str, pl.DataType] = {
+    "source": pl.String(),
+    "target": pl.String(),
+    "weight": pl.Float64(),
+}
+
+_SHOW = 5  # how many offending rows an error message quotes
+
+
+class SchemaError(ValueError):
+    """A table does not satisfy the data contract. Base class of all contract errors."""
+
+
+class MissingColumnError(SchemaError):
+    """A required column is absent."""
+
+
+class DtypeError(SchemaError):
+    """A column has the wrong dtype and cannot be cast safely."""
+
+
+class DuplicateKeyError(SchemaError):
+    """Two or more rows share the same key."""
+
+
+class NegativeValueError(SchemaError):
+    """A column that must be non-negative holds negative numbers."""
+
+
+class MixedLevelError(SchemaError):
+    """Region codes of different NUTS levels are mixed in one panel."""
+
+
+class EmptySelectionError(SchemaError):
+    """A selection or a whole table holds no rows."""
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """Rows left out of a computation, counted by reason (never dropped silently)."""
+
+    counts: Mapping[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def __str__(self) -> str:
+        if not self.total:
+            return "no rows excluded"
+        parts = ", ".join(f"{n:,} {reason}" for reason, n in self.counts.items() if n)
+        return f"{self.total:,} rows excluded ({parts})"
+
+
+def _collect_schema(frame: pl.DataFrame | pl.LazyFrame) -> pl.Schema:
+    return frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
+
+
+def _format_rows(rows: pl.DataFrame) -> str:
+    return "; ".join(
+        ", ".join(f"{k}={v!r}" for k, v in row.items()) for row in rows.head(_SHOW).to_dicts()
+    )
+
+
+def require_columns(
+    frame: pl.DataFrame | pl.LazyFrame, columns: Sequence[str], *, what: str = "table"
+) -> None:
+    """Raise :class:`MissingColumnError` naming every absent column and the columns found."""
+    found = list(_collect_schema(frame).names())
+    missing = [c for c in columns if c not in found]
+    if missing:
+        raise MissingColumnError(
+            f"{what} lacks column(s) {missing}; expected {list(columns)}, found {found}. "
+            "Rename your columns (e.g. frame.rename({'nuts': 'region'})) or pass a column "
+            "mapping to the reader."
+        )
+
+
+def coerce_dtypes(
+    frame: pl.DataFrame, schema: Mapping[str, pl.DataType], *, what: str = "table"
+) -> pl.DataFrame:
+    """Cast columns to the contract dtypes where this loses nothing, else raise DtypeError.
+
+    Integers and floats are cast to the contract dtype; a cast that would turn a non-null
+    value into null (e.g. text in a numeric column) is an error naming the first bad values.
+    """
+    casts = []
+    for name, dtype in schema.items():
+        if name not in frame.columns or frame.schema[name] == dtype:
+            continue
+        found = frame.schema[name]
+        if dtype == pl.String() and not (found.is_numeric() or found == pl.Categorical()):
+            raise DtypeError(
+                f"{what} column {name!r}: expected {dtype}, found {found}. "
+                f"Convert it with pl.col({name!r}).cast(pl.String)."
+            )
+        cast = frame[name].cast(dtype, strict=False)
+        lost = frame[name].is_not_null() & cast.is_null()
+        if lost.any():
+            bad = frame.filter(lost)[name].unique(maintain_order=True).head(_SHOW).to_list()
+            raise DtypeError(
+                f"{what} column {name!r}: expected {dtype}, found {found} with "
+                f"{int(lost.sum()):,} value(s) that are not {dtype}, e.g. {bad}. "
+                "Clean or null these values first."
+            )
+        if dtype.is_integer() and found.is_float():
+            frac = frame[name].is_not_null() & (frame[name] != frame[name].round(0))
+            if frac.any():
+                raise DtypeError(
+                    f"{what} column {name!r}: expected whole numbers ({dtype}), found "
+                    f"fractions such as {frame.filter(frac)[name].head(_SHOW).to_list()}."
+                )
+        casts.append(cast.alias(name))
+    return frame.with_columns(casts) if casts else frame
+
+
+def check_unique(frame: pl.DataFrame, keys: Sequence[str], *, what: str = "table") -> None:
+    """Raise :class:`DuplicateKeyError` quoting the first duplicated keys and their counts."""
+    dup = (
+        frame.group_by(list(keys))
+        .len()
+        .filter(pl.col("len") > 1)
+        .sort(list(keys))
+    )
+    if dup.height:
+        raise DuplicateKeyError(
+            f"{what} has {dup.height:,} duplicated key(s) on {list(keys)} "
+            f"({int(dup['len'].sum()):,} rows); first: {_format_rows(dup.rename({'len': 'rows'}))}. "
+            "Aggregate them (e.g. group_by(keys).agg(pl.col('value').sum())) or drop the "
+            "copies before analysis."
+        )
+
+
+def check_non_negative(
+    frame: pl.DataFrame, column: str, keys: Sequence[str] = (), *, what: str = "table"
+) -> None:
+    """Raise :class:`NegativeValueError` with how many negative values there are and where."""
+    neg = frame.filter(pl.col(column) < 0)
+    if neg.height:
+        raise NegativeValueError(
+            f"{what} column {column!r}: expected values >= 0, found {neg.height:,} negative "
+            f"value(s); first: {_format_rows(neg.select([*keys, column]))}. Negative counts are "
+            "usually data-entry or netting errors: correct them or set them to null (unknown)."
+        )
+
+
+def check_not_empty(frame: pl.DataFrame, *, what: str = "table", hint: str = "") -> None:
+    """Raise :class:`EmptySelectionError` when a table has no rows."""
+    if frame.height == 0:
+        raise EmptySelectionError(
+            f"{what} is empty: no rows to analyse. {hint or 'Check the filters that made it.'}"
+        )
+
+
+def check_single_level(frame: pl.DataFrame, *, what: str = "panel") -> None:
+    """Raise :class:`MixedLevelError` if the panel mixes NUTS levels (code lengths)."""
+    from emerging.codes.nuts import nuts_level_expr
+
+    levels = (
+        frame.select(nuts_level_expr(pl.col(REGION)).alias("level"), pl.col(REGION))
+        .group_by("level")
+        .agg(pl.len(), pl.col(REGION).unique().sort().head(3).alias("examples"))
+        .sort("level")
+    )
+    if levels.height > 1:
+        desc = "; ".join(
+            f"level {r['level']}: {r['len']:,} rows, e.g. {r['examples']}"
+            for r in levels.to_dicts()
+        )
+        raise MixedLevelError(
+            f"{what} column 'region': expected codes of one NUTS level, found several ({desc}). "
+            "Select one level first, e.g. panel.filter(nuts_level_expr(pl.col('region')) == 2), "
+            "or pass allow_mixed_levels=True if the mix is intended."
+        )
+
+
+def validate_panel(
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    allow_mixed_levels: bool = False,
+    allow_empty: bool = False,
+    what: str = "panel",
+) -> pl.DataFrame:
+    """Check a Panel against the contract and return it with contract dtypes.
+
+    Checks, in order: required columns, dtypes (safe casts only), duplicate keys, negative
+    values, one NUTS level (unless ``allow_mixed_levels``), and non-emptiness. Nulls in
+    ``value`` are allowed: they mean "unknown" (e.g. a confidential cell).
+
+    Parameters
+    ----------
+    panel
+        DataFrame or LazyFrame with ``region``, ``industry``, ``year``, ``value``.
+    allow_mixed_levels
+        Accept region codes of several NUTS levels (e.g. a country and its regions).
+    allow_empty
+        Accept a panel with no rows.
+
+    Returns
+    -------
+    polars.DataFrame
+        The panel, collected, with ``year`` as Int32 and ``value`` as Float64.
+
+    Raises
+    ------
+    MissingColumnError, DtypeError, DuplicateKeyError, NegativeValueError,
+    MixedLevelError, EmptySelectionError
+        All subclasses of :class:`SchemaError` (a ``ValueError``).
+    """
+    frame = panel.collect() if isinstance(panel, pl.LazyFrame) else panel
+    require_columns(frame, list(PANEL_SCHEMA), what=what)
+    frame = coerce_dtypes(frame, PANEL_SCHEMA, what=what)
+    if not allow_empty:
+        check_not_empty(frame, what=what)
+    for key in KEYS:
+        nulls = frame[key].null_count()
+        if nulls:
+            raise SchemaError(
+                f"{what} column {key!r}: expected no nulls in a key column, found {nulls:,}. "
+                "Fill or drop those rows explicitly."
+            )
+    check_unique(frame, KEYS, what=what)
+    check_non_negative(frame, VALUE, KEYS, what=what)
+    if not allow_mixed_levels:
+        check_single_level(frame, what=what)
+    return frame
+
+
+def validate_participations(
+    table: pl.DataFrame | pl.LazyFrame, *, what: str = "participations"
+) -> pl.DataFrame:
+    """Check a Participations table and return it with contract dtypes.
+
+    Required: ``project``, ``organisation``, ``region``, ``country``, ``role``,
+    ``start_year``; optional ``industry``, ``topic``, ``funding`` (>= 0). One organisation
+    appears at most once per project (the key is ``(project, organisation)``); ``region``
+    may fall back to the country code when no NUTS code is known, but must not be null.
+    """
+    frame = table.collect() if isinstance(table, pl.LazyFrame) else table
+    require_columns(frame, list(PARTICIPATIONS_SCHEMA), what=what)
+    frame = coerce_dtypes(frame, {**PARTICIPATIONS_SCHEMA, **PARTICIPATIONS_OPTIONAL}, what=what)
+    check_not_empty(frame, what=what)
+    for key in ("project", "organisation", "region", "country"):
+        nulls = frame[key].null_count()
+        if nulls:
+            raise SchemaError(
+                f"{what} column {key!r}: expected no nulls, found {nulls:,}. "
+                "Use the country code as region when no NUTS code is known."
+            )
+    check_unique(frame, ("project", "organisation"), what=what)
+    if "funding" in frame.columns:
+        check_non_negative(frame, "funding", ("project", "organisation"), what=what)
+    return frame
+
+
+def validate_edges(edges: pl.DataFrame | pl.LazyFrame, *, what: str = "edges") -> pl.DataFrame:
+    """Check an Edges table (``source``, ``target``, ``weight`` >= 0, optional ``year``)."""
+    frame = edges.collect() if isinstance(edges, pl.LazyFrame) else edges
+    require_columns(frame, list(EDGES_SCHEMA), what=what)
+    frame = coerce_dtypes(frame, EDGES_SCHEMA, what=what)
+    keys = ["source", "target", *(["year"] if "year" in frame.columns else [])]
+    check_unique(frame, keys, what=what)
+    check_non_negative(frame, "weight", keys, what=what)
+    return frame
+
+
+def same_kind(result: pl.DataFrame, like: pl.DataFrame | pl.LazyFrame):
+    """Return ``result`` as a LazyFrame when the input was lazy, else as a DataFrame."""
+    return result.lazy() if isinstance(like, pl.LazyFrame) else result

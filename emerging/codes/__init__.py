@@ -1,0 +1,1 @@
+"""Classifications: NUTS regions and NACE industries."""

@@ -1,0 +1,1 @@
+"""Specialisation, concentration and diversity indices; cluster stars."""
