@@ -1,0 +1,105 @@
+"""Everything at once: presence, proximity, relatedness density, complexity and outlook.
+
+One key encoding and one presence matrix per year feed every measure, so the whole
+analysis of a large panel costs little more than its matrix arithmetic. Each part is the
+same computation as the single-purpose functions (:func:`~.proximity.proximity`,
+:func:`~.density.relatedness_density`, :func:`~.complexity.complexity`,
+:func:`~.opportunity.opportunity`), which the tests check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from emerging._schema import Exclusions
+from emerging.indices.rca_matrix import presence_from_rca, rca_matrix
+from emerging.relatedness.complexity import Complexity, complexity_arrays, complexity_result
+from emerging.relatedness.density import density_matrix
+from emerging.relatedness.matrices import encode_panel, pair_frame
+from emerging.relatedness.opportunity import outlook_arrays
+from emerging.relatedness.proximity import By, Measure, proximity_arrays
+
+
+@dataclass(frozen=True)
+class RelatednessAnalysis:
+    """Result of :func:`analyse_relatedness`.
+
+    Attributes
+    ----------
+    cells
+        The panel with ``rca``, ``present``, ``density`` (0-100), ``cog`` and ``coi``.
+    proximity
+        One row per ordered industry pair (and year when ``by="year"``).
+    complexity
+        ECI/PCI per year (eigenvector method) with the trimmed rows.
+    exclusions
+        Cells that could not count as present (unknown value, absent from the panel).
+    """
+
+    cells: pl.DataFrame
+    proximity: pl.DataFrame
+    complexity: Complexity
+    exclusions: Exclusions
+
+    def to_frame(self) -> pl.DataFrame:
+        """The cell table (panel rows with every per-cell measure)."""
+        return self.cells
+
+    def summary(self) -> str:
+        return (
+            f"Relatedness analysis of {self.cells.height:,} panel rows: "
+            f"{int(self.cells['present'].sum()):,} specialisations, "
+            f"{self.proximity.height:,} industry pairs. {self.complexity.summary()} "
+            f"Cells not counted as present: {self.exclusions}."
+        )
+
+    def plot(self, ax=None, *, year: int | None = None):
+        """ECI against diversity (see :meth:`Complexity.plot`)."""
+        return self.complexity.plot(ax, year=year)
+
+    def _repr_html_(self) -> str:
+        return f"<p>{self.summary()}</p>" + self.cells.head(10)._repr_html_()
+
+
+def analyse_relatedness(
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    measure: Measure = "minimum_conditional",
+    by: By = "year",
+    threshold: float = 1.0,
+) -> RelatednessAnalysis:
+    """Presence, proximity, relatedness density, ECI/PCI and complexity outlook in one pass.
+
+    Parameters
+    ----------
+    panel
+        Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
+    measure, by, threshold
+        As in :func:`emerging.relatedness.proximity.proximity`.
+
+    Returns
+    -------
+    RelatednessAnalysis
+    """
+    pm = encode_panel(panel)
+    rca = rca_matrix(pm.values)
+    m = presence_from_rca(rca, threshold=threshold)
+    prox = proximity_arrays(pm, measure=measure, by=by, presence=m)
+    density = density_matrix(m, prox["proximity"])
+    comp = complexity_arrays(m)
+    coi, cog = outlook_arrays(m, prox["proximity"], density, comp["pci"])
+    cells = pm.with_cells(
+        {
+            "rca": rca,
+            "present": m.astype(bool),
+            "density": density,
+            "cog": cog,
+            "coi": np.broadcast_to(coi[:, :, None], m.shape),
+        }
+    )
+    pairs = pair_frame(pm.industries, pm.years if by == "year" else None, prox)
+    return RelatednessAnalysis(cells, pairs, complexity_result(pm, comp, "eigenvector"),
+                               pm.exclusions)

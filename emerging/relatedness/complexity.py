@@ -1,0 +1,327 @@
+"""Economic complexity of regions (ECI) and industries (PCI), and fitness-complexity.
+
+With the binary presence matrix :math:`M_{ri}` of a year, diversity
+:math:`k_r = \\sum_i M_{ri}` and ubiquity :math:`k_i = \\sum_r M_{ri}`:
+
+``method="eigenvector"`` (Hidalgo & Hausmann 2009; Hausmann et al. 2014). The PCI is the
+eigenvector of the second-largest eigenvalue of
+:math:`\\tilde M^{P} = D_i^{-1} M^\\top D_r^{-1} M`, found as the eigenvector of its symmetric
+similar form :math:`S = D_i^{-1/2} M^\\top D_r^{-1} M D_i^{-1/2}` (``q = D_i^{-1/2} w``) with
+an iterative Lanczos solver (``scipy.sparse.linalg.eigsh``; the known leading eigenvector
+:math:`\\sqrt{k_i}` is deflated). The ECI is its projection :math:`D_r^{-1} M q`.
+
+``method="reflections"``: :math:`x \\leftarrow D_r^{-1} M D_i^{-1} M^\\top x` from
+:math:`x = k_r`, standardised after every step, until the largest change is below ``tol``
+(converges to the same ECI; the number of steps is reported). PCI is
+:math:`D_i^{-1} M^\\top x`.
+
+Both are standardised per year, :math:`(x - \\bar x) / \\mathrm{sd}(x)` (population sd),
+with the sign chosen so that ECI correlates positively with diversity (PCI takes the same
+sign).
+
+``method="fitness"`` (Tacchella et al. 2012):
+:math:`\\tilde F_r = \\sum_i M_{ri} Q_i`,
+:math:`\\tilde Q_i = 1 / \\sum_r M_{ri} / F_r`, each divided by its mean, iterated from
+ones until the largest change is below ``tol``; ``eci`` holds the fitness and ``pci`` the
+complexity (means 1, not standardised).
+
+Degenerate rows are trimmed before computing, repeatedly until none is left: regions with
+no presence, industries with no presence or present in every region. They get null values
+and are listed in :attr:`Complexity.trimmed` with the reason.
+
+References
+----------
+Hidalgo, C. A. & Hausmann, R. (2009). The building blocks of economic complexity. *PNAS*,
+106(26), 10570-10575.
+
+Hausmann, R., Hidalgo, C. A. et al. (2014). *The Atlas of Economic Complexity*. MIT Press.
+
+Tacchella, A., Cristelli, M., Caldarelli, G., Gabrielli, A. & Pietronero, L. (2012). A new
+metrics for countries' fitness and products' complexity. *Scientific Reports*, 2, 723.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from emerging._schema import INDUSTRY, REGION, YEAR
+from emerging.indices.lq import _check_option
+from emerging.relatedness.matrices import PanelMatrices, encode_panel
+
+Method = Literal["eigenvector", "reflections", "fitness"]
+METHODS: tuple[str, ...] = ("eigenvector", "reflections", "fitness")
+
+
+class ConvergenceWarning(RuntimeWarning):
+    """An iteration stopped at ``max_iter`` before reaching ``tol``."""
+
+
+def trim_degenerate(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks of the regions and industries kept (see module docstring)."""
+    keep_r = np.ones(m.shape[0], dtype=bool)
+    keep_i = np.ones(m.shape[1], dtype=bool)
+    while True:  # few rounds: each removes a whole class of degenerate rows
+        sub = m[np.ix_(keep_r, keep_i)]
+        new_r = keep_r.copy()
+        new_r[keep_r] = sub.sum(axis=1) > 0
+        sub = m[np.ix_(new_r, keep_i)]
+        ubiquity = sub.sum(axis=0)
+        new_i = keep_i.copy()
+        new_i[keep_i] = (ubiquity > 0) & (ubiquity < new_r.sum())
+        if (new_r == keep_r).all() and (new_i == keep_i).all():
+            return keep_r, keep_i
+        keep_r, keep_i = new_r, new_i
+
+
+def _standardise(x: np.ndarray) -> np.ndarray:
+    sd = x.std()
+    return (x - x.mean()) / sd if sd > 0 else np.zeros_like(x)
+
+
+def _orient(eci: np.ndarray, pci: np.ndarray, diversity: np.ndarray):
+    """Standardise both and flip them so that ECI correlates positively with diversity."""
+    eci, pci = _standardise(eci), _standardise(pci)
+    if np.corrcoef(eci, diversity)[0, 1] < 0:
+        eci, pci = -eci, -pci
+    return eci, pci
+
+
+def eci_eigenvector(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """ECI and PCI of a trimmed presence matrix by the symmetric eigenproblem."""
+    from scipy.sparse.linalg import LinearOperator, eigsh
+
+    mf = m.astype(np.float64)
+    k_r, k_i = mf.sum(axis=1), mf.sum(axis=0)
+    root = np.sqrt(k_i)
+    lead = root / np.linalg.norm(root)  # eigenvector of S for eigenvalue 1
+
+    def matvec(x):
+        x = np.ravel(x)
+        y = root**-1 * (mf.T @ ((mf @ (x / root)) / k_r))
+        return y - lead * (lead @ x)  # deflate the trivial leading eigenvector
+
+    n = len(k_i)
+    if n < 3:
+        w = np.linalg.eigh(np.array([matvec(e) for e in np.eye(n)]))[1][:, -1]
+    else:
+        op = LinearOperator((n, n), matvec=matvec, dtype=np.float64)
+        v0 = np.linspace(1.0, 2.0, n)  # deterministic start
+        w = eigsh(op, k=1, which="LA", v0=v0, tol=0)[1][:, 0]
+    pci = w / root
+    eci = (mf @ pci) / k_r
+    eci, pci = _orient(eci, pci, k_r)
+    return eci, pci, 0
+
+
+def eci_reflections(
+    m: np.ndarray, *, tol: float, max_iter: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """ECI and PCI by the method of reflections iterated until the change is below ``tol``."""
+    mf = m.astype(np.float64)
+    k_r, k_i = mf.sum(axis=1), mf.sum(axis=0)
+    x = _standardise(k_r)
+    for step in range(1, max_iter + 1):
+        new = _standardise((mf @ ((mf.T @ x) / k_i)) / k_r)
+        if np.abs(new - x).max() < tol:
+            x = new
+            break
+        x = new
+    else:
+        warnings.warn(
+            f"method of reflections did not reach tol={tol} in {max_iter} steps; "
+            "raise max_iter or use method='eigenvector'",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    eci, pci = _orient(x, (mf.T @ x) / k_i, k_r)
+    return eci, pci, step
+
+
+def fitness_complexity(
+    m: np.ndarray, *, tol: float, max_iter: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Fitness of regions and complexity of industries (Tacchella et al. 2012)."""
+    mf = m.astype(np.float64)
+    fit, comp = np.ones(m.shape[0]), np.ones(m.shape[1])
+    for step in range(1, max_iter + 1):
+        new_fit = mf @ comp
+        new_comp = 1.0 / (mf.T @ (1.0 / fit))
+        new_fit, new_comp = new_fit / new_fit.mean(), new_comp / new_comp.mean()
+        change = max(np.abs(new_fit - fit).max(), np.abs(new_comp - comp).max())
+        fit, comp = new_fit, new_comp
+        if change < tol:
+            break
+    else:
+        warnings.warn(
+            f"fitness-complexity did not reach tol={tol} in {max_iter} steps (some "
+            "fitnesses may be tending to 0); raise max_iter or tol",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return fit, comp, step
+
+
+def complexity_arrays(
+    presence: np.ndarray, *, method: Method = "eigenvector", tol: float = 1e-10,
+    max_iter: int = 10_000,
+) -> dict[str, np.ndarray]:
+    """Matrix core of :func:`complexity` for ``M[year, region, industry]``.
+
+    Returns ``eci``, ``diversity`` ``[year, region]``, ``pci``, ``ubiquity``
+    ``[year, industry]`` (NaN where trimmed), ``iterations`` ``[year]`` and the kept masks
+    ``keep_region`` / ``keep_industry``.
+    """
+    _check_option("method", method, METHODS)
+    n_t, n_r, n_i = presence.shape
+    eci, pci = np.full((n_t, n_r), np.nan), np.full((n_t, n_i), np.nan)
+    keep_r_all = np.zeros((n_t, n_r), dtype=bool)
+    keep_i_all = np.zeros((n_t, n_i), dtype=bool)
+    iterations = np.zeros(n_t, dtype=np.int64)
+    for t in range(n_t):  # one eigenproblem per year
+        keep_r, keep_i = trim_degenerate(presence[t])
+        keep_r_all[t], keep_i_all[t] = keep_r, keep_i
+        if keep_r.sum() < 2 or keep_i.sum() < 2:
+            continue
+        sub = presence[t][np.ix_(keep_r, keep_i)]
+        if method == "eigenvector":
+            e, p, k = eci_eigenvector(sub)
+        elif method == "reflections":
+            e, p, k = eci_reflections(sub, tol=tol, max_iter=max_iter)
+        else:
+            e, p, k = fitness_complexity(sub, tol=tol, max_iter=max_iter)
+        eci[t, keep_r], pci[t, keep_i], iterations[t] = e, p, k
+    return {
+        "eci": eci,
+        "pci": pci,
+        "diversity": presence.sum(axis=2).astype(np.int64),
+        "ubiquity": presence.sum(axis=1).astype(np.int64),
+        "iterations": iterations,
+        "keep_region": keep_r_all,
+        "keep_industry": keep_i_all,
+    }
+
+
+@dataclass(frozen=True)
+class Complexity:
+    """Result of :func:`complexity`.
+
+    Attributes
+    ----------
+    regions
+        ``region, year, diversity, eci`` (ECI, or fitness for ``method="fitness"``).
+    industries
+        ``industry, year, ubiquity, pci`` (PCI, or complexity for ``method="fitness"``).
+    trimmed
+        ``kind`` (region/industry), ``code``, ``year``, ``reason`` of every degenerate row.
+    method
+        The method used.
+    iterations
+        ``year, iterations`` (0 for the eigenvector method).
+    """
+
+    regions: pl.DataFrame
+    industries: pl.DataFrame
+    trimmed: pl.DataFrame
+    method: str
+    iterations: pl.DataFrame
+
+    def to_frame(self, *, kind: Literal["regions", "industries"] = "regions") -> pl.DataFrame:
+        """The region (ECI) or industry (PCI) table."""
+        _check_option("kind", kind, ("regions", "industries"))
+        return self.regions if kind == "regions" else self.industries
+
+    def summary(self) -> str:
+        years = self.regions[YEAR].unique().sort().to_list()
+        last = self.regions.filter(pl.col(YEAR) == years[-1]).drop_nulls("eci")
+        top = last.sort("eci", descending=True).head(3)[REGION].to_list()
+        n_trim = self.trimmed.group_by("kind").len().sort("kind").rows()
+        trim = ", ".join(f"{n} {k}-years" for k, n in n_trim) or "none"
+        return (
+            f"Economic complexity ({self.method}), {len(years)} year(s) {years[0]}-{years[-1]}: "
+            f"{last.height} regions ranked in {years[-1]}; most complex {top}. "
+            f"Trimmed as degenerate: {trim}."
+        )
+
+    def plot(self, ax=None, *, year: int | None = None):
+        """Scatter of ECI against diversity for ``year`` (default the last); returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 4))
+        year = self.regions[YEAR].max() if year is None else year
+        data = self.regions.filter(pl.col(YEAR) == year).drop_nulls("eci")
+        ax.scatter(data["diversity"], data["eci"], s=12, alpha=0.7)
+        ax.set_xlabel("diversity (number of specialisations)")
+        ax.set_ylabel("fitness" if self.method == "fitness" else "ECI")
+        ax.set_title(f"Economic complexity of regions, {year} ({self.method})")
+        return ax
+
+    def _repr_html_(self) -> str:
+        head = self.regions.drop_nulls("eci").sort("eci", descending=True).head(10)
+        return f"<p>{self.summary()}</p>" + head._repr_html_()
+
+
+def complexity(
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    method: Method = "eigenvector",
+    threshold: float = 1.0,
+    tol: float = 1e-10,
+    max_iter: int = 10_000,
+) -> Complexity:
+    """Economic complexity of regions and industries, per year (see the module docstring).
+
+    Parameters
+    ----------
+    panel
+        Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
+    method
+        ``"eigenvector"``, ``"reflections"`` or ``"fitness"``.
+    threshold
+        Presence is ``LQ >= threshold``.
+    tol, max_iter
+        Convergence tolerance (largest change of a value between steps) and the step cap
+        of the iterative methods; a :class:`ConvergenceWarning` is raised at the cap.
+
+    Returns
+    -------
+    Complexity
+        Frozen result with ``regions`` (``eci``), ``industries`` (``pci``), ``trimmed``.
+    """
+    _check_option("method", method, METHODS)
+    pm = encode_panel(panel)
+    arrays = complexity_arrays(pm.presence(threshold=threshold), method=method, tol=tol,
+                               max_iter=max_iter)
+    return complexity_result(pm, arrays, method)
+
+
+def complexity_result(pm: PanelMatrices, arrays: dict[str, np.ndarray], method: str):
+    """Wrap the arrays of :func:`complexity_arrays` as a :class:`Complexity`."""
+    regions = pm.region_frame({"diversity": arrays["diversity"], "eci": arrays["eci"]})
+    industries = pm.industry_frame({"ubiquity": arrays["ubiquity"], "pci": arrays["pci"]})
+    gone_r = regions.filter(~pl.Series(arrays["keep_region"].reshape(-1)))
+    gone_i = industries.filter(~pl.Series(arrays["keep_industry"].reshape(-1)))
+    n_regions = pm.region_frame({"kept": arrays["keep_region"]}).group_by(YEAR).agg(
+        pl.col("kept").sum().alias("n")
+    )
+    trimmed = pl.concat(
+        [
+            gone_r.select(
+                pl.lit("region").alias("kind"), pl.col(REGION).alias("code"), YEAR,
+                pl.when(pl.col("diversity") == 0).then(pl.lit("no presence"))
+                .otherwise(pl.lit("only degenerate industries")).alias("reason"),
+            ),
+            gone_i.join(n_regions, on=YEAR).select(
+                pl.lit("industry").alias("kind"), pl.col(INDUSTRY).alias("code"), YEAR,
+                pl.when(pl.col("ubiquity") == 0).then(pl.lit("no presence"))
+                .otherwise(pl.lit("present in every region")).alias("reason"),
+            ),
+        ]
+    )
+    iterations = pl.DataFrame({YEAR: pm.years.astype(np.int32), "iterations": arrays["iterations"]})
+    return Complexity(regions, industries, trimmed, method, iterations)

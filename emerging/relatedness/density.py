@@ -1,0 +1,115 @@
+"""Relatedness density: how close an industry is to what a region already specialises in.
+
+For region *r* and industry *i* in a year, with presence :math:`M_{rj}` and proximity
+:math:`\\varphi_{ij}` (:mod:`emerging.relatedness.proximity`),
+
+.. math::
+
+    RD_{ri} = 100 \\, \\frac{\\sum_{j \\ne i} M_{rj} \\varphi_{ij}}{\\sum_{j \\ne i} \\varphi_{ij}}
+
+(Hidalgo et al. 2007 "density"; Balland et al. 2019 "relatedness density", scaled 0-100).
+It is defined for every cell: outside the region's current specialisations (``present``
+false) it measures how feasible a new specialisation is; inside (``present`` true) how
+well the industry is embedded among the region's other specialisations (the industry
+itself is left out, so a lone specialisation has density 0).
+
+Edge cases: an industry with no related industry at all (all proximities 0 or undefined)
+has a null density; unknown values count as not present.
+
+References
+----------
+Hidalgo, C. A., Klinger, B., Barabási, A.-L. & Hausmann, R. (2007). The product space
+conditions the development of nations. *Science*, 317(5837), 482-487.
+
+Balland, P.-A., Boschma, R., Crespo, J. & Rigby, D. L. (2019). Smart specialization policy
+in the European Union: relatedness, knowledge complexity and regional diversification.
+*Regional Studies*, 53(9), 1252-1268.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from emerging._schema import REGION, YEAR
+from emerging.relatedness.matrices import encode_panel
+from emerging.relatedness.proximity import By, Measure, proximity_arrays
+
+
+def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """``RD[year, region, i]`` (0-100) from ``M[year, region, j]`` and ``phi[layer, i, j]``.
+
+    ``phi`` has one layer per year or a single (pooled) layer used for every year.
+    """
+    weights = np.nan_to_num(phi, nan=0.0).astype(np.float64)
+    idx = np.arange(weights.shape[-1])
+    weights[:, idx, idx] = 0.0
+    denominator = weights.sum(axis=1)  # [layer, i]
+    out = np.empty(presence.shape, dtype=np.float64)
+    for t in range(presence.shape[0]):  # one BLAS product per year
+        layer = weights[t if weights.shape[0] > 1 else 0]
+        den = denominator[t if weights.shape[0] > 1 else 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[t] = 100.0 * (presence[t].astype(np.float64) @ layer) / den
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def relatedness_density(
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    measure: Measure = "minimum_conditional",
+    by: By = "year",
+    threshold: float = 1.0,
+) -> pl.DataFrame:
+    """Add ``present`` and ``density`` (relatedness density, 0-100) to every panel row.
+
+    Parameters
+    ----------
+    panel
+        Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
+    measure, by, threshold
+        Proximity measure, per-year or pooled proximity, and the LQ threshold of presence
+        (see :func:`emerging.relatedness.proximity.proximity`).
+
+    Returns
+    -------
+    polars.DataFrame
+        The panel with ``present`` (Boolean: LQ >= threshold; false for unknown values) and
+        ``density`` (Float64, 0-100, null when the industry has no related industry).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> p = pl.DataFrame({"region": ["A", "A", "B", "B", "C", "C"],
+    ...                   "industry": ["x", "y"] * 3, "year": [2020] * 6,
+    ...                   "value": [5.0, 5.0, 1.0, 9.0, 9.0, 1.0]})
+    >>> relatedness_density(p)["density"].to_list()
+    [100.0, 100.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    pm = encode_panel(panel)
+    m = pm.presence(threshold=threshold)
+    phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+    return pm.with_cells({"present": m.astype(bool), "density": density_matrix(m, phi)})
+
+
+def density_by_status(density: pl.DataFrame) -> pl.DataFrame:
+    """Mean relatedness density per region-year inside and outside its specialisations.
+
+    Takes the output of :func:`relatedness_density`; returns ``region``, ``year``,
+    ``density_inside`` (mean over present industries: coherence of the specialisations),
+    ``density_outside`` (mean over the others: room to diversify), ``n_inside``,
+    ``n_outside``.
+    """
+    present = pl.col("present")
+    d = pl.col("density")
+    return (
+        density.group_by(REGION, YEAR)
+        .agg(
+            d.filter(present).mean().alias("density_inside"),
+            d.filter(~present).mean().alias("density_outside"),
+            present.sum().cast(pl.Int64).alias("n_inside"),
+            (~present).sum().cast(pl.Int64).alias("n_outside"),
+        )
+        .sort(REGION, YEAR)
+    )
