@@ -1,0 +1,67 @@
+"""Panel <-> matrices, and the matrix RCA agreeing with emerging.indices.lq."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from conftest import random_panel
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from emerging._schema import DuplicateKeyError, MissingColumnError
+from emerging.indices.lq import location_quotient, presence
+from emerging.indices.rca_matrix import rca_matrix
+from emerging.relatedness.matrices import encode_panel, pair_frame
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), null_share=st.sampled_from([0.0, 0.1, 0.4]),
+       drop=st.sampled_from([0, 5, 20]))
+def test_matrix_rca_equals_location_quotient(seed, null_share, drop):
+    panel = random_panel(8, 5, 2, seed=seed, null_share=null_share)
+    if drop:  # absent rows and a zero row
+        panel = panel.sample(n=panel.height - drop, seed=seed)
+    panel = panel.with_columns(
+        pl.when(pl.col("region") == "CZ03").then(0.0).otherwise(pl.col("value")).alias("value")
+    )
+    pm = encode_panel(panel)
+    ours = pm.at_rows(rca_matrix(pm.values))
+    theirs = location_quotient(panel)["lq"].to_numpy().astype(float)
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(theirs))
+    np.testing.assert_allclose(ours[~np.isnan(ours)], theirs[~np.isnan(theirs)], rtol=1e-13)
+    # presence: the same cells (null LQ counts as absent in matrices)
+    expected = presence(panel, threshold=1.0)["present"].fill_null(False).to_numpy()
+    np.testing.assert_array_equal(pm.at_rows(pm.presence()).astype(bool), expected)
+
+
+def test_round_trip_keeps_rows_and_order():
+    panel = random_panel(6, 4, 3, seed=1, null_share=0.2).sample(fraction=1, shuffle=True, seed=2)
+    pm = encode_panel(panel)
+    back = pm.with_cells({"copy": pm.values})
+    assert back.select("region", "industry", "year").equals(panel.select("region", "industry",
+                                                                          "year"))
+    assert back["copy"].equals(panel["value"], check_names=False)
+    assert pm.exclusions.counts["unknown value"] == panel["value"].null_count()
+
+
+def test_absent_cells_counted():
+    panel = random_panel(4, 3, 1).head(10)  # 2 of 12 cells absent
+    pm = encode_panel(panel)
+    assert pm.exclusions.counts["absent from panel"] == 2
+    assert np.isnan(pm.values).sum() == 2
+
+
+def test_duplicates_and_missing_columns_raise():
+    panel = random_panel(3, 3, 1)
+    with pytest.raises(DuplicateKeyError, match="duplicated key"):
+        encode_panel(pl.concat([panel, panel.head(1)]))
+    with pytest.raises(MissingColumnError, match="value"):
+        encode_panel(panel.drop("value"))
+
+
+def test_pair_frame_layout():
+    out = pair_frame(np.array(["a", "b"]), np.array([2020, 2021]),
+                     {"w": np.arange(8, dtype=float).reshape(2, 2, 2)})
+    assert out.rows() == [("a", "b", 2020, 1.0), ("b", "a", 2020, 2.0),
+                          ("a", "b", 2021, 5.0), ("b", "a", 2021, 6.0)]
