@@ -17,11 +17,11 @@ def panel_from_dict(values: dict[str, list[float]], industries: str = "xyz", yea
 
 
 def random_panel(n_regions: int, n_industries: int, n_years: int, *, seed: int = 0,
-                 null_share: float = 0.0) -> pl.DataFrame:
+                 null_share: float = 0.0, sigma: float = 1.5) -> pl.DataFrame:
     """Log-normal employment for every region-industry-year (regions CZxx, industries Ixx)."""
     rng = np.random.default_rng(seed)
     n = n_regions * n_industries * n_years
-    values = rng.lognormal(3, 1.5, n)
+    values = rng.lognormal(3, sigma, n)
     values[rng.random(n) < null_share] = np.nan
     return pl.DataFrame(
         {
