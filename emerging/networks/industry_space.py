@@ -155,7 +155,7 @@ def industry_space(
         others = others.filter(pl.col("proximity") >= min_proximity)
     else:
         others = others.head(graph.number_of_nodes() if strongest is None else strongest)
-    graph.add_edges_from((u, v, {"weight": w, "tree": False})
-                         for u, v, w in others.select(INDUSTRY, "industry_other", "proximity").rows())
+    links = others.select(INDUSTRY, "industry_other", "proximity").rows()
+    graph.add_edges_from((u, v, {"weight": w, "tree": False}) for u, v, w in links)
     positions = nx.spring_layout(graph, weight="weight", seed=seed)
     return IndustrySpace(graph, positions)

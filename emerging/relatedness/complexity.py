@@ -125,7 +125,7 @@ def eci_reflections(
     mf = m.astype(np.float64)
     k_r, k_i = mf.sum(axis=1), mf.sum(axis=0)
     x = _standardise(k_r)
-    for step in range(1, max_iter + 1):
+    for step in range(1, max_iter + 1):  # noqa: B007 (step is returned)
         new = _standardise((mf @ ((mf.T @ x) / k_i)) / k_r)
         if np.abs(new - x).max() < tol:
             x = new
@@ -148,7 +148,7 @@ def fitness_complexity(
     """Fitness of regions and complexity of industries (Tacchella et al. 2012)."""
     mf = m.astype(np.float64)
     fit, comp = np.ones(m.shape[0]), np.ones(m.shape[1])
-    for step in range(1, max_iter + 1):
+    for step in range(1, max_iter + 1):  # noqa: B007 (step is returned)
         new_fit = mf @ comp
         new_comp = 1.0 / (mf.T @ (1.0 / fit))
         new_fit, new_comp = new_fit / new_fit.mean(), new_comp / new_comp.mean()

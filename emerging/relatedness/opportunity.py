@@ -53,7 +53,8 @@ def outlook_arrays(
     idx = np.arange(weights.shape[-1])
     weights[:, idx, idx] = 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        weights = np.nan_to_num(weights / weights.sum(axis=1, keepdims=True))  # phi_ij / sum_k phi_kj
+        # phi_ij / sum_k phi_kj
+        weights = np.nan_to_num(weights / weights.sum(axis=1, keepdims=True))
     cog = np.empty(presence.shape)
     for t in range(presence.shape[0]):  # one BLAS product per year
         w = weights[t if weights.shape[0] > 1 else 0]

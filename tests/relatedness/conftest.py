@@ -9,7 +9,11 @@ import pytest
 
 def panel_from_dict(values: dict[str, list[float]], industries: str = "xyz", year: int = 2020):
     """Panel with one year from ``{region: [value per industry]}``."""
-    rows = [(r, i, year, float(v)) for r, vs in values.items() for i, v in zip(industries, vs)]
+    rows = [
+        (r, i, year, float(v))
+        for r, vs in values.items()
+        for i, v in zip(industries, vs, strict=True)
+    ]
     return pl.DataFrame(
         rows, schema={"region": pl.String, "industry": pl.String, "year": pl.Int32,
                       "value": pl.Float64}, orient="row",
