@@ -15,7 +15,6 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import Exclusions
-from emerging.indices.rca_matrix import presence_from_rca, rca_matrix
 from emerging.relatedness.complexity import Complexity, complexity_arrays, complexity_result
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, pair_frame
@@ -30,7 +29,8 @@ class RelatednessAnalysis:
     Attributes
     ----------
     cells
-        The panel with ``rca``, ``present``, ``density`` (0-100), ``cog`` and ``coi``.
+        The panel with ``present``, ``density`` (0-100) and, with ``outlook``, ``cog`` and
+        ``coi``.
     proximity
         One row per ordered industry pair (and year when ``by="year"``).
     complexity
@@ -70,6 +70,7 @@ def analyse_relatedness(
     measure: Measure = "minimum_conditional",
     by: By = "year",
     threshold: float = 1.0,
+    outlook: bool = True,
 ) -> RelatednessAnalysis:
     """Presence, proximity, relatedness density, ECI/PCI and complexity outlook in one pass.
 
@@ -79,27 +80,24 @@ def analyse_relatedness(
         Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
     measure, by, threshold
         As in :func:`emerging.relatedness.proximity.proximity`.
+    outlook
+        Also compute the complexity outlook (``cog``, ``coi``; one more matrix product per
+        year).
 
     Returns
     -------
     RelatednessAnalysis
     """
     pm = encode_panel(panel)
-    rca = rca_matrix(pm.values)
-    m = presence_from_rca(rca, threshold=threshold)
+    m = pm.presence(threshold=threshold)
     prox = proximity_arrays(pm, measure=measure, by=by, presence=m)
     density = density_matrix(m, prox["proximity"])
     comp = complexity_arrays(m)
-    coi, cog = outlook_arrays(m, prox["proximity"], density, comp["pci"])
-    cells = pm.with_cells(
-        {
-            "rca": rca,
-            "present": m.astype(bool),
-            "density": density,
-            "cog": cog,
-            "coi": np.broadcast_to(coi[:, :, None], m.shape),
-        }
-    )
+    columns = {"present": m.astype(bool), "density": density}
+    if outlook:
+        coi, cog = outlook_arrays(m, prox["proximity"], density, comp["pci"])
+        columns |= {"cog": cog, "coi": np.broadcast_to(coi[:, :, None], m.shape)}
+    cells = pm.with_cells(columns)
     pairs = pair_frame(pm.industries, pm.years if by == "year" else None, prox)
     return RelatednessAnalysis(cells, pairs, complexity_result(pm, comp, "eigenvector"),
                                pm.exclusions)

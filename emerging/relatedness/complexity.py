@@ -6,9 +6,11 @@ With the binary presence matrix :math:`M_{ri}` of a year, diversity
 ``method="eigenvector"`` (Hidalgo & Hausmann 2009; Hausmann et al. 2014). The PCI is the
 eigenvector of the second-largest eigenvalue of
 :math:`\\tilde M^{P} = D_i^{-1} M^\\top D_r^{-1} M`, found as the eigenvector of its symmetric
-similar form :math:`S = D_i^{-1/2} M^\\top D_r^{-1} M D_i^{-1/2}` (``q = D_i^{-1/2} w``) with
-an iterative Lanczos solver (``scipy.sparse.linalg.eigsh``; the known leading eigenvector
-:math:`\\sqrt{k_i}` is deflated). The ECI is its projection :math:`D_r^{-1} M q`.
+similar form :math:`S = D_i^{-1/2} M^\\top D_r^{-1} M D_i^{-1/2}` (``q = D_i^{-1/2} w``),
+formed with one matrix product, with an iterative Lanczos solver
+(``scipy.sparse.linalg.eigsh``; the known leading eigenvector :math:`\\sqrt{k_i}` is
+deflated). The ECI is its projection :math:`D_r^{-1} M q`. When there are fewer regions
+than industries the region-side form is solved instead (same result, smaller matrix).
 
 ``method="reflections"``: :math:`x \\leftarrow D_r^{-1} M D_i^{-1} M^\\top x` from
 :math:`x = k_r`, standardised after every step, until the largest change is below ``tol``
@@ -65,14 +67,11 @@ def trim_degenerate(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Boolean masks of the regions and industries kept (see module docstring)."""
     keep_r = np.ones(m.shape[0], dtype=bool)
     keep_i = np.ones(m.shape[1], dtype=bool)
+    m32 = m.astype(np.float32)  # counts stay exact
     while True:  # few rounds: each removes a whole class of degenerate rows
-        sub = m[np.ix_(keep_r, keep_i)]
-        new_r = keep_r.copy()
-        new_r[keep_r] = sub.sum(axis=1) > 0
-        sub = m[np.ix_(new_r, keep_i)]
-        ubiquity = sub.sum(axis=0)
-        new_i = keep_i.copy()
-        new_i[keep_i] = (ubiquity > 0) & (ubiquity < new_r.sum())
+        new_r = keep_r & (m32 @ keep_i.astype(np.float32) > 0)
+        ubiquity = new_r.astype(np.float32) @ m32
+        new_i = keep_i & (ubiquity > 0) & (ubiquity < new_r.sum())
         if (new_r == keep_r).all() and (new_i == keep_i).all():
             return keep_r, keep_i
         keep_r, keep_i = new_r, new_i
@@ -92,28 +91,33 @@ def _orient(eci: np.ndarray, pci: np.ndarray, diversity: np.ndarray):
 
 
 def eci_eigenvector(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """ECI and PCI of a trimmed presence matrix by the symmetric eigenproblem."""
-    from scipy.sparse.linalg import LinearOperator, eigsh
+    """ECI and PCI of a trimmed presence matrix by the symmetric eigenproblem.
+
+    :math:`S = W^\\top W` with :math:`W = D_r^{-1/2} M D_i^{-1/2}` is formed with one
+    matrix product (on the smaller side of ``M``), its known leading eigenvector is
+    deflated and the next one found with Lanczos iterations (``eigsh``).
+    """
+    from scipy.sparse.linalg import eigsh
 
     mf = m.astype(np.float64)
     k_r, k_i = mf.sum(axis=1), mf.sum(axis=0)
-    root = np.sqrt(k_i)
-    lead = root / np.linalg.norm(root)  # eigenvector of S for eigenvalue 1
-
-    def matvec(x):
-        x = np.ravel(x)
-        y = root**-1 * (mf.T @ ((mf @ (x / root)) / k_r))
-        return y - lead * (lead @ x)  # deflate the trivial leading eigenvector
-
-    n = len(k_i)
+    w = mf / np.sqrt(k_r)[:, None] / np.sqrt(k_i)[None, :]
+    industry_side = m.shape[1] <= m.shape[0]
+    s = w.T @ w if industry_side else w @ w.T  # symmetric, leading eigenvalue 1
+    root = np.sqrt(k_i if industry_side else k_r)
+    lead = root / np.linalg.norm(root)
+    s -= np.outer(lead, lead)  # deflate the trivial eigenvector
+    n = s.shape[0]
     if n < 3:
-        w = np.linalg.eigh(np.array([matvec(e) for e in np.eye(n)]))[1][:, -1]
+        vec = np.linalg.eigh(s)[1][:, -1]
     else:
-        op = LinearOperator((n, n), matvec=matvec, dtype=np.float64)
-        v0 = np.linspace(1.0, 2.0, n)  # deterministic start
-        w = eigsh(op, k=1, which="LA", v0=v0, tol=0)[1][:, 0]
-    pci = w / root
-    eci = (mf @ pci) / k_r
+        vec = eigsh(s, k=1, which="LA", v0=np.linspace(1.0, 2.0, n), tol=0)[1][:, 0]
+    if industry_side:
+        pci = vec / root
+        eci = (mf @ pci) / k_r
+    else:
+        eci = vec / root
+        pci = (mf.T @ eci) / k_i
     eci, pci = _orient(eci, pci, k_r)
     return eci, pci, 0
 

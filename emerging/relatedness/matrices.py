@@ -24,6 +24,7 @@ from emerging._schema import (
     YEAR,
     DuplicateKeyError,
     Exclusions,
+    SchemaError,
     check_non_negative,
     check_not_empty,
     check_single_level,
@@ -79,9 +80,7 @@ class PanelMatrices:
     def with_cells(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:
         """The panel with one new column per ``[year, region, industry]`` array (NaN -> null)."""
         return self.frame.with_columns(
-            pl.Series(name, self.at_rows(arr)).fill_nan(None) if arr.dtype.kind == "f"
-            else pl.Series(name, self.at_rows(arr))
-            for name, arr in columns.items()
+            nan_to_null(pl.Series(name, self.at_rows(arr))) for name, arr in columns.items()
         )
 
     def region_frame(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:
@@ -91,6 +90,13 @@ class PanelMatrices:
     def industry_frame(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:
         """Long ``industry, year`` frame from ``[year, industry]`` arrays (NaN -> null)."""
         return _grid_frame([(INDUSTRY, self.industries), (YEAR, self.years)], columns, "iy")
+
+
+def nan_to_null(series: pl.Series) -> pl.Series:
+    """NaN (a matrix's "undefined") becomes null (the frame's "unknown"); one pass if none."""
+    if series.dtype.is_float() and series.is_nan().any():
+        return series.fill_nan(None)
+    return series
 
 
 def _grid_frame(
@@ -105,18 +111,16 @@ def _grid_frame(
     }
     frame = pl.DataFrame(out).with_columns(pl.col(name_a).cast(pl.String))
     return frame.with_columns(
-        pl.Series(name, np.asarray(arr).reshape(-1)).fill_nan(None)
-        if np.asarray(arr).dtype.kind == "f"
-        else pl.Series(name, np.asarray(arr).reshape(-1))
-        for name, arr in columns.items()
+        nan_to_null(pl.Series(name, np.asarray(arr).reshape(-1))) for name, arr in columns.items()
     ).select(name_a, name_y, *columns)
 
 
-def _validate_fast(panel: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+def _validate_fast(panel: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
     """The checks of :func:`emerging._schema.validate_panel`, with the costly ones on codes.
 
     Duplicate keys are found on the integer codes (in :func:`encode_panel`) and the NUTS
-    level on the distinct region codes, which keeps a 14-million-row panel fast.
+    level on the distinct region codes, which keeps a 14-million-row panel fast. Returns
+    the frame and its sorted distinct regions and industries.
     """
     frame = panel.collect() if isinstance(panel, pl.LazyFrame) else panel
     require_columns(frame, list(PANEL_SCHEMA), what="panel")
@@ -124,8 +128,6 @@ def _validate_fast(panel: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     check_not_empty(frame, what="panel")
     nulls = {k: frame[k].null_count() for k in KEYS}
     if any(nulls.values()):
-        from emerging._schema import SchemaError
-
         key = next(k for k, n in nulls.items() if n)
         raise SchemaError(
             f"panel column {key!r}: expected no nulls in a key column, found {nulls[key]:,}. "
@@ -133,8 +135,21 @@ def _validate_fast(panel: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         )
     if (frame[VALUE] < 0).any():
         check_non_negative(frame, VALUE, KEYS, what="panel")
-    check_single_level(frame.select(pl.col(REGION).unique()), what="panel")
-    return frame
+    distinct = frame.select(  # both columns at once, in parallel
+        pl.col(REGION).unique().sort().implode(), pl.col(INDUSTRY).unique().sort().implode()
+    )
+    regions, industries = distinct[REGION].explode(), distinct[INDUSTRY].explode()
+    check_single_level(regions.to_frame(), what="panel")
+    return frame, regions, industries
+
+
+def _dense_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0..k-1 of small non-negative-range integers (years) and their sorted values."""
+    low = values.min()
+    present = np.flatnonzero(np.bincount(values - low))
+    lookup = np.zeros(present[-1] + 1, dtype=np.int32)
+    lookup[present] = np.arange(len(present))
+    return lookup[values - low], present + low
 
 
 def encode_panel(panel: pl.DataFrame | pl.LazyFrame) -> PanelMatrices:
@@ -143,33 +158,33 @@ def encode_panel(panel: pl.DataFrame | pl.LazyFrame) -> PanelMatrices:
     Raises the contract errors of :func:`emerging._schema.validate_panel`
     (:class:`~emerging._schema.DuplicateKeyError` for a key given twice, etc.).
     """
-    frame = _validate_fast(panel)
-    regions = frame[REGION].unique().sort()
-    industries = frame[INDUSTRY].unique().sort()
-    years = np.sort(frame[YEAR].unique().to_numpy())
+    frame, regions, industries = _validate_fast(panel)
+    ry, years = _dense_codes(frame[YEAR].to_numpy().astype(np.int64))
     codes = frame.select(
-        pl.col(YEAR).rank("dense").cast(pl.Int64) - 1,
-        pl.col(REGION).cast(pl.Enum(regions)).to_physical().cast(pl.Int64),
-        pl.col(INDUSTRY).cast(pl.Enum(industries)).to_physical().cast(pl.Int64),
+        pl.col(REGION).cast(pl.Enum(regions)).to_physical(),
+        pl.col(INDUSTRY).cast(pl.Enum(industries)).to_physical(),
     )
-    ry, rr, ri = (codes.to_series(k).to_numpy() for k in range(3))
+    rr, ri = (codes.to_series(k).to_numpy().astype(np.int32) for k in range(2))
+    del codes
     shape = (len(years), len(regions), len(industries))
     flat = np.ravel_multi_index((ry, rr, ri), shape)
     counts = np.bincount(flat, minlength=int(np.prod(shape)))
     if counts.max() > 1:
         check_unique(frame, KEYS, what="panel")  # quotes the duplicated keys
         raise DuplicateKeyError("panel has duplicated (region, industry, year) keys")
+    absent = int((counts == 0).sum())
+    del counts
     values = np.full(shape, np.nan)
     values.reshape(-1)[flat] = frame[VALUE].to_numpy()
-    unknown = frame[VALUE].null_count()
+    del flat
     exclusions = Exclusions(
-        {"unknown value": unknown, "absent from panel": int((counts == 0).sum())}
+        {"unknown value": frame[VALUE].null_count(), "absent from panel": absent}
     )
     return PanelMatrices(
         frame=frame,
         regions=regions.to_numpy(),
         industries=industries.to_numpy(),
-        years=years,
+        years=years.astype(np.int32),
         values=values,
         row_year=ry,
         row_region=rr,
@@ -209,7 +224,5 @@ def pair_frame(
     for name, arr in columns.items():
         a = np.asarray(arr)
         a = a[None] if a.ndim == 2 else a
-        values = a[:, ii, jj].reshape(-1)
-        s = pl.Series(name, values)
-        extra.append(s.fill_nan(None) if values.dtype.kind == "f" else s)
+        extra.append(nan_to_null(pl.Series(name, a[:, ii, jj].reshape(-1))))
     return out.with_columns(extra)

@@ -65,9 +65,10 @@ def _naive_eci(m: np.ndarray) -> np.ndarray:
     return v if np.corrcoef(v, k_c)[0, 1] > 0 else -v
 
 
-def test_eigenvector_matches_naive_dense_reference():
+@pytest.mark.parametrize("shape", [(50, 20), (20, 50)])  # industry side and region side
+def test_eigenvector_matches_naive_dense_reference(shape):
     rng = np.random.default_rng(8)
-    m = (rng.random((1, 50, 20)) < 0.3).astype(np.uint8)
+    m = (rng.random((1, *shape)) < 0.3).astype(np.uint8)
     out = complexity_arrays(m)
     assert out["keep_region"].all() and out["keep_industry"].all()
     np.testing.assert_allclose(out["eci"][0], _naive_eci(m[0].astype(float)), atol=1e-8)
