@@ -1,1 +1,30 @@
-"""relatedness"""
+"""Relatedness between industries, relatedness density, economic complexity, complexity
+outlook and the risk-reward matrix of smart specialisation.
+
+Every function takes a tidy panel (``region``, ``industry``, ``year``, ``value``), encodes
+it once as integer-coded arrays per year (:mod:`~emerging.relatedness.matrices`) and
+returns tidy frames or frozen results. scipy is imported only inside the functions that
+need it. The industry-space graph lives in :mod:`emerging.networks.industry_space`
+(networkx is only imported under ``emerging.networks``).
+"""
+
+from emerging.relatedness.analysis import RelatednessAnalysis, analyse_relatedness
+from emerging.relatedness.complexity import Complexity, ConvergenceWarning, complexity
+from emerging.relatedness.density import density_by_status, relatedness_density
+from emerging.relatedness.opportunity import opportunity
+from emerging.relatedness.proximity import proximity
+from emerging.relatedness.risk_reward import RiskReward, risk_reward
+
+__all__ = [
+    "Complexity",
+    "ConvergenceWarning",
+    "RelatednessAnalysis",
+    "RiskReward",
+    "analyse_relatedness",
+    "complexity",
+    "density_by_status",
+    "opportunity",
+    "proximity",
+    "relatedness_density",
+    "risk_reward",
+]
