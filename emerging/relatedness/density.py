@@ -81,11 +81,11 @@ def relatedness_density(
     Examples
     --------
     >>> import polars as pl
-    >>> p = pl.DataFrame({"region": ["A", "A", "B", "B", "C", "C"],
+    >>> p = pl.DataFrame({"region": ["AT11", "AT11", "AT12", "AT12", "AT13", "AT13"],
     ...                   "industry": ["x", "y"] * 3, "year": [2020] * 6,
     ...                   "value": [5.0, 5.0, 1.0, 9.0, 9.0, 1.0]})
     >>> relatedness_density(p)["density"].to_list()
-    [100.0, 100.0, 0.0, 0.0, 0.0, 0.0]
+    [100.0, 100.0, 100.0, 0.0, 0.0, 100.0]
     """
     pm = encode_panel(panel)
     m = pm.presence(threshold=threshold)

@@ -94,3 +94,18 @@ def test_analysis_agrees_with_single_functions():
     assert res.cells["cog"].equals(opp["cog"]) and res.cells["coi"].equals(opp["coi"])
     assert res.exclusions.counts["unknown value"] == panel["value"].null_count()
     assert "specialisations" in res.summary()
+
+
+def test_pooled_density_uses_one_proximity_for_all_years():
+    panel = random_panel(20, 6, 2, seed=3)
+    one_year = panel.filter(pl.col("year") == 2000)
+    # with a single year, pooled and per-year proximity are the same
+    assert relatedness_density(one_year, by="pooled")["density"].equals(
+        relatedness_density(one_year)["density"]
+    )
+    pooled = relatedness_density(panel, by="pooled")
+    per_year = relatedness_density(panel)
+    assert pooled["present"].equals(per_year["present"])
+    assert not pooled["density"].equals(per_year["density"])
+    lean = analyse_relatedness(panel, outlook=False)
+    assert "cog" not in lean.cells.columns and lean.cells["density"].equals(per_year["density"])
