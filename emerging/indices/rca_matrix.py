@@ -35,9 +35,11 @@ def rca_matrix(values: np.ndarray) -> np.ndarray:
     region_total = known.sum(axis=-1, keepdims=True)
     industry_total = known.sum(axis=-2, keepdims=True)
     grand_total = region_total.sum(axis=-2, keepdims=True)
+    del known
     with np.errstate(divide="ignore", invalid="ignore"):  # same operation order as lq.py
-        out = (e / region_total) / (industry_total / grand_total)
-    out[~np.isfinite(out)] = np.nan
+        out = e / region_total
+        out /= industry_total / grand_total
+    np.copyto(out, np.nan, where=~np.isfinite(out))
     return out
 
 

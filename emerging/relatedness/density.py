@@ -39,7 +39,9 @@ from emerging.relatedness.proximity import By, Measure, proximity_arrays
 def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
     """``RD[year, region, i]`` (0-100) from ``M[year, region, j]`` and ``phi[layer, i, j]``.
 
-    ``phi`` has one layer per year or a single (pooled) layer used for every year.
+    ``phi`` has one layer per year or a single (pooled) layer used for every year. One
+    double-precision matrix product per year (single precision would halve the time but
+    shows as densities like 100.000003).
     """
     weights = np.nan_to_num(phi, nan=0.0).astype(np.float64)
     idx = np.arange(weights.shape[-1])
@@ -47,12 +49,16 @@ def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
     denominator = weights.sum(axis=1)  # [layer, i]
     out = np.empty(presence.shape, dtype=np.float64)
     for t in range(presence.shape[0]):  # one BLAS product per year
-        layer = weights[t if weights.shape[0] > 1 else 0]
-        den = denominator[t if weights.shape[0] > 1 else 0]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[t] = 100.0 * (presence[t].astype(np.float64) @ layer) / den
+        layer = 0 if weights.shape[0] == 1 else t
+        out[t] = presence[t].astype(np.float64) @ weights[layer]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out *= 100.0 / denominator[:, None, :] if weights.shape[0] > 1 else (
+            100.0 / denominator[0]
+        )
     out[~np.isfinite(out)] = np.nan
-    return out
+    # numerator <= denominator exactly; only rounding (different summation order) can
+    # push a full-density cell one ulp above 100
+    return np.clip(out, 0.0, 100.0, out=out)
 
 
 def relatedness_density(

@@ -176,7 +176,8 @@ def proximity(
     Examples
     --------
     >>> import polars as pl
-    >>> p = pl.DataFrame({"region": ["AT11", "AT11", "AT12", "AT12"], "industry": ["x", "y", "x", "y"],
+    >>> p = pl.DataFrame({"region": ["AT11", "AT11", "AT12", "AT12"],
+    ...                   "industry": ["x", "y", "x", "y"],
     ...                   "year": [2020] * 4, "value": [30.0, 10.0, 10.0, 50.0]})
     >>> proximity(p)["proximity"].to_list()
     [0.0, 0.0]
