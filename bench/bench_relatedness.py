@@ -10,7 +10,8 @@ Peers (the ``bench`` extra), each timed from a pandas frame already in memory:
 ``ecomplexity`` (one-call pipeline: RCA, ECI/PCI, proximity, density, COI/COG per year),
 ``econcomplex`` (``compute_complexity`` with ``time`` column, eigenvector method) and
 ``economic-complexity`` (per year: pivot, ``rca``, ``proximity``, ``relatedness``,
-``complexity``). A peer is run on L only if its M time scaled by the flop ratio
+``complexity``; it needs pandas < 3, see ``BENCH_PANDAS2_PYTHON`` in :func:`run`). A peer
+is run on L only if its M time scaled by the flop ratio
 (about 7x) stays under 60 s; otherwise it is reported for M only.
 
 Every run is a fresh subprocess; peak memory is the largest resident set sampled every
@@ -141,7 +142,9 @@ def child(tool: str, size: str) -> None:
     if tool.startswith("emerging"):
         call = _run_ours(panel, outlook=tool.endswith("+outlook"))
     else:
-        df = panel.to_pandas()
+        import pandas as pd
+
+        df = pd.DataFrame({c: panel[c].to_numpy() for c in panel.columns})  # no pyarrow needed
         del panel
         call = {"ecomplexity": _run_ecomplexity, "econcomplex": _run_econcomplex,
                 "economic-complexity": _run_economic_complexity}[tool](df)
@@ -151,7 +154,12 @@ def child(tool: str, size: str) -> None:
 
 
 def run(tool: str, size: str, timeout: float | None = None) -> dict | None:
-    cmd = [sys.executable, __file__, "--child", tool, size]
+    # economic-complexity 0.3.0 writes into a pandas array that pandas 3 makes read-only;
+    # BENCH_PANDAS2_PYTHON may name an interpreter with pandas < 3, numpy, polars and it
+    python = sys.executable
+    if tool == "economic-complexity" and os.environ.get("BENCH_PANDAS2_PYTHON"):
+        python = os.environ["BENCH_PANDAS2_PYTHON"]
+    cmd = [python, __file__, "--child", tool, size]
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
