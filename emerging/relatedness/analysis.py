@@ -17,7 +17,7 @@ import polars as pl
 from emerging._schema import Exclusions
 from emerging.relatedness.complexity import Complexity, complexity_arrays, complexity_result
 from emerging.relatedness.density import density_matrix
-from emerging.relatedness.matrices import encode_panel, pair_frame
+from emerging.relatedness.matrices import encode_panel, pair_frame, single_threaded_blas
 from emerging.relatedness.opportunity import outlook_arrays
 from emerging.relatedness.proximity import By, Measure, proximity_arrays
 
@@ -64,6 +64,7 @@ class RelatednessAnalysis:
         return f"<p>{self.summary()}</p>" + self.cells.head(10)._repr_html_()
 
 
+@single_threaded_blas
 def analyse_relatedness(
     panel: pl.DataFrame | pl.LazyFrame,
     *,

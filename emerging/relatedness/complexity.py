@@ -53,7 +53,7 @@ import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR
 from emerging.indices.lq import _check_option
-from emerging.relatedness.matrices import PanelMatrices, encode_panel
+from emerging.relatedness.matrices import PanelMatrices, encode_panel, single_threaded_blas
 
 Method = Literal["eigenvector", "reflections", "fitness"]
 METHODS: tuple[str, ...] = ("eigenvector", "reflections", "fitness")
@@ -270,6 +270,7 @@ class Complexity:
         return f"<p>{self.summary()}</p>" + head._repr_html_()
 
 
+@single_threaded_blas
 def complexity(
     panel: pl.DataFrame | pl.LazyFrame,
     *,

@@ -32,7 +32,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import REGION, YEAR
-from emerging.relatedness.matrices import encode_panel
+from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 from emerging.relatedness.proximity import By, Measure, proximity_arrays
 
 
@@ -61,6 +61,7 @@ def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
     return np.clip(out, 0.0, 100.0, out=out)
 
 
+@single_threaded_blas
 def relatedness_density(
     panel: pl.DataFrame | pl.LazyFrame,
     *,

@@ -10,6 +10,7 @@ input rows are kept so that results can be written back onto the very rows of th
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,24 @@ from emerging._schema import (
     require_columns,
 )
 from emerging.indices.rca_matrix import presence_matrix
+
+
+def single_threaded_blas(function):
+    """Run ``function`` with BLAS limited to one thread.
+
+    The products here are mid-sized (hundreds by about a thousand); OpenBLAS threads made
+    them 3-6 times slower on a machine whose two cores are shared with other work
+    (``bench/bench_relatedness.py``), and they never helped by more than about 1.8x.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 @dataclass(frozen=True, eq=False)

@@ -38,7 +38,7 @@ import polars as pl
 from emerging.indices.lq import _check_option
 from emerging.relatedness.complexity import complexity_arrays
 from emerging.relatedness.density import density_matrix
-from emerging.relatedness.matrices import encode_panel
+from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 from emerging.relatedness.proximity import By, Measure, proximity_arrays
 
 
@@ -62,6 +62,7 @@ def outlook_arrays(
     return coi, cog
 
 
+@single_threaded_blas
 def opportunity(
     panel: pl.DataFrame | pl.LazyFrame,
     *,

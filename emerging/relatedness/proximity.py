@@ -51,7 +51,12 @@ import numpy as np
 import polars as pl
 
 from emerging.indices.lq import _check_option as check_option
-from emerging.relatedness.matrices import PanelMatrices, encode_panel, pair_frame
+from emerging.relatedness.matrices import (
+    PanelMatrices,
+    encode_panel,
+    pair_frame,
+    single_threaded_blas,
+)
 
 Measure = Literal["minimum_conditional", "association_strength", "cosine", "jaccard"]
 MEASURES: tuple[str, ...] = ("minimum_conditional", "association_strength", "cosine", "jaccard")
@@ -137,6 +142,7 @@ def proximity_arrays(
     return out
 
 
+@single_threaded_blas
 def proximity(
     panel: pl.DataFrame | pl.LazyFrame,
     *,

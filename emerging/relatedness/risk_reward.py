@@ -37,7 +37,7 @@ from emerging._schema import INDUSTRY, REGION, YEAR, EmptySelectionError
 from emerging.indices.lq import _check_option
 from emerging.relatedness.complexity import complexity_arrays
 from emerging.relatedness.density import density_matrix
-from emerging.relatedness.matrices import encode_panel
+from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 from emerging.relatedness.proximity import By, Measure, proximity_arrays
 
 QUADRANTS: tuple[str, ...] = (
@@ -146,6 +146,7 @@ def rank_candidates(candidates: pl.DataFrame, *, split: Literal["mean", "median"
     return ranked, d_split, c_split
 
 
+@single_threaded_blas
 def risk_reward(
     panel: pl.DataFrame | pl.LazyFrame,
     region: str,
