@@ -31,7 +31,7 @@ def rca_matrix(values: np.ndarray) -> np.ndarray:
     region or industry total is zero.
     """
     e = np.asarray(values, dtype=np.float64)
-    known = np.nan_to_num(e, nan=0.0)
+    known = np.where(np.isnan(e), 0.0, e)
     region_total = known.sum(axis=-1, keepdims=True)
     industry_total = known.sum(axis=-2, keepdims=True)
     grand_total = region_total.sum(axis=-2, keepdims=True)

@@ -66,9 +66,9 @@ class PanelMatrices:
         Sorted labels; the code of a label is its position.
     values
         ``float64[len(years), len(regions), len(industries)]``; ``NaN`` = unknown or absent.
-    row_year, row_region, row_industry
-        Codes of each row of ``frame`` (so ``values[row_year, row_region, row_industry]``
-        is the ``value`` column).
+    row_cell
+        Flat position of each row of ``frame`` in a ``[year, region, industry]`` array (so
+        ``values.reshape(-1)[row_cell]`` is the ``value`` column).
     exclusions
         Cells that cannot count as present: ``unknown value`` (null in the panel) and
         ``absent from panel`` (a region-industry-year with no row).
@@ -79,9 +79,7 @@ class PanelMatrices:
     industries: np.ndarray
     years: np.ndarray
     values: np.ndarray
-    row_year: np.ndarray
-    row_region: np.ndarray
-    row_industry: np.ndarray
+    row_cell: np.ndarray
     exclusions: Exclusions
 
     @property
@@ -94,7 +92,7 @@ class PanelMatrices:
 
     def at_rows(self, array: np.ndarray) -> np.ndarray:
         """Pick, for every row of ``frame``, its cell of a ``[year, region, industry]`` array."""
-        return array[self.row_year, self.row_region, self.row_industry]
+        return np.asarray(array).reshape(-1).take(self.row_cell)
 
     def with_cells(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:
         """The panel with one new column per ``[year, region, industry]`` array (NaN -> null)."""
@@ -192,6 +190,7 @@ def encode_panel(panel: pl.DataFrame | pl.LazyFrame) -> PanelMatrices:
     ri, industries = _label_codes(frame[INDUSTRY])
     shape = (len(years), len(regions), len(industries))
     flat = np.ravel_multi_index((ry, rr, ri), shape)
+    del ry, rr, ri
     counts = np.bincount(flat, minlength=int(np.prod(shape)))
     if counts.max() > 1:
         check_unique(frame, KEYS, what="panel")  # quotes the duplicated keys
@@ -200,7 +199,6 @@ def encode_panel(panel: pl.DataFrame | pl.LazyFrame) -> PanelMatrices:
     del counts
     values = np.full(shape, np.nan)
     values.reshape(-1)[flat] = frame[VALUE].to_numpy()
-    del flat
     exclusions = Exclusions(
         {"unknown value": frame[VALUE].null_count(), "absent from panel": absent}
     )
@@ -210,9 +208,7 @@ def encode_panel(panel: pl.DataFrame | pl.LazyFrame) -> PanelMatrices:
         industries=industries.to_numpy(),
         years=years.astype(np.int32),
         values=values,
-        row_year=ry,
-        row_region=rr,
-        row_industry=ri,
+        row_cell=flat,
         exclusions=exclusions,
     )
 
@@ -235,9 +231,10 @@ def pair_frame(
     out = pl.concat([layer] * n_layers, rechunk=False)  # labels shared, not copied
     if years is not None:
         out = out.with_columns(pl.Series(YEAR, np.repeat(years, len(ii)).astype(np.int32)))
+    offdiag = ii * n + jj  # flat positions of the off-diagonal cells of one layer
     extra = []
     for name, arr in columns.items():
         a = np.asarray(arr)
-        a = a[None] if a.ndim == 2 else a
-        extra.append(nan_to_null(pl.Series(name, a[:, ii, jj].reshape(-1))))
+        a = a.reshape(-1, n * n)
+        extra.append(nan_to_null(pl.Series(name, a.take(offdiag, axis=1).reshape(-1))))
     return out.with_columns(extra)
