@@ -77,7 +77,8 @@ class CordisTable:
 
     def summary(self) -> str:
         p = self.participations
-        merged = int(self.duplicates["rows"].sum() - self.duplicates.height) if self.duplicates.height else 0
+        dup = self.duplicates
+        merged = int(dup["rows"].sum() - dup.height) if dup.height else 0
         years = p["start_year"]
         nuts = int((p["region"] != p["country"]).sum())
         return (
@@ -149,7 +150,9 @@ def _parse_year(col: str) -> pl.Expr:
     return pl.coalesce(iso, dmy).cast(pl.Int32)
 
 
-def _exclude(frame: pl.DataFrame, reasons: dict[str, pl.Expr]) -> tuple[pl.DataFrame, dict[str, int]]:
+def _exclude(
+    frame: pl.DataFrame, reasons: dict[str, pl.Expr]
+) -> tuple[pl.DataFrame, dict[str, int]]:
     """Drop rows failing each reason in turn; count them under the first reason that applies."""
     counts: dict[str, int] = {}
     for reason, bad in reasons.items():
@@ -180,7 +183,9 @@ def _merge_duplicates(
             f"{first}. Pass duplicates='merge' (keep the highest role, sum funding) or "
             "duplicates='first'."
         )
-    rank = pl.col("role").str.to_lowercase().replace_strict(ROLE_RANK, default=9, return_dtype=pl.Int32)
+    rank = pl.col("role").str.to_lowercase().replace_strict(
+        ROLE_RANK, default=9, return_dtype=pl.Int32
+    )
     ordered = frame.with_row_index("_row").with_columns(rank.alias("_rank"))
     if policy == "first":
         out = ordered.sort("_row").unique(keys, keep="first", maintain_order=True)
@@ -274,7 +279,9 @@ def read_cordis(
         blank["projectID"].alias("project"),
         blank["organisationID"].alias("organisation"),
         pl.coalesce(blank["nutsCode"], blank["country"]).str.to_uppercase().alias("region"),
-        pl.coalesce(blank["country"], blank["nutsCode"].str.slice(0, 2)).str.to_uppercase().alias("country"),
+        pl.coalesce(blank["country"], blank["nutsCode"].str.slice(0, 2))
+        .str.to_uppercase()
+        .alias("country"),
         blank["role"].str.to_lowercase().fill_null("unknown").alias("role"),
         _parse_number("ecContribution").alias("funding"),
         blank["activityType"].alias("activity"),
@@ -354,7 +361,9 @@ def read_h2020_eunets(
     if programme_parts is not None:
         parts = pl.read_csv(programme_parts, infer_schema=False, null_values=["NA", ""])
         if not {"rcn", "programme_part"} <= set(parts.columns):
-            raise ValueError(f"{programme_parts}: expected columns rcn, programme_part; found {parts.columns}.")
+            raise ValueError(
+                f"{programme_parts}: expected columns rcn, programme_part; found {parts.columns}."
+            )
         topics = (
             parts.drop_nulls()
             .group_by("rcn")
