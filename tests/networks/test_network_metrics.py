@@ -29,11 +29,14 @@ def edges(rows, **extra) -> pl.DataFrame:
                               *(pl.lit(v).alias(k) for k, v in extra.items()))
 
 
-def random_graph(seed: int, n: int = 30, p: float = 0.2) -> pl.DataFrame:
+def random_graph(seed: int, n: int = 30, p: float = 0.2, dyadic: bool = False) -> pl.DataFrame:
+    """Random graph; ``dyadic`` weights (1, 2, 4, 8) make path lengths 1/w exact in binary,
+    so that float ties are the same for every algorithm."""
     g = nx.gnp_random_graph(n, p, seed=seed)
     rng = np.random.default_rng(seed)
     names = [f"{'CZSKATHU'[2 * (i % 4):2 * (i % 4) + 2]}{i:02d}" for i in range(n)]
-    return edges([(names[u], names[v], float(rng.integers(1, 10))) for u, v in g.edges()]
+    draw = (lambda: float(2 ** rng.integers(0, 4))) if dyadic else (lambda: float(rng.integers(1, 10)))
+    return edges([(names[u], names[v], draw()) for u, v in g.edges()]
                  ).with_columns(pl.min_horizontal("source", "target").alias("s"),
                                 pl.max_horizontal("source", "target").alias("t")) \
         .select(pl.col("s").alias("source"), pl.col("t").alias("target"), "weight")
@@ -95,17 +98,17 @@ def test_disparity_filter_equals_naive_loop(seed, alpha):
 
 
 def test_node_metrics_match_networkx():
-    e = random_graph(3, n=40, p=0.15)
+    e = random_graph(3, n=40, p=0.15, dyadic=True)
     got = node_metrics(e, betweenness="exact").sort("node")
     g = nx.Graph()
     g.add_weighted_edges_from(e.iter_rows())
     for _, _, d in g.edges(data=True):
         d["distance"] = 1 / d["weight"]
     names = got["node"].to_list()
-    pr = nx.pagerank(g, weight="weight")
+    pr = nx.pagerank(g, weight="weight", tol=1e-13, max_iter=100_000)
     bc = nx.betweenness_centrality(g, weight="distance")
     cl = nx.clustering(g)
-    assert got["pagerank"].to_list() == pytest.approx([pr[n] for n in names], abs=1e-6)
+    assert got["pagerank"].to_list() == pytest.approx([pr[n] for n in names], abs=1e-9)
     assert got["betweenness"].to_list() == pytest.approx([bc[n] for n in names], abs=1e-9)
     assert got["clustering"].to_list() == pytest.approx([cl[n] for n in names], abs=1e-12)
     assert got["strength"].to_list() == pytest.approx([g.degree(n, weight="weight") for n in names])
@@ -191,3 +194,22 @@ def test_adjusted_rand_index_by_hand_and_oracle():
     a, b = rng.integers(0, 4, 200), rng.integers(0, 5, 200)
     b[:120] = a[:120]
     assert adjusted_rand_index(a, b) == pytest.approx(sklearn.adjusted_rand_score(a, b))
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from([0.05, 0.1, 0.3]))
+def test_betweenness_and_pagerank_equal_networkx_on_random_graphs(seed, p):
+    """Oracle: networkx on random (often disconnected) graphs with exact path lengths."""
+    e = random_graph(seed, n=25, p=p, dyadic=True)
+    if e.height < 2:
+        return
+    got = node_metrics(e, betweenness="exact")
+    g = nx.Graph()
+    g.add_weighted_edges_from(e.iter_rows())
+    for _, _, d in g.edges(data=True):
+        d["distance"] = 1 / d["weight"]
+    bc = nx.betweenness_centrality(g, weight="distance")
+    pr = nx.pagerank(g, weight="weight", tol=1e-13, max_iter=100_000)
+    names = got["node"].to_list()
+    assert got["betweenness"].to_list() == pytest.approx([bc[n] for n in names], abs=1e-12)
+    assert got["pagerank"].to_list() == pytest.approx([pr[n] for n in names], abs=1e-9)
