@@ -56,13 +56,37 @@ def timed(label: str, rows: list, fn, *args, **kwargs):
 def _exact_betweenness(edges_path: str) -> None:
     from emerging.networks.metrics import node_metrics
 
+    t0 = time.perf_counter()
     node_metrics(pl.read_parquet(edges_path), betweenness="exact")
+    print(f"(exact betweenness finished in {time.perf_counter() - t0:.1f} s)", flush=True)
+
+
+def _networkx_exact(edges_path: str) -> None:
+    import networkx as nx
+
+    edges = pl.read_parquet(edges_path)
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(
+        (s, t, 1 / w) for s, t, w in edges.select("source", "target", "weight").iter_rows())
+    nx.betweenness_centrality(graph, weight="weight")
+
+
+def _capped(target, path: str, cap: float) -> float | None:
+    proc = mp.get_context("spawn").Process(target=target, args=(path,))
+    t0 = time.perf_counter()
+    proc.start()
+    proc.join(cap)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+        return None
+    return time.perf_counter() - t0
 
 
 def main() -> None:
     from emerging._schema import validate_participations
     from emerging.networks.backbone import disparity_filter
-    from emerging.networks.build import project_network
+    from emerging.networks.build import encode, project_network
     from emerging.networks.communities import communities
     from emerging.networks.metrics import node_metrics
 
@@ -73,36 +97,38 @@ def main() -> None:
     parts = timed("generate synthetic participations", rows, synthetic)
     print(f"{parts.height:,} participations, {parts['organisation'].n_unique():,} organisations, "
           f"{parts['project'].n_unique():,} projects, {parts['region'].n_unique():,} regions")
-    timed("validate_participations (inside every projection)", rows, validate_participations, parts)
+    timed("  of which validate_participations", rows, validate_participations, parts)
+    enc = timed("validate + encode participations once (encode)", rows, encode, parts)
     region = timed("region-region edges, fractional (target < 1 s)", rows, project_network,
-                   parts, node="region", weight="fractional")
-    timed("region-region edges, count", rows, project_network, parts, node="region", weight="count")
+                   enc, node="region", weight="fractional")
+    timed("region-region edges, count", rows, project_network, enc, node="region", weight="count")
     org = timed("organisation-organisation edges, count (target < 3 s)", rows, project_network,
-                parts, node="organisation", weight="count")
+                enc, node="organisation", weight="count")
+    timed("organisation-organisation edges, fractional", rows, project_network, enc,
+          node="organisation", weight="fractional")
+    timed("region-region edges straight from the frame (validate + encode + project)", rows,
+          project_network, parts, node="region", weight="fractional")
     print(f"region graph: {region.edges.height:,} edges "
           f"({region.edges.height / (N_REGIONS * (N_REGIONS - 1) / 2):.0%} of pairs); "
           f"organisation graph: {org.edges.height:,} edges")
     t0 = time.perf_counter()
     backbone = timed("  disparity filter (alpha 0.05)", rows, disparity_filter, region.edges,
                      alpha=0.05)
-    metrics = timed("  PageRank, eigenvector, clustering, betweenness (k=100 sampled)", rows,
-                    node_metrics, backbone, betweenness="sampled", k=100)
+    metrics = timed("  PageRank, eigenvector, clustering, betweenness (k=256 sampled)", rows,
+                    node_metrics, backbone, betweenness="sampled", k=256)
     comms = timed("  Louvain communities", rows, communities, backbone)
     rows.append(("backbone + PageRank + communities + betweenness (target < 5 s)",
                  time.perf_counter() - t0))
     print(f"backbone: {backbone.height:,} edges over {metrics.height:,} regions; {comms.summary()}")
     path = "/tmp/bench_networks_region_edges.parquet"
     region.edges.write_parquet(path)
-    proc = mp.get_context("spawn").Process(target=_exact_betweenness, args=(path,))
-    t0 = time.perf_counter()
-    proc.start()
-    proc.join(args.cap)
-    if proc.is_alive():
-        proc.kill()
-        proc.join()
-        rows.append((f"exact weighted betweenness, full region graph: NOT DONE, killed at cap", args.cap))
-    else:
-        rows.append(("exact weighted betweenness, full region graph", time.perf_counter() - t0))
+    for label, target in (("exact weighted betweenness, full region graph (emerging)",
+                           _exact_betweenness),
+                          ("exact weighted betweenness, full region graph (networkx)",
+                           _networkx_exact)):
+        took = _capped(target, path, args.cap)
+        rows.append((label + (f": killed at the {args.cap:.0f} s cap" if took is None else ""),
+                     args.cap if took is None else took))
     width = max(len(label) for label, _ in rows)
     print(f"\n{'step':<{width}}  seconds")
     for label, seconds in rows:

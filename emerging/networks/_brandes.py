@@ -42,8 +42,9 @@ def betweenness(lengths: sp.csr_matrix, sources: np.ndarray, *, tol: float = 1e-
         rank = np.empty_like(order)
         np.put_along_axis(rank, order, np.arange(n)[None, :].repeat(b, 0), axis=1)
         du, dv = dist[:, u], dist[:, v]
-        on = np.isfinite(du) & np.isfinite(dv) & (dv > du)
-        on &= np.abs(du + ell[None, :] - dv) <= tol * np.maximum(np.abs(dv), 1.0)
+        with np.errstate(invalid="ignore"):  # inf - inf for unreachable pairs, masked below
+            on = np.abs(du + ell[None, :] - dv) <= tol * np.maximum(np.abs(dv), 1.0)
+        on &= np.isfinite(du) & np.isfinite(dv) & (dv > du)
         blk, arc = np.nonzero(on)
         offset = blk * n
         pu, pv = offset + rank[blk, u[arc]], offset + rank[blk, v[arc]]

@@ -147,12 +147,21 @@ def _project(inc: Incidence, rows: np.ndarray | None, weight: WeightKind,
     multi-partner projects without known funding (for ``weight='funding'``)."""
     b = inc.matrix(rows)
     n_p = np.asarray(b.sum(axis=1)).ravel()
-    binary = b.copy()
-    binary.data[:] = 1.0
+    binary = b
+    if not np.all(b.data == 1.0):  # region or country nodes hold organisation counts
+        binary = b.copy()
+        binary.data[:] = 1.0
+    bt = binary.T.tocsr()
+
+    def rows_scaled(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
+        """diag(factor) @ m without a second sparse product."""
+        data = m.data * np.repeat(factor, np.diff(m.indptr))
+        return sp.csr_matrix((data, m.indices, m.indptr), shape=m.shape)
+
     no_funding = 0
     if weight == "fractional":
         scale = np.divide(1.0, n_p - 1, out=np.zeros_like(n_p), where=n_p > 1)
-        w = (b.T @ sp.diags(scale) @ b).tocoo()
+        w = (b.T.tocsr() @ rows_scaled(b, scale)).tocoo()
         if self_loops:
             pairs = b.copy()
             pairs.data = pairs.data * (pairs.data - 1) / 2
@@ -164,11 +173,11 @@ def _project(inc: Incidence, rows: np.ndarray | None, weight: WeightKind,
         total = np.bincount(pc[known], weights=f[known], minlength=b.shape[0])
         has_any = np.bincount(pc[known], minlength=b.shape[0]) > 0
         no_funding = int(((n_p > 1) & ~has_any).sum())
-        w = (binary.T @ sp.diags(total) @ binary).tocoo()
+        w = (bt @ rows_scaled(binary, total)).tocoo()
         if self_loops:
             diag = np.asarray((b >= 2).astype(float).T @ total).ravel()
     else:
-        w = (binary.T @ binary).tocoo()
+        w = (bt @ binary).tocoo()
         if self_loops and weight == "count":
             diag = np.asarray((b >= 2).sum(axis=0)).ravel().astype(float)
     upper = w.row < w.col
