@@ -34,6 +34,7 @@ def betweenness(lengths: sp.csr_matrix, sources: np.ndarray, *, tol: float = 1e-
     coo = lengths.tocoo()
     u, v, ell = coo.row, coo.col, coo.data
     total = np.zeros(n)
+    batch = max(1, min(batch, int(2e7 // max(len(u), 1))))  # bound memory (b x arcs floats)
     for start in range(0, len(sources), batch):
         src = np.asarray(sources[start:start + batch])
         b = len(src)
