@@ -35,15 +35,17 @@ def synthetic(seed: int = 0) -> pl.DataFrame:
     frame = pl.DataFrame({"p": project, "o": org}).unique(maintain_order=True)
     p, o = frame["p"].to_numpy(), frame["o"].to_numpy()
     start = rng.integers(2014, 2021, N_PROJECTS)
-    return pl.DataFrame({
-        "project": pl.Series(p).cast(pl.String),
-        "organisation": pl.Series(o).cast(pl.String),
-        "region": regions[org_region[o]],
-        "country": pl.Series(regions[org_region[o]]).str.slice(0, 2),
-        "role": "participant",
-        "start_year": start[p].astype(np.int32),
-        "funding": np.round(rng.lognormal(12, 1, p.size), -2),
-    })
+    return pl.DataFrame(
+        {
+            "project": pl.Series(p).cast(pl.String),
+            "organisation": pl.Series(o).cast(pl.String),
+            "region": regions[org_region[o]],
+            "country": pl.Series(regions[org_region[o]]).str.slice(0, 2),
+            "role": "participant",
+            "start_year": start[p].astype(np.int32),
+            "funding": np.round(rng.lognormal(12, 1, p.size), -2),
+        }
+    )
 
 
 def timed(label: str, rows: list, fn, *args, **kwargs):
@@ -67,7 +69,8 @@ def _networkx_exact(edges_path: str) -> None:
     edges = pl.read_parquet(edges_path)
     graph = nx.Graph()
     graph.add_weighted_edges_from(
-        (s, t, 1 / w) for s, t, w in edges.select("source", "target", "weight").iter_rows())
+        (s, t, 1 / w) for s, t, w in edges.select("source", "target", "weight").iter_rows()
+    )
     nx.betweenness_centrality(graph, weight="weight")
 
 
@@ -91,44 +94,86 @@ def main() -> None:
     from emerging.networks.metrics import node_metrics
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cap", type=float, default=200.0, help="time cap of exact betweenness (s)")
+    parser.add_argument(
+        "--cap", type=float, default=200.0, help="time cap of exact betweenness (s)"
+    )
     args = parser.parse_args()
     rows: list[tuple[str, float]] = []
     parts = timed("generate synthetic participations", rows, synthetic)
-    print(f"{parts.height:,} participations, {parts['organisation'].n_unique():,} organisations, "
-          f"{parts['project'].n_unique():,} projects, {parts['region'].n_unique():,} regions")
+    print(
+        f"{parts.height:,} participations, {parts['organisation'].n_unique():,} organisations, "
+        f"{parts['project'].n_unique():,} projects, {parts['region'].n_unique():,} regions"
+    )
     timed("  of which validate_participations", rows, validate_participations, parts)
     enc = timed("validate + encode participations once (encode)", rows, encode, parts)
-    region = timed("region-region edges, fractional (target < 1 s)", rows, project_network,
-                   enc, node="region", weight="fractional")
+    region = timed(
+        "region-region edges, fractional (target < 1 s)",
+        rows,
+        project_network,
+        enc,
+        node="region",
+        weight="fractional",
+    )
     timed("region-region edges, count", rows, project_network, enc, node="region", weight="count")
-    org = timed("organisation-organisation edges, count (target < 3 s)", rows, project_network,
-                enc, node="organisation", weight="count")
-    timed("organisation-organisation edges, fractional", rows, project_network, enc,
-          node="organisation", weight="fractional")
-    timed("region-region edges straight from the frame (validate + encode + project)", rows,
-          project_network, parts, node="region", weight="fractional")
-    print(f"region graph: {region.edges.height:,} edges "
-          f"({region.edges.height / (N_REGIONS * (N_REGIONS - 1) / 2):.0%} of pairs); "
-          f"organisation graph: {org.edges.height:,} edges")
+    org = timed(
+        "organisation-organisation edges, count (target < 3 s)",
+        rows,
+        project_network,
+        enc,
+        node="organisation",
+        weight="count",
+    )
+    timed(
+        "organisation-organisation edges, fractional",
+        rows,
+        project_network,
+        enc,
+        node="organisation",
+        weight="fractional",
+    )
+    timed(
+        "region-region edges straight from the frame (validate + encode + project)",
+        rows,
+        project_network,
+        parts,
+        node="region",
+        weight="fractional",
+    )
+    print(
+        f"region graph: {region.edges.height:,} edges "
+        f"({region.edges.height / (N_REGIONS * (N_REGIONS - 1) / 2):.0%} of pairs); "
+        f"organisation graph: {org.edges.height:,} edges"
+    )
     t0 = time.perf_counter()
-    backbone = timed("  disparity filter (alpha 0.05)", rows, disparity_filter, region.edges,
-                     alpha=0.05)
-    metrics = timed("  PageRank, eigenvector, clustering, betweenness (k=256 sampled)", rows,
-                    node_metrics, backbone, betweenness="sampled", k=256)
+    backbone = timed(
+        "  disparity filter (alpha 0.05)", rows, disparity_filter, region.edges, alpha=0.05
+    )
+    metrics = timed(
+        "  PageRank, eigenvector, clustering, betweenness (k=256 sampled)",
+        rows,
+        node_metrics,
+        backbone,
+        betweenness="sampled",
+        k=256,
+    )
     comms = timed("  Louvain communities", rows, communities, backbone)
-    rows.append(("backbone + PageRank + communities + betweenness (target < 5 s)",
-                 time.perf_counter() - t0))
+    rows.append(
+        ("backbone + PageRank + communities + betweenness (target < 5 s)", time.perf_counter() - t0)
+    )
     print(f"backbone: {backbone.height:,} edges over {metrics.height:,} regions; {comms.summary()}")
     path = "/tmp/bench_networks_region_edges.parquet"
     region.edges.write_parquet(path)
-    for label, target in (("exact weighted betweenness, full region graph (emerging)",
-                           _exact_betweenness),
-                          ("exact weighted betweenness, full region graph (networkx)",
-                           _networkx_exact)):
+    for label, target in (
+        ("exact weighted betweenness, full region graph (emerging)", _exact_betweenness),
+        ("exact weighted betweenness, full region graph (networkx)", _networkx_exact),
+    ):
         took = _capped(target, path, args.cap)
-        rows.append((label + (f": killed at the {args.cap:.0f} s cap" if took is None else ""),
-                     args.cap if took is None else took))
+        rows.append(
+            (
+                label + (f": killed at the {args.cap:.0f} s cap" if took is None else ""),
+                args.cap if took is None else took,
+            )
+        )
     width = max(len(label) for label, _ in rows)
     print(f"\n{'step':<{width}}  seconds")
     for label, seconds in rows:

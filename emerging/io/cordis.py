@@ -37,10 +37,29 @@ ROLE_RANK: dict[str, int] = {
     "thirdparty": 4,
 }
 CORDIS_ORGANISATION_COLUMNS = (
-    "projectID", "projectAcronym", "organisationID", "vatNumber", "name", "shortName", "SME",
-    "activityType", "street", "postCode", "city", "country", "nutsCode", "geolocation",
-    "organizationURL", "contactForm", "order", "role", "ecContribution", "netEcContribution",
-    "totalCost", "endOfParticipation", "active",
+    "projectID",
+    "projectAcronym",
+    "organisationID",
+    "vatNumber",
+    "name",
+    "shortName",
+    "SME",
+    "activityType",
+    "street",
+    "postCode",
+    "city",
+    "country",
+    "nutsCode",
+    "geolocation",
+    "organizationURL",
+    "contactForm",
+    "order",
+    "role",
+    "ecContribution",
+    "netEcContribution",
+    "totalCost",
+    "endOfParticipation",
+    "active",
 )
 CORDIS_PROJECT_COLUMNS = ("id", "startDate")
 EUNETS_COLUMNS = ("rcn", "role", "pic", "type", "contribution", "country", "start_year")
@@ -117,7 +136,11 @@ def _read_semicolon(path: str | Path, columns: tuple[str, ...], *, what: str) ->
         )
     try:
         frame = pl.read_csv(
-            path, separator=";", quote_char='"', infer_schema=False, encoding="utf8-lossy",
+            path,
+            separator=";",
+            quote_char='"',
+            infer_schema=False,
+            encoding="utf8-lossy",
             truncate_ragged_lines=False,
         )
     except pl.exceptions.ComputeError as err:
@@ -183,8 +206,10 @@ def _merge_duplicates(
             f"{first}. Pass duplicates='merge' (keep the highest role, sum funding) or "
             "duplicates='first'."
         )
-    rank = pl.col("role").str.to_lowercase().replace_strict(
-        ROLE_RANK, default=9, return_dtype=pl.Int32
+    rank = (
+        pl.col("role")
+        .str.to_lowercase()
+        .replace_strict(ROLE_RANK, default=9, return_dtype=pl.Int32)
     )
     ordered = frame.with_row_index("_row").with_columns(rank.alias("_rank"))
     if policy == "first":
@@ -273,8 +298,18 @@ def read_cordis(
         _parse_year("startDate").alias("start_year"),
         *([pl.col("topics").str.strip_chars().alias("topic")] if "topics" in proj.columns else []),
     ).unique("project", keep="first")
-    blank = {c: pl.col(c).str.strip_chars().replace("", None) for c in
-             ("projectID", "organisationID", "country", "nutsCode", "role", "activityType", "name")}
+    blank = {
+        c: pl.col(c).str.strip_chars().replace("", None)
+        for c in (
+            "projectID",
+            "organisationID",
+            "country",
+            "nutsCode",
+            "role",
+            "activityType",
+            "name",
+        )
+    }
     frame = org.select(
         blank["projectID"].alias("project"),
         blank["organisationID"].alias("organisation"),
@@ -288,17 +323,25 @@ def read_cordis(
         blank["name"].alias("name"),
     ).join(proj, on="project", how="left")
     known = set(proj["project"].to_list())
-    frame, counts = _exclude(frame, {
-        "missing project id": pl.col("project").is_null(),
-        "missing organisation id": pl.col("organisation").is_null(),
-        "no country and no NUTS code": pl.col("country").is_null(),
-        "project not in project file": ~pl.col("project").is_in(list(known)),
-        "missing start year": pl.col("start_year").is_null(),
-    })
-    frame = frame.select(*CONTRACT, "funding", *(["topic"] if "topic" in frame.columns else []),
-                         "activity", "name")
-    return _finish(frame, counts=counts, duplicates=duplicates,
-                   source=f"{Path(organisations).name} + {Path(projects).name}")
+    frame, counts = _exclude(
+        frame,
+        {
+            "missing project id": pl.col("project").is_null(),
+            "missing organisation id": pl.col("organisation").is_null(),
+            "no country and no NUTS code": pl.col("country").is_null(),
+            "project not in project file": ~pl.col("project").is_in(list(known)),
+            "missing start year": pl.col("start_year").is_null(),
+        },
+    )
+    frame = frame.select(
+        *CONTRACT, "funding", *(["topic"] if "topic" in frame.columns else []), "activity", "name"
+    )
+    return _finish(
+        frame,
+        counts=counts,
+        duplicates=duplicates,
+        source=f"{Path(organisations).name} + {Path(projects).name}",
+    )
 
 
 def read_h2020_eunets(
@@ -351,12 +394,15 @@ def read_h2020_eunets(
         pl.col("contribution").cast(pl.Float64, strict=False).alias("funding"),
         pl.col("type").alias("activity"),
     )
-    frame, counts = _exclude(frame, {
-        "missing project id": pl.col("project").is_null(),
-        "missing organisation id": pl.col("organisation").is_null(),
-        "missing country": pl.col("country").is_null(),
-        "missing start year": pl.col("start_year").is_null(),
-    })
+    frame, counts = _exclude(
+        frame,
+        {
+            "missing project id": pl.col("project").is_null(),
+            "missing organisation id": pl.col("organisation").is_null(),
+            "missing country": pl.col("country").is_null(),
+            "missing start year": pl.col("start_year").is_null(),
+        },
+    )
     source = path.name
     if programme_parts is not None:
         parts = pl.read_csv(programme_parts, infer_schema=False, null_values=["NA", ""])

@@ -24,8 +24,9 @@ import numpy as np
 import scipy.sparse as sp
 
 
-def betweenness(lengths: sp.csr_matrix, sources: np.ndarray, *, tol: float = 1e-10,
-                batch: int = 32) -> np.ndarray:
+def betweenness(
+    lengths: sp.csr_matrix, sources: np.ndarray, *, tol: float = 1e-10, batch: int = 32
+) -> np.ndarray:
     """Unnormalised betweenness summed over ``sources`` (ordered pairs, as Brandes)."""
     from scipy.sparse.csgraph import dijkstra
     from scipy.sparse.linalg import spsolve_triangular
@@ -36,7 +37,7 @@ def betweenness(lengths: sp.csr_matrix, sources: np.ndarray, *, tol: float = 1e-
     total = np.zeros(n)
     batch = max(1, min(batch, int(2e7 // max(len(u), 1))))  # bound memory (b x arcs floats)
     for start in range(0, len(sources), batch):
-        src = np.asarray(sources[start:start + batch])
+        src = np.asarray(sources[start : start + batch])
         b = len(src)
         dist = dijkstra(lengths, directed=False, indices=src)  # b x n
         order = np.argsort(dist, axis=1, kind="stable")  # topological order per source

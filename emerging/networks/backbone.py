@@ -61,24 +61,32 @@ def disparity_filter(
         (pl.col("source") != pl.col("target")) & (pl.col("weight") > 0)
     )
     slices = [c for c in ("year", "layer") if c in frame.columns]
-    ends = pl.concat([
-        frame.select(*slices, pl.col("source").alias("node"), "weight"),
-        frame.select(*slices, pl.col("target").alias("node"), "weight"),
-    ])
-    stats = ends.group_by(*slices, "node").agg(pl.col("weight").sum().alias("s"),
-                                               pl.len().alias("k"))
+    ends = pl.concat(
+        [
+            frame.select(*slices, pl.col("source").alias("node"), "weight"),
+            frame.select(*slices, pl.col("target").alias("node"), "weight"),
+        ]
+    )
+    stats = ends.group_by(*slices, "node").agg(
+        pl.col("weight").sum().alias("s"), pl.len().alias("k")
+    )
 
     def p_value(end: str) -> pl.Expr:
         share = pl.col("weight") / pl.col(f"s_{end}")
         return ((1 - share).clip(0, 1) ** (pl.col(f"k_{end}") - 1)).alias(f"_p_{end}")
 
-    out = (frame
-           .join(stats.rename({"node": "source", "s": "s_source", "k": "k_source"}),
-                 on=[*slices, "source"])
-           .join(stats.rename({"node": "target", "s": "s_target", "k": "k_target"}),
-                 on=[*slices, "target"])
-           .with_columns(p_value("source"), p_value("target"))
-           .with_columns(pl.min_horizontal("_p_source", "_p_target").alias("alpha"))
-           .drop("s_source", "k_source", "s_target", "k_target"))
+    out = (
+        frame.join(
+            stats.rename({"node": "source", "s": "s_source", "k": "k_source"}),
+            on=[*slices, "source"],
+        )
+        .join(
+            stats.rename({"node": "target", "s": "s_target", "k": "k_target"}),
+            on=[*slices, "target"],
+        )
+        .with_columns(p_value("source"), p_value("target"))
+        .with_columns(pl.min_horizontal("_p_source", "_p_target").alias("alpha"))
+        .drop("s_source", "k_source", "s_target", "k_target")
+    )
     out = out.filter(pl.col("alpha") < alpha).drop("_p_source", "_p_target")
     return out if keep_p else out.drop("alpha")

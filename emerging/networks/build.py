@@ -67,7 +67,11 @@ def node_expr(node: NodeKind, level: int | None = None) -> pl.Expr:
         return region
     if level not in (0, 1, 2, 3):
         raise ValueError(f"level must be one of (0, 1, 2, 3) or None; got {level!r}")
-    return pl.when(region.str.len_chars() > level + 2).then(region.str.slice(0, level + 2)).otherwise(region)
+    return (
+        pl.when(region.str.len_chars() > level + 2)
+        .then(region.str.slice(0, level + 2))
+        .otherwise(region)
+    )
 
 
 def _codes(column: pl.Series) -> tuple[np.ndarray, pl.Series]:
@@ -98,10 +102,14 @@ def encode(participations: pl.DataFrame | pl.LazyFrame) -> Participations:
     """Validate a Participations frame and encode its keys as integer codes."""
     frame = validate_participations(participations)
     coded = {k: _codes(frame[k]) for k in ("project", "organisation", "region", "country")}
-    funding = (frame["funding"] if "funding" in frame.columns
-               else pl.Series([None] * frame.height, dtype=pl.Float64))
+    funding = (
+        frame["funding"]
+        if "funding" in frame.columns
+        else pl.Series([None] * frame.height, dtype=pl.Float64)
+    )
     return Participations(
-        frame=frame, **{k: v[0] for k, v in coded.items()},
+        frame=frame,
+        **{k: v[0] for k, v in coded.items()},
         start_year=frame["start_year"].cast(pl.Float64).fill_null(np.nan).to_numpy(),
         funding=funding.cast(pl.Float64).fill_null(np.nan).to_numpy(),
         labels={k: v[1] for k, v in coded.items()},
@@ -120,14 +128,21 @@ class Incidence:
 
     def matrix(self, rows: np.ndarray | None = None) -> sp.csr_matrix:
         """Projects x nodes sparse matrix of organisation counts (optionally a row subset)."""
-        pc, nc = (self.project_code, self.node_code) if rows is None else (
-            self.project_code[rows], self.node_code[rows])
+        pc, nc = (
+            (self.project_code, self.node_code)
+            if rows is None
+            else (self.project_code[rows], self.node_code[rows])
+        )
         shape = (len(self.projects), len(self.nodes))
         return sp.csr_matrix((np.ones(len(pc)), (pc, nc)), shape=shape)
 
 
-def incidence(participations: pl.DataFrame | Participations, *, node: NodeKind = "organisation",
-              level: int | None = None) -> Incidence:
+def incidence(
+    participations: pl.DataFrame | Participations,
+    *,
+    node: NodeKind = "organisation",
+    level: int | None = None,
+) -> Incidence:
     """The bipartite project x node network of (encoded) participations."""
     _check("node", node, NodeKind)
     enc = participations if isinstance(participations, Participations) else encode(participations)
@@ -137,12 +152,18 @@ def incidence(participations: pl.DataFrame | Participations, *, node: NodeKind =
         truncated = pl.DataFrame({"region": labels}).select(node_expr("region", level))["region"]
         new_codes, labels = _codes(truncated)
         codes = new_codes[codes]
-    return Incidence(project_code=enc.project, node_code=codes, funding=enc.funding,
-                     projects=enc.labels["project"], nodes=labels)
+    return Incidence(
+        project_code=enc.project,
+        node_code=codes,
+        funding=enc.funding,
+        projects=enc.labels["project"],
+        nodes=labels,
+    )
 
 
-def _project(inc: Incidence, rows: np.ndarray | None, weight: WeightKind,
-             self_loops: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def _project(
+    inc: Incidence, rows: np.ndarray | None, weight: WeightKind, self_loops: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Upper-triangle (i <= j) coordinates and weights of one projection; also the count of
     multi-partner projects without known funding (for ``weight='funding'``)."""
     b = inc.matrix(rows)
@@ -227,12 +248,19 @@ class Projection:
     def summary(self) -> str:
         n, e = self.nodes.height, self.edges.height
         slices = [c for c in ("year", "layer") if c in self.edges.columns]
-        per = f" over {', '.join(f'{self.edges[c].n_unique()} {c}s' for c in slices)}" if slices else ""
-        return (f"{self.node_kind} network ({self.weight} weights): {n:,} nodes, {e:,} edges{per}, "
-                f"total weight {self.edges['weight'].sum():,.2f}; {self.exclusions}")
+        per = (
+            f" over {', '.join(f'{self.edges[c].n_unique()} {c}s' for c in slices)}"
+            if slices
+            else ""
+        )
+        return (
+            f"{self.node_kind} network ({self.weight} weights): {n:,} nodes, {e:,} edges{per}, "
+            f"total weight {self.edges['weight'].sum():,.2f}; {self.exclusions}"
+        )
 
     def plot(self, ax=None, **kwargs):
-        """Network drawing (node size by strength, edge width by weight); see figures.draw_network."""
+        """Network drawing (node size by strength, edge width by weight); see
+        :func:`emerging.networks.figures.draw_network`."""
         from emerging.networks.figures import draw_network
 
         return draw_network(self.edges, ax=ax, **kwargs)
@@ -242,9 +270,12 @@ class Projection:
 
 
 def _edge_frame(inc: Incidence, r, c, v, extra: dict) -> pl.DataFrame:
-    frame = pl.DataFrame({
-        "source": inc.nodes.gather(r), "target": inc.nodes.gather(c), "weight": v.astype(float)})
-    return frame.with_columns(pl.lit(val).alias(key) for key, val in extra.items()) if extra else frame
+    frame = pl.DataFrame(
+        {"source": inc.nodes.gather(r), "target": inc.nodes.gather(c), "weight": v.astype(float)}
+    )
+    return (
+        frame.with_columns(pl.lit(val).alias(key) for key, val in extra.items()) if extra else frame
+    )
 
 
 def project_network(
@@ -297,14 +328,18 @@ def project_network(
     if slice == "window" and (not isinstance(window, int) or window < 1):
         raise ValueError(f"window must be a positive whole number of years; got {window!r}")
     if self_loops and node == "organisation":
-        raise ValueError("self_loops applies to region or country nodes; an organisation has no "
-                         "ties with itself. Pass self_loops=False.")
+        raise ValueError(
+            "self_loops applies to region or country nodes; an organisation has no "
+            "ties with itself. Pass self_loops=False."
+        )
     enc = participations if isinstance(participations, Participations) else encode(participations)
     parts = enc.frame
     counts: dict[str, int] = {}
     if weight == "funding" and "funding" not in parts.columns:
-        raise ValueError("weight='funding' needs a 'funding' column (EUR per participation); "
-                         "none found. Use weight='count' or add the column.")
+        raise ValueError(
+            "weight='funding' needs a 'funding' column (EUR per participation); "
+            "none found. Use weight='count' or add the column."
+        )
     if layer is not None:
         if layer not in parts.columns:
             raise ValueError(f"layer column {layer!r} not in participations; found {parts.columns}")
@@ -312,7 +347,9 @@ def project_network(
     inc = incidence(enc, node=node, level=level)
     slices = _year_slices(enc.start_year, slice, window, counts)
     if layer is not None:
-        themes = parts.select(pl.col(layer).cast(pl.String).str.split("|").alias("t")).with_row_index()
+        themes = parts.select(
+            pl.col(layer).cast(pl.String).str.split("|").alias("t")
+        ).with_row_index()
         themes = themes.explode("t").drop_nulls("t")
         layered = []
         for value, rows in themes.group_by("t").agg(pl.col("index")).sort("t").iter_rows():
@@ -334,9 +371,13 @@ def project_network(
     # No validate_edges here: the pairs come from one sparse matrix per slice, so they are
     # unique, ordered (source < target, or equal for self-loops) and non-negative by
     # construction (the tests check the contract on every kind of output).
-    return Projection(edges=edges, nodes=_node_table(enc, inc, parts_rc, node),
-                      node_kind=node, weight=weight,
-                      exclusions=Exclusions({k: v for k, v in counts.items() if v}))
+    return Projection(
+        edges=edges,
+        nodes=_node_table(enc, inc, parts_rc, node),
+        node_kind=node,
+        weight=weight,
+        exclusions=Exclusions({k: v for k, v in counts.items() if v}),
+    )
 
 
 def _year_slices(years: np.ndarray, slice: str, window: int, counts: dict) -> list:
@@ -350,14 +391,20 @@ def _year_slices(years: np.ndarray, slice: str, window: int, counts: dict) -> li
         return [({"year": int(y)}, np.flatnonzero(years == y)) for y in np.unique(valid)]
     lo, hi = int(valid.min()), int(valid.max())
     if hi - lo + 1 < window:
-        raise ValueError(f"slice='window' with window={window} needs at least {window} start "
-                         f"years; the data covers {lo}-{hi}. Use a shorter window or "
-                         "slice='year'.")
-    return [({"year": y}, np.flatnonzero((years > y - window) & (years <= y)))
-            for y in range(lo + window - 1, hi + 1)]
+        raise ValueError(
+            f"slice='window' with window={window} needs at least {window} start "
+            f"years; the data covers {lo}-{hi}. Use a shorter window or "
+            "slice='year'."
+        )
+    return [
+        ({"year": y}, np.flatnonzero((years > y - window) & (years <= y)))
+        for y in range(lo + window - 1, hi + 1)
+    ]
 
 
-def _node_table(enc: Participations, inc: Incidence, parts_rc: list, node: NodeKind) -> pl.DataFrame:
+def _node_table(
+    enc: Participations, inc: Incidence, parts_rc: list, node: NodeKind
+) -> pl.DataFrame:
     """Per node: country, projects, participations (from B), degree and strength (pooled)."""
     n = len(inc.nodes)
     b = inc.matrix()
@@ -376,12 +423,17 @@ def _node_table(enc: Participations, inc: Incidence, parts_rc: list, node: NodeK
     pooled.sum_duplicates()
     pooled = pooled.tocoo()
     off = pooled.row != pooled.col
-    degree = (np.bincount(pooled.row[off], minlength=n) + np.bincount(pooled.col[off], minlength=n))
-    return pl.DataFrame({
-        "node": inc.nodes, "country": country, "projects": projects.astype(np.int64),
-        "participations": participations.astype(np.int64), "degree": degree.astype(np.int64),
-        "strength": strength,
-    })
+    degree = np.bincount(pooled.row[off], minlength=n) + np.bincount(pooled.col[off], minlength=n)
+    return pl.DataFrame(
+        {
+            "node": inc.nodes,
+            "country": country,
+            "projects": projects.astype(np.int64),
+            "participations": participations.astype(np.int64),
+            "degree": degree.astype(np.int64),
+            "strength": strength,
+        }
+    )
 
 
 def to_networkx(edges: pl.DataFrame, *, nodes: pl.DataFrame | None = None, weight: str = "weight"):
@@ -396,13 +448,17 @@ def to_networkx(edges: pl.DataFrame, *, nodes: pl.DataFrame | None = None, weigh
     edges = validate_edges(edges)
     for col in ("year", "layer"):
         if col in edges.columns and edges[col].n_unique() > 1:
-            raise ValueError(f"edges hold several {col}s ({edges[col].n_unique()}); filter to one "
-                             f"first, e.g. edges.filter(pl.col({col!r}) == ...)")
+            raise ValueError(
+                f"edges hold several {col}s ({edges[col].n_unique()}); filter to one "
+                f"first, e.g. edges.filter(pl.col({col!r}) == ...)"
+            )
     graph = nx.Graph()
     if nodes is not None:
         attrs = [c for c in nodes.columns if c != "node"]
-        graph.add_nodes_from((row[0], dict(zip(attrs, row[1:], strict=True)))
-                             for row in nodes.select("node", *attrs).iter_rows())
+        graph.add_nodes_from(
+            (row[0], dict(zip(attrs, row[1:], strict=True)))
+            for row in nodes.select("node", *attrs).iter_rows()
+        )
     w = edges[weight].to_numpy()
     graph.add_edges_from(
         (s, t, {"weight": float(x), "distance": 1.0 / float(x)})

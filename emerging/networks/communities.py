@@ -39,9 +39,11 @@ class Communities:
     def summary(self) -> str:
         sizes = self.sizes["nodes"].to_list()
         top = ", ".join(str(s) for s in sizes[:8]) + (" ..." if len(sizes) > 8 else "")
-        return (f"{len(sizes)} communities over {self.membership.height:,} nodes "
-                f"(sizes {top}); modularity Q = {self.modularity:.3f} "
-                f"(resolution {self.resolution}, seed {self.seed})")
+        return (
+            f"{len(sizes)} communities over {self.membership.height:,} nodes "
+            f"(sizes {top}); modularity Q = {self.modularity:.3f} "
+            f"(resolution {self.resolution}, seed {self.seed})"
+        )
 
     def plot(self, ax=None):
         """Bar chart of community sizes; returns the Axes."""
@@ -73,7 +75,8 @@ def communities(
     with :math:`s_i` the strengths, :math:`m` the total weight and :math:`\gamma` the
     ``resolution`` (above 1: more, smaller communities). Runs networkx's implementation with a
     fixed ``seed``; the result depends on it. On a dense graph (e.g. 1,160 regions with 65 % of
-    pairs tied) it takes about 12 s: run it on the :func:`~emerging.networks.backbone.disparity_filter`
+    pairs tied) it takes about 12 s: run it on the
+    :func:`~emerging.networks.backbone.disparity_filter`
     backbone instead.
 
     References
@@ -92,16 +95,18 @@ def communities(
             raise ValueError(f"edges hold several {col}s; pass one slice")
     graph = nx.Graph()
     graph.add_weighted_edges_from(frame.select("source", "target", "weight").iter_rows())
-    parts = nx.community.louvain_communities(graph, weight="weight", resolution=resolution,
-                                             seed=seed)
+    parts = nx.community.louvain_communities(
+        graph, weight="weight", resolution=resolution, seed=seed
+    )
     parts = sorted(parts, key=lambda c: (-len(c), min(c)))
     q = nx.community.modularity(graph, parts, weight="weight", resolution=resolution)
-    membership = pl.DataFrame({
-        "node": [n for part in parts for n in part],
-        "community": np.repeat(np.arange(len(parts)), [len(p) for p in parts]),
-    }).sort("node")
-    return Communities(membership=membership, modularity=float(q), resolution=resolution,
-                       seed=seed)
+    membership = pl.DataFrame(
+        {
+            "node": [n for part in parts for n in part],
+            "community": np.repeat(np.arange(len(parts)), [len(p) for p in parts]),
+        }
+    ).sort("node")
+    return Communities(membership=membership, modularity=float(q), resolution=resolution, seed=seed)
 
 
 def adjusted_rand_index(labels_a, labels_b) -> float:

@@ -23,18 +23,26 @@ def _scale(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
 
 
 def _strengths(edges: pl.DataFrame) -> pl.DataFrame:
-    return pl.concat([
-        edges.select(pl.col("source").alias("node"), "weight"),
-        edges.select(pl.col("target").alias("node"), "weight"),
-    ]).group_by("node").agg(pl.col("weight").sum().alias("strength")).sort("node")
+    return (
+        pl.concat(
+            [
+                edges.select(pl.col("source").alias("node"), "weight"),
+                edges.select(pl.col("target").alias("node"), "weight"),
+            ]
+        )
+        .group_by("node")
+        .agg(pl.col("weight").sum().alias("strength"))
+        .sort("node")
+    )
 
 
 def _prepare(edges, top_edges: int | None) -> pl.DataFrame:
     frame = validate_edges(edges)
     for col in ("year", "layer"):
         if col in frame.columns and frame[col].n_unique() > 1:
-            raise ValueError(f"edges hold several {col}s; draw one slice "
-                             f"(edges.filter(pl.col({col!r}) == ...))")
+            raise ValueError(
+                f"edges hold several {col}s; draw one slice (edges.filter(pl.col({col!r}) == ...))"
+            )
     frame = frame.filter(pl.col("source") != pl.col("target"))
     if top_edges is not None:
         frame = frame.sort("weight", descending=True).head(top_edges)
@@ -85,8 +93,13 @@ def draw_network(
         graph = nx.Graph()
         graph.add_weighted_edges_from(frame.select("source", "target", "weight").iter_rows())
         pos = nx.spring_layout(graph, weight="weight", seed=seed)
-        xy = pl.DataFrame({"node": list(pos), "x": [p[0] for p in pos.values()],
-                           "y": [p[1] for p in pos.values()]})
+        xy = pl.DataFrame(
+            {
+                "node": list(pos),
+                "x": [p[0] for p in pos.values()],
+                "y": [p[1] for p in pos.values()],
+            }
+        )
     else:
         xy = node_positions(nodes["node"], geometry=geometry)
         missing = xy.filter(pl.col("x").is_null())["node"].to_list()
@@ -94,16 +107,37 @@ def draw_network(
             raise ValueError("no node has a map position; pass geometry= or use layout='spring'")
         xy = xy.drop_nulls("x")
     nodes = nodes.join(xy, on="node")
-    coords = dict(zip(nodes["node"].to_list(), zip(nodes["x"].to_list(), nodes["y"].to_list(),
-                                                    strict=True), strict=True))
-    drawn = frame.filter(pl.col("source").is_in(list(coords)) & pl.col("target").is_in(list(coords)))
+    coords = dict(
+        zip(
+            nodes["node"].to_list(),
+            zip(nodes["x"].to_list(), nodes["y"].to_list(), strict=True),
+            strict=True,
+        )
+    )
+    drawn = frame.filter(
+        pl.col("source").is_in(list(coords)) & pl.col("target").is_in(list(coords))
+    )
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6))
     segments = [(coords[s], coords[t]) for s, t in drawn.select("source", "target").iter_rows()]
-    ax.add_collection(LineCollection(segments, linewidths=_scale(drawn["weight"], 0.3, 6.0),
-                                     colors="#4c72b0", alpha=0.45, zorder=1))
-    ax.scatter(nodes["x"], nodes["y"], s=_scale(nodes["strength"], *node_size), color="#dd8452",
-               edgecolors="white", linewidths=0.8, zorder=2)
+    ax.add_collection(
+        LineCollection(
+            segments,
+            linewidths=_scale(drawn["weight"], 0.3, 6.0),
+            colors="#4c72b0",
+            alpha=0.45,
+            zorder=1,
+        )
+    )
+    ax.scatter(
+        nodes["x"],
+        nodes["y"],
+        s=_scale(nodes["strength"], *node_size),
+        color="#dd8452",
+        edgecolors="white",
+        linewidths=0.8,
+        zorder=2,
+    )
     if labels:
         for name, x, y in nodes.select("node", "x", "y").iter_rows():
             ax.annotate(name, (x, y), fontsize=7, ha="center", va="center", zorder=3)
@@ -144,10 +178,18 @@ def flow_map(
     else:
         tiles = central_europe_table()
         for col, row in tiles.select("tile_col", "tile_row").iter_rows():
-            ax.add_patch(Rectangle((col * 100 - 48, -row * 100 - 48), 96, 96, color="#eeeeee",
-                                   zorder=0))
-    ax = draw_network(edges, ax=ax, layout="map", geometry=geometry, top_edges=top_edges,
-                      labels=labels, node_size=(8, 250))
+            ax.add_patch(
+                Rectangle((col * 100 - 48, -row * 100 - 48), 96, 96, color="#eeeeee", zorder=0)
+            )
+    ax = draw_network(
+        edges,
+        ax=ax,
+        layout="map",
+        geometry=geometry,
+        top_edges=top_edges,
+        labels=labels,
+        node_size=(8, 250),
+    )
     ax.set_aspect("equal")
     ax.set_title("Co-operation flows (line width: tie weight)", fontsize=9)
     return ax

@@ -9,7 +9,6 @@ country``) is passed, as needed for organisation networks (``Projection.nodes`` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal, get_args
 
 import numpy as np
@@ -37,8 +36,10 @@ def _one_slice(edges: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     frame = validate_edges(edges)
     for col in ("year", "layer"):
         if col in frame.columns and frame[col].n_unique() > 1:
-            raise ValueError(f"edges hold {frame[col].n_unique()} {col}s; pass one slice, e.g. "
-                             f"edges.filter(pl.col({col!r}) == ...), or pool them first")
+            raise ValueError(
+                f"edges hold {frame[col].n_unique()} {col}s; pass one slice, e.g. "
+                f"edges.filter(pl.col({col!r}) == ...), or pool them first"
+            )
     return frame
 
 
@@ -47,12 +48,14 @@ def _adjacency(edges: pl.DataFrame) -> tuple[sp.csr_matrix, pl.Series]:
     nodes = pl.concat([edges["source"], edges["target"]]).unique().sort()
     coded = edges.filter(pl.col("source") != pl.col("target")).select("source", "target", "weight")
     index = pl.DataFrame({"node": nodes, "i": np.arange(len(nodes))})
-    coded = (coded.join(index, left_on="source", right_on="node")
-             .join(index.rename({"i": "j"}), left_on="target", right_on="node"))
+    coded = coded.join(index, left_on="source", right_on="node").join(
+        index.rename({"i": "j"}), left_on="target", right_on="node"
+    )
     i, j, w = coded["i"].to_numpy(), coded["j"].to_numpy(), coded["weight"].to_numpy()
     n = len(nodes)
-    adj = sp.csr_matrix((np.concatenate([w, w]), (np.concatenate([i, j]), np.concatenate([j, i]))),
-                        shape=(n, n))
+    adj = sp.csr_matrix(
+        (np.concatenate([w, w]), (np.concatenate([i, j]), np.concatenate([j, i]))), shape=(n, n)
+    )
     return adj, nodes
 
 
@@ -65,8 +68,10 @@ def _countries(nodes: pl.Series, countries: pl.DataFrame | None) -> pl.DataFrame
     out = frame.join(countries.select("node", "country").unique("node"), on="node", how="left")
     missing = out["country"].null_count()
     if missing:
-        raise ValueError(f"{missing:,} node(s) have no country in `countries`, e.g. "
-                         f"{out.filter(pl.col('country').is_null())['node'].head(3).to_list()}")
+        raise ValueError(
+            f"{missing:,} node(s) have no country in `countries`, e.g. "
+            f"{out.filter(pl.col('country').is_null())['node'].head(3).to_list()}"
+        )
     return out
 
 
@@ -118,8 +123,7 @@ def node_metrics(
     degree = np.asarray(binary.sum(axis=1)).ravel()
     strength = np.asarray(adj.sum(axis=1)).ravel()
     triangles = np.asarray((binary @ binary).multiply(binary).sum(axis=1)).ravel() / 2
-    clustering = np.divide(2 * triangles, degree * (degree - 1),
-                           out=np.zeros(n), where=degree > 1)
+    clustering = np.divide(2 * triangles, degree * (degree - 1), out=np.zeros(n), where=degree > 1)
     if n > 500:
         _, vec = eigsh(adj.astype(float), k=1, which="LA")
         eig = np.abs(vec[:, 0])
@@ -142,15 +146,22 @@ def node_metrics(
             sources = np.sort(np.random.default_rng(seed).choice(n, size=k, replace=False))
             scale = n / k
         btw = brandes(lengths, sources) * scale / ((n - 1) * (n - 2))
-    return pl.DataFrame({
-        "node": nodes, "degree": degree.astype(np.int64), "strength": strength,
-        "betweenness": btw, "eigenvector": eig,
-        "pagerank": pr, "clustering": clustering,
-    }).with_columns(pl.col("betweenness").fill_nan(None))
+    return pl.DataFrame(
+        {
+            "node": nodes,
+            "degree": degree.astype(np.int64),
+            "strength": strength,
+            "betweenness": btw,
+            "eigenvector": eig,
+            "pagerank": pr,
+            "clustering": clustering,
+        }
+    ).with_columns(pl.col("betweenness").fill_nan(None))
 
 
-def _pagerank(adj: sp.csr_matrix, *, damping: float = 0.85, tol: float = 1e-12,
-              max_iter: int = 1000) -> np.ndarray:
+def _pagerank(
+    adj: sp.csr_matrix, *, damping: float = 0.85, tol: float = 1e-12, max_iter: int = 1000
+) -> np.ndarray:
     """Weighted PageRank by power iteration; dangling nodes spread their rank uniformly
     (as networkx.pagerank)."""
     n = adj.shape[0]
@@ -197,41 +208,79 @@ def cross_border(
     slices = [c for c in ("year", "layer") if c in frame.columns]
     nodes = pl.concat([frame["source"], frame["target"]]).unique()
     cmap = _countries(nodes, countries)
-    tagged = (frame.join(cmap.rename({"node": "source", "country": "cs"}), on="source")
-              .join(cmap.rename({"node": "target", "country": "ct"}), on="target"))
+    tagged = frame.join(cmap.rename({"node": "source", "country": "cs"}), on="source").join(
+        cmap.rename({"node": "target", "country": "ct"}), on="target"
+    )
     if by == "node":
-        ends = pl.concat([
-            tagged.select(pl.col("source").alias("node"), pl.col("cs").alias("country"),
-                          pl.col("ct").alias("other"), "weight", *slices),
-            tagged.filter(pl.col("source") != pl.col("target")).select(
-                pl.col("target").alias("node"), pl.col("ct").alias("country"),
-                pl.col("cs").alias("other"), "weight", *slices),
-        ])
-        return (ends.group_by(*slices, "node", "country")
-                .agg(pl.col("weight").sum(),
-                     pl.col("weight").filter(pl.col("other") != pl.col("country")).sum()
-                     .alias("cross_border_weight"))
-                .with_columns((pl.col("cross_border_weight") / pl.col("weight"))
-                              .alias("cross_border_share"))
-                .sort(*slices, "node"))
-    pairs = (tagged.filter(pl.col("cs") != pl.col("ct"))
-             .select(pl.min_horizontal("cs", "ct").alias("country_a"),
-                     pl.max_horizontal("cs", "ct").alias("country_b"), "weight", *slices)
-             .group_by(*slices, "country_a", "country_b").agg(pl.col("weight").sum()))
-    ends = pl.concat([pairs.select(*slices, pl.col("country_a").alias("c"), "weight"),
-                      pairs.select(*slices, pl.col("country_b").alias("c"), "weight")])
+        ends = pl.concat(
+            [
+                tagged.select(
+                    pl.col("source").alias("node"),
+                    pl.col("cs").alias("country"),
+                    pl.col("ct").alias("other"),
+                    "weight",
+                    *slices,
+                ),
+                tagged.filter(pl.col("source") != pl.col("target")).select(
+                    pl.col("target").alias("node"),
+                    pl.col("ct").alias("country"),
+                    pl.col("cs").alias("other"),
+                    "weight",
+                    *slices,
+                ),
+            ]
+        )
+        return (
+            ends.group_by(*slices, "node", "country")
+            .agg(
+                pl.col("weight").sum(),
+                pl.col("weight")
+                .filter(pl.col("other") != pl.col("country"))
+                .sum()
+                .alias("cross_border_weight"),
+            )
+            .with_columns(
+                (pl.col("cross_border_weight") / pl.col("weight")).alias("cross_border_share")
+            )
+            .sort(*slices, "node")
+        )
+    pairs = (
+        tagged.filter(pl.col("cs") != pl.col("ct"))
+        .select(
+            pl.min_horizontal("cs", "ct").alias("country_a"),
+            pl.max_horizontal("cs", "ct").alias("country_b"),
+            "weight",
+            *slices,
+        )
+        .group_by(*slices, "country_a", "country_b")
+        .agg(pl.col("weight").sum())
+    )
+    ends = pl.concat(
+        [
+            pairs.select(*slices, pl.col("country_a").alias("c"), "weight"),
+            pairs.select(*slices, pl.col("country_b").alias("c"), "weight"),
+        ]
+    )
     totals = ends.group_by(*slices, "c").agg(pl.col("weight").sum().alias("x"))
     grand = totals.group_by(*slices).agg(pl.col("x").sum().alias("grand")) if slices else None
-    out = (pairs.join(totals.rename({"c": "country_a", "x": "xa"}), on=[*slices, "country_a"])
-           .join(totals.rename({"c": "country_b", "x": "xb"}), on=[*slices, "country_b"]))
-    out = out.join(grand, on=slices) if slices else out.with_columns(
-        pl.lit(float(totals["x"].sum())).alias("grand"))
-    return (out.with_columns(
-        (pl.col("weight") / pl.col("xa")).alias("share_a"),
-        (pl.col("weight") / pl.col("xb")).alias("share_b"),
-        (pl.col("weight") / (pl.col("xa") * pl.col("xb")).sqrt()).alias("intensity"),
-        (pl.col("weight") * pl.col("grand") / (pl.col("xa") * pl.col("xb"))).alias("affinity"),
-    ).drop("xa", "xb", "grand").sort(*slices, "country_a", "country_b"))
+    out = pairs.join(totals.rename({"c": "country_a", "x": "xa"}), on=[*slices, "country_a"]).join(
+        totals.rename({"c": "country_b", "x": "xb"}), on=[*slices, "country_b"]
+    )
+    out = (
+        out.join(grand, on=slices)
+        if slices
+        else out.with_columns(pl.lit(float(totals["x"].sum())).alias("grand"))
+    )
+    return (
+        out.with_columns(
+            (pl.col("weight") / pl.col("xa")).alias("share_a"),
+            (pl.col("weight") / pl.col("xb")).alias("share_b"),
+            (pl.col("weight") / (pl.col("xa") * pl.col("xb")).sqrt()).alias("intensity"),
+            (pl.col("weight") * pl.col("grand") / (pl.col("xa") * pl.col("xb"))).alias("affinity"),
+        )
+        .drop("xa", "xb", "grand")
+        .sort(*slices, "country_a", "country_b")
+    )
 
 
 def area_membership(nodes: pl.Series, area: str = "central_europe_2021_2027") -> pl.Series:
@@ -247,12 +296,17 @@ def area_membership(nodes: pl.Series, area: str = "central_europe_2021_2027") ->
     code = pl.col("node")
     return pl.DataFrame({"node": nodes}).select(
         pl.when(code.str.len_chars() >= 4)
-        .then(pl.when(code.str.slice(0, 4).is_in(sorted(members))).then(pl.lit("inside"))
-              .otherwise(pl.lit("outside")))
+        .then(
+            pl.when(code.str.slice(0, 4).is_in(sorted(members)))
+            .then(pl.lit("inside"))
+            .otherwise(pl.lit("outside"))
+        )
         .when(code.str.slice(0, 2).is_in(sorted(WHOLE_COUNTRIES_CENTRAL_EUROPE & countries_in)))
         .then(pl.lit("inside"))
-        .when(code.str.slice(0, 2).is_in(sorted(countries_in))).then(pl.lit("partly"))
-        .otherwise(pl.lit("outside")).alias("area")
+        .when(code.str.slice(0, 2).is_in(sorted(countries_in)))
+        .then(pl.lit("partly"))
+        .otherwise(pl.lit("outside"))
+        .alias("area")
     )["area"]
 
 
@@ -269,14 +323,21 @@ def area_ties(
     slices = [c for c in ("year", "layer") if c in frame.columns]
     nodes = pl.concat([frame["source"], frame["target"]]).unique()
     member = pl.DataFrame({"node": nodes, "area": area_membership(nodes, area)})
-    tagged = (frame.join(member.rename({"node": "source", "area": "a"}), on="source")
-              .join(member.rename({"node": "target", "area": "b"}), on="target"))
-    kind = (pl.when((pl.col("a") == "partly") | (pl.col("b") == "partly")).then(pl.lit("unclassified"))
-            .when((pl.col("a") == "inside") & (pl.col("b") == "inside")).then(pl.lit("inside"))
-            .when((pl.col("a") == "inside") | (pl.col("b") == "inside")).then(pl.lit("crossing"))
-            .otherwise(pl.lit("outside")))
-    out = tagged.group_by(*slices, kind.alias("ties")).agg(pl.len().alias("edges"),
-                                                          pl.col("weight").sum())
+    tagged = frame.join(member.rename({"node": "source", "area": "a"}), on="source").join(
+        member.rename({"node": "target", "area": "b"}), on="target"
+    )
+    kind = (
+        pl.when((pl.col("a") == "partly") | (pl.col("b") == "partly"))
+        .then(pl.lit("unclassified"))
+        .when((pl.col("a") == "inside") & (pl.col("b") == "inside"))
+        .then(pl.lit("inside"))
+        .when((pl.col("a") == "inside") | (pl.col("b") == "inside"))
+        .then(pl.lit("crossing"))
+        .otherwise(pl.lit("outside"))
+    )
+    out = tagged.group_by(*slices, kind.alias("ties")).agg(
+        pl.len().alias("edges"), pl.col("weight").sum()
+    )
     total = pl.col("weight").sum().over(slices) if slices else pl.col("weight").sum()
     return out.with_columns((pl.col("weight") / total).alias("share")).sort(*slices, "ties")
 
@@ -338,12 +399,20 @@ def brokerage(
     gatekeeper = own * (k - own) - tri_gate
     consultant = same_foreign_pairs - tri_consult
     liaison = (k - own) * (k - own - 1) / 2 - same_foreign_pairs - tri_liaison
-    out = pl.DataFrame({"node": nodes, "country": cmap["country"],
-                        "coordinator": coordinator, "gatekeeper": gatekeeper,
-                        "consultant": consultant, "liaison": liaison})
+    out = pl.DataFrame(
+        {
+            "node": nodes,
+            "country": cmap["country"],
+            "coordinator": coordinator,
+            "gatekeeper": gatekeeper,
+            "consultant": consultant,
+            "liaison": liaison,
+        }
+    )
     roles = ["coordinator", "gatekeeper", "consultant", "liaison"]
     return out.with_columns(pl.col(roles).round(0).cast(pl.Int64)).with_columns(
-        (pl.col("gatekeeper") + pl.col("consultant") + pl.col("liaison")).alias("cross_border"))
+        (pl.col("gatekeeper") + pl.col("consultant") + pl.col("liaison")).alias("cross_border")
+    )
 
 
 def tie_changes(
@@ -359,25 +428,40 @@ def tie_changes(
     """
     frame = validate_edges(edges)
     if "year" not in frame.columns:
-        raise ValueError("tie_changes needs edges with a 'year' column; build them with "
-                         "project_network(..., slice='year') or slice='window'")
+        raise ValueError(
+            "tie_changes needs edges with a 'year' column; build them with "
+            "project_network(..., slice='year') or slice='window'"
+        )
     if not 0 < min_change < 1:
         raise ValueError(f"min_change must be between 0 and 1; got {min_change!r}")
     years = set(frame["year"].unique().to_list())
     for y in (start, end):
         if y not in years:
             raise ValueError(f"year {y} not in the edges; available: {sorted(years)}")
-    a = frame.filter(pl.col("year") == start).select("source", "target", pl.col("weight").alias("weight_start"))
-    b = frame.filter(pl.col("year") == end).select("source", "target", pl.col("weight").alias("weight_end"))
+    a = frame.filter(pl.col("year") == start).select(
+        "source", "target", pl.col("weight").alias("weight_start")
+    )
+    b = frame.filter(pl.col("year") == end).select(
+        "source", "target", pl.col("weight").alias("weight_end")
+    )
     out = a.join(b, on=["source", "target"], how="full", coalesce=True).with_columns(
-        pl.col("weight_start", "weight_end").fill_null(0.0))
+        pl.col("weight_start", "weight_end").fill_null(0.0)
+    )
     w0, w1 = pl.col("weight_start"), pl.col("weight_end")
-    status = (pl.when(w0 == 0).then(pl.lit("new")).when(w1 == 0).then(pl.lit("lost"))
-              .when(w1 >= (1 + min_change) * w0).then(pl.lit("strengthened"))
-              .when(w1 <= (1 - min_change) * w0).then(pl.lit("weakened"))
-              .otherwise(pl.lit("stable")))
-    return (out.with_columns((w1 - w0).alias("change"), status.alias("status"))
-            .sort(pl.col("change").abs(), "source", "target", descending=[True, False, False]))
+    status = (
+        pl.when(w0 == 0)
+        .then(pl.lit("new"))
+        .when(w1 == 0)
+        .then(pl.lit("lost"))
+        .when(w1 >= (1 + min_change) * w0)
+        .then(pl.lit("strengthened"))
+        .when(w1 <= (1 - min_change) * w0)
+        .then(pl.lit("weakened"))
+        .otherwise(pl.lit("stable"))
+    )
+    return out.with_columns((w1 - w0).alias("change"), status.alias("status")).sort(
+        pl.col("change").abs(), "source", "target", descending=[True, False, False]
+    )
 
 
 def components(edges: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:

@@ -19,15 +19,25 @@ def tile_positions(nodes) -> pl.DataFrame:
     Codes outside the Central Europe table get null positions.
     """
     table = central_europe_table().select(
-        "region", (pl.col("tile_col") * TILE_KM).cast(pl.Float64).alias("x"),
-        (-pl.col("tile_row") * TILE_KM).cast(pl.Float64).alias("y"))
-    frame = pl.DataFrame({"node": pl.Series(list(nodes), dtype=pl.String)}).unique(maintain_order=True)
-    key = pl.when(pl.col("node").str.len_chars() >= 4).then(pl.col("node").str.slice(0, 4)) \
+        "region",
+        (pl.col("tile_col") * TILE_KM).cast(pl.Float64).alias("x"),
+        (-pl.col("tile_row") * TILE_KM).cast(pl.Float64).alias("y"),
+    )
+    frame = pl.DataFrame({"node": pl.Series(list(nodes), dtype=pl.String)}).unique(
+        maintain_order=True
+    )
+    key = (
+        pl.when(pl.col("node").str.len_chars() >= 4)
+        .then(pl.col("node").str.slice(0, 4))
         .otherwise(pl.col("node"))
+    )
     keyed = frame.with_columns(key.alias("key"))
-    matched = (keyed.join(table, how="cross")
-               .filter(pl.col("region").str.starts_with(pl.col("key")))
-               .group_by("node").agg(pl.col("x").mean(), pl.col("y").mean()))
+    matched = (
+        keyed.join(table, how="cross")
+        .filter(pl.col("region").str.starts_with(pl.col("key")))
+        .group_by("node")
+        .agg(pl.col("x").mean(), pl.col("y").mean())
+    )
     return frame.join(matched, on="node", how="left")
 
 
@@ -38,15 +48,24 @@ def centroid_positions(nodes, geometry) -> pl.DataFrame:
     the centroids are divided by 1,000. Codes not in the geometry get null positions.
     """
     if "region" not in geometry.columns:
-        raise ValueError("geometry must have a 'region' column (the Geometries contract); found "
-                         f"{list(geometry.columns)}")
+        raise ValueError(
+            "geometry must have a 'region' column (the Geometries contract); found "
+            f"{list(geometry.columns)}"
+        )
     geo = geometry
     if geo.crs is not None and geo.crs.to_epsg() != 3035:
         geo = geo.to_crs(3035)
     cent = geo.geometry.centroid
-    table = pl.DataFrame({"node": [str(r) for r in geo["region"]],
-                          "x": (cent.x / 1000).to_numpy(), "y": (cent.y / 1000).to_numpy()})
-    frame = pl.DataFrame({"node": pl.Series(list(nodes), dtype=pl.String)}).unique(maintain_order=True)
+    table = pl.DataFrame(
+        {
+            "node": [str(r) for r in geo["region"]],
+            "x": (cent.x / 1000).to_numpy(),
+            "y": (cent.y / 1000).to_numpy(),
+        }
+    )
+    frame = pl.DataFrame({"node": pl.Series(list(nodes), dtype=pl.String)}).unique(
+        maintain_order=True
+    )
     return frame.join(table.unique("node"), on="node", how="left")
 
 

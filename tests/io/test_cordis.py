@@ -81,8 +81,9 @@ def test_wrong_header_and_missing_file(tmp_path):
 @pytest.mark.realdata
 def test_h2020_eunets_counts(shared_data):
     coop = shared_data / "cooperation"
-    table = read_h2020_eunets(coop / "h2020_participations_eunets.csv.gz",
-                              coop / "h2020_programme_parts_eunets.csv.gz")
+    table = read_h2020_eunets(
+        coop / "h2020_participations_eunets.csv.gz", coop / "h2020_programme_parts_eunets.csv.gz"
+    )
     p = table.participations
     # 144,726 rows over 31,451 projects in the file; 7 rows lack a start year (PROVENANCE.md)
     assert p.height + table.exclusions.total == 144_726
@@ -92,8 +93,16 @@ def test_h2020_eunets_counts(shared_data):
     assert table.duplicates.height == 0
     by_country = dict(p.group_by("country").len().iter_rows())
     # PROVENANCE.md counts; DE has 17,341 rows of which 3 lack a start year
-    expected = {"CZ": 1_479, "SK": 565, "HU": 1_284, "PL": 2_309, "SI": 1_173, "AT": 4_166,
-                "DE": 17_341 - 3, "IT": 13_444}
+    expected = {
+        "CZ": 1_479,
+        "SK": 565,
+        "HU": 1_284,
+        "PL": 2_309,
+        "SI": 1_173,
+        "AT": 4_166,
+        "DE": 17_341 - 3,
+        "IT": 13_444,
+    }
     assert {c: by_country[c] for c in expected} == expected
     assert by_country["NA"] > 0  # Namibia, not a missing value
     assert (p["region"] == p["country"]).all()

@@ -19,21 +19,34 @@ from emerging.networks.build import project_network, to_networkx
 #   P2: a (CZ01), d (AT13)                      n = 2
 #   P3: b (CZ01), c (SK01), d (AT13), e (AT13)  n = 4
 #   P4: e (AT13)                                n = 1 (no ties)
-ROWS = [("P1", "a", "CZ01"), ("P1", "b", "CZ01"), ("P1", "c", "SK01"),
-        ("P2", "a", "CZ01"), ("P2", "d", "AT13"),
-        ("P3", "b", "CZ01"), ("P3", "c", "SK01"), ("P3", "d", "AT13"), ("P3", "e", "AT13"),
-        ("P4", "e", "AT13")]
+ROWS = [
+    ("P1", "a", "CZ01"),
+    ("P1", "b", "CZ01"),
+    ("P1", "c", "SK01"),
+    ("P2", "a", "CZ01"),
+    ("P2", "d", "AT13"),
+    ("P3", "b", "CZ01"),
+    ("P3", "c", "SK01"),
+    ("P3", "d", "AT13"),
+    ("P3", "e", "AT13"),
+    ("P4", "e", "AT13"),
+]
 YEARS = {"P1": 2015, "P2": 2016, "P3": 2016, "P4": 2017}
 
 
 def hand_participations() -> pl.DataFrame:
-    return pl.DataFrame(ROWS, schema=["project", "organisation", "region"], orient="row").with_columns(
+    return pl.DataFrame(
+        ROWS, schema=["project", "organisation", "region"], orient="row"
+    ).with_columns(
         pl.col("region").str.slice(0, 2).alias("country"),
         pl.lit("participant").alias("role"),
         pl.col("project").replace_strict(YEARS, return_dtype=pl.Int32).alias("start_year"),
         pl.lit(10.0).alias("funding"),
-        pl.col("project").replace_strict({"P1": "SC1", "P2": "SC1|SC5", "P3": "SC5", "P4": None},
-                                         return_dtype=pl.String).alias("topic"),
+        pl.col("project")
+        .replace_strict(
+            {"P1": "SC1", "P2": "SC1|SC5", "P3": "SC5", "P4": None}, return_dtype=pl.String
+        )
+        .alias("topic"),
     )
 
 
@@ -46,21 +59,53 @@ def approx(expected: dict) -> dict:
 
 
 F = Fraction
-ORG_COUNT = {("a", "b"): 1, ("a", "c"): 1, ("b", "c"): 2, ("a", "d"): 1, ("b", "d"): 1,
-             ("c", "d"): 1, ("b", "e"): 1, ("c", "e"): 1, ("d", "e"): 1}
-ORG_FRACTIONAL = {("a", "b"): F(1, 2), ("a", "c"): F(1, 2), ("b", "c"): F(1, 2) + F(1, 3),
-                  ("a", "d"): F(1), ("b", "d"): F(1, 3), ("c", "d"): F(1, 3),
-                  ("b", "e"): F(1, 3), ("c", "e"): F(1, 3), ("d", "e"): F(1, 3)}
+ORG_COUNT = {
+    ("a", "b"): 1,
+    ("a", "c"): 1,
+    ("b", "c"): 2,
+    ("a", "d"): 1,
+    ("b", "d"): 1,
+    ("c", "d"): 1,
+    ("b", "e"): 1,
+    ("c", "e"): 1,
+    ("d", "e"): 1,
+}
+ORG_FRACTIONAL = {
+    ("a", "b"): F(1, 2),
+    ("a", "c"): F(1, 2),
+    ("b", "c"): F(1, 2) + F(1, 3),
+    ("a", "d"): F(1),
+    ("b", "d"): F(1, 3),
+    ("c", "d"): F(1, 3),
+    ("b", "e"): F(1, 3),
+    ("c", "e"): F(1, 3),
+    ("d", "e"): F(1, 3),
+}
 # projects: a {P1,P2}, b {P1,P3}, c {P1,P3}, d {P2,P3}, e {P3,P4}
 ORG_JACCARD = {pair: F(n, 4 - n) for pair, n in ORG_COUNT.items()}
 # project funding F_P1 = 30, F_P2 = 20, F_P3 = 40
-ORG_FUNDING = {("a", "b"): 30, ("a", "c"): 30, ("b", "c"): 70, ("a", "d"): 20, ("b", "d"): 40,
-               ("c", "d"): 40, ("b", "e"): 40, ("c", "e"): 40, ("d", "e"): 40}
+ORG_FUNDING = {
+    ("a", "b"): 30,
+    ("a", "c"): 30,
+    ("b", "c"): 70,
+    ("a", "d"): 20,
+    ("b", "d"): 40,
+    ("c", "d"): 40,
+    ("b", "e"): 40,
+    ("c", "e"): 40,
+    ("d", "e"): 40,
+}
 
 
-@pytest.mark.parametrize("weight, expected", [
-    ("count", ORG_COUNT), ("fractional", ORG_FRACTIONAL), ("jaccard", ORG_JACCARD),
-    ("funding", ORG_FUNDING)])
+@pytest.mark.parametrize(
+    "weight, expected",
+    [
+        ("count", ORG_COUNT),
+        ("fractional", ORG_FRACTIONAL),
+        ("jaccard", ORG_JACCARD),
+        ("funding", ORG_FUNDING),
+    ],
+)
 def test_organisation_projection_by_hand(weight, expected):
     net = project_network(hand_participations(), node="organisation", weight=weight)
     assert weights(net.edges) == approx(expected)
@@ -72,15 +117,22 @@ def test_region_projection_by_hand_with_self_loops():
     frac = project_network(p, node="region", weight="fractional", self_loops=True)
     # CZ01-SK01: P1 2*1/2 + P3 1*1/3; CZ01-AT13: P2 1/1 + P3 1*2/3; AT13-SK01: P3 2*1/3
     # inside CZ01: P1 C(2,2)/2; inside AT13: P3 C(2,2)/3
-    assert weights(frac.edges) == approx({
-        ("CZ01", "SK01"): F(4, 3), ("AT13", "CZ01"): F(5, 3), ("AT13", "SK01"): F(2, 3),
-        ("CZ01", "CZ01"): F(1, 2), ("AT13", "AT13"): F(1, 3)})
+    assert weights(frac.edges) == approx(
+        {
+            ("CZ01", "SK01"): F(4, 3),
+            ("AT13", "CZ01"): F(5, 3),
+            ("AT13", "SK01"): F(2, 3),
+            ("CZ01", "CZ01"): F(1, 2),
+            ("AT13", "AT13"): F(1, 3),
+        }
+    )
     # an organisation spreads one unit per multi-partner project: strengths = projects
     strength = dict(frac.nodes.select("node", "strength").iter_rows())
     assert strength == approx({"AT13": 3, "CZ01": 4, "SK01": 2})
     count = project_network(p, node="country", weight="count", self_loops=True)
-    assert weights(count.edges) == approx({
-        ("CZ", "SK"): 2, ("AT", "CZ"): 2, ("AT", "SK"): 1, ("CZ", "CZ"): 1, ("AT", "AT"): 1})
+    assert weights(count.edges) == approx(
+        {("CZ", "SK"): 2, ("AT", "CZ"): 2, ("AT", "SK"): 1, ("CZ", "CZ"): 1, ("AT", "AT"): 1}
+    )
     no_loops = project_network(p, node="region", weight="count")
     assert (no_loops.edges["source"] != no_loops.edges["target"]).all()
 
@@ -96,7 +148,8 @@ def test_level_truncation_slices_and_layers():
     win = project_network(p, node="country", weight="count", slice="window", window=2)
     assert sorted(win.edges["year"].unique().to_list()) == [2016, 2017]
     assert weights(win.edges.filter(pl.col("year") == 2016)) == approx(
-        {("AT", "CZ"): 2, ("AT", "SK"): 1, ("CZ", "SK"): 2})
+        {("AT", "CZ"): 2, ("AT", "SK"): 1, ("CZ", "SK"): 2}
+    )
     layers = project_network(p, node="organisation", weight="count", layer="topic")
     sc1 = weights(layers.edges.filter(pl.col("layer") == "SC1"))
     assert sc1 == approx({("a", "b"): 1, ("a", "c"): 1, ("b", "c"): 1, ("a", "d"): 1})
@@ -135,15 +188,17 @@ REGION_OF = ["CZ01", "CZ02", "SK01", "AT13", "HU11"]
 
 def random_participations(pairs: list[tuple[int, int]]) -> pl.DataFrame:
     rows = sorted(set(pairs))
-    return pl.DataFrame({
-        "project": [f"P{p}" for p, _ in rows],
-        "organisation": [f"O{o}" for _, o in rows],
-        "region": [REGION_OF[o % 5] for _, o in rows],
-        "country": [REGION_OF[o % 5][:2] for _, o in rows],
-        "role": ["participant"] * len(rows),
-        "start_year": [2014 + p % 3 for p, _ in rows],
-        "funding": [float(1 + (p * 7 + o * 3) % 11) for p, o in rows],
-    }).with_columns(pl.col("start_year").cast(pl.Int32))
+    return pl.DataFrame(
+        {
+            "project": [f"P{p}" for p, _ in rows],
+            "organisation": [f"O{o}" for _, o in rows],
+            "region": [REGION_OF[o % 5] for _, o in rows],
+            "country": [REGION_OF[o % 5][:2] for _, o in rows],
+            "role": ["participant"] * len(rows),
+            "start_year": [2014 + p % 3 for p, _ in rows],
+            "funding": [float(1 + (p * 7 + o * 3) % 11) for p, o in rows],
+        }
+    ).with_columns(pl.col("start_year").cast(pl.Int32))
 
 
 def naive_region_weights(parts: pl.DataFrame, weight: str) -> dict:
@@ -167,8 +222,7 @@ def naive_region_weights(parts: pl.DataFrame, weight: str) -> dict:
     return dict(out)
 
 
-pairs_strategy = st.lists(st.tuples(st.integers(0, 7), st.integers(0, 11)), min_size=2,
-                          max_size=60)
+pairs_strategy = st.lists(st.tuples(st.integers(0, 7), st.integers(0, 11)), min_size=2, max_size=60)
 
 
 @settings(max_examples=60, deadline=None)
@@ -184,10 +238,12 @@ def test_region_weights_equal_naive_loop(pairs):
 @given(pairs_strategy)
 def test_symmetry_and_weight_ranges(pairs):
     parts = random_participations(pairs)
-    nets = {w: project_network(parts, node="organisation", weight=w)
-            for w in ("count", "fractional", "jaccard", "funding")}
+    nets = {
+        w: project_network(parts, node="organisation", weight=w)
+        for w in ("count", "fractional", "jaccard", "funding")
+    }
     count = weights(nets["count"].edges)
-    for w, net in nets.items():
+    for net in nets.values():
         e = net.edges
         assert (e["source"] < e["target"]).all()  # each undirected pair once, no self-loops
         assert e.select("source", "target").is_unique().all()
@@ -200,15 +256,21 @@ def test_symmetry_and_weight_ranges(pairs):
     assert all(frac[k] <= count[k] + 1e-12 for k in count)
     # fractional counting: each organisation's strength = its projects with >= 2 partners
     sizes = parts.group_by("project").len()
-    multi = (parts.join(sizes, on="project").filter(pl.col("len") > 1)
-             .group_by("organisation").len("n"))
+    multi = (
+        parts.join(sizes, on="project").filter(pl.col("len") > 1).group_by("organisation").len("n")
+    )
     strength = dict(nets["fractional"].nodes.select("node", "strength").iter_rows())
     for org, n in multi.iter_rows():
         assert strength[org] == pytest.approx(n)
     # symmetry w_ij = w_ji: relabel organisations so that every pair's order flips
-    flipped = parts.with_columns(("X" + (99 - pl.col("organisation").str.slice(1).cast(pl.Int64))
-                                  .cast(pl.String).str.zfill(2)).alias("organisation"))
+    flipped = parts.with_columns(
+        (
+            "X"
+            + (99 - pl.col("organisation").str.slice(1).cast(pl.Int64)).cast(pl.String).str.zfill(2)
+        ).alias("organisation")
+    )
     back = {f"X{99 - int(o[1:]):02d}": o for o in parts["organisation"].to_list()}
-    again = weights(project_network(flipped.reverse(), node="organisation",
-                                    weight="fractional").edges)
+    again = weights(
+        project_network(flipped.reverse(), node="organisation", weight="fractional").edges
+    )
     assert {tuple(sorted((back[s], back[t]))): w for (s, t), w in again.items()} == approx(frac)

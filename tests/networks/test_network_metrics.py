@@ -25,8 +25,9 @@ from emerging.networks.metrics import (
 
 def edges(rows, **extra) -> pl.DataFrame:
     frame = pl.DataFrame(rows, schema=["source", "target", "weight"], orient="row")
-    return frame.with_columns(pl.col("weight").cast(pl.Float64),
-                              *(pl.lit(v).alias(k) for k, v in extra.items()))
+    return frame.with_columns(
+        pl.col("weight").cast(pl.Float64), *(pl.lit(v).alias(k) for k, v in extra.items())
+    )
 
 
 def random_graph(seed: int, n: int = 30, p: float = 0.2, dyadic: bool = False) -> pl.DataFrame:
@@ -34,12 +35,18 @@ def random_graph(seed: int, n: int = 30, p: float = 0.2, dyadic: bool = False) -
     so that float ties are the same for every algorithm."""
     g = nx.gnp_random_graph(n, p, seed=seed)
     rng = np.random.default_rng(seed)
-    names = [f"{'CZSKATHU'[2 * (i % 4):2 * (i % 4) + 2]}{i:02d}" for i in range(n)]
-    draw = (lambda: float(2 ** rng.integers(0, 4))) if dyadic else (lambda: float(rng.integers(1, 10)))
-    return edges([(names[u], names[v], draw()) for u, v in g.edges()]
-                 ).with_columns(pl.min_horizontal("source", "target").alias("s"),
-                                pl.max_horizontal("source", "target").alias("t")) \
+    names = [f"{'CZSKATHU'[2 * (i % 4) : 2 * (i % 4) + 2]}{i:02d}" for i in range(n)]
+    draw = (
+        (lambda: float(2 ** rng.integers(0, 4))) if dyadic else (lambda: float(rng.integers(1, 10)))
+    )
+    return (
+        edges([(names[u], names[v], draw()) for u, v in g.edges()])
+        .with_columns(
+            pl.min_horizontal("source", "target").alias("s"),
+            pl.max_horizontal("source", "target").alias("t"),
+        )
         .select(pl.col("s").alias("source"), pl.col("t").alias("target"), "weight")
+    )
 
 
 def test_cross_border_by_hand():
@@ -48,14 +55,17 @@ def test_cross_border_by_hand():
     assert node["CZ"]["weight"] == 6 and node["CZ"]["cross_border_weight"] == 3
     assert node["CZ"]["cross_border_share"] == pytest.approx(1 / 2)
     assert node["AT"]["cross_border_share"] == 1.0
-    pair = {(r["country_a"], r["country_b"]): r for r in cross_border(e, by="country_pair").to_dicts()}
+    pair = {
+        (r["country_a"], r["country_b"]): r for r in cross_border(e, by="country_pair").to_dicts()
+    }
     # cross-border totals X_CZ = 3, X_SK = 3, X_AT = 2, X = 8
     assert pair[("CZ", "SK")]["intensity"] == pytest.approx(2 / 3)
     assert pair[("CZ", "SK")]["affinity"] == pytest.approx(float(Fraction(2 * 8, 9)))
     assert pair[("AT", "CZ")]["share_a"] == pytest.approx(1 / 2)
     assert pair[("AT", "CZ")]["share_b"] == pytest.approx(1 / 3)
-    by_year = cross_border(pl.concat([e.with_columns(year=pl.lit(y)) for y in (2015, 2016)]),
-                           by="country_pair")
+    by_year = cross_border(
+        pl.concat([e.with_columns(year=pl.lit(y)) for y in (2015, 2016)]), by="country_pair"
+    )
     assert by_year.height == 6 and set(by_year["year"]) == {2015, 2016}
     with pytest.raises(ValueError, match="by must be one of"):
         cross_border(e, by="region")
@@ -146,26 +156,49 @@ def naive_brokerage(e: pl.DataFrame) -> dict:
 def test_brokerage_by_hand_and_naive_loop():
     # i (CZ) tied to j (CZ), k (SK), l (SK), m (AT); j-k tied: (j,k) closed;
     # open: (j,l), (j,m) gatekeeper; (k,l) consultant; (k,m), (l,m) liaison
-    e = edges([("CZi", "CZj", 1), ("CZi", "SKk", 1), ("CZi", "SKl", 1), ("ATm", "CZi", 1),
-               ("CZj", "SKk", 1)])
+    e = edges(
+        [
+            ("CZi", "CZj", 1),
+            ("CZi", "SKk", 1),
+            ("CZi", "SKl", 1),
+            ("ATm", "CZi", 1),
+            ("CZj", "SKk", 1),
+        ]
+    )
     row = brokerage(e).filter(pl.col("node") == "CZi").row(0, named=True)
-    assert (row["coordinator"], row["gatekeeper"], row["consultant"], row["liaison"]) == (0, 2, 1, 2)
+    assert (row["coordinator"], row["gatekeeper"], row["consultant"], row["liaison"]) == (
+        0,
+        2,
+        1,
+        2,
+    )
     assert row["cross_border"] == 5
     for seed in range(3):
         e = random_graph(seed, n=40, p=0.25)
-        got = {r["node"]: {k: r[k] for k in ("coordinator", "gatekeeper", "consultant", "liaison")}
-               for r in brokerage(e).to_dicts()}
+        got = {
+            r["node"]: {k: r[k] for k in ("coordinator", "gatekeeper", "consultant", "liaison")}
+            for r in brokerage(e).to_dicts()
+        }
         assert got == naive_brokerage(e)
 
 
 def test_tie_changes_by_hand():
-    e = pl.concat([
-        edges([("A", "B", 2), ("A", "C", 4), ("B", "C", 1)], year=2014),
-        edges([("A", "B", 3), ("A", "C", 1), ("C", "D", 2)], year=2020),
-    ])
-    out = {(r["source"], r["target"]): r["status"] for r in tie_changes(e, start=2014, end=2020).to_dicts()}
-    assert out == {("A", "B"): "strengthened", ("A", "C"): "weakened", ("B", "C"): "lost",
-                   ("C", "D"): "new"}
+    e = pl.concat(
+        [
+            edges([("A", "B", 2), ("A", "C", 4), ("B", "C", 1)], year=2014),
+            edges([("A", "B", 3), ("A", "C", 1), ("C", "D", 2)], year=2020),
+        ]
+    )
+    out = {
+        (r["source"], r["target"]): r["status"]
+        for r in tie_changes(e, start=2014, end=2020).to_dicts()
+    }
+    assert out == {
+        ("A", "B"): "strengthened",
+        ("A", "C"): "weakened",
+        ("B", "C"): "lost",
+        ("C", "D"): "new",
+    }
     with pytest.raises(ValueError, match="year 2013 not in the edges"):
         tie_changes(e, start=2013, end=2020)
 

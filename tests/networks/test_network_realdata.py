@@ -27,12 +27,19 @@ def encoded(h2020):
 
 def test_country_joint_projects_equal_polars_oracle(h2020, encoded):
     net = project_network(encoded, node="country", weight="count")
-    got = {(s, t): w for s, t, w in net.edges.filter(
-        pl.col("source").is_in(RING) & pl.col("target").is_in(RING)).iter_rows()}
+    got = {
+        (s, t): w
+        for s, t, w in net.edges.filter(
+            pl.col("source").is_in(RING) & pl.col("target").is_in(RING)
+        ).iter_rows()
+    }
     presence = h2020.filter(pl.col("country").is_in(RING)).select("project", "country").unique()
-    pairs = (presence.join(presence, on="project", suffix="_b")
-             .filter(pl.col("country") < pl.col("country_b"))
-             .group_by("country", "country_b").len())
+    pairs = (
+        presence.join(presence, on="project", suffix="_b")
+        .filter(pl.col("country") < pl.col("country_b"))
+        .group_by("country", "country_b")
+        .len()
+    )
     expected = {(a, b): float(n) for a, b, n in pairs.iter_rows()}
     assert got == expected
     assert len(got) == 28  # every pair of the eight countries co-operates
@@ -54,21 +61,30 @@ def test_fractional_total_and_cross_border_shares(h2020, encoded):
     pooled = yearly.edges.group_by("source", "target").agg(pl.col("weight").sum())
     total = project_network(encoded, node="country", weight="count").edges
     assert pooled.sort("source", "target").equals(
-        total.select("source", "target", "weight").sort("source", "target"))
+        total.select("source", "target", "weight").sort("source", "target")
+    )
 
 
 def test_organisation_network_size_and_components(h2020, encoded):
     net = project_network(encoded, node="organisation", weight="count")
     assert net.nodes.height == h2020["organisation"].n_unique()
     sizes = h2020.group_by("project").len()
-    alone = (h2020.join(sizes, on="project").group_by("organisation")
-             .agg((pl.col("len") == 1).all().alias("alone")).filter("alone"))
+    alone = (
+        h2020.join(sizes, on="project")
+        .group_by("organisation")
+        .agg((pl.col("len") == 1).all().alias("alone"))
+        .filter("alone")
+    )
     assert net.nodes.filter(pl.col("degree") == 0).height == alone.height
     # distinct organisation pairs sharing a project, by a polars self-join
     slim = h2020.select("project", "organisation")
-    n_pairs = (slim.join(slim, on="project", suffix="_b")
-               .filter(pl.col("organisation") < pl.col("organisation_b"))
-               .select("organisation", "organisation_b").unique().height)
+    n_pairs = (
+        slim.join(slim, on="project", suffix="_b")
+        .filter(pl.col("organisation") < pl.col("organisation_b"))
+        .select("organisation", "organisation_b")
+        .unique()
+        .height
+    )
     assert net.edges.height == n_pairs
     comp = components(net.edges)
     largest = comp.filter(pl.col("component") == 0).height
