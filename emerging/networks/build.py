@@ -37,23 +37,18 @@ Science* 88(3), 531-546.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from emerging._schema import Exclusions, validate_edges, validate_participations
+from emerging._schema import Exclusions, validate_participations
+from emerging.networks._common import check_option, one_slice
 
 NodeKind = Literal["organisation", "region", "country"]
 WeightKind = Literal["count", "fractional", "jaccard", "funding"]
 SliceKind = Literal["none", "year", "window"]
-
-
-def _check(name: str, value, kind) -> None:
-    options = get_args(kind)
-    if value not in options:
-        raise ValueError(f"{name} must be one of {options}; got {value!r}")
 
 
 def node_expr(node: NodeKind, level: int | None = None) -> pl.Expr:
@@ -144,7 +139,7 @@ def incidence(
     level: int | None = None,
 ) -> Incidence:
     """The bipartite project x node network of (encoded) participations."""
-    _check("node", node, NodeKind)
+    check_option("node", node, NodeKind)
     enc = participations if isinstance(participations, Participations) else encode(participations)
     key = "country" if node == "country" else node
     codes, labels = getattr(enc, key), enc.labels[key]
@@ -322,9 +317,9 @@ def project_network(
     Projection
         ``edges`` (validated Edges frame), ``nodes``, ``exclusions``.
     """
-    _check("node", node, NodeKind)
-    _check("weight", weight, WeightKind)
-    _check("slice", slice, SliceKind)
+    check_option("node", node, NodeKind)
+    check_option("weight", weight, WeightKind)
+    check_option("slice", slice, SliceKind)
     if slice == "window" and (not isinstance(window, int) or window < 1):
         raise ValueError(f"window must be a positive whole number of years; got {window!r}")
     if self_loops and node == "organisation":
@@ -445,13 +440,7 @@ def to_networkx(edges: pl.DataFrame, *, nodes: pl.DataFrame | None = None, weigh
     """
     import networkx as nx
 
-    edges = validate_edges(edges)
-    for col in ("year", "layer"):
-        if col in edges.columns and edges[col].n_unique() > 1:
-            raise ValueError(
-                f"edges hold several {col}s ({edges[col].n_unique()}); filter to one "
-                f"first, e.g. edges.filter(pl.col({col!r}) == ...)"
-            )
+    edges = one_slice(edges)
     graph = nx.Graph()
     if nodes is not None:
         attrs = [c for c in nodes.columns if c != "node"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from emerging._schema import validate_edges
+from emerging.networks._common import one_slice
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,7 @@ def communities(
 
     if resolution <= 0:
         raise ValueError(f"resolution must be positive; got {resolution!r}")
-    frame = validate_edges(edges)
-    for col in ("year", "layer"):
-        if col in frame.columns and frame[col].n_unique() > 1:
-            raise ValueError(f"edges hold several {col}s; pass one slice")
+    frame = one_slice(edges)
     graph = nx.Graph()
     graph.add_weighted_edges_from(frame.select("source", "target", "weight").iter_rows())
     parts = nx.community.louvain_communities(

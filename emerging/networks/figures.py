@@ -5,12 +5,12 @@ matplotlib is imported inside the functions; both return the Axes and never show
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import polars as pl
 
-from emerging._schema import validate_edges
+from emerging.networks._common import check_option, one_slice
 from emerging.networks.positions import node_positions
 
 LayoutKind = Literal["spring", "map"]
@@ -37,12 +37,7 @@ def _strengths(edges: pl.DataFrame) -> pl.DataFrame:
 
 
 def _prepare(edges, top_edges: int | None) -> pl.DataFrame:
-    frame = validate_edges(edges)
-    for col in ("year", "layer"):
-        if col in frame.columns and frame[col].n_unique() > 1:
-            raise ValueError(
-                f"edges hold several {col}s; draw one slice (edges.filter(pl.col({col!r}) == ...))"
-            )
+    frame = one_slice(edges)
     frame = frame.filter(pl.col("source") != pl.col("target"))
     if top_edges is not None:
         frame = frame.sort("weight", descending=True).head(top_edges)
@@ -83,8 +78,7 @@ def draw_network(
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
 
-    if layout not in get_args(LayoutKind):
-        raise ValueError(f"layout must be one of {get_args(LayoutKind)}; got {layout!r}")
+    check_option("layout", layout, LayoutKind)
     frame = _prepare(edges, top_edges)
     nodes = _strengths(frame)
     if layout == "spring":

@@ -9,7 +9,7 @@ country``) is passed, as needed for organisation networks (``Projection.nodes`` 
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import polars as pl
@@ -17,6 +17,7 @@ import scipy.sparse as sp
 
 from emerging._schema import validate_edges
 from emerging.codes.nuts import region_set
+from emerging.networks._common import check_option, one_slice
 
 BetweennessKind = Literal["sampled", "exact", "none"]
 CrossBorderBy = Literal["node", "country_pair"]
@@ -24,23 +25,6 @@ CrossBorderBy = Literal["node", "country_pair"]
 #: Countries whose whole territory lies in the Interreg CENTRAL EUROPE area (see
 #: emerging.codes.nuts); country nodes of DE and IT are only partly inside.
 WHOLE_COUNTRIES_CENTRAL_EUROPE = frozenset({"AT", "CZ", "HR", "HU", "PL", "SI", "SK"})
-
-
-def _check(name: str, value, kind) -> None:
-    options = get_args(kind)
-    if value not in options:
-        raise ValueError(f"{name} must be one of {options}; got {value!r}")
-
-
-def _one_slice(edges: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    frame = validate_edges(edges)
-    for col in ("year", "layer"):
-        if col in frame.columns and frame[col].n_unique() > 1:
-            raise ValueError(
-                f"edges hold {frame[col].n_unique()} {col}s; pass one slice, e.g. "
-                f"edges.filter(pl.col({col!r}) == ...), or pool them first"
-            )
-    return frame
 
 
 def _adjacency(edges: pl.DataFrame) -> tuple[sp.csr_matrix, pl.Series]:
@@ -114,8 +98,8 @@ def node_metrics(
     """
     from scipy.sparse.linalg import eigsh
 
-    _check("betweenness", betweenness, BetweennessKind)
-    frame = _one_slice(edges)
+    check_option("betweenness", betweenness, BetweennessKind)
+    frame = one_slice(edges)
     adj, nodes = _adjacency(frame)
     n = len(nodes)
     binary = adj.copy()
@@ -203,7 +187,7 @@ def cross_border(
     cooperation: collaboration profiles of the top five producers of science.
     *Scientometrics* 47(3), 627-657 (the probabilistic affinity index).
     """
-    _check("by", by, CrossBorderBy)
+    check_option("by", by, CrossBorderBy)
     frame = validate_edges(edges)
     slices = [c for c in ("year", "layer") if c in frame.columns]
     nodes = pl.concat([frame["source"], frame["target"]]).unique()
@@ -369,7 +353,7 @@ def brokerage(
     Gould, R. V. & Fernandez, R. M. (1989). Structures of mediation: a formal approach to
     brokerage in transaction networks. *Sociological Methodology* 19, 89-126.
     """
-    frame = _one_slice(edges)
+    frame = one_slice(edges)
     adj, nodes = _adjacency(frame)
     adj = adj.copy()
     adj.data[:] = 1.0
@@ -472,7 +456,7 @@ def components(edges: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """
     from scipy.sparse.csgraph import connected_components
 
-    frame = _one_slice(edges)
+    frame = one_slice(edges)
     adj, nodes = _adjacency(frame)
     _, labels = connected_components(adj, directed=False)
     out = pl.DataFrame({"node": nodes, "_c": labels})

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal
 
 import polars as pl
 
 from emerging._schema import validate_edges
+from emerging.networks._common import check_option
 from emerging.networks.positions import node_positions
 
 TiesKind = Literal["reward", "penalise", "ignore"]
@@ -150,10 +151,7 @@ def suggest_partners(
         complementarity_score, specialised_in_focal, tie_weight, ties_score, distance_km,
         proximity_score, reasons``.
     """
-    if existing_ties not in get_args(TiesKind):
-        raise ValueError(
-            f"existing_ties must be one of {get_args(TiesKind)}; got {existing_ties!r}"
-        )
+    check_option("existing_ties", existing_ties, TiesKind)
     w = _check_weights(weights)
     if existing_ties == "ignore":
         w = _check_weights({**w, "ties": 0.0})
