@@ -143,10 +143,17 @@ def test_sbs_to_nuts2021_maps_central_europe_or_says_why(sbs_employment_nuts2):
     used = set(res.panel["nuts_source"].str.split("+").explode().unique())
     assert used | set(res.not_mapped()["code"]) == set(sbs_employment_nuts2["region"])
     assert not used & set(res.not_mapped()["code"])
-    # spot value from the file: C,V16110,SI01 2012 = 111729 (zcat | grep), now under SI03
-    assert _value(res, "SI03", 2012)["value"] == 111729.0
-    # C,V16110,DE41 2008 = 35680 and DE42 2008 = 51045: DE40 2008 is their sum
-    assert _value(res, "DE40", 2008)["value"] == 35680.0 + 51045.0
+    # spot values from the file (zcat | grep '^C29,V16110,...'): SI01 2012 = 8792, SI03 2013 = 7859
+    assert _value(res, "SI03", 2012, "C29")["value"] == 8792.0
+    assert _value(res, "SI03", 2013, "C29")["value"] == 7859.0
+    # DE41 2010 = 1076 and DE42 2010 = 6286: DE40 2010 is their sum; DE40 2011 = 7474 itself
+    assert _value(res, "DE40", 2010, "C29")["value"] == 1076.0 + 6286.0
+    assert _value(res, "DE40", 2011, "C29")["value"] == 7474.0
+    # 2009: DE41 743 i, DE42 5054 i -> 5797 with flag i
+    assert _value(res, "DE40", 2009, "C29")["value"] == 5797.0
+    assert _value(res, "DE40", 2009, "C29")["flag"] == "i"
+    # 2008: both ':' -> null (a plain missing, not invented)
+    assert _value(res, "DE40", 2008, "C29")["value"] is None
     agg = harmonise(sbs_employment_nuts2, to=2021, splits="aggregate")
     assert {"HU10", "PL12", "HR04"} <= set(agg.panel["region"])
     # HU10 2015 in the file is the NUTS 2013 unit itself
