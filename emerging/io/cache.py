@@ -133,8 +133,10 @@ def fetch(
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             last = exc
             reason = getattr(exc, "reason", exc)
-            if isinstance(reason, OSError) and "Name or service not known" in str(reason) or (
-                "Temporary failure in name resolution" in str(reason)
+            if (
+                isinstance(reason, OSError)
+                and "Name or service not known" in str(reason)
+                or ("Temporary failure in name resolution" in str(reason))
             ):
                 break  # no network: do not wait through retries
         if attempt + 1 < retries:
