@@ -11,8 +11,15 @@ from emerging.codes.nuts import central_europe_2021_2027
 
 def _panel(rows):
     return pl.DataFrame(
-        rows, schema={"region": pl.String, "industry": pl.String, "year": pl.Int32,
-                      "value": pl.Float64, "flag": pl.String}, orient="row",
+        rows,
+        schema={
+            "region": pl.String,
+            "industry": pl.String,
+            "year": pl.Int32,
+            "value": pl.Float64,
+            "flag": pl.String,
+        },
+        orient="row",
     )
 
 
@@ -25,11 +32,15 @@ def _value(result, region, year, industry="C"):
 
 
 def test_merge_sums_and_recode_renames():
-    panel = _panel([
-        ("DE41", "C", 2008, 30.0, None), ("DE42", "C", 2008, 12.0, None),
-        ("DE40", "C", 2012, 50.0, None),
-        ("ITD3", "C", 2008, 7.0, None), ("CZ06", "C", 2008, 3.0, None),
-    ])
+    panel = _panel(
+        [
+            ("DE41", "C", 2008, 30.0, None),
+            ("DE42", "C", 2008, 12.0, None),
+            ("DE40", "C", 2012, 50.0, None),
+            ("ITD3", "C", 2008, 7.0, None),
+            ("CZ06", "C", 2008, 3.0, None),
+        ]
+    )
     res = harmonise(panel, to=2021)
     assert _value(res, "DE40", 2008)["value"] == 42.0
     assert _value(res, "DE40", 2008)["nuts_source"] == "DE41+DE42"
@@ -42,10 +53,13 @@ def test_merge_sums_and_recode_renames():
 
 
 def test_merge_with_a_null_or_missing_part_is_null_and_says_so():
-    panel = _panel([
-        ("DE41", "C", 2008, 30.0, None), ("DE42", "C", 2008, None, "c"),
-        ("DE41", "C", 2009, 31.0, None),  # DE42 absent for 2009
-    ])
+    panel = _panel(
+        [
+            ("DE41", "C", 2008, 30.0, None),
+            ("DE42", "C", 2008, None, "c"),
+            ("DE41", "C", 2009, 31.0, None),  # DE42 absent for 2009
+        ]
+    )
     res = harmonise(panel, to=2021)
     r08 = _value(res, "DE40", 2008)
     assert r08["value"] is None and r08["flag"] == "c"
@@ -55,10 +69,14 @@ def test_merge_with_a_null_or_missing_part_is_null_and_says_so():
 
 
 def test_split_is_reported_not_divided():
-    panel = _panel([
-        ("HU10", "C", 2010, 100.0, None), ("HU11", "C", 2016, 60.0, None),
-        ("HU12", "C", 2016, 45.0, None), ("HU21", "C", 2010, 9.0, None),
-    ])
+    panel = _panel(
+        [
+            ("HU10", "C", 2010, 100.0, None),
+            ("HU11", "C", 2016, 60.0, None),
+            ("HU12", "C", 2016, 45.0, None),
+            ("HU21", "C", 2010, 9.0, None),
+        ]
+    )
     res = harmonise(panel, to=2021)
     assert "HU10" not in res.panel["region"].to_list()
     bad = res.not_mapped().row(0, named=True)
@@ -70,10 +88,14 @@ def test_split_is_reported_not_divided():
 
 
 def test_split_aggregate_sums_newer_units_back():
-    panel = _panel([
-        ("HU10", "C", 2010, 100.0, None), ("HU11", "C", 2016, 60.0, None),
-        ("HU12", "C", 2016, 45.0, None), ("HU11", "C", 2017, 61.0, None),
-    ])
+    panel = _panel(
+        [
+            ("HU10", "C", 2010, 100.0, None),
+            ("HU11", "C", 2016, 60.0, None),
+            ("HU12", "C", 2016, 45.0, None),
+            ("HU11", "C", 2017, 61.0, None),
+        ]
+    )
     res = harmonise(panel, to=2021, splits="aggregate")
     assert _value(res, "HU10", 2010)["value"] == 100.0
     assert _value(res, "HU10", 2016)["value"] == 105.0
@@ -82,12 +104,17 @@ def test_split_aggregate_sums_newer_units_back():
 
 
 def test_mixed_versions_slovenia_and_overlap_conflicts():
-    panel = _panel([
-        ("SI01", "C", 2012, 111729.0, None), ("SI01", "C", 2013, None, None),
-        ("SI03", "C", 2012, None, None), ("SI03", "C", 2013, 111519.0, None),
-        ("FI18", "C", 2010, 10.0, None), ("FI1B", "C", 2010, 4.0, None),
-        ("FI1C", "C", 2010, 5.0, None),
-    ])
+    panel = _panel(
+        [
+            ("SI01", "C", 2012, 111729.0, None),
+            ("SI01", "C", 2013, None, None),
+            ("SI03", "C", 2012, None, None),
+            ("SI03", "C", 2013, 111519.0, None),
+            ("FI18", "C", 2010, 10.0, None),
+            ("FI1B", "C", 2010, 4.0, None),
+            ("FI1C", "C", 2010, 5.0, None),
+        ]
+    )
     res = harmonise(panel, to=2021)
     assert _value(res, "SI03", 2012)["value"] == 111729.0
     assert _value(res, "SI03", 2012)["nuts_source"] == "SI01"
@@ -99,10 +126,14 @@ def test_mixed_versions_slovenia_and_overlap_conflicts():
 
 
 def test_other_levels_and_unknown_codes_are_reported():
-    panel = _panel([
-        ("DE", "C", 2010, 5.0, None), ("DE4", "C", 2010, 1.0, None),
-        ("XX99", "C", 2010, 1.0, None), ("CZZZ", "C", 2010, 0.0, None),
-    ])
+    panel = _panel(
+        [
+            ("DE", "C", 2010, 5.0, None),
+            ("DE4", "C", 2010, 1.0, None),
+            ("XX99", "C", 2010, 1.0, None),
+            ("CZZZ", "C", 2010, 0.0, None),
+        ]
+    )
     res = harmonise(panel, to=2021)
     assert set(res.panel["region"]) == {"DE", "CZZZ"}
     status = dict(res.report.select("code", "status").iter_rows())
@@ -129,9 +160,7 @@ def test_from_version_and_option_errors():
 def test_sbs_to_nuts2021_maps_central_europe_or_says_why(sbs_employment_nuts2):
     res = harmonise(sbs_employment_nuts2, to=2021)
     got = set(res.panel["region"])
-    explained = {
-        t for ts in res.not_mapped()["targets"].to_list() for t in ts.split(", ") if t
-    }
+    explained = {t for ts in res.not_mapped()["targets"].to_list() for t in ts.split(", ") if t}
     ce = central_europe_2021_2027()
     assert len(ce) == 81
     assert ce - got == {"HR02", "HR05", "HR06", "HU11", "HU12", "PL91", "PL92"}

@@ -34,8 +34,20 @@ def main() -> None:
     out = HERE / "sbs_sample_sdmx.csv"
     with open(out, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["DATAFLOW", "LAST UPDATE", "freq", "nace_r2", "indic_sb", "geo",
-                    "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG", "CONF_STATUS"])
+        w.writerow(
+            [
+                "DATAFLOW",
+                "LAST UPDATE",
+                "freq",
+                "nace_r2",
+                "indic_sb",
+                "geo",
+                "TIME_PERIOD",
+                "OBS_VALUE",
+                "OBS_FLAG",
+                "CONF_STATUS",
+            ]
+        )
         for line in lines:
             key, *cells = line.split("\t")
             nace, indic, geo = key.split(",")
@@ -43,8 +55,20 @@ def main() -> None:
                 number, _, flags = cell.strip().partition(" ")
                 value = "" if number == ":" else number
                 conf = "C" if "c" in flags else ""
-                w.writerow(["ESTAT:SBS_R_NUTS06_R2(1.0)", "", "A", nace, indic, geo, year,
-                            value, flags.replace("c", ""), conf])
+                w.writerow(
+                    [
+                        "ESTAT:SBS_R_NUTS06_R2(1.0)",
+                        "",
+                        "A",
+                        nace,
+                        indic,
+                        geo,
+                        year,
+                        value,
+                        flags.replace("c", ""),
+                        conf,
+                    ]
+                )
     print(f"wrote {out} from {len(lines)} lines of {SOURCE}", file=sys.stderr)
 
 
