@@ -150,3 +150,29 @@ def test_fetch_uses_manual_files_without_network(tmp_path, monkeypatch):
     paths = fetch(tmp_path, show_progress=False)
     assert [p.name for p in paths][:2] == ["sbs_r_nuts06_r2.tsv.gz", "nama_10r_2gdp.tsv.gz"]
     assert len(paths) == 5
+
+
+@pytest.mark.realdata
+def test_cli_build_and_fetch(shared_data, tmp_path, monkeypatch):
+    import urllib.error
+    import urllib.request
+
+    from typer.testing import CliRunner
+
+    from emerging.cli import app
+
+    runner = CliRunner()
+    raw, _ = _small_raw(shared_data, tmp_path)
+    result = runner.invoke(app, ["build", "--raw", str(raw), "--out", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    assert "sbs_employment_nuts2.parquet" in result.output
+    assert (tmp_path / "p" / "manifest.json").is_file()
+    bad = runner.invoke(app, ["build", "--raw", str(tmp_path / "nothing")])
+    assert bad.exit_code == 2 and "emerging fetch" in bad.output
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError(OSError("Temporary failure in name resolution"))
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    result = runner.invoke(app, ["fetch", "--raw", str(tmp_path / "empty"), "--no-geometries"])
+    assert result.exit_code == 3 and "offline" in result.output
