@@ -151,7 +151,7 @@ def _source_version(code: str, to: int, from_: int | None) -> tuple[int | None, 
 
 
 def _code_map(
-    codes: list[str], *, to: int, from_: int | None, splits: str
+    codes: list[str], *, to: int, from_: int | None, splits: str, boundary_changes: str
 ) -> tuple[pl.DataFrame, list[dict]]:
     """Map each input code to (target code, version, parts expected); collect report rows."""
     entries: dict[str, dict] = {}
@@ -170,7 +170,18 @@ def _code_map(
         sources, targets, kinds = lin.groups[lin.group_of[code]]
         joined = ", ".join(targets)
         boundary = "boundary" in kinds
-        if len(sources) == 1 and len(targets) == 1:
+        if len(sources) == 1 and len(targets) == 1 and boundary and boundary_changes == "report":
+            report.append(
+                dict(
+                    code=code,
+                    version=version,
+                    status="boundary_not_mapped",
+                    targets=joined,
+                    reason=f"{code} -> {joined} changed territory; "
+                    "left out (boundary_changes='report')",
+                )
+            )
+        elif len(sources) == 1 and len(targets) == 1:
             entries[code] = dict(target=targets[0], version=version, parts=1)
             if targets[0] != code or boundary:
                 status = "recoded_boundary_change" if boundary else "recoded"
@@ -265,6 +276,7 @@ def harmonise(
     to: Literal[2010, 2013, 2016, 2021] = 2021,
     from_: Literal[2006, 2010, 2013, 2016, 2021] | None = None,
     splits: Splits = "report",
+    boundary_changes: Literal["rename", "report"] = "rename",
 ) -> HarmonisedPanel:
     """Rewrite a NUTS-2 panel in one NUTS version.
 
@@ -283,6 +295,10 @@ def harmonise(
     splits
         ``"report"``: a unit split in a later version is left out and reported.
         ``"aggregate"``: the old unit is kept and the newer units are summed back into it.
+    boundary_changes
+        A unit renamed across a boundary change (``SI01`` -> ``SI03``, ``DED1`` -> ``DED4``):
+        ``"rename"`` (default) keeps its series under the new code and reports it as
+        ``recoded_boundary_change``; ``"report"`` leaves it out as ``boundary_not_mapped``.
 
     Returns
     -------
@@ -306,7 +322,13 @@ def harmonise(
     frame = validate_panel(panel, allow_mixed_levels=True)
     has_flag = "flag" in frame.columns
     codes = frame[REGION].unique().sort().to_list()
-    code_map, report_rows = _code_map(codes, to=to, from_=from_, splits=splits)
+    if boundary_changes not in ("rename", "report"):
+        raise ValueError(
+            f"boundary_changes must be one of ('rename', 'report'); got {boundary_changes!r}"
+        )
+    code_map, report_rows = _code_map(
+        codes, to=to, from_=from_, splits=splits, boundary_changes=boundary_changes
+    )
     rows_per_code = dict(frame.group_by(REGION).len().iter_rows())
 
     joined = frame.join(code_map, on=REGION, how="inner")

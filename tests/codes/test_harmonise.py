@@ -122,6 +122,10 @@ def test_mixed_versions_slovenia_and_overlap_conflicts():
     assert _value(res, "SI03", 2012)["nuts_source"] == "SI01"
     assert _value(res, "SI03", 2013)["value"] == 111519.0
     assert res.report.filter(pl.col("code") == "SI01")["status"].item() == "recoded_boundary_change"
+    strict = harmonise(panel, to=2021, boundary_changes="report")
+    assert _value(strict, "SI03", 2013)["value"] == 111519.0
+    assert strict.panel.filter(pl.col("nuts_source") == "SI01").height == 0
+    assert strict.not_mapped()["status"].to_list() == ["split_not_mapped", "boundary_not_mapped"]
     agg = harmonise(panel, to=2021, splits="aggregate")
     # FI18 (10) and FI1B+FI1C (9) disagree for 2010: the newest version wins and it is counted
     assert _value(agg, "FI18", 2010)["value"] == 9.0 and agg.conflicts == 1
