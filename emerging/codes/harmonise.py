@@ -150,6 +150,10 @@ def _source_version(code: str, to: int, from_: int | None) -> tuple[int | None, 
     )
 
 
+def _note(code: str, version: int | None, status: str, targets: str, reason: str) -> dict:
+    return dict(code=code, version=version, status=status, targets=targets, reason=reason)
+
+
 def _code_map(
     codes: list[str], *, to: int, from_: int | None, splits: str, boundary_changes: str
 ) -> tuple[pl.DataFrame, list[dict]]:
@@ -161,7 +165,7 @@ def _code_map(
     for code in codes:
         version, status, reason = _source_version(code, to, from_)
         if version is None:
-            report.append(dict(code=code, version=None, status=status, targets="", reason=reason))
+            report.append(_note(code, None, status, "", reason))
             continue
         if len(code) != 4 or code.endswith("ZZ") or version == to:
             entries[code] = dict(target=code, version=version, parts=1)
@@ -170,96 +174,55 @@ def _code_map(
         sources, targets, kinds = lin.groups[lin.group_of[code]]
         joined = ", ".join(targets)
         boundary = "boundary" in kinds
-        if len(sources) == 1 and len(targets) == 1 and boundary and boundary_changes == "report":
-            report.append(
-                dict(
-                    code=code,
-                    version=version,
-                    status="boundary_not_mapped",
-                    targets=joined,
-                    reason=f"{code} -> {joined} changed territory; "
-                    "left out (boundary_changes='report')",
-                )
-            )
-        elif len(sources) == 1 and len(targets) == 1:
+        one_to_one = len(sources) == 1 and len(targets) == 1
+        if one_to_one and boundary and boundary_changes == "report":
+            why = f"{code} -> {joined} changed territory; left out (boundary_changes='report')"
+            report.append(_note(code, version, "boundary_not_mapped", joined, why))
+        elif one_to_one:
             entries[code] = dict(target=targets[0], version=version, parts=1)
             if targets[0] != code or boundary:
                 status = "recoded_boundary_change" if boundary else "recoded"
-                why = (
-                    "boundary changed on the way; values are those of the old territory"
+                why = f"NUTS {version} {code} -> NUTS {to} {joined}." + (
+                    " Boundary changed on the way; values are those of the old territory."
                     if boundary
                     else ""
                 )
-                report.append(
-                    dict(
-                        code=code,
-                        version=version,
-                        status=status,
-                        targets=joined,
-                        reason=f"NUTS {version} {code} -> NUTS {to} {joined}. {why}".strip(),
-                    )
-                )
+                report.append(_note(code, version, status, joined, why))
         elif len(targets) == 1:
             entries[code] = dict(target=targets[0], version=version, parts=len(sources))
-            report.append(
-                dict(
-                    code=code,
-                    version=version,
-                    status="merged",
-                    targets=joined,
-                    reason=f"{' + '.join(sources)} (NUTS {version}) summed into {joined}; "
-                    "null where any part is null or absent",
-                )
+            why = (
+                f"{' + '.join(sources)} (NUTS {version}) summed into {joined}; null where "
+                "any part is null or absent"
             )
+            report.append(_note(code, version, "merged", joined, why))
         elif len(sources) == 1 and splits == "aggregate":
             entries[code] = dict(target=code, version=version, parts=1)
             for child in targets:
                 aggregate_back[child] = (code, len(targets))
-            report.append(
-                dict(
-                    code=code,
-                    version=version,
-                    status="split_aggregated",
-                    targets=joined,
-                    reason=f"split into {joined} in NUTS {to}; kept as {code} with the "
-                    f"newer units summed back (null where any of them is null)",
-                )
+            why = (
+                f"split into {joined} in NUTS {to}; kept as {code} with the newer units "
+                "summed back (null where any of them is null)"
             )
+            report.append(_note(code, version, "split_aggregated", joined, why))
         elif len(sources) == 1:
-            report.append(
-                dict(
-                    code=code,
-                    version=version,
-                    status="split_not_mapped",
-                    targets=joined,
-                    reason=f"split into {joined} in NUTS {to}; the series cannot be divided "
-                    f"without inventing numbers. Pass splits='aggregate' to keep {code} "
-                    "and sum the newer units back into it",
-                )
+            why = (
+                f"split into {joined} in NUTS {to}; the series cannot be divided without "
+                f"inventing numbers. Pass splits='aggregate' to keep {code} and sum the "
+                "newer units back into it"
             )
+            report.append(_note(code, version, "split_not_mapped", joined, why))
         else:
-            report.append(
-                dict(
-                    code=code,
-                    version=version,
-                    status="reorganised_not_mapped",
-                    targets=joined,
-                    reason=f"{', '.join(sources)} (NUTS {version}) were regrouped into {joined} "
-                    f"(NUTS {to}); no one-to-one or summable mapping exists at NUTS-2",
-                )
+            why = (
+                f"{', '.join(sources)} (NUTS {version}) were regrouped into {joined} "
+                f"(NUTS {to}); no one-to-one or summable mapping exists at NUTS-2"
             )
+            report.append(_note(code, version, "reorganised_not_mapped", joined, why))
     for child, (old, n) in aggregate_back.items():
         if child in entries and old in present:
-            entries[child] = dict(target=old, version=entries[child]["version"], parts=n)
-            report.append(
-                dict(
-                    code=child,
-                    version=entries[child]["version"],
-                    status="split_aggregated",
-                    targets=old,
-                    reason=f"summed back into {old} (splits='aggregate')",
-                )
-            )
+            version = entries[child]["version"]
+            entries[child] = dict(target=old, version=version, parts=n)
+            why = f"summed back into {old} (splits='aggregate')"
+            report.append(_note(child, version, "split_aggregated", old, why))
     frame = pl.DataFrame(
         [
             dict(region=c, _target=e["target"], _version=e["version"], _parts=e["parts"])
