@@ -272,8 +272,9 @@ def read_sdmx_csv(path: str | Path, *, drop_freq: bool = False) -> pl.DataFrame:
 
     The layout is one observation per row with the header
     ``DATAFLOW,LAST UPDATE,freq,<dimensions>,TIME_PERIOD,OBS_VALUE,OBS_FLAG`` and, in newer
-    responses, ``CONF_STATUS``. ``OBS_VALUE`` is empty when not available; a confidential
-    status (``CONF_STATUS`` starting with ``C``) adds the flag ``c``.
+    responses, ``CONF_STATUS``. ``OBS_VALUE`` is empty when not available; any
+    confidentiality status other than ``F`` (free), e.g. ``C`` (confidential) or ``D``
+    (secondary confidentiality), adds the flag ``c``.
 
     Parameters
     ----------
@@ -330,7 +331,8 @@ def read_sdmx_csv(path: str | Path, *, drop_freq: bool = False) -> pl.DataFrame:
             f"({broken.height:,} such rows)"
         )
     if "CONF_STATUS" in frame.columns:
-        confidential = pl.col("CONF_STATUS").fill_null("").str.starts_with("C")
+        status = pl.col("CONF_STATUS").fill_null("").str.strip_chars()
+        confidential = (status != "") & (status != "F")
         frame = frame.with_columns(
             pl.when(confidential & ~pl.col("_flag").str.contains("c"))
             .then(pl.col("_flag") + "c")

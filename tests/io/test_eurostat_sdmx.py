@@ -77,3 +77,13 @@ def test_duplicate_observation_and_quarters(tmp_path):
     assert quarters["period"].to_list() == ["2015-Q1", "2015-Q2"]
     assert quarters["value"].to_list() == [1.5, None]
     assert quarters["flag"].to_list() == ["p", None]
+
+
+def test_conf_status_other_than_free_is_confidential(tmp_path):
+    text = (
+        "DATAFLOW,LAST UPDATE,freq,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS\n"
+        "X,,A,CZ,2015,1,p,F\nX,,A,SK,2015,,,C\nX,,A,SI,2015,,u,D\nX,,A,AT,2015,2,,\n"
+    )
+    frame = read_sdmx_csv(_write(tmp_path, text))
+    assert frame["flag"].to_list() == ["p", "c", "cu", None]
+    assert frame["value"].to_list() == [1.0, None, None, 2.0]
