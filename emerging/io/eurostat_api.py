@@ -17,11 +17,11 @@ from typing import Literal
 from emerging.io.cache import DEFAULT_RAW_DIR, fetch
 
 API = "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1/data"
-#: Dimension order (the dotted key) of the datasets the toolkit uses by default.
+#: Dimension order (the dotted key) of the datasets the toolkit uses by default: ``freq``
+#: first, then the dimensions in the order of the bulk TSV's first column.
 DATASET_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "sbs_r_nuts06_r2": ("freq", "nace_r2", "indic_sb", "geo"),
     "nama_10r_2gdp": ("freq", "unit", "geo"),
-    "nama_10r_3empers": ("freq", "wstatus", "nace_r2", "unit", "geo"),
 }
 Format = Literal["sdmx-csv", "tsv"]
 _FORMATS = {"sdmx-csv": ("SDMX-CSV", "csv"), "tsv": ("TSV", "tsv")}
