@@ -153,9 +153,7 @@ def read_tsv(path: str | Path) -> pl.DataFrame:
             f"{path}: duplicated series {dup['_key'].unique().head(3).to_list()} "
             f"(lines {dup['_line'].head(4).to_list()}); the file is damaged or concatenated"
         )
-    long = frame.unpivot(
-        index=["_line", *dims], on=periods, variable_name="_period", value_name="_cell"
-    )
+    long = frame.unpivot(index=["_line", *dims], on=periods, variable_name="_period", value_name="_cell")
     # "1234 cd" -> number "1234", flags "cd"; split once (much faster than a regex per cell)
     parts = pl.col("_cell").str.strip_chars().str.split_exact(" ", 1)
     parsed = (
@@ -171,36 +169,33 @@ def read_tsv(path: str | Path) -> pl.DataFrame:
             pl.col("_flags").str.strip_chars().fill_null("").alias("flag"),
         )
     )
-    missing = parsed.filter(pl.col("_cell").is_null())
-    if missing.height:
-        row = missing.row(0, named=True)
+    if parsed["_cell"].null_count():
+        row = parsed.filter(pl.col("_cell").is_null()).row(0, named=True)
         raise EurostatFormatError(
             f"{path}, line {row['_line']}: no cell for period {row['_period']} (the line has "
             f"fewer fields than the header); the file is truncated or damaged"
         )
-    flag_ok = pl.col("flag").str.contains(r"^[a-z]*$")
-    bad = parsed.filter((pl.col("_value").is_null() & (pl.col("_num") != ":")) | ~flag_ok)
-    if bad.height:
-        row = bad.row(0, named=True)
+    # checks on the few distinct flag strings, then one boolean pass for the numbers
+    flags = parsed["flag"].unique().to_list()
+    malformed = [f for f in flags if not re.match(r"^[a-z]*$", f)]
+    broken = (pl.col("_value").is_null() & (pl.col("_num") != ":")) | pl.col("flag").is_in(malformed)
+    n_bad = parsed.select(broken.sum()).item()
+    if n_bad:
+        row = parsed.filter(broken).row(0, named=True)
         raise EurostatFormatError(
             f"{path}, line {row['_line']}, period {row['_period']}: expected 'number [flags]' "
-            f"or ':', found {row['_cell']!r} ({bad.height:,} such cells)"
+            f"or ':', found {row['_cell']!r} ({n_bad:,} such cells)"
         )
-    letters = set("".join(parsed["flag"].unique().to_list()))
-    unknown = sorted(letters - set(FLAGS))
+    unknown = sorted(set("".join(flags)) - set(FLAGS))
     if unknown:
         row = parsed.filter(pl.col("flag").str.contains(f"[{''.join(unknown)}]")).row(0, named=True)
         raise EurostatFormatError(
             f"{path}, line {row['_line']}: unknown flag letter(s) {unknown} in {row['_cell']!r}; "
             f"known flags: {FLAGS}"
         )
-    annual = parsed["_period"].str.contains(r"^\d{4}$").all()
+    annual = all(re.match(r"^\d{4}$", label.strip()) for label in periods)
     value = pl.col("_value")
-    period = (
-        pl.col("_period").cast(pl.Int32).alias(YEAR)
-        if annual
-        else pl.col("_period").alias("period")
-    )
+    period = pl.col("_period").cast(pl.Int32).alias(YEAR) if annual else pl.col("_period").alias("period")
     return parsed.select(
         *dims,
         period,
@@ -240,13 +235,9 @@ def to_panel(
             )
         available = frame[dim].unique().sort().to_list()
         if code not in available:
-            raise SchemaError(
-                f"measure filter {dim}={code!r}: no such code; available: {available[:20]}"
-            )
+            raise SchemaError(f"measure filter {dim}={code!r}: no such code; available: {available[:20]}")
         frame = frame.filter(pl.col(dim) == code)
-    others = [
-        c for c in frame.columns if c not in (region, industry, YEAR, VALUE, "flag", *measure)
-    ]
+    others = [c for c in frame.columns if c not in (region, industry, YEAR, VALUE, "flag", *measure)]
     for dim in others:
         n = frame[dim].n_unique()
         if n > 1:
@@ -355,9 +346,7 @@ def read_sdmx_csv(path: str | Path, *, drop_freq: bool = False) -> pl.DataFrame:
         )
     annual = frame["TIME_PERIOD"].str.contains(r"^\d{4}$").all()
     period = (
-        pl.col("TIME_PERIOD").cast(pl.Int32).alias(YEAR)
-        if annual
-        else pl.col("TIME_PERIOD").alias("period")
+        pl.col("TIME_PERIOD").cast(pl.Int32).alias(YEAR) if annual else pl.col("TIME_PERIOD").alias("period")
     )
     flag = pl.col("_flag").str.split("").list.sort().list.join("")
     return frame.select(
