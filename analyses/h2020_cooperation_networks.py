@@ -73,6 +73,15 @@ def main(data: Path) -> None:
         ).sort("country_a", "country_b")
     )
 
+    layers = project_network(parts, node="country", weight="count", layer="topic")
+    focus_pairs = cross_border(layers.edges, by="country_pair").filter(
+        pl.col("country_a").is_in(FOCUS) & pl.col("country_b").is_in(FOCUS)
+    )
+    print(f"\nThematic layers (programme parts): {layers.exclusions}. Joint projects between "
+          "the six focus countries per programme part (sum over the 15 pairs):")
+    print(focus_pairs.group_by("layer").agg(pl.col("weight").sum(), pl.len().alias("pairs"))
+          .sort("weight", descending=True))
+
     t0 = time.perf_counter()
     org = project_network(parts, node="organisation", weight="fractional")
     comp = components(org.edges)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from emerging._schema import validate_edges
+from emerging.networks._common import validate_layered
 
 
 def disparity_filter(
@@ -57,7 +57,7 @@ def disparity_filter(
     """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1 (e.g. 0.05); got {alpha!r}")
-    frame = validate_edges(edges).filter(
+    frame = validate_layered(edges).filter(
         (pl.col("source") != pl.col("target")) & (pl.col("weight") > 0)
     )
     slices = [c for c in ("year", "layer") if c in frame.columns]

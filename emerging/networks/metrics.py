@@ -15,9 +15,8 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from emerging._schema import validate_edges
 from emerging.codes.nuts import region_set
-from emerging.networks._common import check_option, one_slice
+from emerging.networks._common import check_option, one_slice, validate_layered
 
 BetweennessKind = Literal["sampled", "exact", "none"]
 CrossBorderBy = Literal["node", "country_pair"]
@@ -188,7 +187,7 @@ def cross_border(
     *Scientometrics* 47(3), 627-657 (the probabilistic affinity index).
     """
     check_option("by", by, CrossBorderBy)
-    frame = validate_edges(edges)
+    frame = validate_layered(edges)
     slices = [c for c in ("year", "layer") if c in frame.columns]
     nodes = pl.concat([frame["source"], frame["target"]]).unique()
     cmap = _countries(nodes, countries)
@@ -303,7 +302,7 @@ def area_ties(
     ``outside`` both outside; ``unclassified`` when an end is only ``partly`` inside, see
     :func:`area_membership`), ``edges``, ``weight`` and ``share`` of the total weight.
     """
-    frame = validate_edges(edges)
+    frame = validate_layered(edges)
     slices = [c for c in ("year", "layer") if c in frame.columns]
     nodes = pl.concat([frame["source"], frame["target"]]).unique()
     member = pl.DataFrame({"node": nodes, "area": area_membership(nodes, area)})
@@ -408,9 +407,10 @@ def tie_changes(
     ``new`` if :math:`w_0 = 0 < w_1`, ``lost`` if :math:`w_1 = 0 < w_0`, ``strengthened`` if
     :math:`w_1 \ge (1 + \text{min\_change}) w_0`, ``weakened`` if
     :math:`w_1 \le (1 - \text{min\_change}) w_0`, else ``stable``. Returns ``source, target,
-    weight_start, weight_end, change, status`` sorted by absolute change.
+    weight_start, weight_end, change, status`` (and ``layer`` for thematic layers, compared
+    layer by layer) sorted by absolute change.
     """
-    frame = validate_edges(edges)
+    frame = validate_layered(edges)
     if "year" not in frame.columns:
         raise ValueError(
             "tie_changes needs edges with a 'year' column; build them with "
@@ -422,13 +422,10 @@ def tie_changes(
     for y in (start, end):
         if y not in years:
             raise ValueError(f"year {y} not in the edges; available: {sorted(years)}")
-    a = frame.filter(pl.col("year") == start).select(
-        "source", "target", pl.col("weight").alias("weight_start")
-    )
-    b = frame.filter(pl.col("year") == end).select(
-        "source", "target", pl.col("weight").alias("weight_end")
-    )
-    out = a.join(b, on=["source", "target"], how="full", coalesce=True).with_columns(
+    keys = [*(["layer"] if "layer" in frame.columns else []), "source", "target"]
+    a = frame.filter(pl.col("year") == start).select(*keys, pl.col("weight").alias("weight_start"))
+    b = frame.filter(pl.col("year") == end).select(*keys, pl.col("weight").alias("weight_end"))
+    out = a.join(b, on=keys, how="full", coalesce=True).with_columns(
         pl.col("weight_start", "weight_end").fill_null(0.0)
     )
     w0, w1 = pl.col("weight_start"), pl.col("weight_end")

@@ -34,8 +34,7 @@ from typing import Literal
 
 import polars as pl
 
-from emerging._schema import validate_edges
-from emerging.networks._common import check_option
+from emerging.networks._common import check_option, one_slice
 from emerging.networks.positions import node_positions
 
 TiesKind = Literal["reward", "penalise", "ignore"]
@@ -218,7 +217,9 @@ def suggest_partners(
             pl.col("region").is_in(focal_spec["region"].to_list()).alias("specialised_in_focal"),
         )
     )
-    ties = validate_edges(edges).filter((pl.col("source") == region) | (pl.col("target") == region))
+    ties = one_slice(edges).filter(
+        (pl.col("source") == region) | (pl.col("target") == region)
+    )
     ties = (
         ties.select(
             pl.when(pl.col("source") == region)

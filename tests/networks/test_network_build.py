@@ -274,3 +274,26 @@ def test_symmetry_and_weight_ranges(pairs):
         project_network(flipped.reverse(), node="organisation", weight="fractional").edges
     )
     assert {tuple(sorted((back[s], back[t]))): w for (s, t), w in again.items()} == approx(frac)
+
+
+def test_layered_edges_flow_through_metrics():
+    """Thematic layers repeat pairs across layers: every layer is a valid Edges frame and the
+    metrics keep layers apart."""
+    from emerging.networks.backbone import disparity_filter
+    from emerging.networks.metrics import cross_border, tie_changes
+
+    p = hand_participations()
+    layers = project_network(p, node="country", weight="count", layer="topic")
+    for _, group in layers.edges.group_by("layer"):
+        validate_edges(group.drop("layer"))
+    pairs = cross_border(layers.edges, by="country_pair")
+    sc5 = {
+        (r["country_a"], r["country_b"]): r["weight"] for r in pairs.filter(layer="SC5").to_dicts()
+    }
+    assert sc5 == {("AT", "CZ"): 2, ("AT", "SK"): 1, ("CZ", "SK"): 1}  # P2 and P3
+    assert disparity_filter(layers.edges, alpha=0.99)["layer"].n_unique() >= 1
+    yearly = project_network(p, node="country", weight="count", layer="topic", slice="year")
+    changes = tie_changes(yearly.edges, start=2015, end=2016)
+    assert set(changes["layer"]) == {"SC1", "SC5"}
+    sc1 = {(r["source"], r["target"]): r["status"] for r in changes.filter(layer="SC1").to_dicts()}
+    assert sc1 == {("CZ", "SK"): "lost", ("AT", "CZ"): "new"}
