@@ -17,8 +17,9 @@ import polars as pl
 
 from emerging.io.cordis import read_h2020_eunets
 from emerging.networks.backbone import disparity_filter
+from emerging.networks.brokerage import brokerage
 from emerging.networks.build import project_network
-from emerging.networks.metrics import brokerage, components, cross_border, node_metrics
+from emerging.networks.metrics import components, cross_border, node_metrics
 
 FOCUS = ["CZ", "SK", "HU", "PL", "SI", "AT"]
 PEERS = ["DE", "IT"]
@@ -77,10 +78,15 @@ def main(data: Path) -> None:
     focus_pairs = cross_border(layers.edges, by="country_pair").filter(
         pl.col("country_a").is_in(FOCUS) & pl.col("country_b").is_in(FOCUS)
     )
-    print(f"\nThematic layers (programme parts): {layers.exclusions}. Joint projects between "
-          "the six focus countries per programme part (sum over the 15 pairs):")
-    print(focus_pairs.group_by("layer").agg(pl.col("weight").sum(), pl.len().alias("pairs"))
-          .sort("weight", descending=True))
+    print(
+        f"\nThematic layers (programme parts): {layers.exclusions}. Joint projects between "
+        "the six focus countries per programme part (sum over the 15 pairs):"
+    )
+    print(
+        focus_pairs.group_by("layer")
+        .agg(pl.col("weight").sum(), pl.len().alias("pairs"))
+        .sort("weight", descending=True)
+    )
 
     t0 = time.perf_counter()
     org = project_network(parts, node="organisation", weight="fractional")

@@ -21,17 +21,31 @@ import polars as pl
 N_ORGS, N_PROJECTS, N_REGIONS, TARGET_ROWS = 60_000, 150_000, 1_160, 1_200_000
 
 
-def synthetic(seed: int = 0) -> pl.DataFrame:
+def synthetic(seed: int = 0, home_share: float = 0.7) -> pl.DataFrame:
+    """Synthetic participations: Pareto region sizes and organisation activity; each project
+    has a home country that supplies about ``home_share`` of its partners (the others come
+    from anywhere), so the networks have the national clustering of real programmes."""
     rng = np.random.default_rng(seed)
     countries = [f"{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(29)]
-    regions = np.array([f"{countries[i % 29]}{i // 29:03d}" for i in range(N_REGIONS)])
+    region_country = np.arange(N_REGIONS) % 29
+    regions = np.array([f"{countries[c]}{i // 29:03d}" for i, c in enumerate(region_country)])
     region_size = rng.pareto(1.2, N_REGIONS) + 1
     org_region = rng.choice(N_REGIONS, N_ORGS, p=region_size / region_size.sum())
+    org_country = region_country[org_region]
     activity = rng.pareto(1.1, N_ORGS) + 1
-    p_org = activity / activity.sum()
-    size = rng.poisson(TARGET_ROWS / N_PROJECTS * 1.02 - 1, N_PROJECTS) + 1
+    size = rng.poisson(TARGET_ROWS / N_PROJECTS * 1.06 - 1, N_PROJECTS) + 1
     project = np.repeat(np.arange(N_PROJECTS), size)
-    org = rng.choice(N_ORGS, project.size, p=p_org)
+    # activity-weighted draws, within the home country or from everywhere (inverse CDF)
+    by_country = np.argsort(org_country, kind="stable")
+    cum = np.cumsum(activity[by_country])
+    ends = cum[np.searchsorted(org_country[by_country], np.arange(29), side="right") - 1]
+    starts = np.r_[0.0, ends[:-1]]
+    home = rng.choice(29, N_PROJECTS, p=np.bincount(org_country, minlength=29) / N_ORGS)[project]
+    local = rng.random(project.size) < home_share
+    lo = np.where(local, starts[home], 0.0)
+    hi = np.where(local, ends[home], cum[-1])
+    pick = np.searchsorted(cum, lo + rng.random(project.size) * (hi - lo), side="right")
+    org = by_country[np.minimum(pick, N_ORGS - 1)]
     frame = pl.DataFrame({"p": project, "o": org}).unique(maintain_order=True)
     p, o = frame["p"].to_numpy(), frame["o"].to_numpy()
     start = rng.integers(2014, 2021, N_PROJECTS)

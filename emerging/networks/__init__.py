@@ -9,12 +9,12 @@ the functions that need it.
 """
 
 from emerging.networks.backbone import disparity_filter
+from emerging.networks.brokerage import brokerage
 from emerging.networks.build import Projection, encode, project_network, to_networkx
 from emerging.networks.communities import Communities, adjusted_rand_index, communities
 from emerging.networks.figures import draw_network, flow_map
 from emerging.networks.metrics import (
     area_ties,
-    brokerage,
     components,
     cross_border,
     node_metrics,

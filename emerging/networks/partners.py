@@ -217,9 +217,7 @@ def suggest_partners(
             pl.col("region").is_in(focal_spec["region"].to_list()).alias("specialised_in_focal"),
         )
     )
-    ties = one_slice(edges).filter(
-        (pl.col("source") == region) | (pl.col("target") == region)
-    )
+    ties = one_slice(edges).filter((pl.col("source") == region) | (pl.col("target") == region))
     ties = (
         ties.select(
             pl.when(pl.col("source") == region)

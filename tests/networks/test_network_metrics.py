@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emerging.networks.backbone import disparity_filter
+from emerging.networks.brokerage import brokerage
 from emerging.networks.communities import adjusted_rand_index, communities
 from emerging.networks.metrics import (
     area_ties,
-    brokerage,
     cross_border,
     node_metrics,
     tie_changes,
