@@ -414,11 +414,13 @@ def _node_table(
     c = np.concatenate([x[1] for x in parts_rc]) if parts_rc else np.array([], dtype=np.int64)
     v = np.concatenate([x[2] for x in parts_rc]) if parts_rc else np.array([])
     strength = np.bincount(r, weights=v, minlength=n) + np.bincount(c, weights=v, minlength=n)
-    pooled = sp.coo_matrix((np.ones(len(r)), (r, c)), shape=(n, n)).tocsr()
-    pooled.sum_duplicates()
-    pooled = pooled.tocoo()
-    off = pooled.row != pooled.col
-    degree = np.bincount(pooled.row[off], minlength=n) + np.bincount(pooled.col[off], minlength=n)
+    if len(parts_rc) > 1:  # slices repeat pairs: count distinct partners over all slices
+        pooled = sp.coo_matrix((np.ones(len(r)), (r, c)), shape=(n, n)).tocsr()
+        pooled.sum_duplicates()
+        pooled = pooled.tocoo()
+        r, c = pooled.row, pooled.col
+    off = r != c
+    degree = np.bincount(r[off], minlength=n) + np.bincount(c[off], minlength=n)
     return pl.DataFrame(
         {
             "node": inc.nodes,
