@@ -221,12 +221,13 @@ def specialisation_changes(
     missing = [y for y in (start, end) if y not in years]
     if missing:
         raise ValueError(f"year(s) {missing} not in the panel; years present: {sorted(years)}")
-    marked = presence(frame.filter(pl.col(YEAR).is_in([start, end])), threshold=threshold, base=base)
+    two_years = frame.filter(pl.col(YEAR).is_in([start, end]))
+    marked = presence(two_years, threshold=threshold, base=base)
     wide = marked.select(REGION, INDUSTRY, YEAR, "lq", "present")
     first = wide.filter(pl.col(YEAR) == start).drop(YEAR)
     last = wide.filter(pl.col(YEAR) == end).drop(YEAR)
     pairs = first.join(last, on=[REGION, INDUSTRY], how="full", coalesce=True, suffix="_end")
-    pairs = pairs.rename({"lq": "lq_start", "present": "present_start", "present_end": "present_end"})
+    pairs = pairs.rename({"lq": "lq_start", "present": "present_start"})
     p0, p1 = pl.col("present_start"), pl.col("present_end")
     pairs = pairs.with_columns(
         status=pl.when(p0.is_null() | p1.is_null()).then(pl.lit("unknown"))

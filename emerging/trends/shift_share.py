@@ -62,7 +62,9 @@ METHODS = ("classic", "esteban_marquillas", "dynamic")
 COMPONENTS = {
     "classic": ("national_share", "industry_mix", "competitive"),
     "dynamic": ("national_share", "industry_mix", "competitive"),
-    "esteban_marquillas": ("national_share", "industry_mix", "homothetic_competitive", "allocation"),
+    "esteban_marquillas": (
+        "national_share", "industry_mix", "homothetic_competitive", "allocation"
+    ),
 }
 _LABELS = {
     "national_share": "National share",
@@ -166,7 +168,8 @@ class ShiftShare:
                 raise ValueError(f"kind='waterfall' needs key=<one {by} code>")
             row = totals.filter(pl.col(by) == key)
             if not row.height:
-                raise ValueError(f"{by} {key!r} is not in the result; e.g. {totals[by].head(5).to_list()}")
+                examples = totals[by].head(5).to_list()
+                raise ValueError(f"{by} {key!r} is not in the result; e.g. {examples}")
             _waterfall(ax, row.row(0, named=True), self.components)
             ax.set_title(f"{key}: shift-share {self.start}-{self.end}")
             return ax
