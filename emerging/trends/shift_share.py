@@ -26,8 +26,9 @@ in every year used; pairs without one are excluded (counted in ``exclusions``, r
 ``reason``) and the reference totals are summed over the included pairs only, so that the
 reference compares like with like. Zero start employment: the national share and industry
 mix are 0 and the whole change is competitive; the Esteban-Marquillas split is then
-undefined (null). An industry with zero reference employment at the start gives null
-components for regions that employ people in it (possible only outside a reference set).
+undefined (null). Zero reference employment at the start (in the industry or in total)
+with positive regional employment (possible only outside a reference set) gives null
+components and a ``reason``.
 
 References
 ----------
@@ -215,7 +216,7 @@ def _components(e0, e1, n0, n1, ntot0, ntot1):
     with np.errstate(divide="ignore", invalid="ignore"):
         g_n = ntot1 / ntot0 - 1.0
         g_i = np.where(n0 > 0, n1 / n0 - 1.0, np.nan)
-        national = e0 * g_n
+        national = np.where(e0 == 0, 0.0, e0 * g_n)
         mix = np.where(e0 == 0, 0.0, e0 * (g_i - g_n))
         change = e1 - e0
         competitive = change - national - mix
@@ -289,7 +290,7 @@ def shift_share(
         mix += im
         competitive += ce
     e0, e1 = balanced[:, :, 0], balanced[:, :, -1]
-    undefined = included & np.isnan(mix)
+    undefined = included & np.isnan(competitive)
     columns = {
         "value_start": np.where(known[:, :, 0], values[:, :, 0], np.nan),
         "value_end": np.where(known[:, :, -1], values[:, :, -1], np.nan),
@@ -309,13 +310,13 @@ def shift_share(
         columns["allocation"] = np.where(included, (e0 - homothetic) * (g_ri - g_i), np.nan)
     reason = np.full(values.shape[:2], None, dtype=object)
     reason[~included] = "unknown value in a year used"
-    reason[undefined] = "industry absent from the reference at the start"
+    reason[undefined] = "zero reference employment at the start"
     columns["reason"] = reason
     table = to_frame(cube, has_pair, columns)
     exclusions = Exclusions(
         {
             "pairs with an unknown (null or missing) value": int((has_pair & ~included).sum()),
-            "pairs whose industry is absent from the reference": int((has_pair & undefined).sum()),
+            "pairs with zero reference employment at the start": int((has_pair & undefined).sum()),
         }
     )
     return ShiftShare(
