@@ -172,7 +172,9 @@ def trend_slopes(
         "slope": fit["slope"], "se": slope_se, "ci_lo": lo, "ci_hi": hi, "p_value": p,
     }
     if s.log_reference is not None:
-        rel, rel_se = _fit(y - s.log_reference.reshape(r * i, t))
+        with np.errstate(invalid="ignore"):  # -inf - -inf where not usable (masked)
+            relative = y - s.log_reference.reshape(r * i, t)
+        rel, rel_se = _fit(relative)
         cols["ref_slope"] = fit["slope"] - rel["slope"]
         cols["slope_diff"] = rel["slope"]
         cols["se_diff"] = rel_se
