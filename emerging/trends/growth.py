@@ -38,18 +38,20 @@ from emerging.trends._cube import Reference, balanced_window, check_option, to_c
 
 def cagr_expr(start: pl.Expr | str, end: pl.Expr | str, years: int | pl.Expr) -> pl.Expr:
     """Polars expression: compound annual growth rate ``(end/start)**(1/years) - 1``;
-    null when ``start`` is not positive."""
+    null when ``start`` is not positive. Named ``cagr``."""
     start = pl.col(start) if isinstance(start, str) else start
     end = pl.col(end) if isinstance(end, str) else end
-    return pl.when(start > 0).then((end / start) ** (1.0 / years) - 1.0)
+    return pl.when(start > 0).then((end / start) ** (1.0 / years) - 1.0).alias("cagr")
 
 
 def log_growth_expr(start: pl.Expr | str, end: pl.Expr | str, years: int | pl.Expr) -> pl.Expr:
     """Polars expression: annualised log growth ``(ln end - ln start)/years``; null when
-    either is not positive."""
+    either is not positive. Named ``log_growth``."""
     start = pl.col(start) if isinstance(start, str) else start
     end = pl.col(end) if isinstance(end, str) else end
-    return pl.when((start > 0) & (end > 0)).then((end.log() - start.log()) / years)
+    return pl.when((start > 0) & (end > 0)).then((end.log() - start.log()) / years).alias(
+        "log_growth"
+    )
 
 
 def _rates(e0: np.ndarray, e1: np.ndarray, years: int) -> dict[str, np.ndarray]:
