@@ -15,7 +15,17 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, EmptySelectionError
+from emerging._schema import (
+    INDUSTRY,
+    KEYS,
+    REGION,
+    VALUE,
+    YEAR,
+    EmptySelectionError,
+    check_single_level,
+    check_unique,
+    validate_panel,
+)
 
 Reference = Literal["all", "country", "set"]
 REFERENCES: tuple[str, ...] = ("all", "country", "set")
@@ -83,6 +93,21 @@ def to_cube(frame: pl.DataFrame, *, column: str = VALUE) -> Cube:
     has_row = np.zeros(shape, dtype=bool)
     has_row[r, i, t] = True
     return Cube(regions, industries, years, values, has_row)
+
+
+def validated_cube(panel: pl.DataFrame | pl.LazyFrame, *, column: str = VALUE) -> Cube:
+    """Validate a panel against the contract and build its :class:`Cube`.
+
+    Same checks as :func:`emerging._schema.validate_panel`, but the two that cost most on
+    big panels run on integer codes: the NUTS level on the unique region codes, duplicate
+    keys by counting filled cube cells (the exact :func:`check_unique` then names them).
+    """
+    frame = validate_panel(panel, allow_mixed_levels=True, check_duplicates=False)
+    cube = to_cube(frame, column=column)
+    check_single_level(pl.DataFrame({REGION: cube.regions}))
+    if int(cube.has_row.sum()) != frame.height:
+        check_unique(frame, KEYS, what="panel")
+    return cube
 
 
 def to_frame(cube: Cube, keep: np.ndarray, columns: Mapping[str, np.ndarray]) -> pl.DataFrame:

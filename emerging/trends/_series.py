@@ -16,6 +16,7 @@ from emerging.trends._cube import (
     reference_groups,
     reference_totals,
     to_cube,
+    validated_cube,
 )
 
 
@@ -34,7 +35,7 @@ class LogSeries:
 
 
 def prepare_series(
-    frame: pl.DataFrame,
+    frame: pl.DataFrame | pl.LazyFrame,
     *,
     measure: str,
     start: int | None,
@@ -44,6 +45,7 @@ def prepare_series(
     reference_regions,
     lq_base: str,
 ) -> LogSeries:
+    """Validate ``frame`` and return the log measure of every series on a dense cube."""
     check_option("measure", measure, ("value", "lq"))
     check_option("zeros", zeros, ("drop", "log1p"))
     check_option("lq_base", lq_base, ("all", "country"))
@@ -54,7 +56,8 @@ def prepare_series(
         from emerging.indices.lq import location_quotient
 
         frame, column = location_quotient(frame, base=lq_base), "lq"
-    cube = to_cube(frame, column=column)
+        frame = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+    cube = validated_cube(frame) if column == "value" else to_cube(frame, column=column)
     start = int(cube.years.min()) if start is None else start
     end = int(cube.years.max()) if end is None else end
     steps = np.flatnonzero((cube.years >= start) & (cube.years <= end))

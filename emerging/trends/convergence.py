@@ -40,7 +40,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, Exclusions, validate_panel
+from emerging._schema import INDUSTRY, REGION, Exclusions
 from emerging.trends._cube import check_option, to_frame
 from emerging.trends._ols import ols_rows, ols_se_expr, ols_slope_expr
 from emerging.trends._series import prepare_series
@@ -151,7 +151,7 @@ def beta_convergence(
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1; got {level!r}")
     s = prepare_series(
-        validate_panel(panel), measure=measure, start=start, end=end, zeros="drop",
+        panel, measure=measure, start=start, end=end, zeros="drop",
         reference=None, reference_regions=None, lq_base=lq_base,
     )
     first, last = s.cube.year_index(start), s.cube.year_index(end)
@@ -257,7 +257,7 @@ def sigma_convergence(
     """
     check_option("by", by, _BY)
     s = prepare_series(
-        validate_panel(panel), measure=measure, start=start, end=end, zeros="drop",
+        panel, measure=measure, start=start, end=end, zeros="drop",
         reference=None, reference_regions=None, lq_base=lq_base,
     )
     balanced = s.usable.all(axis=2)

@@ -33,7 +33,13 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions, same_kind, validate_panel
-from emerging.trends._cube import Reference, balanced_window, check_option, to_cube, to_frame
+from emerging.trends._cube import (
+    Reference,
+    balanced_window,
+    check_option,
+    to_frame,
+    validated_cube,
+)
 
 
 def cagr_expr(start: pl.Expr | str, end: pl.Expr | str, years: int | pl.Expr) -> pl.Expr:
@@ -99,8 +105,7 @@ def growth(
     >>> growth(p, start=2010, end=2012)["cagr"].round(4).to_list()
     [0.1, 0.0]
     """
-    frame = validate_panel(panel)
-    cube = to_cube(frame)
+    cube = validated_cube(panel)
     steps = cube.window(start, end, every_year=False)
     w = balanced_window(cube, steps, reference=reference, reference_regions=reference_regions)
     years = end - start

@@ -323,7 +323,7 @@ def fixed_effects_trend(
     check_option("cluster", cluster, ("series", "region", "industry", "none"))
     _check_level(level)
     s = prepare_series(
-        validate_panel(panel), measure=measure, start=start, end=end, zeros=zeros,
+        panel, measure=measure, start=start, end=end, zeros=zeros,
         reference=None, reference_regions=None, lq_base=lq_base,
     )
     r, i, t = s.y.shape

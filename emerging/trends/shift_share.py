@@ -49,13 +49,13 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, Exclusions, validate_panel
+from emerging._schema import INDUSTRY, REGION, Exclusions
 from emerging.trends._cube import (
     Reference,
     balanced_window,
     check_option,
-    to_cube,
     to_frame,
+    validated_cube,
 )
 
 Method = Literal["classic", "esteban_marquillas", "dynamic"]
@@ -270,8 +270,7 @@ def shift_share(
     [-2.417, 2.417]
     """
     check_option("method", method, METHODS)
-    frame = validate_panel(panel)
-    cube = to_cube(frame)
+    cube = validated_cube(panel)
     steps = cube.window(start, end, every_year=method == "dynamic")
     w = balanced_window(cube, steps, reference=reference, reference_regions=reference_regions)
     values, known, included, balanced, n = w.values, w.known, w.included, w.balanced, w.reference

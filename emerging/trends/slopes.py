@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from emerging._schema import Exclusions, validate_panel
+from emerging._schema import Exclusions
 from emerging.trends._cube import Reference, check_option, to_frame
 from emerging.trends._ols import default_maxlags, hac_se, ols_rows, slope_difference
 from emerging.trends._series import prepare_series
@@ -147,9 +147,8 @@ def trend_slopes(
     _check_level(level)
     if min_obs < 3:
         raise ValueError(f"min_obs must be at least 3 (a slope and its error); got {min_obs}")
-    frame = validate_panel(panel)
     s = prepare_series(
-        frame, measure=measure, start=start, end=end, zeros=zeros,
+        panel, measure=measure, start=start, end=end, zeros=zeros,
         reference=reference, reference_regions=reference_regions, lq_base=lq_base,
     )
     r, i, t = s.y.shape

@@ -175,3 +175,14 @@ def test_bad_options_fail_with_clear_messages():
         shift_share(TINY, start=2009, end=2011)
     with pytest.raises(ValueError, match="no region of the panel is in the reference set"):
         shift_share(TINY, start=2010, end=2011, reference="set", reference_regions=["AT11"])
+
+
+def test_contract_errors_from_the_fast_cube_validation():
+    from emerging._schema import DuplicateKeyError, MixedLevelError
+
+    doubled = pl.concat([TINY, TINY.head(1)])
+    with pytest.raises(DuplicateKeyError, match="1 duplicated key"):
+        shift_share(doubled, start=2010, end=2011)
+    mixed = TINY.with_columns(pl.col("region").replace({"CZ02": "CZ021"}))
+    with pytest.raises(MixedLevelError, match="one NUTS level"):
+        shift_share(mixed, start=2010, end=2011)
