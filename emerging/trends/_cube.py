@@ -80,12 +80,19 @@ class Cube:
 
 
 def to_cube(frame: pl.DataFrame, *, column: str = VALUE) -> Cube:
-    """Build a :class:`Cube` from a validated panel (one row per key)."""
-    regions = frame[REGION].unique().sort()
-    industries = frame[INDUSTRY].unique().sort()
+    """Build a :class:`Cube` from a validated panel (one row per key).
+
+    Region and industry codes are found on the first row of each run of equal
+    ``(region, industry)`` rows, so a panel grouped by series (the usual layout) codes
+    one row per series instead of one per observation; any row order gives the same cube.
+    """
+    run = frame.select(pl.struct(REGION, INDUSTRY).rle_id()).to_series().to_numpy()
+    heads = frame.select(REGION, INDUSTRY)[np.flatnonzero(np.diff(run, prepend=-1))]
+    regions = heads[REGION].unique().sort()
+    industries = heads[INDUSTRY].unique().sort()
+    r = heads[REGION].cast(pl.Enum(regions)).to_physical().to_numpy()[run]
+    i = heads[INDUSTRY].cast(pl.Enum(industries)).to_physical().to_numpy()[run]
     years = np.sort(frame[YEAR].unique().to_numpy())
-    r = frame[REGION].cast(pl.Enum(regions)).to_physical().to_numpy()
-    i = frame[INDUSTRY].cast(pl.Enum(industries)).to_physical().to_numpy()
     t = np.searchsorted(years, frame[YEAR].to_numpy())
     shape = (len(regions), len(industries), len(years))
     values = np.full(shape, np.nan)

@@ -57,22 +57,37 @@ def ols_rows(
 
     Returns
     -------
-    dict of ``(S,)`` arrays: ``n``, ``slope``, ``intercept``, ``se``, ``rss``, ``sxx`` and
-    the ``(S, T)`` centred regressor ``xc`` and residuals ``resid`` (0 where not known).
-    Rows with fewer than ``min_n`` points or a constant regressor get NaN slope; the
-    standard error needs at least 3 points.
+    dict of ``(S,)`` arrays ``n``, ``slope``, ``intercept``, ``se``, ``rss``, ``sxx``,
+    ``x_bar``, plus what :func:`residuals` needs. Rows with fewer than ``min_n`` points or
+    a constant regressor get NaN slope; the standard error needs at least 3 points.
+
+    Notes
+    -----
+    The regressor is centred once for all rows (its sums are then exact for years) and the
+    response per row, so the cross products are taken on centred data. The residual sum
+    of squares :math:`S_{yy} - \\hat\\beta S_{xy}` loses digits only when the fit is almost
+    perfect; rows with :math:`RSS < 10^{-6} S_{yy}` are recomputed from explicit residuals.
     """
     x = np.asarray(x, dtype=float)
+    xg = x - x.mean()
+    m = known.astype(float)
     n = known.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        x_bar = np.where(known, x, 0.0).sum(axis=1) / n
-        y_bar = np.where(known, y, 0.0).sum(axis=1) / n
-        xc = np.where(known, x - x_bar[:, None], 0.0)
-        yc = np.where(known, y - y_bar[:, None], 0.0)
-        sxx = np.einsum("st,st->s", xc, xc)
-        slope = np.einsum("st,st->s", xc, yc) / sxx
-        resid = np.where(known, yc - slope[:, None] * xc, 0.0)
-        rss = np.einsum("st,st->s", resid, resid)
+        x_bar = (m @ xg) / n
+        sxx = m @ (xg * xg) - n * x_bar * x_bar
+        yc = np.where(known, y, 0.0)
+        y_bar = yc.sum(axis=1) / n
+        yc -= y_bar[:, None]
+        yc *= m  # centred y, 0 where not known
+        sxy = yc @ xg
+        slope = sxy / sxx
+        syy = np.einsum("st,st->s", yc, yc)
+        rss = syy - slope * sxy
+        fragile = np.flatnonzero(rss < 1e-6 * syy)
+        if fragile.size:
+            xc = (xg[None, :] - x_bar[fragile, None]) * m[fragile]
+            resid = yc[fragile] - slope[fragile, None] * xc
+            rss[fragile] = np.einsum("st,st->s", resid, resid)
         se = np.sqrt(rss / (n - 2) / sxx)
     bad = (n < min_n) | ~(sxx > 0)
     slope[bad] = np.nan
@@ -80,13 +95,23 @@ def ols_rows(
     return {
         "n": n,
         "slope": slope,
-        "intercept": y_bar - slope * x_bar,
+        "intercept": y_bar - slope * (x_bar + x.mean()),
         "se": se,
         "rss": rss,
         "sxx": sxx,
-        "xc": xc,
-        "resid": resid,
+        "x_bar": x_bar,
+        "_xg": xg,
+        "_m": m,
+        "_yc": yc,
     }
+
+
+def residuals(fit: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Centred regressor and residuals ``(S, T)`` of a fit from :func:`ols_rows` (0 where
+    a point is not used)."""
+    xc = (fit["_xg"][None, :] - fit["x_bar"][:, None]) * fit["_m"]
+    resid = fit["_yc"] - np.nan_to_num(fit["slope"])[:, None] * xc
+    return xc, resid
 
 
 def hac_se(fit: dict[str, np.ndarray], known: np.ndarray, maxlags: np.ndarray) -> np.ndarray:
@@ -96,10 +121,13 @@ def hac_se(fit: dict[str, np.ndarray], known: np.ndarray, maxlags: np.ndarray) -
     """
     s, t = known.shape
     maxlags = np.broadcast_to(np.asarray(maxlags, dtype=np.int64), (s,))
-    v = fit["xc"] * fit["resid"]
-    # move the known points to the front of each row, keeping their order
-    order = np.argsort(~known, axis=1, kind="stable")
-    v = np.take_along_axis(v, order, axis=1)
+    xc, resid = residuals(fit)
+    v = xc * resid
+    # in rows with gaps, move the known points to the front, keeping their order
+    gappy = np.flatnonzero(~known.all(axis=1))
+    if gappy.size:
+        order = np.argsort(~known[gappy], axis=1, kind="stable")
+        v[gappy] = np.take_along_axis(v[gappy], order, axis=1)
     meat = np.einsum("st,st->s", v, v)
     for lag in range(1, min(int(maxlags.max(initial=0)), t - 1) + 1):  # loop over lags only
         weight = np.where(lag <= maxlags, 1.0 - lag / (maxlags + 1.0), 0.0)

@@ -49,7 +49,7 @@ import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, validate_panel
 from emerging.trends._cube import Reference, check_option
-from emerging.trends._ols import default_maxlags, ols_rows
+from emerging.trends._ols import default_maxlags, ols_rows, residuals
 from emerging.trends._series import prepare_series
 from emerging.trends.slopes import (
     Measure,
@@ -333,8 +333,9 @@ def fixed_effects_trend(
     rows, cols = np.nonzero(usable)
     if rows.size == 0:
         raise ValueError(f"no series has {min_obs} or more usable points")
-    x = fit["xc"][rows, cols]
-    y = (fit["resid"] + np.nan_to_num(fit["slope"])[:, None] * fit["xc"])[rows, cols]
+    xc, _ = residuals(fit)
+    x = xc[rows, cols]
+    y = fit["_yc"][rows, cols]  # the series' centred log values
     n_series = int(np.unique(rows).size)
     model = sm.OLS(y, x[:, None])
     model.df_resid = rows.size - n_series - 1

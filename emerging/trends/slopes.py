@@ -26,11 +26,15 @@ StandardError = Literal["hac", "ols"]
 
 
 def _t_tests(slope, se, df, level):
-    from scipy import stats
+    """Student-t interval and two-sided p-value; quantiles once per distinct df."""
+    from scipy import special
 
+    df = np.asarray(df, dtype=float)
+    levels, inverse = np.unique(df, return_inverse=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        q = stats.t.ppf(0.5 + level / 2.0, df)
-        p = 2.0 * stats.t.sf(np.abs(slope / se), df)
+        q = special.stdtrit(levels, 0.5 + level / 2.0)[inverse.ravel()]
+        q = np.where(df > 0, q, np.nan)
+        p = 2.0 * special.stdtr(df, -np.abs(slope / se))
     return slope - q * se, slope + q * se, p
 
 
@@ -185,8 +189,8 @@ def trend_slopes(
         raise ValueError(
             f"split {split} must fall inside the window {int(years[0])}-{int(years[-1])}"
         )
-    early_fit = ols_rows(y, usable & ~late, years, min_n=2)
-    late_fit = ols_rows(y, usable & late, years, min_n=2)
+    early_fit = ols_rows(y[:, ~late], usable[:, ~late], years[~late], min_n=2)
+    late_fit = ols_rows(y[:, late], usable[:, late], years[late], min_n=2)
     acc, acc_se = slope_difference(early_fit, late_fit)
     cols["acceleration"] = acc
     cols["se_acceleration"] = acc_se
