@@ -92,13 +92,16 @@ def to_cube(frame: pl.DataFrame, *, column: str = VALUE) -> Cube:
     industries = heads[INDUSTRY].unique().sort()
     r = heads[REGION].cast(pl.Enum(regions)).to_physical().to_numpy()[run]
     i = heads[INDUSTRY].cast(pl.Enum(industries)).to_physical().to_numpy()[run]
+    year = frame[YEAR].to_numpy()
     years = np.sort(frame[YEAR].unique().to_numpy())
-    t = np.searchsorted(years, frame[YEAR].to_numpy())
+    lookup = np.zeros(int(years[-1] - years[0]) + 1, dtype=np.int64)
+    lookup[years - years[0]] = np.arange(len(years))
     shape = (len(regions), len(industries), len(years))
+    flat = (r.astype(np.int64) * shape[1] + i) * shape[2] + lookup[year - years[0]]
     values = np.full(shape, np.nan)
-    values[r, i, t] = frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    values.reshape(-1)[flat] = frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy()
     has_row = np.zeros(shape, dtype=bool)
-    has_row[r, i, t] = True
+    has_row.reshape(-1)[flat] = True
     return Cube(regions, industries, years, values, has_row)
 
 

@@ -61,13 +61,15 @@ class PanelTrends:
 
     def summary(self, alpha: float = 0.05) -> str:
         fitted = self.table.filter(pl.col("reason").is_null())
-        up = fitted.filter((pl.col("p_value") < alpha) & (pl.col("slope") > 0)).height
-        down = fitted.filter((pl.col("p_value") < alpha) & (pl.col("slope") < 0)).height
         lines = [
             f"Log-linear trends of {self.measure}, {self.start}-{self.end} ({self.se_type} s.e.)",
             f"{fitted.height:,} series fitted; {self.exclusions}",
-            f"significant at {alpha:g}: {up:,} rising, {down:,} falling",
         ]
+        if "p_value" not in fitted.columns:
+            return "\n".join([*lines, "no tests (computed with inference=False)"])
+        up = fitted.filter((pl.col("p_value") < alpha) & (pl.col("slope") > 0)).height
+        down = fitted.filter((pl.col("p_value") < alpha) & (pl.col("slope") < 0)).height
+        lines.append(f"significant at {alpha:g}: {up:,} rising, {down:,} falling")
         if "p_diff" in fitted.columns:
             faster = fitted.filter((pl.col("p_diff") < alpha) & (pl.col("slope_diff") > 0))
             lines.append(f"growing significantly faster than the reference: {faster.height:,}")
@@ -84,6 +86,8 @@ class PanelTrends:
         import matplotlib.pyplot as plt
 
         fitted = self.table.filter(pl.col("reason").is_null())
+        if "p_value" not in fitted.columns:
+            raise ValueError("the volcano plot needs p-values: run trend_slopes(inference=True)")
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 4.5))
         slope = fitted["slope"].to_numpy()
@@ -113,6 +117,8 @@ def trend_slopes(
     zeros: Zeros = "drop",
     min_obs: int = 4,
     level: float = 0.95,
+    acceleration: bool = True,
+    inference: bool = True,
     lq_base: Literal["all", "country"] = "all",
 ) -> PanelTrends:
     """Log-linear trend, its uncertainty, reference test and acceleration for every series.
@@ -138,6 +144,12 @@ def trend_slopes(
         Minimum usable points per series (at least 3).
     level
         Confidence level of ``ci_lo``/``ci_hi``.
+    acceleration
+        Also fit the two segments before and from ``split`` (the ``acceleration`` columns).
+    inference
+        Add confidence intervals and p-values (Student's t). The t distribution function
+        costs about as much as the fits themselves; turn it off for slopes and standard
+        errors only on very big panels.
 
     Returns
     -------
@@ -145,7 +157,8 @@ def trend_slopes(
         ``table`` columns: ``region``, ``industry``, ``n_obs``, ``n_unknown``, ``n_zero``,
         ``slope``, ``se``, ``ci_lo``, ``ci_hi``, ``p_value``; with a reference
         ``ref_slope``, ``slope_diff``, ``se_diff``, ``p_diff``; ``acceleration``,
-        ``se_acceleration``, ``p_acceleration``; ``reason`` (null when fitted).
+        ``se_acceleration``, ``p_acceleration``; ``reason`` (null when fitted). Without
+        ``inference`` the intervals and p-values are left out.
     """
     check_option("se", se, ("hac", "ols"))
     _check_level(level)
@@ -169,11 +182,12 @@ def trend_slopes(
 
     fit, slope_se = _fit(y)
     df = n_usable - 2
-    lo, hi, p = _t_tests(fit["slope"], slope_se, df, level)
     cols: dict[str, Any] = {
         "n_obs": n_usable, "n_unknown": s.n_unknown.ravel(), "n_zero": s.n_zero.ravel(),
-        "slope": fit["slope"], "se": slope_se, "ci_lo": lo, "ci_hi": hi, "p_value": p,
+        "slope": fit["slope"], "se": slope_se,
     }
+    if inference:
+        cols["ci_lo"], cols["ci_hi"], cols["p_value"] = _t_tests(fit["slope"], slope_se, df, level)
     if s.log_reference is not None:
         with np.errstate(invalid="ignore"):  # -inf - -inf where not usable (masked)
             relative = y - s.log_reference.reshape(r * i, t)
@@ -181,7 +195,8 @@ def trend_slopes(
         cols["ref_slope"] = fit["slope"] - rel["slope"]
         cols["slope_diff"] = rel["slope"]
         cols["se_diff"] = rel_se
-        cols["p_diff"] = _t_tests(rel["slope"], rel_se, df, level)[2]
+        if inference:
+            cols["p_diff"] = _t_tests(rel["slope"], rel_se, df, level)[2]
     years = s.years
     split = int(np.ceil((years[0] + years[-1]) / 2.0)) if split is None else split
     late = years >= split
@@ -189,12 +204,14 @@ def trend_slopes(
         raise ValueError(
             f"split {split} must fall inside the window {int(years[0])}-{int(years[-1])}"
         )
-    early_fit = ols_rows(y[:, ~late], usable[:, ~late], years[~late], min_n=2)
-    late_fit = ols_rows(y[:, late], usable[:, late], years[late], min_n=2)
-    acc, acc_se = slope_difference(early_fit, late_fit)
-    cols["acceleration"] = acc
-    cols["se_acceleration"] = acc_se
-    cols["p_acceleration"] = _t_tests(acc, acc_se, n_usable - 4, level)[2]
+    if acceleration:
+        early_fit = ols_rows(y[:, ~late], usable[:, ~late], years[~late], min_n=2)
+        late_fit = ols_rows(y[:, late], usable[:, late], years[late], min_n=2)
+        acc, acc_se = slope_difference(early_fit, late_fit)
+        cols["acceleration"] = acc
+        cols["se_acceleration"] = acc_se
+        if inference:
+            cols["p_acceleration"] = _t_tests(acc, acc_se, n_usable - 4, level)[2]
     reason = np.full(r * i, None, dtype=object)
     reason[~fitted] = f"fewer than {min_obs} usable points"
     cols["reason"] = reason

@@ -207,3 +207,12 @@ def test_result_objects_and_plots():
         trend_slopes(panel, se="hc1")
     with pytest.raises(ValueError, match="min_obs must be at least 3"):
         trend_slopes(panel, min_obs=2)
+
+
+def test_lean_mode_keeps_slopes_and_errors_only():
+    panel = _random_panel(seed=9)
+    full = trend_slopes(panel).table
+    lean = trend_slopes(panel, acceleration=False, inference=False)
+    assert "p_value" not in lean.table.columns and "acceleration" not in lean.table.columns
+    assert lean.table["slope"].equals(full["slope"]) and lean.table["se"].equals(full["se"])
+    assert "inference=False" in lean.summary()

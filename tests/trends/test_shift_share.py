@@ -36,6 +36,12 @@ HAND_EM = {
 }
 
 
+def _cell(region, industry, year):
+    return (pl.col("region") == region) & (pl.col("industry") == industry) & (
+        pl.col("year") == year
+    )
+
+
 def _column(result, name):
     table = result.table.sort("region", "industry")
     assert list(zip(table["region"], table["industry"], strict=True)) == KEYS
@@ -59,7 +65,8 @@ def test_dynamic_equals_sum_of_yearly_classic_steps():
         year=pl.lit(2012, pl.Int32), value=pl.Series([15.0, 16, 45, 40])
     )
     panel = pl.concat([TINY.with_columns(pl.col("year").cast(pl.Int32)), third])
-    dyn = shift_share(panel, start=2010, end=2012, method="dynamic").table.sort("region", "industry")
+    dyn = shift_share(panel, start=2010, end=2012, method="dynamic")
+    dyn = dyn.table.sort("region", "industry")
     step1 = shift_share(panel, start=2010, end=2011).table.sort("region", "industry")
     step2 = shift_share(panel, start=2011, end=2012).table.sort("region", "industry")
     whole = shift_share(panel, start=2010, end=2012).table.sort("region", "industry")
@@ -84,8 +91,7 @@ def test_country_and_set_references():
 
 def test_unknown_cells_are_excluded_and_counted_and_reference_is_like_for_like():
     panel = TINY.with_columns(
-        pl.when((pl.col("region") == "CZ02") & (pl.col("industry") == "C11") & (pl.col("year") == 2011))
-        .then(None).otherwise(pl.col("value")).alias("value")
+        pl.when(_cell("CZ02", "C11", 2011)).then(None).otherwise(pl.col("value")).alias("value")
     )
     res = shift_share(panel, start=2010, end=2011)
     t = res.table.sort("region", "industry")
@@ -99,10 +105,10 @@ def test_unknown_cells_are_excluded_and_counted_and_reference_is_like_for_like()
 
 def test_zero_start_employment_is_all_competitive():
     panel = TINY.with_columns(
-        pl.when((pl.col("region") == "CZ01") & (pl.col("industry") == "C10") & (pl.col("year") == 2010))
-        .then(0.0).otherwise(pl.col("value")).alias("value")
+        pl.when(_cell("CZ01", "C10", 2010)).then(0.0).otherwise(pl.col("value")).alias("value")
     )
-    row = shift_share(panel, start=2010, end=2011, method="esteban_marquillas").table.row(0, named=True)
+    res = shift_share(panel, start=2010, end=2011, method="esteban_marquillas")
+    row = res.table.row(0, named=True)
     assert (row["national_share"], row["industry_mix"], row["competitive"]) == (0.0, 0.0, 12.0)
     assert row["allocation"] is None  # g_ri undefined
 
