@@ -79,25 +79,35 @@ class Cube:
         return np.array([self.year_index(int(y)) for y in wanted])
 
 
+def take_years(array: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """``array[:, :, steps]``, as a view (no copy) when ``steps`` are consecutive."""
+    if steps.size and np.array_equal(steps, np.arange(steps[0], steps[0] + steps.size)):
+        return array[:, :, steps[0] : steps[0] + steps.size]
+    return array[:, :, steps]
+
+
 def to_cube(frame: pl.DataFrame, *, column: str = VALUE) -> Cube:
     """Build a :class:`Cube` from a validated panel (one row per key).
 
-    Region and industry codes are found on the first row of each run of equal
-    ``(region, industry)`` rows, so a panel grouped by series (the usual layout) codes
-    one row per series instead of one per observation; any row order gives the same cube.
+    Region and industry codes are found once per run of equal ``(region, industry)``
+    rows, so a panel grouped by series (the usual layout) codes one row per series
+    instead of one per observation; any row order gives the same cube.
     """
-    run = frame.select(pl.struct(REGION, INDUSTRY).rle_id()).to_series().to_numpy()
-    heads = frame.select(REGION, INDUSTRY)[np.flatnonzero(np.diff(run, prepend=-1))]
+    heads = (
+        frame.select(pl.struct(REGION, INDUSTRY).rle().alias("run"))
+        .unnest("run")
+        .unnest("value")
+    )
     regions = heads[REGION].unique().sort()
     industries = heads[INDUSTRY].unique().sort()
-    r = heads[REGION].cast(pl.Enum(regions)).to_physical().to_numpy()[run]
-    i = heads[INDUSTRY].cast(pl.Enum(industries)).to_physical().to_numpy()[run]
-    year = frame[YEAR].to_numpy()
+    r = heads[REGION].cast(pl.Enum(regions)).to_physical().to_numpy().astype(np.int64)
+    i = heads[INDUSTRY].cast(pl.Enum(industries)).to_physical().to_numpy()
     years = np.sort(frame[YEAR].unique().to_numpy())
     lookup = np.zeros(int(years[-1] - years[0]) + 1, dtype=np.int64)
     lookup[years - years[0]] = np.arange(len(years))
     shape = (len(regions), len(industries), len(years))
-    flat = (r.astype(np.int64) * shape[1] + i) * shape[2] + lookup[year - years[0]]
+    series = (r * shape[1] + i) * shape[2]  # first cell of each run's series
+    flat = np.repeat(series, heads["len"].to_numpy()) + lookup[frame[YEAR].to_numpy() - years[0]]
     values = np.full(shape, np.nan)
     values.reshape(-1)[flat] = frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy()
     has_row = np.zeros(shape, dtype=bool)
@@ -228,7 +238,7 @@ def balanced_window(
     reference_regions: str | Collection[str] | None,
 ) -> Window:
     """Slice ``cube`` to the year indices ``steps`` and sum like-for-like reference totals."""
-    values = cube.values[:, :, steps]
+    values = take_years(cube.values, steps)
     known = ~np.isnan(values)
     included = known.all(axis=2)
     balanced = np.where(included[:, :, None], values, 0.0)
@@ -240,7 +250,7 @@ def balanced_window(
     return Window(
         values=values,
         known=known,
-        has_pair=cube.has_row[:, :, steps].any(axis=2),
+        has_pair=take_years(cube.has_row, steps).any(axis=2),
         included=included,
         balanced=balanced,
         reference=totals,

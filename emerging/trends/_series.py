@@ -15,6 +15,7 @@ from emerging.trends._cube import (
     check_option,
     reference_groups,
     reference_totals,
+    take_years,
     to_cube,
     validated_cube,
 )
@@ -66,7 +67,7 @@ def prepare_series(
             f"a trend needs at least 3 years; the window {start}-{end} holds "
             f"{cube.years[steps].tolist()}"
         )
-    values = cube.values[:, :, steps]
+    values = take_years(cube.values, steps)
     known = ~np.isnan(values)
     zero = known & (values <= 0)
     with np.errstate(divide="ignore"):
@@ -94,7 +95,7 @@ def prepare_series(
         log_reference=log_ref,
         n_unknown=(~known).sum(axis=2),
         n_zero=zero.sum(axis=2),
-        has_pair=cube.has_row[:, :, steps].any(axis=2),
+        has_pair=take_years(cube.has_row, steps).any(axis=2),
     )
 
 

@@ -216,3 +216,13 @@ def test_lean_mode_keeps_slopes_and_errors_only():
     assert "p_value" not in lean.table.columns and "acceleration" not in lean.table.columns
     assert lean.table["slope"].equals(full["slope"]) and lean.table["se"].equals(full["se"])
     assert "inference=False" in lean.summary()
+
+
+def test_row_order_does_not_matter():
+    panel = _random_panel(seed=12)
+    shuffled = panel.sample(fraction=1.0, shuffle=True, seed=3)
+    a = trend_slopes(panel).table
+    b = trend_slopes(shuffled).table
+    assert a.equals(b)
+    by_year = panel.sort("year", "industry", "region")  # one row per run: worst case
+    assert trend_slopes(by_year).table.equals(a)
