@@ -102,16 +102,24 @@ def to_cube(frame: pl.DataFrame, *, column: str = VALUE) -> Cube:
     industries = heads[INDUSTRY].unique().sort()
     r = heads[REGION].cast(pl.Enum(regions)).to_physical().to_numpy().astype(np.int64)
     i = heads[INDUSTRY].cast(pl.Enum(industries)).to_physical().to_numpy()
-    years = np.sort(frame[YEAR].unique().to_numpy())
-    lookup = np.zeros(int(years[-1] - years[0]) + 1, dtype=np.int64)
-    lookup[years - years[0]] = np.arange(len(years))
+    year = frame[YEAR].to_numpy()
+    first = int(year.min())
+    present = np.bincount(year - first) > 0
+    years = (np.flatnonzero(present) + first).astype(year.dtype)
+    lookup = np.cumsum(present) - 1  # year - first -> position among the years present
     shape = (len(regions), len(industries), len(years))
     series = (r * shape[1] + i) * shape[2]  # first cell of each run's series
-    flat = np.repeat(series, heads["len"].to_numpy()) + lookup[frame[YEAR].to_numpy() - years[0]]
-    values = np.full(shape, np.nan)
-    values.reshape(-1)[flat] = frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy()
-    has_row = np.zeros(shape, dtype=bool)
-    has_row.reshape(-1)[flat] = True
+    flat = np.repeat(series, heads["len"].to_numpy()) + lookup[year - first]
+    column_values = frame[column].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    if flat.size == np.prod(shape) and (flat[1:] > flat[:-1]).all():
+        # rows already in (region, industry, year) order with every cell: no scatter
+        values = column_values.reshape(shape).copy()
+        has_row = np.ones(shape, dtype=bool)
+    else:
+        values = np.full(shape, np.nan)
+        values.reshape(-1)[flat] = column_values
+        has_row = np.zeros(shape, dtype=bool)
+        has_row.reshape(-1)[flat] = True
     return Cube(regions, industries, years, values, has_row)
 
 
