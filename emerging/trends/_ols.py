@@ -109,8 +109,10 @@ def ols_rows(
 def residuals(fit: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Centred regressor and residuals ``(S, T)`` of a fit from :func:`ols_rows` (0 where
     a point is not used)."""
-    xc = (fit["_xg"][None, :] - fit["x_bar"][:, None]) * fit["_m"]
-    resid = fit["_yc"] - np.nan_to_num(fit["slope"])[:, None] * xc
+    xc = np.subtract(fit["_xg"][None, :], fit["x_bar"][:, None])
+    xc *= fit["_m"]
+    resid = xc * -np.nan_to_num(fit["slope"])[:, None]
+    resid += fit["_yc"]
     return xc, resid
 
 
@@ -121,8 +123,8 @@ def hac_se(fit: dict[str, np.ndarray], known: np.ndarray, maxlags: np.ndarray) -
     """
     s, t = known.shape
     maxlags = np.broadcast_to(np.asarray(maxlags, dtype=np.int64), (s,))
-    xc, resid = residuals(fit)
-    v = xc * resid
+    v, resid = residuals(fit)
+    v *= resid  # x_t e_t
     # in rows with gaps, move the known points to the front, keeping their order
     gappy = np.flatnonzero(~known.all(axis=1))
     if gappy.size:
