@@ -42,6 +42,7 @@ import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, Exclusions
 from emerging.trends._cube import check_option, to_frame
+from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import ols_rows, ols_se_expr, ols_slope_expr
 from emerging.trends._series import prepare_series
 
@@ -59,8 +60,8 @@ def _inference(slope: np.ndarray, se: np.ndarray, df: np.ndarray, level: float) 
     return {"ci_lo": slope - q * se, "ci_hi": slope + q * se, "p_value": p}
 
 
-@dataclass(frozen=True)
-class BetaConvergence:
+@dataclass(frozen=True, repr=False)
+class BetaConvergence(SummaryDisplay):
     """Result of :func:`beta_convergence`.
 
     ``table``: one row per group with ``n``, ``beta``, ``se``, ``ci_lo``, ``ci_hi``,
@@ -93,12 +94,6 @@ class BetaConvergence:
                 f"p = {row['p_value']:.3g}), half-life {hl}"
             )
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return f"<pre>{self.summary()}</pre>" + self.table.head(20)._repr_html_()
 
     def plot(self, ax=None, *, group: str | None = None):
         """Growth against initial log level for one group (default: the first), with the fit."""
@@ -197,8 +192,8 @@ def beta_convergence(
     )
 
 
-@dataclass(frozen=True)
-class SigmaConvergence:
+@dataclass(frozen=True, repr=False)
+class SigmaConvergence(SummaryDisplay):
     """Result of :func:`sigma_convergence`: ``dispersion`` (group, year, sigma, n_units) and
     ``trend`` (group, n_units, slope, se, p_value: the OLS trend of sigma)."""
 
@@ -217,12 +212,6 @@ class SigmaConvergence:
             f"Sigma convergence of {self.measure} by {self.by}: {self.trend.height} group(s), "
             f"{falling} with significantly falling dispersion (5%); {self.exclusions}"
         )
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.trend.head(20)._repr_html_()
 
     def plot(self, ax=None, *, groups: list[str] | None = None):
         """Dispersion over time, one line per group (default: up to 8 groups)."""

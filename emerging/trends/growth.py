@@ -40,6 +40,7 @@ from emerging.trends._cube import (
     to_frame,
     validated_cube,
 )
+from emerging.trends._display import SummaryDisplay
 
 
 def cagr_expr(start: pl.Expr | str, end: pl.Expr | str, years: int | pl.Expr) -> pl.Expr:
@@ -140,8 +141,8 @@ def growth(
 Status = Literal["entry", "exit", "stay", "absent", "unknown"]
 
 
-@dataclass(frozen=True)
-class SpecialisationChanges:
+@dataclass(frozen=True, repr=False)
+class SpecialisationChanges(SummaryDisplay):
     """Entry and exit of specialisations between two years (see :func:`specialisation_changes`).
 
     ``pairs``: one row per region-industry pair with ``lq_start``, ``lq_end``,
@@ -175,12 +176,6 @@ class SpecialisationChanges:
             f"Specialisations (LQ >= {self.threshold:g}) {self.start} -> {self.end}: {parts}; "
             f"{self.exclusions}"
         )
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.table().head(20)._repr_html_()
 
     def plot(self, ax=None, *, by: Literal["region", "industry"] = "region", top: int = 25):
         """Bars of entries (up) and exits (down) per region or industry, busiest first."""

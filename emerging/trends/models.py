@@ -49,6 +49,7 @@ import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, validate_panel
 from emerging.trends._cube import Reference, check_option
+from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import default_maxlags, ols_rows, residuals
 from emerging.trends._series import prepare_series
 from emerging.trends.slopes import (
@@ -79,8 +80,8 @@ def _series_frame(s, r: int, i: int) -> pl.DataFrame:
     )
 
 
-@dataclass(frozen=True)
-class TrendFit:
+@dataclass(frozen=True, repr=False)
+class TrendFit(SummaryDisplay):
     """Detailed statsmodels fit of one series (see :func:`fit_trend`).
 
     ``trend`` is the log-linear trend, ``relative`` the trend of the log ratio to the
@@ -142,12 +143,6 @@ class TrendFit:
                 f"(s.e. {r['se_acceleration']:.4f}, p = {r['p_acceleration']:.3g})"
             )
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return f"<pre>{self.summary()}</pre>"
 
     def plot(self, ax=None):
         """The series (log scale), the fitted trend with its confidence band, and the
@@ -249,8 +244,8 @@ def fit_trend(
     )
 
 
-@dataclass(frozen=True)
-class FixedEffectsTrend:
+@dataclass(frozen=True, repr=False)
+class FixedEffectsTrend(SummaryDisplay):
     """Common trend of many series with series fixed effects (see :func:`fixed_effects_trend`)."""
 
     slope: float
@@ -273,12 +268,6 @@ class FixedEffectsTrend:
             f"slope {self.slope:+.4f} (s.e. {self.se:.4f}, clustered by {self.cluster}; CI "
             f"{self.ci_lo:+.4f} to {self.ci_hi:+.4f}, p = {self.p_value:.3g})"
         )
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>"
 
     def plot(self, ax=None):
         """Demeaned log values against demeaned years, with the common slope."""

@@ -36,6 +36,7 @@ import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions, validate_panel
 from emerging.trends._cube import Reference, check_option
+from emerging.trends._display import SummaryDisplay
 from emerging.trends.growth import growth
 
 _QUADRANTS = {
@@ -45,8 +46,8 @@ _QUADRANTS = {
 _COLOURS = ("tab:green", "tab:orange", "tab:blue", "tab:grey")
 
 
-@dataclass(frozen=True)
-class Portfolio:
+@dataclass(frozen=True, repr=False)
+class Portfolio(SummaryDisplay):
     """Result of :func:`portfolio`; ``table`` has one row per region-industry pair with
     ``lq_start``, ``lq_end``, ``lq_change``, ``value_end``, ``cagr``, ``ref_cagr``,
     ``growth_vs_ref``, ``x``, ``quadrant`` and ``emerging``."""
@@ -70,12 +71,6 @@ class Portfolio:
             f"{parts}; {n_emerging:,} emerging (LQ < 1, rising, faster than reference); "
             f"{self.exclusions}"
         )
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.table.head(10)._repr_html_()
 
     def plot(
         self,

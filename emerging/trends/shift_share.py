@@ -57,6 +57,7 @@ from emerging.trends._cube import (
     to_frame,
     validated_cube,
 )
+from emerging.trends._display import SummaryDisplay
 
 Method = Literal["classic", "esteban_marquillas", "dynamic"]
 METHODS = ("classic", "esteban_marquillas", "dynamic")
@@ -76,8 +77,8 @@ _LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class ShiftShare:
+@dataclass(frozen=True, repr=False)
+class ShiftShare(SummaryDisplay):
     """Result of :func:`shift_share`: one row per region-industry pair in ``table``.
 
     ``table`` columns: ``region``, ``industry``, ``value_start``, ``value_end``, ``change``,
@@ -130,9 +131,6 @@ class ShiftShare:
                     f"  {row[REGION]} {row[INDUSTRY]}: {row['competitive']:,.1f}"
                 )
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return self.summary()
 
     def _repr_html_(self) -> str:
         totals = self.to_frame(by="region").head(20)

@@ -17,6 +17,7 @@ import polars as pl
 
 from emerging._schema import Exclusions
 from emerging.trends._cube import Reference, check_option, to_frame
+from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import default_maxlags, hac_se, ols_rows, slope_difference
 from emerging.trends._series import prepare_series
 
@@ -43,8 +44,8 @@ def _check_level(level: float) -> None:
         raise ValueError(f"level must be between 0 and 1 (e.g. 0.95); got {level!r}")
 
 
-@dataclass(frozen=True)
-class PanelTrends:
+@dataclass(frozen=True, repr=False)
+class PanelTrends(SummaryDisplay):
     """Result of :func:`trend_slopes`: one row per region-industry series in ``table``."""
 
     table: pl.DataFrame
@@ -74,12 +75,6 @@ class PanelTrends:
             faster = fitted.filter((pl.col("p_diff") < alpha) & (pl.col("slope_diff") > 0))
             lines.append(f"growing significantly faster than the reference: {faster.height:,}")
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return f"<pre>{self.summary()}</pre>" + self.table.head(10)._repr_html_()
 
     def plot(self, ax=None, *, alpha: float = 0.05):
         """Volcano plot: slope against -log10(p), significant series highlighted."""
