@@ -21,19 +21,24 @@ from emerging.trends.growth import (
     log_growth_expr,
     specialisation_changes,
 )
+from emerging.trends.models import FixedEffectsTrend, TrendFit, fit_trend, fixed_effects_trend
 from emerging.trends.portfolio import Portfolio, portfolio
 from emerging.trends.shift_share import ShiftShare, shift_share
 from emerging.trends.slopes import PanelTrends, trend_slopes
 
 __all__ = [
     "BetaConvergence",
+    "FixedEffectsTrend",
     "PanelTrends",
     "Portfolio",
     "ShiftShare",
     "SigmaConvergence",
     "SpecialisationChanges",
+    "TrendFit",
     "beta_convergence",
     "cagr_expr",
+    "fit_trend",
+    "fixed_effects_trend",
     "growth",
     "log_growth_expr",
     "ols_se_expr",
