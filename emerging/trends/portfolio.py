@@ -32,6 +32,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions, validate_panel
@@ -82,7 +83,9 @@ class Portfolio(SummaryDisplay):
         max_size: float = 1500.0,
     ):
         """Bubble chart of one region's industries (``region=``), one industry's regions
-        (``industry=``) or all pairs; the ``label_top`` largest bubbles are labelled."""
+        (``industry=``) or all pairs; the ``label_top`` largest bubbles are labelled and
+        pairs flagged ``emerging`` (LQ below 1 and rising, growing faster) get a thick
+        outline."""
         import matplotlib.pyplot as plt
 
         d = self.table.drop_nulls("quadrant")
@@ -101,8 +104,10 @@ class Portfolio(SummaryDisplay):
         names = _QUADRANTS[self.x]
         for name, colour in zip(names, _COLOURS, strict=True):
             q = d["quadrant"].to_numpy() == name
+            strict = d["emerging"].to_numpy()[q]  # LQ < 1, rising, faster: thick outline
             ax.scatter(d["x"].to_numpy()[q], d["growth_vs_ref"].to_numpy()[q] * 100,
-                       s=size[q], c=colour, alpha=0.55, edgecolors="k", linewidths=0.4)
+                       s=size[q], c=colour, alpha=0.55, edgecolors="k",
+                       linewidths=np.where(strict, 1.8, 0.4))
         cut = 1.0 if self.x == "lq" else 0.0
         ax.axvline(cut, color="grey", lw=0.8)
         ax.axhline(0, color="grey", lw=0.8)
