@@ -27,6 +27,12 @@ Whole panels (:func:`trend_slopes`) are computed in closed form on a dense
 statsmodels in the tests; :func:`fit_trend` fits one series with statsmodels, and
 :func:`fixed_effects_trend` fits a pooled within (fixed-effects) model.
 
+Short series: Newey-West errors are biased downwards in short samples. On the simulated
+demo (16 yearly points, independent noise) they were about a third smaller than the
+classical OLS errors, and one of three planted slopes fell outside its 95 % HAC interval
+but inside the OLS one; with fewer than about 20 points and little autocorrelation in the
+residuals, ``se="ols"`` gives the more honest interval.
+
 Zeros and unknown values: the logarithm of 0 is undefined. With ``zeros="drop"`` (default)
 a zero point is left out of the series (as an unknown point is) and counted in ``n_zero``;
 with ``zeros="log1p"`` the model uses :math:`\\ln(1 + y)` for every known point (employment
