@@ -117,3 +117,15 @@ def test_portfolio_plot_and_errors():
         res.plot(region="CZ09")
     with pytest.raises(ValueError, match=r"x must be one of \('lq', 'lq_change'\)"):
         portfolio(_portfolio_panel(), start=2010, end=2015, x="share")
+
+
+def test_convergence_by_region_and_bad_options():
+    panel = _converging_panel(n_r=4, n_i=6)
+    sigma = sigma_convergence(panel, measure="value", by="region")
+    assert sigma.trend.height == 4 and (sigma.trend["n_units"] == 6).all()
+    beta = beta_convergence(panel, start=2008, end=2012, measure="value", by="region")
+    assert beta.table["n"].to_list() == [6, 6, 6, 6]
+    with pytest.raises(ValueError, match=r"by must be one of \('pooled', 'industry', 'region'\)"):
+        beta_convergence(panel, start=2008, end=2012, by="country")
+    with pytest.raises(ValueError, match="level must be between 0 and 1"):
+        beta_convergence(panel, start=2008, end=2012, level=95)

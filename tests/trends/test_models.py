@@ -226,3 +226,18 @@ def test_row_order_does_not_matter():
     assert a.equals(b)
     by_year = panel.sort("year", "industry", "region")  # one row per run: worst case
     assert trend_slopes(by_year).table.equals(a)
+
+
+def test_fixed_effects_options_and_plot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    panel = _random_panel(seed=6)
+    by_region = fixed_effects_trend(panel, cluster="region")
+    by_industry = fixed_effects_trend(panel, cluster="industry")
+    assert by_region.slope == pytest.approx(by_industry.slope)
+    assert by_region.n_series == 30 and by_region.to_frame()["cluster"][0] == "region"
+    assert by_region.ci_lo < by_region.slope < by_region.ci_hi
+    assert by_region.plot() is not None
+    with pytest.raises(ValueError, match="cluster must be one of"):
+        fixed_effects_trend(panel, cluster="country")
