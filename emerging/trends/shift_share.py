@@ -23,8 +23,10 @@ each year, and sums the yearly components. Every variant sums exactly to the act
 
 Edge cases. Unknown (null, confidential) values: a region-industry pair needs a known value
 in every year used; pairs without one are excluded (counted in ``exclusions``, reason in
-``reason``) and the reference totals are summed over the included pairs only, so that the
-reference compares like with like. Zero start employment: the national share and industry
+``reason``) and the reference totals (and, for the homothetic employment, the region's
+total) are summed over the included pairs only, so that the reference compares like with
+like; a region reported under old and new NUTS codes in different years therefore drops
+out instead of being counted twice. Zero start employment: the national share and industry
 mix are 0 and the whole change is competitive; the Esteban-Marquillas split is then
 undefined (null). Zero reference employment at the start (in the industry or in total)
 with positive regional employment (possible only outside a reference set) gives null
