@@ -20,8 +20,6 @@ of Cartography*, 7, 186-190.
 
 from __future__ import annotations
 
-import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -119,8 +117,6 @@ def classify(
 
 
 def _breaks(finite: np.ndarray, classes: int | Sequence[float], scheme: str) -> np.ndarray:
-    import mapclassify
-
     if scheme == "user":
         breaks = np.unique(np.asarray(list(classes), dtype=float))
         if breaks.size == 0:
@@ -129,15 +125,57 @@ def _breaks(finite: np.ndarray, classes: int | Sequence[float], scheme: str) -> 
     k = min(int(classes), np.unique(finite).size)
     if k <= 1:
         return np.array([finite.max()])
-    make = {
-        "quantiles": mapclassify.Quantiles,
-        "fisher_jenks": mapclassify.FisherJenks,
-        "equal_interval": mapclassify.EqualInterval,
-    }[scheme]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # mapclassify warns about duplicate quantile bins
-        bins = make(finite, k=k).bins
+    if scheme == "quantiles":  # as mapclassify.Quantiles: percentiles 100 i / k, i = 1..k
+        bins = np.percentile(finite, 100.0 * np.arange(1, k + 1) / k)
+    elif scheme == "equal_interval":  # as mapclassify.EqualInterval
+        width = (finite.max() - finite.min()) / k
+        bins = np.append(finite.min() + width * np.arange(1, k), finite.max())
+    else:
+        bins = fisher_jenks_breaks(finite, k)
     return np.unique(np.asarray(bins, dtype=float))
+
+
+def fisher_jenks_breaks(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper class bounds of the Fisher-Jenks optimal classification into ``k`` classes.
+
+    Minimises the total within-class sum of squared deviations over all partitions of the
+    sorted values into ``k`` contiguous classes (Fisher 1958), by dynamic programming:
+
+    .. math::
+
+        D_m(j) = \\min_{i \\le j} \\left[ D_{m-1}(i - 1) + SSD(i, j) \\right],\\quad
+        SSD(i, j) = \\sum_{t=i}^{j} x_t^2 - \\frac{(\\sum_{t=i}^{j} x_t)^2}{j - i + 1}
+
+    with the inner minimum taken as one numpy operation, so ``k * n`` steps for ``n``
+    values (mapclassify's pure-Python version without numba takes seconds for 500 values;
+    the tests check both give the same breaks). Fisher, W. D. (1958). On grouping for
+    maximum homogeneity. *JASA*, 53(284), 789-798.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = x.size
+    s1 = np.concatenate([[0.0], np.cumsum(x)])
+    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
+
+    def ssd(i: np.ndarray, j: int) -> np.ndarray:  # classes x[i..j] (inclusive), i vector
+        count = j - i + 1
+        total = s1[j + 1] - s1[i]
+        return (s2[j + 1] - s2[i]) - total * total / count
+
+    cost = s2[1:] - s1[1:] ** 2 / np.arange(1, n + 1)  # D_1(j): one class x[0..j]
+    start = np.zeros((k, n), dtype=int)
+    for m in range(1, k):
+        new = np.full(n, np.inf)
+        for j in range(m, n):
+            i = np.arange(m, j + 1)  # first index of the last class
+            total = cost[i - 1] + ssd(i, j)
+            best = int(np.argmin(total))
+            new[j], start[m, j] = total[best], i[best]
+        cost = new
+    breaks, j = [], n - 1
+    for m in range(k - 1, -1, -1):
+        breaks.append(x[j])
+        j = start[m, j] - 1
+    return np.array(breaks[::-1])
 
 
 def _decimals(bounds: np.ndarray) -> int:
@@ -214,16 +252,3 @@ def legend_handles(classes: Classes, missing: dict[str, tuple[str, list[str]]]):
             )
         )
     return handles
-
-
-def is_missing(values: np.ndarray) -> np.ndarray:
-    """True where a value is missing (NaN)."""
-    return ~np.isfinite(np.asarray(values, dtype=float))
-
-
-def centre_label(centre: float | None) -> str:
-    """Note for a diverging legend, e.g. ``"blue: at or below 1, red: above 1"``."""
-    if centre is None:
-        return ""
-    c = format_number(centre, 0 if math.isclose(centre, round(centre)) else 2)
-    return f"blue \u2264 {c} < red"

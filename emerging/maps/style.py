@@ -148,10 +148,12 @@ def figure_size(size: Size | tuple[float, float]) -> tuple[float, float]:
 
 def new_figure(size: Size | tuple[float, float] = "a4_half", **subplots_kw):
     """A new Figure and Axes in the house style (no window is opened: uses the Figure API)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     with house_style():
         fig = Figure(figsize=figure_size(size), layout=None)
+        FigureCanvasAgg(fig)  # a renderer for measuring text (labels), not a window
         ax = fig.subplots(**subplots_kw)
     return fig, ax
 
