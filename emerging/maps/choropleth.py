@@ -212,8 +212,9 @@ def _check_drawable(regions: pl.Series, geoms) -> None:
 def _focus_mask(geoms, area, regions: pl.Series, level: int) -> np.ndarray:
     codes = pl.Series("region", geoms["region"].to_list())
     if isinstance(area, str):
-        if area == "central_europe":
-            return in_central_europe(codes, level)
+        if area == "central_europe":  # an old code is in the area when its current units are
+            current = geoms["nuts_source"] if "nuts_source" in geoms.columns else geoms["region"]
+            return in_central_europe(pl.Series(current.to_list()).str.slice(0, level + 2), level)
         if area == "all":
             return np.ones(len(geoms), dtype=bool)
         return codes.is_in(regions.implode()).to_numpy()
@@ -265,7 +266,7 @@ def _label_points(shown, table, values, labels, label_text):
     unknown = sorted(wanted - set(shown["region"]))
     if unknown:
         raise ValueError(f"cannot label {unknown[:5]}: not among the regions drawn")
-    points = shown.geometry.representative_point()
+    points = [_label_anchor(g) for g in shown.geometry]
     value_of = dict(zip(table["region"].to_list(), values, strict=True))
     out = []
     for region, name, pt in zip(shown["region"], shown["name"], points, strict=True):
@@ -276,6 +277,14 @@ def _label_points(shown, table, values, labels, label_text):
                 "value": "n/a" if np.isnan(v) else format_number(v, 2 if abs(v) < 100 else 0)}
         out.append((region, pt.x, pt.y, text[label_text]))
     return out
+
+
+def _label_anchor(geom):
+    """Pole of inaccessibility of the largest part (never in a hole, e.g. Praha in CZ02)."""
+    from shapely.ops import polylabel
+
+    largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    return polylabel(largest, tolerance=max(largest.length / 500.0, 1.0))
 
 
 def _cropped_note(cropped: list[str]) -> str | None:
