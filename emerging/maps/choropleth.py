@@ -16,13 +16,22 @@ import numpy as np
 import polars as pl
 
 from emerging.maps import style
-from emerging.maps.classify import Scheme, classify, legend_handles, missing_entries
+from emerging.maps.classify import (
+    Scheme,
+    classify,
+    legend_handles,
+    missing_entries,
+)
+from emerging.maps.classify import (
+    add_legend as _legend,
+)
 from emerging.maps.geometry import (
     AREAS,
     Area,
     dissolve_to_old_codes,
     geometry_path,
     in_central_europe,
+    label_anchor,
     overseas_mask,
     padded_extent,
     require_3035,
@@ -53,6 +62,7 @@ def choropleth(
     labels: Sequence[str] | None = None,
     label_text: LabelText = "code",
     size: style.Size | tuple[float, float] = "a4_half",
+    legend: bool = True,
     source: str | None = SOURCE,
     ax=None,
 ):
@@ -93,6 +103,8 @@ def choropleth(
         would overlap are moved to a free spot with a leader line.
     size
         Figure size when a new figure is made.
+    legend
+        Draw the legend (off for panels of small multiples that share one).
     source
         Source line under a new figure.
     ax
@@ -150,12 +162,8 @@ def choropleth(
         ax.set_axis_off()
         if own:
             ax.set_position((0.0, 0.05, 0.7, 0.87))
-        legend = ax.legend(
-            handles=legend_handles(cls, miss), title=units, loc="upper left",
-            bbox_to_anchor=(1.0, 1.0), handlelength=1.6, handleheight=1.1, borderaxespad=0.2,
-        )
-        legend.set_gid("legend")
-        legend._legend_box.align = "left"
+        if legend:
+            _legend(ax, legend_handles(cls, miss), units)
         if title:
             ax.set_title(title)
         if labels:
@@ -266,7 +274,7 @@ def _label_points(shown, table, values, labels, label_text):
     unknown = sorted(wanted - set(shown["region"]))
     if unknown:
         raise ValueError(f"cannot label {unknown[:5]}: not among the regions drawn")
-    points = [_label_anchor(g) for g in shown.geometry]
+    points = [label_anchor(g) for g in shown.geometry]
     value_of = dict(zip(table["region"].to_list(), values, strict=True))
     out = []
     for region, name, pt in zip(shown["region"], shown["name"], points, strict=True):
@@ -277,14 +285,6 @@ def _label_points(shown, table, values, labels, label_text):
                 "value": "n/a" if np.isnan(v) else format_number(v, 2 if abs(v) < 100 else 0)}
         out.append((region, pt.x, pt.y, text[label_text]))
     return out
-
-
-def _label_anchor(geom):
-    """Pole of inaccessibility of the largest part (never in a hole, e.g. Praha in CZ02)."""
-    from shapely.ops import polylabel
-
-    largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
-    return polylabel(largest, tolerance=max(largest.length / 500.0, 1.0))
 
 
 def _cropped_note(cropped: list[str]) -> str | None:

@@ -105,7 +105,6 @@ def classify(
     upper = _breaks(finite, classes, scheme)
     if diverging_at is not None and finite.min() < diverging_at < finite.max():
         upper = np.unique(np.append(upper, diverging_at))
-    upper = upper[upper >= finite.min()] if (upper >= finite.min()).any() else upper[-1:]
     lower = float(finite.min())
     if diverging_at is not None:
         n_below = int((upper <= diverging_at).sum())
@@ -197,10 +196,13 @@ def format_number(x: float, decimals: int) -> str:
 
 
 def _labels(lower: float, upper: np.ndarray, decimals: int | None) -> tuple[str, ...]:
-    bounds = np.concatenate([[lower], upper])
+    bounds = np.concatenate([[min(lower, upper[0])], upper])
     d = _decimals(bounds) if decimals is None else decimals
     text = [format_number(b, d) for b in bounds]
-    return tuple(f"{text[i]} \u2013 {text[i + 1]}" for i in range(len(upper)))
+    labels = [f"{text[i]} \u2013 {text[i + 1]}" for i in range(len(upper))]
+    if lower > upper[0]:  # user breaks below the data: the first class is empty
+        labels[0] = f"\u2264 {text[1]}"
+    return tuple(labels)
 
 
 def missing_entries(
@@ -245,10 +247,24 @@ def legend_handles(classes: Classes, missing: dict[str, tuple[str, list[str]]]):
         for c, lab in zip(classes.colours, classes.labels, strict=True)
     ][::-1]
     for reason, (hatch, regions) in missing.items():
-        handles.append(
-            Patch(
-                facecolor=style.MISSING_FILL, edgecolor=style.MISSING_EDGE, hatch=hatch,
-                linewidth=0.4, label=missing_label(reason, regions),
-            )
-        )
+        handles.append(missing_patch(missing_label(reason, regions), hatch))
     return handles
+
+
+def missing_patch(label: str, hatch: str = MISSING_HATCHES[0]):
+    """Legend patch for missing data: light grey, hatched."""
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor=style.MISSING_FILL, edgecolor=style.MISSING_EDGE, hatch=hatch,
+                 linewidth=0.4, label=label)
+
+
+def add_legend(ax, handles, title: str | None, *, anchor=(1.0, 1.0)):
+    """The house legend: right of ``ax``, left-aligned, with ``gid`` ``"legend"``."""
+    legend = ax.legend(
+        handles=handles, title=title, loc="upper left", bbox_to_anchor=anchor,
+        handlelength=1.6, handleheight=1.1, borderaxespad=0.2,
+    )
+    legend.set_gid("legend")
+    legend._legend_box.align = "left"
+    return legend

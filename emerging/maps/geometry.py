@@ -158,6 +158,15 @@ def _concat(frames):
     return pd.concat(frames, ignore_index=True)
 
 
+def label_anchor(geom):
+    """Pole of inaccessibility of the largest part of a region: a point well inside it (never
+    in a hole, e.g. Praha inside Střední Čechy), used for labels and flow-map nodes."""
+    from shapely.ops import polylabel
+
+    largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    return polylabel(largest, tolerance=max(largest.length / 500.0, 1.0))
+
+
 def geometry_path(geom):
     """A matplotlib Path (with holes) for a shapely Polygon or MultiPolygon."""
     from matplotlib.path import Path

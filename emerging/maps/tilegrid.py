@@ -18,7 +18,15 @@ import polars as pl
 
 from emerging.codes.nuts import central_europe_table
 from emerging.maps import style
-from emerging.maps.classify import Scheme, classify, legend_handles, missing_entries
+from emerging.maps.classify import (
+    Scheme,
+    classify,
+    legend_handles,
+    missing_entries,
+)
+from emerging.maps.classify import (
+    add_legend as _legend,
+)
 
 Labels = Literal["code", "code+value", "none"]
 _LABELS = ("code", "code+value", "none")
@@ -44,6 +52,7 @@ def tile_map(
     units: str | None = None,
     labels: Labels = "code",
     size: style.Size | tuple[float, float] = "a4_half",
+    legend: bool = True,
     source: str | None = "Source: Eurostat",
     ax=None,
 ):
@@ -73,6 +82,8 @@ def tile_map(
         ``"none"`` leaves tiles blank.
     size
         Figure size when a new figure is made (see :data:`emerging.maps.style.SIZES`).
+    legend
+        Draw the legend (off for panels of small multiples that share one).
     source
         Source line written under a new figure (not when drawing into a given ``ax``).
     ax
@@ -139,12 +150,8 @@ def tile_map(
         ax.set_axis_off()
         if own_figure:
             ax.set_position((0.01, 0.06, 0.64, 0.86))  # room for the legend on the right
-        legend = ax.legend(
-            handles=legend_handles(cls, miss), title=units, loc="upper left",
-            bbox_to_anchor=(1.0, 1.0), handlelength=1.6, handleheight=1.1, borderaxespad=0.2,
-        )
-        legend.set_gid("legend")
-        legend._legend_box.align = "left"
+        if legend:
+            _legend(ax, legend_handles(cls, miss), units)
         if title:
             ax.set_title(title)
         if own_figure and source:
@@ -166,7 +173,7 @@ def _draw_tiles(ax, tiles: pl.DataFrame, colours, index, hatch_of, values, label
         fill = colours[i] if i >= 0 else style.MISSING_FILL
         patch = Rectangle(
             (col + pad, -row - 1 + pad), TILE, TILE, facecolor=fill,
-            edgecolor=style.MISSING_EDGE if i < 0 else "none", linewidth=0.4,
+            edgecolor=style.MISSING_EDGE if i < 0 else "#bdbdbd", linewidth=0.3,
             hatch=hatch_of.get(region), gid=region, label=None,
         )
         ax.add_patch(patch)

@@ -91,3 +91,11 @@ def test_quantiles_and_equal_interval_match_mapclassify():
         e = mapclassify.EqualInterval(values, k=5).bins
     np.testing.assert_allclose(classify(values, classes=5, scheme="quantiles").upper, q)
     np.testing.assert_allclose(classify(values, classes=5, scheme="equal_interval").upper, e)
+
+
+def test_user_breaks_keep_empty_classes_so_colours_stay_comparable():
+    breaks = [0.5, 0.8, 1.0, 1.25, 2.0]
+    high = classify([1.1, 1.5, 3.0], classes=breaks, scheme="user", diverging_at=1.0)
+    wide = classify([0.2, 1.1, 1.5, 3.0], classes=breaks, scheme="user", diverging_at=1.0)
+    assert high.colours == wide.colours and high.upper == wide.upper
+    assert high.labels[0] == "≤ 0.50" and wide.labels[0] == "0.20 – 0.50"
