@@ -51,27 +51,49 @@ def load_panel(data: Path) -> pl.DataFrame:
     )
 
 
-def to_nuts2021(lq: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, str]:
-    """Codes of one year's LQ frame in NUTS 2021, and the crosswalk for the split units."""
-    try:  # the full crosswalk, once it is on main
-        from emerging.codes.harmonise import harmonise  # noqa: F401
-        from emerging.codes.nuts_versions import lineage
+def codes_to_2021(panel: pl.DataFrame) -> tuple[dict[str, str], pl.DataFrame, str]:
+    """How the panel's codes reach NUTS 2021: renames, split units kept in old codes, source.
 
-        method = "crosswalk emerging.codes.nuts_versions (NUTS 2013 -> 2021)"
-        table = lineage(2013, 2021).to_frame().explode("targets")
-        renames = table.filter(pl.col("kind") == "recode")
-        splits = table.filter(pl.col("kind") == "split")
-        rename = dict(zip(renames["code"], renames["targets"], strict=True))
-        crosswalk = splits.select(old_code="code", new_code="targets")
+    The LQ is computed on the panel in its own codes (each code is one territory in a given
+    year, and the reference stays every region of the file); the codes are then renamed for
+    drawing, and units that NUTS 2016/2021 split are drawn on the union of their parts.
+    With the full crosswalk (``emerging.codes.harmonise``) the mapping comes from its
+    report; without it, from the minimal mapping above.
+    """
+    try:
+        from emerging.codes.harmonise import harmonise
     except ImportError:
-        method = "minimal documented mapping in this script (full crosswalk not on main yet)"
-        rename = MINIMAL_RENAMES
-        crosswalk = pl.DataFrame(
-            [(old, new) for old, news in MINIMAL_SPLITS.items() for new in news],
-            schema=["old_code", "new_code"], orient="row",
+        harmonise = None
+    if harmonise is not None:
+        report = harmonise(panel, to=2021, splits="aggregate").report
+        renamed = report.filter(pl.col("status").is_in(["recoded", "recoded_boundary_change"]))
+        merged = report.filter(pl.col("status") == "merged")["code"].to_list()
+        if merged:  # an LQ of a merged unit needs the summed panel, not a rename
+            print(f"note: merged units (not drawn as one): {merged}")
+        crosswalk = (
+            report.filter((pl.col("status") == "split_aggregated")
+                          & pl.col("targets").str.contains(","))
+            .select(old_code="code", new_code=pl.col("targets").str.split(", "))
+            .explode("new_code")
         )
-    out = lq.with_columns(pl.col("region").replace(rename).alias("region"))
-    return out, crosswalk, method
+        rename = dict(zip(renamed["code"], renamed["targets"], strict=True))
+        return rename, crosswalk, "emerging.codes.harmonise (full NUTS crosswalk)"
+    crosswalk = pl.DataFrame(
+        [(old, new) for old, news in MINIMAL_SPLITS.items() for new in news],
+        schema=["old_code", "new_code"], orient="row",
+    )
+    return MINIMAL_RENAMES, crosswalk, "minimal mapping in this script (crosswalk not on main)"
+
+
+def c29_lq(panel: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, str]:
+    """LQ of C29 for the programme area in NUTS 2021 codes, the crosswalk, and its source."""
+    rename, crosswalk, method = codes_to_2021(panel)
+    lq = location_quotient(panel).filter(pl.col("industry") == "C29")
+    lq = lq.with_columns(pl.col("region").replace(rename))
+    area = central_europe_2021_2027()
+    crosswalk = crosswalk.filter(pl.col("new_code").is_in(sorted(area)))
+    lq = lq.filter(pl.col("region").is_in(sorted(area | set(crosswalk["old_code"]))))
+    return lq, crosswalk, method
 
 
 def main() -> None:
@@ -84,10 +106,7 @@ def main() -> None:
     panel = load_panel(args.data).filter(pl.col("year") == args.year)
     # a code with no known cell in the year (e.g. SI01 after 2012) is not a region that year
     panel = panel.filter(pl.col("value").is_not_null().any().over("region"))
-    lq = location_quotient(panel).filter(pl.col("industry") == "C29")
-    lq, crosswalk, method = to_nuts2021(lq)
-    area = sorted(central_europe_2021_2027() | set(crosswalk["old_code"]))
-    lq = lq.filter(pl.col("region").is_in(area))
+    lq, crosswalk, method = c29_lq(panel)
     geoms = load_nuts(level=2, year=2021, scale="60M",
                       folder=args.data / "geo" / "gisco_nuts2021_60m", download=False)
     fig, _ = choropleth(

@@ -29,18 +29,14 @@ def _script():
 
 @pytest.fixture(scope="module")
 def c29_2014(sbs_employment_nuts2):
-    from emerging.indices.lq import location_quotient
-
-    panel = sbs_employment_nuts2.filter(pl.col("year") == 2014).drop("flag")
+    panel = sbs_employment_nuts2.filter(pl.col("year") == 2014)
     panel = panel.filter(pl.col("value").is_not_null().any().over("region"))
-    lq = location_quotient(panel).filter(pl.col("industry") == "C29")
-    lq, crosswalk, _ = _script().to_nuts2021(lq)
-    area = central_europe_2021_2027() | set(crosswalk["old_code"])
-    return lq.filter(pl.col("region").is_in(sorted(area))), crosswalk
+    lq, crosswalk, _ = _script().c29_lq(panel)
+    return lq, crosswalk, panel
 
 
 def test_every_programme_region_is_accounted_for(c29_2014):
-    lq, crosswalk = c29_2014
+    lq, crosswalk, _ = c29_2014
     covered = set(lq["region"]) - set(crosswalk["old_code"])
     covered |= set(crosswalk.filter(pl.col("old_code").is_in(lq["region"].implode()))["new_code"])
     assert covered == set(central_europe_2021_2027())  # all 81, some through a split unit
@@ -51,7 +47,7 @@ def test_c29_map_on_nuts2021(c29_2014, shared_data):
     from emerging.io.gisco import load_nuts
     from emerging.maps.choropleth import choropleth
 
-    lq, crosswalk = c29_2014
+    lq, crosswalk, panel = c29_2014
     geoms = load_nuts(level=2, scale="60M", folder=shared_data / "geo" / "gisco_nuts2021_60m",
                       download=False)
     fig, ax = choropleth(lq, geoms, "lq", classes=[0.5, 0.8, 1.0, 1.25, 2.0, 4.0],
@@ -60,8 +56,15 @@ def test_c29_map_on_nuts2021(c29_2014, shared_data):
     assert len(drawn) == 77 and {"PL12", "HU10", "HR04"} <= set(drawn)
     # Střední Čechy (Škoda, Mladá Boleslav) and Győr's Nyugat-Dunántúl: LQ > 4, top class
     values = dict(lq.select("region", "lq").iter_rows())
-    assert values["CZ02"] == pytest.approx(6.707, abs=1e-3)
-    assert values["HU22"] == pytest.approx(6.517, abs=1e-3)
+    e = panel.drop_nulls("value")
+    # LQ by hand against every region of the file: (E_r,C29 / E_r) / (E_C29 / E)
+    for region in ("CZ02", "HU22"):  # codes unchanged since NUTS 2010
+        e_ri = e.filter(pl.col("region") == region, pl.col("industry") == "C29")["value"].sum()
+        e_r = e.filter(pl.col("region") == region)["value"].sum()
+        e_i = e.filter(pl.col("industry") == "C29")["value"].sum()
+        expected = (e_ri / e_r) / (e_i / e["value"].sum())
+        assert values[region] == pytest.approx(expected, rel=1e-12)
+        assert values[region] > 4.0
     top = drawn["CZ02"].get_facecolor()
     assert drawn["HU22"].get_facecolor() == top
     # Braunschweig (Wolfsburg) is confidential in this file: hatched and named
