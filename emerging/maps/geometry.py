@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging.codes.nuts import central_europe_2021_2027
+from emerging.codes.nuts import CENTRAL_EUROPE_2014_2020, central_europe_2021_2027
 
 #: Mainland Europe with Iceland, Cyprus, Malta and the Turkish mainland, in EPSG:3035 metres
 #: (xmin, ymin, xmax, ymax). Regions whose representative point lies outside are "overseas"
@@ -38,13 +38,20 @@ def require_3035(geometries) -> None:
         )
 
 
+def _area_nuts2() -> frozenset[str]:
+    """Programme-area NUTS-2 codes in every NUTS version a map may use: the 2021 codes plus
+    the 2013/2016 codes of the same territory (e.g. HR04 before its 2021 split, HU10, PL12).
+    Old codes do not occur in newer geometries, so the union selects the same territory."""
+    return central_europe_2021_2027() | CENTRAL_EUROPE_2014_2020
+
+
 def central_europe_codes(level: int) -> frozenset[str]:
     """Codes of the programme area at NUTS ``level``: the NUTS-2 set, its parents or prefixes.
 
     Level 3 regions are selected by prefix (their NUTS-2 parent is in the area); see
     :func:`in_central_europe`.
     """
-    nuts2 = central_europe_2021_2027()
+    nuts2 = _area_nuts2()
     if level <= 2:
         return frozenset(code[: level + 2] for code in nuts2)
     raise ValueError("level-3 codes are selected by prefix: use in_central_europe(codes, 3)")
@@ -59,7 +66,7 @@ def in_central_europe(codes: pl.Series | Iterable[str], level: int) -> np.ndarra
     series = codes if isinstance(codes, pl.Series) else pl.Series("region", list(codes))
     if level <= 2:
         return series.is_in(sorted(central_europe_codes(level))).to_numpy()
-    return series.str.slice(0, 4).is_in(sorted(central_europe_2021_2027())).to_numpy()
+    return series.str.slice(0, 4).is_in(sorted(_area_nuts2())).to_numpy()
 
 
 def overseas_mask(geometries) -> np.ndarray:

@@ -164,3 +164,22 @@ def test_bad_input(nuts):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         choropleth(frame, nuts[2], "lq")  # clean input: no warning
+
+
+def test_nuts2016_geometry_programme_area(shared_data):
+    from emerging.io.gisco import load_nuts
+
+    g16 = load_nuts(level=2, year=2016, scale="20M",
+                    folder=shared_data / "geo" / "gisco_nuts2016_20m", download=False)
+    area16 = sorted((set(CE) - {"HR02", "HR05", "HR06"}) | {"HR04"})  # HR04 split in 2021
+    frame = pl.DataFrame({"region": area16, "v": np.arange(len(area16), dtype=float)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every 2016 code has a polygon
+        fig, ax = choropleth(frame, g16, "v")
+    assert set(drawn(ax)) == set(area16) and len(area16) == 79
+    g3 = load_nuts(level=3, year=2016, scale="20M",
+                   folder=shared_data / "geo" / "gisco_nuts2016_20m", download=False)
+    hr04 = g3[g3["region"].str.startswith("HR04")]["region"].tolist()
+    frame3 = pl.DataFrame({"region": hr04, "v": np.arange(len(hr04), dtype=float)})
+    fig, ax = choropleth(frame3, g3, "v")
+    assert set(hr04) <= set(drawn(ax))  # 2016 NUTS-3 of Kontinentalna Hrvatska in the area
