@@ -276,11 +276,14 @@ def _label_points(shown, table, values, labels, label_text):
         raise ValueError(f"cannot label {unknown[:5]}: not among the regions drawn")
     points = [label_anchor(g) for g in shown.geometry]
     value_of = dict(zip(table["region"].to_list(), values, strict=True))
+    from emerging.codes.nuts import COUNTRY_NAMES  # English names for countries
     out = []
     for region, name, pt in zip(shown["region"], shown["name"], points, strict=True):
         if region not in wanted:
             continue
         v = value_of[region]
+        if len(region) == 2:
+            name = COUNTRY_NAMES.get(region, name)
         text = {"code": region, "name": name,
                 "value": "n/a" if np.isnan(v) else format_number(v, 2 if abs(v) < 100 else 0)}
         out.append((region, pt.x, pt.y, text[label_text]))

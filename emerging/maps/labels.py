@@ -52,6 +52,7 @@ def place_labels(
     import matplotlib.patheffects as pe
 
     fig = ax.figure
+    ax.apply_aspect()  # fix the final axes box first: an equal aspect moves it at draw time
     renderer = _renderer(fig)
     halo = [pe.withStroke(linewidth=2.2, foreground="white")]
     size = fontsize or style.LABEL_SIZE + 0.5
@@ -77,9 +78,12 @@ def place_labels(
             ha="center", va="center", fontsize=size, path_effects=halo, zorder=5,
             gid=f"label-{gid}",
             arrowprops=None if best == 0 else {
-                "arrowstyle": "-", "color": "#444444", "linewidth": 0.5, "shrinkA": 0,
+                "arrowstyle": "-", "color": "#222222", "linewidth": 0.6, "shrinkA": 1,
                 "shrinkB": 0},
         )
+        if best != 0:  # a moved label: mark the place it names
+            ax.plot([x], [y], "o", color="#222222", markersize=1.8, zorder=5,
+                    gid=f"anchor-{gid}")
         cx, cy = ax_x + dx, ax_y + dy
         placed.append((cx - half_w, cy - half_h, cx + half_w, cy + half_h))
         artists.append(artist)
