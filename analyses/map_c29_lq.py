@@ -25,6 +25,7 @@ from emerging.indices.lq import location_quotient
 from emerging.io.eurostat import read_tsv, to_panel
 from emerging.io.gisco import load_nuts
 from emerging.maps.choropleth import choropleth
+from emerging.maps.geometry import split_crosswalk
 from emerging.maps.style import save_figure
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,12 +71,7 @@ def codes_to_2021(panel: pl.DataFrame) -> tuple[dict[str, str], pl.DataFrame, st
         merged = report.filter(pl.col("status") == "merged")["code"].to_list()
         if merged:  # an LQ of a merged unit needs the summed panel, not a rename
             print(f"note: merged units (not drawn as one): {merged}")
-        crosswalk = (
-            report.filter((pl.col("status") == "split_aggregated")
-                          & pl.col("targets").str.contains(","))
-            .select(old_code="code", new_code=pl.col("targets").str.split(", "))
-            .explode("new_code")
-        )
+        crosswalk = split_crosswalk(report)
         rename = dict(zip(renamed["code"], renamed["targets"], strict=True))
         return rename, crosswalk, "emerging.codes.harmonise (full NUTS crosswalk)"
     crosswalk = pl.DataFrame(

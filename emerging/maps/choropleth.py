@@ -35,6 +35,7 @@ from emerging.maps.geometry import (
     overseas_mask,
     padded_extent,
     require_3035,
+    split_crosswalk,
 )
 from emerging.maps.labels import place_labels
 
@@ -55,7 +56,7 @@ def choropleth(
     diverging_at: float | None = None,
     missing: str = "No data",
     reason_col: str | None = None,
-    crosswalk: pl.DataFrame | None = None,
+    crosswalk=None,
     context: bool = True,
     title: str | None = None,
     units: str | None = None,
@@ -92,7 +93,8 @@ def choropleth(
         ``f"{column}_reason"`` when present, e.g. ``lq_reason``).
     crosswalk
         For data in an older NUTS version: a frame ``old_code``, ``new_code`` (one row per
-        old unit and current unit sharing territory). Old codes are drawn on the union of
+        old unit and current unit sharing territory), or the result of
+        ``harmonise(panel, to=2021, splits="aggregate")``. Old codes are drawn on the union of
         their current polygons (:func:`emerging.maps.geometry.dissolve_to_old_codes`).
     context
         Draw the regions around the area in light grey.
@@ -122,6 +124,8 @@ def choropleth(
     data = _one_value_per_region(frame, column, region_col, reason_col)
     level = _level_of(data["region"])
     if crosswalk is not None:
+        if not isinstance(crosswalk, pl.DataFrame) or "status" in crosswalk.columns:
+            crosswalk = split_crosswalk(crosswalk)  # a harmonise() result or its report
         needed = set(data["region"]) - set(geometries["region"])
         geometries = dissolve_to_old_codes(geometries, crosswalk, codes=needed)
     geoms = geometries.loc[geometries["region"].str.len() == level + 2]

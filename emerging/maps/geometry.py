@@ -159,6 +159,27 @@ def dissolve_to_old_codes(
     return out.sort_values("region", ignore_index=True)
 
 
+def split_crosswalk(harmonised) -> pl.DataFrame:
+    """``old_code``, ``new_code`` pairs for the units a harmonisation kept in their old code.
+
+    ``harmonised`` is the result of ``emerging.codes.harmonise.harmonise(panel, to=...,
+    splits="aggregate")`` (or its ``report`` frame): units split in the target version
+    (status ``split_aggregated``, several ``targets`` such as ``"PL91, PL92"``) stay in their
+    old code and are drawn on the union of their current polygons.
+    """
+    report = getattr(harmonised, "report", harmonised)
+    needed = {"code", "status", "targets"}
+    if not isinstance(report, pl.DataFrame) or not needed <= set(report.columns):
+        raise ValueError(
+            "expected a harmonise() result or its report with columns code, status, targets"
+        )
+    return (
+        report.filter((pl.col("status") == "split_aggregated") & pl.col("targets").str.contains(","))
+        .select(old_code="code", new_code=pl.col("targets").str.split(", "))
+        .explode("new_code")
+    )
+
+
 def _concat(frames):
     import pandas as pd
 

@@ -183,3 +183,22 @@ def test_nuts2016_geometry_programme_area(shared_data):
     frame3 = pl.DataFrame({"region": hr04, "v": np.arange(len(hr04), dtype=float)})
     fig, ax = choropleth(frame3, g3, "v")
     assert set(hr04) <= set(drawn(ax))  # 2016 NUTS-3 of Kontinentalna Hrvatska in the area
+
+
+def test_harmonise_report_as_crosswalk(nuts):
+    # the report layout of emerging.codes.harmonise: split units kept in their old code
+    report = pl.DataFrame({
+        "code": ["PL12", "PL11", "HU10"],
+        "status": ["split_aggregated", "recoded", "split_aggregated"],
+        "targets": ["PL91, PL92", "PL71", "HU11, HU12"],
+    })
+    from emerging.maps.geometry import split_crosswalk
+
+    pairs = split_crosswalk(report).sort("new_code")
+    assert pairs.rows() == [("HU10", "HU11"), ("HU10", "HU12"), ("PL12", "PL91"),
+                            ("PL12", "PL92")]
+    frame = pl.DataFrame({"region": ["PL12", "HU10", "CZ01"], "v": [1.0, 2.0, 3.0]})
+    fig, ax = choropleth(frame, nuts[2], "v", area="data", crosswalk=report)
+    assert set(drawn(ax)) == {"PL12", "HU10", "CZ01"}
+    with pytest.raises(ValueError, match="harmonise"):
+        split_crosswalk(pl.DataFrame({"x": [1]}))
