@@ -18,12 +18,10 @@ import polars as pl
 from emerging.maps import style
 from emerging.maps.classify import (
     Scheme,
-    classify,
+    add_legend,
+    classify_regions,
     legend_handles,
-    missing_entries,
-)
-from emerging.maps.classify import (
-    add_legend as _legend,
+    one_value_per_region,
 )
 from emerging.maps.geometry import (
     AREAS,
@@ -121,7 +119,7 @@ def choropleth(
     if isinstance(area, str) and area not in AREAS:
         raise ValueError(f"area must be one of {AREAS} or a list of NUTS codes; got {area!r}")
     require_3035(geometries)
-    data = _one_value_per_region(frame, column, region_col, reason_col)
+    data = one_value_per_region(frame, column, region_col, reason_col)
     level = _level_of(data["region"])
     if crosswalk is not None:
         if not isinstance(crosswalk, pl.DataFrame) or "status" in crosswalk.columns:
@@ -136,21 +134,10 @@ def choropleth(
     shown = geoms.loc[focus & ~far].reset_index(drop=True)
     if shown.empty:
         raise ValueError(f"no region of area {area!r} at NUTS level {level} to draw")
-    table = pl.DataFrame({"region": shown["region"].to_list()}).join(
-        data, on="region", how="left"
+    cls, values, index, miss, hatch_of = classify_regions(
+        shown["region"].to_list(), data, classes=classes, scheme=scheme,
+        diverging_at=diverging_at, missing=missing,
     )
-    absent = ~table["region"].is_in(data["region"].implode()).to_numpy()
-    values = table["_value"].to_numpy().astype(float)
-    cls = classify(values, classes=classes, scheme=scheme, diverging_at=diverging_at)
-    index = cls.assign(values)
-    gone = index < 0
-    miss = missing_entries(
-        table["region"].filter(pl.Series(gone)).to_list(),
-        [None if a else r for r, a in zip(table["_reason"].to_numpy()[gone], absent[gone],
-                                           strict=True)],
-        default=missing,
-    )
-    hatch_of = {reg: hatch for hatch, regs in miss.values() for reg in regs}
     extent = padded_extent(shown)
 
     with style.house_style():
@@ -167,11 +154,11 @@ def choropleth(
         if own:
             ax.set_position((0.0, 0.05, 0.7, 0.87))
         if legend:
-            _legend(ax, legend_handles(cls, miss), units)
+            add_legend(ax, legend_handles(cls, miss), units)
         if title:
             ax.set_title(title)
         if labels:
-            place_labels(ax, _label_points(shown, table, values, labels, label_text))
+            place_labels(ax, _label_points(shown, values, labels, label_text))
         note = _cropped_note(cropped)
         if own and (source or note):
             style.add_source(fig, source or "", note=note)
@@ -179,27 +166,6 @@ def choropleth(
             ax.text(0.0, -0.02, note, transform=ax.transAxes, fontsize=style.SOURCE_SIZE,
                     va="top", color=style.SOURCE_COLOUR)
     return fig, ax
-
-
-def _one_value_per_region(frame, column, region_col, reason_col) -> pl.DataFrame:
-    data = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
-    for needed in (region_col, column):
-        if needed not in data.columns:
-            raise ValueError(f"column {needed!r} not in frame; found {data.columns}")
-    if reason_col is None and f"{column}_reason" in data.columns:
-        reason_col = f"{column}_reason"
-    dupes = data.filter(pl.col(region_col).is_duplicated())[region_col].unique().sort()
-    if dupes.len():
-        raise ValueError(
-            f"frame has several rows for regions {dupes.head(5).to_list()}: a map shows one "
-            "value per region; filter to one year and one industry first"
-        )
-    reason = pl.col(reason_col).cast(pl.String) if reason_col else pl.lit(None, pl.String)
-    return data.select(
-        pl.col(region_col).alias("region"),
-        pl.col(column).cast(pl.Float64).fill_nan(None).alias("_value"),
-        reason.alias("_reason"),
-    )
 
 
 def _level_of(regions: pl.Series) -> int:
@@ -271,7 +237,7 @@ def _draw_country_borders(ax, shown) -> None:
     )
 
 
-def _label_points(shown, table, values, labels, label_text):
+def _label_points(shown, values, labels, label_text):
     from emerging.maps.classify import format_number
 
     wanted = set(labels)
@@ -279,7 +245,7 @@ def _label_points(shown, table, values, labels, label_text):
     if unknown:
         raise ValueError(f"cannot label {unknown[:5]}: not among the regions drawn")
     points = [label_anchor(g) for g in shown.geometry]
-    value_of = dict(zip(table["region"].to_list(), values, strict=True))
+    value_of = dict(zip(shown["region"], values, strict=True))
     from emerging.codes.nuts import COUNTRY_NAMES  # English names for countries
     out = []
     for region, name, pt in zip(shown["region"], shown["name"], points, strict=True):

@@ -268,3 +268,63 @@ def add_legend(ax, handles, title: str | None, *, anchor=(1.0, 1.0)):
     legend.set_gid("legend")
     legend._legend_box.align = "left"
     return legend
+
+
+def one_value_per_region(
+    frame, column: str, region_col: str, reason_col: str | None
+):
+    """``region``, ``_value`` (Float64, NaN -> null), ``_reason`` from a map's input frame.
+
+    Raises a ValueError naming a missing column, or the regions that have several rows.
+    ``reason_col`` defaults to ``f"{column}_reason"`` when that column exists.
+    """
+    import polars as pl
+
+    data = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+    for needed in (region_col, column):
+        if needed not in data.columns:
+            raise ValueError(f"column {needed!r} not in frame; found {data.columns}")
+    if reason_col is None and f"{column}_reason" in data.columns:
+        reason_col = f"{column}_reason"
+    dupes = data.filter(pl.col(region_col).is_duplicated())[region_col].unique().sort()
+    if dupes.len():
+        raise ValueError(
+            f"frame has several rows for regions {dupes.head(5).to_list()}: a map shows one "
+            "value per region; filter to one year and one industry first"
+        )
+    reason = pl.col(reason_col).cast(pl.String) if reason_col else pl.lit(None, pl.String)
+    return data.select(
+        pl.col(region_col).alias("region"),
+        pl.col(column).cast(pl.Float64).fill_nan(None).alias("_value"),
+        reason.alias("_reason"),
+    )
+
+
+def classify_regions(
+    drawn: list[str],
+    data,
+    *,
+    classes: int | Sequence[float],
+    scheme: Scheme,
+    diverging_at: float | None,
+    missing: str,
+):
+    """Classes of the regions to draw, from :func:`one_value_per_region` output ``data``.
+
+    Returns ``(classes, values, index, missing_groups, hatch_of)``: a drawn region absent from
+    ``data`` is missing with the reason ``missing``; a null value is missing with its reason.
+    """
+    import polars as pl
+
+    table = pl.DataFrame({"region": drawn}).join(data, on="region", how="left")
+    absent = ~table["region"].is_in(data["region"].implode()).to_numpy()
+    values = table["_value"].to_numpy().astype(float)
+    cls = classify(values, classes=classes, scheme=scheme, diverging_at=diverging_at)
+    index = cls.assign(values)
+    gone = index < 0
+    reasons = [None if a else r for r, a in zip(table["_reason"].to_numpy()[gone], absent[gone],
+                                                  strict=True)]
+    groups = missing_entries(np.asarray(drawn, dtype=object)[gone].tolist(), reasons,
+                             default=missing)
+    hatch_of = {reg: hatch for hatch, regs in groups.values() for reg in regs}
+    return cls, values, index, groups, hatch_of

@@ -20,12 +20,10 @@ from emerging.codes.nuts import central_europe_table
 from emerging.maps import style
 from emerging.maps.classify import (
     Scheme,
-    classify,
+    add_legend,
+    classify_regions,
     legend_handles,
-    missing_entries,
-)
-from emerging.maps.classify import (
-    add_legend as _legend,
+    one_value_per_region,
 )
 
 Labels = Literal["code", "code+value", "none"]
@@ -96,44 +94,20 @@ def tile_map(
     """
     if labels not in _LABELS:
         raise ValueError(f"labels must be one of {_LABELS}; got {labels!r}")
-    data = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
-    for needed in (region_col, column):
-        if needed not in data.columns:
-            raise ValueError(f"column {needed!r} not in frame; found {data.columns}")
-    if reason_col is None and f"{column}_reason" in data.columns:
-        reason_col = f"{column}_reason"
-    dupes = data.filter(pl.col(region_col).is_duplicated())[region_col].unique().sort()
-    if dupes.len():
-        raise ValueError(
-            f"frame has several rows for regions {dupes.head(5).to_list()}: a tile map shows one "
-            "value per region; filter to one year and one industry first"
-        )
+    data = one_value_per_region(frame, column, region_col, reason_col)
     grid = tile_positions()
-    outside = data.filter(~pl.col(region_col).is_in(grid["region"].implode()))
+    outside = data.filter(~pl.col("region").is_in(grid["region"].implode()))
     if outside.height:
         warnings.warn(
             f"{outside.height} region(s) outside the Central Europe tile grid are not drawn "
-            f"(e.g. {outside[region_col].head(3).to_list()})",
+            f"(e.g. {outside['region'].head(3).to_list()})",
             stacklevel=2,
         )
-    keep = [pl.col(region_col).alias("region"), pl.col(column).cast(pl.Float64).alias("_value")]
-    if reason_col is not None:
-        keep.append(pl.col(reason_col).cast(pl.String).alias("_reason"))
-    tiles = grid.join(data.select(keep), on="region", how="left")
-    values = tiles["_value"].fill_nan(None).to_numpy().astype(float)
-    reasons = tiles["_reason"].to_list() if reason_col is not None else [None] * tiles.height
-    absent = ~tiles["region"].is_in(data[region_col].implode()).to_numpy()
-
-    cls = classify(values, classes=classes, scheme=scheme, diverging_at=diverging_at)
-    index = cls.assign(values)
-    gone = index < 0
-    miss = missing_entries(
-        tiles["region"].filter(pl.Series(gone)).to_list(),
-        [None if a else r for r, a in zip(np.asarray(reasons, dtype=object)[gone], absent[gone],
-                                           strict=True)],
-        default=missing,
+    tiles = grid
+    cls, values, index, miss, hatch_of = classify_regions(
+        grid["region"].to_list(), data, classes=classes, scheme=scheme,
+        diverging_at=diverging_at, missing=missing,
     )
-    hatch_of = {reg: hatch for hatch, regs in miss.values() for reg in regs}
 
     with style.house_style():
         if ax is None:
@@ -151,7 +125,7 @@ def tile_map(
         if own_figure:
             ax.set_position((0.01, 0.06, 0.64, 0.86))  # room for the legend on the right
         if legend:
-            _legend(ax, legend_handles(cls, miss), units)
+            add_legend(ax, legend_handles(cls, miss), units)
         if title:
             ax.set_title(title)
         if own_figure and source:
