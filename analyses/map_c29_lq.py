@@ -20,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from emerging.codes.harmonise import harmonise
 from emerging.codes.nuts import central_europe_2021_2027
 from emerging.indices.lq import location_quotient
 from emerging.io.eurostat import read_tsv, to_panel
@@ -29,18 +30,6 @@ from emerging.maps.geometry import split_crosswalk
 from emerging.maps.style import save_figure
 
 REPO = Path(__file__).resolve().parents[1]
-
-# NUTS 2013 -> NUTS 2021 for the programme-area codes that changed, from Commission
-# Regulations (EU) 2016/2066 (NUTS 2016) and 2019/1755 (NUTS 2021). Used only while
-# emerging.codes.harmonise (the full crosswalk) is not available. Pure renames first, then
-# splits (one old unit -> several current units: drawn on their union).
-MINIMAL_RENAMES = {
-    "PL11": "PL71", "PL31": "PL81", "PL32": "PL82", "PL33": "PL72", "PL34": "PL84",
-}
-MINIMAL_SPLITS = {
-    "PL12": ["PL91", "PL92"], "HU10": ["HU11", "HU12"], "HR04": ["HR02", "HR05", "HR06"],
-}
-
 
 def load_panel(data: Path) -> pl.DataFrame:
     raw = read_tsv(data / "employment" / "sbs_r_nuts06_r2.tsv.gz")
@@ -52,44 +41,32 @@ def load_panel(data: Path) -> pl.DataFrame:
     )
 
 
-def codes_to_2021(panel: pl.DataFrame) -> tuple[dict[str, str], pl.DataFrame, str]:
-    """How the panel's codes reach NUTS 2021: renames, split units kept in old codes, source.
+def codes_to_2021(panel: pl.DataFrame) -> tuple[dict[str, str], pl.DataFrame]:
+    """How the panel's codes reach NUTS 2021: renames, and split units kept in old codes.
 
     The LQ is computed on the panel in its own codes (each code is one territory in a given
     year, and the reference stays every region of the file); the codes are then renamed for
-    drawing, and units that NUTS 2016/2021 split are drawn on the union of their parts.
-    With the full crosswalk (``emerging.codes.harmonise``) the mapping comes from its
-    report; without it, from the minimal mapping above.
+    drawing with the crosswalk of :func:`emerging.codes.harmonise.harmonise`, and units that
+    NUTS 2016/2021 split (PL12, HU10, HR04) are drawn on the union of their current parts.
     """
-    try:
-        from emerging.codes.harmonise import harmonise
-    except ImportError:
-        harmonise = None
-    if harmonise is not None:
-        report = harmonise(panel, to=2021, splits="aggregate").report
-        renamed = report.filter(pl.col("status").is_in(["recoded", "recoded_boundary_change"]))
-        merged = report.filter(pl.col("status") == "merged")["code"].to_list()
-        if merged:  # an LQ of a merged unit needs the summed panel, not a rename
-            print(f"note: merged units (not drawn as one): {merged}")
-        crosswalk = split_crosswalk(report)
-        rename = dict(zip(renamed["code"], renamed["targets"], strict=True))
-        return rename, crosswalk, "emerging.codes.harmonise (full NUTS crosswalk)"
-    crosswalk = pl.DataFrame(
-        [(old, new) for old, news in MINIMAL_SPLITS.items() for new in news],
-        schema=["old_code", "new_code"], orient="row",
-    )
-    return MINIMAL_RENAMES, crosswalk, "minimal mapping in this script (crosswalk not on main)"
+    report = harmonise(panel, to=2021, splits="aggregate").report
+    renamed = report.filter(pl.col("status").is_in(["recoded", "recoded_boundary_change"]))
+    merged = report.filter(pl.col("status") == "merged")["code"].to_list()
+    if merged:  # the LQ of a merged unit needs the summed panel, not a rename
+        print(f"note: merged units, drawn under their old codes only if polygons exist: {merged}")
+    rename = dict(zip(renamed["code"], renamed["targets"], strict=True))
+    return rename, split_crosswalk(report)
 
 
-def c29_lq(panel: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, str]:
-    """LQ of C29 for the programme area in NUTS 2021 codes, the crosswalk, and its source."""
-    rename, crosswalk, method = codes_to_2021(panel)
+def c29_lq(panel: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """LQ of C29 for the programme area in NUTS 2021 codes, and the crosswalk for drawing."""
+    rename, crosswalk = codes_to_2021(panel)
     lq = location_quotient(panel).filter(pl.col("industry") == "C29")
     lq = lq.with_columns(pl.col("region").replace(rename))
     area = central_europe_2021_2027()
     crosswalk = crosswalk.filter(pl.col("new_code").is_in(sorted(area)))
     lq = lq.filter(pl.col("region").is_in(sorted(area | set(crosswalk["old_code"]))))
-    return lq, crosswalk, method
+    return lq, crosswalk
 
 
 def main() -> None:
@@ -102,7 +79,7 @@ def main() -> None:
     panel = load_panel(args.data).filter(pl.col("year") == args.year)
     # a code with no known cell in the year (e.g. SI01 after 2012) is not a region that year
     panel = panel.filter(pl.col("value").is_not_null().any().over("region"))
-    lq, crosswalk, method = c29_lq(panel)
+    lq, crosswalk = c29_lq(panel)
     geoms = load_nuts(level=2, year=2021, scale="60M",
                       folder=args.data / "geo" / "gisco_nuts2021_60m", download=False)
     fig, _ = choropleth(
@@ -118,7 +95,8 @@ def main() -> None:
     )
     table.write_csv(args.out.with_suffix(".csv"))
     n_ref = panel["region"].n_unique()
-    print(f"NUTS codes brought to 2021 with: {method}")
+    print(f"split units drawn on the union of their NUTS 2021 parts: "
+          f"{sorted(set(crosswalk['old_code']))}")
     print(f"reference: {n_ref} NUTS-2 regions of the SBS panel, {args.year}")
     with pl.Config(tbl_rows=100):
         print(table)

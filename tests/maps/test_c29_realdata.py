@@ -31,7 +31,7 @@ def _script():
 def c29_2014(sbs_employment_nuts2):
     panel = sbs_employment_nuts2.filter(pl.col("year") == 2014)
     panel = panel.filter(pl.col("value").is_not_null().any().over("region"))
-    lq, crosswalk, _ = _script().c29_lq(panel)
+    lq, crosswalk = _script().c29_lq(panel)
     return lq, crosswalk, panel
 
 
