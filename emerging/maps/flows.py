@@ -41,8 +41,10 @@ def flow_map(
     edges
         Edges between NUTS regions (one row per pair; an undirected link once).
     positions
-        ``"tiles"`` for the tile-grid positions, or a GeoDataFrame of region polygons in
-        EPSG:3035 (e.g. ``load_nuts(level=2)``), drawn in light grey underneath.
+        ``"tiles"`` for the tile-grid positions; a GeoDataFrame of region polygons in
+        EPSG:3035 (e.g. ``load_nuts(level=2)``: nodes at each region's pole of
+        inaccessibility, polygons drawn in light grey underneath); or of GISCO label points
+        (``read_nuts_geojson(".../NUTS_LB_2021_4326_LEVL_2.geojson")``).
     top
         Draw only the ``top`` heaviest links (None: all); the note under the map says how
         many were left out.
@@ -140,13 +142,15 @@ def _background(ax, positions) -> None:
 
     focus = in_central_europe(pl.Series(positions["region"].to_list()),
                               int(positions["region"].str.len().max()) - 2)
+    xmin, ymin, xmax, ymax = padded_extent(positions.loc[focus] if focus.any() else positions)
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    if (positions.geom_type == "Point").all():  # label points: no polygons to draw
+        return
     paths = [geometry_path(g) for g in positions.geometry]
     fills = np.where(focus, "#d9d9d9", "#efefef")  # the programme area a shade darker
     ax.add_collection(PathCollection(paths, facecolors=list(fills),
                                      edgecolors=style.CONTEXT_EDGE, linewidths=0.3, zorder=0))
-    xmin, ymin, xmax, ymax = padded_extent(positions.loc[focus] if focus.any() else positions)
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
 
 
 def _arc(ax, a, b, width, colour, gid) -> None:

@@ -191,6 +191,8 @@ def label_anchor(geom):
     in a hole, e.g. Praha inside Střední Čechy), used for labels and flow-map nodes."""
     from shapely.ops import polylabel
 
+    if geom.geom_type == "Point":  # already a label point (GISCO NUTS_LB files)
+        return geom
     largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
     return polylabel(largest, tolerance=max(largest.length / 500.0, 1.0))
 

@@ -122,3 +122,16 @@ def test_bubble_chart_sizes_and_dropped_rows():
     np.testing.assert_allclose(bubbles.get_sizes(), [150.0, 600.0, 300.0])
     assert "1 row(s) with missing values not drawn" in [t.get_text() for t in ax.texts]
     assert [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("label-")] == ["B"]
+
+
+@pytest.mark.realdata
+def test_flow_map_on_gisco_label_points(shared_data):
+    from emerging.io.gisco import read_nuts_geojson
+
+    points = read_nuts_geojson(shared_data / "geo" / "gisco_nuts2021_60m" /
+                               "NUTS_LB_2021_4326_LEVL_2.geojson")
+    fig, ax = flow_map(EDGES, points)
+    arc = flows(ax)["flow:CZ06-AT13"]
+    cz06 = points.set_index("region").loc["CZ06"].geometry
+    assert arc._posA_posB[0] == pytest.approx((cz06.x, cz06.y))
+    assert points.crs.to_epsg() == 3035
