@@ -1,7 +1,9 @@
 """Class breaks, colours and legend entries shared by the choropleth and the tile-grid map.
 
-Values are put in classes with mapclassify (Rey, Arribas-Bel, Wolf 2023): quantiles,
-Fisher-Jenks natural breaks, equal intervals, or breaks given by the user. A class is the
+Values are put in classes by the schemes of mapclassify (Rey, Arribas-Bel, Wolf 2023):
+quantiles, Fisher-Jenks natural breaks, equal intervals, or breaks given by the user. They
+are computed here with numpy (mapclassify imports scipy.stats, about a second, and its
+Fisher-Jenks takes seconds without numba); the tests check the breaks against mapclassify. A class is the
 half-open interval ``(lower, upper]``; the first class also contains its lower bound (the
 minimum). With ``diverging_at`` (1 for location quotients) the centre is made a class break,
 classes at or below it are drawn in blues and classes above it in reds, the darkest colour

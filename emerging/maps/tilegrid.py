@@ -103,7 +103,6 @@ def tile_map(
             f"(e.g. {outside['region'].head(3).to_list()})",
             stacklevel=2,
         )
-    tiles = grid
     cls, values, index, miss, hatch_of = classify_regions(
         grid["region"].to_list(), data, classes=classes, scheme=scheme,
         diverging_at=diverging_at, missing=missing,
@@ -115,10 +114,10 @@ def tile_map(
             own_figure = True
         else:
             fig, own_figure = ax.figure, False
-        _draw_tiles(ax, tiles, cls.colours, index, hatch_of, values, labels)
-        _draw_country_outlines(ax, tiles)
+        _draw_tiles(ax, grid, cls.colours, index, hatch_of, values, labels)
+        _draw_country_outlines(ax, grid)
         ax.set_aspect("equal")
-        rows, cols = tiles["tile_row"].max() + 1, tiles["tile_col"].max() + 1
+        rows, cols = grid["tile_row"].max() + 1, grid["tile_col"].max() + 1
         ax.set_xlim(-0.2, cols + 0.1)
         ax.set_ylim(-rows - 0.1, 0.2)
         ax.set_axis_off()
