@@ -86,7 +86,7 @@ def main() -> None:
         lq, geoms, "lq", classes=[0.5, 0.8, 1.0, 1.25, 2.0, 4.0], scheme="user",
         diverging_at=1.0, crosswalk=crosswalk,
         title=f"Motor vehicles (NACE C29): location quotient, {args.year}",
-        units="LQ, persons employed\n(1 = EU average)",
+        units="LQ, persons employed\n(1 = average of the 29\ncountries in the file)",
         labels=["CZ02", "SK02", "HU22", "DE11", "PL22", "AT31", "DE91", "ITC1", "SI03"],
     )
     paths = save_figure(fig, args.out)
