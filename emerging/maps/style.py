@@ -14,7 +14,8 @@ retouching, so they share one look:
 
 * **Sizes**: ``"a4"`` (a full text-width figure on an A4 page with 25 mm margins, 160 mm wide),
   ``"a4_half"`` (the same width, half the height), ``"a4_column"`` (one of two columns),
-  ``"slide"`` (a 16:9 slide, 13.33 x 7.5 in).
+  ``"slide"`` (16:9, 8 x 4.5 in: placed full-width on a 13.33 x 7.5 in slide it is enlarged
+  1.67 times, so 9-pt text reads as 15 pt from the back of a room).
 * **Missing or confidential data**: light grey with diagonal hatching, always named in the
   legend.
 * **Source line** under every map: "Source: Eurostat; administrative boundaries
@@ -78,7 +79,7 @@ SIZES: dict[str, tuple[float, float]] = {
     "a4": (6.3, 8.0),
     "a4_half": (6.3, 4.6),
     "a4_column": (3.1, 3.4),
-    "slide": (13.33, 7.5),
+    "slide": (8.0, 4.5),
 }
 
 Format = Literal["png", "svg", "pdf"]
@@ -148,10 +149,12 @@ def figure_size(size: Size | tuple[float, float]) -> tuple[float, float]:
 
 def new_figure(size: Size | tuple[float, float] = "a4_half", **subplots_kw):
     """A new Figure and Axes in the house style (no window is opened: uses the Figure API)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     with house_style():
         fig = Figure(figsize=figure_size(size), layout=None)
+        FigureCanvasAgg(fig)  # a renderer for measuring text (labels), not a window
         ax = fig.subplots(**subplots_kw)
     return fig, ax
 

@@ -18,7 +18,13 @@ import polars as pl
 
 from emerging.codes.nuts import central_europe_table
 from emerging.maps import style
-from emerging.maps.classify import Scheme, classify, legend_handles, missing_entries
+from emerging.maps.classify import (
+    Scheme,
+    add_legend,
+    classify_regions,
+    legend_handles,
+    one_value_per_region,
+)
 
 Labels = Literal["code", "code+value", "none"]
 _LABELS = ("code", "code+value", "none")
@@ -44,6 +50,7 @@ def tile_map(
     units: str | None = None,
     labels: Labels = "code",
     size: style.Size | tuple[float, float] = "a4_half",
+    legend: bool = True,
     source: str | None = "Source: Eurostat",
     ax=None,
 ):
@@ -73,6 +80,8 @@ def tile_map(
         ``"none"`` leaves tiles blank.
     size
         Figure size when a new figure is made (see :data:`emerging.maps.style.SIZES`).
+    legend
+        Draw the legend (off for panels of small multiples that share one).
     source
         Source line written under a new figure (not when drawing into a given ``ax``).
     ax
@@ -85,44 +94,19 @@ def tile_map(
     """
     if labels not in _LABELS:
         raise ValueError(f"labels must be one of {_LABELS}; got {labels!r}")
-    data = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
-    for needed in (region_col, column):
-        if needed not in data.columns:
-            raise ValueError(f"column {needed!r} not in frame; found {data.columns}")
-    if reason_col is None and f"{column}_reason" in data.columns:
-        reason_col = f"{column}_reason"
-    dupes = data.filter(pl.col(region_col).is_duplicated())[region_col].unique().sort()
-    if dupes.len():
-        raise ValueError(
-            f"frame has several rows for regions {dupes.head(5).to_list()}: a tile map shows one "
-            "value per region; filter to one year and one industry first"
-        )
+    data = one_value_per_region(frame, column, region_col, reason_col)
     grid = tile_positions()
-    outside = data.filter(~pl.col(region_col).is_in(grid["region"].implode()))
+    outside = data.filter(~pl.col("region").is_in(grid["region"].implode()))
     if outside.height:
         warnings.warn(
             f"{outside.height} region(s) outside the Central Europe tile grid are not drawn "
-            f"(e.g. {outside[region_col].head(3).to_list()})",
+            f"(e.g. {outside['region'].head(3).to_list()})",
             stacklevel=2,
         )
-    keep = [pl.col(region_col).alias("region"), pl.col(column).cast(pl.Float64).alias("_value")]
-    if reason_col is not None:
-        keep.append(pl.col(reason_col).cast(pl.String).alias("_reason"))
-    tiles = grid.join(data.select(keep), on="region", how="left")
-    values = tiles["_value"].fill_nan(None).to_numpy().astype(float)
-    reasons = tiles["_reason"].to_list() if reason_col is not None else [None] * tiles.height
-    absent = ~tiles["region"].is_in(data[region_col].implode()).to_numpy()
-
-    cls = classify(values, classes=classes, scheme=scheme, diverging_at=diverging_at)
-    index = cls.assign(values)
-    gone = index < 0
-    miss = missing_entries(
-        tiles["region"].filter(pl.Series(gone)).to_list(),
-        [None if a else r for r, a in zip(np.asarray(reasons, dtype=object)[gone], absent[gone],
-                                           strict=True)],
-        default=missing,
+    cls, values, index, miss, hatch_of = classify_regions(
+        grid["region"].to_list(), data, classes=classes, scheme=scheme,
+        diverging_at=diverging_at, missing=missing,
     )
-    hatch_of = {reg: hatch for hatch, regs in miss.values() for reg in regs}
 
     with style.house_style():
         if ax is None:
@@ -130,21 +114,17 @@ def tile_map(
             own_figure = True
         else:
             fig, own_figure = ax.figure, False
-        _draw_tiles(ax, tiles, cls.colours, index, hatch_of, values, labels)
-        _draw_country_outlines(ax, tiles)
+        _draw_tiles(ax, grid, cls.colours, index, hatch_of, values, labels)
+        _draw_country_outlines(ax, grid)
         ax.set_aspect("equal")
-        rows, cols = tiles["tile_row"].max() + 1, tiles["tile_col"].max() + 1
+        rows, cols = grid["tile_row"].max() + 1, grid["tile_col"].max() + 1
         ax.set_xlim(-0.2, cols + 0.1)
         ax.set_ylim(-rows - 0.1, 0.2)
         ax.set_axis_off()
         if own_figure:
             ax.set_position((0.01, 0.06, 0.64, 0.86))  # room for the legend on the right
-        legend = ax.legend(
-            handles=legend_handles(cls, miss), title=units, loc="upper left",
-            bbox_to_anchor=(1.0, 1.0), handlelength=1.6, handleheight=1.1, borderaxespad=0.2,
-        )
-        legend.set_gid("legend")
-        legend._legend_box.align = "left"
+        if legend:
+            add_legend(ax, legend_handles(cls, miss), units)
         if title:
             ax.set_title(title)
         if own_figure and source:
@@ -166,7 +146,7 @@ def _draw_tiles(ax, tiles: pl.DataFrame, colours, index, hatch_of, values, label
         fill = colours[i] if i >= 0 else style.MISSING_FILL
         patch = Rectangle(
             (col + pad, -row - 1 + pad), TILE, TILE, facecolor=fill,
-            edgecolor=style.MISSING_EDGE if i < 0 else "none", linewidth=0.4,
+            edgecolor=style.MISSING_EDGE if i < 0 else "#bdbdbd", linewidth=0.3,
             hatch=hatch_of.get(region), gid=region, label=None,
         )
         ax.add_patch(patch)

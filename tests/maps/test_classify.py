@@ -61,3 +61,41 @@ def test_missing_entries_group_and_name():
     assert regs_c == ["HU11", "PL22"] and hatch_c
     assert missing_label("Confidential", regs_c) == "Confidential: HU11, PL22"
     assert missing_label("No data", ["A", "B", "C", "D"]) == "No data (4 regions)"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("k", [2, 4, 6])
+def test_fisher_jenks_matches_mapclassify(seed, k):
+    import warnings
+
+    import mapclassify
+
+    from emerging.maps.classify import fisher_jenks_breaks
+
+    values = np.round(np.random.default_rng(seed).lognormal(size=60), 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = mapclassify.FisherJenks(values, k=k).bins
+    np.testing.assert_allclose(fisher_jenks_breaks(values, k), expected)
+
+
+def test_quantiles_and_equal_interval_match_mapclassify():
+    import warnings
+
+    import mapclassify
+
+    values = np.random.default_rng(5).gamma(2.0, size=101)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        q = mapclassify.Quantiles(values, k=5).bins
+        e = mapclassify.EqualInterval(values, k=5).bins
+    np.testing.assert_allclose(classify(values, classes=5, scheme="quantiles").upper, q)
+    np.testing.assert_allclose(classify(values, classes=5, scheme="equal_interval").upper, e)
+
+
+def test_user_breaks_keep_empty_classes_so_colours_stay_comparable():
+    breaks = [0.5, 0.8, 1.0, 1.25, 2.0]
+    high = classify([1.1, 1.5, 3.0], classes=breaks, scheme="user", diverging_at=1.0)
+    wide = classify([0.2, 1.1, 1.5, 3.0], classes=breaks, scheme="user", diverging_at=1.0)
+    assert high.colours == wide.colours and high.upper == wide.upper
+    assert high.labels[0] == "≤ 0.50" and wide.labels[0] == "0.20 – 0.50"

@@ -38,7 +38,8 @@ def test_text_colour_contrast():
 
 
 def test_sizes():
-    assert style.figure_size("slide") == pytest.approx((13.33, 7.5))
+    assert style.figure_size("slide") == pytest.approx((8.0, 4.5))
+    assert style.figure_size("a4")[0] * 25.4 == pytest.approx(160, abs=1)  # A4 text width
     width, height = style.figure_size("slide")
     assert width / height == pytest.approx(16 / 9, 0.01)
     assert style.figure_size((3.0, 2.0)) == (3.0, 2.0)
@@ -72,3 +73,17 @@ def test_save_is_reproducible(tmp_path):
     b = style.save_figure(fig, tmp_path / "b", formats=("pdf", "svg"))
     assert a[0].read_bytes() == b[0].read_bytes()
     assert a[1].read_bytes() == b[1].read_bytes()
+
+
+def test_svg_keeps_region_codes_as_ids(tmp_path):
+    import numpy as np
+    import polars as pl
+
+    from emerging.codes.nuts import central_europe_table
+    from emerging.maps.tilegrid import tile_map
+
+    regions = central_europe_table()["region"].to_list()
+    frame = pl.DataFrame({"region": regions, "v": np.linspace(0, 1, len(regions))})
+    fig, _ = tile_map(frame, "v")
+    svg = style.save_figure(fig, tmp_path / "tiles", formats=("svg",))[0].read_text()
+    assert all(f'id="{r}"' in svg for r in regions)  # a designer finds each region by code

@@ -65,16 +65,33 @@ def test_missing_and_confidential_are_hatched_and_named():
     assert "No data: AT13" in labels
 
 
-def test_country_outlines_enclose_each_country():
+def _edge(segments, a, b):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return any(np.allclose(s, [a, b]) or np.allclose(s, [b, a]) for s in segments)
+
+
+def test_country_outlines_follow_country_changes():
+    table = central_europe_table()
+    pos = {r: (row, col) for r, row, col in table.select("region", "tile_row", "tile_col").iter_rows()}
+    where = {v: k for k, v in pos.items()}
     fig, ax = tile_map(_frame(), "lq")
-    outlines = [c for c in ax.collections if c.get_gid() == "country-outlines"][0]
-    segments = outlines.get_segments()
-    # a single-region check: SK01 (row 7, col 7) borders AT (col 6) on its west side
-    west = np.array([[7.0, -7.0], [7.0, -8.0]])
-    assert any(np.allclose(s, west) or np.allclose(s, west[::-1]) for s in segments)
-    # no outline between two Czech regions CZ01 (5,5) and CZ02 (5,6)
-    inner = np.array([[6.0, -5.0], [6.0, -6.0]])
-    assert not any(np.allclose(s, inner) or np.allclose(s, inner[::-1]) for s in segments)
+    segments = [c for c in ax.collections if c.get_gid() == "country-outlines"][0].get_segments()
+    checked = {"border": 0, "inner": 0}
+    # every pair of horizontally adjacent tiles: an outline between them iff countries differ
+    for (row, col), region in where.items():
+        right = where.get((row, col + 1))
+        if right is None:
+            continue
+        x = col + 1.0
+        has = _edge(segments, (x, -row), (x, -row - 1))
+        differ = region[:2] != right[:2]
+        assert has == differ, (region, right)
+        checked["border" if differ else "inner"] += 1
+    assert checked["border"] > 5 and checked["inner"] > 20
+    # the outer edge of every tile with no neighbour above is outlined
+    for (row, col), region in where.items():
+        if (row - 1, col) not in where:
+            assert _edge(segments, (col, -row), (col + 1, -row)), region
 
 
 def test_errors_and_warning():
