@@ -1,0 +1,246 @@
+r"""Regional specialisation and diversity: how a region's employment is spread over industries.
+
+For region *r* (per year) with industry shares :math:`s_i = E_{ri}/E_r` and reference
+shares :math:`x_i = E_i/E` (all regions of the panel, the region's country, or an
+external reference, as in :func:`emerging.indices.lq.location_quotient`):
+
+=====================  =======================================================  ==============
+column                 formula                                                  range
+=====================  =======================================================  ==============
+``krugman``            :math:`K = \sum_i |s_i - x_i|`                           [0, 2)
+``hoover``             :math:`\tfrac12 \sum_i |s_i - x_i|`                      [0, 1)
+``gini``               Lorenz curve of :math:`s` against :math:`x`, industries  [0, 1)
+                       sorted by LQ (see :func:`~emerging.indices._shares.lorenz_gini`)
+``hhi``                :math:`\sum_i s_i^2`                                     [1/n, 1]
+``theil``              :math:`\sum_i s_i \ln(s_i/x_i)` (relative Theil)         [0, ∞)
+``entropy``            :math:`H = -\sum_i s_i \log_2 s_i` (bits)                [0, log2 n]
+``related_variety``    :math:`RV = \sum_g P_g H_g`                              [0, H]
+``unrelated_variety``  :math:`UV = -\sum_g P_g \log_2 P_g`                      [0, H]
+``diversity``          :math:`\sum_i [LQ_{ri} \ge t]`                           0..n
+=====================  =======================================================  ==============
+
+with :math:`P_g = \sum_{i \in g} s_i` the share of NACE parent *g* (section by default)
+and :math:`H_g = -\sum_{i\in g} (s_i/P_g)\log_2(s_i/P_g)`; :math:`H = RV + UV` exactly.
+Ubiquity, :math:`\sum_r [LQ_{ri} \ge t]`, is the industry-side count.
+
+Edge cases: a region-year with zero known employment gets nulls and ``reason = "zero
+region total"``. Confidential (null) cells are left out of the region's shares; the
+share of such cells is reported in ``unknown_share``. Industries absent from the
+reference (``x_i = 0``) while present in the region make ``theil`` infinite: it is then
+null with the reason ``"industry absent from reference"``.
+
+References
+----------
+Krugman, P. (1991). *Geography and Trade*. MIT Press.
+Hoover, E. M. (1936). The measurement of industrial localization. *Review of Economics
+and Statistics*, 18(4), 162-171.
+Theil, H. (1967). *Economics and Information Theory*. North-Holland.
+Frenken, K., Van Oort, F. & Verburg, T. (2007). Related variety, unrelated variety and
+regional economic growth. *Regional Studies*, 41(5), 685-697.
+Hidalgo, C. A. & Hausmann, R. (2009). The building blocks of economic complexity.
+*PNAS*, 106(26), 10570-10575 (diversity and ubiquity).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from emerging._schema import REGION, YEAR
+from emerging.codes.nace import is_nace_code, nace_level, nace_parent
+from emerging.indices._coded import CodedPanel, check_option, float_column, reason_column
+from emerging.indices._result import ResultMixin
+from emerging.indices._shares import lorenz_gini, region_shares, xlogx_ratio
+from emerging.indices.lq import Base, lq_cubes
+
+REGION_INDICES = ("krugman", "hoover", "gini", "hhi", "theil", "entropy",
+                  "related_variety", "unrelated_variety", "diversity")
+_REASONS = ("zero region total", "industry absent from reference")
+
+
+def _sectors(industries: pl.Series, level: int) -> np.ndarray:
+    """Index of the NACE parent at ``level`` for every industry code."""
+    codes = industries.to_list()
+    bad = [c for c in codes if not is_nace_code(c) or nace_level(c) <= level]
+    if bad:
+        raise ValueError(
+            f"related/unrelated variety needs NACE codes finer than level {level} "
+            f"(e.g. divisions such as 'C26' under sections), found {bad[:5]}; pass "
+            "unrelated_level=None to skip variety, or aggregate the panel first"
+        )
+    parents = [nace_parent(c, level) for c in codes]
+    _, index = np.unique(parents, return_inverse=True)
+    return index
+
+
+def _variety(s: np.ndarray, sectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    member = np.zeros((len(sectors), sectors.max() + 1))
+    member[np.arange(len(sectors)), sectors] = 1.0
+    share = np.nan_to_num(s)
+    parent = share @ member  # (Y, R, G)
+    entropy = -xlogx_ratio(share, 1.0, np.log2).sum(axis=2)
+    unrelated = -xlogx_ratio(parent, 1.0, np.log2).sum(axis=2)
+    related = -xlogx_ratio(share, parent[:, :, sectors], np.log2).sum(axis=2)
+    return entropy, related, unrelated
+
+
+def _region_indices(coded: CodedPanel, f: dict, threshold: float, level: int | None) -> dict:
+    s, x = region_shares(coded, f)
+    diff = np.abs(s - x)
+    krugman = diff.sum(axis=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lq = s / x
+    out = {
+        "krugman": krugman,
+        "hoover": krugman / 2,
+        "gini": lorenz_gini(np.nan_to_num(s), x, axis=2),
+        "hhi": (s * s).sum(axis=2),
+        "theil": xlogx_ratio(np.nan_to_num(s), x).sum(axis=2),
+        "diversity": (lq >= threshold).sum(axis=2).astype(float),
+        "n_industries": (coded.cube > 0).sum(axis=2).astype(float),
+    }
+    if level is not None:
+        out["entropy"], out["related_variety"], out["unrelated_variety"] = _variety(
+            s, _sectors(coded.industries, level))
+    else:
+        out["entropy"] = -xlogx_ratio(np.nan_to_num(s), 1.0, np.log2).sum(axis=2)
+    zero = coded.region_total == 0
+    absent = ((np.nan_to_num(s) > 0) & (np.broadcast_to(x, s.shape) == 0)).any(axis=2)
+    for key in out:
+        if key != "n_industries":
+            out[key][zero] = np.nan
+    out["theil"][absent] = np.nan
+    out["reason"] = np.where(zero, 1, np.where(absent, 2, 0)).astype(np.uint8)
+    out["ubiquity"] = (lq >= threshold).sum(axis=1).astype(float)
+    return out
+
+
+@dataclass(frozen=True)
+class RegionalDiversity(ResultMixin):
+    """Specialisation, diversity and variety of every region-year, and industry ubiquity.
+
+    Attributes
+    ----------
+    regions
+        One row per region-year: ``region``, ``year``, the indices of the module table,
+        ``n_industries`` (industries with employment > 0), ``unknown_share``, ``reason``.
+    ubiquity
+        One row per industry-year: ``industry``, ``year``, ``ubiquity``.
+    base, threshold, unrelated_level
+        The options used.
+    """
+
+    regions: pl.DataFrame
+    ubiquity: pl.DataFrame
+    base: str
+    threshold: float
+    unrelated_level: int | None
+
+    _title = "Regional specialisation and diversity"
+
+    def to_frame(self) -> pl.DataFrame:
+        return self.regions
+
+    def summary(self) -> str:
+        cols = [c for c in REGION_INDICES if c in self.regions.columns]
+        desc = self.regions.select(
+            [pl.col(c).mean().alias(c) for c in cols]).row(0, named=True)
+        nulls = self.regions.filter(pl.col("reason").is_not_null()).height
+        lines = [
+            f"{self._title}: {self.regions[REGION].n_unique():,} regions, years "
+            f"{self.regions[YEAR].min()}-{self.regions[YEAR].max()}, base={self.base!r}, "
+            f"presence threshold LQ >= {self.threshold}",
+            *(f"  mean {k:<18} {v:.4f}" for k, v in desc.items() if v is not None),
+            f"  region-years with a null index and a reason: {nulls:,}",
+        ]
+        return "\n".join(lines)
+
+    def plot(self, ax=None, *, index: str = "krugman", year: int | None = None, top: int = 20):
+        """Horizontal bars of ``index`` for the ``top`` regions of ``year`` (latest default)."""
+        check_option("index", index, [c for c in REGION_INDICES if c in self.regions.columns])
+        year = self.regions[YEAR].max() if year is None else year
+        data = (self.regions.filter(pl.col(YEAR) == year).drop_nulls(index)
+                .sort(index, descending=True).head(top).reverse())
+        ax = self._axes(ax)
+        ax.barh(data[REGION].to_list(), data[index].to_list(), color="#3b6ea8")
+        ax.set_xlabel(index.replace("_", " "))
+        ax.set_title(f"{index.replace('_', ' ').capitalize()} by region, {year}")
+        return ax
+
+
+def regional_diversity(
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    base: Base = "all",
+    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    threshold: float = 1.0,
+    unrelated_level: Literal[1, 2] | None = 1,
+) -> RegionalDiversity:
+    """Compute every region-level index of the module table, all years at once.
+
+    Parameters
+    ----------
+    panel
+        Panel of one NUTS level.
+    base, reference
+        Reference shares :math:`x_i`, as in :func:`~emerging.indices.lq.location_quotient`.
+    threshold
+        LQ threshold of presence for ``diversity`` and ``ubiquity``.
+    unrelated_level
+        NACE level of the groups between which variety is "unrelated": 1 (sections, as
+        Frenken et al. with 2-digit within 1-digit) or 2 (divisions, for a panel of
+        groups or classes). ``None`` skips related/unrelated variety (for panels whose
+        industries are not NACE codes, e.g. cluster categories).
+
+    Returns
+    -------
+    RegionalDiversity
+    """
+    check_option("unrelated_level", unrelated_level, (1, 2, None))
+    if not isinstance(threshold, int | float) or not threshold > 0:
+        raise ValueError(f"threshold must be a positive number; got {threshold!r}")
+    coded = CodedPanel.from_panel(panel)
+    f = lq_cubes(coded, base, reference=reference)
+    out = _region_indices(coded, f, threshold, unrelated_level)
+    cols = [c for c in REGION_INDICES if c in out] + ["n_industries"]
+    regions = coded.region_year_frame().with_columns(
+        *(float_column(c, out[c].reshape(-1)) for c in cols),
+        float_column("unknown_share", coded.unknown_share().reshape(-1)),
+        reason_column("reason", out["reason"].reshape(-1), _REASONS),
+    ).with_columns(pl.col("diversity", "n_industries").cast(pl.Int32))
+    ubiquity = coded.industry_year_frame().with_columns(
+        pl.Series("ubiquity", out["ubiquity"].reshape(-1)).cast(pl.Int32))
+    return RegionalDiversity(regions, ubiquity, base, float(threshold), unrelated_level)
+
+
+def specialisation(panel: pl.DataFrame | pl.LazyFrame, *, base: Base = "all",
+                   reference: pl.DataFrame | pl.LazyFrame | None = None) -> pl.DataFrame:
+    """Frame of ``krugman``, ``hoover``, ``gini``, ``hhi``, ``theil``, ``entropy`` per
+    region-year (see the module table); a shortcut for :func:`regional_diversity`."""
+    res = regional_diversity(panel, base=base, reference=reference, unrelated_level=None)
+    return res.regions.select(REGION, YEAR, "krugman", "hoover", "gini", "hhi", "theil",
+                              "entropy", "unknown_share", "reason")
+
+
+def variety(panel: pl.DataFrame | pl.LazyFrame, *,
+            unrelated_level: Literal[1, 2] = 1) -> pl.DataFrame:
+    """Frame of ``entropy``, ``related_variety``, ``unrelated_variety`` per region-year
+    (Frenken, Van Oort & Verburg 2007); ``entropy = related_variety + unrelated_variety``."""
+    if unrelated_level is None:
+        raise ValueError("unrelated_level must be 1 or 2 for variety(); got None")
+    res = regional_diversity(panel, unrelated_level=unrelated_level)
+    return res.regions.select(REGION, YEAR, "entropy", "related_variety",
+                              "unrelated_variety", "unknown_share", "reason")
+
+
+def ubiquity(panel: pl.DataFrame | pl.LazyFrame, *, threshold: float = 1.0,
+             base: Base = "all") -> pl.DataFrame:
+    """Frame of ``ubiquity`` (regions with LQ >= threshold) per industry-year."""
+    return regional_diversity(panel, base=base, threshold=threshold,
+                              unrelated_level=None).ubiquity
+
+
+__all__ = ["RegionalDiversity", "regional_diversity", "specialisation", "ubiquity", "variety"]
