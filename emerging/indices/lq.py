@@ -229,10 +229,9 @@ def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) ->
     e, ei, et = coded.value[bad], f["ei"][y, g, i], f["et"][y, g, 0]
     er = coded.region_total[y, r]
     codes = np.zeros(len(bad), dtype=np.uint8)
-    for code, mask in enumerate(
-        (np.isnan(e), er == 0, ei == 0, (e > ei) | (er > et), np.isnan(ei) | np.isnan(et)),
-        start=1,
-    ):
+    checks = ((1, np.isnan(e)), (2, er == 0), (5, np.isnan(ei) | np.isnan(et)),
+              (3, ei == 0), (4, (e > ei) | (er > et)))
+    for code, mask in checks:  # in order of priority
         codes[(codes == 0) & mask] = code
     reason[bad] = codes
     return reason
