@@ -172,9 +172,8 @@ class ClusterStars(ResultMixin):
     def explain(self, region: str, industry: str, year: int | None = None) -> pl.DataFrame:
         """Long table: one row per star/rating with value, threshold, decision and reason."""
         row = self.to_frame().filter((pl.col(REGION) == region) & (pl.col(INDUSTRY) == industry))
-        if year is None:
-            year = row[YEAR].max()
-        row = row.filter(pl.col(YEAR) == year)
+        year = row[YEAR].max() if year is None else year
+        row = row.filter(pl.col(YEAR) == year) if year is not None else row
         if row.height == 0:
             raise ValueError(f"no row for region {region!r}, industry {industry!r}, year {year}")
         r = row.row(0, named=True)
