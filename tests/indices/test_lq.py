@@ -229,8 +229,10 @@ def test_weighted_lqs_average_to_one(p):
         ei=pl.col("value").sum().over("industry", "year"),
         et=pl.col("value").sum().over("year"))
     ok = out.filter(pl.col("lq").is_not_null())
-    by_industry = ok.group_by("industry", "year").agg((pl.col("lq") * pl.col("er") / pl.col("et")).sum())
-    by_region = ok.group_by("region", "year").agg((pl.col("lq") * pl.col("ei") / pl.col("et")).sum())
+    weighted = pl.col("lq") * pl.col("er") / pl.col("et")
+    by_industry = ok.group_by("industry", "year").agg(weighted.sum())
+    weighted = pl.col("lq") * pl.col("ei") / pl.col("et")
+    by_region = ok.group_by("region", "year").agg(weighted.sum())
     assert by_industry["lq"].to_list() == pytest.approx([1.0] * by_industry.height)
     assert by_region["lq"].to_list() == pytest.approx([1.0] * by_region.height)
     assert ok.group_by("region", "year").agg(pl.col("alq").sum())["alq"].to_list() == \
