@@ -8,6 +8,7 @@
   Ellison-Glaeser per industry.
 - :mod:`~emerging.indices.stars`: European Cluster Observatory stars and US Cluster
   Mapping-style ratings against a chosen reference group.
+- :mod:`~emerging.indices.profile`: all of the above from one pass over a panel.
 """
 
 from emerging.indices.concentration import IndustryConcentration, industry_concentration
@@ -26,6 +27,7 @@ from emerging.indices.lq import (
     presence,
     standardised_lq,
 )
+from emerging.indices.profile import SpecialisationProfile, specialisation_profile
 from emerging.indices.stars import ClusterStars, EcoRules, UsRules, cluster_stars
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "EcoRules",
     "IndustryConcentration",
     "RegionalDiversity",
+    "SpecialisationProfile",
     "UsRules",
     "additive_lq_expr",
     "cluster_stars",
@@ -43,6 +46,7 @@ __all__ = [
     "presence",
     "regional_diversity",
     "specialisation",
+    "specialisation_profile",
     "standardised_lq",
     "ubiquity",
     "variety",

@@ -15,9 +15,12 @@ duplicate exists; the NUTS-level check runs on the distinct region codes.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import os
+from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
@@ -38,6 +41,8 @@ from emerging._schema import (
     require_columns,
 )
 
+T = TypeVar("T")
+
 
 def check_option(name: str, value: object, allowed: Collection[object]) -> None:
     """Raise ``ValueError("name must be one of (...); got 'x'")`` for a bad option."""
@@ -53,22 +58,68 @@ def check_fraction(name: str, value: float, *, low: float = 0.0, high: float = 1
         )
 
 
+def _hashed_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:
+    cat = keys.cast(pl.Categorical)  # one hashing pass in Rust
+    distinct = cat.unique()
+    labels = distinct.cast(pl.String)
+    order = labels.arg_sort().to_numpy()
+    ids = distinct.to_physical().to_numpy()
+    lut = np.zeros(int(ids.max()) + 1, dtype=np.int64)
+    lut[ids[order]] = np.arange(len(ids))
+    return lut[cat.to_physical().to_numpy()], labels.gather(order)
+
+
+def _period(keys: pl.Series) -> int | None:
+    """Length k of a verified repeating block (``keys[j] == keys[j + k]``), or None."""
+    n = len(keys)
+    hits = (keys == keys[0]).arg_true()
+    if len(hits) < 2:
+        return None
+    k = int(hits[1])
+    probe = min(k, 1_000)
+    if n % k or len(hits) != n // k or not keys.slice(k, probe).equals(keys.slice(0, probe)):
+        return None
+    return k if keys.slice(k).equals(keys.slice(0, n - k)) else None
+
+
 def dense_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:
     """Integer codes 0..k-1 of a key column, in the sorted order of its distinct values.
 
-    One categorical cast (a single hashing pass in Rust) gives physical ids; the distinct
-    ids are then relabelled in sorted order with small lookup tables.
+    Tidy panels are usually sorted, so a key column is either made of runs (``AT11``
+    repeated for all its industries) or of one block repeated (the industries of every
+    region-year). Both layouts are detected and verified exactly, and only the runs or
+    the block are hashed; any other layout takes one categorical cast of the column.
+    Either way the distinct values are relabelled in sorted order.
     """
-    phys = keys.cast(pl.Categorical).to_physical().to_numpy()
-    size = int(phys.max()) + 1
-    first = np.full(size, -1, dtype=np.int64)
-    first[phys] = np.arange(len(phys))  # some row holding each id
-    ids = np.flatnonzero(first >= 0)
-    labels = keys.gather(first[ids])
-    order = labels.arg_sort().to_numpy()
-    lut = np.zeros(size, dtype=np.int64)
-    lut[ids[order]] = np.arange(len(ids))
-    return lut[phys], labels.gather(order)
+    n = len(keys)
+    head = keys.head(10_000)
+    if n > 1 and int(head.rle_id().max()) + 1 <= len(head) // 2:
+        runs = keys.rle()
+        codes, labels = _hashed_codes(runs.struct.field("value"))
+        return np.repeat(codes, runs.struct.field("len").to_numpy()), labels
+    if n > 1 and (k := _period(keys)) is not None:
+        codes, labels = _hashed_codes(keys.slice(0, k))
+        return np.tile(codes, n // k), labels
+    return _hashed_codes(keys)
+
+
+def map_years(fn: Callable[[slice], T], n_years: int) -> list[T]:
+    """``fn`` applied to one-year slices, on a thread pool (numpy releases the GIL).
+
+    Per-year blocks keep temporaries small (cache-friendly, lower peak memory) and use
+    every core; the loop is over years, never over regions or industries.
+    """
+    slices = [slice(y, y + 1) for y in range(n_years)]
+    workers = min(len(slices), os.cpu_count() or 1)
+    if workers <= 1:
+        return [fn(s) for s in slices]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(fn, slices))
+
+
+def stack_years(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Concatenate per-year results (dicts of arrays with a leading year axis)."""
+    return {k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]}
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,6 +141,8 @@ class CodedPanel:
 
     @classmethod
     def from_panel(cls, panel: pl.DataFrame | pl.LazyFrame, *, what: str = "panel") -> CodedPanel:
+        if isinstance(panel, CodedPanel):  # already validated and coded: reuse it
+            return panel
         frame = panel.collect() if isinstance(panel, pl.LazyFrame) else panel
         require_columns(frame, list(PANEL_SCHEMA), what=what)
         frame = coerce_dtypes(frame, PANEL_SCHEMA, what=what)
@@ -115,8 +168,9 @@ class CodedPanel:
         y = lut[year - first]
         value = frame[VALUE].to_numpy()  # nulls become NaN
         coded = cls(frame, regions, industries, years, r, i, y, value)
-        counts = np.bincount(coded.cell, minlength=coded.n_cells)
-        if counts.max() > 1:
+        seen = np.zeros(coded.n_cells, dtype=bool)
+        seen[coded.cell] = True
+        if np.count_nonzero(seen) < len(coded.cell):  # two rows share a cell
             check_unique(frame, KEYS, what=what)
         return coded
 
@@ -233,6 +287,14 @@ class CodedPanel:
             INDUSTRY: self.industries.gather(np.tile(np.arange(nI), nY)),
             YEAR: pl.Series(np.repeat(self.years, nI), dtype=pl.Int32),
         })
+
+    def known_count(self, regions: np.ndarray) -> np.ndarray:
+        """Cells with a known value per ``(year, industry)`` among the masked regions
+        (absent rows count as known zeros, as in :attr:`cube`)."""
+        nY, _, nI = self.shape
+        unknown = ~self.known & regions[self.r]
+        return int(regions.sum()) - np.bincount(
+            self.yi[unknown], minlength=nY * nI).reshape(nY, nI)
 
     def reference_mask(self, regions: Collection[str] | None) -> np.ndarray:
         """Boolean per region code: is it in the reference group (all when None)?"""

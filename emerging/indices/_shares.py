@@ -4,18 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from emerging.indices._coded import CodedPanel
-
-
-def region_shares(coded: CodedPanel, f: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """``s`` (Y, R, I): each industry's share of the region's known employment (NaN when
-    the region total is 0); ``x`` (Y, R|1, I): the industry's share of the reference."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = coded.cube * f["inv_er"]
-        s[~np.isfinite(f["inv_er"][..., 0])] = np.nan
-        x = np.nan_to_num(f["ei"] / f["et"], nan=0.0, posinf=0.0)
-    return s, x
-
 
 def lorenz_gini(share: np.ndarray, weight: np.ndarray, axis: int) -> np.ndarray:
     r"""Gini of a Lorenz curve: units sorted by ``share / weight`` ascending.
@@ -38,7 +26,9 @@ def lorenz_gini(share: np.ndarray, weight: np.ndarray, axis: int) -> np.ndarray:
     return 1.0 - c.sum(axis=axis)
 
 
-def xlogx_ratio(a: np.ndarray, b: np.ndarray, log=np.log) -> np.ndarray:
-    """Elementwise ``a * log(a / b)`` with the convention 0 log 0 = 0."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(a > 0, a * log(np.where(a > 0, a, 1.0) / b), 0.0)
+def xlogx(a: np.ndarray) -> np.ndarray:
+    """Elementwise ``a * ln(a)`` with the convention 0 ln 0 = 0 (``a`` >= 0, no NaN)."""
+    out = np.zeros_like(a)
+    np.log(a, out=out, where=a > 0)
+    out *= a
+    return out

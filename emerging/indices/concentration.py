@@ -43,7 +43,14 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, YEAR, require_columns
-from emerging.indices._coded import CodedPanel, check_option, float_column, reason_column
+from emerging.indices._coded import (
+    CodedPanel,
+    check_option,
+    float_column,
+    map_years,
+    reason_column,
+    stack_years,
+)
 from emerging.indices._result import ResultMixin
 from emerging.indices._shares import lorenz_gini
 
@@ -68,6 +75,33 @@ def _herfindahl_cube(herfindahl, coded: CodedPanel) -> np.ndarray:
     i = h[INDUSTRY].cast(pl.Enum(coded.industries)).to_physical().to_numpy().astype(np.int64)
     out[y, i] = h["herfindahl"].cast(pl.Float64).to_numpy()
     return out
+
+
+def _concentration_block(cube: np.ndarray, h: np.ndarray | None) -> dict:
+    """Concentration indices of one block of years; ``h`` the plant Herfindahls (Y, I)."""
+    ei = cube.sum(axis=1, keepdims=True)  # (Y, 1, I)
+    er = cube.sum(axis=2, keepdims=True)  # (Y, R, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.nan_to_num(cube / ei)
+        x = np.nan_to_num(er / er.sum(axis=1, keepdims=True))
+    diff = s - x
+    krugman = np.abs(diff).sum(axis=1)
+    raw_g = np.einsum("yri,yri->yi", diff, diff)
+    gini = lorenz_gini(s, x, axis=1)
+    zero = ei[:, 0, :] == 0
+    sum_x2 = (x * x).sum(axis=1)  # (Y, 1)
+    eg = np.full(zero.shape, np.nan)
+    eg_reason = np.full(zero.shape, 1, dtype=np.uint8)
+    if h is not None:
+        ok = (h > 0) & (h < 1) & ~zero
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gamma = (raw_g - (1 - sum_x2) * h) / ((1 - sum_x2) * (1 - h))
+        eg = np.where(ok & np.isfinite(gamma), gamma, np.nan)
+        eg_reason = np.select([zero, np.isnan(h), ~ok, np.isnan(eg)], [4, 2, 3, 3], 0)
+    for a in (krugman, raw_g, gini):
+        a[zero] = np.nan
+    return {"gini": gini, "krugman": krugman, "raw_g": raw_g, "eg": eg,
+            "eg_reason": eg_reason.astype(np.uint8), "zero": zero}
 
 
 @dataclass(frozen=True)
@@ -138,31 +172,15 @@ def industry_concentration(
     IndustryConcentration
     """
     coded = CodedPanel.from_panel(panel)
-    cube = coded.cube
-    ei = cube.sum(axis=1, keepdims=True)  # (Y, 1, I)
-    er = coded.region_total[:, :, None]  # (Y, R, 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.nan_to_num(cube / ei)
-        x = np.nan_to_num(er / er.sum(axis=1, keepdims=True))
-    diff = s - x
-    krugman = np.abs(diff).sum(axis=1)
-    raw_g = (diff * diff).sum(axis=1)
-    gini = lorenz_gini(s, x, axis=1)
-    zero = ei[:, 0, :] == 0
-    sum_x2 = (x * x).sum(axis=1)  # (Y, 1)
-    eg = np.full(zero.shape, np.nan)
-    eg_reason = np.full(zero.shape, 1, dtype=np.uint8)
-    message = NO_HERFINDAHL
-    if herfindahl is not None:
-        h = _herfindahl_cube(herfindahl, coded)
-        ok = (h > 0) & (h < 1) & ~zero
-        with np.errstate(divide="ignore", invalid="ignore"):
-            gamma = (raw_g - (1 - sum_x2) * h) / ((1 - sum_x2) * (1 - h))
-        eg = np.where(ok & np.isfinite(gamma), gamma, np.nan)
-        eg_reason = np.select([zero, np.isnan(h), ~ok, np.isnan(eg)], [4, 2, 3, 3], 0)
-        message = None
-    for a in (krugman, raw_g, gini):
-        a[zero] = np.nan
+    h = None if herfindahl is None else _herfindahl_cube(herfindahl, coded)
+
+    def block(ys: slice) -> dict:
+        return _concentration_block(coded.cube[ys], None if h is None else h[ys])
+
+    res = stack_years(map_years(block, coded.shape[0]))
+    gini, krugman, raw_g, eg, eg_reason, zero = (
+        res[k] for k in ("gini", "krugman", "raw_g", "eg", "eg_reason", "zero"))
+    message = NO_HERFINDAHL if herfindahl is None else None
     nY, _, nI = coded.shape
     if coded.known.all():
         unknown = np.zeros(nY * nI)

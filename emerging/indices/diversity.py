@@ -51,9 +51,16 @@ import polars as pl
 
 from emerging._schema import REGION, YEAR
 from emerging.codes.nace import is_nace_code, nace_level, nace_parent
-from emerging.indices._coded import CodedPanel, check_option, float_column, reason_column
+from emerging.indices._coded import (
+    CodedPanel,
+    check_option,
+    float_column,
+    map_years,
+    reason_column,
+    stack_years,
+)
 from emerging.indices._result import ResultMixin
-from emerging.indices._shares import lorenz_gini, region_shares, xlogx_ratio
+from emerging.indices._shares import lorenz_gini, xlogx
 from emerging.indices.lq import Base, lq_cubes
 
 REGION_INDICES = ("krugman", "hoover", "gini", "hhi", "theil", "entropy",
@@ -76,46 +83,58 @@ def _sectors(industries: pl.Series, level: int) -> np.ndarray:
     return index
 
 
-def _variety(s: np.ndarray, sectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    member = np.zeros((len(sectors), sectors.max() + 1))
-    member[np.arange(len(sectors)), sectors] = 1.0
-    share = np.nan_to_num(s)
-    parent = share @ member  # (Y, R, G)
-    entropy = -xlogx_ratio(share, 1.0, np.log2).sum(axis=2)
-    unrelated = -xlogx_ratio(parent, 1.0, np.log2).sum(axis=2)
-    related = -xlogx_ratio(share, parent[:, :, sectors], np.log2).sum(axis=2)
-    return entropy, related, unrelated
-
-
-def _region_indices(coded: CodedPanel, f: dict, threshold: float, level: int | None) -> dict:
-    s, x = region_shares(coded, f)
-    diff = np.abs(s - x)
-    krugman = diff.sum(axis=2)
+def _region_block(cube, inv_er, ei, et, *, threshold: float, member) -> dict:
+    """All region indices of one block of years (arrays as in ``lq_cubes``)."""
+    zero = ~np.isfinite(inv_er[..., 0])  # (Y, R): zero known employment
     with np.errstate(divide="ignore", invalid="ignore"):
-        lq = s / x
+        s = cube * np.where(np.isfinite(inv_er), inv_er, 0.0)  # shares; 0 where undefined
+        x = np.nan_to_num(ei / et, nan=0.0, posinf=0.0)
+    xb = np.broadcast_to(x, s.shape)
+    krugman = np.abs(s - x).sum(axis=2)
+    slns = xlogx(s)  # s ln s
+    ln_x = np.zeros_like(x)
+    np.log(x, out=ln_x, where=x > 0)
+    present = s >= threshold * x  # LQ >= threshold, without dividing
+    present &= s > 0
     out = {
         "krugman": krugman,
         "hoover": krugman / 2,
-        "gini": lorenz_gini(np.nan_to_num(s), x, axis=2),
-        "hhi": (s * s).sum(axis=2),
-        "theil": xlogx_ratio(np.nan_to_num(s), x).sum(axis=2),
-        "diversity": (lq >= threshold).sum(axis=2).astype(float),
-        "n_industries": (coded.cube > 0).sum(axis=2).astype(float),
+        "gini": lorenz_gini(s, x, axis=2),
+        "hhi": np.einsum("yri,yri->yr", s, s),
+        "theil": slns.sum(axis=2) - np.einsum("yri,yri->yr", s, np.broadcast_to(ln_x, s.shape)),
+        "entropy": -slns.sum(axis=2) / np.log(2),
+        "diversity": present.sum(axis=2).astype(float),
+        "n_industries": (cube > 0).sum(axis=2).astype(float),
     }
-    if level is not None:
-        out["entropy"], out["related_variety"], out["unrelated_variety"] = _variety(
-            s, _sectors(coded.industries, level))
-    else:
-        out["entropy"] = -xlogx_ratio(np.nan_to_num(s), 1.0, np.log2).sum(axis=2)
-    zero = coded.region_total == 0
-    absent = ((np.nan_to_num(s) > 0) & (np.broadcast_to(x, s.shape) == 0)).any(axis=2)
+    if member is not None:
+        parent = s @ member  # P_g, (Y, R, G)
+        within = slns @ member  # sum over i in g of s_i ln s_i
+        plnp = xlogx(parent)
+        out["unrelated_variety"] = -plnp.sum(axis=2) / np.log(2)
+        # P_g H_g = -(sum_{i in g} s_i ln s_i - P_g ln P_g) / ln 2
+        out["related_variety"] = -(within - plnp).sum(axis=2) / np.log(2)
+    absent = ((s > 0) & (xb == 0)).any(axis=2)
     for key in out:
         if key != "n_industries":
             out[key][zero] = np.nan
     out["theil"][absent] = np.nan
     out["reason"] = np.where(zero, 1, np.where(absent, 2, 0)).astype(np.uint8)
-    out["ubiquity"] = (lq >= threshold).sum(axis=1).astype(float)
+    out["ubiquity"] = present.sum(axis=1).astype(float)
     return out
+
+
+def _region_indices(coded: CodedPanel, f: dict, threshold: float, level: int | None) -> dict:
+    member = None
+    if level is not None:
+        sectors = _sectors(coded.industries, level)
+        member = np.zeros((len(sectors), sectors.max() + 1))
+        member[np.arange(len(sectors)), sectors] = 1.0
+
+    def block(ys: slice) -> dict:
+        return _region_block(coded.cube[ys], f["inv_er"][ys], f["ei"][ys], f["et"][ys],
+                             threshold=threshold, member=member)
+
+    return stack_years(map_years(block, coded.shape[0]))
 
 
 @dataclass(frozen=True)

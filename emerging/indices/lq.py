@@ -53,6 +53,7 @@ from emerging.indices._coded import (
     check_fraction,
     check_option,
     float_column,
+    map_years,
     reason_column,
 )
 
@@ -237,35 +238,46 @@ def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) ->
     return reason
 
 
-def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str, np.ndarray]:
-    """LQ, interval and additive LQ at the panel's rows, computed in cube space."""
-    f = lq_cubes(coded, base, reference=reference)
-    e, inv_er, ei, et = f["e"], f["inv_er"], f["ei"], f["et"]
+def _lq_block(e, inv_er, ei, et, out: dict, *, z: float, u: float, external: bool) -> None:
+    """LQ, interval bounds and additive LQ of one block of years, written into ``out``."""
+    lq, lo, hi, alq = out["lq"], out["lo"], out["hi"], out["alq"]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        inv_share = et / ei  # (Y, G, I)
-        lq = e * inv_er * inv_share
-        if base == "reference":
+        inv_share = et / ei  # (Y, G, I): E / E_i
+        np.multiply(e, inv_er, out=lq)
+        np.subtract(lq, 1.0 / inv_share, out=alq)
+        lq *= inv_share
+        if external:
             lq[(e > ei) | (1.0 / inv_er > et)] = np.nan
-        alq = e * inv_er - 1.0 / inv_share
-        # V = d/X^2 * (1 + d * (1/e - 1/E_r - 1/(E - E_r))), d = X - e  (see docstring)
-        er = 1.0 / inv_er
-        outside = et - er
+        # V = d/E_i^2 * (1 + d * (1/e - 1/E_r - 1/(E - E_r))), d = E_i - e (see docstring)
+        outside = et - 1.0 / inv_er
         c = inv_er + np.where(outside > 0, 1.0 / outside, 0.0)
-        d = ei - e
-        v = 1.0 / e
+        d = np.subtract(ei, e, out=hi)
+        v = np.divide(1.0, e, out=lo)
         v -= c
         v *= d
         v += 1.0
         v *= d
-        v /= ei * ei
+        v *= 1.0 / (ei * ei)
         np.sqrt(v, out=v)
-        v *= _z(level)
+        v *= z
         spread = np.exp(v, out=v)
-        lo = lq / spread
-        hi = lq * spread
-        zero = e == 0
-        np.multiply(_zero_count_upper(level) * inv_er, inv_share, out=hi, where=zero)
-    rows = {k: coded.to_rows(a) for k, a in (("lq", lq), ("lo", lo), ("hi", hi), ("alq", alq))}
+        np.multiply(lq, spread, out=hi)
+        np.divide(lq, spread, out=lo)
+        np.multiply(u * inv_er, inv_share, out=hi, where=e == 0)
+
+
+def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str, np.ndarray]:
+    """LQ, interval and additive LQ at the panel's rows, computed per year on the cube."""
+    f = lq_cubes(coded, base, reference=reference)
+    z, u, external = _z(level), _zero_count_upper(level), base == "reference"
+    cubes = {k: np.empty(coded.shape) for k in ("lq", "lo", "hi", "alq")}
+
+    def block(ys: slice) -> None:
+        _lq_block(f["e"][ys], f["inv_er"][ys], f["ei"][ys], f["et"][ys],
+                  {k: a[ys] for k, a in cubes.items()}, z=z, u=u, external=external)
+
+    map_years(block, coded.shape[0])
+    rows = {k: coded.to_rows(a) for k, a in cubes.items()}
     bad = np.flatnonzero(np.isnan(rows["lq"]))
     rows["reason"] = _lq_reasons(coded, f, bad)
     for k in ("lo", "hi", "alq"):

@@ -67,7 +67,13 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
-from emerging.indices._coded import CodedPanel, check_fraction, float_column, reason_column
+from emerging.indices._coded import (
+    CodedPanel,
+    check_fraction,
+    float_column,
+    map_years,
+    reason_column,
+)
 from emerging.indices._result import ResultMixin
 from emerging.indices.lq import lq_cubes
 
@@ -95,6 +101,10 @@ class UsRules:
     strong10_top: float = 0.10
 
 
+DEFAULT_ECO = EcoRules()
+DEFAULT_US = UsRules()
+
+
 def _reference_regions(
     coded: CodedPanel, reference: str | Collection[str]
 ) -> tuple[np.ndarray, str]:
@@ -115,26 +125,35 @@ def _reference_regions(
     return mask, label
 
 
-def top_cutoff(values: np.ndarray, mask: np.ndarray, q: float) -> np.ndarray:
-    """Cut-off of the top ``q`` per ``(year, industry)`` among the regions in ``mask``.
+def top_cutoffs(values: np.ndarray, mask: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """Cut-offs of the top ``q`` per ``(year, industry)`` among the regions in ``mask``.
 
-    ``values`` is ``(Y, R, I)`` with NaN for unknown; returns ``(Y, 1, I)``: the k-th
-    largest known value, k = ceil(q * n_known) (NaN when no value is known).
+    ``values`` is ``(Y, R, I)`` with NaN for unknown; returns one ``(Y, 1, I)`` array per
+    ``q``: the k-th largest known value, k = ceil(q * n_known) (NaN when none is known).
+    One transpose and one partial sort serve all ``qs``.
     """
     sub = np.ascontiguousarray(values[:, mask, :].transpose(0, 2, 1))  # (Y, I, Rm)
+    m = sub.shape[2]
     known = ~np.isnan(sub)
-    n = known.sum(axis=2)
-    k = np.ceil(q * n - 1e-9).astype(np.int64)
-    pos = np.clip(n - k, 0, sub.shape[2] - 1)
     if known.all():
-        m = sub.shape[2]
-        ranked = np.partition(sub, m - int(k.flat[0]), axis=2) if np.all(k == k.flat[0]) \
-            else np.sort(sub, axis=2)
+        ks = [int(np.ceil(q * m - 1e-9)) for q in qs]
+        ranked = np.partition(sub, sorted({m - k for k in ks}), axis=2)
+        cuts = [ranked[:, :, m - k] for k in ks]
     else:
+        n = known.sum(axis=2)
         ranked = np.sort(sub, axis=2)  # NaN sorts last, after the n known values
-    cut = np.take_along_axis(ranked, pos[..., None], axis=2)[..., 0]
-    cut[n == 0] = np.nan
-    return cut[:, None, :]
+        cuts = []
+        for q in qs:
+            pos = np.clip(n - np.ceil(q * n - 1e-9).astype(np.int64), 0, m - 1)
+            cut = np.take_along_axis(ranked, pos[..., None], axis=2)[..., 0]
+            cut[n == 0] = np.nan
+            cuts.append(cut)
+    return [c[:, None, :] for c in cuts]
+
+
+def top_cutoff(values: np.ndarray, mask: np.ndarray, q: float) -> np.ndarray:
+    """:func:`top_cutoffs` for one ``q``."""
+    return top_cutoffs(values, mask, (q,))[0]
 
 
 @dataclass(frozen=True)
@@ -240,8 +259,8 @@ def cluster_stars(
     *,
     reference: str | Collection[str] = "all",
     establishments: pl.DataFrame | pl.LazyFrame | None = None,
-    eco: EcoRules = EcoRules(),
-    us: UsRules = UsRules(),
+    eco: EcoRules = DEFAULT_ECO,
+    us: UsRules = DEFAULT_US,
 ) -> ClusterStars:
     """Rate every region-category-year with ECO stars and US Cluster Mapping-style ratings.
 
@@ -269,35 +288,50 @@ def cluster_stars(
     coded = CodedPanel.from_panel(panel)
     mask, label = _reference_regions(coded, reference)
     f = lq_cubes(coded, "all", regions=mask.astype(float))
-    e = coded.value_cube
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lq = e * f["inv_er"] * (f["et"] / f["ei"])
-        share = e * f["inv_er"]
-    lq[~np.isfinite(lq)] = np.nan
-    share[~np.isfinite(share)] = np.nan
-    cut = {
-        "size_cutoff": top_cutoff(e, mask, eco.size_top),
-        "focus_cutoff": top_cutoff(share, mask, eco.focus_top),
-        "employment_median": top_cutoff(e, mask, us.significant_top),
-        "lq_top25": top_cutoff(lq, mask, us.strong_top),
-        "lq_top10": top_cutoff(lq, mask, us.strong10_top),
-        "employment_top10": top_cutoff(e, mask, us.strong10_top),
-    }
-    positive = e > 0
-    with np.errstate(invalid="ignore"):
-        size = positive & (e >= cut["size_cutoff"])
-        spec = lq >= eco.specialisation_lq
-        focus = positive & (share >= cut["focus_cutoff"])
-        qualifying = positive & (lq >= us.qualifying_lq)
-        significant = qualifying & (e >= cut["employment_median"])
-        est_rows = None
-        if establishments is not None:
-            est = _establishment_cube(establishments, coded)
-            cut["establishments_median"] = top_cutoff(est, mask, us.significant_top)
-            significant &= est >= cut["establishments_median"]
-            est_rows = coded.to_rows(est)
-        strong = significant & (lq >= cut["lq_top25"])
-        strong10 = significant & (lq >= cut["lq_top10"]) & (e >= cut["employment_top10"])
+    est = None if establishments is None else _establishment_cube(establishments, coded)
+    nY, _, nI = coded.shape
+    lq, share = np.empty(coded.shape), np.empty(coded.shape)
+    names = ("size", "specialisation", "focus", "qualifying", "significant", "strong",
+             "strong10")
+    flags = {k: np.empty(coded.shape, dtype=bool) for k in names}
+    cut_names = ["size_cutoff", "focus_cutoff", "employment_median", "lq_top25", "lq_top10",
+                 "employment_top10"] + ([] if est is None else ["establishments_median"])
+    cut = {k: np.empty((nY, 1, nI)) for k in cut_names}
+
+    def block(ys: slice) -> None:
+        e = coded.value_cube[ys]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            lq_b = np.multiply(e, f["inv_er"][ys], out=lq[ys])
+            share_b = np.multiply(e, f["inv_er"][ys], out=share[ys])
+            lq_b *= f["et"][ys] / f["ei"][ys]
+        lq_b[~np.isfinite(lq_b)] = np.nan
+        share_b[~np.isfinite(share_b)] = np.nan
+        c = dict(zip(("size_cutoff", "employment_median", "employment_top10"),
+                     top_cutoffs(e, mask, (eco.size_top, us.significant_top,
+                                           us.strong10_top)), strict=True))
+        c["lq_top25"], c["lq_top10"] = top_cutoffs(lq_b, mask, (us.strong_top,
+                                                                us.strong10_top))
+        c["focus_cutoff"] = top_cutoff(share_b, mask, eco.focus_top)
+        positive = e > 0
+        fl = {k: a[ys] for k, a in flags.items()}
+        with np.errstate(invalid="ignore"):
+            np.logical_and(positive, e >= c["size_cutoff"], out=fl["size"])
+            np.greater_equal(lq_b, eco.specialisation_lq, out=fl["specialisation"])
+            np.logical_and(positive, share_b >= c["focus_cutoff"], out=fl["focus"])
+            np.logical_and(positive, lq_b >= us.qualifying_lq, out=fl["qualifying"])
+            np.logical_and(fl["qualifying"], e >= c["employment_median"],
+                           out=fl["significant"])
+            if est is not None:
+                c["establishments_median"] = top_cutoff(est[ys], mask, us.significant_top)
+                fl["significant"] &= est[ys] >= c["establishments_median"]
+            np.logical_and(fl["significant"], lq_b >= c["lq_top25"], out=fl["strong"])
+            np.logical_and(fl["significant"], lq_b >= c["lq_top10"], out=fl["strong10"])
+            fl["strong10"] &= e >= c["employment_top10"]
+        for k, v in c.items():
+            cut[k][ys] = v
+
+    map_years(block, nY)
+    est_rows = None if est is None else coded.to_rows(est)
     unknown = np.isnan(coded.value)
     zero_region = (coded.region_total == 0).reshape(-1)[coded.yr]
     reason = np.where(unknown, 1, np.where(zero_region, 2, 0)).astype(np.uint8)
@@ -312,20 +346,17 @@ def cluster_stars(
         float_column("lq", coded.to_rows(lq)),
         float_column("share", coded.to_rows(share)),
         pl.Series("in_reference", mask[coded.r]),
-        flag("size", size), flag("specialisation", spec), flag("focus", focus),
-        flag("qualifying", qualifying), flag("significant", significant),
-        flag("strong", strong), flag("strong10", strong10),
+        *(flag(k, a) for k, a in flags.items()),
         reason_column("star_reason", reason, _REASONS),
     ).with_columns(pl.sum_horizontal(*ECO_STARS).cast(pl.Int8).alias("eco_stars"))
     stars = stars.with_columns(
         pl.when(pl.col("star_reason").is_null()).then(pl.col("eco_stars")).alias("eco_stars"))
     if est_rows is not None:
         stars = stars.with_columns(float_column("establishments", est_rows))
-    nY, _, nI = coded.shape
     thresholds = coded.industry_year_frame().with_columns(
         *(float_column(k, v.reshape(-1)) for k, v in cut.items()),
         pl.lit(float(eco.specialisation_lq)).alias("specialisation_lq"),
-        pl.Series("n_reference", (~np.isnan(e[:, mask, :])).sum(axis=1).reshape(-1)).cast(pl.Int32),
+        pl.Series("n_reference", coded.known_count(mask).reshape(-1)).cast(pl.Int32),
     )
     return ClusterStars(stars, thresholds, label, eco, us)
 
