@@ -290,7 +290,7 @@ def cluster_stars(
     f = lq_cubes(coded, "all", regions=mask.astype(float))
     est = None if establishments is None else _establishment_cube(establishments, coded)
     nY, _, nI = coded.shape
-    lq, share = np.empty(coded.shape), np.empty(coded.shape)
+    cubes = {"lq": np.empty(coded.shape), "share": np.empty(coded.shape)}
     names = ("size", "specialisation", "focus", "qualifying", "significant", "strong",
              "strong10")
     flags = {k: np.empty(coded.shape, dtype=bool) for k in names}
@@ -301,8 +301,8 @@ def cluster_stars(
     def block(ys: slice) -> None:
         e = coded.value_cube[ys]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            lq_b = np.multiply(e, f["inv_er"][ys], out=lq[ys])
-            share_b = np.multiply(e, f["inv_er"][ys], out=share[ys])
+            lq_b = np.multiply(e, f["inv_er"][ys], out=cubes["lq"][ys])
+            share_b = np.multiply(e, f["inv_er"][ys], out=cubes["share"][ys])
             lq_b *= f["et"][ys] / f["ei"][ys]
         lq_b[~np.isfinite(lq_b)] = np.nan
         share_b[~np.isfinite(share_b)] = np.nan
@@ -337,20 +337,21 @@ def cluster_stars(
     reason = np.where(unknown, 1, np.where(zero_region, 2, 0)).astype(np.uint8)
     undefined = unknown | zero_region
 
-    def flag(name: str, a: np.ndarray) -> pl.Series:
-        s = pl.Series(name, coded.to_rows(a))
-        return s.scatter(np.flatnonzero(undefined), None) if undefined.any() else s
+    bad = np.flatnonzero(undefined)
 
+    def flag(name: str, a: np.ndarray, dtype=pl.Boolean) -> pl.Series:
+        s = pl.Series(name, coded.to_rows(a), dtype=dtype)
+        return s.scatter(bad, None) if len(bad) else s
+
+    eco_stars = flag("eco_stars", sum(flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
+    # keep the peak low: each cube is freed once it is a column
+    columns = [float_column(k, coded.to_rows(cubes.pop(k))) for k in ("lq", "share")]
+    columns += [pl.Series("in_reference", mask[coded.r]),
+                *(flag(k, flags.pop(k)) for k in names), eco_stars,
+                reason_column("star_reason", reason, _REASONS)]
     keys = coded.frame.select(REGION, INDUSTRY, YEAR, pl.col(VALUE).alias("employment"))
-    stars = keys.with_columns(
-        float_column("lq", coded.to_rows(lq)),
-        float_column("share", coded.to_rows(share)),
-        pl.Series("in_reference", mask[coded.r]),
-        *(flag(k, a) for k, a in flags.items()),
-        reason_column("star_reason", reason, _REASONS),
-    ).with_columns(pl.sum_horizontal(*ECO_STARS).cast(pl.Int8).alias("eco_stars"))
-    stars = stars.with_columns(
-        pl.when(pl.col("star_reason").is_null()).then(pl.col("eco_stars")).alias("eco_stars"))
+    stars = keys.with_columns(columns)
+    del columns
     if est_rows is not None:
         stars = stars.with_columns(float_column("establishments", est_rows))
     thresholds = coded.industry_year_frame().with_columns(
