@@ -47,3 +47,11 @@ def sbs_employment_nuts2(sbs_raw):
         & ~pl.col("region").str.ends_with("Z")
         & (pl.col("industry").str.len_chars() == 3)
     )
+
+
+@pytest.fixture(scope="session")
+def demo_data():
+    """The embedded simulated demo, built once per test session."""
+    from emerging.datasets import demo
+
+    return demo()

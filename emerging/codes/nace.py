@@ -139,7 +139,7 @@ def aggregate_nace(panel: pl.DataFrame | pl.LazyFrame, level: int) -> pl.DataFra
     and a ``n_null_children`` column says how many children were unknown.
     """
     frame = validate_panel(panel)
-    levels = frame.select(nace_level_expr(pl.col(INDUSTRY)).unique())[INDUSTRY].to_list()
+    levels = frame.select(nace_level_expr(pl.col(INDUSTRY)).alias("level").unique())["level"].to_list()
     if min(levels) <= level:
         raise ValueError(
             f"aggregate_nace(level={level}): the panel already holds codes of level "

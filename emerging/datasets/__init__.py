@@ -1,1 +1,5 @@
-"""datasets"""
+"""Embedded datasets: the simulated Central Europe demo."""
+
+from emerging.datasets.demo import DemoData, demo
+
+__all__ = ["DemoData", "demo"]

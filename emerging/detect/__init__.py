@@ -1,1 +1,1 @@
-"""detect"""
+"""Emerging-industry detection: signals, transparent rules, flags with evidence."""
