@@ -142,14 +142,8 @@ class IndustryConcentration(ResultMixin):
     def plot(self, ax=None, *, index: str = "gini", year: int | None = None, top: int = 20):
         """Horizontal bars of ``index`` for the ``top`` industries of ``year`` (latest)."""
         check_option("index", index, INDUSTRY_INDICES)
-        year = self.industries[YEAR].max() if year is None else year
-        data = (self.industries.filter(pl.col(YEAR) == year).drop_nulls(index)
-                .sort(index, descending=True).head(top).reverse())
-        ax = self._axes(ax)
-        ax.barh(data[INDUSTRY].to_list(), data[index].to_list(), color="#a8553b")
-        ax.set_xlabel(index.replace("_", " "))
-        ax.set_title(f"{index.replace('_', ' ').capitalize()} by industry, {year}")
-        return ax
+        return self._ranked_bars(ax, self.industries, key=INDUSTRY, index=index, year=year,
+                                 top=top, color="#a8553b", what="industry")
 
 
 def industry_concentration(

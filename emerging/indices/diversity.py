@@ -180,14 +180,8 @@ class RegionalDiversity(ResultMixin):
     def plot(self, ax=None, *, index: str = "krugman", year: int | None = None, top: int = 20):
         """Horizontal bars of ``index`` for the ``top`` regions of ``year`` (latest default)."""
         check_option("index", index, [c for c in REGION_INDICES if c in self.regions.columns])
-        year = self.regions[YEAR].max() if year is None else year
-        data = (self.regions.filter(pl.col(YEAR) == year).drop_nulls(index)
-                .sort(index, descending=True).head(top).reverse())
-        ax = self._axes(ax)
-        ax.barh(data[REGION].to_list(), data[index].to_list(), color="#3b6ea8")
-        ax.set_xlabel(index.replace("_", " "))
-        ax.set_title(f"{index.replace('_', ' ').capitalize()} by region, {year}")
-        return ax
+        return self._ranked_bars(ax, self.regions, key=REGION, index=index, year=year,
+                                 top=top, color="#3b6ea8", what="region")
 
 
 def regional_diversity(
