@@ -23,13 +23,17 @@ class ResultMixin:
     def summary(self) -> str:  # pragma: no cover - always overridden
         raise NotImplementedError
 
-    def _repr_html_(self) -> str:
+    def _preview(self, n: int) -> tuple[pl.DataFrame, int]:
+        """The first ``n`` rows of :meth:`to_frame` and its row count."""
         frame = self.to_frame()
-        table = frame.head(10)._repr_html_()
+        return frame.head(n), frame.height
+
+    def _repr_html_(self) -> str:
+        head, height = self._preview(10)
         return (
             f"<div><strong>{html.escape(self._title)}</strong>"
             f"<pre>{html.escape(self.summary())}</pre>"
-            f"<p>{frame.height:,} rows; first 10:</p>{table}</div>"
+            f"<p>{height:,} rows; first 10:</p>{head._repr_html_()}</div>"
         )
 
     def __repr__(self) -> str:

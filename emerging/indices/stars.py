@@ -188,6 +188,10 @@ class ClusterStars(ResultMixin):
         """Stars joined with their thresholds: value, threshold and decision side by side."""
         return self.stars.join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
 
+    def _preview(self, n: int) -> tuple[pl.DataFrame, int]:
+        head = self.stars.head(n).join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
+        return head, self.stars.height
+
     def explain(self, region: str, industry: str, year: int | None = None) -> pl.DataFrame:
         """Long table: one row per star/rating with value, threshold, decision and reason."""
         row = self.to_frame().filter((pl.col(REGION) == region) & (pl.col(INDUSTRY) == industry))
