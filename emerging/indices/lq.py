@@ -390,10 +390,11 @@ def location_quotient(
     ``unknown_share``
         Share of the region-year's rows that are null (0-1).
     ``lq_lo``, ``lq_hi``
-        Confidence interval (Moineddin, Beyene & Boyle 2003): a delta-method interval on
-        the log scale, :math:`LQ \cdot \exp(\pm z_{1-\alpha/2}\sqrt{V})`, treating the
-        region's cell as Binomial(:math:`E_r, p`) and the industry's employment outside
-        the region as an independent Binomial(:math:`E - E_r, q`):
+        Confidence interval after Moineddin, Beyene & Boyle (2003): a delta-method
+        interval on the log scale, :math:`LQ \cdot \exp(\pm z_{1-\alpha/2}\sqrt{V})`.
+        The variance is derived here with the region nested in the reference: the
+        region's cell is Binomial(:math:`E_r, p`) and the industry's employment outside
+        the region an independent Binomial(:math:`E - E_r, q`), totals fixed:
 
         .. math::
 
