@@ -158,20 +158,22 @@ class CodedPanel:
         r, regions = dense_codes(frame[REGION])
         i, industries = dense_codes(frame[INDUSTRY])
         check_single_level(pl.DataFrame({REGION: regions}), what=what)
-        year = frame[YEAR].to_numpy().astype(np.int64)
+        year = frame[YEAR]
         first = int(year.min())
+        offset = (year - first).to_numpy()
         lut = np.full(int(year.max()) - first + 1, -1, dtype=np.int64)
-        lut[year - first] = 0
+        lut[offset] = 0
         present_years = np.flatnonzero(lut >= 0)
         lut[present_years] = np.arange(len(present_years))
         years = (present_years + first).astype(np.int32)
-        y = lut[year - first]
+        y = lut[offset]
         value = frame[VALUE].to_numpy()  # nulls become NaN
         coded = cls(frame, regions, industries, years, r, i, y, value)
-        seen = np.zeros(coded.n_cells, dtype=bool)
-        seen[coded.cell] = True
-        if np.count_nonzero(seen) < len(coded.cell):  # two rows share a cell
-            check_unique(frame, KEYS, what=what)
+        if not coded.in_cube_order:  # rows in cube order cannot repeat a key
+            seen = np.zeros(coded.n_cells, dtype=bool)
+            seen[coded.cell] = True
+            if np.count_nonzero(seen) < len(coded.cell):  # two rows share a cell
+                check_unique(frame, KEYS, what=what)
         return coded
 
     # ------------------------------------------------------------------ shapes and keys

@@ -257,9 +257,8 @@ def _lq_block(e, inv_er, ei, et, out: dict, *, z: float, u: float, external: boo
         v *= d
         v += 1.0
         v *= d
-        v *= 1.0 / (ei * ei)
-        np.sqrt(v, out=v)
-        v *= z
+        v *= (z * z) / (ei * ei)
+        np.sqrt(v, out=v)  # z * sqrt(V)
         spread = np.exp(v, out=v)
         np.multiply(lq, spread, out=hi)
         np.divide(lq, spread, out=lo)
