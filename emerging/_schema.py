@@ -230,6 +230,7 @@ def validate_panel(
     *,
     allow_mixed_levels: bool = False,
     allow_empty: bool = False,
+    check_duplicates: bool = True,
     what: str = "panel",
 ) -> pl.DataFrame:
     """Check a Panel against the contract and return it with contract dtypes.
@@ -246,6 +247,11 @@ def validate_panel(
         Accept region codes of several NUTS levels (e.g. a country and its regions).
     allow_empty
         Accept a panel with no rows.
+    check_duplicates
+        Check for duplicate keys here (a group-by over three string columns, the slowest
+        check on big panels). Pass False only when the caller checks uniqueness itself,
+        e.g. on integer codes (``emerging.trends`` does, and then calls
+        :func:`check_unique` for the message).
 
     Returns
     -------
@@ -270,7 +276,8 @@ def validate_panel(
                 f"{what} column {key!r}: expected no nulls in a key column, found {nulls:,}. "
                 "Fill or drop those rows explicitly."
             )
-    check_unique(frame, KEYS, what=what)
+    if check_duplicates:
+        check_unique(frame, KEYS, what=what)
     check_non_negative(frame, VALUE, KEYS, what=what)
     if not allow_mixed_levels:
         check_single_level(frame, what=what)

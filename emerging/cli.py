@@ -60,5 +60,70 @@ def demo(
     console.print(summary.as_table())
 
 
+@app.command()
+def fetch(
+    raw: Annotated[Path, typer.Option(help="Folder for the untouched source files.")] = Path(
+        "data/raw"
+    ),
+    geometries: Annotated[
+        bool, typer.Option(help="Also download NUTS 2021 geometries (GISCO, 1:20M).")
+    ] = True,
+    refresh: Annotated[bool, typer.Option(help="Download again even if a file exists.")] = False,
+) -> None:
+    """Download the Eurostat SBS and regional GDP datasets (and NUTS geometries) into RAW.
+
+    Files already there are kept, so a manually downloaded file is used as it is. Offline,
+    the error names the URL and the exact path to save a manual download at.
+    """
+    from rich.console import Console
+
+    from emerging.io.build import fetch as fetch_raw
+    from emerging.io.cache import OfflineError
+
+    console = Console()
+    try:
+        paths = fetch_raw(raw, geometries=geometries, refresh=refresh)
+    except OfflineError as exc:
+        console.print(f"[bold red]offline:[/] {exc}")
+        raise typer.Exit(code=3) from exc
+    for path in paths:
+        console.print(f"  {path}")
+
+
+@app.command()
+def build(
+    raw: Annotated[Path, typer.Option(help="Folder with the raw Eurostat files.")] = Path(
+        "data/raw"
+    ),
+    out: Annotated[Path, typer.Option(help="Folder for the Parquet panels and manifest.")] = Path(
+        "data/processed"
+    ),
+    nuts: Annotated[int, typer.Option(help="NUTS version of the outputs (2016 or 2021).")] = 2021,
+    splits: Annotated[
+        str,
+        typer.Option(help="Split regions: 'report' (leave out) or 'aggregate' (keep old unit)."),
+    ] = "report",
+    estimate: Annotated[
+        bool, typer.Option(help="Estimate confidential cells from parent totals (opt-in).")
+    ] = False,
+) -> None:
+    """Turn RAW into harmonised Parquet panels plus manifest.json in OUT.
+
+    Re-running on the same raw files changes nothing; every excluded row is counted by reason
+    in the manifest.
+    """
+    from rich.console import Console
+
+    from emerging.io.build import build as build_processed
+
+    console = Console()
+    try:
+        result = build_processed(raw, out, to=nuts, splits=splits, estimate=estimate)
+    except (ValueError, FileNotFoundError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    console.print(result.summary())
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

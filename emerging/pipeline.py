@@ -70,8 +70,12 @@ def run_demo(
     from rich.progress import Progress
 
     from emerging.datasets import demo
-    from emerging.detect.rules import flag_emerging, grows_faster_than_reference, lq_crosses
-    from emerging.detect.rules import min_employment
+    from emerging.detect.rules import (
+        flag_emerging,
+        grows_faster_than_reference,
+        lq_crosses,
+        min_employment,
+    )
     from emerging.detect.signals import emergence_signals
     from emerging.indices.lq import location_quotient
     from emerging.io.store import write_parquet, write_text
@@ -107,16 +111,17 @@ def run_demo(
         counts = data.regions.select(REGION).join(per_region, on=REGION, how="left").fill_null(0)
         fig, _ = tile_map(
             counts, column="flags", title=f"Industries flagged as emerging, {start}-{end}",
-            legend_title="industries", source="Source: simulated demo data",
+            units="industries", source="Source: simulated demo data",
         )
         for path in save_figure(fig, figures / "demo_emerging_per_region", formats=("png",)):
             written.append(Written(path, "tile map: emerging industries per region"))
         plt.close(fig)
-        top_industry = flags.flagged().group_by(INDUSTRY).len().sort(["len", INDUSTRY], descending=[True, False])[INDUSTRY][0]
+        most_flagged = flags.flagged().group_by(INDUSTRY).len()
+        top_industry = most_flagged.sort(["len", INDUSTRY], descending=[True, False])[INDUSTRY][0]
         fig, _ = tile_map(
             lq.filter((pl.col(YEAR) == end) & (pl.col(INDUSTRY) == top_industry)),
             column="lq", diverging_at=1.0, title=f"Location quotient, {top_industry}, {end}",
-            legend_title="LQ", source="Source: simulated demo data",
+            units="LQ", source="Source: simulated demo data",
         )
         for path in save_figure(fig, figures / f"demo_lq_{top_industry}_{end}", formats=("png",)):
             written.append(Written(path, f"tile map: LQ of {top_industry} (most often flagged)"))

@@ -137,7 +137,7 @@ def is_extra_regio(code: str) -> bool:
 
 def nuts_level_expr(code: pl.Expr) -> pl.Expr:
     """Polars expression: NUTS level of a code column (``len - 2``)."""
-    return (code.str.len_chars() - 2).cast(pl.Int8)
+    return (code.str.len_chars().cast(pl.Int32) - 2).cast(pl.Int8)
 
 
 def nuts_parent_expr(code: pl.Expr, level: int) -> pl.Expr:

@@ -201,12 +201,17 @@ def _simulate_panel(rng: np.random.Generator, regions: pl.DataFrame) -> pl.DataF
     # Planted paths are written as log-LQ paths: replace the pair's specialisation by
     # log(reference level) + path, where the reference level is the industry's
     # size-weighted mean specialisation, so that the LQ follows the path closely.
+    # With a_r the region's share-weighted mean of exp(spec) and b_i the industry's
+    # size-weighted mean, LQ_ri = exp(s_ri) * sum_r w_r a_r / (a_r b_i), so
+    # s_ri = path + log(a_r b_i / sum_r w_r a_r) puts the LQ on the path.
     weights = size / size.sum()
-    ref = np.log(weights @ np.exp(spec))  # (i,)
+    region_mean = np.exp(spec) @ share
+    industry_mean = weights @ np.exp(spec)
 
     def plant(pairs, path):
         r, i = at(pairs)
-        log_e[r, i, :] += (ref[i] - spec[r, i])[:, None] - drift[r, i][:, None] * t + path
+        target = np.log(region_mean[r] * industry_mean[i] / (weights @ region_mean))
+        log_e[r, i, :] += (target - spec[r, i])[:, None] - drift[r, i][:, None] * t + path
         return r, i
 
     # Emerging: LQ about 0.55 in 2008, accelerating from 2014, through 1 around 2020.

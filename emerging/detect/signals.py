@@ -12,15 +12,17 @@ into flags.
     g^{ref}_{i} = \\left(\\frac{\\sum_{s} E_{si,t_1}}{\\sum_{s} E_{si,t_0}}\\right)^{1/(t_1 - t_0)} - 1
 
 where the sum runs over the reference regions (all regions in the panel, or the region's
-country), excluding confidential cells; ``growth_gap = g - g_ref``.
+country) and only over pairs known in both years (like for like, as in
+:func:`emerging.trends.growth.growth`, which computes both rates); ``growth_gap = g - g_ref``.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
+from emerging._schema import INDUSTRY, REGION, YEAR, validate_panel
 from emerging.indices.lq import Base, location_quotient
+from emerging.trends.growth import growth
 
 
 def emergence_signals(
@@ -46,7 +48,8 @@ def emergence_signals(
     polars.DataFrame
         ``region``, ``industry``, ``start``, ``end``, ``value_start``, ``value_end``,
         ``lq_start``, ``lq_end``, ``cagr``, ``ref_cagr``, ``growth_gap`` and
-        ``signal_note`` (why a signal is null: confidential or zero cells).
+        ``signal_note`` (why a signal is null: an unknown value in a year used, a zero at
+        the start, or the LQ's own reason).
     """
     frame = validate_panel(panel)
     years = set(frame[YEAR].unique().to_list())
@@ -57,36 +60,28 @@ def emergence_signals(
         raise ValueError(
             f"year(s) {missing} not in the panel; available years: {min(years)}-{max(years)}"
         )
-    span = end - start
-    lq = location_quotient(frame.filter(pl.col(YEAR).is_in([start, end])), base=base)
-    ref_keys = [INDUSTRY] if base == "all" else [INDUSTRY, pl.col(REGION).str.slice(0, 2)]
-    wide = (
-        lq.with_columns(
-            pl.col(VALUE).sum().over(*ref_keys, YEAR).alias("_ref"),
-        )
-        .pivot(on=YEAR, index=[REGION, INDUSTRY], values=[VALUE, "lq", "_ref", "lq_reason"])
+    rates = growth(frame, start=start, end=end, reference=base)
+    lq = (
+        location_quotient(frame.filter(pl.col(YEAR).is_in([start, end])), base=base)
+        .pivot(on=YEAR, index=[REGION, INDUSTRY], values=["lq", "lq_reason"])
     )
     s, e = str(start), str(end)
-    v0, v1 = pl.col(f"{VALUE}_{s}"), pl.col(f"{VALUE}_{e}")
-    r0, r1 = pl.col(f"_ref_{s}"), pl.col(f"_ref_{e}")
-    cagr = pl.when(v0 > 0).then((v1 / v0) ** (1 / span) - 1)
-    ref_cagr = pl.when(r0 > 0).then((r1 / r0) ** (1 / span) - 1)
-    note = (
-        pl.when(v0.is_null() | v1.is_null()).then(pl.lit("confidential cell"))
-        .when(v0 == 0).then(pl.lit("no employment at start"))
-        .otherwise(pl.coalesce(pl.col(f"lq_reason_{s}"), pl.col(f"lq_reason_{e}")))
+    note = pl.coalesce(pl.col("reason"), pl.col(f"lq_reason_{s}"), pl.col(f"lq_reason_{e}"))
+    return (
+        rates.join(lq, on=[REGION, INDUSTRY], how="left")
+        .select(
+            REGION,
+            INDUSTRY,
+            pl.lit(start, pl.Int32).alias("start"),
+            pl.lit(end, pl.Int32).alias("end"),
+            "value_start",
+            "value_end",
+            pl.col(f"lq_{s}").alias("lq_start"),
+            pl.col(f"lq_{e}").alias("lq_end"),
+            pl.col("cagr").fill_nan(None),
+            pl.col("ref_cagr").fill_nan(None),
+            pl.col("cagr_vs_ref").fill_nan(None).alias("growth_gap"),
+            note.alias("signal_note"),
+        )
+        .sort(REGION, INDUSTRY)
     )
-    return wide.select(
-        REGION,
-        INDUSTRY,
-        pl.lit(start, pl.Int32).alias("start"),
-        pl.lit(end, pl.Int32).alias("end"),
-        v0.alias("value_start"),
-        v1.alias("value_end"),
-        pl.col(f"lq_{s}").alias("lq_start"),
-        pl.col(f"lq_{e}").alias("lq_end"),
-        cagr.alias("cagr"),
-        ref_cagr.alias("ref_cagr"),
-        (cagr - ref_cagr).alias("growth_gap"),
-        note.alias("signal_note"),
-    ).sort(REGION, INDUSTRY)

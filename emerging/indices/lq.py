@@ -1,4 +1,4 @@
-"""Location quotients.
+r"""Location quotients: point values, confidence intervals, standardised and additive forms.
 
 The location quotient (Balassa's revealed comparative advantage, RCA) of industry *i* in
 region *r* in year *t* compares the industry's share of the region's employment with its
@@ -6,98 +6,457 @@ share in a reference economy:
 
 .. math::
 
-    LQ_{rit} = \\frac{E_{rit} / E_{r\\cdot t}}{E_{\\cdot it} / E_{\\cdot\\cdot t}}
+    LQ_{rit} = \frac{E_{rit} / E_{r\cdot t}}{E_{\cdot it} / E_{\cdot\cdot t}}
 
-where a dot is a sum over that index, taken over the reference (by default all regions in
-the panel). LQ > 1 means the region is relatively specialised in the industry.
+where a dot is a sum over that index, taken over the reference: all regions of the panel
+(``base="all"``), the regions of the panel in the region's country (``base="country"``)
+or a separate reference panel such as the EU total (``base="reference"``). LQ > 1 means
+the region is relatively specialised in the industry.
 
 Edge cases: a region or an industry with zero total employment, or a null (confidential)
-cell, gives a null LQ and a ``lq_reason`` that says why; never ``inf`` or a silent 0.
+cell, gives a null LQ and an ``lq_reason`` that says why; never ``inf`` or a silent 0.
 Regional totals are sums of the known cells, so a confidential cell also lowers the
-region's total: the ``lq_reason`` of the other cells does not flag that, but
-:func:`location_quotient` reports the share of each region's employment that is unknown
-in ``unknown_share``.
+region's total: :func:`location_quotient` reports the share of each region-year's cells
+that are unknown in ``unknown_share``.
+
+Three tiers: expressions (:func:`lq_expr`, :func:`additive_lq_expr`,
+:func:`lq_bounds_expr`) for your own polars pipelines; frame functions
+(:func:`location_quotient`, :func:`presence`) that validate a whole panel and compute on
+integer codes; the formulas themselves (``_lq``, ``_log_variance``) are shared by both.
 
 References
 ----------
 Balassa, B. (1965). Trade liberalisation and "revealed" comparative advantage. *The
 Manchester School*, 33(2), 99-123.
+Moineddin, R., Beyene, J. & Boyle, E. (2003). On the location quotient confidence
+interval. *Geographical Analysis*, 35(3), 249-256.
+O'Donoghue, D. & Gleave, B. (2004). A note on methods for measuring industrial
+agglomeration. *Regional Studies*, 38(4), 419-427.
+Tian, Z. (2013). Measuring agglomeration using the standardized location quotient with a
+bootstrap method. *Journal of Regional Analysis and Policy*, 43(2), 186-197.
+Farhauer, O. & Kröll, A. (2013). *Standorttheorien: Regional- und Stadtökonomik in
+Theorie und Praxis*. Springer (additive location quotient).
 """
 
 from __future__ import annotations
 
+import math
+from statistics import NormalDist
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, same_kind, validate_panel
+from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, require_columns, same_kind
+from emerging.indices._coded import (
+    CodedPanel,
+    check_fraction,
+    check_option,
+    float_column,
+    map_years,
+    reason_column,
+)
 
-Base = Literal["all", "country"]
-_BASES = ("all", "country")
+Base = Literal["all", "country", "reference"]
+_BASES = ("all", "country", "reference")
+LQ_REASONS = (
+    "confidential",
+    "zero region total",
+    "zero industry total",
+    "region exceeds reference",
+    "unknown in reference",
+)
 
 
-def _check_option(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
+# ---------------------------------------------------------------- formulas (arrays or Exprs)
+def _lq(e, er, ei, et):
+    return (e / er) / (ei / et)
 
 
+def _additive(e, er, ei, et):
+    return e / er - ei / et
+
+
+def _log_variance(e, er, ei, et):
+    """Delta-method variance of ln LQ with the region's cells nested in the reference.
+
+    The region's cell is Binomial(E_r, p) and the rest of the industry outside the region
+    Binomial(E - E_r, q), independent; totals are fixed. ``e`` must be > 0.
+    """
+    rest = ei - e
+    outside = et - er
+    inside = (1 / e - 1 / ei) ** 2 * e * (1 - e / er)
+    return inside + rest * (outside - rest) / (outside + (outside == 0)) / ei**2
+
+
+def _z(level: float) -> float:
+    return NormalDist().inv_cdf(0.5 + level / 2)
+
+
+def _zero_count_upper(level: float) -> float:
+    """Exact Poisson upper limit for an observed count of 0 (two-sided ``level``)."""
+    return -math.log((1 - level) / 2)
+
+
+# ---------------------------------------------------------------- tier 1: expressions
+def _window_totals(value: str | pl.Expr, region: str, industry: str, year: str):
+    e = pl.col(value) if isinstance(value, str) else value
+    return e, e.sum().over(region, year), e.sum().over(industry, year), e.sum().over(year)
+
+
+def lq_expr(
+    value: str | pl.Expr = VALUE, *, region: str = REGION, industry: str = INDUSTRY,
+    year: str = YEAR,
+) -> pl.Expr:
+    """Location quotient as a polars expression, all regions of the frame as reference.
+
+    Null where the cell is null or a total is zero (never inf). For whole panels prefer
+    :func:`location_quotient`, which adds reasons and intervals and is faster.
+
+    >>> import polars as pl
+    >>> p = pl.DataFrame({"region": ["AT11", "AT11", "AT12", "AT12"],
+    ...                   "industry": ["x", "y", "x", "y"],
+    ...                   "year": [2020] * 4, "value": [30.0, 10.0, 10.0, 50.0]})
+    >>> p.select(lq_expr().round(4))["value"].to_list()
+    [1.875, 0.4167, 0.4167, 1.3889]
+    """
+    e, er, ei, et = _window_totals(value, region, industry, year)
+    return pl.when((er > 0) & (ei > 0)).then(_lq(e, er, ei, et))
+
+
+def additive_lq_expr(
+    value: str | pl.Expr = VALUE, *, region: str = REGION, industry: str = INDUSTRY,
+    year: str = YEAR,
+) -> pl.Expr:
+    r"""Additive LQ :math:`E_{ri}/E_r - E_i/E` as an expression (null on a zero total)."""
+    e, er, ei, et = _window_totals(value, region, industry, year)
+    return pl.when((er > 0) & (et > 0)).then(_additive(e, er, ei, et))
+
+
+def lq_bounds_expr(
+    value: str | pl.Expr = VALUE, *, level: float = 0.95, region: str = REGION,
+    industry: str = INDUSTRY, year: str = YEAR,
+) -> pl.Expr:
+    """Struct expression with fields ``lq_lo`` and ``lq_hi`` (see :func:`location_quotient`)."""
+    check_fraction("level", level)
+    e, er, ei, et = _window_totals(value, region, industry, year)
+    lq = _lq(e, er, ei, et)
+    spread = (_z(level) * _log_variance(e, er, ei, et).sqrt()).exp()
+    defined = (er > 0) & (ei > 0)
+    zero_hi = (_zero_count_upper(level) / er) / (ei / et)
+    lo = pl.when(defined & (e == 0)).then(0.0).when(defined).then(lq / spread)
+    hi = pl.when(defined & (e == 0)).then(zero_hi).when(defined).then(lq * spread)
+    return pl.struct(lo.alias("lq_lo"), hi.alias("lq_hi"))
+
+
+# ---------------------------------------------------------------- reference totals
+def _reference_table(reference: pl.DataFrame | pl.LazyFrame, coded: CodedPanel):
+    """Industry totals ``(year, 1, industry)`` of an external reference, mapped onto codes."""
+    ref = reference.collect() if isinstance(reference, pl.LazyFrame) else reference
+    require_columns(ref, [INDUSTRY, YEAR, VALUE], what="reference")
+    ref = ref.group_by(INDUSTRY, pl.col(YEAR).cast(pl.Int32)).agg(
+        pl.when(pl.col(VALUE).null_count() == 0).then(pl.col(VALUE).cast(pl.Float64).sum())
+    )
+    if (ref[VALUE] < 0).any():
+        raise ValueError("reference column 'value' holds negative numbers; expected >= 0")
+    ref = ref.filter(pl.col(INDUSTRY).is_in(coded.industries.implode())
+                     & pl.col(YEAR).is_in(coded.years.tolist()))
+    nY, _, nI = coded.shape
+    table = np.zeros((nY, 1, nI))
+    y = np.searchsorted(coded.years, ref[YEAR].to_numpy())
+    i = ref[INDUSTRY].cast(pl.Enum(coded.industries)).to_physical().to_numpy().astype(np.int64)
+    table[y, 0, i] = ref[VALUE].to_numpy()  # null -> NaN: unknown in reference
+    return table
+
+
+def reference_totals(
+    coded: CodedPanel,
+    base: str,
+    *,
+    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    regions: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Industry totals ``(year, group, industry)`` and the group of every region.
+
+    ``regions`` (a Boolean mask over region codes) restricts an internal reference to a
+    reference group, e.g. Central Europe.
+    """
+    check_option("base", base, _BASES)
+    nR = coded.shape[1]
+    if base == "reference":
+        if reference is None:
+            raise ValueError(
+                "base='reference' needs a reference panel: pass reference=<frame with "
+                "industry, year, value>, e.g. the EU total"
+            )
+        return _reference_table(reference, coded), np.zeros(nR, dtype=np.int64)
+    if reference is not None:
+        raise ValueError(f"a reference panel was given but base={base!r}; pass base='reference'")
+    group = coded.country_of_region if base == "country" else np.zeros(nR, dtype=np.int64)
+    member = np.zeros((int(group.max()) + 1, nR))
+    member[group, np.arange(nR)] = 1.0 if regions is None else regions
+    return np.matmul(member, coded.cube), group
+
+
+def lq_cubes(
+    coded: CodedPanel,
+    base: str,
+    *,
+    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    regions: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """The factors of the LQ as broadcastable arrays.
+
+    ``e`` (Y, R, I) values with NaN for unknown cells; ``inv_er`` (Y, R, 1) = 1/E_r;
+    ``ei`` (Y, R|1, I) reference industry totals per region's group; ``et`` (Y, R|1, 1).
+    Zero totals give inf/NaN factors; callers turn those into null with a reason.
+    """
+    table, group = reference_totals(coded, base, reference=reference, regions=regions)
+    totals = np.nansum(table, axis=2, keepdims=True)  # an unknown reference industry is left out
+    if table.shape[1] > 1:
+        table, totals = table[:, group, :], totals[:, group, :]
+    with np.errstate(divide="ignore"):
+        inv_er = 1.0 / coded.region_total[:, :, None]
+    return {"e": coded.value_cube, "inv_er": inv_er, "ei": table, "et": totals}
+
+
+def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) -> np.ndarray:
+    """Reason codes (see ``LQ_REASONS``) for the rows listed in ``bad`` (0 elsewhere)."""
+    reason = np.zeros(len(coded.value), dtype=np.uint8)
+    if not len(bad):
+        return reason
+    y, r, i = coded.y[bad], coded.r[bad], coded.i[bad]
+    g = np.minimum(r, f["ei"].shape[1] - 1)  # the region's row, or 0 for one reference
+    e, ei, et = coded.value[bad], f["ei"][y, g, i], f["et"][y, g, 0]
+    er = coded.region_total[y, r]
+    codes = np.zeros(len(bad), dtype=np.uint8)
+    checks = ((1, np.isnan(e)), (2, er == 0), (5, np.isnan(ei) | np.isnan(et)),
+              (3, ei == 0), (4, (e > ei) | (er > et)))
+    for code, mask in checks:  # in order of priority
+        codes[(codes == 0) & mask] = code
+    reason[bad] = codes
+    return reason
+
+
+def _lq_block(e, inv_er, ei, et, out: dict, *, z: float, u: float, external: bool) -> None:
+    """LQ, interval bounds and additive LQ of one block of years, written into ``out``."""
+    lq, lo, hi, alq = out["lq"], out["lo"], out["hi"], out["alq"]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        inv_share = et / ei  # (Y, G, I): E / E_i
+        np.multiply(e, inv_er, out=lq)
+        np.subtract(lq, 1.0 / inv_share, out=alq)
+        lq *= inv_share
+        if external:
+            lq[(e > ei) | (1.0 / inv_er > et)] = np.nan
+        # V = d/E_i^2 * (1 + d * (1/e - 1/E_r - 1/(E - E_r))), d = E_i - e (see docstring)
+        outside = et - 1.0 / inv_er
+        c = inv_er + np.where(outside > 0, 1.0 / outside, 0.0)
+        d = np.subtract(ei, e, out=hi)
+        v = np.divide(1.0, e, out=lo)
+        v -= c
+        v *= d
+        v += 1.0
+        v *= d
+        v *= (z * z) / (ei * ei)
+        np.sqrt(v, out=v)  # z * sqrt(V)
+        spread = np.exp(v, out=v)
+        np.multiply(lq, spread, out=hi)
+        np.divide(lq, spread, out=lo)
+        np.multiply(u * inv_er, inv_share, out=hi, where=e == 0)
+
+
+def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str, np.ndarray]:
+    """LQ, interval and additive LQ at the panel's rows, computed per year on the cube."""
+    f = lq_cubes(coded, base, reference=reference)
+    z, u, external = _z(level), _zero_count_upper(level), base == "reference"
+    cubes = {k: np.empty(coded.shape) for k in ("lq", "lo", "hi", "alq")}
+
+    def block(ys: slice) -> None:
+        _lq_block(f["e"][ys], f["inv_er"][ys], f["ei"][ys], f["et"][ys],
+                  {k: a[ys] for k, a in cubes.items()}, z=z, u=u, external=external)
+
+    map_years(block, coded.shape[0])
+    rows = {k: coded.to_rows(a) for k, a in cubes.items()}
+    bad = np.flatnonzero(np.isnan(rows["lq"]))
+    rows["reason"] = _lq_reasons(coded, f, bad)
+    for k in ("lo", "hi", "alq"):
+        if len(bad):
+            rows[k][bad] = np.nan
+    return rows
+
+
+def _standardise(values: np.ndarray, present: np.ndarray | None) -> np.ndarray:
+    """z-score along regions (axis 1) per year-industry over defined cells (ddof = 1)."""
+    ok = ~np.isnan(values)
+    if present is not None:
+        ok &= present
+    v = np.where(ok, values, 0.0)
+    n = ok.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = v.sum(axis=1, keepdims=True) / n
+        v -= mean
+        v[~ok] = 0.0
+        sd = np.sqrt((v * v).sum(axis=1, keepdims=True) / (n - 1))
+        sd[(n < 2) | ~(sd > 0)] = np.nan
+        v /= sd
+    v[~ok] = np.nan
+    return v
+
+
+def standardised_lq(
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    base: Base = "all",
+    reference: pl.DataFrame | pl.LazyFrame | None = None,
+) -> pl.DataFrame | pl.LazyFrame:
+    r"""Add standardised location quotients (O'Donoghue & Gleave 2004; Tian 2013).
+
+    .. math::
+
+        SLQ_{ri} = \frac{LQ_{ri} - \overline{LQ}_{i}}{s_i}, \qquad
+        SLQ^{\log}_{ri} = \frac{\ln LQ_{ri} - \overline{\ln LQ}_{i}}{s^{\log}_i}
+
+    with the mean and sample standard deviation (ddof = 1) taken per industry-year across
+    the panel's rows (regions) with a defined LQ; the log form over LQ > 0 only.
+
+    Returns
+    -------
+    Same kind as ``panel`` with ``lq``, ``lq_reason``, ``slq`` and ``slq_log``. ``slq`` is
+    null where ``lq`` is null, or when fewer than two regions have a defined LQ for the
+    industry-year, or they all have the same LQ; ``slq_log`` is also null where LQ = 0
+    (its logarithm is undefined). O'Donoghue & Gleave read SLQ > 1.96 as a significant
+    agglomeration when the LQs are roughly normal; Tian's log form suits the usual
+    right-skewed LQs better.
+    """
+    coded = CodedPanel.from_panel(panel)
+    f = lq_cubes(coded, base, reference=reference)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lq = f["e"] * f["inv_er"] * (f["et"] / f["ei"])
+        if base == "reference":
+            lq[(f["e"] > f["ei"]) | (1.0 / f["inv_er"] > f["et"])] = np.nan
+        lq[~np.isfinite(lq)] = np.nan
+        log_lq = np.where(lq > 0, np.log(lq), np.nan)
+    lq_rows = coded.to_rows(lq)
+    reason = _lq_reasons(coded, f, np.flatnonzero(np.isnan(lq_rows)))
+    out = coded.frame.with_columns(
+        float_column("lq", lq_rows),
+        reason_column("lq_reason", reason, LQ_REASONS),
+        float_column("slq", coded.to_rows(_standardise(lq, coded.present))),
+        float_column("slq_log", coded.to_rows(_standardise(log_lq, coded.present))),
+    )
+    return same_kind(out, panel)
+
+
+# ---------------------------------------------------------------- tier 2: frame functions
 def location_quotient(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
     base: Base = "all",
+    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    level: float = 0.95,
 ) -> pl.DataFrame | pl.LazyFrame:
-    """Add the location quotient to every row of a panel, for all years at once.
+    r"""Add location quotients, their confidence interval and variants to every row.
+
+    All years at once, on integer codes (no loop over regions or industries).
 
     Parameters
     ----------
     panel
         Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
     base
-        Reference economy: ``"all"`` regions in the panel, or each region's ``"country"``
-        (the regions of the panel that share its first two letters).
+        Reference economy: ``"all"`` regions of the panel, each region's ``"country"``
+        (the regions of the panel sharing its first two letters), or ``"reference"``: the
+        ``reference`` panel.
+    reference
+        With ``base="reference"``: a frame with ``industry``, ``year``, ``value`` (and
+        optionally ``region``, summed over), e.g. the EU-27 total. Only its industries
+        that appear in the panel enter the reference total, so that region and reference
+        shares cover the same industries. The region is assumed to be part of it.
+    level
+        Confidence level of ``lq_lo``/``lq_hi`` (default 0.95).
 
     Returns
     -------
-    Same kind as ``panel``, with columns ``lq`` (Float64, null when undefined),
-    ``lq_reason`` (String: ``"confidential"``, ``"zero region total"``,
-    ``"zero industry total"``; null when the LQ is defined) and ``unknown_share`` (share of
-    the region-year's cells that are null, 0-1).
+    Same kind as ``panel`` with added columns:
+
+    ``lq``
+        :math:`LQ_{ri} = (E_{ri}/E_r)/(E_i/E)`; null when undefined.
+    ``lq_reason``
+        Why ``lq`` is null: ``"confidential"`` (the cell is null), ``"zero region
+        total"``, ``"zero industry total"`` (in the reference), ``"region exceeds
+        reference"`` (external reference smaller than the region), ``"unknown in
+        reference"``; null when the LQ is defined.
+    ``unknown_share``
+        Share of the region-year's rows that are null (0-1).
+    ``lq_lo``, ``lq_hi``
+        Confidence interval after Moineddin, Beyene & Boyle (2003): a delta-method
+        interval on the log scale, :math:`LQ \cdot \exp(\pm z_{1-\alpha/2}\sqrt{V})`.
+        The variance is derived here with the region nested in the reference: the
+        region's cell is Binomial(:math:`E_r, p`) and the industry's employment outside
+        the region an independent Binomial(:math:`E - E_r, q`), totals fixed:
+
+        .. math::
+
+            V = \Big(\frac{1}{E_{ri}} - \frac{1}{E_i}\Big)^2 E_{ri}\Big(1 - \frac{E_{ri}}{E_r}\Big)
+              + \frac{(E_i - E_{ri})\big((E - E_r) - (E_i - E_{ri})\big)}{E_i^2 (E - E_r)}
+
+        For :math:`E_{ri} = 0` the interval is :math:`[0, (u/E_r)/(E_i/E)]` with the exact
+        Poisson upper limit :math:`u = -\ln(\alpha/2)` for a zero count.
+    ``specialised``
+        ``lq_lo > 1``: specialised beyond sampling noise (null when ``lq`` is null).
+    ``alq``
+        Additive LQ :math:`E_{ri}/E_r - E_i/E` (Farhauer & Kröll 2013), in [-1, 1];
+        sums to 0 over a region's industries. Null where ``lq`` is null.
+
+    All Float64 columns are null, never inf or NaN, where undefined. Standardised LQs:
+    :func:`standardised_lq`.
+
+    Notes
+    -----
+    Employment counts are not random samples; the interval expresses how much the LQ
+    would move under binomial noise of the observed size, which is what separates a
+    specialisation of 5 workers from one of 5,000.
 
     Examples
     --------
     >>> import polars as pl
-    >>> p = pl.DataFrame({"region": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"],
+    >>> p = pl.DataFrame({"region": ["AT11", "AT11", "AT12", "AT12"],
+    ...                   "industry": ["x", "y", "x", "y"],
     ...                   "year": [2020] * 4, "value": [30.0, 10.0, 10.0, 50.0]})
     >>> location_quotient(p)["lq"].round(4).to_list()
     [1.875, 0.4167, 0.4167, 1.3889]
     """
-    _check_option("base", base, _BASES)
-    frame = validate_panel(panel)
-    group = [YEAR] if base == "all" else [YEAR, pl.col(REGION).str.slice(0, 2)]
-    e = pl.col(VALUE)
-    e_r = e.sum().over(REGION, YEAR)
-    e_i = e.sum().over(INDUSTRY, *group)
-    e_all = e.sum().over(*group)
-    lq = (e / e_r) / (e_i / e_all)
-    reason = (
-        pl.when(e.is_null()).then(pl.lit("confidential"))
-        .when(e_r == 0).then(pl.lit("zero region total"))
-        .when(e_i == 0).then(pl.lit("zero industry total"))
-    )
-    out = frame.with_columns(
-        pl.when(reason.is_null()).then(lq).alias("lq"),
-        reason.alias("lq_reason"),
-        e.is_null().mean().over(REGION, YEAR).alias("unknown_share"),
-    )
+    check_option("base", base, _BASES)
+    check_fraction("level", level)
+    coded = CodedPanel.from_panel(panel)
+    rows = _lq_rows(coded, base, reference, level)
+    out = coded.frame.with_columns(
+        float_column("lq", rows["lq"]),
+        reason_column("lq_reason", rows["reason"], LQ_REASONS),
+        float_column("unknown_share", coded.unknown_share().reshape(-1)[coded.yr])
+        if not coded.known.all()
+        else pl.lit(0.0).alias("unknown_share"),
+        float_column("lq_lo", rows["lo"]),
+        float_column("lq_hi", rows["hi"]),
+        float_column("alq", rows["alq"]),
+    ).with_columns((pl.col("lq_lo") > 1).alias("specialised"))
     return same_kind(out, panel)
 
 
 def presence(
-    panel: pl.DataFrame | pl.LazyFrame, *, threshold: float = 1.0, base: Base = "all"
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    threshold: float = 1.0,
+    base: Base = "all",
+    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    level: float = 0.95,
 ) -> pl.DataFrame | pl.LazyFrame:
-    """Binary presence ``M_ri = 1 if LQ_ri >= threshold`` (null where the LQ is null).
+    r"""Binary presence :math:`M_{ri} = [LQ_{ri} \ge \text{threshold}]` (null where LQ is null).
 
-    Adds ``lq``, ``lq_reason``, ``unknown_share`` and ``present`` (Boolean).
+    Adds every column of :func:`location_quotient` and ``present`` (Boolean). Use
+    ``specialised`` for the stricter "lower confidence bound above 1".
     """
-    out = location_quotient(panel, base=base)
+    if not isinstance(threshold, int | float) or not threshold > 0:
+        raise ValueError(f"threshold must be a positive number; got {threshold!r}")
+    out = location_quotient(panel, base=base, reference=reference, level=level)
     return out.with_columns((pl.col("lq") >= threshold).alias("present"))

@@ -44,6 +44,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -133,8 +136,10 @@ def fetch(
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             last = exc
             reason = getattr(exc, "reason", exc)
-            if isinstance(reason, OSError) and "Name or service not known" in str(reason) or (
-                "Temporary failure in name resolution" in str(reason)
+            if (
+                isinstance(reason, OSError)
+                and "Name or service not known" in str(reason)
+                or ("Temporary failure in name resolution" in str(reason))
             ):
                 break  # no network: do not wait through retries
         if attempt + 1 < retries:

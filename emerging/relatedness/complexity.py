@@ -52,7 +52,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR
-from emerging.indices.lq import _check_option
+from emerging.indices._coded import check_option
 from emerging.relatedness.matrices import PanelMatrices, encode_panel, single_threaded_blas
 
 Method = Literal["eigenvector", "reflections", "fitness"]
@@ -180,7 +180,7 @@ def complexity_arrays(
     ``[year, industry]`` (NaN where trimmed), ``iterations`` ``[year]`` and the kept masks
     ``keep_region`` / ``keep_industry``.
     """
-    _check_option("method", method, METHODS)
+    check_option("method", method, METHODS)
     n_t, n_r, n_i = presence.shape
     eci, pci = np.full((n_t, n_r), np.nan), np.full((n_t, n_i), np.nan)
     keep_r_all = np.zeros((n_t, n_r), dtype=bool)
@@ -236,7 +236,7 @@ class Complexity:
 
     def to_frame(self, *, kind: Literal["regions", "industries"] = "regions") -> pl.DataFrame:
         """The region (ECI) or industry (PCI) table."""
-        _check_option("kind", kind, ("regions", "industries"))
+        check_option("kind", kind, ("regions", "industries"))
         return self.regions if kind == "regions" else self.industries
 
     def summary(self) -> str:
@@ -298,7 +298,7 @@ def complexity(
     Complexity
         Frozen result with ``regions`` (``eci``), ``industries`` (``pci``), ``trimmed``.
     """
-    _check_option("method", method, METHODS)
+    check_option("method", method, METHODS)
     pm = encode_panel(panel)
     arrays = complexity_arrays(pm.presence(threshold=threshold), method=method, tol=tol,
                                max_iter=max_iter)

@@ -1,11 +1,11 @@
 """A long panel as integer-coded dense arrays (year x region x industry), and back.
 
 Every relatedness and complexity measure is matrix arithmetic on the binary presence
-matrix :math:`M_{ri}` of each year. This module does the key encoding once: regions,
-industries and years become sorted integer codes, the values a dense ``float64`` array
-``values[t, r, i]`` with ``NaN`` for unknown (null) or absent cells, and the codes of the
-input rows are kept so that results can be written back onto the very rows of the panel
-(no row is dropped or added on the way out).
+matrix :math:`M_{ri}` of each year. The key encoding and validation are the indices'
+engine (:class:`emerging.indices._coded.CodedPanel`) and presence uses the single LQ
+definition of :mod:`emerging.indices.lq` (:func:`~emerging.indices.lq.lq_cubes`); this
+module adds what relatedness needs on top: presence cubes, results written back onto the
+very rows of the panel (no row dropped or added), and long frames of industry pairs.
 """
 
 from __future__ import annotations
@@ -16,24 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from emerging._schema import (
-    INDUSTRY,
-    KEYS,
-    PANEL_SCHEMA,
-    REGION,
-    VALUE,
-    YEAR,
-    DuplicateKeyError,
-    Exclusions,
-    SchemaError,
-    check_non_negative,
-    check_not_empty,
-    check_single_level,
-    check_unique,
-    coerce_dtypes,
-    require_columns,
-)
-from emerging.indices.rca_matrix import presence_matrix
+from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
+from emerging.indices._coded import CodedPanel
+from emerging.indices.lq import _lq as lq_formula
+from emerging.indices.lq import lq_cubes
 
 
 def single_threaded_blas(function):
@@ -54,45 +40,73 @@ def single_threaded_blas(function):
     return wrapper
 
 
+def presence_cube(coded: CodedPanel, *, threshold: float = 1.0) -> np.ndarray:
+    """``uint8[year, region, industry]``: 1 where the LQ (base ``"all"``) >= ``threshold``.
+
+    The LQ is :mod:`emerging.indices.lq`'s own formula and factors, so this agrees cell by
+    cell with :func:`emerging.indices.lq.presence`, except that an undefined LQ (unknown
+    value, zero total) counts as absent: a matrix cannot hold a null. Absent rows are
+    zeros, as everywhere in :mod:`emerging.indices`.
+    """
+    if not isinstance(threshold, int | float) or not threshold > 0:
+        raise ValueError(f"threshold must be a positive number; got {threshold!r}")
+    f = lq_cubes(coded, "all")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lq = lq_formula(f["e"], coded.region_total[:, :, None], f["ei"], f["et"])
+        return (lq >= threshold).astype(np.uint8)
+
+
 @dataclass(frozen=True, eq=False)
 class PanelMatrices:
-    """A panel held as arrays.
+    """A validated, integer-coded panel with the accessors relatedness needs.
 
     Attributes
     ----------
-    frame
-        The validated panel (contract dtypes), rows in their original order.
-    regions, industries, years
-        Sorted labels; the code of a label is its position.
-    values
-        ``float64[len(years), len(regions), len(industries)]``; ``NaN`` = unknown or absent.
-    row_cell
-        Flat position of each row of ``frame`` in a ``[year, region, industry]`` array (so
-        ``values.reshape(-1)[row_cell]`` is the ``value`` column).
-    exclusions
-        Cells that cannot count as present: ``unknown value`` (null in the panel) and
-        ``absent from panel`` (a region-industry-year with no row).
+    coded
+        The :class:`~emerging.indices._coded.CodedPanel` (codes, value cube, row order).
     """
 
-    frame: pl.DataFrame
-    regions: np.ndarray
-    industries: np.ndarray
-    years: np.ndarray
-    values: np.ndarray
-    row_cell: np.ndarray
-    exclusions: Exclusions
+    coded: CodedPanel
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        return self.coded.frame
+
+    @property
+    def regions(self) -> np.ndarray:
+        return self.coded.regions.to_numpy()
+
+    @property
+    def industries(self) -> np.ndarray:
+        return self.coded.industries.to_numpy()
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.coded.years
+
+    @property
+    def values(self) -> np.ndarray:
+        """``float64[year, region, industry]``: NaN = unknown (null), 0 = absent row."""
+        return self.coded.value_cube
 
     @property
     def shape(self) -> tuple[int, int, int]:
-        return self.values.shape  # type: ignore[return-value]
+        return self.coded.shape
+
+    @property
+    def exclusions(self) -> Exclusions:
+        """Cells that cannot count as present: null values, and cells with no row (zero)."""
+        unknown = int(np.count_nonzero(~self.coded.known))
+        return Exclusions({"unknown value": unknown,
+                           "absent from panel": self.coded.n_cells - len(self.coded.value)})
 
     def presence(self, *, threshold: float = 1.0) -> np.ndarray:
-        """``uint8[year, region, industry]``: 1 where RCA >= ``threshold`` (see rca_matrix)."""
-        return presence_matrix(self.values, threshold=threshold)
+        """See :func:`presence_cube`."""
+        return presence_cube(self.coded, threshold=threshold)
 
     def at_rows(self, array: np.ndarray) -> np.ndarray:
         """Pick, for every row of ``frame``, its cell of a ``[year, region, industry]`` array."""
-        return np.asarray(array).reshape(-1).take(self.row_cell)
+        return self.coded.to_rows(np.ascontiguousarray(array))
 
     def with_cells(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:
         """The panel with one new column per ``[year, region, industry]`` array (NaN -> null)."""
@@ -102,11 +116,16 @@ class PanelMatrices:
 
     def region_frame(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:
         """Long ``region, year`` frame from ``[year, region]`` arrays (NaN -> null)."""
-        return _grid_frame([(REGION, self.regions), (YEAR, self.years)], columns, "ry")
+        return _grid_frame([(REGION, self.regions), (YEAR, self.years)], columns)
 
     def industry_frame(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:
         """Long ``industry, year`` frame from ``[year, industry]`` arrays (NaN -> null)."""
-        return _grid_frame([(INDUSTRY, self.industries), (YEAR, self.years)], columns, "iy")
+        return _grid_frame([(INDUSTRY, self.industries), (YEAR, self.years)], columns)
+
+
+def encode_panel(panel: pl.DataFrame | pl.LazyFrame) -> PanelMatrices:
+    """Validate a panel (the contract's checks) and code it once for matrix arithmetic."""
+    return PanelMatrices(CodedPanel.from_panel(panel))
 
 
 def nan_to_null(series: pl.Series) -> pl.Series:
@@ -117,7 +136,7 @@ def nan_to_null(series: pl.Series) -> pl.Series:
 
 
 def _grid_frame(
-    axes: list[tuple[str, np.ndarray]], columns: dict[str, np.ndarray], order: str
+    axes: list[tuple[str, np.ndarray]], columns: dict[str, np.ndarray]
 ) -> pl.DataFrame:
     """Long frame of every combination of two label axes; arrays are ``[year, other]``."""
     (name_a, labels_a), (name_y, years) = axes
@@ -130,87 +149,6 @@ def _grid_frame(
     return frame.with_columns(
         nan_to_null(pl.Series(name, np.asarray(arr).reshape(-1))) for name, arr in columns.items()
     ).select(name_a, name_y, *columns)
-
-
-def _validate_fast(panel: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    """The checks of :func:`emerging._schema.validate_panel`, with the costly ones on codes.
-
-    Duplicate keys are found on the integer codes and the NUTS level on the distinct
-    region codes (both in :func:`encode_panel`), which keeps a 14-million-row panel fast.
-    """
-    frame = panel.collect() if isinstance(panel, pl.LazyFrame) else panel
-    require_columns(frame, list(PANEL_SCHEMA), what="panel")
-    frame = coerce_dtypes(frame, PANEL_SCHEMA, what="panel")
-    check_not_empty(frame, what="panel")
-    nulls = {k: frame[k].null_count() for k in KEYS}
-    if any(nulls.values()):
-        key = next(k for k, n in nulls.items() if n)
-        raise SchemaError(
-            f"panel column {key!r}: expected no nulls in a key column, found {nulls[key]:,}. "
-            "Fill or drop those rows explicitly."
-        )
-    if (frame[VALUE] < 0).any():
-        check_non_negative(frame, VALUE, KEYS, what="panel")
-    return frame
-
-
-def _label_codes(series: pl.Series) -> tuple[np.ndarray, pl.Series]:
-    """Integer codes of a string column (position in its sorted distinct values).
-
-    Works on runs of equal values, so a panel sorted by any key column costs a fraction
-    of hashing every row; an unsorted one costs about the same as a direct cast.
-    """
-    runs = series.rle()
-    values = runs.struct.field("value")
-    labels = values.unique().sort()
-    run_codes = values.cast(pl.Enum(labels)).to_physical().to_numpy().astype(np.int32)
-    lengths = runs.struct.field("len").to_numpy()
-    return np.repeat(run_codes, lengths), labels
-
-
-def _dense_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes 0..k-1 of small non-negative-range integers (years) and their sorted values."""
-    low = values.min()
-    present = np.flatnonzero(np.bincount(values - low))
-    lookup = np.zeros(present[-1] + 1, dtype=np.int32)
-    lookup[present] = np.arange(len(present))
-    return lookup[values - low], present + low
-
-
-def encode_panel(panel: pl.DataFrame | pl.LazyFrame) -> PanelMatrices:
-    """Validate a panel and hold it as a dense ``[year, region, industry]`` array.
-
-    Raises the contract errors of :func:`emerging._schema.validate_panel`
-    (:class:`~emerging._schema.DuplicateKeyError` for a key given twice, etc.).
-    """
-    frame = _validate_fast(panel)
-    ry, years = _dense_codes(frame[YEAR].to_numpy().astype(np.int64))
-    rr, regions = _label_codes(frame[REGION])
-    check_single_level(regions.to_frame(REGION), what="panel")
-    ri, industries = _label_codes(frame[INDUSTRY])
-    shape = (len(years), len(regions), len(industries))
-    flat = np.ravel_multi_index((ry, rr, ri), shape)
-    del ry, rr, ri
-    counts = np.bincount(flat, minlength=int(np.prod(shape)))
-    if counts.max() > 1:
-        check_unique(frame, KEYS, what="panel")  # quotes the duplicated keys
-        raise DuplicateKeyError("panel has duplicated (region, industry, year) keys")
-    absent = int((counts == 0).sum())
-    del counts
-    values = np.full(shape, np.nan)
-    values.reshape(-1)[flat] = frame[VALUE].to_numpy()
-    exclusions = Exclusions(
-        {"unknown value": frame[VALUE].null_count(), "absent from panel": absent}
-    )
-    return PanelMatrices(
-        frame=frame,
-        regions=regions.to_numpy(),
-        industries=industries.to_numpy(),
-        years=years.astype(np.int32),
-        values=values,
-        row_cell=flat,
-        exclusions=exclusions,
-    )
 
 
 def pair_frame(

@@ -35,7 +35,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging.indices.lq import _check_option
+from emerging.indices._coded import check_option
 from emerging.relatedness.complexity import complexity_arrays
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
@@ -89,7 +89,7 @@ def opportunity(
         null when trimmed), ``coi`` (the region-year's complexity outlook index, repeated on
         its rows) and ``cog`` (complexity outlook gain of the row's industry).
     """
-    _check_option("method", method, ("eigenvector", "reflections"))
+    check_option("method", method, ("eigenvector", "reflections"))
     pm = encode_panel(panel)
     m = pm.presence(threshold=threshold)
     phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]

@@ -50,7 +50,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging.indices.lq import _check_option as check_option
+from emerging.indices._coded import check_option
 from emerging.relatedness.matrices import (
     PanelMatrices,
     encode_panel,

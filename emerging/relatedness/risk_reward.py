@@ -34,7 +34,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR, EmptySelectionError
-from emerging.indices.lq import _check_option
+from emerging.indices._coded import check_option
 from emerging.relatedness.complexity import complexity_arrays
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
@@ -123,7 +123,7 @@ class RiskReward:
 
 def rank_candidates(candidates: pl.DataFrame, *, split: Literal["mean", "median"] = "mean"):
     """Quadrant, score and rank of candidates (``industry, density, pci``); see module."""
-    _check_option("split", split, ("mean", "median"))
+    check_option("split", split, ("mean", "median"))
     d, c = candidates["density"], candidates["pci"]
     d_split = float(d.mean() if split == "mean" else d.median())
     c_split = float(c.mean() if split == "mean" else c.median())
@@ -163,7 +163,8 @@ def risk_reward(
     and complexity is the PCI of :func:`~emerging.relatedness.complexity.complexity`
     (eigenvector method), both computed on the whole panel. Candidates are the industries
     with a known value and LQ < ``threshold`` in the region that have a PCI and a density;
-    unknown (null or absent) cells are left out, as they may hide a specialisation.
+    unknown (null) cells are left out, as they may hide a specialisation; a cell with no
+    row in the panel counts as zero employment, as everywhere in :mod:`emerging.indices`.
 
     Raises
     ------
@@ -172,7 +173,7 @@ def risk_reward(
     EmptySelectionError
         If the region has no candidate industry.
     """
-    _check_option("split", split, ("mean", "median"))
+    check_option("split", split, ("mean", "median"))
     pm = encode_panel(panel)
     r = np.searchsorted(pm.regions, region)
     if r >= len(pm.regions) or pm.regions[r] != region:

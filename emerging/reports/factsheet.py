@@ -159,16 +159,19 @@ def _map_png(profile: RegionProfile) -> str:
 
     from emerging.maps.tilegrid import tile_map
 
-    fig, _ = tile_map(
+    fig, ax = tile_map(
         profile.lq_map,
         column="lq",
         diverging_at=1.0,
-        title=f"LQ in {profile.map_industry}: {nace_label(profile.map_industry)}, {profile.end}",
-        highlight=[profile.region],
+        units="LQ",
+        title=f"LQ in {profile.map_industry}, {profile.end}",
         source="Source: simulated demo data" if profile.simulated else f"Source: {profile.source}",
     )
+    for tile in ax.patches:  # outline the focal region's tile
+        if tile.get_gid() == profile.region:
+            tile.set(edgecolor="black", linewidth=2.2, zorder=3)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     alt = f"Tile map of the location quotient in {profile.map_industry}"

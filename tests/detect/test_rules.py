@@ -71,7 +71,7 @@ def test_confidential_cell_gives_unassessable_flag():
     )
     signals = emergence_signals(panel, start=2015, end=2023)
     row = signals.filter(region="CZ06", industry="C26").row(0, named=True)
-    assert row["cagr"] is None and row["signal_note"] == "confidential cell"
+    assert row["cagr"] is None and row["signal_note"] == "unknown value in a year used"
     flags = flag_emerging(signals)
     assert flags.to_frame().filter(region="CZ06", industry="C26")["flagged"].item() is None
     assert "1 could not be assessed" in flags.summary()

@@ -11,14 +11,13 @@ from hypothesis import strategies as st
 
 from emerging._schema import DuplicateKeyError, MissingColumnError
 from emerging.indices.lq import location_quotient, presence
-from emerging.indices.rca_matrix import rca_matrix
 from emerging.relatedness.matrices import encode_panel, pair_frame
 
 
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), null_share=st.sampled_from([0.0, 0.1, 0.4]),
        drop=st.sampled_from([0, 5, 20]))
-def test_matrix_rca_equals_location_quotient(seed, null_share, drop):
+def test_presence_cube_equals_lq_presence(seed, null_share, drop):
     panel = random_panel(8, 5, 2, seed=seed, null_share=null_share)
     if drop:  # absent rows and a zero row
         panel = panel.sample(n=panel.height - drop, seed=seed)
@@ -26,13 +25,13 @@ def test_matrix_rca_equals_location_quotient(seed, null_share, drop):
         pl.when(pl.col("region") == "CZ03").then(0.0).otherwise(pl.col("value")).alias("value")
     )
     pm = encode_panel(panel)
-    ours = pm.at_rows(rca_matrix(pm.values))
-    theirs = location_quotient(panel)["lq"].to_numpy().astype(float)
-    np.testing.assert_array_equal(np.isnan(ours), np.isnan(theirs))
-    np.testing.assert_allclose(ours[~np.isnan(ours)], theirs[~np.isnan(theirs)], rtol=1e-13)
-    # presence: the same cells (null LQ counts as absent in matrices)
+    # presence: the same cells as the LQ rows (a null LQ counts as absent in matrices)
     expected = presence(panel, threshold=1.0)["present"].fill_null(False).to_numpy()
     np.testing.assert_array_equal(pm.at_rows(pm.presence()).astype(bool), expected)
+    # and at another threshold
+    expected = presence(panel, threshold=1.5)["present"].fill_null(False).to_numpy()
+    np.testing.assert_array_equal(pm.at_rows(pm.presence(threshold=1.5)).astype(bool), expected)
+    assert location_quotient(panel).height == panel.height
 
 
 def test_round_trip_keeps_rows_and_order():
@@ -46,10 +45,10 @@ def test_round_trip_keeps_rows_and_order():
 
 
 def test_absent_cells_counted():
-    panel = random_panel(4, 3, 1).head(10)  # 2 of 12 cells absent
+    panel = random_panel(4, 3, 1).head(10)  # 2 of 12 cells absent: zeros in the cube
     pm = encode_panel(panel)
     assert pm.exclusions.counts["absent from panel"] == 2
-    assert np.isnan(pm.values).sum() == 2
+    assert (pm.values == 0).sum() == 2 and not np.isnan(pm.values).any()
 
 
 def test_duplicates_and_missing_columns_raise():

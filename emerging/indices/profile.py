@@ -1,0 +1,104 @@
+"""Every index of :mod:`emerging.indices` from one pass over a panel.
+
+Validating and integer-coding a large panel costs about as much as computing the LQs;
+:func:`specialisation_profile` does it once and hands the coded panel to each index
+function (all of which also accept a plain panel and code it themselves).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from emerging.indices._coded import CodedPanel
+from emerging.indices._result import ResultMixin
+from emerging.indices.concentration import IndustryConcentration, industry_concentration
+from emerging.indices.diversity import RegionalDiversity, regional_diversity
+from emerging.indices.lq import Base, presence, standardised_lq
+from emerging.indices.stars import (
+    DEFAULT_ECO,
+    DEFAULT_US,
+    ClusterStars,
+    EcoRules,
+    UsRules,
+    cluster_stars,
+)
+
+
+@dataclass(frozen=True)
+class SpecialisationProfile(ResultMixin):
+    """All specialisation results of one panel.
+
+    Attributes
+    ----------
+    lq
+        The panel with every column of :func:`~emerging.indices.lq.presence` plus
+        ``slq`` and ``slq_log`` (:func:`~emerging.indices.lq.standardised_lq`).
+    diversity
+        :class:`~emerging.indices.diversity.RegionalDiversity`.
+    concentration
+        :class:`~emerging.indices.concentration.IndustryConcentration`.
+    stars
+        :class:`~emerging.indices.stars.ClusterStars`.
+    """
+
+    lq: pl.DataFrame
+    diversity: RegionalDiversity
+    concentration: IndustryConcentration
+    stars: ClusterStars
+
+    _title = "Specialisation profile"
+
+    def to_frame(self) -> pl.DataFrame:
+        return self.lq
+
+    def summary(self) -> str:
+        known = self.lq["lq"].is_not_null().mean()
+        spec = self.lq["specialised"].mean()
+        head = (f"{self._title}: {self.lq.height:,} rows, LQ defined for {known:.1%}; "
+                f"{spec:.1%} of those specialised (lower 95 % bound > 1)")
+        parts = (self.diversity.summary(), self.concentration.summary(), self.stars.summary())
+        return "\n".join([head, *parts])
+
+    def plot(self, ax=None, *, region: str | None = None, year: int | None = None):
+        """The cluster stars of one region (see :meth:`ClusterStars.plot`)."""
+        return self.stars.plot(ax, region=region, year=year)
+
+
+def specialisation_profile(
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    base: Base = "all",
+    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    level: float = 0.95,
+    threshold: float = 1.0,
+    unrelated_level: Literal[1, 2] | None = 1,
+    stars_reference: str | Collection[str] = "all",
+    establishments: pl.DataFrame | pl.LazyFrame | None = None,
+    herfindahl: pl.DataFrame | pl.LazyFrame | None = None,
+    eco: EcoRules = DEFAULT_ECO,
+    us: UsRules = DEFAULT_US,
+) -> SpecialisationProfile:
+    """LQs with intervals, standardised LQs, diversity, concentration and stars at once.
+
+    The options are those of :func:`~emerging.indices.lq.presence` (``base``,
+    ``reference``, ``level``, ``threshold``),
+    :func:`~emerging.indices.diversity.regional_diversity` (``unrelated_level``),
+    :func:`~emerging.indices.concentration.industry_concentration` (``herfindahl``) and
+    :func:`~emerging.indices.stars.cluster_stars` (``stars_reference`` is its
+    ``reference``; ``establishments``, ``eco``, ``us``).
+    """
+    coded = CodedPanel.from_panel(panel)
+    lq = presence(coded, threshold=threshold, base=base, reference=reference, level=level)
+    slq = standardised_lq(coded, base=base, reference=reference)
+    return SpecialisationProfile(
+        lq=lq.with_columns(slq["slq"], slq["slq_log"]),
+        diversity=regional_diversity(coded, base=base, reference=reference,
+                                     threshold=threshold, unrelated_level=unrelated_level),
+        concentration=industry_concentration(coded, herfindahl=herfindahl),
+        stars=cluster_stars(coded, reference=stars_reference, establishments=establishments,
+                            eco=eco, us=us),
+    )

@@ -1,0 +1,378 @@
+r"""Cluster stars: European Cluster Observatory stars and US Cluster Mapping-style ratings.
+
+Every region-category-year of a panel (categories are the panel's ``industry`` codes:
+NACE divisions or cluster categories) is rated against a **reference group** of regions
+chosen by the user: all regions of the panel, a named set from
+:func:`emerging.codes.nuts.region_set` (e.g. ``"central_europe_2014_2020"``) or any
+collection of codes. Thresholds and LQ denominators come from the reference group only;
+every region of the panel, inside or outside the group, is rated against them.
+
+European Cluster Observatory (ECO) stars (Sölvell, Ketels & Lindqvist 2009; Ketels &
+Sölvell 2006), one each:
+
+=================  ==========================================  ===============================
+star               value                                       given when
+=================  ==========================================  ===============================
+``size``           employment :math:`E_{ri}`                   value >= the size cut-off: the
+                                                               k-th largest employment among
+                                                               the reference regions, k =
+                                                               ceil(10 % of those with a
+                                                               known value), and value > 0
+``specialisation`` :math:`LQ_{ri}` against the reference group value >= 2
+``focus``          :math:`E_{ri}/E_r`, share of the region's   value >= the k-th largest share
+                   employment                                  (same k rule, top 10 %), > 0
+=================  ==========================================  ===============================
+
+US Cluster Mapping-style ratings (after Porter 2003; Delgado, Porter & Stern 2014, 2016,
+whose "strong clusters" are those in the top quartile of regions by specialisation). The
+thresholds below are this package's explicit operationalisation, not code published by
+the US Cluster Mapping Project; each is a keyword of :class:`UsRules`:
+
+================  ==================================================================
+rating            given when
+================  ==================================================================
+``qualifying``    LQ >= 1 and employment > 0
+``significant``   qualifying and employment >= the median of the reference regions
+                  (top 50 %), and, when ``establishments`` are given, establishments
+                  >= their median
+``strong``        significant and LQ in the top 25 % of the reference regions
+``strong10``      significant, LQ in the top 10 % and employment in the top 10 %
+================  ==================================================================
+
+"Top q" always means: value >= the k-th largest known value among the reference regions
+with k = ceil(q * n); ties at the cut-off all pass. A region-category whose employment is
+null (confidential) gets null ratings and ``star_reason = "confidential"``; a region with
+zero known employment gets ``"zero region total"``.
+
+References
+----------
+Ketels, C. & Sölvell, Ö. (2006). *Innovation Clusters in the 10 New Member States of the
+European Union*. Europe INNOVA Paper No. 1, European Commission.
+Sölvell, Ö., Ketels, C. & Lindqvist, G. (2009). *The European Cluster Observatory: EU
+Cluster Mapping and Strengthening Clusters in Europe*. Europe INNOVA Paper No. 12.
+Porter, M. E. (2003). The economic performance of regions. *Regional Studies*, 37(6-7),
+549-578.
+Delgado, M., Porter, M. E. & Stern, S. (2014). Clusters, convergence, and economic
+performance. *Research Policy*, 43(10), 1785-1799.
+Delgado, M., Porter, M. E. & Stern, S. (2016). Defining clusters of related industries.
+*Journal of Economic Geography*, 16(1), 1-38.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
+from emerging.indices._coded import (
+    CodedPanel,
+    check_fraction,
+    float_column,
+    map_years,
+    reason_column,
+)
+from emerging.indices._result import ResultMixin
+from emerging.indices.lq import lq_cubes
+
+ECO_STARS = ("size", "specialisation", "focus")
+US_RATINGS = ("qualifying", "significant", "strong", "strong10")
+_REASONS = ("confidential", "zero region total")
+
+
+@dataclass(frozen=True)
+class EcoRules:
+    """Thresholds of the European Cluster Observatory stars (defaults: the ECO's)."""
+
+    size_top: float = 0.10
+    specialisation_lq: float = 2.0
+    focus_top: float = 0.10
+
+
+@dataclass(frozen=True)
+class UsRules:
+    """Thresholds of the US Cluster Mapping-style ratings (see the module docstring)."""
+
+    qualifying_lq: float = 1.0
+    significant_top: float = 0.50
+    strong_top: float = 0.25
+    strong10_top: float = 0.10
+
+
+DEFAULT_ECO = EcoRules()
+DEFAULT_US = UsRules()
+
+
+def _reference_regions(
+    coded: CodedPanel, reference: str | Collection[str]
+) -> tuple[np.ndarray, str]:
+    if isinstance(reference, str):
+        if reference == "all":
+            return np.ones(coded.shape[1], dtype=bool), "all regions of the panel"
+        from emerging.codes.nuts import region_set
+
+        codes, label = region_set(reference), f"region set {reference!r}"
+    else:
+        codes, label = frozenset(reference), f"{len(set(reference))} listed regions"
+    mask = coded.reference_mask(codes)
+    if not mask.any():
+        raise ValueError(
+            f"reference {label} shares no region with the panel (panel regions e.g. "
+            f"{coded.regions.head(5).to_list()}); check the NUTS version of both"
+        )
+    return mask, label
+
+
+def top_cutoffs(values: np.ndarray, mask: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """Cut-offs of the top ``q`` per ``(year, industry)`` among the regions in ``mask``.
+
+    ``values`` is ``(Y, R, I)`` with NaN for unknown; returns one ``(Y, 1, I)`` array per
+    ``q``: the k-th largest known value, k = ceil(q * n_known) (NaN when none is known).
+    One transpose and one partial sort serve all ``qs``.
+    """
+    sub = np.ascontiguousarray(values[:, mask, :].transpose(0, 2, 1))  # (Y, I, Rm)
+    m = sub.shape[2]
+    known = ~np.isnan(sub)
+    if known.all():
+        ks = [int(np.ceil(q * m - 1e-9)) for q in qs]
+        ranked = np.partition(sub, sorted({m - k for k in ks}), axis=2)
+        cuts = [ranked[:, :, m - k] for k in ks]
+    else:
+        n = known.sum(axis=2)
+        ranked = np.sort(sub, axis=2)  # NaN sorts last, after the n known values
+        cuts = []
+        for q in qs:
+            pos = np.clip(n - np.ceil(q * n - 1e-9).astype(np.int64), 0, m - 1)
+            cut = np.take_along_axis(ranked, pos[..., None], axis=2)[..., 0]
+            cut[n == 0] = np.nan
+            cuts.append(cut)
+    return [c[:, None, :] for c in cuts]
+
+
+def top_cutoff(values: np.ndarray, mask: np.ndarray, q: float) -> np.ndarray:
+    """:func:`top_cutoffs` for one ``q``."""
+    return top_cutoffs(values, mask, (q,))[0]
+
+
+@dataclass(frozen=True)
+class ClusterStars(ResultMixin):
+    """Stars and ratings of every region-category-year, with the evidence for each.
+
+    Attributes
+    ----------
+    stars
+        One row per panel row: ``region``, ``industry``, ``year``, ``employment``,
+        ``lq`` (against the reference group), ``share`` (of the region's employment),
+        ``in_reference``, the Booleans ``size``, ``specialisation``, ``focus``,
+        ``eco_stars`` (0-3), ``qualifying``, ``significant``, ``strong``, ``strong10``,
+        ``establishments`` (when given) and ``star_reason``.
+    thresholds
+        One row per category-year: ``size_cutoff``, ``focus_cutoff``,
+        ``specialisation_lq``, ``employment_median``, ``lq_top25``, ``lq_top10``,
+        ``employment_top10`` (and ``establishments_median``), ``n_reference``.
+    reference
+        Description of the reference group.
+    """
+
+    stars: pl.DataFrame
+    thresholds: pl.DataFrame
+    reference: str
+    eco: EcoRules = field(default_factory=EcoRules)
+    us: UsRules = field(default_factory=UsRules)
+
+    _title = "Cluster stars"
+
+    def to_frame(self) -> pl.DataFrame:
+        """Stars joined with their thresholds: value, threshold and decision side by side."""
+        return self.stars.join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
+
+    def _preview(self, n: int) -> tuple[pl.DataFrame, int]:
+        head = self.stars.head(n).join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
+        return head, self.stars.height
+
+    def explain(self, region: str, industry: str, year: int | None = None) -> pl.DataFrame:
+        """Long table: one row per star/rating with value, threshold, decision and reason."""
+        row = self.to_frame().filter((pl.col(REGION) == region) & (pl.col(INDUSTRY) == industry))
+        year = row[YEAR].max() if year is None else year
+        row = row.filter(pl.col(YEAR) == year) if year is not None else row
+        if row.height == 0:
+            raise ValueError(f"no row for region {region!r}, industry {industry!r}, year {year}")
+        r = row.row(0, named=True)
+        checks = [
+            ("size", "employment", r["employment"], r["size_cutoff"], r["size"]),
+            ("specialisation", "lq", r["lq"], r["specialisation_lq"], r["specialisation"]),
+            ("focus", "share", r["share"], r["focus_cutoff"], r["focus"]),
+            ("qualifying", "lq", r["lq"], self.us.qualifying_lq, r["qualifying"]),
+            ("significant", "employment", r["employment"], r["employment_median"],
+             r["significant"]),
+            ("strong", "lq", r["lq"], r["lq_top25"], r["strong"]),
+            ("strong10", "lq", r["lq"], r["lq_top10"], r["strong10"]),
+            ("strong10", "employment", r["employment"], r["employment_top10"], r["strong10"]),
+        ]
+        text = []
+        for _, measure, value, cut, _ in checks:
+            if value is None:
+                text.append(f"{measure} unknown ({r['star_reason']})")
+            elif cut is None:
+                text.append(f"{measure} {value:,.4g}; no threshold (no known reference value)")
+            else:
+                sign = ">=" if value >= cut else "<"
+                text.append(f"{measure} {value:,.4g} {sign} threshold {cut:,.4g}")
+        return pl.DataFrame({
+            "star": [c[0] for c in checks], "measure": [c[1] for c in checks],
+            "value": [None if c[2] is None else float(c[2]) for c in checks],
+            "threshold": [None if c[3] is None else float(c[3]) for c in checks],
+            "given": [c[4] for c in checks], "reason": text,
+        }, schema_overrides={"given": pl.Boolean})
+
+    def summary(self) -> str:
+        s = self.stars
+        latest = s[YEAR].max()
+        cur = s.filter(pl.col(YEAR) == latest)
+        counts = cur.select(pl.col(list(ECO_STARS) + list(US_RATINGS)).sum()).row(0, named=True)
+        three = cur.filter(pl.col("eco_stars") == 3).height
+        return "\n".join([
+            f"{self._title} against {self.reference}: {s[REGION].n_unique():,} regions x "
+            f"{s[INDUSTRY].n_unique():,} categories, years {s[YEAR].min()}-{latest}",
+            f"  {latest}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
+            f"  {latest}: {three:,} region-categories with all three ECO stars",
+            f"  ECO rules: {self.eco}; US rules: {self.us}",
+        ])
+
+    def plot(self, ax=None, *, region: str | None = None, year: int | None = None, top: int = 15):
+        """Bars of ECO stars (0-3) of one region's categories, ordered by LQ."""
+        s = self.stars
+        year = s[YEAR].max() if year is None else year
+        region = s.filter(pl.col(YEAR) == year).sort("eco_stars", descending=True)[REGION][0] \
+            if region is None else region
+        data = (s.filter((pl.col(REGION) == region) & (pl.col(YEAR) == year))
+                .drop_nulls("lq").sort("lq", descending=True).head(top).reverse())
+        ax = self._axes(ax)
+        ax.barh(data[INDUSTRY].to_list(), data["eco_stars"].to_list(), color="#d4a017")
+        ax.set_xlim(0, 3)
+        ax.set_xticks([0, 1, 2, 3])
+        ax.set_xlabel("ECO stars (size, specialisation, focus)")
+        ax.set_title(f"Cluster stars of {region}, {year} (top {top} by LQ)")
+        return ax
+
+
+def cluster_stars(
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    reference: str | Collection[str] = "all",
+    establishments: pl.DataFrame | pl.LazyFrame | None = None,
+    eco: EcoRules = DEFAULT_ECO,
+    us: UsRules = DEFAULT_US,
+) -> ClusterStars:
+    """Rate every region-category-year with ECO stars and US Cluster Mapping-style ratings.
+
+    Parameters
+    ----------
+    panel
+        Employment panel of one NUTS level; ``industry`` holds the categories.
+    reference
+        ``"all"`` regions of the panel, the name of a region set
+        (:func:`emerging.codes.nuts.region_set`) or a collection of region codes.
+    establishments
+        Optional panel (``region``, ``industry``, ``year``, ``value``) of establishment
+        or local-unit counts; adds the establishment condition of ``significant``.
+    eco, us
+        Thresholds (:class:`EcoRules`, :class:`UsRules`).
+
+    Returns
+    -------
+    ClusterStars
+    """
+    for name, q in (("size_top", eco.size_top), ("focus_top", eco.focus_top),
+                    ("significant_top", us.significant_top), ("strong_top", us.strong_top),
+                    ("strong10_top", us.strong10_top)):
+        check_fraction(name, q)
+    coded = CodedPanel.from_panel(panel)
+    mask, label = _reference_regions(coded, reference)
+    f = lq_cubes(coded, "all", regions=mask.astype(float))
+    est = None if establishments is None else _establishment_cube(establishments, coded)
+    nY, _, nI = coded.shape
+    cubes = {"lq": np.empty(coded.shape), "share": np.empty(coded.shape)}
+    names = ("size", "specialisation", "focus", "qualifying", "significant", "strong",
+             "strong10")
+    flags = {k: np.empty(coded.shape, dtype=bool) for k in names}
+    cut_names = ["size_cutoff", "focus_cutoff", "employment_median", "lq_top25", "lq_top10",
+                 "employment_top10"] + ([] if est is None else ["establishments_median"])
+    cut = {k: np.empty((nY, 1, nI)) for k in cut_names}
+
+    def block(ys: slice) -> None:
+        e = coded.value_cube[ys]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            lq_b = np.multiply(e, f["inv_er"][ys], out=cubes["lq"][ys])
+            share_b = np.multiply(e, f["inv_er"][ys], out=cubes["share"][ys])
+            lq_b *= f["et"][ys] / f["ei"][ys]
+        lq_b[~np.isfinite(lq_b)] = np.nan
+        share_b[~np.isfinite(share_b)] = np.nan
+        c = dict(zip(("size_cutoff", "employment_median", "employment_top10"),
+                     top_cutoffs(e, mask, (eco.size_top, us.significant_top,
+                                           us.strong10_top)), strict=True))
+        c["lq_top25"], c["lq_top10"] = top_cutoffs(lq_b, mask, (us.strong_top,
+                                                                us.strong10_top))
+        c["focus_cutoff"] = top_cutoff(share_b, mask, eco.focus_top)
+        positive = e > 0
+        fl = {k: a[ys] for k, a in flags.items()}
+        with np.errstate(invalid="ignore"):
+            np.logical_and(positive, e >= c["size_cutoff"], out=fl["size"])
+            np.greater_equal(lq_b, eco.specialisation_lq, out=fl["specialisation"])
+            np.logical_and(positive, share_b >= c["focus_cutoff"], out=fl["focus"])
+            np.logical_and(positive, lq_b >= us.qualifying_lq, out=fl["qualifying"])
+            np.logical_and(fl["qualifying"], e >= c["employment_median"],
+                           out=fl["significant"])
+            if est is not None:
+                c["establishments_median"] = top_cutoff(est[ys], mask, us.significant_top)
+                fl["significant"] &= est[ys] >= c["establishments_median"]
+            np.logical_and(fl["significant"], lq_b >= c["lq_top25"], out=fl["strong"])
+            np.logical_and(fl["significant"], lq_b >= c["lq_top10"], out=fl["strong10"])
+            fl["strong10"] &= e >= c["employment_top10"]
+        for k, v in c.items():
+            cut[k][ys] = v
+
+    map_years(block, nY)
+    est_rows = None if est is None else coded.to_rows(est)
+    unknown = np.isnan(coded.value)
+    zero_region = (coded.region_total == 0).reshape(-1)[coded.yr]
+    reason = np.where(unknown, 1, np.where(zero_region, 2, 0)).astype(np.uint8)
+    undefined = unknown | zero_region
+
+    bad = np.flatnonzero(undefined)
+
+    def flag(name: str, a: np.ndarray, dtype=pl.Boolean) -> pl.Series:
+        s = pl.Series(name, coded.to_rows(a), dtype=dtype)
+        return s.scatter(bad, None) if len(bad) else s
+
+    eco_stars = flag("eco_stars", sum(flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
+    # keep the peak low: each cube is freed once it is a column
+    columns = [float_column(k, coded.to_rows(cubes.pop(k))) for k in ("lq", "share")]
+    columns += [pl.Series("in_reference", mask[coded.r]),
+                *(flag(k, flags.pop(k)) for k in names), eco_stars,
+                reason_column("star_reason", reason, _REASONS)]
+    keys = coded.frame.select(REGION, INDUSTRY, YEAR, pl.col(VALUE).alias("employment"))
+    stars = keys.with_columns(columns)
+    del columns
+    if est_rows is not None:
+        stars = stars.with_columns(float_column("establishments", est_rows))
+    thresholds = coded.industry_year_frame().with_columns(
+        *(float_column(k, v.reshape(-1)) for k, v in cut.items()),
+        pl.lit(float(eco.specialisation_lq)).alias("specialisation_lq"),
+        pl.Series("n_reference", coded.known_count(mask).reshape(-1)).cast(pl.Int32),
+    )
+    return ClusterStars(stars, thresholds, label, eco, us)
+
+
+def _establishment_cube(establishments, coded: CodedPanel) -> np.ndarray:
+    """Establishment counts on the employment panel's cube (NaN where unknown/absent)."""
+    est = CodedPanel.from_panel(establishments, what="establishments")
+    out = np.full(coded.shape, np.nan)
+    y = np.searchsorted(coded.years, est.years[est.y])
+    r = est.regions.gather(est.r).cast(pl.Enum(coded.regions), strict=False).to_physical()
+    i = est.industries.gather(est.i).cast(pl.Enum(coded.industries), strict=False).to_physical()
+    ok = (r.is_not_null() & i.is_not_null()).to_numpy() & np.isin(est.years[est.y], coded.years)
+    out[y[ok], r.to_numpy()[ok].astype(np.int64), i.to_numpy()[ok].astype(np.int64)] = est.value[ok]
+    return out

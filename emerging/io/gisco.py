@@ -1,0 +1,174 @@
+"""NUTS region geometries from the GISCO distribution (GeoJSON), as the Geometries contract.
+
+GISCO, the geographic information service of Eurostat, publishes the NUTS regions as files
+named ``NUTS_<RG|BN|LB>_<scale>_<year>_<EPSG>_LEVL_<level>.geojson`` (``RG`` region polygons;
+scales ``01M`` ... ``60M``, i.e. 1:1 million to 1:60 million; EPSG 4326, 3035 or 3857) at
+https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson/. This module reads the region
+polygons from a local folder, from the download cache, or downloads them with
+:func:`emerging.io.cache.fetch`, and returns the Geometries contract:
+
+=========== ========= =====================================================================
+column      dtype     meaning
+=========== ========= =====================================================================
+``region``  str       NUTS code (``NUTS_ID``)
+``level``   int       NUTS level 0-3 (``LEVL_CODE``)
+``name``    str       Latin-script name (``NAME_LATN``; the 2016 files have only
+                      ``NUTS_NAME``, the name in the national language, used instead)
+``country`` str       ``CNTR_CODE`` (``EL`` for Greece, ``UK``)
+``geometry``          polygons in EPSG:3035 (ETRS89 Lambert azimuthal equal area, metres)
+=========== ========= =====================================================================
+
+Attribution required when the geometry is shown: "© EuroGeographics for the administrative
+boundaries".
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from emerging.io.cache import DEFAULT_RAW_DIR, fetch
+
+GISCO_URL = "https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson/"
+TARGET_CRS = "EPSG:3035"
+ATTRIBUTION = "© EuroGeographics for the administrative boundaries"
+
+Scale = Literal["01M", "03M", "10M", "20M", "60M"]
+SCALES = ("01M", "03M", "10M", "20M", "60M")
+Epsg = Literal[4326, 3035, 3857]
+EPSGS = (4326, 3035, 3857)
+NUTS_YEARS = (2003, 2006, 2010, 2013, 2016, 2021, 2024)
+_NAME = re.compile(r"^NUTS_RG_(\d\dM)_(\d{4})_(\d{4})_LEVL_([0-3])\.geojson$")
+
+
+class GeometryFormatError(ValueError):
+    """A file does not look like a GISCO NUTS region file."""
+
+
+def gisco_file_name(
+    *, level: int, year: int = 2021, scale: Scale = "20M", epsg: Epsg = 3035
+) -> str:
+    """The GISCO file name, e.g. ``NUTS_RG_20M_2021_3035_LEVL_2.geojson``."""
+    _check(level=level, year=year, scale=scale, epsg=epsg)
+    return f"NUTS_RG_{scale}_{year}_{epsg}_LEVL_{level}.geojson"
+
+
+def _check(*, level: int, year: int, scale: str, epsg: int) -> None:
+    if level not in (0, 1, 2, 3):
+        raise ValueError(f"level must be one of (0, 1, 2, 3); got {level!r}")
+    if year not in NUTS_YEARS:
+        raise ValueError(f"year must be one of {NUTS_YEARS} (NUTS versions); got {year!r}")
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}; got {scale!r}")
+    if epsg not in EPSGS:
+        raise ValueError(f"epsg must be one of {EPSGS}; got {epsg!r}")
+
+
+def load_nuts(
+    *,
+    level: int = 2,
+    year: int = 2021,
+    scale: Scale = "20M",
+    folder: str | Path | None = None,
+    cache_dir: str | Path = DEFAULT_RAW_DIR / "gisco",
+    download: bool = True,
+):
+    """NUTS region polygons of one level, version and scale, in EPSG:3035.
+
+    Looks for the file in ``folder`` (if given), then in ``cache_dir``, in the EPSG:3035 variant
+    first and the EPSG:4326 and 3857 variants next (reprojected); when none is there and
+    ``download`` is True, downloads the EPSG:3035 file from GISCO into ``cache_dir`` (with a
+    ``.source.json`` sidecar: URL, time, sha256).
+
+    Parameters
+    ----------
+    level
+        NUTS level 0-3.
+    year
+        NUTS version (2016, 2021, ...). Note that releases differ: the early 1:20M NUTS 2021
+        file has 333 NUTS-2 regions, the 1:60M one 334.
+    scale
+        ``"60M"`` (coarse, small files; fine for Europe-wide maps) to ``"01M"`` (detailed).
+    folder
+        A folder holding GISCO files under their published names (e.g. a manual download).
+    cache_dir
+        The download cache (``data/raw/gisco`` by default).
+    download
+        Download when no local copy exists; with False a missing file raises FileNotFoundError.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame with ``region``, ``level``, ``name``, ``country``, ``geometry``
+    (EPSG:3035), sorted by region.
+
+    Raises
+    ------
+    FileNotFoundError
+        No local copy and ``download=False``; the message lists the paths that were tried.
+    emerging.io.cache.OfflineError
+        The download failed; the message says where to put a manually downloaded file.
+    """
+    _check(level=level, year=year, scale=scale, epsg=3035)
+    places = [Path(p) for p in (folder, cache_dir) if p is not None]
+    tried = []
+    for epsg in (3035, 4326, 3857):
+        name = gisco_file_name(level=level, year=year, scale=scale, epsg=epsg)
+        for place in places:
+            path = place / name
+            tried.append(path)
+            if path.is_file():
+                return read_nuts_geojson(path)
+    name = gisco_file_name(level=level, year=year, scale=scale, epsg=3035)
+    if not download:
+        raise FileNotFoundError(
+            f"no GISCO file for NUTS {year} level {level} at scale {scale}; looked for "
+            f"{[str(p) for p in tried]}. Pass download=True, or save {GISCO_URL}{name} there."
+        )
+    path = fetch(GISCO_URL + name, Path(cache_dir) / name)
+    return read_nuts_geojson(path)
+
+
+def read_nuts_geojson(path: str | Path):
+    """Read one GISCO ``NUTS_RG_*`` GeoJSON file into the Geometries contract (EPSG:3035).
+
+    The CRS is taken from the file's ``crs`` member; a file without one is taken to be in the
+    EPSG of its GISCO name, and failing that WGS 84 (the GeoJSON default). Raises
+    :class:`GeometryFormatError` when the NUTS properties are missing.
+    """
+    import geopandas as gpd
+
+    path = Path(path)
+    frame = gpd.read_file(path)
+    needed = {"NUTS_ID", "LEVL_CODE", "NUTS_NAME"}
+    if not needed <= set(frame.columns):
+        raise GeometryFormatError(
+            f"{path} is not a GISCO NUTS region file: properties "
+            f"{sorted(needed - set(frame.columns))} "
+            f"are missing (found {sorted(c for c in frame.columns if c != 'geometry')})"
+        )
+    if frame.crs is None:
+        match = _NAME.match(path.name)
+        frame = frame.set_crs(f"EPSG:{match.group(3)}" if match else "EPSG:4326")
+    names = frame["NUTS_NAME"]
+    if "NAME_LATN" in frame.columns:
+        names = frame["NAME_LATN"].fillna(frame["NUTS_NAME"])
+    out = gpd.GeoDataFrame(
+        {
+            "region": frame["NUTS_ID"].astype(str),
+            "level": frame["LEVL_CODE"].astype(int),
+            "name": names.astype(str),
+            "country": frame["CNTR_CODE"].astype(str) if "CNTR_CODE" in frame.columns
+            else frame["NUTS_ID"].str.slice(0, 2),
+        },
+        geometry=frame.geometry.values,
+        crs=frame.crs,
+    )
+    if out.crs.to_epsg() != 3035:
+        out = out.to_crs(TARGET_CRS)
+    if out["region"].duplicated().any():
+        dupes = sorted(out.loc[out["region"].duplicated(), "region"].unique())[:5]
+        raise GeometryFormatError(
+            f"{path}: NUTS_ID repeated for {dupes}; expected one feature per region"
+        )
+    return out.sort_values("region", ignore_index=True)

@@ -1,0 +1,203 @@
+"""The LQ-growth portfolio: where each region-industry pair sits by specialisation and growth.
+
+Each pair is a bubble: x is its location quotient at the end of the window (or the change
+in LQ), y its growth relative to the reference (CAGR minus the reference industry's CAGR,
+percentage points per year), size its employment at the end. The axes at LQ = 1 (or
+change = 0) and relative growth = 0 cut four quadrants:
+
+=============  ====================  ======================================================
+quadrant       position              reading
+=============  ====================  ======================================================
+``star``       LQ >= 1, faster       specialised and gaining
+``mature``     LQ >= 1, not faster   specialised but losing ground
+``emerging``   LQ < 1, faster        not (yet) specialised, growing faster than reference
+``marginal``   LQ < 1, not faster    neither specialised nor catching up
+=============  ====================  ======================================================
+
+With ``x="lq_change"`` the quadrants are ``rising, faster``, ``rising, slower``, ``falling,
+faster`` and ``falling, slower``. The column ``emerging`` is the stricter flag of the
+issue's definition: LQ below 1 at the end, LQ rising over the window and growth faster than
+the reference. Pairs without a defined LQ or growth (unknown values, zero at the start) get
+a null quadrant and are counted in ``exclusions``.
+
+References
+----------
+Henderson, B. D. (1970). The product portfolio. *BCG Perspectives*, Boston Consulting
+Group (the growth-share matrix that this chart adapts to regions and industries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions, validate_panel
+from emerging.trends._cube import Reference, check_option
+from emerging.trends._display import SummaryDisplay
+from emerging.trends.growth import growth
+
+_QUADRANTS = {
+    "lq": ("star", "mature", "emerging", "marginal"),
+    "lq_change": ("rising, faster", "rising, slower", "falling, faster", "falling, slower"),
+}
+_COLOURS = ("tab:green", "tab:orange", "tab:blue", "tab:grey")
+
+
+@dataclass(frozen=True, repr=False)
+class Portfolio(SummaryDisplay):
+    """Result of :func:`portfolio`; ``table`` has one row per region-industry pair with
+    ``lq_start``, ``lq_end``, ``lq_change``, ``value_end``, ``cagr``, ``ref_cagr``,
+    ``growth_vs_ref``, ``x``, ``quadrant`` and ``emerging``."""
+
+    table: pl.DataFrame
+    x: str
+    start: int
+    end: int
+    reference: str
+    exclusions: Exclusions
+
+    def to_frame(self) -> pl.DataFrame:
+        return self.table
+
+    def summary(self) -> str:
+        counts = self.table.drop_nulls("quadrant")["quadrant"].value_counts().sort("quadrant")
+        parts = ", ".join(f"{q}: {n:,}" for q, n in counts.iter_rows())
+        n_emerging = int(self.table["emerging"].sum())
+        return (
+            f"LQ-growth portfolio {self.start}-{self.end} (reference: {self.reference}): "
+            f"{parts}; {n_emerging:,} emerging (LQ < 1, rising, faster than reference); "
+            f"{self.exclusions}"
+        )
+
+    def plot(
+        self,
+        ax=None,
+        *,
+        region: str | None = None,
+        industry: str | None = None,
+        label_top: int = 8,
+        max_size: float = 1500.0,
+    ):
+        """Bubble chart of one region's industries (``region=``), one industry's regions
+        (``industry=``) or all pairs; the ``label_top`` largest bubbles are labelled and
+        pairs flagged ``emerging`` (LQ below 1 and rising, growing faster) get a thick
+        outline."""
+        import matplotlib.pyplot as plt
+
+        d = self.table.drop_nulls("quadrant")
+        if region is not None:
+            d, label_col = d.filter(pl.col(REGION) == region), INDUSTRY
+        elif industry is not None:
+            d, label_col = d.filter(pl.col(INDUSTRY) == industry), REGION
+        else:
+            label_col = None
+        if not d.height:
+            raise ValueError(f"nothing to plot for region={region!r}, industry={industry!r}")
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 5.5))
+        size = d["value_end"].to_numpy()
+        size = max_size * size / size.max() if size.max() > 0 else size
+        names = _QUADRANTS[self.x]
+        for name, colour in zip(names, _COLOURS, strict=True):
+            q = d["quadrant"].to_numpy() == name
+            strict = d["emerging"].to_numpy()[q]  # LQ < 1, rising, faster: thick outline
+            ax.scatter(d["x"].to_numpy()[q], d["growth_vs_ref"].to_numpy()[q] * 100,
+                       s=size[q], c=colour, alpha=0.55, edgecolors="k",
+                       linewidths=np.where(strict, 1.8, 0.4))
+        cut = 1.0 if self.x == "lq" else 0.0
+        ax.axvline(cut, color="grey", lw=0.8)
+        ax.axhline(0, color="grey", lw=0.8)
+        if self.x == "lq":
+            from matplotlib.ticker import FormatStrFormatter
+
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+            ax.xaxis.set_minor_formatter(FormatStrFormatter("%g"))
+        corners = ((0.98, 0.98, "right", "top"), (0.98, 0.02, "right", "bottom"),
+                   (0.02, 0.98, "left", "top"), (0.02, 0.02, "left", "bottom"))
+        for name, colour, (cx, cy, ha, va) in zip(names, _COLOURS, corners, strict=True):
+            ax.text(cx, cy, name, transform=ax.transAxes, ha=ha, va=va, color=colour,
+                    fontweight="bold")
+        if label_col is not None:
+            biggest = d.sort("value_end", descending=True).head(label_top)
+            for row in biggest.iter_rows(named=True):
+                ax.annotate(row[label_col], (row["x"], row["growth_vs_ref"] * 100),
+                            fontsize=8, ha="center")
+        change = f"change in LQ {self.start}-{self.end}"
+        ax.set_xlabel(f"LQ {self.end}" if self.x == "lq" else change)
+        ax.set_ylabel("CAGR minus reference CAGR (percentage points)")
+        title = region or industry or "all pairs"
+        ax.set_title(f"{title}: LQ-growth portfolio {self.start}-{self.end}")
+        return ax
+
+
+def portfolio(
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    start: int,
+    end: int,
+    x: Literal["lq", "lq_change"] = "lq",
+    reference: Reference = "all",
+    reference_regions: str | Collection[str] | None = None,
+    lq_base: Literal["all", "country"] = "all",
+) -> Portfolio:
+    """Place every region-industry pair in the LQ-growth portfolio (see module docstring).
+
+    Parameters
+    ----------
+    panel
+        Panel of one NUTS level.
+    start, end
+        Window for the growth and the LQ change.
+    x
+        Horizontal axis: ``"lq"`` at the end year or ``"lq_change"`` over the window.
+    reference, reference_regions
+        Reference of the growth comparison (see :func:`emerging.trends.growth.growth`).
+    lq_base
+        Reference of the location quotient (``"all"`` regions or the ``"country"``).
+    """
+    from emerging.indices.lq import location_quotient
+
+    check_option("x", x, ("lq", "lq_change"))
+    frame = validate_panel(panel)
+    g = growth(frame, start=start, end=end, reference=reference,
+               reference_regions=reference_regions)
+    lq = location_quotient(frame.filter(pl.col(YEAR).is_in([start, end])), base=lq_base)
+    lq_wide = (
+        lq.select(REGION, INDUSTRY, YEAR, "lq")
+        .pivot(on=YEAR, index=[REGION, INDUSTRY], values="lq")
+        .rename({str(start): "lq_start", str(end): "lq_end"})
+    )
+    table = g.select(
+        REGION, INDUSTRY, "value_end", "cagr", "ref_cagr",
+        pl.col("cagr_vs_ref").alias("growth_vs_ref"),
+    ).join(lq_wide, on=[REGION, INDUSTRY], how="left")
+    table = table.with_columns(lq_change=pl.col("lq_end") - pl.col("lq_start"))
+    xcol = pl.col("lq_end") if x == "lq" else pl.col("lq_change")
+    cut = 1.0 if x == "lq" else 0.0
+    right, up = xcol >= cut, pl.col("growth_vs_ref") > 0
+    q = _QUADRANTS[x]
+    table = table.with_columns(
+        x=xcol,
+        quadrant=pl.when(xcol.is_null() | pl.col("growth_vs_ref").is_null()).then(None)
+        .when(right & up).then(pl.lit(q[0]))
+        .when(right).then(pl.lit(q[1]))
+        .when(up).then(pl.lit(q[2]))
+        .otherwise(pl.lit(q[3])),
+        emerging=((pl.col("lq_end") < 1) & (pl.col("lq_change") > 0) & up).fill_null(False),
+    ).select(
+        REGION, INDUSTRY, "lq_start", "lq_end", "lq_change", "value_end", "cagr", "ref_cagr",
+        "growth_vs_ref", "x", "quadrant", "emerging",
+    )
+    undefined = int(table["quadrant"].null_count())
+    return Portfolio(
+        table=table, x=x, start=start, end=end,
+        reference=reference if reference != "set" else f"set {reference_regions}",
+        exclusions=Exclusions({"pairs with an undefined LQ or growth": undefined}),
+    )
+
+

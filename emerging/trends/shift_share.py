@@ -1,0 +1,328 @@
+"""Shift-share decomposition of employment change.
+
+The change of employment :math:`E_{ri}` in region *r* and industry *i* between years 0 and
+1 is split into what the reference economy's overall growth, its industry mix and the
+region's own (competitive) performance explain. With :math:`N_i` the reference
+employment in industry *i*, :math:`N = \\sum_i N_i`, and growth rates
+:math:`g_N = N^1/N^0 - 1`, :math:`g_i = N_i^1/N_i^0 - 1`, :math:`g_{ri} = E_{ri}^1/E_{ri}^0 - 1`:
+
+.. math::
+
+    \\Delta E_{ri} = \\underbrace{E_{ri}^0 g_N}_{\\text{national share}}
+        + \\underbrace{E_{ri}^0 (g_i - g_N)}_{\\text{industry mix}}
+        + \\underbrace{E_{ri}^0 (g_{ri} - g_i)}_{\\text{competitive}}
+
+(Dunn 1960). Esteban-Marquillas (1972) splits the competitive effect with the homothetic
+employment :math:`\\hat E_{ri} = E_r^0 N_i^0 / N^0` (the region's employment if it had the
+reference industry structure) into a homothetic competitive effect
+:math:`\\hat E_{ri}(g_{ri} - g_i)` and an allocation effect
+:math:`(E_{ri}^0 - \\hat E_{ri})(g_{ri} - g_i)`, which is positive when a region is
+specialised in industries where it is also competitive. The dynamic variant (Barff and
+Knight 1988) applies the classic formula year by year, with weights and growth rates updated
+each year, and sums the yearly components. Every variant sums exactly to the actual change.
+
+Edge cases. Unknown (null, confidential) values: a region-industry pair needs a known value
+in every year used; pairs without one are excluded (counted in ``exclusions``, reason in
+``reason``) and the reference totals (and, for the homothetic employment, the region's
+total) are summed over the included pairs only, so that the reference compares like with
+like; a region reported under old and new NUTS codes in different years therefore drops
+out instead of being counted twice. Zero start employment: the national share and industry
+mix are 0 and the whole change is competitive; the Esteban-Marquillas split is then
+undefined (null). Zero reference employment at the start (in the industry or in total)
+with positive regional employment (possible only outside a reference set) gives null
+components and a ``reason``.
+
+References
+----------
+Dunn, E. S. (1960). A statistical and analytical technique for regional analysis. *Papers
+and Proceedings of the Regional Science Association*, 6, 97-112.
+Esteban-Marquillas, J. M. (1972). A reinterpretation of shift-share analysis. *Regional and
+Urban Economics*, 2(3), 249-255.
+Barff, R. A. and Knight, P. L. (1988). Dynamic shift-share analysis. *Growth and Change*,
+19(2), 1-10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from emerging._schema import INDUSTRY, REGION, Exclusions
+from emerging.trends._cube import (
+    Reference,
+    balanced_window,
+    check_option,
+    to_frame,
+    validated_cube,
+)
+from emerging.trends._display import SummaryDisplay
+
+Method = Literal["classic", "esteban_marquillas", "dynamic"]
+METHODS = ("classic", "esteban_marquillas", "dynamic")
+COMPONENTS = {
+    "classic": ("national_share", "industry_mix", "competitive"),
+    "dynamic": ("national_share", "industry_mix", "competitive"),
+    "esteban_marquillas": (
+        "national_share", "industry_mix", "homothetic_competitive", "allocation"
+    ),
+}
+_LABELS = {
+    "national_share": "National share",
+    "industry_mix": "Industry mix",
+    "competitive": "Competitive",
+    "homothetic_competitive": "Competitive (homothetic)",
+    "allocation": "Allocation",
+}
+
+
+@dataclass(frozen=True, repr=False)
+class ShiftShare(SummaryDisplay):
+    """Result of :func:`shift_share`: one row per region-industry pair in ``table``.
+
+    ``table`` columns: ``region``, ``industry``, ``value_start``, ``value_end``, ``change``,
+    the components of ``method`` (see :data:`COMPONENTS`; Esteban-Marquillas also keeps
+    ``competitive`` and adds ``homothetic``), and ``reason`` (null when included).
+    """
+
+    table: pl.DataFrame
+    method: str
+    reference: str
+    start: int
+    end: int
+    exclusions: Exclusions
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        return COMPONENTS[self.method]
+
+    def to_frame(self, by: Literal["pair", "region", "industry"] = "pair") -> pl.DataFrame:
+        """Components per region-industry pair, or summed per region or per industry."""
+        check_option("by", by, ("pair", "region", "industry"))
+        if by == "pair":
+            return self.table
+        cols = ["value_start", "value_end", "change", *self.components]
+        if "competitive" not in cols:
+            cols.append("competitive")
+        included = self.table.filter(pl.col("reason").is_null())
+        key = REGION if by == "region" else INDUSTRY
+        return (
+            included.group_by(key)
+            .agg(pl.len().alias("pairs"), *[pl.col(c).sum() for c in cols])
+            .sort(key)
+        )
+
+    def summary(self, n: int = 3) -> str:
+        """Totals of each component and the ``n`` largest and smallest competitive effects."""
+        included = self.table.filter(pl.col("reason").is_null())
+        lines = [
+            f"Shift-share ({self.method}), {self.start}-{self.end}, reference: {self.reference}",
+            f"{included.height:,} region-industry pairs; {self.exclusions}",
+            f"actual change: {included['change'].sum():,.1f}",
+        ]
+        for c in self.components:
+            lines.append(f"  {_LABELS[c]:<26}{included[c].sum():>14,.1f}")
+        ranked = included.drop_nulls("competitive").sort("competitive", descending=True)
+        for title, rows in (("largest", ranked.head(n)), ("smallest", ranked.tail(n).reverse())):
+            lines.append(f"{title} competitive effects:")
+            for row in rows.iter_rows(named=True):
+                lines.append(
+                    f"  {row[REGION]} {row[INDUSTRY]}: {row['competitive']:,.1f}"
+                )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        totals = self.to_frame(by="region").head(20)
+        return (
+            f"<p><b>Shift-share ({self.method})</b>, {self.start}-{self.end}, reference: "
+            f"{self.reference}; {self.exclusions}</p>" + totals._repr_html_()
+        )
+
+    def plot(
+        self,
+        ax=None,
+        *,
+        by: Literal["region", "industry"] = "region",
+        kind: Literal["bar", "waterfall"] = "bar",
+        key: str | None = None,
+        top: int = 20,
+    ):
+        """Stacked component bars per region (or industry), or a waterfall for one ``key``.
+
+        ``kind="bar"`` draws the ``top`` regions (industries) with the largest absolute
+        change, one stacked bar of components each, with a dot for the actual change.
+        ``kind="waterfall"`` draws start value, each component and end value for the
+        region (industry) ``key``. Returns the matplotlib Axes.
+        """
+        import matplotlib.pyplot as plt
+
+        check_option("by", by, ("region", "industry"))
+        check_option("kind", kind, ("bar", "waterfall"))
+        totals = self.to_frame(by=by)
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4.5))
+        if kind == "waterfall":
+            if key is None:
+                raise ValueError(f"kind='waterfall' needs key=<one {by} code>")
+            row = totals.filter(pl.col(by) == key)
+            if not row.height:
+                examples = totals[by].head(5).to_list()
+                raise ValueError(f"{by} {key!r} is not in the result; e.g. {examples}")
+            _waterfall(ax, row.row(0, named=True), self.components)
+            ax.set_title(f"{key}: shift-share {self.start}-{self.end}")
+            return ax
+        totals = totals.sort(pl.col("change").abs(), descending=True).head(top)
+        labels = totals[by].to_list()
+        x = np.arange(len(labels))
+        pos = np.zeros(len(labels))
+        neg = np.zeros(len(labels))
+        for c in self.components:
+            v = totals[c].fill_null(0).to_numpy()
+            ax.bar(x, v, bottom=np.where(v >= 0, pos, neg), label=_LABELS[c])
+            pos += np.clip(v, 0, None)
+            neg += np.clip(v, None, 0)
+        ax.plot(x, totals["change"].to_numpy(), "ko", label="Actual change")
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.set_xticks(x, labels, rotation=90)
+        ax.set_ylabel("Change in employment")
+        ax.set_title(f"Shift-share {self.start}-{self.end} (reference: {self.reference})")
+        ax.legend(fontsize="small")
+        return ax
+
+
+def _waterfall(ax, row: dict, components: tuple[str, ...]) -> None:
+    names = ["Start", *[_LABELS[c] for c in components], "End"]
+    level = row["value_start"]
+    bottoms, heights, colours = [0.0], [level], ["grey"]
+    for c in components:
+        v = row[c] or 0.0
+        bottoms.append(level if v >= 0 else level + v)
+        heights.append(abs(v))
+        colours.append("tab:green" if v >= 0 else "tab:red")
+        level += v
+    bottoms.append(0.0)
+    heights.append(row["value_end"])
+    colours.append("grey")
+    ax.bar(names, heights, bottom=bottoms, color=colours)
+    ax.tick_params(axis="x", rotation=30)
+    ax.set_ylabel("Employment")
+
+
+def _components(e0, e1, n0, n1, ntot0, ntot1):
+    """Classic components for one step; all arrays broadcast to (R, I)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g_n = ntot1 / ntot0 - 1.0
+        g_i = np.where(n0 > 0, n1 / n0 - 1.0, np.nan)
+        national = np.where(e0 == 0, 0.0, e0 * g_n)
+        mix = np.where(e0 == 0, 0.0, e0 * (g_i - g_n))
+        change = e1 - e0
+        competitive = change - national - mix
+    return national, mix, competitive, g_i
+
+
+def shift_share(
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    start: int,
+    end: int,
+    method: Method = "classic",
+    reference: Reference = "all",
+    reference_regions: str | Collection[str] | None = None,
+) -> ShiftShare:
+    """Shift-share decomposition of every region-industry pair between two years.
+
+    Parameters
+    ----------
+    panel
+        Panel of one NUTS level (employment as ``value``).
+    start, end
+        First and last year; ``method="dynamic"`` needs every year in between.
+    method
+        ``"classic"`` (Dunn 1960), ``"esteban_marquillas"`` (1972, adds ``homothetic`` and
+        splits the competitive effect into ``homothetic_competitive`` and ``allocation``),
+        or ``"dynamic"`` (Barff and Knight 1988, yearly steps summed).
+    reference
+        The economy each region is compared with: ``"all"`` regions of the panel, the
+        region's ``"country"`` (regions sharing its first two letters), or a ``"set"`` of
+        regions given by ``reference_regions`` (e.g. ``"central_europe_2021_2027"``).
+
+    Returns
+    -------
+    ShiftShare
+        Frozen result; ``.to_frame(by="region")`` sums the components per region.
+
+    Notes
+    -----
+    See the module docstring for the formulas and edge cases. Only the industries of the
+    panel enter the reference: a panel of manufacturing divisions decomposes change within
+    manufacturing.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> p = pl.DataFrame({"region": ["CZ01", "CZ01", "CZ02", "CZ02"] * 2,
+    ...     "industry": ["C10", "C11"] * 4,
+    ...     "year": [2010] * 4 + [2011] * 4, "value": [10., 20, 30, 40, 12, 18, 39, 41]})
+    >>> shift_share(p, start=2010, end=2011).to_frame(by="region")["competitive"].round(3).to_list()
+    [-2.417, 2.417]
+    """
+    check_option("method", method, METHODS)
+    cube = validated_cube(panel)
+    steps = cube.window(start, end, every_year=method == "dynamic")
+    w = balanced_window(cube, steps, reference=reference, reference_regions=reference_regions)
+    values, known, included, balanced, n = w.values, w.known, w.included, w.balanced, w.reference
+    has_pair = w.has_pair
+    ntot = n.sum(axis=1, keepdims=True)  # (R, 1, T)
+
+    national = np.zeros(values.shape[:2])
+    mix = np.zeros_like(national)
+    competitive = np.zeros_like(national)
+    for s in range(len(steps) - 1):  # loop over years only
+        ns, im, ce, _ = _components(
+            balanced[:, :, s], balanced[:, :, s + 1],
+            n[:, :, s], n[:, :, s + 1], ntot[:, :, s], ntot[:, :, s + 1],
+        )
+        national += ns
+        mix += im
+        competitive += ce
+    e0, e1 = balanced[:, :, 0], balanced[:, :, -1]
+    undefined = included & np.isnan(competitive)
+    columns = {
+        "value_start": np.where(known[:, :, 0], values[:, :, 0], np.nan),
+        "value_end": np.where(known[:, :, -1], values[:, :, -1], np.nan),
+        "change": np.where(included, e1 - e0, np.nan),
+        "national_share": np.where(included, national, np.nan),
+        "industry_mix": np.where(included, mix, np.nan),
+        "competitive": np.where(included, competitive, np.nan),
+    }
+    if method == "esteban_marquillas":
+        region_total = e0.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            homothetic = region_total * n[:, :, 0] / ntot[:, :, 0]
+            g_ri = np.where(e0 > 0, e1 / e0 - 1.0, np.nan)
+            g_i = np.where(n[:, :, 0] > 0, n[:, :, -1] / n[:, :, 0] - 1.0, np.nan)
+        columns["homothetic"] = np.where(included, homothetic, np.nan)
+        columns["homothetic_competitive"] = np.where(included, homothetic * (g_ri - g_i), np.nan)
+        columns["allocation"] = np.where(included, (e0 - homothetic) * (g_ri - g_i), np.nan)
+    reason = np.full(values.shape[:2], None, dtype=object)
+    reason[~included] = "unknown value in a year used"
+    reason[undefined] = "zero reference employment at the start"
+    columns["reason"] = reason
+    table = to_frame(cube, has_pair, columns)
+    exclusions = Exclusions(
+        {
+            "pairs with an unknown (null or missing) value": int((has_pair & ~included).sum()),
+            "pairs with zero reference employment at the start": int((has_pair & undefined).sum()),
+        }
+    )
+    return ShiftShare(
+        table=table,
+        method=method,
+        reference=w.label,
+        start=start,
+        end=end,
+        exclusions=exclusions,
+    )

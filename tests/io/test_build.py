@@ -1,0 +1,178 @@
+"""build(): raw Eurostat files -> harmonised Parquet + manifest; deterministic and atomic."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+
+import polars as pl
+import pytest
+
+from emerging.io.build import build, fetch, find_raw
+
+SERIES = ("C29,", "C30,", "C,", "B,")
+GEOS = ("SK", "SI", "DE4", "HU1", "PL1", "CZ0")
+
+
+def _small_raw(shared_data, tmp_path):
+    """A small TSV made of real rows of the SBS file (B, C, C29, C30 in a few countries)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = []
+    with gzip.open(shared_data / "employment/sbs_r_nuts06_r2.tsv.gz", "rt") as fh:
+        lines.append(next(fh))
+        for line in fh:
+            key = line.split("\t", 1)[0]
+            if key.startswith(SERIES) and key.split(",")[2].startswith(GEOS):
+                lines.append(line)
+    (raw / "sbs_r_nuts06_r2.tsv.gz").write_bytes(gzip.compress("".join(lines).encode(), mtime=0))
+    return raw, len(lines) - 1
+
+
+@pytest.mark.realdata
+def test_build_small_real_rows_twice_changes_nothing(shared_data, tmp_path):
+    raw, n_series = _small_raw(shared_data, tmp_path)
+    out = tmp_path / "processed"
+    first = build(raw, out, estimate=True)
+    names = sorted(p.name for p in first.outputs)
+    assert names == [
+        "manifest.json",
+        "sbs_employment_nuts2.parquet",
+        "sbs_local_units_nuts2.parquet",
+        "sbs_wages_nuts2.parquet",
+    ]
+    sums = {p.name: p.read_bytes() for p in first.outputs}
+    mtimes = {p.name: os.stat(p).st_mtime_ns for p in first.outputs}
+    second = build(raw, out, estimate=True)
+    assert second.changed == ()
+    assert {p.name: p.read_bytes() for p in second.outputs} == sums
+    assert {p.name: os.stat(p).st_mtime_ns for p in second.outputs} == mtimes
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["sources"][0]["file"] == "sbs_r_nuts06_r2.tsv.gz"
+    assert len(manifest["sources"][0]["sha256"]) == 64
+    emp = manifest["outputs"][0]
+    panel = pl.read_parquet(out / "sbs_employment_nuts2.parquet")
+    assert emp["rows"] == panel.height
+    # every input row of the indicator is kept or excluded for a named reason
+    raw_rows = pl.read_csv(raw / "sbs_r_nuts06_r2.tsv.gz", separator="\t", infer_schema=False)
+    v16110 = raw_rows.filter(pl.first().str.contains(",V16110,")).height * 8
+    assert panel.height + sum(emp["excluded"].values()) == v16110
+    assert emp["not_mapped"] == {"HU10": "split_not_mapped", "PL12": "split_not_mapped"}
+    assert emp["estimated"] == int(panel["estimated"].sum()) > 0
+    assert panel.columns == [
+        "region",
+        "industry",
+        "year",
+        "value",
+        "flag",
+        "nuts_source",
+        "estimated",
+    ]
+    # the Slovak C30 2015 residual split (see test_confidential): (4133 - 641 - 1333) / 2
+    sk01 = panel.filter(
+        (pl.col("region") == "SK01") & (pl.col("industry") == "C30") & (pl.col("year") == 2015)
+    )
+    assert sk01["value"].item() == (4133 - 641 - 1333) / 2 and sk01["estimated"].item()
+    # without estimation the same cell stays null with its flag
+    plain = build(raw, tmp_path / "plain")
+    cell = pl.read_parquet(tmp_path / "plain" / "sbs_employment_nuts2.parquet").filter(
+        (pl.col("region") == "SK01") & (pl.col("industry") == "C30") & (pl.col("year") == 2015)
+    )
+    assert cell["value"].item() is None and cell["flag"].item() == "c"
+    assert plain.manifest["outputs"][0]["estimated"] == 0
+    assert n_series > 100
+
+
+@pytest.mark.realdata
+def test_interrupted_write_leaves_the_old_file(shared_data, tmp_path, monkeypatch):
+    raw, _ = _small_raw(shared_data, tmp_path)
+    out = tmp_path / "processed"
+    build(raw, out, indicators=("V16110",))
+    target = out / "sbs_employment_nuts2.parquet"
+    before = target.read_bytes()
+
+    def crash(src, dst):
+        raise KeyboardInterrupt("simulated interruption during the rename")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build(raw, out, indicators=("V16110",), splits="aggregate")
+    assert target.read_bytes() == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_build_on_the_real_files(shared_data, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "sbs_r_nuts06_r2.tsv.gz").symlink_to(shared_data / "employment/sbs_r_nuts06_r2.tsv.gz")
+    (raw / "nama_10r_2gdp.tsv").symlink_to(shared_data / "economy/nama_10r_2gdp.tsv")
+    res = build(raw, tmp_path / "out", indicators=("V16110",))
+    emp, gdp = res.manifest["outputs"]
+    assert emp["rows"] + sum(emp["excluded"].values()) == 46_430 * 8
+    assert gdp["file"] == "gdp_nuts2.parquet"
+    assert gdp["rows"] + sum(gdp["excluded"].values()) == 2_564 * 15
+    frame = pl.read_parquet(tmp_path / "out/gdp_nuts2.parquet")
+    # MIO_EUR CZ06 2014 = 23093 (grep), unchanged code
+    assert (
+        frame.filter(
+            (pl.col("region") == "CZ06") & (pl.col("unit") == "MIO_EUR") & (pl.col("year") == 2014)
+        )["value"].item()
+        == 23093
+    )
+    assert "Built 3 files" in res.summary()
+
+
+def test_missing_raw_and_bad_options(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Run `emerging fetch`"):
+        find_raw(tmp_path, "sbs_r_nuts06_r2")
+    with pytest.raises(ValueError, match="splits must be one of"):
+        build(tmp_path, tmp_path, splits="divide")
+    with pytest.raises(ValueError, match="unknown indicators"):
+        build(tmp_path, tmp_path, indicators=("V99999",))
+
+
+def test_fetch_uses_manual_files_without_network(tmp_path, monkeypatch):
+    import urllib.request
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("fetch must not touch the network when files are present")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    for name in ("sbs_r_nuts06_r2.tsv.gz", "nama_10r_2gdp.tsv.gz"):
+        (tmp_path / name).write_bytes(b"x")
+    gisco = tmp_path / "gisco"
+    gisco.mkdir()
+    for level in (0, 1, 2):
+        (gisco / f"NUTS_RG_20M_2021_3035_LEVL_{level}.geojson").write_text("{}")
+    paths = fetch(tmp_path, show_progress=False)
+    assert [p.name for p in paths][:2] == ["sbs_r_nuts06_r2.tsv.gz", "nama_10r_2gdp.tsv.gz"]
+    assert len(paths) == 5
+
+
+@pytest.mark.realdata
+def test_cli_build_and_fetch(shared_data, tmp_path, monkeypatch):
+    import urllib.error
+    import urllib.request
+
+    from typer.testing import CliRunner
+
+    from emerging.cli import app
+
+    runner = CliRunner()
+    raw, _ = _small_raw(shared_data, tmp_path)
+    result = runner.invoke(app, ["build", "--raw", str(raw), "--out", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    assert "sbs_employment_nuts2.parquet" in result.output
+    assert (tmp_path / "p" / "manifest.json").is_file()
+    bad = runner.invoke(app, ["build", "--raw", str(tmp_path / "nothing")])
+    assert bad.exit_code == 2 and "emerging fetch" in bad.output
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError(OSError("Temporary failure in name resolution"))
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    result = runner.invoke(app, ["fetch", "--raw", str(tmp_path / "empty"), "--no-geometries"])
+    assert result.exit_code == 3 and "offline" in result.output

@@ -1,0 +1,194 @@
+"""Shift-share: hand-computed values, identities as properties, edge cases, plots."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from emerging.trends import shift_share
+
+# 2 regions x 2 industries x 2 years. Reference (all regions): C10 40 -> 51, C11 60 -> 59,
+# total 100 -> 110, so g_N = 1/10, g_C10 = 11/40, g_C11 = -1/60.
+TINY = pl.DataFrame({
+    "region": ["CZ01", "CZ01", "CZ02", "CZ02"] * 2,
+    "industry": ["C10", "C11"] * 4,
+    "year": [2010] * 4 + [2011] * 4,
+    "value": [10.0, 20, 30, 40, 12, 18, 39, 41],
+})
+KEYS = [("CZ01", "C10"), ("CZ01", "C11"), ("CZ02", "C10"), ("CZ02", "C11")]
+# national share = E0 * 1/10; industry mix = E0 * (g_i - 1/10); competitive = E0 (g_ri - g_i)
+HAND_CLASSIC = {
+    "national_share": [F(1), F(2), F(3), F(4)],
+    "industry_mix": [F(7, 4), F(-7, 3), F(21, 4), F(-14, 3)],
+    "competitive": [F(-3, 4), F(-5, 3), F(3, 4), F(5, 3)],
+}
+# homothetic = E_r0 * N_i0 / N0 = 30*40/100, 30*60/100, 70*40/100, 70*60/100
+# g_ri - g_i = 1/5 - 11/40, -1/10 + 1/60, 3/10 - 11/40, 1/40 + 1/60
+HAND_EM = {
+    "homothetic": [F(12), F(18), F(28), F(42)],
+    "homothetic_competitive": [F(-9, 10), F(-3, 2), F(7, 10), F(7, 4)],
+    "allocation": [F(3, 20), F(-1, 6), F(1, 20), F(-1, 12)],
+}
+
+
+def _cell(region, industry, year):
+    return (pl.col("region") == region) & (pl.col("industry") == industry) & (
+        pl.col("year") == year
+    )
+
+
+def _column(result, name):
+    table = result.table.sort("region", "industry")
+    assert list(zip(table["region"], table["industry"], strict=True)) == KEYS
+    return table[name].to_list()
+
+
+@pytest.mark.parametrize("name", list(HAND_CLASSIC))
+def test_classic_matches_hand_computation(name):
+    got = _column(shift_share(TINY, start=2010, end=2011), name)
+    assert got == pytest.approx([float(v) for v in HAND_CLASSIC[name]], abs=1e-12)
+
+
+@pytest.mark.parametrize("name", list(HAND_EM))
+def test_esteban_marquillas_matches_hand_computation(name):
+    res = shift_share(TINY, start=2010, end=2011, method="esteban_marquillas")
+    assert _column(res, name) == pytest.approx([float(v) for v in HAND_EM[name]], abs=1e-12)
+
+
+def test_dynamic_equals_sum_of_yearly_classic_steps():
+    third = TINY.filter(pl.col("year") == 2011).with_columns(
+        year=pl.lit(2012, pl.Int32), value=pl.Series([15.0, 16, 45, 40])
+    )
+    panel = pl.concat([TINY.with_columns(pl.col("year").cast(pl.Int32)), third])
+    dyn = shift_share(panel, start=2010, end=2012, method="dynamic")
+    dyn = dyn.table.sort("region", "industry")
+    step1 = shift_share(panel, start=2010, end=2011).table.sort("region", "industry")
+    step2 = shift_share(panel, start=2011, end=2012).table.sort("region", "industry")
+    whole = shift_share(panel, start=2010, end=2012).table.sort("region", "industry")
+    for c in ("national_share", "industry_mix", "competitive"):
+        assert dyn[c].to_numpy() == pytest.approx((step1[c] + step2[c]).to_numpy(), abs=1e-12)
+    assert not np.allclose(dyn["industry_mix"].to_numpy(), whole["industry_mix"].to_numpy())
+    assert dyn["change"].to_list() == whole["change"].to_list()
+
+
+def test_country_and_set_references():
+    panel = TINY.with_columns(pl.col("region").replace({"CZ02": "SK01"}))
+    by_country = shift_share(panel, start=2010, end=2011, reference="country").table
+    # each region is its own country: all change is national share + industry mix
+    assert by_country["competitive"].to_numpy() == pytest.approx(np.zeros(4), abs=1e-12)
+    own = shift_share(panel, start=2010, end=2011, reference="set", reference_regions=["CZ01"])
+    t = own.table.sort("region", "industry")
+    # reference = CZ01 only: g_N = 0, g_C10 = 1/5, g_C11 = -1/10
+    assert t["national_share"].to_list() == pytest.approx([0, 0, 0, 0], abs=1e-12)
+    assert t["industry_mix"].to_list() == pytest.approx([2, -2, 6, -4], abs=1e-12)
+    assert "set" in own.reference
+
+
+def test_unknown_cells_are_excluded_and_counted_and_reference_is_like_for_like():
+    panel = TINY.with_columns(
+        pl.when(_cell("CZ02", "C11", 2011)).then(None).otherwise(pl.col("value")).alias("value")
+    )
+    res = shift_share(panel, start=2010, end=2011)
+    t = res.table.sort("region", "industry")
+    assert t["reason"].to_list()[:3] == [None, None, None]
+    assert t["reason"][3] == "unknown value in a year used"
+    assert t["competitive"][3] is None
+    assert res.exclusions.total == 1
+    # reference without CZ02 C11: C11 20 -> 18, total 60 -> 69: g_N = 3/20
+    assert t["national_share"][0] == pytest.approx(float(10 * F(3, 20)))
+
+
+def test_zero_start_employment_is_all_competitive():
+    panel = TINY.with_columns(
+        pl.when(_cell("CZ01", "C10", 2010)).then(0.0).otherwise(pl.col("value")).alias("value")
+    )
+    res = shift_share(panel, start=2010, end=2011, method="esteban_marquillas")
+    row = res.table.row(0, named=True)
+    assert (row["national_share"], row["industry_mix"], row["competitive"]) == (0.0, 0.0, 12.0)
+    assert row["allocation"] is None  # g_ri undefined
+
+
+@st.composite
+def panels(draw):
+    n_r, n_i, n_t = draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(2, 4))
+    employment = st.one_of(st.just(0.0), st.floats(0.01, 1e5))  # persons; no subnormals
+    values = draw(st.lists(employment, min_size=n_r * n_i * n_t, max_size=n_r * n_i * n_t))
+    regions = [f"{'CZ' if r % 2 else 'SK'}0{r}" for r in range(n_r)]
+    grid = pl.DataFrame({"region": regions}).join(
+        pl.DataFrame({"industry": [f"C{10 + i}" for i in range(n_i)]}), how="cross"
+    ).join(pl.DataFrame({"year": list(range(2010, 2010 + n_t))}), how="cross")
+    return grid.with_columns(pl.Series("value", values), pl.col("year").cast(pl.Int32))
+
+
+@settings(max_examples=60, deadline=None)
+@given(panels(), st.sampled_from(["classic", "esteban_marquillas", "dynamic"]),
+       st.sampled_from(["all", "country"]))
+def test_components_sum_to_the_actual_change(panel, method, reference):
+    end = int(panel["year"].max())
+    res = shift_share(panel, start=2010, end=end, method=method, reference=reference)
+    t = res.table.filter(pl.col("reason").is_null())
+    parts = [c for c in res.components]
+    defined = t.drop_nulls(parts)
+    total = defined.select(pl.sum_horizontal(parts)).to_series().to_numpy()
+    scale = max(1.0, float(defined["value_start"].abs().max() or 0))
+    assert total == pytest.approx(defined["change"].to_numpy(), abs=1e-9 * scale)
+    if method != "esteban_marquillas":  # zero start: classic components still defined
+        assert t["competitive"].null_count() == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(panels())
+def test_competitive_effects_sum_to_zero_over_regions_against_all(panel):
+    t = shift_share(panel, start=2010, end=2011).table
+    sums = t.group_by("industry").agg(pl.col("competitive").sum(), pl.col("value_start").sum())
+    # an industry that starts from zero has no reference growth rate: all change is competitive
+    for row in sums.filter(pl.col("value_start") > 0).iter_rows(named=True):
+        assert row["competitive"] == pytest.approx(0.0, abs=1e-9 * max(1.0, row["value_start"]))
+
+
+def test_result_methods_and_plots():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    res = shift_share(TINY, start=2010, end=2011, method="esteban_marquillas")
+    by_region = res.to_frame(by="region")
+    assert by_region["change"].to_list() == [0.0, 10.0]
+    assert by_region["competitive"].to_list() == pytest.approx([-29 / 12, 29 / 12])
+    text = res.summary()
+    assert "Allocation" in text and "CZ02 C11" in text
+    assert "<table" in res._repr_html_()
+    ax = res.plot()
+    assert len(ax.patches) == 2 * 4  # two regions, four components
+    ax = res.plot(kind="waterfall", key="CZ02")
+    assert [p.get_height() for p in ax.patches][0] == 70.0
+    with pytest.raises(ValueError, match="needs key"):
+        res.plot(kind="waterfall")
+
+
+def test_bad_options_fail_with_clear_messages():
+    with pytest.raises(ValueError, match=r"method must be one of .*got 'dunn'"):
+        shift_share(TINY, start=2010, end=2011, method="dunn")
+    with pytest.raises(ValueError, match=r"reference must be one of"):
+        shift_share(TINY, start=2010, end=2011, reference="nation")
+    with pytest.raises(ValueError, match="needs reference_regions"):
+        shift_share(TINY, start=2010, end=2011, reference="set")
+    with pytest.raises(ValueError, match="year 2009 is not in the panel"):
+        shift_share(TINY, start=2009, end=2011)
+    with pytest.raises(ValueError, match="no region of the panel is in the reference set"):
+        shift_share(TINY, start=2010, end=2011, reference="set", reference_regions=["AT11"])
+
+
+def test_contract_errors_from_the_fast_cube_validation():
+    from emerging._schema import DuplicateKeyError, MixedLevelError
+
+    doubled = pl.concat([TINY, TINY.head(1)])
+    with pytest.raises(DuplicateKeyError, match="1 duplicated key"):
+        shift_share(doubled, start=2010, end=2011)
+    mixed = TINY.with_columns(pl.col("region").replace({"CZ02": "CZ021"}))
+    with pytest.raises(MixedLevelError, match="one NUTS level"):
+        shift_share(mixed, start=2010, end=2011)
