@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
-from emerging.indices._coded import CodedPanel
+from emerging.indices._coded import CodedPanel, float_column
 from emerging.indices.lq import _lq as lq_formula
 from emerging.indices.lq import lq_cubes
 
@@ -51,9 +51,13 @@ def presence_cube(coded: CodedPanel, *, threshold: float = 1.0) -> np.ndarray:
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
     f = lq_cubes(coded, "all")
+    er = coded.region_total[:, :, None]
+    out = np.empty(coded.shape, dtype=np.uint8)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lq = lq_formula(f["e"], coded.region_total[:, :, None], f["ei"], f["et"])
-        return (lq >= threshold).astype(np.uint8)
+        for t in range(coded.shape[0]):  # per year: small temporaries
+            lq = lq_formula(f["e"][t], er[t], f["ei"][t], f["et"][t])
+            np.greater_equal(lq, threshold, out=out[t], casting="unsafe")
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,8 +105,12 @@ class PanelMatrices:
                            "absent from panel": self.coded.n_cells - len(self.coded.value)})
 
     def presence(self, *, threshold: float = 1.0) -> np.ndarray:
-        """See :func:`presence_cube`."""
-        return presence_cube(self.coded, threshold=threshold)
+        """See :func:`presence_cube`. Drops the coded panel's cached value cubes afterwards
+        (two dense float arrays; recomputed if asked for again), to keep memory low."""
+        out = presence_cube(self.coded, threshold=threshold)
+        for cached in ("cube", "value_cube"):  # functools.cached_property entries
+            self.coded.__dict__.pop(cached, None)
+        return out
 
     def at_rows(self, array: np.ndarray) -> np.ndarray:
         """Pick, for every row of ``frame``, its cell of a ``[year, region, industry]`` array."""
@@ -111,7 +119,7 @@ class PanelMatrices:
     def with_cells(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:
         """The panel with one new column per ``[year, region, industry]`` array (NaN -> null)."""
         return self.frame.with_columns(
-            nan_to_null(pl.Series(name, self.at_rows(arr))) for name, arr in columns.items()
+            column(name, self.at_rows(arr)) for name, arr in columns.items()
         )
 
     def region_frame(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:
@@ -128,11 +136,10 @@ def encode_panel(panel: pl.DataFrame | pl.LazyFrame) -> PanelMatrices:
     return PanelMatrices(CodedPanel.from_panel(panel))
 
 
-def nan_to_null(series: pl.Series) -> pl.Series:
-    """NaN (a matrix's "undefined") becomes null (the frame's "unknown"); one pass if none."""
-    if series.dtype.is_float() and series.is_nan().any():
-        return series.fill_nan(None)
-    return series
+def column(name: str, values: np.ndarray) -> pl.Series:
+    """A frame column from an array; for floats NaN (undefined) becomes null (unknown)."""
+    values = np.asarray(values)
+    return float_column(name, values) if values.dtype.kind == "f" else pl.Series(name, values)
 
 
 def _grid_frame(
@@ -147,7 +154,7 @@ def _grid_frame(
     }
     frame = pl.DataFrame(out).with_columns(pl.col(name_a).cast(pl.String))
     return frame.with_columns(
-        nan_to_null(pl.Series(name, np.asarray(arr).reshape(-1))) for name, arr in columns.items()
+        column(name, np.asarray(arr).reshape(-1)) for name, arr in columns.items()
     ).select(name_a, name_y, *columns)
 
 
@@ -174,5 +181,5 @@ def pair_frame(
     for name, arr in columns.items():
         a = np.asarray(arr)
         a = a.reshape(-1, n * n)
-        extra.append(nan_to_null(pl.Series(name, a.take(offdiag, axis=1).reshape(-1))))
+        extra.append(column(name, a.take(offdiag, axis=1).reshape(-1)))
     return out.with_columns(extra)

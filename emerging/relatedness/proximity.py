@@ -66,14 +66,18 @@ Test = Literal["none", "hypergeometric"]
 TESTS: tuple[str, ...] = ("none", "hypergeometric")
 
 
+def _gram(layer: np.ndarray) -> np.ndarray:
+    m = layer.astype(np.float32)  # counts stay exact in float32 up to 2**24
+    return m.T @ m
+
+
 def cooccurrence(presence: np.ndarray, *, by: By = "year"):
     """Co-occurrence counts, ubiquities and numbers of regions from ``M[year, region, i]``.
 
     Returns ``(C, u, n)``: ``C[layer, i, j]``, ``u[layer, i]`` and ``n[layer]``, with one
     layer per year (``by="year"``) or a single pooled layer.
     """
-    m = presence.astype(np.float32)  # counts stay exact in float32 up to 2**24
-    c = np.stack([layer.T @ layer for layer in m])  # one BLAS product per year
+    c = np.stack([_gram(layer) for layer in presence])  # one BLAS product per year
     n = (presence.max(axis=2) > 0).sum(axis=1).astype(np.float64)
     c = c.astype(np.float64)
     if by == "pooled":
