@@ -40,14 +40,9 @@ from emerging._schema import (
     coerce_dtypes,
     require_columns,
 )
+from emerging._typing import check_option  # noqa: F401  (re-exported for this subpackage)
 
 T = TypeVar("T")
-
-
-def check_option(name: str, value: object, allowed: Collection[object]) -> None:
-    """Raise ``ValueError("name must be one of (...); got 'x'")`` for a bad option."""
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {tuple(allowed)}; got {value!r}")
 
 
 def check_fraction(name: str, value: float, *, low: float = 0.0, high: float = 1.0) -> None:

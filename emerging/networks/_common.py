@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from typing import get_args
-
 import polars as pl
 
 from emerging._schema import validate_edges
-
-
-def check_option(name: str, value, kind) -> None:
-    """Raise ValueError naming the valid options of a ``Literal`` type."""
-    options = get_args(kind)
-    if value not in options:
-        raise ValueError(f"{name} must be one of {options}; got {value!r}")
+from emerging._typing import check_option  # noqa: F401  (re-exported for this subpackage)
 
 
 def validate_layered(edges: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:

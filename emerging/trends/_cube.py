@@ -8,7 +8,7 @@ loop over regions or industries; results go back to long frames with :func:`to_f
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,15 +26,10 @@ from emerging._schema import (
     check_unique,
     validate_panel,
 )
+from emerging._typing import check_option  # noqa: F401  (re-exported for this subpackage)
 
 Reference = Literal["all", "country", "set"]
 REFERENCES: tuple[str, ...] = ("all", "country", "set")
-
-
-def check_option(name: str, value: object, allowed: Sequence[object]) -> None:
-    """Raise ``ValueError("name must be one of (...); got 'x'")`` for a bad option."""
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {tuple(allowed)}; got {value!r}")
 
 
 @dataclass(frozen=True)
