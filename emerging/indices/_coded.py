@@ -260,13 +260,15 @@ class CodedPanel:
             return self.value_cube
         return np.where(np.isnan(self.value_cube), 0.0, self.value_cube)
 
-    def unknown_share(self) -> np.ndarray:
-        """Share of each ``(year, region)``'s rows whose value is null."""
+    def unknown_share(self, excluded: np.ndarray | None = None) -> np.ndarray:
+        """Share of each ``(year, region)``'s rows whose value is null (or, when given,
+        whose entry in the Boolean row mask ``excluded`` is true)."""
         nY, nR, _ = self.shape
-        if self.known.all():
+        unknown = ~self.known if excluded is None else ~self.known | excluded
+        if not unknown.any():
             return np.zeros((nY, nR))
         rows = np.bincount(self.yr, minlength=nY * nR)
-        nulls = np.bincount(self.yr[~self.known], minlength=nY * nR)
+        nulls = np.bincount(self.yr[unknown], minlength=nY * nR)
         with np.errstate(invalid="ignore", divide="ignore"):
             return (nulls / rows).reshape(nY, nR)
 

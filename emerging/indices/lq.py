@@ -17,7 +17,9 @@ Edge cases: a region or an industry with zero total employment, or a null (confi
 cell, gives a null LQ and an ``lq_reason`` that says why; never ``inf`` or a silent 0.
 Regional totals are sums of the known cells, so a confidential cell also lowers the
 region's total: :func:`location_quotient` reports the share of each region-year's cells
-that are unknown in ``unknown_share``.
+that are unknown in ``unknown_share``. Likewise an industry unknown in an external
+reference is left out of both the reference total and the region's total, so that the
+two shares always cover the same industries (counted in ``unknown_share`` too).
 
 Three tiers: expressions (:func:`lq_expr`, :func:`additive_lq_expr`,
 :func:`lq_bounds_expr`) for your own polars pipelines; frame functions
@@ -128,9 +130,14 @@ def additive_lq_expr(
     value: str | pl.Expr = VALUE, *, region: str = REGION, industry: str = INDUSTRY,
     year: str = YEAR,
 ) -> pl.Expr:
-    r"""Additive LQ :math:`E_{ri}/E_r - E_i/E` as an expression (null on a zero total)."""
+    r"""Additive LQ :math:`E_{ri}/E_r - E_i/E` as an expression.
+
+    Null exactly where :func:`lq_expr` and :func:`location_quotient` are: on a null cell,
+    a zero region total or a zero industry total (there the LQ is undefined, so the
+    additive form is not reported as 0 either).
+    """
     e, er, ei, et = _window_totals(value, region, industry, year)
-    return pl.when((er > 0) & (et > 0)).then(_additive(e, er, ei, et))
+    return pl.when((er > 0) & (ei > 0)).then(_additive(e, er, ei, et))
 
 
 def lq_bounds_expr(
@@ -208,15 +215,26 @@ def lq_cubes(
     """The factors of the LQ as broadcastable arrays.
 
     ``e`` (Y, R, I) values with NaN for unknown cells; ``inv_er`` (Y, R, 1) = 1/E_r;
-    ``ei`` (Y, R|1, I) reference industry totals per region's group; ``et`` (Y, R|1, 1).
-    Zero totals give inf/NaN factors; callers turn those into null with a reason.
+    ``ei`` (Y, R|1, I) reference industry totals per region's group (NaN where unknown in
+    an external reference); ``et`` (Y, R|1, 1). Zero totals give inf/NaN factors;
+    callers turn those into null with a reason.
+
+    Region and reference shares cover the same industries: an industry unknown in the
+    reference (``ei`` NaN) is left out of the reference total ``et`` *and* of every
+    region's total ``E_r`` in that year, so the LQs of the other industries are those of
+    the economy without it (their additive LQs still sum to 0).
     """
     table, group = reference_totals(coded, base, reference=reference, regions=regions)
-    totals = np.nansum(table, axis=2, keepdims=True)  # an unknown reference industry is left out
+    unknown = np.isnan(table)  # only an external reference (one group) has unknown cells
+    totals = np.nansum(table, axis=2, keepdims=True)
     if table.shape[1] > 1:
         table, totals = table[:, group, :], totals[:, group, :]
+    if unknown.any():  # E_r over the industries known in the reference, (Y, R, 1)
+        er = np.matmul(coded.cube, (~unknown).transpose(0, 2, 1).astype(float))
+    else:
+        er = coded.region_total[:, :, None]
     with np.errstate(divide="ignore"):
-        inv_er = 1.0 / coded.region_total[:, :, None]
+        inv_er = 1.0 / er
     return {"e": coded.value_cube, "inv_er": inv_er, "ei": table, "et": totals}
 
 
@@ -228,7 +246,7 @@ def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) ->
     y, r, i = coded.y[bad], coded.r[bad], coded.i[bad]
     g = np.minimum(r, f["ei"].shape[1] - 1)  # the region's row, or 0 for one reference
     e, ei, et = coded.value[bad], f["ei"][y, g, i], f["et"][y, g, 0]
-    er = coded.region_total[y, r]
+    er = 1.0 / f["inv_er"][y, r, 0]  # the LQ's E_r (over industries known in the reference)
     codes = np.zeros(len(bad), dtype=np.uint8)
     checks = ((1, np.isnan(e)), (2, er == 0), (5, np.isnan(ei) | np.isnan(et)),
               (3, ei == 0), (4, (e > ei) | (er > et)))
@@ -282,7 +300,15 @@ def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str,
     for k in ("lo", "hi", "alq"):
         if len(bad):
             rows[k][bad] = np.nan
+    rows["unknown_share"] = coded.unknown_share(excluded=_unknown_in_reference(coded, f))
     return rows
+
+
+def _unknown_in_reference(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.ndarray | None:
+    """Rows whose industry is unknown in an external reference (None when there are none)."""
+    if f["ei"].shape[1] > 1 or not np.isnan(f["ei"]).any():
+        return None
+    return np.isnan(f["ei"][coded.y, 0, coded.i])
 
 
 def _standardise(values: np.ndarray, present: np.ndarray | None) -> np.ndarray:
@@ -371,7 +397,11 @@ def location_quotient(
         With ``base="reference"``: a frame with ``industry``, ``year``, ``value`` (and
         optionally ``region``, summed over), e.g. the EU-27 total. Only its industries
         that appear in the panel enter the reference total, so that region and reference
-        shares cover the same industries. The region is assumed to be part of it.
+        shares cover the same industries. An industry whose reference value is null
+        (unknown) gets a null LQ with ``"unknown in reference"`` and is also left out of
+        every region's total :math:`E_r` that year, again so that both shares cover the
+        same industries; ``unknown_share`` counts it. The region is assumed to be part
+        of the reference.
     level
         Confidence level of ``lq_lo``/``lq_hi`` (default 0.95).
 
@@ -387,7 +417,8 @@ def location_quotient(
         reference"`` (external reference smaller than the region), ``"unknown in
         reference"``; null when the LQ is defined.
     ``unknown_share``
-        Share of the region-year's rows that are null (0-1).
+        Share of the region-year's rows left out of its total :math:`E_r` (0-1): null
+        in the panel or, with ``base="reference"``, unknown in the reference.
     ``lq_lo``, ``lq_hi``
         Confidence interval after Moineddin, Beyene & Boyle (2003): a delta-method
         interval on the log scale, :math:`LQ \cdot \exp(\pm z_{1-\alpha/2}\sqrt{V})`.
@@ -433,8 +464,8 @@ def location_quotient(
     out = coded.frame.with_columns(
         float_column("lq", rows["lq"]),
         reason_column("lq_reason", rows["reason"], LQ_REASONS),
-        float_column("unknown_share", coded.unknown_share().reshape(-1)[coded.yr])
-        if not coded.known.all()
+        float_column("unknown_share", rows["unknown_share"].reshape(-1)[coded.yr])
+        if rows["unknown_share"].any()
         else pl.lit(0.0).alias("unknown_share"),
         float_column("lq_lo", rows["lo"]),
         float_column("lq_hi", rows["hi"]),

@@ -259,3 +259,40 @@ def test_interval_contains_lq_and_ranges(p):
     assert (out["lq_lo"] >= 0).all()
     assert out["alq"].is_between(-1, 1).all()
     assert (out["specialised"] == (out["lq_lo"] > 1)).all()
+
+
+def test_unknown_reference_industry_left_out_of_both_shares():
+    # review defect: E left the unknown industry out while E_r kept it (biased LQs)
+    p = make_panel([("AT11", "C10", 2020, 30.0), ("AT11", "C11", 2020, 10.0),
+                    ("AT11", "G46", 2020, 60.0), ("AT12", "C10", 2020, 10.0),
+                    ("AT12", "C11", 2020, 50.0), ("AT12", "G46", 2020, 40.0)])
+    ref = pl.DataFrame({"industry": ["C10", "C11", "G46"], "year": [2020] * 3,
+                        "value": [100.0, 100.0, None]})
+    out = location_quotient(p, base="reference", reference=ref)
+    # common industries C10, C11: E = 200, AT11 E_r = 40, AT12 E_r = 60
+    expected = [F(3, 4) / F(1, 2), F(1, 4) / F(1, 2), None,
+                F(1, 6) / F(1, 2), F(5, 6) / F(1, 2), None]
+    assert col(out, "lq") == [None if x is None else pytest.approx(float(x), rel=1e-12)
+                              for x in expected]
+    assert col(out, "lq_reason") == [None, None, "unknown in reference"] * 2
+    assert col(out, "alq") == [pytest.approx(float(F(1, 4))), pytest.approx(float(F(-1, 4))),
+                               None, pytest.approx(float(F(-1, 3))),
+                               pytest.approx(float(F(1, 3))), None]
+    assert col(out, "unknown_share") == [pytest.approx(1 / 3)] * 6  # G46 reported
+    std = standardised_lq(p, base="reference", reference=ref)
+    assert col(std, "lq") == col(out, "lq")
+
+
+def test_additive_expression_agrees_with_frame_on_zero_industry_total(three_industries):
+    # review defect: the expression gave alq = 0 where the frame function gives null
+    p = three_industries.with_columns(
+        pl.when(pl.col("industry") == "G46").then(0.0).otherwise(pl.col("value"))
+        .alias("value")).sort("region", "industry")
+    out = location_quotient(p).sort("region", "industry")
+    expr = p.select(lq_expr().alias("lq"), additive_lq_expr().alias("alq"))
+    assert out.filter(pl.col("industry") == "G46")["lq_reason"].to_list() == \
+        ["zero industry total"] * 2
+    assert expr["alq"].to_list()[2::3] == [None, None]
+    assert expr["alq"].to_list() == [None if v is None else pytest.approx(v, rel=1e-12)
+                                     for v in out["alq"].to_list()]
+    assert expr["alq"].to_list()[0] == pytest.approx(float(F(1, 4) - F(1, 2)))  # E = 60
