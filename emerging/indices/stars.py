@@ -42,7 +42,12 @@ rating            given when
 "Top q" always means: value >= the k-th largest known value among the reference regions
 with k = ceil(q * n); ties at the cut-off all pass. A region-category whose employment is
 null (confidential) gets null ratings and ``star_reason = "confidential"``; a region with
-zero known employment gets ``"zero region total"``.
+zero known employment gets ``"zero region total"``. A category with zero known employment
+in the whole reference group in a year gets ``"zero industry total in reference"`` on all
+its rows: the LQ is undefined (division by zero), so ``specialisation``, ``eco_stars`` and
+the US ratings are null, and ``size`` and ``focus`` are not given (False): their cut-offs
+are 0 because no reference region has any employment, and being in the top 10 % of a
+group that has none is no evidence of size or focus.
 
 References
 ----------
@@ -79,7 +84,7 @@ from emerging.indices.lq import lq_cubes
 
 ECO_STARS = ("size", "specialisation", "focus")
 US_RATINGS = ("qualifying", "significant", "strong", "strong10")
-_REASONS = ("confidential", "zero region total")
+_REASONS = ("confidential", "zero region total", "zero industry total in reference")
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,9 @@ class ClusterStars(ResultMixin):
         ``lq`` (against the reference group), ``share`` (of the region's employment),
         ``in_reference``, the Booleans ``size``, ``specialisation``, ``focus``,
         ``eco_stars`` (0-3), ``qualifying``, ``significant``, ``strong``, ``strong10``,
-        ``establishments`` (when given) and ``star_reason``.
+        ``establishments`` (when given) and ``star_reason`` (why ratings are null or
+        not given: ``"confidential"``, ``"zero region total"``, ``"zero industry total
+        in reference"``; see the module docstring).
     thresholds
         One row per category-year: ``size_cutoff``, ``focus_cutoff``,
         ``specialisation_lq``, ``employment_median``, ``lq_top25``, ``lq_top10``,
@@ -212,9 +219,13 @@ class ClusterStars(ResultMixin):
             ("strong10", "employment", r["employment"], r["employment_top10"], r["strong10"]),
         ]
         text = []
+        unrated = r["star_reason"] == _REASONS[2]
         for _, measure, value, cut, _ in checks:
             if value is None:
                 text.append(f"{measure} unknown ({r['star_reason']})")
+            elif unrated:
+                cut_text = "" if cut is None else f" (threshold {cut:,.4g})"
+                text.append(f"{measure} {value:,.4g}; not rated: {_REASONS[2]}{cut_text}")
             elif cut is None:
                 text.append(f"{measure} {value:,.4g}; no threshold (no known reference value)")
             else:
@@ -317,11 +328,12 @@ def cluster_stars(
                                                                 us.strong10_top))
         c["focus_cutoff"] = top_cutoff(share_b, mask, eco.focus_top)
         positive = e > 0
+        rated = positive & (f["ei"][ys] > 0)  # no size/focus against an empty reference
         fl = {k: a[ys] for k, a in flags.items()}
         with np.errstate(invalid="ignore"):
-            np.logical_and(positive, e >= c["size_cutoff"], out=fl["size"])
+            np.logical_and(rated, e >= c["size_cutoff"], out=fl["size"])
             np.greater_equal(lq_b, eco.specialisation_lq, out=fl["specialisation"])
-            np.logical_and(positive, share_b >= c["focus_cutoff"], out=fl["focus"])
+            np.logical_and(rated, share_b >= c["focus_cutoff"], out=fl["focus"])
             np.logical_and(positive, lq_b >= us.qualifying_lq, out=fl["qualifying"])
             np.logical_and(fl["qualifying"], e >= c["employment_median"],
                            out=fl["significant"])
@@ -338,14 +350,15 @@ def cluster_stars(
     est_rows = None if est is None else coded.to_rows(est)
     unknown = np.isnan(coded.value)
     zero_region = (coded.region_total == 0).reshape(-1)[coded.yr]
-    reason = np.where(unknown, 1, np.where(zero_region, 2, 0)).astype(np.uint8)
-    undefined = unknown | zero_region
-
-    bad = np.flatnonzero(undefined)
+    zero_industry = f["ei"][coded.y, 0, coded.i] == 0  # zero total in the reference group
+    reason = np.select([unknown, zero_region, zero_industry], [1, 2, 3], 0).astype(np.uint8)
+    bad = np.flatnonzero(unknown | zero_region)
+    bad_lq = np.flatnonzero(reason > 0)  # the LQ is undefined on all of these
 
     def flag(name: str, a: np.ndarray, dtype=pl.Boolean) -> pl.Series:
         s = pl.Series(name, coded.to_rows(a), dtype=dtype)
-        return s.scatter(bad, None) if len(bad) else s
+        rows = bad if name in ("size", "focus") else bad_lq
+        return s.scatter(rows, None) if len(rows) else s
 
     eco_stars = flag("eco_stars", sum(flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
     # keep the peak low: each cube is freed once it is a column

@@ -134,3 +134,25 @@ def test_result_shape(four_regions):
     assert "Cluster stars against all regions" in res.summary()
     assert "<table" in res._repr_html_()
     assert res.plot(region="AT21").get_title().startswith("Cluster stars of AT21")
+
+
+def test_zero_industry_total_in_reference_gives_reason_and_no_stars():
+    # review defect: LQ inf -> null without a reason, LQ flags False, size/focus granted
+    # against a cut-off of 0. Reference AT11 has no C10 employment.
+    p = make_panel([("AT11", "C10", 2020, 0.0), ("AT11", "C11", 2020, 40.0),
+                    ("AT12", "C10", 2020, 30.0), ("AT12", "C11", 2020, 10.0)])
+    res = cluster_stars(p, reference=["AT11"])
+    for region in ("AT11", "AT12"):
+        r = get(res, region)
+        assert r["lq"] is None and r["star_reason"] == "zero industry total in reference"
+        assert all(r[k] is None for k in ("specialisation", "qualifying", "significant",
+                                          "strong", "strong10", "eco_stars"))
+        assert (r["size"], r["focus"]) == (False, False)  # no top 10 % of nothing
+        assert r["size_cutoff"] == 0.0
+    ok = get(res, "AT12", "C11")
+    assert ok["lq"] == pytest.approx(float(F(10, 40) / F(40, 40)))
+    assert ok["star_reason"] is None and ok["specialisation"] is False
+    ev = res.explain("AT12", "C10").row(0, named=True)  # size
+    assert ev["given"] is False
+    assert ev["reason"] == ("employment 30; not rated: zero industry total in reference "
+                            "(threshold 0)")
