@@ -25,9 +25,14 @@ Ubiquity, :math:`\sum_r [LQ_{ri} \ge t]`, is the industry-side count.
 
 Edge cases: a region-year with zero known employment gets nulls and ``reason = "zero
 region total"``. Confidential (null) cells are left out of the region's shares; the
-share of such cells is reported in ``unknown_share``. Industries absent from the
-reference (``x_i = 0``) while present in the region make ``theil`` infinite: it is then
-null with the reason ``"industry absent from reference"``.
+share of such cells is reported in ``unknown_share``. An external reference with a null
+(unknown) industry value leaves every reference share of that year unknown (their
+denominator :math:`E` is unknown), so ``krugman``, ``hoover``, ``gini``, ``theil`` and
+``diversity`` of every region that year, and that year's ``ubiquity``, are null with the
+reason ``"unknown in reference"`` (never computed as if the industry were absent);
+``hhi``, ``entropy`` and the varieties use the region's own shares only and are kept.
+Industries absent from the reference (``x_i = 0``) while present in the region make
+``theil`` infinite: it is then null with the reason ``"industry absent from reference"``.
 
 References
 ----------
@@ -65,7 +70,9 @@ from emerging.indices.lq import Base, lq_cubes
 
 REGION_INDICES = ("krugman", "hoover", "gini", "hhi", "theil", "entropy",
                   "related_variety", "unrelated_variety", "diversity")
-_REASONS = ("zero region total", "industry absent from reference")
+_REASONS = ("zero region total", "unknown in reference", "industry absent from reference")
+# indices that use the reference shares x (the others use the region's own shares only)
+_REFERENCE_INDICES = ("krugman", "hoover", "gini", "theil", "diversity")
 
 
 def _sectors(industries: pl.Series, level: int) -> np.ndarray:
@@ -83,12 +90,14 @@ def _sectors(industries: pl.Series, level: int) -> np.ndarray:
     return index
 
 
-def _region_block(cube, inv_er, ei, et, *, threshold: float, member) -> dict:
-    """All region indices of one block of years (arrays as in ``lq_cubes``)."""
-    zero = ~np.isfinite(inv_er[..., 0])  # (Y, R): zero known employment
+def _region_block(cube, er, ei, et, *, threshold: float, member) -> dict:
+    """All region indices of one block of years (``er`` (Y, R) the regions' known totals,
+    ``ei`` and ``et`` as in ``lq_cubes``)."""
+    zero = er == 0  # (Y, R): zero known employment
+    unknown = np.broadcast_to(np.isnan(ei).any(axis=2), zero.shape)  # x unknown
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = cube * np.where(np.isfinite(inv_er), inv_er, 0.0)  # shares; 0 where undefined
-        x = np.nan_to_num(ei / et, nan=0.0, posinf=0.0)
+        s = cube * np.where(zero, 0.0, 1.0 / er)[..., None]  # shares; 0 where undefined
+        x = np.nan_to_num(ei / et, nan=0.0, posinf=0.0)  # NaN only on nulled region-years
     xb = np.broadcast_to(x, s.shape)
     krugman = np.abs(s - x).sum(axis=2)
     slns = xlogx(s)  # s ln s
@@ -117,9 +126,12 @@ def _region_block(cube, inv_er, ei, et, *, threshold: float, member) -> dict:
     for key in out:
         if key != "n_industries":
             out[key][zero] = np.nan
+    for key in _REFERENCE_INDICES:
+        out[key][unknown] = np.nan
     out["theil"][absent] = np.nan
-    out["reason"] = np.where(zero, 1, np.where(absent, 2, 0)).astype(np.uint8)
+    out["reason"] = np.select([zero, unknown, absent], [1, 2, 3], 0).astype(np.uint8)
     out["ubiquity"] = present.sum(axis=1).astype(float)
+    out["ubiquity"][unknown.any(axis=1)] = np.nan  # (Y, I): the year's x are unknown
     return out
 
 
@@ -131,7 +143,7 @@ def _region_indices(coded: CodedPanel, f: dict, threshold: float, level: int | N
         member[np.arange(len(sectors)), sectors] = 1.0
 
     def block(ys: slice) -> dict:
-        return _region_block(coded.cube[ys], f["inv_er"][ys], f["ei"][ys], f["et"][ys],
+        return _region_block(coded.cube[ys], coded.region_total[ys], f["ei"][ys], f["et"][ys],
                              threshold=threshold, member=member)
 
     return stack_years(map_years(block, coded.shape[0]))
@@ -147,7 +159,8 @@ class RegionalDiversity(ResultMixin):
         One row per region-year: ``region``, ``year``, the indices of the module table,
         ``n_industries`` (industries with employment > 0), ``unknown_share``, ``reason``.
     ubiquity
-        One row per industry-year: ``industry``, ``year``, ``ubiquity``.
+        One row per industry-year: ``industry``, ``year``, ``ubiquity`` (null in a year
+        whose reference shares are unknown).
     base, threshold, unrelated_level
         The options used.
     """
@@ -225,7 +238,7 @@ def regional_diversity(
         reason_column("reason", out["reason"].reshape(-1), _REASONS),
     ).with_columns(pl.col("diversity", "n_industries").cast(pl.Int32))
     ubiquity = coded.industry_year_frame().with_columns(
-        pl.Series("ubiquity", out["ubiquity"].reshape(-1)).cast(pl.Int32))
+        float_column("ubiquity", out["ubiquity"].reshape(-1)).cast(pl.Int32))
     return RegionalDiversity(regions, ubiquity, base, float(threshold), unrelated_level)
 
 

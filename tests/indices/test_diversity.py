@@ -168,3 +168,28 @@ def test_weighted_variety_against_numpy_loop():
         rv = sum(sum(g) * h2(*(x / sum(g) for x in g)) for g in sections.values() if sum(g) > 0)
         assert res["unrelated_variety"][k] == pytest.approx(uv)
         assert res["related_variety"][k] == pytest.approx(rv)
+
+
+def test_unknown_reference_share_nulls_the_indices_that_use_it(three_industries):
+    # review defect: a null reference value was read as 0 (industry absent), so Krugman,
+    # Hoover and Gini were computed and Theil got the wrong reason
+    later = three_industries.with_columns(pl.lit(2021, dtype=pl.Int32).alias("year"))
+    ref = pl.DataFrame({"industry": ["C10", "C11", "G46"] * 2,
+                        "year": [2020] * 3 + [2021] * 3,
+                        "value": [500.0, 500.0, None, 500.0, 300.0, 200.0]})
+    res = regional_diversity(pl.concat([three_industries, later]), base="reference",
+                             reference=ref)
+    rows = res.regions.sort("year", "region")
+    unknown, known = rows.filter(pl.col("year") == 2020), rows.filter(pl.col("year") == 2021)
+    assert unknown["reason"].to_list() == ["unknown in reference"] * 2
+    for k in ("krugman", "hoover", "gini", "theil", "diversity"):
+        assert unknown[k].to_list() == [None, None], k
+    # indices of the region's own shares do not use the reference: kept
+    assert unknown["hhi"].to_list() == pytest.approx([float(F(5, 8)), float(F(5, 9))])
+    assert unknown["entropy"].to_list() == pytest.approx([h2(1 / 4, 3 / 4), h2(1 / 3, 2 / 3)])
+    # 2021, x = (1/2, 3/10, 1/5): AT11 K = 1/4 + 9/20 + 1/5
+    assert known["reason"].to_list() == [None, None]
+    assert known["krugman"][0] == pytest.approx(float(F(9, 10)))
+    ubi = res.ubiquity.sort("year", "industry")
+    assert ubi.filter(pl.col("year") == 2020)["ubiquity"].to_list() == [None] * 3
+    assert ubi.filter(pl.col("year") == 2021)["ubiquity"].null_count() == 0
