@@ -248,7 +248,7 @@ def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) ->
     e, ei, et = coded.value[bad], f["ei"][y, g, i], f["et"][y, g, 0]
     er = 1.0 / f["inv_er"][y, r, 0]  # the LQ's E_r (over industries known in the reference)
     codes = np.zeros(len(bad), dtype=np.uint8)
-    checks = ((1, np.isnan(e)), (2, er == 0), (5, np.isnan(ei) | np.isnan(et)),
+    checks = ((1, np.isnan(e)), (5, np.isnan(ei) | np.isnan(et)), (2, er == 0),
               (3, ei == 0), (4, (e > ei) | (er > et)))
     for code, mask in checks:  # in order of priority
         codes[(codes == 0) & mask] = code

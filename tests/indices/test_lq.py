@@ -296,3 +296,27 @@ def test_additive_expression_agrees_with_frame_on_zero_industry_total(three_indu
     assert expr["alq"].to_list() == [None if v is None else pytest.approx(v, rel=1e-12)
                                      for v in out["alq"].to_list()]
     assert expr["alq"].to_list()[0] == pytest.approx(float(F(1, 4) - F(1, 2)))  # E = 60
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(panels(min_industries=3))
+def test_unknown_reference_industry_equals_dropping_it(p):
+    # oracle: an industry unknown in the reference gives the LQs of the panel without it
+    ref = p.group_by("industry", "year").agg(pl.col("value").sum() + 1.0)
+    gone = p["industry"].min()
+    unknown = ref.with_columns(pl.when(pl.col("industry") == gone).then(None)
+                               .otherwise(pl.col("value")).alias("value"))
+    got = location_quotient(p, base="reference", reference=unknown)
+    want = location_quotient(p.filter(pl.col("industry") != gone), base="reference",
+                             reference=ref.filter(pl.col("industry") != gone))
+    assert got.filter(pl.col("industry") == gone)["lq_reason"].unique().to_list() == \
+        ["unknown in reference"]
+    keys = ["region", "industry", "year"]
+    both = got.join(want, on=keys, suffix="_want").sort(keys)
+    assert both.height == want.height
+    for c in ("lq", "alq", "lq_lo", "lq_hi"):
+        a, b = both[c].to_list(), both[f"{c}_want"].to_list()
+        assert [x is None for x in a] == [x is None for x in b], c
+        assert [x for x in a if x is not None] == \
+            pytest.approx([x for x in b if x is not None], rel=1e-9), c
+    assert both["lq_reason"].to_list() == both["lq_reason_want"].to_list()
