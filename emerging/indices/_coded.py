@@ -171,6 +171,11 @@ class CodedPanel:
                 check_unique(frame, KEYS, what=what)
         return coded
 
+    @cached_property
+    def memo(self) -> dict:
+        """Results derived from this panel alone, shared by the indices computed on it."""
+        return {}
+
     # ------------------------------------------------------------------ shapes and keys
     @property
     def shape(self) -> tuple[int, int, int]:
