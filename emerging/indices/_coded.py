@@ -94,7 +94,7 @@ def dense_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:
         return np.repeat(codes, runs.struct.field("len").to_numpy()), labels
     if n > 1 and (k := _period(keys)) is not None:
         codes, labels = _hashed_codes(keys.slice(0, k))
-        return np.tile(codes, n // k), labels
+        return np.broadcast_to(codes, (n // k, k)).reshape(-1), labels  # = np.tile
     return _hashed_codes(keys)
 
 
@@ -194,9 +194,18 @@ class CodedPanel:
 
     @cached_property
     def in_cube_order(self) -> bool:
-        """True when the rows are exactly the cube's cells in order (no gather needed)."""
-        return len(self.cell) == self.n_cells and bool(
-            np.array_equal(self.cell, np.arange(self.n_cells))
+        """True when the rows are exactly the cube's cells in order (no gather needed).
+
+        Checked code by code against the cube's layout (year-major, then region, then
+        industry), without building :attr:`cell`.
+        """
+        nY, nR, nI = self.shape
+        if len(self.value) != self.n_cells:
+            return False
+        return bool(
+            (self.i.reshape(-1, nI) == np.arange(nI)).all()
+            and (self.r.reshape(nY, nR, nI) == np.arange(nR)[:, None]).all()
+            and (self.y.reshape(nY, -1) == np.arange(nY)[:, None]).all()
         )
 
     def to_rows(self, cube: np.ndarray) -> np.ndarray:
@@ -207,7 +216,7 @@ class CodedPanel:
     @cached_property
     def present(self) -> np.ndarray | None:
         """Boolean cube of the cells that are rows of the panel (None when all are)."""
-        if len(self.cell) == self.n_cells:
+        if len(self.value) == self.n_cells:  # no duplicates (checked), so every cell
             return None
         out = np.zeros(self.n_cells, dtype=bool)
         out[self.cell] = True
