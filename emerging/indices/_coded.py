@@ -209,7 +209,18 @@ class CodedPanel:
         )
 
     def to_rows(self, cube: np.ndarray) -> np.ndarray:
-        """Values of a ``(year, region, industry)`` array at the panel's rows, in row order."""
+        """Values of a ``(year, region, industry)`` array at the panel's rows, in row order.
+
+        ``cube`` may be any array that broadcasts to the cube's shape (e.g. ``(Y, R, 1)``
+        region-year values); it is expanded without fancy indexing when rows are in cube
+        order.
+        """
+        if cube.shape != self.shape:
+            if not self.in_cube_order:
+                y, r, i = (self.y, self.r, self.i)
+                return cube[tuple(np.zeros(1, dtype=np.int64) if n == 1 else k
+                                  for n, k in zip(cube.shape, (y, r, i), strict=True))]
+            cube = np.broadcast_to(cube, self.shape)
         flat = cube.reshape(-1)
         return flat if self.in_cube_order else flat[self.cell]
 
@@ -305,6 +316,8 @@ class CodedPanel:
         """Cells with a known value per ``(year, industry)`` among the masked regions
         (absent rows count as known zeros, as in :attr:`cube`)."""
         nY, _, nI = self.shape
+        if self.known.all():
+            return np.full((nY, nI), int(regions.sum()))
         unknown = ~self.known & regions[self.r]
         return int(regions.sum()) - np.bincount(
             self.yi[unknown], minlength=nY * nI).reshape(nY, nI)
