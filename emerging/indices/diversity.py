@@ -112,8 +112,8 @@ def _region_block(cube, er, ei, et, *, threshold: float, member) -> dict:
         "hhi": np.einsum("yri,yri->yr", s, s),
         "theil": slns.sum(axis=2) - np.einsum("yri,yri->yr", s, np.broadcast_to(ln_x, s.shape)),
         "entropy": -slns.sum(axis=2) / np.log(2),
-        "diversity": present.sum(axis=2).astype(float),
-        "n_industries": (cube > 0).sum(axis=2).astype(float),
+        "diversity": np.count_nonzero(present, axis=2).astype(float),
+        "n_industries": np.count_nonzero(cube > 0, axis=2).astype(float),
     }
     if member is not None:
         parent = s @ member  # P_g, (Y, R, G)
@@ -122,7 +122,10 @@ def _region_block(cube, er, ei, et, *, threshold: float, member) -> dict:
         out["unrelated_variety"] = -plnp.sum(axis=2) / np.log(2)
         # P_g H_g = -(sum_{i in g} s_i ln s_i - P_g ln P_g) / ln 2
         out["related_variety"] = -(within - plnp).sum(axis=2) / np.log(2)
-    absent = ((s > 0) & (xb == 0)).any(axis=2)
+    if x.shape[:2] == (1, 1):  # one reference: only its industries with x = 0 matter
+        absent = (s[..., x[0, 0] == 0] > 0).any(axis=2)
+    else:
+        absent = ((s > 0) & (xb == 0)).any(axis=2)
     for key in out:
         if key != "n_industries":
             out[key][zero] = np.nan
@@ -130,7 +133,7 @@ def _region_block(cube, er, ei, et, *, threshold: float, member) -> dict:
         out[key][unknown] = np.nan
     out["theil"][absent] = np.nan
     out["reason"] = np.select([zero, unknown, absent], [1, 2, 3], 0).astype(np.uint8)
-    out["ubiquity"] = present.sum(axis=1).astype(float)
+    out["ubiquity"] = np.count_nonzero(present, axis=1).astype(float)
     out["ubiquity"][unknown.any(axis=1)] = np.nan  # (Y, I): the year's x are unknown
     return out
 
