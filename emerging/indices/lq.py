@@ -323,22 +323,21 @@ def _unknown_in_reference(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.nda
     return np.isnan(f["ei"][coded.y, 0, coded.i])
 
 
-def _standardise_year(values: np.ndarray, out: np.ndarray, present: np.ndarray | None) -> None:
-    """z-scores of one year's ``(region, industry)`` values along regions, into ``out``:
-    per industry over the finite cells (and ``present`` ones), ddof = 1; NaN elsewhere."""
-    ok = np.isfinite(values)
-    if present is not None:
-        ok &= present
-    out.fill(0.0)
-    np.copyto(out, values, where=ok)
+def _standardise_year(out: np.ndarray, ok: np.ndarray) -> None:
+    """z-scores in place of one year's ``(region, industry)`` values along regions: per
+    industry over the cells in ``ok`` (whose other cells must hold 0), ddof = 1; NaN
+    outside ``ok`` and where fewer than two cells or no spread."""
     n = np.count_nonzero(ok, axis=0)
+    every = bool(n.size == 0 or n.min() == ok.shape[0])  # no cell left out
     with np.errstate(divide="ignore", invalid="ignore"):
         out -= out.sum(axis=0) / n
-        out *= ok
+        if not every:
+            out *= ok
         sd = np.sqrt((out * out).sum(axis=0) / (n - 1))
         sd[(n < 2) | ~(sd > 0)] = np.nan
         out /= sd
-    np.copyto(out, np.nan, where=~ok)
+    if not every:
+        np.copyto(out, np.nan, where=~ok)
 
 
 def _standardised_cubes(coded: CodedPanel, lq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -348,12 +347,18 @@ def _standardised_cubes(coded: CodedPanel, lq: np.ndarray) -> tuple[np.ndarray, 
 
     def block(ys: slice) -> None:
         y = ys.start
-        mask = None if present is None else present[y]
-        _standardise_year(lq[y], slq[y], mask)
-        log_lq = np.full(lq.shape[1:], np.nan)
+        ok = np.isfinite(lq[y])
+        if present is not None:
+            ok &= present[y]
+        np.copyto(slq[y], lq[y])
+        if not ok.all():
+            np.copyto(slq[y], 0.0, where=~ok)
+        _standardise_year(slq[y], ok)
         with np.errstate(invalid="ignore"):
-            np.log(lq[y], out=log_lq, where=lq[y] > 0)
-        _standardise_year(log_lq, slq_log[y], mask)
+            ok &= lq[y] > 0  # the log form: LQ > 0 only
+        slq_log[y].fill(0.0)
+        np.log(lq[y], out=slq_log[y], where=ok)
+        _standardise_year(slq_log[y], ok)
 
     map_years(block, coded.shape[0])
     return slq, slq_log
