@@ -99,21 +99,26 @@ def _region_block(cube, er, ei, et, *, threshold: float, member) -> dict:
         s = cube * np.where(zero, 0.0, 1.0 / er)[..., None]  # shares; 0 where undefined
         x = np.nan_to_num(ei / et, nan=0.0, posinf=0.0)  # NaN only on nulled region-years
     xb = np.broadcast_to(x, s.shape)
-    krugman = np.abs(s - x).sum(axis=2)
+    diff = np.subtract(s, x)
+    krugman = np.abs(diff, out=diff).sum(axis=2)
+    del diff
     slns = xlogx(s)  # s ln s
+    sum_slns = slns.sum(axis=2)
     ln_x = np.zeros_like(x)
     np.log(x, out=ln_x, where=x > 0)
-    present = s >= threshold * x  # LQ >= threshold, without dividing
-    present &= s > 0
+    # LQ >= threshold without dividing, and s > 0: s >= threshold * x where that is
+    # positive, else s >= the smallest positive double (the same as s > 0, for s >= 0)
+    cut = threshold * x
+    present = s >= np.where(cut > 0, cut, np.nextafter(0.0, 1.0))
     out = {
         "krugman": krugman,
         "hoover": krugman / 2,
         "gini": lorenz_gini(s, x, axis=2),
         "hhi": np.einsum("yri,yri->yr", s, s),
-        "theil": slns.sum(axis=2) - np.einsum("yri,yri->yr", s, np.broadcast_to(ln_x, s.shape)),
-        "entropy": -slns.sum(axis=2) / np.log(2),
+        "theil": sum_slns - np.einsum("yri,yri->yr", s, np.broadcast_to(ln_x, s.shape)),
+        "entropy": -sum_slns / np.log(2),
         "diversity": np.count_nonzero(present, axis=2).astype(float),
-        "n_industries": np.count_nonzero(cube > 0, axis=2).astype(float),
+        "n_industries": np.count_nonzero(cube, axis=2).astype(float),  # cube >= 0
     }
     if member is not None:
         parent = s @ member  # P_g, (Y, R, G)

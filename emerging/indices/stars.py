@@ -330,8 +330,8 @@ def cluster_stars(
             lq_b = np.multiply(e, f["inv_er"][ys], out=cubes["lq"][ys])
             share_b = np.multiply(e, f["inv_er"][ys], out=cubes["share"][ys])
             lq_b *= f["et"][ys] / f["ei"][ys]
-        lq_b[~np.isfinite(lq_b)] = np.nan
-        share_b[~np.isfinite(share_b)] = np.nan
+        np.copyto(lq_b, np.nan, where=np.isinf(lq_b))  # NaN stays NaN
+        np.copyto(share_b, np.nan, where=np.isinf(share_b))
         c = dict(zip(("size_cutoff", "employment_median", "employment_top10"),
                      top_cutoffs(e, mask, (eco.size_top, us.significant_top,
                                            us.strong10_top)), strict=True))
