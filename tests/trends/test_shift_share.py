@@ -242,6 +242,10 @@ def test_esteban_marquillas_zero_start_pair_has_a_reason_and_region_totals_add_u
         split = t["homothetic_competitive"] + t["allocation"] + t["unsplit_competitive"]
         assert split.to_list() == pytest.approx(t["competitive"].to_list(), abs=1e-12)
     assert "Competitive (not split)" in res.summary()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    assert len(res.plot().patches) == 2 * 5  # two regions, five components
     # without zero starts the extra column is 0 and not listed as a component
     plain = shift_share(TINY, start=2010, end=2011, method="esteban_marquillas")
     assert plain.table["unsplit_competitive"].to_list() == [0.0] * 4
