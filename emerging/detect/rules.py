@@ -28,7 +28,10 @@ from emerging._schema import INDUSTRY, REGION, require_columns
 
 
 def _num(col: str, digits: int = 2) -> pl.Expr:
-    return pl.col(col).round(digits).cast(pl.String).fill_null("n/a")
+    rounded = pl.col(col).round(digits)
+    if digits == 0:
+        rounded = rounded.cast(pl.Int64)
+    return rounded.cast(pl.String).fill_null("n/a")
 
 
 def _pct(col: str) -> pl.Expr:

@@ -18,10 +18,13 @@ country) and only over pairs known in both years (like for like, as in
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR, validate_panel
-from emerging.indices.lq import Base, location_quotient
+from emerging._typing import check_option
+from emerging.indices.lq import location_quotient
 from emerging.trends.growth import growth
 
 
@@ -30,7 +33,7 @@ def emergence_signals(
     *,
     start: int,
     end: int,
-    base: Base = "all",
+    base: Literal["all", "country"] = "all",
 ) -> pl.DataFrame:
     """Signals for every region-industry between ``start`` and ``end``.
 
@@ -51,6 +54,7 @@ def emergence_signals(
         ``signal_note`` (why a signal is null: an unknown value in a year used, a zero at
         the start, or the LQ's own reason).
     """
+    check_option("base", base, ("all", "country"))
     frame = validate_panel(panel)
     years = set(frame[YEAR].unique().to_list())
     if not start < end:

@@ -89,6 +89,13 @@ def region_profile(
     end = years[-1] if end is None else end
     if flags is None:
         flags = flag_emerging(emergence_signals(frame, start=start, end=end), rules)
+    else:
+        window = flags.to_frame().select("start", "end").unique().rows()
+        if window != [(start, end)]:
+            raise ValueError(
+                f"flags were computed for the window(s) {window}, not {start}-{end}; pass "
+                "the same start and end, or leave flags out to compute them here"
+            )
     lq = location_quotient(frame.filter(pl.col(YEAR).is_in([start, end])))
     own = lq.filter(pl.col(REGION) == region)
     wide = own.pivot(on=YEAR, index=INDUSTRY, values=["lq", VALUE])
@@ -124,7 +131,7 @@ def region_profile(
         map_industry=map_industry,
         n_specialised=int((end_rows["lq"] >= lq_threshold).sum()),
         lq_threshold=lq_threshold,
-        unknown_cells=int(own[VALUE].null_count()),
+        unknown_cells=int(end_rows[VALUE].null_count()),
         rules=flags.rules,
         source=source,
         simulated=simulated,
@@ -197,8 +204,8 @@ def render_factsheet(profile: RegionProfile, *, include_map: bool = True) -> str
         f"Data: {html.escape(profile.source)}, persons employed by NACE Rev. 2 division, "
         f"{profile.start}-{profile.end}. LQ: the industry's share of the region's "
         "employment divided by its share in all regions of the panel. "
-        f"{profile.unknown_cells} confidential or unknown cell(s) in this region are left out "
-        "of the sums (never counted as zero). Made with emerging."
+        f"{profile.unknown_cells} confidential or unknown cell(s) of this region in "
+        f"{profile.end} are left out of the sums (never counted as zero). Made with emerging."
     )
     return template.substitute(
         title=html.escape(f"{profile.name} ({profile.region}): fact sheet"),

@@ -97,3 +97,14 @@ def test_planted_emerging_pairs_are_flagged_and_ranked_high(demo_data):
     declining = demo_data.truth.filter(kind="declining").select("region", "industry")
     assert declining.join(flags.flagged(), on=["region", "industry"]).height == 0
     assert math.isfinite(flags.flagged()["growth_gap"].min())
+
+
+def test_signals_refuse_an_unsupported_base():
+    with pytest.raises(ValueError, match=r"base must be one of \('all', 'country'\); got 'reference'"):
+        emergence_signals(PANEL, start=2015, end=2023, base="reference")
+
+
+def test_employment_evidence_is_a_whole_number():
+    signals = emergence_signals(PANEL, start=2015, end=2023)
+    evidence = flag_emerging(signals, [min_employment(10)]).to_frame()["evidence"].to_list()
+    assert "40 persons employed at the end" in evidence

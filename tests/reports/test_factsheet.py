@@ -41,3 +41,17 @@ def test_page_is_self_contained_and_says_simulated(profile):
 def test_unknown_region_lists_closest_codes(demo_data):
     with pytest.raises(ValueError, match=r"'CZ6': did you mean \['CZ06'"):
         region_profile(demo_data.panel, "CZ6")
+
+
+def test_flags_from_another_window_are_refused(demo_data):
+    from emerging.detect.rules import flag_emerging
+    from emerging.detect.signals import emergence_signals
+
+    flags = flag_emerging(emergence_signals(demo_data.panel, start=2010, end=2020))
+    with pytest.raises(ValueError, match=r"window\(s\) \[\(2010, 2020\)\], not 2015-2023"):
+        region_profile(demo_data.panel, "CZ06", start=2015, end=2023, flags=flags)
+
+
+def test_unknown_cells_counted_in_the_end_year(demo_data, profile):
+    own = demo_data.panel.filter(region="CZ06", year=2023)
+    assert profile.unknown_cells == own["value"].null_count()
