@@ -25,7 +25,12 @@ import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, EmptySelectionError, validate_panel
 from emerging.codes.nace import nace_label
-from emerging.codes.nuts import COUNTRY_NAMES, check_regions, region_names
+from emerging.codes.nuts import (
+    COUNTRY_NAMES,
+    central_europe_2021_2027,
+    check_regions,
+    region_names,
+)
 from emerging.detect.rules import DEFAULT_RULES, EmergenceFlags, Rule, flag_emerging
 from emerging.detect.signals import emergence_signals
 from emerging.indices.lq import location_quotient
@@ -191,8 +196,9 @@ def _map_png(profile: RegionProfile) -> str:
 
     from emerging.maps.tilegrid import tile_map
 
+    on_grid = profile.lq_map.filter(pl.col(REGION).is_in(sorted(central_europe_2021_2027())))
     fig, ax = tile_map(
-        profile.lq_map,
+        on_grid,
         column="lq",
         diverging_at=1.0,
         units="LQ",
