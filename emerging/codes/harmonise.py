@@ -15,7 +15,9 @@ such a panel in one version using the crosswalk of :mod:`emerging.codes.nuts_ver
 * units regrouped many-to-many (Ireland 2016, Norway 2021, Scotland 2016) are reported.
 
 When old and new codes both give a value for the same year, the value of the newest NUTS
-version wins and the overlap is counted (``conflicts``) when the two differ.
+version wins, whatever either value's flag, and the overlap is counted (``conflicts``) when
+the two differ. A value always beats a null; when every candidate is null, a flagged null
+(e.g. confidential ``c``) is kept before a plain one.
 """
 
 from __future__ import annotations
@@ -327,9 +329,12 @@ def harmonise(
         .select(single.columns)
     )
     candidates = pl.concat([single, merged])
-    # a value beats a null; a flagged null (e.g. confidential) beats a plain one; then newest
+    # a value beats a null; among values the newest version wins whatever the flags (e, p, b
+    # mark estimates, not better data); among nulls a flagged one (e.g. confidential "c")
+    # beats a plain one, then the newest
+    is_null = pl.col(VALUE).is_null()
     ranked = candidates.sort(
-        [pl.col(VALUE).is_null(), pl.col("flag").is_null(), pl.col("_version")],
+        [is_null, is_null & pl.col("flag").is_null(), pl.col("_version")],
         descending=[False, False, True],
     )
     keys = ["_target", INDUSTRY, YEAR]

@@ -17,9 +17,9 @@ import polars as pl
 from emerging._schema import Exclusions
 from emerging.relatedness.complexity import Complexity, complexity_arrays, complexity_result
 from emerging.relatedness.density import density_matrix
-from emerging.relatedness.matrices import encode_panel, pair_frame, single_threaded_blas
+from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 from emerging.relatedness.opportunity import outlook_arrays
-from emerging.relatedness.proximity import By, Measure, proximity_arrays
+from emerging.relatedness.proximity import By, Measure, proximity_arrays, proximity_frame
 
 
 @dataclass(frozen=True)
@@ -29,14 +29,17 @@ class RelatednessAnalysis:
     Attributes
     ----------
     cells
-        The panel with ``present``, ``density`` (0-100) and, with ``outlook``, ``cog`` and
-        ``coi``.
+        The panel with ``present`` (null where the LQ is undefined), ``density`` (0-100)
+        and, with ``outlook``, ``cog`` and ``coi``.
     proximity
-        One row per ordered industry pair (and year when ``by="year"``).
+        One row per ordered industry pair (and year when ``by="year"``), with the layer's
+        ``unknown_cells`` and ``absent_cells``.
     complexity
-        ECI/PCI per year (eigenvector method) with the trimmed rows.
+        ECI/PCI per year (eigenvector method) with the trimmed rows and the same
+        ``exclusions``.
     exclusions
-        Cells that could not count as present (unknown value, absent from the panel).
+        Cells that could not count as present, by reason: unknown value, undefined LQ
+        (zero total), absent from the panel (counted as zero).
     """
 
     cells: pl.DataFrame
@@ -94,11 +97,11 @@ def analyse_relatedness(
     prox = proximity_arrays(pm, measure=measure, by=by, presence=m)
     density = density_matrix(m, prox["proximity"])
     comp = complexity_arrays(m)
-    columns = {"present": m.astype(bool), "density": density}
+    columns = {"present": pm.presence_column(m), "density": density}
     if outlook:
         coi, cog = outlook_arrays(m, prox["proximity"], density, comp["pci"])
         columns |= {"cog": cog, "coi": np.broadcast_to(coi[:, :, None], m.shape)}
     cells = pm.with_cells(columns)
-    pairs = pair_frame(pm.industries, pm.years if by == "year" else None, prox)
+    pairs = proximity_frame(pm, prox, by=by)
     return RelatednessAnalysis(cells, pairs, complexity_result(pm, comp, "eigenvector"),
                                pm.exclusions)

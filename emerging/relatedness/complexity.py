@@ -29,7 +29,12 @@ complexity (means 1, not standardised).
 
 Degenerate rows are trimmed before computing, repeatedly until none is left: regions with
 no presence, industries with no presence or present in every region. They get null values
-and are listed in :attr:`Complexity.trimmed` with the reason.
+and are listed in :attr:`Complexity.trimmed` with the reason. If fewer than two regions or
+industries survived (with this trimming that happens only when none survives), the year
+has no ECI or PCI at all and its remaining rows are listed with the reason "too few
+non-degenerate regions/industries": every null ECI or PCI is in ``trimmed``. Cells of
+unknown presence (null value, undefined LQ) count as not present; they are counted in
+:attr:`Complexity.exclusions`.
 
 References
 ----------
@@ -51,12 +56,13 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, YEAR
+from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging.indices._coded import check_option
 from emerging.relatedness.matrices import PanelMatrices, encode_panel, single_threaded_blas
 
 Method = Literal["eigenvector", "reflections", "fitness"]
 METHODS: tuple[str, ...] = ("eigenvector", "reflections", "fitness")
+TOO_FEW = "too few non-degenerate regions/industries"
 
 
 class ConvergenceWarning(RuntimeWarning):
@@ -177,8 +183,10 @@ def complexity_arrays(
     """Matrix core of :func:`complexity` for ``M[year, region, industry]``.
 
     Returns ``eci``, ``diversity`` ``[year, region]``, ``pci``, ``ubiquity``
-    ``[year, industry]`` (NaN where trimmed), ``iterations`` ``[year]`` and the kept masks
-    ``keep_region`` / ``keep_industry``.
+    ``[year, industry]`` (NaN where trimmed), ``iterations`` ``[year]``, the masks
+    ``keep_region`` / ``keep_industry`` of the rows that survived the trimming and
+    ``too_few`` ``[year]`` (fewer than two regions or industries survived, so the year has
+    no value at all, survivors included).
     """
     check_option("method", method, METHODS)
     n_t, n_r, n_i = presence.shape
@@ -186,10 +194,12 @@ def complexity_arrays(
     keep_r_all = np.zeros((n_t, n_r), dtype=bool)
     keep_i_all = np.zeros((n_t, n_i), dtype=bool)
     iterations = np.zeros(n_t, dtype=np.int64)
+    too_few = np.zeros(n_t, dtype=bool)
     for t in range(n_t):  # one eigenproblem per year
         keep_r, keep_i = trim_degenerate(presence[t])
         keep_r_all[t], keep_i_all[t] = keep_r, keep_i
         if keep_r.sum() < 2 or keep_i.sum() < 2:
+            too_few[t] = True  # the survivors, if any, get no value either
             continue
         sub = presence[t][np.ix_(keep_r, keep_i)]
         if method == "eigenvector":
@@ -207,6 +217,7 @@ def complexity_arrays(
         "iterations": iterations,
         "keep_region": keep_r_all,
         "keep_industry": keep_i_all,
+        "too_few": too_few,
     }
 
 
@@ -226,6 +237,10 @@ class Complexity:
         The method used.
     iterations
         ``year, iterations`` (0 for the eigenvector method).
+    exclusions
+        Cells that could not count as present, by reason (unknown value, undefined LQ,
+        absent from the panel), as in
+        :attr:`~emerging.relatedness.analysis.RelatednessAnalysis.exclusions`.
     """
 
     regions: pl.DataFrame
@@ -233,6 +248,7 @@ class Complexity:
     trimmed: pl.DataFrame
     method: str
     iterations: pl.DataFrame
+    exclusions: Exclusions
 
     def to_frame(self, *, kind: Literal["regions", "industries"] = "regions") -> pl.DataFrame:
         """The region (ECI) or industry (PCI) table."""
@@ -248,7 +264,7 @@ class Complexity:
         return (
             f"Economic complexity ({self.method}), {len(years)} year(s) {years[0]}-{years[-1]}: "
             f"{last.height} regions ranked in {years[-1]}; most complex {top}. "
-            f"Trimmed as degenerate: {trim}."
+            f"Trimmed as degenerate: {trim}. Cells not counted as present: {self.exclusions}."
         )
 
     def plot(self, ax=None, *, year: int | None = None):
@@ -296,7 +312,8 @@ def complexity(
     Returns
     -------
     Complexity
-        Frozen result with ``regions`` (``eci``), ``industries`` (``pci``), ``trimmed``.
+        Frozen result with ``regions`` (``eci``), ``industries`` (``pci``), ``trimmed``
+        (every row with a null ECI or PCI, and why), ``iterations`` and ``exclusions``.
     """
     check_option("method", method, METHODS)
     pm = encode_panel(panel)
@@ -309,24 +326,32 @@ def complexity_result(pm: PanelMatrices, arrays: dict[str, np.ndarray], method: 
     """Wrap the arrays of :func:`complexity_arrays` as a :class:`Complexity`."""
     regions = pm.region_frame({"diversity": arrays["diversity"], "eci": arrays["eci"]})
     industries = pm.industry_frame({"ubiquity": arrays["ubiquity"], "pci": arrays["pci"]})
-    gone_r = regions.filter(~pl.Series(arrays["keep_region"].reshape(-1)))
-    gone_i = industries.filter(~pl.Series(arrays["keep_industry"].reshape(-1)))
-    n_regions = pm.region_frame({"kept": arrays["keep_region"]}).group_by(YEAR).agg(
-        pl.col("kept").sum().alias("n")
-    )
+    too_few = arrays["too_few"]
+    kept_r = arrays["keep_region"] & ~too_few[:, None]
+    kept_i = arrays["keep_industry"] & ~too_few[:, None]
+    # rows that survived the trimming in a year left out whole
+    survivors = pl.col("_survivor")
+    gone_r = regions.with_columns(
+        pl.Series("_survivor", (arrays["keep_region"] & too_few[:, None]).reshape(-1))
+    ).filter(~pl.Series(kept_r.reshape(-1)))
+    gone_i = industries.with_columns(
+        pl.Series("_survivor", (arrays["keep_industry"] & too_few[:, None]).reshape(-1))
+    ).filter(~pl.Series(kept_i.reshape(-1)))
     trimmed = pl.concat(
         [
             gone_r.select(
                 pl.lit("region").alias("kind"), pl.col(REGION).alias("code"), YEAR,
-                pl.when(pl.col("diversity") == 0).then(pl.lit("no presence"))
+                pl.when(survivors).then(pl.lit(TOO_FEW))
+                .when(pl.col("diversity") == 0).then(pl.lit("no presence"))
                 .otherwise(pl.lit("only degenerate industries")).alias("reason"),
             ),
-            gone_i.join(n_regions, on=YEAR).select(
+            gone_i.select(
                 pl.lit("industry").alias("kind"), pl.col(INDUSTRY).alias("code"), YEAR,
-                pl.when(pl.col("ubiquity") == 0).then(pl.lit("no presence"))
+                pl.when(survivors).then(pl.lit(TOO_FEW))
+                .when(pl.col("ubiquity") == 0).then(pl.lit("no presence"))
                 .otherwise(pl.lit("present in every region")).alias("reason"),
             ),
         ]
     )
     iterations = pl.DataFrame({YEAR: pm.years.astype(np.int32), "iterations": arrays["iterations"]})
-    return Complexity(regions, industries, trimmed, method, iterations)
+    return Complexity(regions, industries, trimmed, method, iterations, pm.exclusions)

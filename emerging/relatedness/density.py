@@ -14,7 +14,10 @@ well the industry is embedded among the region's other specialisations (the indu
 itself is left out, so a lone specialisation has density 0).
 
 Edge cases: an industry with no related industry at all (all proximities 0 or undefined)
-has a null density; unknown values count as not present.
+has a null density. A cell whose presence is unknown (null value, or zero region or
+industry total, so an undefined LQ) counts as not present in :math:`M` (a matrix cannot
+hold a null) and gets a null ``present``, as :func:`emerging.indices.lq.presence` gives;
+its density is still computed.
 
 References
 ----------
@@ -82,8 +85,12 @@ def relatedness_density(
     Returns
     -------
     polars.DataFrame
-        The panel with ``present`` (Boolean: LQ >= threshold; false for unknown values) and
-        ``density`` (Float64, 0-100, null when the industry has no related industry).
+        The panel with ``present`` (Boolean: LQ >= threshold; null where the LQ is
+        undefined, i.e. a null value or a zero total, exactly as
+        :func:`emerging.indices.lq.presence`) and ``density`` (Float64, 0-100, null when
+        the industry has no related industry). The null ``present`` rows are the unknown
+        cells counted as not present in the matrices; the counts by reason are in
+        ``analyse_relatedness(panel).exclusions`` and ``complexity(panel).exclusions``.
 
     Examples
     --------
@@ -97,7 +104,7 @@ def relatedness_density(
     pm = encode_panel(panel)
     m = pm.presence(threshold=threshold)
     phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
-    return pm.with_cells({"present": m.astype(bool), "density": density_matrix(m, phi)})
+    return pm.with_cells({"present": pm.presence_column(m), "density": density_matrix(m, phi)})
 
 
 def density_by_status(density: pl.DataFrame) -> pl.DataFrame:
@@ -105,8 +112,9 @@ def density_by_status(density: pl.DataFrame) -> pl.DataFrame:
 
     Takes the output of :func:`relatedness_density`; returns ``region``, ``year``,
     ``density_inside`` (mean over present industries: coherence of the specialisations),
-    ``density_outside`` (mean over the others: room to diversify), ``n_inside``,
-    ``n_outside``.
+    ``density_outside`` (mean over the industries known not to be present: room to
+    diversify), ``n_inside``, ``n_outside`` and ``n_unknown`` (rows with a null
+    ``present``, left out of both means).
     """
     present = pl.col("present")
     d = pl.col("density")
@@ -117,6 +125,7 @@ def density_by_status(density: pl.DataFrame) -> pl.DataFrame:
             d.filter(~present).mean().alias("density_outside"),
             present.sum().cast(pl.Int64).alias("n_inside"),
             (~present).sum().cast(pl.Int64).alias("n_outside"),
+            present.is_null().sum().cast(pl.Int64).alias("n_unknown"),
         )
         .sort(REGION, YEAR)
     )

@@ -97,12 +97,45 @@ class PanelMatrices:
     def shape(self) -> tuple[int, int, int]:
         return self.coded.shape
 
+    @functools.cached_property
+    def unknown_presence(self) -> np.ndarray:
+        """Per panel row: True where presence is unknown because the LQ is undefined.
+
+        That is an unknown (null) value, or a zero region or industry total (LQ 0/0), the
+        rows where :func:`emerging.indices.lq.presence` is null. Totals are sums of
+        non-negative known values, so "zero" does not depend on the order of summation.
+        """
+        c = self.coded
+        n_y, n_r, n_i = c.shape
+        region_total = c.sum_by(c.yr, n_y * n_r)
+        industry_total = c.sum_by(c.yi, n_y * n_i)
+        return ~c.known | (region_total[c.yr] == 0) | (industry_total[c.yi] == 0)
+
+    def excluded_cells(self) -> dict[str, np.ndarray]:
+        """Per year: ``unknown_cells`` (rows whose presence is unknown, counted as not
+        present) and ``absent_cells`` (key combinations with no row, counted as zero)."""
+        n_y, n_r, n_i = self.shape
+        rows = np.bincount(self.coded.y, minlength=n_y)
+        unknown = np.bincount(self.coded.y[self.unknown_presence], minlength=n_y)
+        return {"unknown_cells": unknown.astype(np.int64),
+                "absent_cells": (n_r * n_i - rows).astype(np.int64)}
+
     @property
     def exclusions(self) -> Exclusions:
-        """Cells that cannot count as present: null values, and cells with no row (zero)."""
+        """Cells that cannot count as present, by reason: an unknown (null) value, an
+        undefined LQ of a known value (zero region or industry total), no row in the panel
+        (counted as zero employment). The first two have a null ``present``."""
         unknown = int(np.count_nonzero(~self.coded.known))
+        undefined = int(np.count_nonzero(self.unknown_presence)) - unknown
         return Exclusions({"unknown value": unknown,
+                           "undefined LQ (zero total)": undefined,
                            "absent from panel": self.coded.n_cells - len(self.coded.value)})
+
+    def presence_column(self, presence: np.ndarray) -> pl.Series:
+        """``present`` per panel row from a presence cube: Boolean, null where the presence
+        is unknown (see :attr:`unknown_presence`), as :func:`emerging.indices.lq.presence`."""
+        known = pl.Series("present", self.at_rows(presence).astype(bool))
+        return known.set(pl.Series(self.unknown_presence), None)
 
     def presence(self, *, threshold: float = 1.0) -> np.ndarray:
         """See :func:`presence_cube`. Drops the coded panel's cached value cubes afterwards
@@ -116,10 +149,12 @@ class PanelMatrices:
         """Pick, for every row of ``frame``, its cell of a ``[year, region, industry]`` array."""
         return self.coded.to_rows(np.ascontiguousarray(array))
 
-    def with_cells(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:
-        """The panel with one new column per ``[year, region, industry]`` array (NaN -> null)."""
+    def with_cells(self, columns: dict[str, np.ndarray | pl.Series]) -> pl.DataFrame:
+        """The panel with one new column per ``[year, region, industry]`` array (NaN -> null)
+        or per-row Series (taken as it is)."""
         return self.frame.with_columns(
-            column(name, self.at_rows(arr)) for name, arr in columns.items()
+            arr.alias(name) if isinstance(arr, pl.Series) else column(name, self.at_rows(arr))
+            for name, arr in columns.items()
         )
 
     def region_frame(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:

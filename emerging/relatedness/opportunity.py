@@ -85,7 +85,9 @@ def opportunity(
     Returns
     -------
     polars.DataFrame
-        The panel with ``present`` (Boolean), ``density`` (0-100), ``pci`` (standardised,
+        The panel with ``present`` (Boolean; null where the LQ is undefined, as in
+        :func:`~emerging.relatedness.density.relatedness_density`, such cells counting as
+        not present in every sum), ``density`` (0-100), ``pci`` (standardised,
         null when trimmed), ``coi`` (the region-year's complexity outlook index, repeated on
         its rows) and ``cog`` (complexity outlook gain of the row's industry).
     """
@@ -98,7 +100,7 @@ def opportunity(
     coi, cog = outlook_arrays(m, phi, density, pci)
     return pm.with_cells(
         {
-            "present": m.astype(bool),
+            "present": pm.presence_column(m),
             "density": density,
             "pci": np.broadcast_to(pci[:, None, :], m.shape),
             "coi": np.broadcast_to(coi[:, :, None], m.shape),

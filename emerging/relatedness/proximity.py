@@ -29,7 +29,10 @@ Links with ``p_value >= alpha`` are dropped (their proximity set to 0 and ``kept
 With pooled years the region-years are not independent, so the p-values are optimistic.
 
 Edge cases: an industry present nowhere (ubiquity 0) has an undefined (null) proximity to
-everything; an unknown (null) value counts as "not present" (counted in the exclusions).
+everything. A cell whose presence is unknown (null value, or an undefined LQ from a zero
+region or industry total) counts as not present, and a key combination with no row as zero
+employment; both are counted per year in the ``unknown_cells`` and ``absent_cells``
+columns (the reasons as in ``analyse_relatedness(panel).exclusions``).
 
 References
 ----------
@@ -180,8 +183,11 @@ def proximity(
     polars.DataFrame
         One row per ordered pair ``industry != industry_other`` (and ``year`` when
         ``by="year"``): ``cooccurrence`` (regions specialised in both), ``proximity``
-        (null when an industry is present nowhere), and ``p_value``/``kept`` when tested.
-        Symmetric: the pair appears in both orders.
+        (null when an industry is present nowhere), ``p_value``/``kept`` when tested, and
+        the exclusions of the year (all years with ``by="pooled"``), repeated on each of its
+        pairs: ``unknown_cells`` (cells of unknown presence counted as not present) and
+        ``absent_cells`` (key combinations with no row, counted as zero). Symmetric: the
+        pair appears in both orders.
 
     Examples
     --------
@@ -196,4 +202,18 @@ def proximity(
     arrays = proximity_arrays(
         pm, measure=measure, by=by, threshold=threshold, test=test, alpha=alpha
     )
-    return pair_frame(pm.industries, pm.years if by == "year" else None, arrays)
+    return proximity_frame(pm, arrays, by=by)
+
+
+def proximity_frame(pm: PanelMatrices, arrays: dict[str, np.ndarray], *, by: By) -> pl.DataFrame:
+    """Long pair frame of :func:`proximity_arrays` with the exclusions of each layer."""
+    out = pair_frame(pm.industries, pm.years if by == "year" else None, arrays)
+    n = len(pm.industries)
+    counts = {
+        name: per_year if by == "year" else per_year.sum(keepdims=True)
+        for name, per_year in pm.excluded_cells().items()
+    }
+    return out.with_columns(
+        pl.Series(name, np.repeat(layer, n * (n - 1)), dtype=pl.Int64)
+        for name, layer in counts.items()
+    )

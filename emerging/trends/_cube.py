@@ -221,11 +221,14 @@ class Window:
 
     ``included`` marks pairs known in every year of the window; ``balanced`` holds their
     values (0 elsewhere) and ``reference`` the reference totals summed over included pairs
-    only, broadcast to every region, shape ``(R, I, T)``.
+    only, broadcast to every region, shape ``(R, I, T)``. ``has_row`` says which rows the
+    panel held in each year of the window (a pair not included has an absent row or a
+    null value in some year).
     """
 
     values: np.ndarray
     known: np.ndarray
+    has_row: np.ndarray
     has_pair: np.ndarray
     included: np.ndarray
     balanced: np.ndarray
@@ -250,12 +253,34 @@ def balanced_window(
     )
     totals = reference_totals(balanced, group, member, len(labels))
     label = reference if reference != "set" else f"set {labels[0]}"
+    has_row = take_years(cube.has_row, steps)
     return Window(
         values=values,
         known=known,
-        has_pair=take_years(cube.has_row, steps).any(axis=2),
+        has_row=has_row,
+        has_pair=has_row.any(axis=2),
         included=included,
         balanced=balanced,
         reference=totals,
         label=label,
     )
+
+
+UNKNOWN_VALUE = "unknown value in a year used"
+
+
+def gap_reasons(w: Window, absent_labels: Collection[str]) -> np.ndarray:
+    """Why each pair of the window is not included (None where it is), shape ``(R, I)``.
+
+    A pair with no row in some year of the window gets ``absent_labels[t]`` for the first
+    such year ``t`` (e.g. ``"absent row at start"``); otherwise a pair with a null value
+    gets :data:`UNKNOWN_VALUE`. The two differ in meaning: the indices read an absent row
+    as no employment, while a null value is unknown (e.g. confidential).
+    """
+    labels = np.asarray(list(absent_labels), dtype=object)
+    absent = ~w.has_row
+    reason = np.full(w.included.shape, None, dtype=object)
+    reason[~w.included] = UNKNOWN_VALUE
+    gap = w.has_pair & absent.any(axis=2)
+    reason[gap] = labels[absent.argmax(axis=2)[gap]]
+    return reason

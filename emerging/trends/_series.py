@@ -28,8 +28,12 @@ class LogSeries:
     years: np.ndarray
     values: np.ndarray  # (R, I, T) raw measure, NaN where unknown
     y: np.ndarray  # (R, I, T) log measure
-    usable: np.ndarray  # (R, I, T)
+    usable: np.ndarray  # (R, I, T) points of the series' own trend
     log_reference: np.ndarray | None  # (R, I, T) or None for LQ
+    # (R, I, T) points of the reference-relative trend: ``usable`` where the reference
+    # total is positive (None without a reference). Kept apart from ``usable`` so that a
+    # series' own slope never depends on the choice of reference.
+    usable_relative: np.ndarray | None
     n_unknown: np.ndarray  # (R, I)
     n_zero: np.ndarray  # (R, I)
     has_pair: np.ndarray  # (R, I)
@@ -75,7 +79,7 @@ def prepare_series(
             y, usable = np.log1p(values), known
         else:
             y, usable = np.log(values), known & ~zero
-    log_ref = None
+    log_ref = usable_relative = None
     if measure == "value" and reference is not None:
         group, member, labels = reference_groups(
             cube.regions, reference=reference, reference_regions=reference_regions
@@ -84,7 +88,7 @@ def prepare_series(
         totals = reference_totals(balanced, group, member, len(labels))
         with np.errstate(divide="ignore"):
             log_ref = np.log1p(totals) if zeros == "log1p" else np.log(totals)
-        usable = usable & (totals > 0)
+        usable_relative = usable & (totals > 0)
     return LogSeries(
         cube=cube,
         steps=steps,
@@ -93,6 +97,7 @@ def prepare_series(
         y=y,
         usable=usable,
         log_reference=log_ref,
+        usable_relative=usable_relative,
         n_unknown=(~known).sum(axis=2),
         n_zero=zero.sum(axis=2),
         has_pair=take_years(cube.has_row, steps).any(axis=2),

@@ -17,10 +17,24 @@ CAGR (percentage points) and ``log_growth_vs_ref`` = log growth minus reference 
 (the annual change of the log share of the region in the reference industry).
 
 Edge cases: a pair needs known values in both years, else all rates are null with
-``reason = "unknown value in a year used"``; the reference sums only such pairs (like for
-like). :math:`E_0 = 0`: relative change, CAGR and log growth are null (``reason = "zero at
+``reason = "unknown value in a year used"`` (a null, e.g. confidential, value) or
+``"absent row at start"`` / ``"absent row at end"`` (the panel has no row for the pair in
+that year); the reference sums only pairs known in both years (like for like).
+:math:`E_0 = 0`: relative change, CAGR and log growth are null (``reason = "zero at
 start"``; the absolute change is kept). :math:`E_1 = 0 < E_0`: relative change and CAGR are
 -1, log growth null (``"zero at end"``).
+
+Absent rows and null values. A null value is unknown. An absent row (no row for the pair
+in a year) follows the convention of :mod:`emerging.indices`: no employment. Entry and
+exit of specialisations (:func:`specialisation_changes`) therefore read an absent row as a
+zero (LQ 0, not present: a pair with no row at the start and an LQ of 1.29 at the end is
+an ``entry``), while a null value keeps the LQ unknown (``status = "unknown"``). If the
+region has no employment at all in that year (e.g. it was reported under another NUTS
+code), its LQ is undefined and the status is ``unknown`` as well. The growth rates of
+:func:`growth` cannot be computed from an absent row: the pair keeps null rates with its
+own reason (above) and stays out of the reference totals, as in
+:func:`emerging.trends.shift_share.shift_share`, so that a region recoded between the two
+years is not counted as an industry born from nothing.
 """
 
 from __future__ import annotations
@@ -32,11 +46,21 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions, same_kind, validate_panel
+from emerging._schema import (
+    INDUSTRY,
+    KEYS,
+    REGION,
+    VALUE,
+    YEAR,
+    Exclusions,
+    same_kind,
+    validate_panel,
+)
 from emerging.trends._cube import (
     Reference,
     balanced_window,
     check_option,
+    gap_reasons,
     to_frame,
     validated_cube,
 )
@@ -117,7 +141,8 @@ def growth(
     reason = np.full(e0.shape, None, dtype=object)
     reason[e1 == 0] = "zero at end"
     reason[e0 == 0] = "zero at start"
-    reason[~w.included] = "unknown value in a year used"
+    gaps = gap_reasons(w, ["absent row at start", "absent row at end"])
+    reason[~w.included] = gaps[~w.included]
     out = to_frame(
         cube,
         w.has_pair,
@@ -146,8 +171,9 @@ class SpecialisationChanges(SummaryDisplay):
     """Entry and exit of specialisations between two years (see :func:`specialisation_changes`).
 
     ``pairs``: one row per region-industry pair with ``lq_start``, ``lq_end``,
-    ``present_start``, ``present_end`` and ``status`` (``entry``: not specialised at the
-    start, specialised at the end; ``exit``: the reverse; ``stay``; ``absent``;
+    ``present_start``, ``present_end``, ``row_start``, ``row_end`` (whether the panel had a
+    row; an absent row counts as no employment) and ``status`` (``entry``: not specialised
+    at the start, specialised at the end; ``exit``: the reverse; ``stay``; ``absent``;
     ``unknown`` when either LQ is undefined, e.g. a confidential cell).
     """
 
@@ -207,7 +233,9 @@ def specialisation_changes(
     """Which specialisations (LQ >= ``threshold``) appear or disappear between two years.
 
     Presence comes from :func:`emerging.indices.lq.presence` in each year separately (the
-    LQ of year *t* against the reference in year *t*).
+    LQ of year *t* against the reference in year *t*). A pair with a row in only one of
+    the two years has no employment in the other (the indices' convention, see the module
+    docstring): LQ 0 there, so it can enter or exit; a null value stays unknown.
 
     Returns
     -------
@@ -223,13 +251,23 @@ def specialisation_changes(
     missing = [y for y in (start, end) if y not in years]
     if missing:
         raise ValueError(f"year(s) {missing} not in the panel; years present: {sorted(years)}")
-    two_years = frame.filter(pl.col(YEAR).is_in([start, end]))
-    marked = presence(two_years, threshold=threshold, base=base)
-    wide = marked.select(REGION, INDUSTRY, YEAR, "lq", "present")
+    two_years = frame.filter(pl.col(YEAR).is_in([start, end])).select(*KEYS, VALUE)
+    # every pair seen in either year gets both years; an absent row is no employment (0)
+    both = two_years.select(REGION, INDUSTRY).unique().join(
+        pl.DataFrame({YEAR: [start, end]}, schema={YEAR: two_years.schema[YEAR]}), how="cross"
+    )
+    filled = both.join(
+        two_years.with_columns(row=pl.lit(True)), on=list(KEYS), how="left"
+    ).with_columns(
+        pl.col("row").fill_null(False),
+        pl.when(pl.col("row")).then(pl.col(VALUE)).otherwise(0.0).alias(VALUE),
+    )
+    marked = presence(filled, threshold=threshold, base=base)
+    wide = marked.select(REGION, INDUSTRY, YEAR, "lq", "present", "row")
     first = wide.filter(pl.col(YEAR) == start).drop(YEAR)
     last = wide.filter(pl.col(YEAR) == end).drop(YEAR)
     pairs = first.join(last, on=[REGION, INDUSTRY], how="full", coalesce=True, suffix="_end")
-    pairs = pairs.rename({"lq": "lq_start", "present": "present_start"})
+    pairs = pairs.rename({"lq": "lq_start", "present": "present_start", "row": "row_start"})
     p0, p1 = pl.col("present_start"), pl.col("present_end")
     pairs = pairs.with_columns(
         status=pl.when(p0.is_null() | p1.is_null()).then(pl.lit("unknown"))

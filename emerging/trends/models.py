@@ -107,6 +107,7 @@ class TrendFit(SummaryDisplay):
     trend: Any = field(repr=False)
     relative: Any = field(repr=False)
     interacted: Any = field(repr=False)
+    ref_slope: float | None = None  # slope of the log reference over the compared points
 
     def to_frame(self) -> pl.DataFrame:
         """One row: slope, se, CI, p-value, reference test and acceleration."""
@@ -118,7 +119,7 @@ class TrendFit(SummaryDisplay):
         }
         if self.relative is not None:
             row |= {
-                "ref_slope": self.trend.params[1] - self.relative.params[1],
+                "ref_slope": self.ref_slope,
                 "slope_diff": self.relative.params[1], "se_diff": self.relative.bse[1],
                 "p_diff": self.relative.pvalues[1],
             }
@@ -228,14 +229,22 @@ def fit_trend(
         )
     lags = int(default_maxlags(n)) if maxlags is None else maxlags
     x = s.years[usable]
-    exog = sm.add_constant(x, has_constant="add")
-    kw = {"cov_type": "HAC", "cov_kwds": {"maxlags": lags}} if se == "hac" else {}
 
-    def _fit(values):
-        return sm.OLS(values[usable], exog).fit(use_t=True, **kw)
+    def _fit(values, mask, lags):
+        exog = sm.add_constant(s.years[mask], has_constant="add")
+        kw = {"cov_type": "HAC", "cov_kwds": {"maxlags": lags}} if se == "hac" else {}
+        return sm.OLS(values[mask], exog).fit(use_t=True, **kw)
 
-    trend = _fit(s.y[r, i])
-    relative = _fit(s.y[r, i] - s.log_reference[r, i]) if s.log_reference is not None else None
+    trend = _fit(s.y[r, i], usable, lags)
+    relative = ref_slope = None
+    if s.log_reference is not None:  # only points with a positive reference total
+        compared = s.usable_relative[r, i]
+        n_compared = int(compared.sum())
+        if n_compared >= 3:
+            rel_lags = int(default_maxlags(n_compared)) if maxlags is None else maxlags
+            log_ref = s.log_reference[r, i]
+            relative = _fit(s.y[r, i] - log_ref, compared, rel_lags)
+            ref_slope = float(np.polyfit(s.years[compared], log_ref[compared], 1)[0])
     years = s.years
     split = int(np.ceil((years[0] + years[-1]) / 2.0)) if split is None else split
     late = (x >= split).astype(float)
@@ -246,7 +255,7 @@ def fit_trend(
     return TrendFit(
         region=region, industry=industry, measure=measure, se_type=se, maxlags=lags,
         split=split, level=level, data=_series_frame(s, r, i), trend=trend,
-        relative=relative, interacted=interacted,
+        relative=relative, interacted=interacted, ref_slope=ref_slope,
     )
 
 

@@ -21,16 +21,24 @@ specialised in industries where it is also competitive. The dynamic variant (Bar
 Knight 1988) applies the classic formula year by year, with weights and growth rates updated
 each year, and sums the yearly components. Every variant sums exactly to the actual change.
 
-Edge cases. Unknown (null, confidential) values: a region-industry pair needs a known value
-in every year used; pairs without one are excluded (counted in ``exclusions``, reason in
-``reason``) and the reference totals (and, for the homothetic employment, the region's
-total) are summed over the included pairs only, so that the reference compares like with
-like; a region reported under old and new NUTS codes in different years therefore drops
-out instead of being counted twice. Zero start employment: the national share and industry
-mix are 0 and the whole change is competitive; the Esteban-Marquillas split is then
-undefined (null). Zero reference employment at the start (in the industry or in total)
-with positive regional employment (possible only outside a reference set) gives null
-components and a ``reason``.
+Edge cases. Unknown values and absent rows: a region-industry pair needs a known value
+in every year used; pairs with a null (confidential) value or with no row in some year are
+excluded (counted in ``exclusions``; ``reason`` says ``"unknown value in a year used"`` or
+``"absent row in <year>"``) and the reference totals (and, for the homothetic employment,
+the region's total) are summed over the included pairs only, so that the reference
+compares like with like. An absent row is not read as zero here (unlike the indices, for
+which it means no employment): a region reported under old and new NUTS codes in
+different years would otherwise count as an industry born from nothing under one code and
+dying under the other; it drops out instead. Zero start employment: the national share
+and industry mix are 0 and the whole change is competitive; the Esteban-Marquillas split
+of that competitive effect is undefined (:math:`g_{ri}` has no value), so
+``homothetic_competitive`` and ``allocation`` are null, the competitive effect goes to
+``unsplit_competitive`` (0 for every other pair), and ``reason`` says so. Such a pair stays
+in the region and industry totals, where homothetic competitive + allocation + unsplit
+competitive = competitive; ``exclusions`` counts these pairs as left out of the split.
+Zero reference employment in the industry at the start of a step (possible only for a
+region outside a reference set that still employs people in the industry) gives null
+components and a ``reason`` naming that year; ``dynamic`` checks every year of the window.
 
 References
 ----------
@@ -56,6 +64,7 @@ from emerging.trends._cube import (
     Reference,
     balanced_window,
     check_option,
+    gap_reasons,
     to_frame,
     validated_cube,
 )
@@ -76,7 +85,9 @@ _LABELS = {
     "competitive": "Competitive",
     "homothetic_competitive": "Competitive (homothetic)",
     "allocation": "Allocation",
+    "unsplit_competitive": "Competitive (not split)",
 }
+UNSPLIT = "unsplit_competitive"
 
 
 @dataclass(frozen=True, repr=False)
@@ -85,7 +96,9 @@ class ShiftShare(SummaryDisplay):
 
     ``table`` columns: ``region``, ``industry``, ``value_start``, ``value_end``, ``change``,
     the components of ``method`` (see :data:`COMPONENTS`; Esteban-Marquillas also keeps
-    ``competitive`` and adds ``homothetic``), and ``reason`` (null when included).
+    ``competitive`` and adds ``homothetic`` and ``unsplit_competitive``), and ``reason``
+    (null when every component is defined). A pair is decomposed when ``competitive`` is
+    not null; only decomposed pairs enter ``to_frame(by=...)`` and ``summary``.
     """
 
     table: pl.DataFrame
@@ -97,7 +110,15 @@ class ShiftShare(SummaryDisplay):
 
     @property
     def components(self) -> tuple[str, ...]:
-        return COMPONENTS[self.method]
+        """Components that add up to the change; with Esteban-Marquillas also
+        ``unsplit_competitive`` when a pair's competitive effect could not be split."""
+        parts = COMPONENTS[self.method]
+        if self.method == "esteban_marquillas" and (self.table[UNSPLIT] != 0).any():
+            parts = (*parts, UNSPLIT)
+        return parts
+
+    def _decomposed(self) -> pl.DataFrame:
+        return self.table.filter(pl.col("competitive").is_not_null())
 
     def to_frame(self, by: Literal["pair", "region", "industry"] = "pair") -> pl.DataFrame:
         """Components per region-industry pair, or summed per region or per industry."""
@@ -105,9 +126,10 @@ class ShiftShare(SummaryDisplay):
         if by == "pair":
             return self.table
         cols = ["value_start", "value_end", "change", *self.components]
-        if "competitive" not in cols:
-            cols.append("competitive")
-        included = self.table.filter(pl.col("reason").is_null())
+        for extra in ("competitive", UNSPLIT):
+            if extra not in cols and extra in self.table.columns:
+                cols.append(extra)
+        included = self._decomposed()
         key = REGION if by == "region" else INDUSTRY
         return (
             included.group_by(key)
@@ -117,7 +139,7 @@ class ShiftShare(SummaryDisplay):
 
     def summary(self, n: int = 3) -> str:
         """Totals of each component and the ``n`` largest and smallest competitive effects."""
-        included = self.table.filter(pl.col("reason").is_null())
+        included = self._decomposed()
         lines = [
             f"Shift-share ({self.method}), {self.start}-{self.end}, reference: {self.reference}",
             f"{included.height:,} region-industry pairs; {self.exclusions}",
@@ -280,6 +302,7 @@ def shift_share(
     national = np.zeros(values.shape[:2])
     mix = np.zeros_like(national)
     competitive = np.zeros_like(national)
+    first_undefined = np.full(values.shape[:2], -1)  # step whose start year has no reference
     for s in range(len(steps) - 1):  # loop over years only
         ns, im, ce, _ = _components(
             balanced[:, :, s], balanced[:, :, s + 1],
@@ -288,8 +311,10 @@ def shift_share(
         national += ns
         mix += im
         competitive += ce
+        first_undefined[(first_undefined < 0) & np.isnan(ce)] = s
     e0, e1 = balanced[:, :, 0], balanced[:, :, -1]
     undefined = included & np.isnan(competitive)
+    decomposed = included & ~undefined
     columns = {
         "value_start": np.where(known[:, :, 0], values[:, :, 0], np.nan),
         "value_end": np.where(known[:, :, -1], values[:, :, -1], np.nan),
@@ -298,26 +323,42 @@ def shift_share(
         "industry_mix": np.where(included, mix, np.nan),
         "competitive": np.where(included, competitive, np.nan),
     }
+    years = cube.years[steps]
+    reason = gap_reasons(w, [f"absent row in {y}" for y in years])
+    no_reference = np.array(
+        [f"zero reference employment in the industry in {y}" for y in years], dtype=object
+    )
+    reason[undefined] = no_reference[first_undefined[undefined]]
+    counts = {
+        "pairs with an absent row in a year used": int((has_pair & ~w.has_row.all(axis=2)).sum()),
+        "pairs with an unknown (null) value in a year used": int(
+            (has_pair & w.has_row.all(axis=2) & ~included).sum()
+        ),
+        "pairs with zero reference employment in their industry in a year used": int(
+            undefined.sum()
+        ),
+    }
     if method == "esteban_marquillas":
         region_total = e0.sum(axis=1, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
             homothetic = region_total * n[:, :, 0] / ntot[:, :, 0]
             g_ri = np.where(e0 > 0, e1 / e0 - 1.0, np.nan)
             g_i = np.where(n[:, :, 0] > 0, n[:, :, -1] / n[:, :, 0] - 1.0, np.nan)
+        unsplit = decomposed & (e0 == 0)  # g_ri undefined: the split has no value
         columns["homothetic"] = np.where(included, homothetic, np.nan)
         columns["homothetic_competitive"] = np.where(included, homothetic * (g_ri - g_i), np.nan)
         columns["allocation"] = np.where(included, (e0 - homothetic) * (g_ri - g_i), np.nan)
-    reason = np.full(values.shape[:2], None, dtype=object)
-    reason[~included] = "unknown value in a year used"
-    reason[undefined] = "zero reference employment at the start"
+        columns[UNSPLIT] = np.where(decomposed, np.where(unsplit, competitive, 0.0), np.nan)
+        reason[unsplit] = (
+            "zero start employment: competitive effect not split (see unsplit_competitive)"
+        )
+        counts[
+            "pairs with zero start employment left out of the Esteban-Marquillas split "
+            "(their competitive effect is in unsplit_competitive)"
+        ] = int(unsplit.sum())
     columns["reason"] = reason
     table = to_frame(cube, has_pair, columns)
-    exclusions = Exclusions(
-        {
-            "pairs with an unknown (null or missing) value": int((has_pair & ~included).sum()),
-            "pairs with zero reference employment at the start": int((has_pair & undefined).sum()),
-        }
-    )
+    exclusions = Exclusions(counts)
     return ShiftShare(
         table=table,
         method=method,

@@ -131,6 +131,10 @@ def trend_slopes(
     reference, reference_regions
         Reference economy for the slope test (employment only): ``"all"``, ``"country"``,
         ``"set"`` (see :func:`emerging.trends.shift_share.shift_share`), or None to skip.
+        The comparison (``ref_slope``, ``slope_diff``, ...) uses the usable points where
+        the reference total is positive; it is null, and counted in ``exclusions``, when
+        fewer than ``min_obs`` such points remain. The own ``slope`` uses every usable
+        point and so does not depend on the reference.
     split
         First year of the "recent" segment for the acceleration (default: the middle year).
     zeros
@@ -171,11 +175,11 @@ def trend_slopes(
     usable = usable & fitted[:, None]
     lags = default_maxlags(n_usable) if maxlags is None else np.full(r * i, maxlags)
 
-    def _fit(values):
-        fit = ols_rows(values, usable, s.years)
-        return fit, (hac_se(fit, usable, lags) if se == "hac" else fit["se"])
+    def _fit(values, mask, lags):
+        fit = ols_rows(values, mask, s.years)
+        return fit, (hac_se(fit, mask, lags) if se == "hac" else fit["se"])
 
-    fit, slope_se = _fit(y)
+    fit, slope_se = _fit(y, usable, lags)
     df = n_usable - 2
     cols: dict[str, Any] = {
         "n_obs": n_usable, "n_unknown": s.n_unknown.ravel(), "n_zero": s.n_zero.ravel(),
@@ -183,15 +187,22 @@ def trend_slopes(
     }
     if inference:
         cols["ci_lo"], cols["ci_hi"], cols["p_value"] = _t_tests(fit["slope"], slope_se, df, level)
+    n_compared = np.zeros(r * i, dtype=np.int64)
     if s.log_reference is not None:
+        # the comparison uses only the points where the reference total is positive; the
+        # own slope above uses every usable point, whatever the reference
+        log_ref = s.log_reference.reshape(r * i, t)
+        compared = s.usable_relative.reshape(r * i, t) & fitted[:, None]
+        n_compared = compared.sum(axis=1)
+        compared &= (n_compared >= min_obs)[:, None]
+        rel_lags = default_maxlags(n_compared) if maxlags is None else lags
         with np.errstate(invalid="ignore"):  # -inf - -inf where not usable (masked)
-            relative = y - s.log_reference.reshape(r * i, t)
-        rel, rel_se = _fit(relative)
-        cols["ref_slope"] = fit["slope"] - rel["slope"]
+            rel, rel_se = _fit(y - log_ref, compared, rel_lags)
+        cols["ref_slope"] = ols_rows(log_ref, compared, s.years)["slope"]
         cols["slope_diff"] = rel["slope"]
         cols["se_diff"] = rel_se
         if inference:
-            cols["p_diff"] = _t_tests(rel["slope"], rel_se, df, level)[2]
+            cols["p_diff"] = _t_tests(rel["slope"], rel_se, n_compared - 2, level)[2]
     years = s.years
     split = int(np.ceil((years[0] + years[-1]) / 2.0)) if split is None else split
     late = years >= split
@@ -213,9 +224,14 @@ def trend_slopes(
     table = to_frame(s.cube, s.has_pair, {k: np.asarray(v).reshape(r, i) for k, v in cols.items()})
     table = table.with_columns(pl.col("n_obs", "n_unknown", "n_zero").cast(pl.Int32))
     has = s.has_pair.ravel()
-    exclusions = Exclusions({
-        f"series with fewer than {min_obs} usable points": int((has & ~fitted).sum()),
-    })
+    counts = {f"series with fewer than {min_obs} usable points": int((has & ~fitted).sum())}
+    if s.log_reference is not None:
+        uncompared = has & fitted & (n_compared < min_obs)
+        counts[
+            f"fitted series with fewer than {min_obs} points where the reference total is "
+            "positive (reference columns null)"
+        ] = int(uncompared.sum())
+    exclusions = Exclusions(counts)
     return PanelTrends(
         table=table, measure=measure, start=int(years[0]), end=int(years[-1]), se_type=se,
         split=split, reference=reference if measure == "value" else None,

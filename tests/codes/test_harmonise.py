@@ -131,6 +131,42 @@ def test_mixed_versions_slovenia_and_overlap_conflicts():
     assert _value(agg, "FI18", 2010)["value"] == 9.0 and agg.conflicts == 1
 
 
+def test_newest_version_wins_over_a_flagged_older_value():
+    # review defect: flagged values (e, p, b) used to beat unflagged values of a newer version
+    panel = _panel(
+        [
+            ("SI01", "C", 2012, 10.0, "e"),
+            ("SI03", "C", 2012, 12.0, None),
+            ("SI01", "C", 2011, 7.0, "p"),
+            ("SI03", "C", 2011, 8.0, "b"),
+        ]
+    )
+    res = harmonise(panel, to=2021)
+    row = _value(res, "SI03", 2012)
+    assert (row["value"], row["flag"], row["nuts_source"]) == (12.0, None, "SI03")
+    row = _value(res, "SI03", 2011)
+    assert (row["value"], row["flag"], row["nuts_source"]) == (8.0, "b", "SI03")
+    assert res.conflicts == 2
+
+
+def test_flag_orders_only_null_candidates():
+    # a value of any version beats a null; among nulls a flagged one (e.g. confidential) is kept
+    panel = _panel(
+        [
+            ("SI01", "C", 2012, 10.0, None),
+            ("SI03", "C", 2012, None, "c"),
+            ("SI01", "C", 2013, None, "c"),
+            ("SI03", "C", 2013, None, None),
+        ]
+    )
+    res = harmonise(panel, to=2021)
+    row = _value(res, "SI03", 2012)
+    assert (row["value"], row["flag"], row["nuts_source"]) == (10.0, None, "SI01")
+    row = _value(res, "SI03", 2013)
+    assert (row["value"], row["flag"], row["nuts_source"]) == (None, "c", "SI01")
+    assert res.conflicts == 0
+
+
 def test_other_levels_and_unknown_codes_are_reported():
     panel = _panel(
         [

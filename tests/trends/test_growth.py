@@ -111,3 +111,56 @@ def test_entry_exit_counts_unknown_pairs():
     assert res.plot() is not None
     with pytest.raises(ValueError, match=r"year\(s\) \[2012\] not in the panel"):
         specialisation_changes(panel, start=2010, end=2012)
+
+
+# CZ01 has no C10 row in 2010 and 30 of its 70 employees in C10 in 2011.
+# 2011: N_C10 = 70, N = 210, so LQ(CZ01, C10) = (30/70) / (70/210) = 9/7 (about 1.29).
+ABSENT_AT_START = pl.DataFrame({
+    "region": ["CZ01", "CZ02", "CZ02", "CZ01", "CZ01", "CZ02", "CZ02"],
+    "industry": ["C11", "C10", "C11", "C10", "C11", "C10", "C11"],
+    "year": [2010, 2010, 2010, 2011, 2011, 2011, 2011],
+    "value": [50.0, 40, 100, 30, 40, 40, 100],
+})
+
+
+def test_absent_row_at_start_is_no_employment_so_the_pair_enters():
+    """Regression: a pair without a row at the start and LQ 9/7 at the end was labelled
+    "unknown" and counted under "undefined LQ"; the indices read an absent row as 0."""
+    res = specialisation_changes(ABSENT_AT_START, start=2010, end=2011)
+    rows = {(r["region"], r["industry"]): r for r in res.pairs.iter_rows(named=True)}
+    cz01 = rows[("CZ01", "C10")]
+    assert cz01["status"] == "entry" and cz01["present_start"] is False
+    assert cz01["lq_start"] == 0.0 and cz01["row_start"] is False and cz01["row_end"] is True
+    assert cz01["lq_end"] == pytest.approx(float(F(9, 7)))
+    # 2010: N_C10 = 40, N_C11 = 150, N = 190; 2011: N_C11 = 140
+    assert rows[("CZ01", "C11")]["lq_start"] == pytest.approx(float(F(19, 15)))
+    assert rows[("CZ02", "C11")]["lq_start"] == pytest.approx(float(F(19, 21)))
+    assert rows[("CZ02", "C11")]["lq_end"] == pytest.approx(float(F(15, 14)))
+    assert {k: r["status"] for k, r in rows.items()} == {
+        ("CZ01", "C10"): "entry", ("CZ01", "C11"): "exit",
+        ("CZ02", "C10"): "exit", ("CZ02", "C11"): "entry",
+    }
+    assert res.exclusions.total == 0
+    # growth rates cannot use the absent row: a reason of its own, not "unknown value"
+    g = growth(ABSENT_AT_START, start=2010, end=2011).filter(region="CZ01", industry="C10")
+    row = g.row(0, named=True)
+    assert row["reason"] == "absent row at start"
+    assert row["cagr"] is None and row["value_end"] == 30.0
+
+
+def test_null_value_and_a_region_without_any_row_stay_unknown():
+    panel = pl.DataFrame({
+        "region": ["CZ01", "CZ01", "CZ02", "CZ02"] * 2 + ["SK01", "SK01"],
+        "industry": ["C10", "C11"] * 5,
+        "year": [2010] * 4 + [2011] * 6,
+        "value": [None, 10.0, 10, 10, 5, 10, 10, 10, 5, 1],
+    })
+    res = specialisation_changes(panel, start=2010, end=2011)
+    status = {(r["region"], r["industry"]): r["status"] for r in res.pairs.iter_rows(named=True)}
+    assert status[("CZ01", "C10")] == "unknown"  # null value: unknown, not absent
+    # SK01 has no row at all in 2010: no employment, so no LQ (0/0)
+    assert status[("SK01", "C10")] == "unknown" and status[("SK01", "C11")] == "unknown"
+    assert res.exclusions.total == 3
+    rows = _rows(growth(panel, start=2010, end=2011).filter(industry="C10"))
+    assert rows["CZ01"]["reason"] == "unknown value in a year used"
+    assert rows["SK01"]["reason"] == "absent row at start"

@@ -241,3 +241,39 @@ def test_fixed_effects_options_and_plot():
     assert by_region.plot() is not None
     with pytest.raises(ValueError, match="cluster must be one of"):
         fixed_effects_trend(panel, cluster="country")
+
+
+def test_own_slope_does_not_depend_on_the_reference():
+    """Regression: the reference-total mask used to drop points from the own slope.
+
+    CZ01 is the only Czech C10 series and has an unknown year, so the like-for-like
+    Czech reference total is 0 in every year: with reference="country" the series used to
+    get no slope at all. Its values double every year: slope ln 2 whatever the reference.
+    """
+    panel = pl.DataFrame({
+        "region": ["CZ01"] * 5 + ["SK01"] * 5,
+        "industry": ["C10"] * 10,
+        "year": list(range(2010, 2015)) * 2,
+        "value": [100.0, 200.0, None, 800.0, 1600.0, 50.0, 60.0, 70.0, 80.0, 90.0],
+    })
+    tables = {
+        ref: trend_slopes(panel, reference=ref, se="ols", min_obs=3).table.sort("region")
+        for ref in ("all", "country")
+    }
+    for column in ("n_obs", "slope", "se", "p_value", "acceleration"):
+        assert tables["all"][column].to_list() == tables["country"][column].to_list(), column
+    cz = tables["country"].row(0, named=True)
+    assert cz["slope"] == pytest.approx(np.log(2), rel=1e-12)
+    assert cz["reason"] is None and cz["n_obs"] == 4
+    # no positive Czech reference total: the comparison alone is left out, and counted
+    assert cz["slope_diff"] is None and cz["ref_slope"] is None
+    res = trend_slopes(panel, reference="country", se="ols", min_obs=3)
+    assert "reference columns null" in str(res.exclusions) and res.exclusions.total == 1
+    # against all regions the reference is SK01 alone (CZ01 is not balanced): 50 -> 90
+    sk = np.log([50.0, 60.0, 80.0, 90.0])
+    ref = np.polyfit([2010, 2011, 2013, 2014], sk, 1)[0]
+    row = tables["all"].row(0, named=True)
+    assert row["ref_slope"] == pytest.approx(ref, rel=1e-9)
+    assert row["slope_diff"] == pytest.approx(np.log(2) - ref, rel=1e-9)
+    fit = fit_trend(panel, region="CZ01", industry="C10", reference="country", se="ols")
+    assert fit.trend.params[1] == pytest.approx(np.log(2)) and fit.relative is None

@@ -192,3 +192,108 @@ def test_contract_errors_from_the_fast_cube_validation():
     mixed = TINY.with_columns(pl.col("region").replace({"CZ02": "CZ021"}))
     with pytest.raises(MixedLevelError, match="one NUTS level"):
         shift_share(mixed, start=2010, end=2011)
+
+
+# AT11 C10 starts from zero. Reference (all): C10 10 -> 18, C11 50 -> 54, total 60 -> 72,
+# so g_N = 1/5, g_C10 = 4/5, g_C11 = 2/25; region totals at the start: AT11 20, AT12 40.
+ZERO_START = pl.DataFrame({
+    "region": ["AT11", "AT11", "AT12", "AT12"] * 2,
+    "industry": ["C10", "C11"] * 4,
+    "year": [2010] * 4 + [2011] * 4,
+    "value": [0.0, 20, 10, 30, 6, 18, 12, 36],
+})
+ZERO_KEYS = [("AT11", "C10"), ("AT11", "C11"), ("AT12", "C10"), ("AT12", "C11")]
+# competitive = change - E0 g_N - E0 (g_i - g_N): 6, -2 - 4 + 12/5, 2 - 2 - 6, 6 - 6 + 18/5
+# homothetic = 20*10/60, 20*50/60, 40*10/60, 40*50/60; g_ri - g_i = (undefined), -9/50, -3/5, 3/25
+HAND_ZERO_START = {
+    "competitive": [F(6), F(-18, 5), F(-6), F(18, 5)],
+    "homothetic": [F(10, 3), F(50, 3), F(20, 3), F(100, 3)],
+    "homothetic_competitive": [None, F(-3), F(-4), F(4)],
+    "allocation": [None, F(-3, 5), F(-2), F(-2, 5)],
+    "unsplit_competitive": [F(6), F(0), F(0), F(0)],
+}
+
+
+def _as_float(values):
+    return [None if v is None else pytest.approx(float(v), abs=1e-12) for v in values]
+
+
+def test_esteban_marquillas_zero_start_pair_has_a_reason_and_region_totals_add_up():
+    """Regression: the zero-start pair used to vanish from the split without a reason, and
+    AT11's homothetic + allocation (-18/5) did not add up to its competitive effect (12/5)."""
+    res = shift_share(ZERO_START, start=2010, end=2011, method="esteban_marquillas")
+    table = res.table.sort("region", "industry")
+    assert list(zip(table["region"], table["industry"], strict=True)) == ZERO_KEYS
+    for name, expected in HAND_ZERO_START.items():
+        assert table[name].to_list() == _as_float(expected), name
+    assert table["reason"][0].startswith("zero start employment")
+    assert table["reason"].to_list()[1:] == [None, None, None]
+    assert res.exclusions.total == 1 and "unsplit_competitive" in str(res.exclusions)
+    assert res.components[-1] == "unsplit_competitive"
+    by_region = res.to_frame(by="region").sort("region")
+    at11 = by_region.row(0, named=True)
+    assert at11["pairs"] == 2
+    assert at11["competitive"] == pytest.approx(float(F(12, 5)))
+    assert at11["homothetic_competitive"] == pytest.approx(-3.0)
+    assert at11["allocation"] == pytest.approx(float(F(-3, 5)))
+    assert at11["unsplit_competitive"] == pytest.approx(6.0)
+    for by in ("region", "industry"):
+        t = res.to_frame(by=by)
+        split = t["homothetic_competitive"] + t["allocation"] + t["unsplit_competitive"]
+        assert split.to_list() == pytest.approx(t["competitive"].to_list(), abs=1e-12)
+    assert "Competitive (not split)" in res.summary()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    assert len(res.plot().patches) == 2 * 5  # two regions, five components
+    # without zero starts the extra column is 0 and not listed as a component
+    plain = shift_share(TINY, start=2010, end=2011, method="esteban_marquillas")
+    assert plain.table["unsplit_competitive"].to_list() == [0.0] * 4
+    assert "unsplit_competitive" not in plain.components
+    assert str(plain.exclusions) == "no rows excluded"
+
+
+def test_absent_row_is_named_as_such_not_as_an_unknown_value():
+    panel = TINY.filter(~_cell("CZ02", "C11", 2010))
+    res = shift_share(panel, start=2010, end=2011)
+    row = res.table.filter(region="CZ02", industry="C11").row(0, named=True)
+    assert row["reason"] == "absent row in 2010" and row["competitive"] is None
+    assert res.exclusions.counts["pairs with an absent row in a year used"] == 1
+    assert res.exclusions.counts["pairs with an unknown (null) value in a year used"] == 0
+
+
+def test_dynamic_names_the_intermediate_year_without_reference_employment():
+    """Regression: a step from 2011 without reference employment was reported as
+    "zero reference employment at the start" (2010, where the reference had 10)."""
+    panel = pl.DataFrame({
+        "region": ["CZ01", "CZ01", "SK01", "SK01"] * 3,
+        "industry": ["C10", "C11"] * 6,
+        "year": [2010] * 4 + [2011] * 4 + [2012] * 4,
+        "value": [10.0, 10, 5, 5, 0, 10, 5, 5, 5, 10, 5, 5],
+    })
+    kw = {"reference": "set", "reference_regions": ["CZ01"]}
+    res = shift_share(panel, start=2010, end=2012, method="dynamic", **kw)
+    row = res.table.filter(region="SK01", industry="C10").row(0, named=True)
+    assert row["reason"] == "zero reference employment in the industry in 2011"
+    assert row["competitive"] is None and row["change"] == 0.0
+    assert res.exclusions.total == 1
+    # the two-year decomposition has a reference in 2010 (10 -> 5): it is defined
+    classic = shift_share(panel, start=2010, end=2012, **kw)
+    sk = classic.table.filter(region="SK01", industry="C10").row(0, named=True)
+    # g_N = 15/20 - 1 = -1/4, g_C10 = -1/2: national -5/4, mix -5/4, competitive 5/2
+    assert (sk["national_share"], sk["industry_mix"], sk["competitive"]) == pytest.approx(
+        (float(F(-5, 4)), float(F(-5, 4)), float(F(5, 2)))
+    )
+    assert sk["reason"] is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(panels(), st.sampled_from(["all", "country"]))
+def test_esteban_marquillas_region_totals_add_up(panel, reference):
+    end = int(panel["year"].max())
+    res = shift_share(panel, start=2010, end=end, method="esteban_marquillas", reference=reference)
+    for by in ("region", "industry"):
+        t = res.to_frame(by=by)
+        parts = t.select(pl.sum_horizontal(res.components)).to_series().to_numpy()
+        scale = max(1.0, float(t["value_start"].abs().max() or 0), float(t["value_end"].max() or 0))
+        assert parts == pytest.approx(t["change"].to_numpy(), abs=1e-9 * scale)
