@@ -305,6 +305,9 @@ def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str,
                   {k: a[ys] for k, a in cubes.items()}, z=z, u=u, external=external)
 
     map_years(block, coded.shape[0])
+    if reference is None:  # the LQ cube of this base, read-only, for later indices
+        cubes["lq"].setflags(write=False)
+        coded.memo[("lq_cube", base)] = cubes["lq"]
     rows = {k: coded.to_rows(a) for k, a in cubes.items()}
     rows["lq_cube"] = cubes["lq"]
     bad = np.flatnonzero(np.isnan(rows["lq"]))

@@ -316,7 +316,10 @@ def cluster_stars(
     f = lq_cubes(coded, "all", regions=mask.astype(float))
     est = None if establishments is None else _establishment_cube(establishments, coded)
     nY, _, nI = coded.shape
-    cubes = {"lq": np.empty(coded.shape), "share": np.empty(coded.shape)}
+    # the LQ against all regions, when a presence computed it on ``coded`` already
+    shared_lq = coded.memo.get(("lq_cube", "all")) if mask.all() else None
+    cubes = {"share": np.empty(coded.shape)}
+    cubes["lq"] = np.empty(coded.shape) if shared_lq is None else shared_lq
     names = ("size", "specialisation", "focus", "qualifying", "significant", "strong",
              "strong10")
     flags = {k: np.empty(coded.shape, dtype=bool) for k in names}
@@ -327,10 +330,12 @@ def cluster_stars(
     def block(ys: slice) -> None:
         e = coded.value_cube[ys]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            lq_b = np.multiply(e, f["inv_er"][ys], out=cubes["lq"][ys])
             share_b = np.multiply(e, f["inv_er"][ys], out=cubes["share"][ys])
-            lq_b *= f["et"][ys] / f["ei"][ys]
-        np.copyto(lq_b, np.nan, where=np.isinf(lq_b))  # NaN stays NaN
+            if shared_lq is None:
+                lq_b = np.multiply(share_b, f["et"][ys] / f["ei"][ys], out=cubes["lq"][ys])
+                np.copyto(lq_b, np.nan, where=np.isinf(lq_b))  # NaN stays NaN
+            else:  # the same numbers (all regions in the reference: never inf)
+                lq_b = shared_lq[ys]
         np.copyto(share_b, np.nan, where=np.isinf(share_b))
         c = dict(zip(("size_cutoff", "employment_median", "employment_top10"),
                      top_cutoffs(e, mask, (eco.size_top, us.significant_top,
