@@ -2,7 +2,10 @@
 
 Validating and integer-coding a large panel costs about as much as computing the LQs;
 :func:`specialisation_profile` does it once and hands the coded panel to each index
-function (all of which also accept a plain panel and code it themselves).
+function (all of which also accept a plain panel and code it themselves). The coded panel
+also keeps what several indices share (the LQ factors, and the LQ cube of
+:func:`~emerging.indices.lq.presence` that the standardised LQs and the cluster stars
+reuse), so nothing is computed twice.
 """
 
 from __future__ import annotations
