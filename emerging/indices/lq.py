@@ -326,6 +326,10 @@ def _unknown_in_reference(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.nda
     return np.isnan(f["ei"][coded.y, 0, coded.i])
 
 
+#: Relative spread below which an industry's LQs count as all equal (rounding noise).
+_NO_SPREAD = 1e-12
+
+
 def _standardise_year(out: np.ndarray, ok: np.ndarray) -> None:
     """z-scores in place of one year's ``(region, industry)`` values along regions: per
     industry over the cells in ``ok`` (whose other cells must hold 0), ddof = 1; NaN
@@ -333,11 +337,14 @@ def _standardise_year(out: np.ndarray, ok: np.ndarray) -> None:
     n = np.count_nonzero(ok, axis=0)
     every = bool(n.size == 0 or n.min() == ok.shape[0])  # no cell left out
     with np.errstate(divide="ignore", invalid="ignore"):
+        # "No spread" allows for rounding: LQs equal in exact arithmetic can differ in the
+        # last bits, and z-scores of that noise would look like real differences.
+        scale = np.maximum(np.abs(out).sum(axis=0) / n, 1.0)
         out -= out.sum(axis=0) / n
         if not every:
             out *= ok
         sd = np.sqrt((out * out).sum(axis=0) / (n - 1))
-        sd[(n < 2) | ~(sd > 0)] = np.nan
+        sd[(n < 2) | ~(sd > _NO_SPREAD * scale)] = np.nan
         out /= sd
     if not every:
         np.copyto(out, np.nan, where=~ok)

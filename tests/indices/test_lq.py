@@ -349,3 +349,19 @@ def test_standardised_equals_grouped_oracle(p, seed):
         a, b = want[got].to_numpy()[keep], want[exp].to_numpy()[keep]
         assert np.array_equal(np.isnan(a), np.isnan(b))
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True)
+
+
+def test_standardised_lq_is_null_when_lqs_differ_only_by_rounding():
+    # Every region has the same structure (shares 1/3, 2/3), so every LQ is 1 in exact
+    # arithmetic; the region totals make floating-point rounding differ in the last bits.
+    panel = pl.DataFrame(
+        {
+            "region": ["AT11", "AT11", "AT12", "AT12", "AT13", "AT13"],
+            "industry": ["C10", "C11"] * 3,
+            "year": [2020] * 6,
+            "value": [0.1, 0.2, 0.3, 0.6, 0.7, 1.4],
+        }
+    )
+    out = standardised_lq(panel)
+    assert out["slq"].is_null().all()
+    assert out["slq_log"].is_null().all()
