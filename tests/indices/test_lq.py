@@ -352,16 +352,19 @@ def test_standardised_equals_grouped_oracle(p, seed):
 
 
 def test_standardised_lq_is_null_when_lqs_differ_only_by_rounding():
-    # Every region has the same structure (shares 1/3, 2/3), so every LQ is 1 in exact
-    # arithmetic; the region totals make floating-point rounding differ in the last bits.
+    # Every region has the same structure (one base vector times a region factor), so every
+    # LQ is 1 in exact arithmetic; floating-point rounding differs in the last bits.
     panel = pl.DataFrame(
         {
             "region": ["AT11", "AT11", "AT12", "AT12", "AT13", "AT13"],
             "industry": ["C10", "C11"] * 3,
             "year": [2020] * 6,
-            "value": [0.1, 0.2, 0.3, 0.6, 0.7, 1.4],
+            "value": [2.463861233254774, 1.0435745799488574, 1.3738846302794678,
+                      0.5819122670508899, 36.89850055397443, 15.628452080269746],
         }
     )
     out = standardised_lq(panel)
+    lq = out.filter(industry="C10")["lq"]
+    assert lq.max() != lq.min()  # the rounding noise is really there
     assert out["slq"].is_null().all()
     assert out["slq_log"].is_null().all()
