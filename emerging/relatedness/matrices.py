@@ -19,7 +19,6 @@ import polars as pl
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging.indices._coded import CodedPanel, float_column
 from emerging.indices.lq import _lq as lq_formula
-from emerging.indices.lq import lq_cubes
 
 
 def single_threaded_blas(function):
@@ -56,19 +55,31 @@ def _presence_and_unknown(coded: CodedPanel, threshold: float) -> tuple[np.ndarr
     value, or a zero region or industry total), from the same factors in one pass."""
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
-    f = lq_cubes(coded, "all")
-    er = coded.region_total[:, :, None]
+    values = coded.value_cube
+    member = np.ones((1, coded.shape[1]))  # base "all": one group of every region
     out = np.empty(coded.shape, dtype=np.uint8)
     unknown = np.empty(coded.shape, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
-        for t in range(coded.shape[0]):  # per year: small temporaries
-            e, ei = f["e"][t], f["ei"][t]
-            lq = lq_formula(e, er[t], ei, f["et"][t])
+        for t in range(coded.shape[0]):  # per year: small temporaries, no dense copy
+            e = values[t]
+            f = year_lq_factors(e, member)
+            lq = lq_formula(e, f["er"], f["ei"], f["et"])
             np.greater_equal(lq, threshold, out=out[t], casting="unsafe")
             # totals are sums of non-negative known values: zero exactly when all are zero
             np.isnan(e, out=unknown[t])
-            unknown[t] |= (er[t] == 0) | (ei == 0)
+            unknown[t] |= (f["er"] == 0) | (f["ei"] == 0)
     return out, unknown
+
+
+def year_lq_factors(e: np.ndarray, member: np.ndarray) -> dict[str, np.ndarray]:
+    """The factors of :func:`emerging.indices.lq.lq_cubes` (base ``"all"``) for one year's
+    ``e[region, industry]`` (NaN = unknown), computed with the same operations in the same
+    order, so the LQs agree to the bit (a test checks it); one year at a time avoids the
+    dense copy of the whole value cube that ``lq_cubes`` makes."""
+    known = np.where(np.isnan(e), 0.0, e)  # CodedPanel.cube, one year
+    ei = np.matmul(member, known)  # reference_totals: (1, industry)
+    return {"er": known.sum(axis=1)[:, None], "ei": ei,
+            "et": np.nansum(ei, axis=1, keepdims=True)}
 
 
 @dataclass(frozen=True, eq=False)
