@@ -110,7 +110,8 @@ def eci_eigenvector(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
 
     mf = m.astype(np.float64)
     k_r, k_i = mf.sum(axis=1), mf.sum(axis=0)
-    w = mf / np.sqrt(k_r)[:, None] / np.sqrt(k_i)[None, :]
+    w = np.divide(mf, np.sqrt(k_r)[:, None])
+    w /= np.sqrt(k_i)[None, :]
     industry_side = m.shape[1] <= m.shape[0]
     if not industry_side:
         w = np.ascontiguousarray(w.T)  # the region side: S = W W^T
@@ -210,7 +211,8 @@ def complexity_arrays(
         if keep_r.sum() < 2 or keep_i.sum() < 2:
             too_few[t] = True  # the survivors, if any, get no value either
             continue
-        sub = presence[t][np.ix_(keep_r, keep_i)]
+        whole = keep_r.all() and keep_i.all()  # the usual case: no copy
+        sub = presence[t] if whole else presence[t][np.ix_(keep_r, keep_i)]
         if method == "eigenvector":
             e, p, k = eci_eigenvector(sub)
         elif method == "reflections":
