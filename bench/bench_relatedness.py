@@ -16,7 +16,8 @@ is run on L only if its M time scaled by the flop ratio
 
 Every run is a fresh subprocess; peak memory is the largest resident set sampled every
 5 ms during the call (the input panel included). Wall and CPU times are printed: on a
-machine shared with other jobs the wall time is the noisier one.
+machine shared with other jobs the wall time is the noisier one. Set
+``EMERGING_BENCH_NO_PEERS=1`` to time ``emerging`` only.
 """
 
 from __future__ import annotations
@@ -178,7 +179,10 @@ def main() -> None:
             rows.append((size, tool, res))
             ours.setdefault(size, res)
     peer_m = {}
-    for tool in ("ecomplexity", "econcomplex", "economic-complexity"):
+    peers = ("ecomplexity", "econcomplex", "economic-complexity")
+    if os.environ.get("EMERGING_BENCH_NO_PEERS") == "1":  # ours only (the peers take minutes)
+        peers = ()
+    for tool in peers:
         res = run(tool, "M", timeout=PEER_LIMIT * 3)
         rows.append(("M", tool, res))
         peer_m[tool] = res

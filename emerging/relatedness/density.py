@@ -58,7 +58,8 @@ def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
         np.matmul(presence[t].astype(np.float64), weights[layer], out=year)
         with np.errstate(invalid="ignore"):
             year *= scale[layer]
-        year[~np.isfinite(year)] = np.nan
+        if not np.isfinite(scale[layer]).all():  # 0 * inf: no related industry
+            year[~np.isfinite(year)] = np.nan
         # numerator <= denominator exactly; only rounding (different summation order) can
         # push a full-density cell one ulp above 100
         np.clip(year, 0.0, 100.0, out=year)

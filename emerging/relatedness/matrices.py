@@ -146,7 +146,7 @@ class PanelMatrices:
         return {"unknown_cells": np.count_nonzero(unknown, axis=(1, 2)).astype(np.int64),
                 "absent_cells": (n_r * n_i - rows).astype(np.int64)}
 
-    @property
+    @functools.cached_property
     def exclusions(self) -> Exclusions:
         """Cells that cannot count as present, by reason: an unknown (null) value, an
         undefined LQ of a known value (zero region or industry total), no row in the panel
