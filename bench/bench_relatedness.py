@@ -3,8 +3,10 @@
 Panels (simulated, latent-capability model so that ECI has a clear structure):
 M = 1,170 regions x 272 industries x 15 years, L = 1,170 x 615 x 20.
 ``emerging`` runs :func:`emerging.relatedness.analysis.analyse_relatedness` (tidy polars in,
-tidy frames out: cells with presence and density, all industry pairs per year, ECI/PCI per
-year); with ``outlook=True`` it also computes COI/COG, as the peers' pipelines do.
+tidy frames out: cells with presence and density, ECI/PCI per year; the proximity matrices
+of every year are computed, their long frame of industry pairs is built on first access);
+``emerging+pairs`` also builds that frame (7.5 million rows on L); with ``outlook=True`` it
+also computes COI/COG, as the peers' pipelines do.
 
 Peers (the ``bench`` extra), each timed from a pandas frame already in memory:
 ``ecomplexity`` (one-call pipeline: RCA, ECI/PCI, proximity, density, COI/COG per year),
@@ -92,11 +94,13 @@ def _measure(call):
     return {"wall": wall, "cpu": cpu, "rss_before": before, "peak": max(peak[0], _rss())}
 
 
-def _run_ours(panel, outlook: bool):
+def _run_ours(panel, outlook: bool, pairs: bool = False):
     import scipy.sparse.linalg  # noqa: F401  (imported before timing, as the peers are)
 
     from emerging.relatedness.analysis import analyse_relatedness
 
+    if pairs:  # also build the long frame of every industry pair and year
+        return lambda: analyse_relatedness(panel, outlook=outlook).proximity
     return lambda: analyse_relatedness(panel, outlook=outlook)
 
 
@@ -141,7 +145,8 @@ def child(tool: str, size: str) -> None:
     """Run one measurement and print it as JSON (called in a fresh subprocess)."""
     panel = make_panel(*SIZES[size])
     if tool.startswith("emerging"):
-        call = _run_ours(panel, outlook=tool.endswith("+outlook"))
+        call = _run_ours(panel, outlook=tool.endswith("+outlook"),
+                         pairs=tool.endswith("+pairs"))
     else:
         import pandas as pd
 
@@ -174,7 +179,7 @@ def main() -> None:
     rows = []
     ours = {}
     for size in ("M", "L"):
-        for tool in ("emerging", "emerging+outlook"):
+        for tool in ("emerging", "emerging+pairs", "emerging+outlook"):
             res = run(tool, size)
             rows.append((size, tool, res))
             ours.setdefault(size, res)
