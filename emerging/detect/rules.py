@@ -54,7 +54,7 @@ def lq_crosses(threshold: float = 1.0) -> Rule:
         name=f"lq_crosses_{threshold:g}",
         passes=(pl.col("lq_start") < threshold) & (pl.col("lq_end") >= threshold),
         evidence=pl.format(
-            "LQ {} in {} -> {} in {}", _num("lq_start"), pl.col("start"), _num("lq_end"), pl.col("end")
+            "LQ {} in {} -> {} in {}", _num("lq_start", 3), pl.col("start"), _num("lq_end", 3), pl.col("end")
         ),
         description=f"LQ rose through {threshold:g} during the window",
     )
@@ -65,7 +65,7 @@ def min_lq(threshold: float = 1.0) -> Rule:
     return Rule(
         name=f"min_lq_{threshold:g}",
         passes=pl.col("lq_end") >= threshold,
-        evidence=pl.format("LQ {} in {}", _num("lq_end"), pl.col("end")),
+        evidence=pl.format("LQ {} in {}", _num("lq_end", 3), pl.col("end")),
         description=f"LQ at least {threshold:g} at the end",
     )
 

@@ -97,7 +97,7 @@ def dense_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:
         return np.repeat(codes, np.diff(starts, append=n)), labels
     if n > 1 and (k := _period(keys)) is not None:
         codes, labels = _hashed_codes(keys.slice(0, k))
-        return np.tile(codes, n // k), labels
+        return np.broadcast_to(codes, (n // k, k)).reshape(-1), labels  # = np.tile
     return _hashed_codes(keys)
 
 
@@ -175,6 +175,11 @@ class CodedPanel:
                 check_unique(frame, KEYS, what=what)
         return coded
 
+    @cached_property
+    def memo(self) -> dict:
+        """Results derived from this panel alone, shared by the indices computed on it."""
+        return {}
+
     # ------------------------------------------------------------------ shapes and keys
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -197,24 +202,40 @@ class CodedPanel:
 
     @cached_property
     def in_cube_order(self) -> bool:
-        """True when the rows are exactly the cube's cells in order (no gather needed)."""
-        n, cell = self.n_cells, self.cell
-        if len(cell) != n or cell[0] != 0 or cell[-1] != n - 1:
+        """True when the rows are exactly the cube's cells in order (no gather needed).
+
+        Checked code by code against the cube's layout (year-major, then region, then
+        industry), without building :attr:`cell`.
+        """
+        nY, nR, nI = self.shape
+        if len(self.value) != self.n_cells:
             return False
-        step = max(1, n // 1_000)  # a cheap sample rejects most other orders
-        sample = np.arange(0, n, step)
-        return bool(np.array_equal(cell[::step], sample)
-                    and np.array_equal(cell, np.arange(n)))
+        return bool(
+            (self.i.reshape(-1, nI) == np.arange(nI)).all()
+            and (self.r.reshape(nY, nR, nI) == np.arange(nR)[:, None]).all()
+            and (self.y.reshape(nY, -1) == np.arange(nY)[:, None]).all()
+        )
 
     def to_rows(self, cube: np.ndarray) -> np.ndarray:
-        """Values of a ``(year, region, industry)`` array at the panel's rows, in row order."""
+        """Values of a ``(year, region, industry)`` array at the panel's rows, in row order.
+
+        ``cube`` may be any array that broadcasts to the cube's shape (e.g. ``(Y, R, 1)``
+        region-year values); it is expanded without fancy indexing when rows are in cube
+        order.
+        """
+        if cube.shape != self.shape:
+            if not self.in_cube_order:
+                y, r, i = (self.y, self.r, self.i)
+                return cube[tuple(np.zeros(1, dtype=np.int64) if n == 1 else k
+                                  for n, k in zip(cube.shape, (y, r, i), strict=True))]
+            cube = np.broadcast_to(cube, self.shape)
         flat = cube.reshape(-1)
         return flat if self.in_cube_order else flat[self.cell]
 
     @cached_property
     def present(self) -> np.ndarray | None:
         """Boolean cube of the cells that are rows of the panel (None when all are)."""
-        if len(self.cell) == self.n_cells:
+        if len(self.value) == self.n_cells:  # no duplicates (checked), so every cell
             return None
         out = np.zeros(self.n_cells, dtype=bool)
         out[self.cell] = True
@@ -303,6 +324,8 @@ class CodedPanel:
         """Cells with a known value per ``(year, industry)`` among the masked regions
         (absent rows count as known zeros, as in :attr:`cube`)."""
         nY, _, nI = self.shape
+        if self.known.all():
+            return np.full((nY, nI), int(regions.sum()))
         unknown = ~self.known & regions[self.r]
         return int(regions.sum()) - np.bincount(
             self.yi[unknown], minlength=nY * nI).reshape(nY, nI)

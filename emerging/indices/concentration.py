@@ -82,8 +82,11 @@ def _concentration_block(cube: np.ndarray, h: np.ndarray | None) -> dict:
     ei = cube.sum(axis=1, keepdims=True)  # (Y, 1, I)
     er = cube.sum(axis=2, keepdims=True)  # (Y, R, 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.nan_to_num(cube / ei)
+        s = cube / ei
         x = np.nan_to_num(er / er.sum(axis=1, keepdims=True))
+    empty = ei[:, 0, :] == 0  # 0 / 0: no share (as nan_to_num would give, cells >= 0)
+    if empty.any():
+        s[np.broadcast_to(empty[:, None, :], s.shape)] = 0.0
     diff = s - x
     krugman = np.abs(diff).sum(axis=1)
     raw_g = np.einsum("yri,yri->yi", diff, diff)

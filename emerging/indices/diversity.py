@@ -99,21 +99,26 @@ def _region_block(cube, er, ei, et, *, threshold: float, member) -> dict:
         s = cube * np.where(zero, 0.0, 1.0 / er)[..., None]  # shares; 0 where undefined
         x = np.nan_to_num(ei / et, nan=0.0, posinf=0.0)  # NaN only on nulled region-years
     xb = np.broadcast_to(x, s.shape)
-    krugman = np.abs(s - x).sum(axis=2)
+    diff = np.subtract(s, x)
+    krugman = np.abs(diff, out=diff).sum(axis=2)
+    del diff
     slns = xlogx(s)  # s ln s
+    sum_slns = slns.sum(axis=2)
     ln_x = np.zeros_like(x)
     np.log(x, out=ln_x, where=x > 0)
-    present = s >= threshold * x  # LQ >= threshold, without dividing
-    present &= s > 0
+    # LQ >= threshold without dividing, and s > 0: s >= threshold * x where that is
+    # positive, else s >= the smallest positive double (the same as s > 0, for s >= 0)
+    cut = threshold * x
+    present = s >= np.where(cut > 0, cut, np.nextafter(0.0, 1.0))
     out = {
         "krugman": krugman,
         "hoover": krugman / 2,
         "gini": lorenz_gini(s, x, axis=2),
         "hhi": np.einsum("yri,yri->yr", s, s),
-        "theil": slns.sum(axis=2) - np.einsum("yri,yri->yr", s, np.broadcast_to(ln_x, s.shape)),
-        "entropy": -slns.sum(axis=2) / np.log(2),
-        "diversity": present.sum(axis=2).astype(float),
-        "n_industries": (cube > 0).sum(axis=2).astype(float),
+        "theil": sum_slns - np.einsum("yri,yri->yr", s, np.broadcast_to(ln_x, s.shape)),
+        "entropy": -sum_slns / np.log(2),
+        "diversity": np.count_nonzero(present, axis=2).astype(float),
+        "n_industries": np.count_nonzero(cube, axis=2).astype(float),  # cube >= 0
     }
     if member is not None:
         parent = s @ member  # P_g, (Y, R, G)
@@ -122,7 +127,10 @@ def _region_block(cube, er, ei, et, *, threshold: float, member) -> dict:
         out["unrelated_variety"] = -plnp.sum(axis=2) / np.log(2)
         # P_g H_g = -(sum_{i in g} s_i ln s_i - P_g ln P_g) / ln 2
         out["related_variety"] = -(within - plnp).sum(axis=2) / np.log(2)
-    absent = ((s > 0) & (xb == 0)).any(axis=2)
+    if x.shape[:2] == (1, 1):  # one reference: only its industries with x = 0 matter
+        absent = (s[..., x[0, 0] == 0] > 0).any(axis=2)
+    else:
+        absent = ((s > 0) & (xb == 0)).any(axis=2)
     for key in out:
         if key != "n_industries":
             out[key][zero] = np.nan
@@ -130,7 +138,7 @@ def _region_block(cube, er, ei, et, *, threshold: float, member) -> dict:
         out[key][unknown] = np.nan
     out["theil"][absent] = np.nan
     out["reason"] = np.select([zero, unknown, absent], [1, 2, 3], 0).astype(np.uint8)
-    out["ubiquity"] = present.sum(axis=1).astype(float)
+    out["ubiquity"] = np.count_nonzero(present, axis=1).astype(float)
     out["ubiquity"][unknown.any(axis=1)] = np.nan  # (Y, I): the year's x are unknown
     return out
 

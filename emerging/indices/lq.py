@@ -217,13 +217,19 @@ def lq_cubes(
     ``e`` (Y, R, I) values with NaN for unknown cells; ``inv_er`` (Y, R, 1) = 1/E_r;
     ``ei`` (Y, R|1, I) reference industry totals per region's group (NaN where unknown in
     an external reference); ``et`` (Y, R|1, 1). Zero totals give inf/NaN factors;
-    callers turn those into null with a reason.
+    callers turn those into null with a reason. Without an external reference the
+    factors are kept on ``coded`` (read-only) and reused by later calls.
 
     Region and reference shares cover the same industries: an industry unknown in the
     reference (``ei`` NaN) is left out of the reference total ``et`` *and* of every
     region's total ``E_r`` in that year, so the LQs of the other industries are those of
     the economy without it (their additive LQs still sum to 0).
     """
+    if regions is not None and bool(np.all(regions == 1.0)):
+        regions = None  # a reference group of every region is the plain reference
+    key = (base, None if regions is None else regions.tobytes())
+    if reference is None and key in coded.memo:  # computed by an earlier index
+        return coded.memo[key]
     table, group = reference_totals(coded, base, reference=reference, regions=regions)
     unknown = np.isnan(table)  # only an external reference (one group) has unknown cells
     totals = np.nansum(table, axis=2, keepdims=True)
@@ -235,7 +241,12 @@ def lq_cubes(
         er = coded.region_total[:, :, None]
     with np.errstate(divide="ignore"):
         inv_er = 1.0 / er
-    return {"e": coded.value_cube, "inv_er": inv_er, "ei": table, "et": totals}
+    factors = {"e": coded.value_cube, "inv_er": inv_er, "ei": table, "et": totals}
+    if reference is None:
+        for a in (inv_er, table, totals):
+            a.setflags(write=False)  # shared by every index computed on ``coded``
+        coded.memo[key] = factors
+    return factors
 
 
 def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) -> np.ndarray:
@@ -294,7 +305,11 @@ def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str,
                   {k: a[ys] for k, a in cubes.items()}, z=z, u=u, external=external)
 
     map_years(block, coded.shape[0])
+    if reference is None:  # the LQ cube of this base, read-only, for later indices
+        cubes["lq"].setflags(write=False)
+        coded.memo[("lq_cube", base)] = cubes["lq"]
     rows = {k: coded.to_rows(a) for k, a in cubes.items()}
+    rows["lq_cube"] = cubes["lq"]
     bad = np.flatnonzero(np.isnan(rows["lq"]))
     rows["reason"] = _lq_reasons(coded, f, bad)
     for k in ("lo", "hi", "alq"):
@@ -311,22 +326,52 @@ def _unknown_in_reference(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.nda
     return np.isnan(f["ei"][coded.y, 0, coded.i])
 
 
-def _standardise(values: np.ndarray, present: np.ndarray | None) -> np.ndarray:
-    """z-score along regions (axis 1) per year-industry over defined cells (ddof = 1)."""
-    ok = ~np.isnan(values)
-    if present is not None:
-        ok &= present
-    v = np.where(ok, values, 0.0)
-    n = ok.sum(axis=1, keepdims=True)
+def _standardise_year(out: np.ndarray, ok: np.ndarray) -> None:
+    """z-scores in place of one year's ``(region, industry)`` values along regions: per
+    industry over the cells in ``ok`` (whose other cells must hold 0), ddof = 1; NaN
+    outside ``ok`` and where fewer than two cells or no spread."""
+    n = np.count_nonzero(ok, axis=0)
+    every = bool(n.size == 0 or n.min() == ok.shape[0])  # no cell left out
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = v.sum(axis=1, keepdims=True) / n
-        v -= mean
-        v[~ok] = 0.0
-        sd = np.sqrt((v * v).sum(axis=1, keepdims=True) / (n - 1))
+        out -= out.sum(axis=0) / n
+        if not every:
+            out *= ok
+        sd = np.sqrt((out * out).sum(axis=0) / (n - 1))
         sd[(n < 2) | ~(sd > 0)] = np.nan
-        v /= sd
-    v[~ok] = np.nan
-    return v
+        out /= sd
+    if not every:
+        np.copyto(out, np.nan, where=~ok)
+
+
+def _standardised_cubes(coded: CodedPanel, lq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """SLQ and log SLQ cubes from an LQ cube (NaN where undefined), year by year."""
+    slq, slq_log = np.empty(coded.shape), np.empty(coded.shape)
+    present = coded.present
+
+    def block(ys: slice) -> None:
+        y = ys.start
+        ok = np.isfinite(lq[y])
+        if present is not None:
+            ok &= present[y]
+        np.copyto(slq[y], lq[y])
+        if not ok.all():
+            np.copyto(slq[y], 0.0, where=~ok)
+        _standardise_year(slq[y], ok)
+        with np.errstate(invalid="ignore"):
+            ok &= lq[y] > 0  # the log form: LQ > 0 only
+        slq_log[y].fill(0.0)
+        np.log(lq[y], out=slq_log[y], where=ok)
+        _standardise_year(slq_log[y], ok)
+
+    map_years(block, coded.shape[0])
+    return slq, slq_log
+
+
+def standardised_columns(coded: CodedPanel, lq: np.ndarray) -> list[pl.Series]:
+    """``slq`` and ``slq_log`` columns (panel row order) from an LQ cube."""
+    slq, slq_log = _standardised_cubes(coded, lq)
+    return [float_column("slq", coded.to_rows(slq)),
+            float_column("slq_log", coded.to_rows(slq_log))]
 
 
 def standardised_lq(
@@ -361,14 +406,12 @@ def standardised_lq(
         if base == "reference":
             lq[(f["e"] > f["ei"]) | (1.0 / f["inv_er"] > f["et"])] = np.nan
         lq[~np.isfinite(lq)] = np.nan
-        log_lq = np.where(lq > 0, np.log(lq), np.nan)
     lq_rows = coded.to_rows(lq)
     reason = _lq_reasons(coded, f, np.flatnonzero(np.isnan(lq_rows)))
     out = coded.frame.with_columns(
         float_column("lq", lq_rows),
         reason_column("lq_reason", reason, LQ_REASONS),
-        float_column("slq", coded.to_rows(_standardise(lq, coded.present))),
-        float_column("slq_log", coded.to_rows(_standardise(log_lq, coded.present))),
+        *standardised_columns(coded, lq),
     )
     return same_kind(out, panel)
 
@@ -457,6 +500,12 @@ def location_quotient(
     >>> location_quotient(p)["lq"].round(4).to_list()
     [1.875, 0.4167, 0.4167, 1.3889]
     """
+    out, _ = _location_quotient(panel, base=base, reference=reference, level=level)
+    return out
+
+
+def _location_quotient(panel, *, base: str, reference, level: float):
+    """:func:`location_quotient` and its LQ cube ``(year, region, industry)``."""
     check_option("base", base, _BASES)
     check_fraction("level", level)
     coded = CodedPanel.from_panel(panel)
@@ -471,7 +520,7 @@ def location_quotient(
         float_column("lq_hi", rows["hi"]),
         float_column("alq", rows["alq"]),
     ).with_columns((pl.col("lq_lo") > 1).alias("specialised"))
-    return same_kind(out, panel)
+    return same_kind(out, panel), rows["lq_cube"]
 
 
 def presence(
@@ -487,7 +536,14 @@ def presence(
     Adds every column of :func:`location_quotient` and ``present`` (Boolean). Use
     ``specialised`` for the stricter "lower confidence bound above 1".
     """
+    out, _ = presence_and_cube(panel, threshold=threshold, base=base, reference=reference,
+                               level=level)
+    return out
+
+
+def presence_and_cube(panel, *, threshold: float, base: str, reference, level: float):
+    """:func:`presence` and its LQ cube ``(year, region, industry)`` (NaN where null)."""
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
-    out = location_quotient(panel, base=base, reference=reference, level=level)
-    return out.with_columns((pl.col("lq") >= threshold).alias("present"))
+    out, lq = _location_quotient(panel, base=base, reference=reference, level=level)
+    return out.with_columns((pl.col("lq") >= threshold).alias("present")), lq

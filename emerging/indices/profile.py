@@ -2,7 +2,10 @@
 
 Validating and integer-coding a large panel costs about as much as computing the LQs;
 :func:`specialisation_profile` does it once and hands the coded panel to each index
-function (all of which also accept a plain panel and code it themselves).
+function (all of which also accept a plain panel and code it themselves). The coded panel
+also keeps what several indices share (the LQ factors, and the LQ cube of
+:func:`~emerging.indices.lq.presence` that the standardised LQs and the cluster stars
+reuse), so nothing is computed twice.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from emerging.indices._coded import CodedPanel
 from emerging.indices._result import ResultMixin
 from emerging.indices.concentration import IndustryConcentration, industry_concentration
 from emerging.indices.diversity import RegionalDiversity, regional_diversity
-from emerging.indices.lq import Base, presence, standardised_lq
+from emerging.indices.lq import Base, presence_and_cube, standardised_columns
 from emerging.indices.stars import (
     DEFAULT_ECO,
     DEFAULT_US,
@@ -92,10 +95,10 @@ def specialisation_profile(
     ``reference``; ``establishments``, ``eco``, ``us``).
     """
     coded = CodedPanel.from_panel(panel)
-    lq = presence(coded, threshold=threshold, base=base, reference=reference, level=level)
-    slq = standardised_lq(coded, base=base, reference=reference)
+    lq, lq_cube = presence_and_cube(coded, threshold=threshold, base=base,
+                                    reference=reference, level=level)
     return SpecialisationProfile(
-        lq=lq.with_columns(slq["slq"], slq["slq_log"]),
+        lq=lq.with_columns(standardised_columns(coded, lq_cube)),
         diversity=regional_diversity(coded, base=base, reference=reference,
                                      threshold=threshold, unrelated_level=unrelated_level),
         concentration=industry_concentration(coded, herfindahl=herfindahl),

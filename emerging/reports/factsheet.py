@@ -1,9 +1,11 @@
 """One-page regional fact sheets as self-contained HTML (figures embedded, no external files).
 
 A fact sheet shows, for one region: its name, headline figures, the top specialisations
-(industry, employment, LQ and its change), a tile map of its strongest specialisation
-across Central Europe with the region outlined, the industries flagged as emerging with
-the evidence for each flag, and a data note (source, years, confidential cells, method).
+(industry, employment, LQ and its change, European Cluster Observatory stars), a tile map
+of its strongest specialisation across Central Europe with the region outlined, the
+industries flagged as emerging with the evidence for each flag, the best candidates for
+diversification (risk-reward matrix of Balland et al. 2019), and a data note (source,
+years, confidential cells, method).
 
 :func:`region_profile` gathers the numbers (by calling the indices and detection layers);
 :func:`render_factsheet` turns a profile into HTML. The split keeps the statistics
@@ -21,12 +23,19 @@ from string import Template
 
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
+from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, EmptySelectionError, validate_panel
 from emerging.codes.nace import nace_label
-from emerging.codes.nuts import COUNTRY_NAMES, check_regions, region_names
+from emerging.codes.nuts import (
+    COUNTRY_NAMES,
+    central_europe_2021_2027,
+    check_regions,
+    region_names,
+)
 from emerging.detect.rules import DEFAULT_RULES, EmergenceFlags, Rule, flag_emerging
 from emerging.detect.signals import emergence_signals
 from emerging.indices.lq import location_quotient
+from emerging.indices.stars import cluster_stars
+from emerging.relatedness.risk_reward import risk_reward
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,8 @@ class RegionProfile:
     start: int
     end: int
     employment: float
-    specialisations: pl.DataFrame  # industry, label, value, lq, lq_change
+    specialisations: pl.DataFrame  # industry, label, value, lq, lq_change, stars
+    candidates: pl.DataFrame  # industry, label, density, pci, quadrant
     flags: pl.DataFrame  # industry, label, evidence
     lq_map: pl.DataFrame  # region, lq of the top specialisation, for the map
     map_industry: str | None
@@ -62,6 +72,7 @@ def region_profile(
     flags: EmergenceFlags | None = None,
     rules: tuple[Rule, ...] = DEFAULT_RULES,
     top: int = 10,
+    candidates: int = 5,
     lq_threshold: float = 1.25,
     source: str = "Eurostat",
     simulated: bool = False,
@@ -79,6 +90,8 @@ def region_profile(
         computed with ``rules`` when omitted.
     top
         Number of specialisations listed.
+    candidates
+        Number of diversification candidates listed (risk-reward matrix in ``end``).
     lq_threshold
         LQ counted as a specialisation in the headline figure.
     """
@@ -110,6 +123,17 @@ def region_profile(
         .filter(pl.col("lq").is_not_null() & (pl.col(VALUE) > 0))
         .sort("lq", descending=True)
     )
+    end_panel = frame.filter(pl.col(YEAR) == end)
+    stars = (
+        cluster_stars(end_panel).to_frame().filter(pl.col(REGION) == region)
+        .select(INDUSTRY, pl.col("eco_stars").fill_null(0).alias("stars"))
+    )
+    specialisations = specialisations.join(stars, on=INDUSTRY, how="left")
+    try:
+        diversification = risk_reward(end_panel, region, year=end).top(candidates)
+    except EmptySelectionError:
+        diversification = pl.DataFrame(schema={INDUSTRY: pl.String, "density": pl.Float64,
+                                               "pci": pl.Float64, "quadrant": pl.String})
     map_industry = specialisations[INDUSTRY][0] if specialisations.height else None
     lq_map = lq.filter((pl.col(YEAR) == end) & (pl.col(INDUSTRY) == map_industry)).select(
         REGION, "lq"
@@ -126,6 +150,7 @@ def region_profile(
         end=end,
         employment=float(end_rows[VALUE].sum()),
         specialisations=specialisations.head(top).with_columns(label),
+        candidates=diversification.select(INDUSTRY, "density", "pci", "quadrant").with_columns(label),
         flags=own_flags.with_columns(label),
         lq_map=lq_map,
         map_industry=map_industry,
@@ -138,7 +163,9 @@ def region_profile(
     )
 
 
-def _table(frame: pl.DataFrame, columns: dict[str, str], numeric: dict[str, str]) -> str:
+def _table(
+    frame: pl.DataFrame, columns: dict[str, str], numeric: dict[str, str], stars: str | None = None
+) -> str:
     if frame.height == 0:
         return "<p>None in this window.</p>"
     head = "".join(f"<th>{html.escape(title)}</th>" for title in columns.values())
@@ -147,7 +174,10 @@ def _table(frame: pl.DataFrame, columns: dict[str, str], numeric: dict[str, str]
         cells = []
         for col in columns:
             value = row[col]
-            if col in numeric and value is not None:
+            if col == stars:
+                title = f"{value or 0} of 3 European Cluster Observatory stars"
+                cells.append(f'<td title="{title}">{"★" * (value or 0) + "☆" * (3 - (value or 0))}</td>')
+            elif col in numeric and value is not None:
                 cells.append(f'<td class="num">{format(value, numeric[col])}</td>')
             else:
                 cells.append(f"<td>{html.escape('' if value is None else str(value))}</td>")
@@ -166,8 +196,9 @@ def _map_png(profile: RegionProfile) -> str:
 
     from emerging.maps.tilegrid import tile_map
 
+    on_grid = profile.lq_map.filter(pl.col(REGION).is_in(sorted(central_europe_2021_2027())))
     fig, ax = tile_map(
-        profile.lq_map,
+        on_grid,
         column="lq",
         diverging_at=1.0,
         units="LQ",
@@ -222,8 +253,15 @@ def render_factsheet(profile: RegionProfile, *, include_map: bool = True) -> str
         specialisations=_table(
             profile.specialisations,
             {INDUSTRY: "NACE", "label": "Industry", VALUE: "Employed", "lq": "LQ",
-             "lq_change": f"LQ change since {profile.start}"},
+             "lq_change": f"LQ change since {profile.start}", "stars": "Cluster stars"},
             {VALUE: ",.0f", "lq": ".2f", "lq_change": "+.2f"},
+            stars="stars",
+        ),
+        candidates=_table(
+            profile.candidates,
+            {INDUSTRY: "NACE", "label": "Industry", "density": "Relatedness density (0-100)",
+             "pci": "Complexity (PCI)", "quadrant": "Quadrant"},
+            {"density": ".1f", "pci": "+.2f"},
         ),
         map=_map_png(profile) if include_map else "",
         rule_text=html.escape(rule_text),

@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from emerging.indices.lq import (
     additive_lq_expr,
@@ -320,3 +321,31 @@ def test_unknown_reference_industry_equals_dropping_it(p):
         assert [x for x in a if x is not None] == \
             pytest.approx([x for x in b if x is not None], rel=1e-9), c
     assert both["lq_reason"].to_list() == both["lq_reason_want"].to_list()
+
+
+def _slq_oracle(lq: pl.Expr, name: str) -> list[pl.Expr]:
+    """z-score per industry-year over defined values, ddof = 1 (null when undefined), and
+    whether the group's spread is at rounding level (equal LQs computed by different
+    float paths: there any z-score is noise, so such groups are not compared)."""
+    g = ("industry", "year")
+    sd, mean = lq.std().over(g), lq.mean().over(g)
+    return [pl.when((lq.count().over(g) >= 2) & (sd > 0)).then((lq - mean) / sd).alias(name),
+            (sd < 1e-9 * pl.max_horizontal(mean.abs(), 1.0)).fill_null(False).alias(f"{name}_flat")]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(panels(min_regions=3), st.integers(0, 1_000))
+def test_standardised_equals_grouped_oracle(p, seed):
+    rng = np.random.default_rng(seed)
+    p = p.with_columns(  # some confidential cells, a shuffled row order, a dropped row
+        pl.when(pl.Series(rng.random(p.height) < 0.15)).then(None).otherwise(pl.col("value"))
+        .alias("value")).sample(fraction=1.0, shuffle=True, seed=seed).slice(1)
+    out = standardised_lq(p)
+    lq = pl.col("lq")
+    want = out.with_columns(*_slq_oracle(lq, "want"),
+                            *_slq_oracle(pl.when(lq > 0).then(lq.log()), "want_log"))
+    for got, exp in (("slq", "want"), ("slq_log", "want_log")):
+        keep = ~want[f"{exp}_flat"].to_numpy()
+        a, b = want[got].to_numpy()[keep], want[exp].to_numpy()[keep]
+        assert np.array_equal(np.isnan(a), np.isnan(b))
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True)

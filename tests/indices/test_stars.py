@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction as F
 
+import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from emerging.indices.stars import EcoRules, UsRules, cluster_stars, top_cutoff
+from emerging.indices.stars import EcoRules, UsRules, cluster_stars, top_cutoff, top_cutoffs
 
 from .conftest import make_panel
 
@@ -156,3 +160,34 @@ def test_zero_industry_total_in_reference_gives_reason_and_no_stars():
     assert ev["given"] is False
     assert ev["reason"] == ("employment 30; not rated: zero industry total in reference "
                             "(threshold 0)")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["counts", "nan", "negative", "signed_zero"]),
+       st.booleans())
+def test_top_cutoffs_equal_naive_loop(seed, kind, subset):
+    rng = np.random.default_rng(seed)
+    shape = (2, int(rng.integers(1, 30)), int(rng.integers(1, 6)))
+    v = rng.lognormal(1.0, 1.0, shape).round()  # ties
+    v[rng.random(shape) < 0.4] = 0.0
+    if kind == "nan":
+        v[rng.random(shape) < 0.3] = np.nan
+        v[0, :, 0] = np.nan  # a year-industry with nothing known
+    elif kind == "negative":
+        v -= 2.0
+    elif kind == "signed_zero":
+        v[v == 0] = -0.0
+    mask = rng.random(shape[1]) < 0.6 if subset else np.ones(shape[1], dtype=bool)
+    mask[0] = True
+    qs = (0.1, 0.5, 0.25)
+    for q_set in (qs, qs[:1]):
+        got = top_cutoffs(v, mask, q_set)
+        for q, cut in zip(q_set, got, strict=True):
+            for y in range(shape[0]):
+                for i in range(shape[2]):
+                    known = sorted(x for x in v[y, mask, i] if not np.isnan(x))
+                    if not known:
+                        assert np.isnan(cut[y, 0, i])
+                        continue
+                    k = math.ceil(q * len(known) - 1e-9)
+                    assert cut[y, 0, i] == known[len(known) - k]

@@ -55,3 +55,20 @@ def test_flags_from_another_window_are_refused(demo_data):
 def test_unknown_cells_counted_in_the_end_year(demo_data, profile):
     own = demo_data.panel.filter(region="CZ06", year=2023)
     assert profile.unknown_cells == own["value"].null_count()
+
+
+def test_stars_and_candidates_come_from_their_layers(demo_data, profile):
+    from emerging.indices.stars import cluster_stars
+    from emerging.relatedness.risk_reward import risk_reward
+
+    end_panel = demo_data.panel.filter(year=2023)
+    stars = cluster_stars(end_panel).to_frame().filter(region="CZ06")
+    expected = dict(stars.select("industry", pl.col("eco_stars").fill_null(0)).iter_rows())
+    for industry, n in profile.specialisations.select("industry", "stars").iter_rows():
+        assert n == expected[industry]
+    top = risk_reward(end_panel, "CZ06", year=2023).top(5)
+    assert profile.candidates["industry"].to_list() == top["industry"].to_list()
+    page = render_factsheet(profile, include_map=False)
+    assert "Where to diversify next" in page
+    assert top["industry"][0] in page.split("Where to diversify next")[1]
+    assert "★" in page
