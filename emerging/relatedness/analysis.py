@@ -21,7 +21,7 @@ from emerging.relatedness.complexity import Complexity, complexity_arrays, compl
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 from emerging.relatedness.opportunity import outlook_arrays
-from emerging.relatedness.proximity import By, Measure, proximity_arrays, proximity_frame
+from emerging.relatedness.proximity import By, Measure, pairs_with_exclusions, proximity_arrays
 
 
 @dataclass(frozen=True)
@@ -115,5 +115,7 @@ def analyse_relatedness(
     return RelatednessAnalysis(
         cells, complexity_result(pm, comp, "eigenvector"), pm.exclusions,
         n_pairs=prox["proximity"].shape[0] * n * (n - 1),
-        _pair_frame=functools.partial(proximity_frame, pm, prox, by=by),
+        # the parts only (not the coded panel, hundreds of MB on a large panel)
+        _pair_frame=functools.partial(pairs_with_exclusions, pm.industries, pm.years,
+                                      pm.excluded_cells(), prox, by=by),
     )

@@ -46,7 +46,7 @@ def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
     double-precision matrix product per year (single precision would halve the time but
     shows as densities like 100.000003).
     """
-    weights = np.nan_to_num(phi, nan=0.0).astype(np.float64)
+    weights = np.nan_to_num(np.asarray(phi, dtype=np.float64), nan=0.0)  # one copy
     idx = np.arange(weights.shape[-1])
     weights[:, idx, idx] = 0.0
     with np.errstate(divide="ignore"):
