@@ -3,8 +3,10 @@
 Panels (simulated, latent-capability model so that ECI has a clear structure):
 M = 1,170 regions x 272 industries x 15 years, L = 1,170 x 615 x 20.
 ``emerging`` runs :func:`emerging.relatedness.analysis.analyse_relatedness` (tidy polars in,
-tidy frames out: cells with presence and density, all industry pairs per year, ECI/PCI per
-year); with ``outlook=True`` it also computes COI/COG, as the peers' pipelines do.
+tidy frames out: cells with presence and density, ECI/PCI per year; the proximity matrices
+of every year are computed, their long frame of industry pairs is built on first access);
+``emerging+pairs`` also builds that frame (7.5 million rows on L); with ``outlook=True`` it
+also computes COI/COG, as the peers' pipelines do.
 
 Peers (the ``bench`` extra), each timed from a pandas frame already in memory:
 ``ecomplexity`` (one-call pipeline: RCA, ECI/PCI, proximity, density, COI/COG per year),
@@ -16,7 +18,8 @@ is run on L only if its M time scaled by the flop ratio
 
 Every run is a fresh subprocess; peak memory is the largest resident set sampled every
 5 ms during the call (the input panel included). Wall and CPU times are printed: on a
-machine shared with other jobs the wall time is the noisier one.
+machine shared with other jobs the wall time is the noisier one. Set
+``EMERGING_BENCH_NO_PEERS=1`` to time ``emerging`` only.
 """
 
 from __future__ import annotations
@@ -91,11 +94,13 @@ def _measure(call):
     return {"wall": wall, "cpu": cpu, "rss_before": before, "peak": max(peak[0], _rss())}
 
 
-def _run_ours(panel, outlook: bool):
+def _run_ours(panel, outlook: bool, pairs: bool = False):
     import scipy.sparse.linalg  # noqa: F401  (imported before timing, as the peers are)
 
     from emerging.relatedness.analysis import analyse_relatedness
 
+    if pairs:  # also build the long frame of every industry pair and year
+        return lambda: analyse_relatedness(panel, outlook=outlook).proximity
     return lambda: analyse_relatedness(panel, outlook=outlook)
 
 
@@ -140,7 +145,8 @@ def child(tool: str, size: str) -> None:
     """Run one measurement and print it as JSON (called in a fresh subprocess)."""
     panel = make_panel(*SIZES[size])
     if tool.startswith("emerging"):
-        call = _run_ours(panel, outlook=tool.endswith("+outlook"))
+        call = _run_ours(panel, outlook=tool.endswith("+outlook"),
+                         pairs=tool.endswith("+pairs"))
     else:
         import pandas as pd
 
@@ -173,12 +179,15 @@ def main() -> None:
     rows = []
     ours = {}
     for size in ("M", "L"):
-        for tool in ("emerging", "emerging+outlook"):
+        for tool in ("emerging", "emerging+pairs", "emerging+outlook"):
             res = run(tool, size)
             rows.append((size, tool, res))
             ours.setdefault(size, res)
     peer_m = {}
-    for tool in ("ecomplexity", "econcomplex", "economic-complexity"):
+    peers = ("ecomplexity", "econcomplex", "economic-complexity")
+    if os.environ.get("EMERGING_BENCH_NO_PEERS") == "1":  # ours only (the peers take minutes)
+        peers = ()
+    for tool in peers:
         res = run(tool, "M", timeout=PEER_LIMIT * 3)
         rows.append(("M", tool, res))
         peer_m[tool] = res

@@ -59,7 +59,7 @@ def _hashed_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:
     labels = distinct.cast(pl.String)
     order = labels.arg_sort().to_numpy()
     ids = distinct.to_physical().to_numpy()
-    lut = np.zeros(int(ids.max()) + 1, dtype=np.int64)
+    lut = np.zeros(int(ids.max()) + 1, dtype=np.int32)  # codes: half the memory of int64
     lut[ids[order]] = np.arange(len(ids))
     return lut[cat.to_physical().to_numpy()], labels.gather(order)
 
@@ -89,9 +89,12 @@ def dense_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:
     n = len(keys)
     head = keys.head(10_000)
     if n > 1 and int(head.rle_id().max()) + 1 <= len(head) // 2:
-        runs = keys.rle()
-        codes, labels = _hashed_codes(runs.struct.field("value"))
-        return np.repeat(codes, runs.struct.field("len").to_numpy()), labels
+        # run starts from one comparison with the shifted column (cheaper than rle());
+        # the run values have no equal neighbours, so this recursion goes one level deep
+        change = keys.slice(1).ne_missing(keys.slice(0, n - 1)).arg_true().to_numpy()
+        starts = np.concatenate([[0], change.astype(np.int64) + 1])
+        codes, labels = dense_codes(keys.gather(starts))  # often one repeated block
+        return np.repeat(codes, np.diff(starts, append=n)), labels
     if n > 1 and (k := _period(keys)) is not None:
         codes, labels = _hashed_codes(keys.slice(0, k))
         return np.broadcast_to(codes, (n // k, k)).reshape(-1), labels  # = np.tile
@@ -156,13 +159,14 @@ class CodedPanel:
         year = frame[YEAR]
         first = int(year.min())
         offset = (year - first).to_numpy()
-        lut = np.full(int(year.max()) - first + 1, -1, dtype=np.int64)
+        lut = np.full(int(year.max()) - first + 1, -1, dtype=np.int32)
         lut[offset] = 0
         present_years = np.flatnonzero(lut >= 0)
         lut[present_years] = np.arange(len(present_years))
         years = (present_years + first).astype(np.int32)
-        y = lut[offset]
-        value = frame[VALUE].to_numpy()  # nulls become NaN
+        # every year in its range present (the usual case): the offsets are the codes
+        y = offset.astype(np.int32) if len(present_years) == len(lut) else lut[offset]
+        value = frame[VALUE].fill_null(np.nan).to_numpy()  # nulls become NaN (4x faster)
         coded = cls(frame, regions, industries, years, r, i, y, value)
         if not coded.in_cube_order:  # rows in cube order cannot repeat a key
             seen = np.zeros(coded.n_cells, dtype=bool)
@@ -188,9 +192,13 @@ class CodedPanel:
 
     @cached_property
     def cell(self) -> np.ndarray:
-        """Flat index of each row in the ``(year, region, industry)`` cube."""
+        """Flat index (int64) of each row in the ``(year, region, industry)`` cube."""
         _, nR, nI = self.shape
-        return (self.y * nR + self.r) * nI + self.i
+        out = np.multiply(self.y, nR, dtype=np.int64)  # the codes are int32
+        out += self.r
+        out *= nI
+        out += self.i
+        return out
 
     @cached_property
     def in_cube_order(self) -> bool:

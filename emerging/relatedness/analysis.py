@@ -9,7 +9,9 @@ same computation as the single-purpose functions (:func:`~.proximity.proximity`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -19,7 +21,7 @@ from emerging.relatedness.complexity import Complexity, complexity_arrays, compl
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 from emerging.relatedness.opportunity import outlook_arrays
-from emerging.relatedness.proximity import By, Measure, proximity_arrays, proximity_frame
+from emerging.relatedness.proximity import By, Measure, pairs_with_exclusions, proximity_arrays
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,9 @@ class RelatednessAnalysis:
         and, with ``outlook``, ``cog`` and ``coi``.
     proximity
         One row per ordered industry pair (and year when ``by="year"``), with the layer's
-        ``unknown_cells`` and ``absent_cells``.
+        ``unknown_cells`` and ``absent_cells``. Built from the proximity matrices on first
+        access (a large panel has millions of pairs: 615 industries x 20 years give 7.5
+        million rows), then kept.
     complexity
         ECI/PCI per year (eigenvector method) with the trimmed rows and the same
         ``exclusions``.
@@ -43,9 +47,14 @@ class RelatednessAnalysis:
     """
 
     cells: pl.DataFrame
-    proximity: pl.DataFrame
     complexity: Complexity
     exclusions: Exclusions
+    n_pairs: int
+    _pair_frame: Callable[[], pl.DataFrame] = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def proximity(self) -> pl.DataFrame:  # noqa: D102 (documented with the attributes)
+        return self._pair_frame()
 
     def to_frame(self) -> pl.DataFrame:
         """The cell table (panel rows with every per-cell measure)."""
@@ -55,7 +64,7 @@ class RelatednessAnalysis:
         return (
             f"Relatedness analysis of {self.cells.height:,} panel rows: "
             f"{int(self.cells['present'].sum()):,} specialisations, "
-            f"{self.proximity.height:,} industry pairs. {self.complexity.summary()} "
+            f"{self.n_pairs:,} industry pairs. {self.complexity.summary()} "
             f"Cells not counted as present: {self.exclusions}."
         )
 
@@ -102,6 +111,11 @@ def analyse_relatedness(
         coi, cog = outlook_arrays(m, prox["proximity"], density, comp["pci"])
         columns |= {"cog": cog, "coi": np.broadcast_to(coi[:, :, None], m.shape)}
     cells = pm.with_cells(columns)
-    pairs = proximity_frame(pm, prox, by=by)
-    return RelatednessAnalysis(cells, pairs, complexity_result(pm, comp, "eigenvector"),
-                               pm.exclusions)
+    n = m.shape[2]
+    return RelatednessAnalysis(
+        cells, complexity_result(pm, comp, "eigenvector"), pm.exclusions,
+        n_pairs=prox["proximity"].shape[0] * n * (n - 1),
+        # the parts only (not the coded panel, hundreds of MB on a large panel)
+        _pair_frame=functools.partial(pairs_with_exclusions, pm.industries, pm.years,
+                                      pm.excluded_cells(), prox, by=by),
+    )

@@ -7,10 +7,11 @@ With the binary presence matrix :math:`M_{ri}` of a year, diversity
 eigenvector of the second-largest eigenvalue of
 :math:`\\tilde M^{P} = D_i^{-1} M^\\top D_r^{-1} M`, found as the eigenvector of its symmetric
 similar form :math:`S = D_i^{-1/2} M^\\top D_r^{-1} M D_i^{-1/2}` (``q = D_i^{-1/2} w``),
-formed with one matrix product, with an iterative Lanczos solver
-(``scipy.sparse.linalg.eigsh``; the known leading eigenvector :math:`\\sqrt{k_i}` is
-deflated). The ECI is its projection :math:`D_r^{-1} M q`. When there are fewer regions
-than industries the region-side form is solved instead (same result, smaller matrix).
+with an iterative Lanczos solver (``scipy.sparse.linalg.eigsh``; the known leading
+eigenvector :math:`\\sqrt{k_i}` is deflated) that applies :math:`S` as matrix-vector
+products without forming it. The ECI is its projection :math:`D_r^{-1} M q`. When there
+are fewer regions than industries the region-side form is solved instead (same result,
+smaller matrix).
 
 ``method="reflections"``: :math:`x \\leftarrow D_r^{-1} M D_i^{-1} M^\\top x` from
 :math:`x = k_r`, standardised after every step, until the largest change is below ``tol``
@@ -99,24 +100,33 @@ def _orient(eci: np.ndarray, pci: np.ndarray, diversity: np.ndarray):
 def eci_eigenvector(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """ECI and PCI of a trimmed presence matrix by the symmetric eigenproblem.
 
-    :math:`S = W^\\top W` with :math:`W = D_r^{-1/2} M D_i^{-1/2}` is formed with one
-    matrix product (on the smaller side of ``M``), its known leading eigenvector is
-    deflated and the next one found with Lanczos iterations (``eigsh``).
+    :math:`S = W^\\top W` with :math:`W = D_r^{-1/2} M D_i^{-1/2}` (on the smaller side
+    of ``M``), its known leading eigenvector deflated, is solved with Lanczos iterations
+    (``eigsh``). ``S`` is never formed: each iteration applies it as two matrix-vector
+    products with ``W`` (about 20 iterations cost half of the one matrix product that
+    forms ``S``).
     """
-    from scipy.sparse.linalg import eigsh
+    from scipy.sparse.linalg import LinearOperator, eigsh
 
     mf = m.astype(np.float64)
     k_r, k_i = mf.sum(axis=1), mf.sum(axis=0)
-    w = mf / np.sqrt(k_r)[:, None] / np.sqrt(k_i)[None, :]
+    w = np.divide(mf, np.sqrt(k_r)[:, None])
+    w /= np.sqrt(k_i)[None, :]
     industry_side = m.shape[1] <= m.shape[0]
-    s = w.T @ w if industry_side else w @ w.T  # symmetric, leading eigenvalue 1
+    if not industry_side:
+        w = np.ascontiguousarray(w.T)  # the region side: S = W W^T
     root = np.sqrt(k_i if industry_side else k_r)
     lead = root / np.linalg.norm(root)
-    s -= np.outer(lead, lead)  # deflate the trivial eigenvector
-    n = s.shape[0]
+    n = len(root)
     if n < 3:
+        s = w.T @ w - np.outer(lead, lead)  # symmetric, leading eigenvalue 1, deflated
         vec = np.linalg.eigh(s)[1][:, -1]
     else:
+        def deflated(v: np.ndarray) -> np.ndarray:
+            v = v.reshape(-1)
+            return (w @ v) @ w - lead * (lead @ v)
+
+        s = LinearOperator((n, n), matvec=deflated, rmatvec=deflated, dtype=np.float64)
         vec = eigsh(s, k=1, which="LA", v0=np.linspace(1.0, 2.0, n), tol=0)[1][:, 0]
     if industry_side:
         pci = vec / root
@@ -201,7 +211,8 @@ def complexity_arrays(
         if keep_r.sum() < 2 or keep_i.sum() < 2:
             too_few[t] = True  # the survivors, if any, get no value either
             continue
-        sub = presence[t][np.ix_(keep_r, keep_i)]
+        whole = keep_r.all() and keep_i.all()  # the usual case: no copy
+        sub = presence[t] if whole else presence[t][np.ix_(keep_r, keep_i)]
         if method == "eigenvector":
             e, p, k = eci_eigenvector(sub)
         elif method == "reflections":

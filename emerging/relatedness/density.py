@@ -46,22 +46,24 @@ def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
     double-precision matrix product per year (single precision would halve the time but
     shows as densities like 100.000003).
     """
-    weights = np.nan_to_num(phi, nan=0.0).astype(np.float64)
+    weights = np.nan_to_num(np.asarray(phi, dtype=np.float64), nan=0.0)  # one copy
     idx = np.arange(weights.shape[-1])
     weights[:, idx, idx] = 0.0
-    denominator = weights.sum(axis=1)  # [layer, i]
+    with np.errstate(divide="ignore"):
+        scale = 100.0 / weights.sum(axis=1)  # [layer, i]; inf: no related industry
     out = np.empty(presence.shape, dtype=np.float64)
-    for t in range(presence.shape[0]):  # one BLAS product per year
+    for t in range(presence.shape[0]):  # one BLAS product per year, scaled while in cache
         layer = 0 if weights.shape[0] == 1 else t
-        out[t] = presence[t].astype(np.float64) @ weights[layer]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out *= 100.0 / denominator[:, None, :] if weights.shape[0] > 1 else (
-            100.0 / denominator[0]
-        )
-    out[~np.isfinite(out)] = np.nan
-    # numerator <= denominator exactly; only rounding (different summation order) can
-    # push a full-density cell one ulp above 100
-    return np.clip(out, 0.0, 100.0, out=out)
+        year = out[t]
+        np.matmul(presence[t].astype(np.float64), weights[layer], out=year)
+        with np.errstate(invalid="ignore"):
+            year *= scale[layer]
+        if not np.isfinite(scale[layer]).all():  # 0 * inf: no related industry
+            year[~np.isfinite(year)] = np.nan
+        # numerator <= denominator exactly; only rounding (different summation order) can
+        # push a full-density cell one ulp above 100
+        np.clip(year, 0.0, 100.0, out=year)
+    return out
 
 
 @single_threaded_blas

@@ -19,7 +19,6 @@ import polars as pl
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging.indices._coded import CodedPanel, float_column
 from emerging.indices.lq import _lq as lq_formula
-from emerging.indices.lq import lq_cubes
 
 
 def single_threaded_blas(function):
@@ -48,16 +47,39 @@ def presence_cube(coded: CodedPanel, *, threshold: float = 1.0) -> np.ndarray:
     value, zero total) counts as absent: a matrix cannot hold a null. Absent rows are
     zeros, as everywhere in :mod:`emerging.indices`.
     """
+    return _presence_and_unknown(coded, threshold)[0]
+
+
+def _presence_and_unknown(coded: CodedPanel, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`presence_cube` and the Boolean cube of cells whose LQ is undefined (unknown
+    value, or a zero region or industry total), from the same factors in one pass."""
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
-    f = lq_cubes(coded, "all")
-    er = coded.region_total[:, :, None]
+    values = coded.value_cube
+    member = np.ones((1, coded.shape[1]))  # base "all": one group of every region
     out = np.empty(coded.shape, dtype=np.uint8)
+    unknown = np.empty(coded.shape, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
-        for t in range(coded.shape[0]):  # per year: small temporaries
-            lq = lq_formula(f["e"][t], er[t], f["ei"][t], f["et"][t])
+        for t in range(coded.shape[0]):  # per year: small temporaries, no dense copy
+            e = values[t]
+            f = year_lq_factors(e, member)
+            lq = lq_formula(e, f["er"], f["ei"], f["et"])
             np.greater_equal(lq, threshold, out=out[t], casting="unsafe")
-    return out
+            # totals are sums of non-negative known values: zero exactly when all are zero
+            np.isnan(e, out=unknown[t])
+            unknown[t] |= (f["er"] == 0) | (f["ei"] == 0)
+    return out, unknown
+
+
+def year_lq_factors(e: np.ndarray, member: np.ndarray) -> dict[str, np.ndarray]:
+    """The factors of :func:`emerging.indices.lq.lq_cubes` (base ``"all"``) for one year's
+    ``e[region, industry]`` (NaN = unknown), computed with the same operations in the same
+    order, so the LQs agree to the bit (a test checks it); one year at a time avoids the
+    dense copy of the whole value cube that ``lq_cubes`` makes."""
+    known = np.where(np.isnan(e), 0.0, e)  # CodedPanel.cube, one year
+    ei = np.matmul(member, known)  # reference_totals: (1, industry)
+    return {"er": known.sum(axis=1)[:, None], "ei": ei,
+            "et": np.nansum(ei, axis=1, keepdims=True)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +120,12 @@ class PanelMatrices:
         return self.coded.shape
 
     @functools.cached_property
+    def unknown_cube(self) -> np.ndarray:
+        """``bool[year, region, industry]``: True where the LQ is undefined (unknown value,
+        or a zero region or industry total); see :attr:`unknown_presence`."""
+        return _presence_and_unknown(self.coded, 1.0)[1]
+
+    @functools.cached_property
     def unknown_presence(self) -> np.ndarray:
         """Per panel row: True where presence is unknown because the LQ is undefined.
 
@@ -105,28 +133,26 @@ class PanelMatrices:
         rows where :func:`emerging.indices.lq.presence` is null. Totals are sums of
         non-negative known values, so "zero" does not depend on the order of summation.
         """
-        c = self.coded
-        n_y, n_r, n_i = c.shape
-        region_total = c.sum_by(c.yr, n_y * n_r)
-        industry_total = c.sum_by(c.yi, n_y * n_i)
-        return ~c.known | (region_total[c.yr] == 0) | (industry_total[c.yi] == 0)
+        return self.at_rows(self.unknown_cube)
 
     def excluded_cells(self) -> dict[str, np.ndarray]:
         """Per year: ``unknown_cells`` (rows whose presence is unknown, counted as not
         present) and ``absent_cells`` (key combinations with no row, counted as zero)."""
         n_y, n_r, n_i = self.shape
-        rows = np.bincount(self.coded.y, minlength=n_y)
-        unknown = np.bincount(self.coded.y[self.unknown_presence], minlength=n_y)
-        return {"unknown_cells": unknown.astype(np.int64),
+        rows_cube = self.coded.present  # None when every cell is a row
+        unknown = self.unknown_cube if rows_cube is None else self.unknown_cube & rows_cube
+        rows = (np.full(n_y, n_r * n_i) if rows_cube is None
+                else np.count_nonzero(rows_cube, axis=(1, 2)))
+        return {"unknown_cells": np.count_nonzero(unknown, axis=(1, 2)).astype(np.int64),
                 "absent_cells": (n_r * n_i - rows).astype(np.int64)}
 
-    @property
+    @functools.cached_property
     def exclusions(self) -> Exclusions:
         """Cells that cannot count as present, by reason: an unknown (null) value, an
         undefined LQ of a known value (zero region or industry total), no row in the panel
         (counted as zero employment). The first two have a null ``present``."""
-        unknown = int(np.count_nonzero(~self.coded.known))
-        undefined = int(np.count_nonzero(self.unknown_presence)) - unknown
+        unknown = int(np.count_nonzero(np.isnan(self.coded.value)))
+        undefined = int(self.excluded_cells()["unknown_cells"].sum()) - unknown
         return Exclusions({"unknown value": unknown,
                            "undefined LQ (zero total)": undefined,
                            "absent from panel": self.coded.n_cells - len(self.coded.value)})
@@ -138,10 +164,12 @@ class PanelMatrices:
         return known.set(pl.Series(self.unknown_presence), None)
 
     def presence(self, *, threshold: float = 1.0) -> np.ndarray:
-        """See :func:`presence_cube`. Drops the coded panel's cached value cubes afterwards
+        """See :func:`presence_cube`. Keeps the cube of undefined LQs (:attr:`unknown_cube`,
+        computed in the same pass) and drops the coded panel's cached value cubes afterwards
         (two dense float arrays; recomputed if asked for again), to keep memory low."""
-        out = presence_cube(self.coded, threshold=threshold)
-        for cached in ("cube", "value_cube"):  # functools.cached_property entries
+        out, unknown = _presence_and_unknown(self.coded, threshold)
+        self.__dict__.setdefault("unknown_cube", unknown)  # functools.cached_property entry
+        for cached in ("cube", "value_cube"):
             self.coded.__dict__.pop(cached, None)
         return out
 

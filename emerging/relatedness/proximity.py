@@ -207,11 +207,24 @@ def proximity(
 
 def proximity_frame(pm: PanelMatrices, arrays: dict[str, np.ndarray], *, by: By) -> pl.DataFrame:
     """Long pair frame of :func:`proximity_arrays` with the exclusions of each layer."""
-    out = pair_frame(pm.industries, pm.years if by == "year" else None, arrays)
-    n = len(pm.industries)
+    return pairs_with_exclusions(pm.industries, pm.years, pm.excluded_cells(), arrays, by=by)
+
+
+def pairs_with_exclusions(
+    industries: np.ndarray,
+    years: np.ndarray,
+    excluded: dict[str, np.ndarray],
+    arrays: dict[str, np.ndarray],
+    *,
+    by: By,
+) -> pl.DataFrame:
+    """:func:`proximity_frame` from its parts (labels, per-year exclusion counts, arrays),
+    so that a result can build it later without keeping the whole coded panel."""
+    out = pair_frame(industries, years if by == "year" else None, arrays)
+    n = len(industries)
     counts = {
         name: per_year if by == "year" else per_year.sum(keepdims=True)
-        for name, per_year in pm.excluded_cells().items()
+        for name, per_year in excluded.items()
     }
     return out.with_columns(
         pl.Series(name, np.repeat(layer, n * (n - 1)), dtype=pl.Int64)
