@@ -30,6 +30,7 @@ import polars as pl
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
 from emerging.codes.nuts import closest_codes
 from emerging.codes.nuts_versions import TARGETS, VERSIONS, code_versions, lineage, nuts2_codes
+from emerging.maps.style import styled
 
 Splits = Literal["report", "aggregate"]
 _SPLITS = ("report", "aggregate")
@@ -92,6 +93,7 @@ class HarmonisedPanel:
         head = self.summary().splitlines()[0]
         return f"<p>{head}</p>" + self.report._repr_html_()
 
+    @styled
     def plot(self, ax=None):
         """Bar chart of input rows by report status; returns the matplotlib Axes."""
         import matplotlib.pyplot as plt

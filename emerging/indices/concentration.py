@@ -53,6 +53,7 @@ from emerging.indices._coded import (
 )
 from emerging.indices._result import ResultMixin
 from emerging.indices._shares import lorenz_gini
+from emerging.maps.style import styled
 
 INDUSTRY_INDICES = ("gini", "hoover", "krugman", "raw_g", "ellison_glaeser")
 NO_HERFINDAHL = (
@@ -142,6 +143,7 @@ class IndustryConcentration(ResultMixin):
         ]
         return "\n".join(lines)
 
+    @styled
     def plot(self, ax=None, *, index: str = "gini", year: int | None = None, top: int = 20):
         """Horizontal bars of ``index`` for the ``top`` industries of ``year`` (latest)."""
         check_option("index", index, INDUSTRY_INDICES)

@@ -29,6 +29,7 @@ from emerging.indices.stars import (
     UsRules,
     cluster_stars,
 )
+from emerging.maps.style import styled
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class SpecialisationProfile(ResultMixin):
         parts = (self.diversity.summary(), self.concentration.summary(), self.stars.summary())
         return "\n".join([head, *parts])
 
+    @styled
     def plot(self, ax=None, *, region: str | None = None, year: int | None = None):
         """The cluster stars of one region (see :meth:`ClusterStars.plot`)."""
         return self.stars.plot(ax, region=region, year=year)

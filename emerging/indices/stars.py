@@ -81,6 +81,7 @@ from emerging.indices._coded import (
 )
 from emerging.indices._result import ResultMixin
 from emerging.indices.lq import lq_cubes
+from emerging.maps.style import styled
 
 ECO_STARS = ("size", "specialisation", "focus")
 US_RATINGS = ("qualifying", "significant", "strong", "strong10")
@@ -263,6 +264,7 @@ class ClusterStars(ResultMixin):
             f"  ECO rules: {self.eco}; US rules: {self.us}",
         ])
 
+    @styled
     def plot(self, ax=None, *, region: str | None = None, year: int | None = None, top: int = 15):
         """Bars of ECO stars (0-3) of one region's categories, ordered by LQ."""
         s = self.stars

@@ -32,6 +32,7 @@ from emerging.io.cache import fetch as fetch_url
 from emerging.io.confidential import estimate_confidential
 from emerging.io.eurostat import read, to_panel
 from emerging.io.eurostat_api import download
+from emerging.maps.style import styled
 
 DEFAULT_PROCESSED_DIR = Path("data/processed")
 #: SBS indicators written by :func:`build`: Eurostat code -> output name.
@@ -84,6 +85,7 @@ class BuildResult:
     def _repr_html_(self) -> str:
         return f"<pre>{self.summary()}</pre>"
 
+    @styled
     def plot(self, ax=None):
         """Bar chart of rows kept per output; returns the matplotlib Axes."""
         import matplotlib.pyplot as plt

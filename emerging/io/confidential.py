@@ -16,6 +16,7 @@ from typing import Literal
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
+from emerging.maps.style import styled
 
 Method = Literal["equal", "weights"]
 _METHODS = ("equal", "weights")
@@ -49,6 +50,7 @@ class ConfidentialEstimate:
     def _repr_html_(self) -> str:
         return f"<p>{self.summary()}</p>" + self.report.head(20)._repr_html_()
 
+    @styled
     def plot(self, ax=None):
         """Bar chart of suppressed cells by status; returns the matplotlib Axes."""
         import matplotlib.pyplot as plt

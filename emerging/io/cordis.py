@@ -28,6 +28,7 @@ from typing import Literal
 import polars as pl
 
 from emerging._schema import Exclusions, validate_participations
+from emerging.maps.style import styled
 
 ROLE_RANK: dict[str, int] = {
     "coordinator": 0,
@@ -109,6 +110,7 @@ class CordisTable:
             f"({merged:,} extra rows merged). Source: {self.source}"
         )
 
+    @styled
     def plot(self, ax=None):
         """Bar chart of participations per start year; returns the Axes."""
         import matplotlib.pyplot as plt

@@ -136,6 +136,21 @@ def house_style():
         yield
 
 
+def styled(plot):
+    """Decorator: draw a result's ``.plot()`` in the house style (fonts, palette, sizes).
+
+    Used on every result's ``.plot`` so that figures from any layer look alike in a brief.
+    """
+    import functools
+
+    @functools.wraps(plot)
+    def wrapper(*args, **kwargs):
+        with house_style():
+            return plot(*args, **kwargs)
+
+    return wrapper
+
+
 def figure_size(size: Size | tuple[float, float]) -> tuple[float, float]:
     """Size in inches for a named size or a (width, height) tuple."""
     if isinstance(size, tuple):

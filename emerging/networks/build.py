@@ -44,6 +44,7 @@ import polars as pl
 import scipy.sparse as sp
 
 from emerging._schema import Exclusions, validate_participations
+from emerging.maps.style import styled
 from emerging.networks._common import check_option, one_slice
 
 NodeKind = Literal["organisation", "region", "country"]
@@ -253,6 +254,7 @@ class Projection:
             f"total weight {self.edges['weight'].sum():,.2f}; {self.exclusions}"
         )
 
+    @styled
     def plot(self, ax=None, **kwargs):
         """Network drawing (node size by strength, edge width by weight); see
         :func:`emerging.networks.figures.draw_network`."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from emerging.maps.style import styled
 from emerging.networks._common import one_slice
 
 
@@ -45,6 +46,7 @@ class Communities:
             f"(resolution {self.resolution}, seed {self.seed})"
         )
 
+    @styled
     def plot(self, ax=None):
         """Bar chart of community sizes; returns the Axes."""
         import matplotlib.pyplot as plt

@@ -22,6 +22,7 @@ import networkx as nx
 import polars as pl
 
 from emerging._schema import INDUSTRY, YEAR, require_columns
+from emerging.maps.style import styled
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +60,7 @@ class IndustrySpace:
             + (strongest if best else "")
         )
 
+    @styled
     def plot(self, ax=None, *, present: Collection[str] | pl.DataFrame | None = None,
              labels: bool = True):
         """Draw the network; industries in ``present`` are coloured, the others grey.

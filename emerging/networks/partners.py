@@ -34,6 +34,7 @@ from typing import Literal
 
 import polars as pl
 
+from emerging.maps.style import styled
 from emerging.networks._common import check_option, one_slice
 from emerging.networks.positions import node_positions
 
@@ -62,6 +63,7 @@ class PartnerSuggestions:
             f"across the border; top: {top}"
         )
 
+    @styled
     def plot(self, ax=None, top: int = 10):
         """Stacked horizontal bars of the score components of the top candidates."""
         import matplotlib.pyplot as plt

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import Exclusions
+from emerging.maps.style import styled
 from emerging.relatedness.complexity import Complexity, complexity_arrays, complexity_result
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
@@ -68,6 +69,7 @@ class RelatednessAnalysis:
             f"Cells not counted as present: {self.exclusions}."
         )
 
+    @styled
     def plot(self, ax=None, *, year: int | None = None):
         """ECI against diversity (see :meth:`Complexity.plot`)."""
         return self.complexity.plot(ax, year=year)

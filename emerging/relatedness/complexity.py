@@ -59,6 +59,7 @@ import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging.indices._coded import check_option
+from emerging.maps.style import styled
 from emerging.relatedness.matrices import PanelMatrices, encode_panel, single_threaded_blas
 
 Method = Literal["eigenvector", "reflections", "fitness"]
@@ -278,6 +279,7 @@ class Complexity:
             f"Trimmed as degenerate: {trim}. Cells not counted as present: {self.exclusions}."
         )
 
+    @styled
     def plot(self, ax=None, *, year: int | None = None):
         """Scatter of ECI against diversity for ``year`` (default the last); returns the Axes."""
         import matplotlib.pyplot as plt

@@ -35,6 +35,7 @@ import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR, EmptySelectionError
 from emerging.indices._coded import check_option
+from emerging.maps.style import styled
 from emerging.relatedness.complexity import complexity_arrays
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
@@ -94,6 +95,7 @@ class RiskReward:
             + f". Top candidates: {best}."
         )
 
+    @styled
     def plot(self, ax=None, *, label: int = 10):
         """Scatter of the candidates with the quadrant lines; labels the ``label`` best.
 

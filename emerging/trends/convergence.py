@@ -41,6 +41,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, Exclusions
+from emerging.maps.style import styled
 from emerging.trends._cube import check_option, to_frame
 from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import ols_rows, ols_se_expr, ols_slope_expr
@@ -95,6 +96,7 @@ class BetaConvergence(SummaryDisplay):
             )
         return "\n".join(lines)
 
+    @styled
     def plot(self, ax=None, *, group: str | None = None):
         """Growth against initial log level for one group (default: the first), with the fit."""
         import matplotlib.pyplot as plt
@@ -213,6 +215,7 @@ class SigmaConvergence(SummaryDisplay):
             f"{falling} with significantly falling dispersion (5%); {self.exclusions}"
         )
 
+    @styled
     def plot(self, ax=None, *, groups: list[str] | None = None):
         """Dispersion over time, one line per group (default: up to 8 groups)."""
         import matplotlib.pyplot as plt

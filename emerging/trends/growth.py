@@ -56,6 +56,7 @@ from emerging._schema import (
     same_kind,
     validate_panel,
 )
+from emerging.maps.style import styled
 from emerging.trends._cube import (
     Reference,
     balanced_window,
@@ -203,6 +204,7 @@ class SpecialisationChanges(SummaryDisplay):
             f"{self.exclusions}"
         )
 
+    @styled
     def plot(self, ax=None, *, by: Literal["region", "industry"] = "region", top: int = 25):
         """Bars of entries (up) and exits (down) per region or industry, busiest first."""
         import matplotlib.pyplot as plt

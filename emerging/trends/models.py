@@ -54,6 +54,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, validate_panel
+from emerging.maps.style import styled
 from emerging.trends._cube import Reference, check_option
 from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import default_maxlags, ols_rows, residuals
@@ -151,6 +152,7 @@ class TrendFit(SummaryDisplay):
             )
         return "\n".join(lines)
 
+    @styled
     def plot(self, ax=None):
         """The series (log scale), the fitted trend with its confidence band, and the
         reference rescaled to the series' fitted level in the first year."""
@@ -284,6 +286,7 @@ class FixedEffectsTrend(SummaryDisplay):
             f"{self.ci_lo:+.4f} to {self.ci_hi:+.4f}, p = {self.p_value:.3g})"
         )
 
+    @styled
     def plot(self, ax=None):
         """Demeaned log values against demeaned years, with the common slope."""
         import matplotlib.pyplot as plt

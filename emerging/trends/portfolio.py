@@ -36,6 +36,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions, validate_panel
+from emerging.maps.style import styled
 from emerging.trends._cube import Reference, check_option
 from emerging.trends._display import SummaryDisplay
 from emerging.trends.growth import growth
@@ -73,6 +74,7 @@ class Portfolio(SummaryDisplay):
             f"{self.exclusions}"
         )
 
+    @styled
     def plot(
         self,
         ax=None,

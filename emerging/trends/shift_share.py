@@ -60,6 +60,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, Exclusions
+from emerging.maps.style import styled
 from emerging.trends._cube import (
     Reference,
     balanced_window,
@@ -163,6 +164,7 @@ class ShiftShare(SummaryDisplay):
             f"{self.reference}; {self.exclusions}</p>" + totals._repr_html_()
         )
 
+    @styled
     def plot(
         self,
         ax=None,

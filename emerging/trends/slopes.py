@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import Exclusions
+from emerging.maps.style import styled
 from emerging.trends._cube import Reference, check_option, to_frame
 from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import default_maxlags, hac_se, ols_rows, slope_difference
@@ -76,6 +77,7 @@ class PanelTrends(SummaryDisplay):
             lines.append(f"growing significantly faster than the reference: {faster.height:,}")
         return "\n".join(lines)
 
+    @styled
     def plot(self, ax=None, *, alpha: float = 0.05):
         """Volcano plot: slope against -log10(p), significant series highlighted."""
         import matplotlib.pyplot as plt

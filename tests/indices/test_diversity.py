@@ -105,7 +105,7 @@ def test_result_object(three_industries):
     assert "Regional specialisation" in res.summary()
     assert "<table" in res._repr_html_()
     ax = res.plot(index="entropy")
-    assert ax.get_title().startswith("Entropy")
+    assert ax.get_title(loc="left").startswith("Entropy")  # house style: titles on the left
     with pytest.raises(ValueError, match="index must be one of"):
         res.plot(index="nope")
     with pytest.raises(AttributeError):

@@ -137,7 +137,7 @@ def test_result_shape(four_regions):
     assert res.to_frame().height == four_regions.height
     assert "Cluster stars against all regions" in res.summary()
     assert "<table" in res._repr_html_()
-    assert res.plot(region="AT21").get_title().startswith("Cluster stars of AT21")
+    assert res.plot(region="AT21").get_title(loc="left").startswith("Cluster stars of AT21")
 
 
 def test_zero_industry_total_in_reference_gives_reason_and_no_stars():

@@ -117,7 +117,7 @@ def test_figures_return_axes_and_draw():
     ax = flow_map(net.edges, top_edges=40)
     assert ax.get_aspect() == 1.0 and len(ax.patches) == 81  # one tile per region
     ax = net.plot(layout="map")
-    assert ax.get_title().startswith("Co-operation network")
+    assert ax.get_title(loc="left").startswith("Co-operation network")
     with pytest.raises(ValueError, match="layout must be one of"):
         draw_network(net.edges, layout="circle")
     import matplotlib.pyplot as plt

@@ -50,7 +50,7 @@ def test_risk_reward_uses_density_and_pci():
     assert set(rr.to_frame()["region"]) == {"CZ05"}
     assert "Top candidates" in rr.summary() and "<table" in rr._repr_html_()
     ax = rr.plot()
-    assert ax.get_title() == "Risk-reward matrix, CZ05 2001"
+    assert ax.get_title(loc="left") == "Risk-reward matrix, CZ05 2001"
 
 
 def test_risk_reward_errors():
@@ -80,7 +80,7 @@ def test_industry_space_backbone():
         industry_space(prox)
     present = relatedness_density(panel).filter(pl.col("region") == "CZ01")
     ax = space.plot(present=present)
-    assert "specialisations" in ax.get_title()
+    assert "specialisations" in ax.get_title(loc="left")
     assert "Industry space" in space.summary()
 
 
