@@ -11,8 +11,8 @@ into flags.
     g_{ri} = \\left(\\frac{E_{ri,t_1}}{E_{ri,t_0}}\\right)^{1/(t_1 - t_0)} - 1, \\qquad
     g^{ref}_{i} = \\left(\\frac{\\sum_{s} E_{si,t_1}}{\\sum_{s} E_{si,t_0}}\\right)^{1/(t_1 - t_0)} - 1
 
-where the sum runs over the reference regions (all regions in the panel, or the region's
-country) and only over pairs known in both years (like for like, as in
+where the sum runs over the reference regions (all regions in the panel, the region's
+country or a set; or the totals of an external frame) and only over pairs known in both years (like for like, as in
 :func:`emerging.trends.growth.growth`, which computes both rates); ``growth_gap = g - g_ref``.
 """
 
@@ -22,10 +22,11 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._reference import ReferenceLike, Regions, deprecated
 from emerging._schema import INDUSTRY, REGION, YEAR, validate_panel
 from emerging._typing import check_option
-from emerging.indices.lq import location_quotient
-from emerging.trends.growth import growth
+from emerging.indices import location_quotient
+from emerging.trends import growth
 
 
 def emergence_signals(
@@ -33,7 +34,9 @@ def emergence_signals(
     *,
     start: int,
     end: int,
-    base: Literal["all", "country"] = "all",
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
+    base: Literal["all", "country"] | None = None,
 ) -> pl.DataFrame:
     """Signals for every region-industry between ``start`` and ``end``.
 
@@ -43,8 +46,10 @@ def emergence_signals(
         Panel of employment (one NUTS level).
     start, end
         First and last year of the window (``start < end``, both in the panel).
-    base
-        Reference economy for LQs and reference growth: ``"all"`` or ``"country"``.
+    reference, regions
+        Reference economy for LQs and reference growth: ``"all"``, ``"country"``,
+        ``"set"`` with ``regions``, or a frame of external totals (see
+        :func:`emerging.trends.growth`). ``base=`` is the deprecated spelling.
 
     Returns
     -------
@@ -54,7 +59,10 @@ def emergence_signals(
         ``signal_note`` (why a signal is null: an unknown value in a year used, a zero at
         the start, or the LQ's own reason).
     """
-    check_option("base", base, ("all", "country"))
+    if base is not None:
+        check_option("base", base, ("all", "country"))
+        deprecated(f"base={base!r}", f"reference={base!r}")
+        reference = base
     frame = validate_panel(panel)
     years = set(frame[YEAR].unique().to_list())
     if not start < end:
@@ -64,9 +72,10 @@ def emergence_signals(
         raise ValueError(
             f"year(s) {missing} not in the panel; available years: {min(years)}-{max(years)}"
         )
-    rates = growth(frame, start=start, end=end, reference=base)
+    rates = growth(frame, start=start, end=end, reference=reference, regions=regions)
     lq = (
-        location_quotient(frame.filter(pl.col(YEAR).is_in([start, end])), base=base)
+        location_quotient(frame.filter(pl.col(YEAR).is_in([start, end])), reference=reference,
+                          regions=regions)
         .pivot(on=YEAR, index=[REGION, INDUSTRY], values=["lq", "lq_reason"])
     )
     s, e = str(start), str(end)

@@ -8,10 +8,11 @@ share in a reference economy:
 
     LQ_{rit} = \frac{E_{rit} / E_{r\cdot t}}{E_{\cdot it} / E_{\cdot\cdot t}}
 
-where a dot is a sum over that index, taken over the reference: all regions of the panel
-(``base="all"``), the regions of the panel in the region's country (``base="country"``)
-or a separate reference panel such as the EU total (``base="reference"``). LQ > 1 means
-the region is relatively specialised in the industry.
+where a dot is a sum over that index, taken over the reference economy
+(:mod:`emerging._reference`): all regions of the panel (``reference="all"``), the regions
+of the panel in the region's country (``"country"``), a set of regions (``"set"`` with
+``regions=``), or a frame of external totals such as Eurostat's NUTS-0 or EU-27 rows.
+LQ > 1 means the region is relatively specialised in the industry.
 
 Edge cases: a region or an industry with zero total employment, or a null (confidential)
 cell, gives a null LQ and an ``lq_reason`` that says why; never ``inf`` or a silent 0.
@@ -49,18 +50,29 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, require_columns, same_kind
+from emerging._engine import map_row_blocks
+from emerging._reference import (
+    ReferenceLike,
+    Regions,
+    by_region,
+    factor_rows,
+    legacy_reference,
+    lq,
+    lq_cube,
+    lq_factors,
+    resolve_reference,
+)
+from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, same_kind
 from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
-    check_option,
     float_column,
     map_years,
     reason_column,
 )
 
+#: Old name of the reference option (``base=``), kept for one release.
 Base = Literal["all", "country", "reference"]
-_BASES = ("all", "country", "reference")
 LQ_REASONS = (
     "confidential",
     "zero region total",
@@ -71,10 +83,6 @@ LQ_REASONS = (
 
 
 # ---------------------------------------------------------------- formulas (arrays or Exprs)
-def _lq(e, er, ei, et):
-    return (e / er) / (ei / et)
-
-
 def _additive(e, er, ei, et):
     return e / er - ei / et
 
@@ -123,7 +131,7 @@ def lq_expr(
     [1.875, 0.4167, 0.4167, 1.3889]
     """
     e, er, ei, et = _window_totals(value, region, industry, year)
-    return pl.when((er > 0) & (ei > 0)).then(_lq(e, er, ei, et))
+    return pl.when((er > 0) & (ei > 0)).then(lq(e, er, ei, et))
 
 
 def additive_lq_expr(
@@ -147,106 +155,20 @@ def lq_bounds_expr(
     """Struct expression with fields ``lq_lo`` and ``lq_hi`` (see :func:`location_quotient`)."""
     check_fraction("level", level)
     e, er, ei, et = _window_totals(value, region, industry, year)
-    lq = _lq(e, er, ei, et)
+    value = lq(e, er, ei, et)
     spread = (_z(level) * _log_variance(e, er, ei, et).sqrt()).exp()
     defined = (er > 0) & (ei > 0)
-    zero_hi = (_zero_count_upper(level) / er) / (ei / et)
-    lo = pl.when(defined & (e == 0)).then(0.0).when(defined).then(lq / spread)
-    hi = pl.when(defined & (e == 0)).then(zero_hi).when(defined).then(lq * spread)
+    zero_hi = lq(_zero_count_upper(level), er, ei, et)
+    lo = pl.when(defined & (e == 0)).then(0.0).when(defined).then(value / spread)
+    hi = pl.when(defined & (e == 0)).then(zero_hi).when(defined).then(value * spread)
     return pl.struct(lo.alias("lq_lo"), hi.alias("lq_hi"))
 
 
-# ---------------------------------------------------------------- reference totals
-def _reference_table(reference: pl.DataFrame | pl.LazyFrame, coded: CodedPanel):
-    """Industry totals ``(year, 1, industry)`` of an external reference, mapped onto codes."""
-    ref = reference.collect() if isinstance(reference, pl.LazyFrame) else reference
-    require_columns(ref, [INDUSTRY, YEAR, VALUE], what="reference")
-    ref = ref.group_by(INDUSTRY, pl.col(YEAR).cast(pl.Int32)).agg(
-        pl.when(pl.col(VALUE).null_count() == 0).then(pl.col(VALUE).cast(pl.Float64).sum())
-    )
-    if (ref[VALUE] < 0).any():
-        raise ValueError("reference column 'value' holds negative numbers; expected >= 0")
-    ref = ref.filter(pl.col(INDUSTRY).is_in(coded.industries.implode())
-                     & pl.col(YEAR).is_in(coded.years.tolist()))
-    nY, _, nI = coded.shape
-    table = np.zeros((nY, 1, nI))
-    y = np.searchsorted(coded.years, ref[YEAR].to_numpy())
-    i = ref[INDUSTRY].cast(pl.Enum(coded.industries)).to_physical().to_numpy().astype(np.int64)
-    table[y, 0, i] = ref[VALUE].to_numpy()  # null -> NaN: unknown in reference
-    return table
-
-
-def reference_totals(
-    coded: CodedPanel,
-    base: str,
-    *,
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
-    regions: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Industry totals ``(year, group, industry)`` and the group of every region.
-
-    ``regions`` (a Boolean mask over region codes) restricts an internal reference to a
-    reference group, e.g. Central Europe.
-    """
-    check_option("base", base, _BASES)
-    nR = coded.shape[1]
-    if base == "reference":
-        if reference is None:
-            raise ValueError(
-                "base='reference' needs a reference panel: pass reference=<frame with "
-                "industry, year, value>, e.g. the EU total"
-            )
-        return _reference_table(reference, coded), np.zeros(nR, dtype=np.int64)
-    if reference is not None:
-        raise ValueError(f"a reference panel was given but base={base!r}; pass base='reference'")
-    group = coded.country_of_region if base == "country" else np.zeros(nR, dtype=np.int64)
-    member = np.zeros((int(group.max()) + 1, nR))
-    member[group, np.arange(nR)] = 1.0 if regions is None else regions
-    return np.matmul(member, coded.cube), group
-
-
-def lq_cubes(
-    coded: CodedPanel,
-    base: str,
-    *,
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
-    regions: np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
-    """The factors of the LQ as broadcastable arrays.
-
-    ``e`` (Y, R, I) values with NaN for unknown cells; ``inv_er`` (Y, R, 1) = 1/E_r;
-    ``ei`` (Y, R|1, I) reference industry totals per region's group (NaN where unknown in
-    an external reference); ``et`` (Y, R|1, 1). Zero totals give inf/NaN factors;
-    callers turn those into null with a reason. Without an external reference the
-    factors are kept on ``coded`` (read-only) and reused by later calls.
-
-    Region and reference shares cover the same industries: an industry unknown in the
-    reference (``ei`` NaN) is left out of the reference total ``et`` *and* of every
-    region's total ``E_r`` in that year, so the LQs of the other industries are those of
-    the economy without it (their additive LQs still sum to 0).
-    """
-    if regions is not None and bool(np.all(regions == 1.0)):
-        regions = None  # a reference group of every region is the plain reference
-    key = (base, None if regions is None else regions.tobytes())
-    if reference is None and key in coded.memo:  # computed by an earlier index
-        return coded.memo[key]
-    table, group = reference_totals(coded, base, reference=reference, regions=regions)
-    unknown = np.isnan(table)  # only an external reference (one group) has unknown cells
-    totals = np.nansum(table, axis=2, keepdims=True)
-    if table.shape[1] > 1:
-        table, totals = table[:, group, :], totals[:, group, :]
-    if unknown.any():  # E_r over the industries known in the reference, (Y, R, 1)
-        er = np.matmul(coded.cube, (~unknown).transpose(0, 2, 1).astype(float))
-    else:
-        er = coded.region_total[:, :, None]
-    with np.errstate(divide="ignore"):
-        inv_er = 1.0 / er
-    factors = {"e": coded.value_cube, "inv_er": inv_er, "ei": table, "et": totals}
-    if reference is None:
-        for a in (inv_er, table, totals):
-            a.setflags(write=False)  # shared by every index computed on ``coded``
-        coded.memo[key] = factors
-    return factors
+# ---------------------------------------------------------------- the reference economy
+def economy_of(coded: CodedPanel, reference, regions, *, base=None):
+    """The :class:`~emerging._reference.Economy` of a call, old spellings translated."""
+    reference, regions, sum_frame = legacy_reference(reference, regions, base=base)
+    return resolve_reference(coded, reference, regions, sum_frame=sum_frame)
 
 
 def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) -> np.ndarray:
@@ -254,10 +176,8 @@ def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) ->
     reason = np.zeros(len(coded.value), dtype=np.uint8)
     if not len(bad):
         return reason
-    y, r, i = coded.y[bad], coded.r[bad], coded.i[bad]
-    g = np.minimum(r, f["ei"].shape[1] - 1)  # the region's row, or 0 for one reference
-    e, ei, et = coded.value[bad], f["ei"][y, g, i], f["et"][y, g, 0]
-    er = 1.0 / f["inv_er"][y, r, 0]  # the LQ's E_r (over industries known in the reference)
+    at = factor_rows(coded, f, bad)
+    e, er, ei, et = at["e"], at["er"], at["ei"], at["et"]
     codes = np.zeros(len(bad), dtype=np.uint8)
     checks = ((1, np.isnan(e)), (5, np.isnan(ei) | np.isnan(et)), (2, er == 0),
               (3, ei == 0), (4, (e > ei) | (er > et)))
@@ -267,19 +187,20 @@ def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) ->
     return reason
 
 
-def _lq_block(e, inv_er, ei, et, out: dict, *, z: float, u: float, external: bool) -> None:
-    """LQ, interval bounds and additive LQ of one block of years, written into ``out``."""
-    lq, lo, hi, alq = out["lq"], out["lo"], out["hi"], out["alq"]
+def _lq_block(e, er, ei, et, out: dict, *, z: float, u: float, external: bool) -> None:
+    """LQ, interval bounds and additive LQ of one block (cubes of some years, or rows),
+    written into ``out``; the arrays broadcast to the shape of ``out``'s buffers."""
+    lq_b, lo, hi, alq = out["lq"], out["lo"], out["hi"], out["alq"]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        inv_share = et / ei  # (Y, G, I): E / E_i
-        np.multiply(e, inv_er, out=lq)
-        np.subtract(lq, 1.0 / inv_share, out=alq)
-        lq *= inv_share
+        lq(e, er, ei, et, out=lq_b)
+        share_ref = ei / et
+        np.divide(e, er, out=alq)
+        alq -= share_ref
         if external:
-            lq[(e > ei) | (1.0 / inv_er > et)] = np.nan
+            lq_b[(e > ei) | (er > et)] = np.nan
         # V = d/E_i^2 * (1 + d * (1/e - 1/E_r - 1/(E - E_r))), d = E_i - e (see docstring)
-        outside = et - 1.0 / inv_er
-        c = inv_er + np.where(outside > 0, 1.0 / outside, 0.0)
+        outside = et - er
+        c = 1.0 / er + np.where(outside > 0, 1.0 / outside, 0.0)
         d = np.subtract(ei, e, out=hi)
         v = np.divide(1.0, e, out=lo)
         v -= c
@@ -289,27 +210,40 @@ def _lq_block(e, inv_er, ei, et, out: dict, *, z: float, u: float, external: boo
         v *= (z * z) / (ei * ei)
         np.sqrt(v, out=v)  # z * sqrt(V)
         spread = np.exp(v, out=v)
-        np.multiply(lq, spread, out=hi)
-        np.divide(lq, spread, out=lo)
-        np.multiply(u * inv_er, inv_share, out=hi, where=e == 0)
+        np.multiply(lq_b, spread, out=hi)
+        np.divide(lq_b, spread, out=lo)
+        np.divide(u / er, share_ref, out=hi, where=e == 0)
 
 
-def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str, np.ndarray]:
-    """LQ, interval and additive LQ at the panel's rows, computed per year on the cube."""
-    f = lq_cubes(coded, base, reference=reference)
-    z, u, external = _z(level), _zero_count_upper(level), base == "reference"
-    cubes = {k: np.empty(coded.shape) for k in ("lq", "lo", "hi", "alq")}
+def _lq_rows(coded: CodedPanel, economy, level: float) -> dict[str, np.ndarray]:
+    """LQ, interval and additive LQ at the panel's rows.
 
-    def block(ys: slice) -> None:
-        _lq_block(f["e"][ys], f["inv_er"][ys], f["ei"][ys], f["et"][ys],
-                  {k: a[ys] for k, a in cubes.items()}, z=z, u=u, external=external)
+    Rows in cube order are computed year by year on the cube; any other order row by row
+    from factors gathered out of small tables (same operations, same bits), so that no
+    whole cube is gathered in a shuffled panel.
+    """
+    f = lq_factors(coded, economy)
+    z, u, external = _z(level), _zero_count_upper(level), economy.external is not None
+    if coded.in_cube_order:
+        cubes = {k: np.empty(coded.shape) for k in ("lq", "lo", "hi", "alq")}
+        ei, et = by_region(f["ei"], economy), by_region(f["et"], economy)
 
-    map_years(block, coded.shape[0])
-    if reference is None:  # the LQ cube of this base, read-only, for later indices
-        cubes["lq"].setflags(write=False)
-        coded.memo[("lq_cube", base)] = cubes["lq"]
-    rows = {k: coded.to_rows(a) for k, a in cubes.items()}
-    rows["lq_cube"] = cubes["lq"]
+        def block(ys: slice) -> None:
+            _lq_block(f["e"][ys], f["er"][ys], ei[ys], et[ys],
+                      {k: a[ys] for k, a in cubes.items()}, z=z, u=u, external=external)
+
+        map_years(block, coded.shape[0])
+        rows = {k: a.reshape(-1) for k, a in cubes.items()}
+    else:
+        at = factor_rows(coded, f)
+        n = len(coded.value)
+        rows = {k: np.empty(n) for k in ("lq", "lo", "hi", "alq")}
+
+        def chunk(part: slice) -> None:
+            _lq_block(*(at[k][part] for k in ("e", "er", "ei", "et")),
+                      {k: a[part] for k, a in rows.items()}, z=z, u=u, external=external)
+
+        map_row_blocks(chunk, n, coded.shape[0])
     bad = np.flatnonzero(np.isnan(rows["lq"]))
     rows["reason"] = _lq_reasons(coded, f, bad)
     for k in ("lo", "hi", "alq"):
@@ -321,9 +255,9 @@ def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str,
 
 def _unknown_in_reference(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.ndarray | None:
     """Rows whose industry is unknown in an external reference (None when there are none)."""
-    if f["ei"].shape[1] > 1 or not np.isnan(f["ei"]).any():
+    if not np.isnan(f["ei"]).any():
         return None
-    return np.isnan(f["ei"][coded.y, 0, coded.i])
+    return np.isnan(factor_rows(coded, f)["ei"])
 
 
 #: Relative spread below which an industry's LQs count as all equal (rounding noise).
@@ -350,33 +284,33 @@ def _standardise_year(out: np.ndarray, ok: np.ndarray) -> None:
         np.copyto(out, np.nan, where=~ok)
 
 
-def _standardised_cubes(coded: CodedPanel, lq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _standardised_cubes(coded: CodedPanel, lqs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """SLQ and log SLQ cubes from an LQ cube (NaN where undefined), year by year."""
     slq, slq_log = np.empty(coded.shape), np.empty(coded.shape)
     present = coded.present
 
     def block(ys: slice) -> None:
         y = ys.start
-        ok = np.isfinite(lq[y])
+        ok = np.isfinite(lqs[y])
         if present is not None:
             ok &= present[y]
-        np.copyto(slq[y], lq[y])
+        np.copyto(slq[y], lqs[y])
         if not ok.all():
             np.copyto(slq[y], 0.0, where=~ok)
         _standardise_year(slq[y], ok)
         with np.errstate(invalid="ignore"):
-            ok &= lq[y] > 0  # the log form: LQ > 0 only
+            ok &= lqs[y] > 0  # the log form: LQ > 0 only
         slq_log[y].fill(0.0)
-        np.log(lq[y], out=slq_log[y], where=ok)
+        np.log(lqs[y], out=slq_log[y], where=ok)
         _standardise_year(slq_log[y], ok)
 
     map_years(block, coded.shape[0])
     return slq, slq_log
 
 
-def standardised_columns(coded: CodedPanel, lq: np.ndarray) -> list[pl.Series]:
+def standardised_columns(coded: CodedPanel, lqs: np.ndarray) -> list[pl.Series]:
     """``slq`` and ``slq_log`` columns (panel row order) from an LQ cube."""
-    slq, slq_log = _standardised_cubes(coded, lq)
+    slq, slq_log = _standardised_cubes(coded, lqs)
     return [float_column("slq", coded.to_rows(slq)),
             float_column("slq_log", coded.to_rows(slq_log))]
 
@@ -384,8 +318,9 @@ def standardised_columns(coded: CodedPanel, lq: np.ndarray) -> list[pl.Series]:
 def standardised_lq(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
-    base: Base = "all",
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
+    base: Base | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     r"""Add standardised location quotients (O'Donoghue & Gleave 2004; Tian 2013).
 
@@ -407,18 +342,14 @@ def standardised_lq(
     right-skewed LQs better.
     """
     coded = CodedPanel.from_panel(panel)
-    f = lq_cubes(coded, base, reference=reference)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lq = f["e"] * f["inv_er"] * (f["et"] / f["ei"])
-        if base == "reference":
-            lq[(f["e"] > f["ei"]) | (1.0 / f["inv_er"] > f["et"])] = np.nan
-        lq[~np.isfinite(lq)] = np.nan
-    lq_rows = coded.to_rows(lq)
-    reason = _lq_reasons(coded, f, np.flatnonzero(np.isnan(lq_rows)))
+    economy = economy_of(coded, reference, regions, base=base)
+    lqs = lq_cube(coded, economy)
+    lq_rows = coded.to_rows(lqs)
+    reason = _lq_reasons(coded, lq_factors(coded, economy), np.flatnonzero(np.isnan(lq_rows)))
     out = coded.frame.with_columns(
         float_column("lq", lq_rows),
         reason_column("lq_reason", reason, LQ_REASONS),
-        *standardised_columns(coded, lq),
+        *standardised_columns(coded, lqs),
     )
     return same_kind(out, panel)
 
@@ -427,9 +358,10 @@ def standardised_lq(
 def location_quotient(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
-    base: Base = "all",
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
     level: float = 0.95,
+    base: Base | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     r"""Add location quotients, their confidence interval and variants to every row.
 
@@ -439,21 +371,27 @@ def location_quotient(
     ----------
     panel
         Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
-    base
-        Reference economy: ``"all"`` regions of the panel, each region's ``"country"``
-        (the regions of the panel sharing its first two letters), or ``"reference"``: the
-        ``reference`` panel.
     reference
-        With ``base="reference"``: a frame with ``industry``, ``year``, ``value`` (and
-        optionally ``region``, summed over), e.g. the EU-27 total. Only its industries
-        that appear in the panel enter the reference total, so that region and reference
-        shares cover the same industries. An industry whose reference value is null
-        (unknown) gets a null LQ with ``"unknown in reference"`` and is also left out of
-        every region's total :math:`E_r` that year, again so that both shares cover the
-        same industries; ``unknown_share`` counts it. The region is assumed to be part
-        of the reference.
+        Reference economy: ``"all"`` regions of the panel, each region's ``"country"``
+        (the regions of the panel sharing its first two letters), a ``"set"`` of regions
+        (``regions=``), or a frame of external totals with the Panel's columns
+        (``region``, ``industry``, ``year``, ``value``): Eurostat's NUTS-0 rows (each
+        region against its own country) or one aggregate such as ``EU27_2020``; a frame
+        without ``region`` is one aggregate. Only the frame's industries that appear in
+        the panel enter the reference total, so that region and reference shares cover
+        the same industries. An industry whose reference value is null (unknown) gets a
+        null LQ with ``"unknown in reference"`` and is also left out of every region's
+        total :math:`E_r` that year, again so that both shares cover the same industries;
+        ``unknown_share`` counts it. The region is assumed to be part of the reference.
+    regions
+        With ``reference="set"``: a region-set name
+        (:func:`emerging.codes.nuts.region_set`) or a collection of NUTS codes.
     level
         Confidence level of ``lq_lo``/``lq_hi`` (default 0.95).
+    base
+        Deprecated spelling of ``reference`` (``base="country"`` is
+        ``reference="country"``; ``base="reference", reference=frame`` is
+        ``reference=frame``, with the frame summed over its regions as before).
 
     Returns
     -------
@@ -468,7 +406,7 @@ def location_quotient(
         reference"``; null when the LQ is defined.
     ``unknown_share``
         Share of the region-year's rows left out of its total :math:`E_r` (0-1): null
-        in the panel or, with ``base="reference"``, unknown in the reference.
+        in the panel or, with a frame of external totals, unknown in the reference.
     ``lq_lo``, ``lq_hi``
         Confidence interval after Moineddin, Beyene & Boyle (2003): a delta-method
         interval on the log scale, :math:`LQ \cdot \exp(\pm z_{1-\alpha/2}\sqrt{V})`.
@@ -507,16 +445,15 @@ def location_quotient(
     >>> location_quotient(p)["lq"].round(4).to_list()
     [1.875, 0.4167, 0.4167, 1.3889]
     """
-    out, _ = _location_quotient(panel, base=base, reference=reference, level=level)
-    return out
-
-
-def _location_quotient(panel, *, base: str, reference, level: float):
-    """:func:`location_quotient` and its LQ cube ``(year, region, industry)``."""
-    check_option("base", base, _BASES)
-    check_fraction("level", level)
     coded = CodedPanel.from_panel(panel)
-    rows = _lq_rows(coded, base, reference, level)
+    economy = economy_of(coded, reference, regions, base=base)
+    return _location_quotient(coded, economy, level=level, like=panel)
+
+
+def _location_quotient(coded: CodedPanel, economy, *, level: float, like):
+    """:func:`location_quotient` of a coded panel against a resolved economy."""
+    check_fraction("level", level)
+    rows = _lq_rows(coded, economy, level)
     out = coded.frame.with_columns(
         float_column("lq", rows["lq"]),
         reason_column("lq_reason", rows["reason"], LQ_REASONS),
@@ -527,30 +464,32 @@ def _location_quotient(panel, *, base: str, reference, level: float):
         float_column("lq_hi", rows["hi"]),
         float_column("alq", rows["alq"]),
     ).with_columns((pl.col("lq_lo") > 1).alias("specialised"))
-    return same_kind(out, panel), rows["lq_cube"]
+    return same_kind(out, like)
 
 
 def presence(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
     threshold: float = 1.0,
-    base: Base = "all",
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
     level: float = 0.95,
+    base: Base | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     r"""Binary presence :math:`M_{ri} = [LQ_{ri} \ge \text{threshold}]` (null where LQ is null).
 
     Adds every column of :func:`location_quotient` and ``present`` (Boolean). Use
-    ``specialised`` for the stricter "lower confidence bound above 1".
+    ``specialised`` for the stricter "lower confidence bound above 1". ``reference`` and
+    ``regions`` as in :func:`location_quotient`.
     """
-    out, _ = presence_and_cube(panel, threshold=threshold, base=base, reference=reference,
-                               level=level)
-    return out
+    coded = CodedPanel.from_panel(panel)
+    economy = economy_of(coded, reference, regions, base=base)
+    return same_kind(presence_frame(coded, economy, threshold=threshold, level=level), panel)
 
 
-def presence_and_cube(panel, *, threshold: float, base: str, reference, level: float):
-    """:func:`presence` and its LQ cube ``(year, region, industry)`` (NaN where null)."""
+def presence_frame(coded: CodedPanel, economy, *, threshold: float, level: float):
+    """:func:`presence` (a DataFrame) of a coded panel against a resolved economy."""
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
-    out, lq = _location_quotient(panel, base=base, reference=reference, level=level)
-    return out.with_columns((pl.col("lq") >= threshold).alias("present")), lq
+    out = _location_quotient(coded, economy, level=level, like=coded.frame)
+    return out.with_columns((pl.col("lq") >= threshold).alias("present"))

@@ -65,7 +65,6 @@ Delgado, M., Porter, M. E. & Stern, S. (2016). Defining clusters of related indu
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,7 +79,15 @@ from emerging.indices._coded import (
     reason_column,
 )
 from emerging.indices._result import ResultMixin
-from emerging.indices.lq import lq_cubes
+from emerging._reference import (
+    ReferenceLike,
+    Regions,
+    is_frame,
+    legacy_reference,
+    lq_cube,
+    lq_factors,
+    resolve_reference,
+)
 from emerging.maps.style import styled
 
 ECO_STARS = ("size", "specialisation", "focus")
@@ -111,24 +118,17 @@ DEFAULT_ECO = EcoRules()
 DEFAULT_US = UsRules()
 
 
-def _reference_regions(
-    coded: CodedPanel, reference: str | Collection[str]
-) -> tuple[np.ndarray, str]:
-    if isinstance(reference, str):
-        if reference == "all":
-            return np.ones(coded.shape[1], dtype=bool), "all regions of the panel"
-        from emerging.codes.nuts import region_set
-
-        codes, label = region_set(reference), f"region set {reference!r}"
-    else:
-        codes, label = frozenset(reference), f"{len(set(reference))} listed regions"
-    mask = coded.reference_mask(codes)
-    if not mask.any():
+def _stars_economy(coded: CodedPanel, reference, regions):
+    """The reference group of the stars: all regions or a set (old spellings translated)."""
+    reference, regions, _ = legacy_reference(reference, regions)
+    if is_frame(reference) or reference == "country":
         raise ValueError(
-            f"reference {label} shares no region with the panel (panel regions e.g. "
-            f"{coded.regions.head(5).to_list()}); check the NUTS version of both"
+            "cluster_stars rates regions against the distribution of a group of regions, "
+            "so reference must be 'all' or 'set' (with regions=); got "
+            f"{'a frame of totals' if is_frame(reference) else repr(reference)}. For LQs "
+            "against a country or external totals use location_quotient(reference=...)"
         )
-    return mask, label
+    return resolve_reference(coded, reference, regions)
 
 
 def top_cutoffs(values: np.ndarray, mask: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
@@ -285,7 +285,8 @@ class ClusterStars(ResultMixin):
 def cluster_stars(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
-    reference: str | Collection[str] = "all",
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
     establishments: pl.DataFrame | pl.LazyFrame | None = None,
     eco: EcoRules = DEFAULT_ECO,
     us: UsRules = DEFAULT_US,
@@ -296,9 +297,11 @@ def cluster_stars(
     ----------
     panel
         Employment panel of one NUTS level; ``industry`` holds the categories.
-    reference
-        ``"all"`` regions of the panel, the name of a region set
-        (:func:`emerging.codes.nuts.region_set`) or a collection of region codes.
+    reference, regions
+        The reference group: ``"all"`` regions of the panel, or ``"set"`` with
+        ``regions`` a region-set name (:func:`emerging.codes.nuts.region_set`) or a
+        collection of region codes. (The old spelling ``reference=<set name or codes>``
+        still works for one release, with a ``DeprecationWarning``.)
     establishments
         Optional panel (``region``, ``industry``, ``year``, ``value``) of establishment
         or local-unit counts; adds the establishment condition of ``significant``.
@@ -314,14 +317,13 @@ def cluster_stars(
                     ("strong10_top", us.strong10_top)):
         check_fraction(name, q)
     coded = CodedPanel.from_panel(panel)
-    mask, label = _reference_regions(coded, reference)
-    f = lq_cubes(coded, "all", regions=mask.astype(float))
+    economy = _stars_economy(coded, reference, regions)
+    mask, label = economy.member, economy.label
+    f = lq_factors(coded, economy)
     est = None if establishments is None else _establishment_cube(establishments, coded)
     nY, _, nI = coded.shape
-    # the LQ against all regions, when a presence computed it on ``coded`` already
-    shared_lq = coded.memo.get(("lq_cube", "all")) if mask.all() else None
-    cubes = {"share": np.empty(coded.shape)}
-    cubes["lq"] = np.empty(coded.shape) if shared_lq is None else shared_lq
+    # the LQ cube of this reference (shared with presence and the standardised LQs)
+    cubes = {"share": np.empty(coded.shape), "lq": lq_cube(coded, economy)}
     names = ("size", "specialisation", "focus", "qualifying", "significant", "strong",
              "strong10")
     flags = {k: np.empty(coded.shape, dtype=bool) for k in names}
@@ -332,12 +334,8 @@ def cluster_stars(
     def block(ys: slice) -> None:
         e = coded.value_cube[ys]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            share_b = np.multiply(e, f["inv_er"][ys], out=cubes["share"][ys])
-            if shared_lq is None:
-                lq_b = np.multiply(share_b, f["et"][ys] / f["ei"][ys], out=cubes["lq"][ys])
-                np.copyto(lq_b, np.nan, where=np.isinf(lq_b))  # NaN stays NaN
-            else:  # the same numbers (all regions in the reference: never inf)
-                lq_b = shared_lq[ys]
+            share_b = np.divide(e, f["er"][ys], out=cubes["share"][ys])
+        lq_b = cubes["lq"][ys]  # NaN where undefined
         np.copyto(share_b, np.nan, where=np.isinf(share_b))
         c = dict(zip(("size_cutoff", "employment_median", "employment_top10"),
                      top_cutoffs(e, mask, (eco.size_top, us.significant_top,

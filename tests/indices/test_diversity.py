@@ -91,6 +91,7 @@ def test_non_nace_industries_need_unrelated_level_none():
     ({"unrelated_level": 3}, "unrelated_level must be one of"),
     ({"threshold": -1}, "threshold must be a positive number"),
     ({"base": "world"}, "base must be one of"),
+    ({"reference": "world"}, "reference must be one of"),
 ])
 def test_bad_options(three_industries, kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -109,7 +110,7 @@ def test_result_object(three_industries):
     with pytest.raises(ValueError, match="index must be one of"):
         res.plot(index="nope")
     with pytest.raises(AttributeError):
-        res.base = "country"  # frozen
+        res.reference = "country"  # frozen
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -176,12 +176,25 @@ def test_presence(two_by_two):
     [({"base": "nation"}, "base must be one of"),
      ({"level": 1.5}, "level must be a number strictly between"),
      ({"base": "reference"}, "needs a reference panel"),
-     ({"reference": pl.DataFrame({"industry": ["C10"], "year": [2020], "value": [1.0]})},
-      "pass base='reference'")],
+     ({"reference": "nation"}, "reference must be one of"),
+     ({"reference": "set"}, "needs regions="),
+     ({"reference": "all", "regions": ["AT11"]}, "only used with reference='set'")],
 )
 def test_bad_options_raise(two_by_two, kwargs, message):
     with pytest.raises(ValueError, match=message):
         location_quotient(two_by_two, **kwargs)
+
+
+def test_old_base_spelling_warns_and_gives_the_same_numbers(two_by_two):
+    """``base=`` keeps working for one release, with a DeprecationWarning naming
+    ``reference=``; ``base='reference', reference=frame`` is ``reference=frame``."""
+    with pytest.warns(DeprecationWarning, match="use reference='country' instead"):
+        old = location_quotient(two_by_two, base="country")
+    assert old.equals(location_quotient(two_by_two, reference="country"))
+    eu = pl.DataFrame({"industry": ["C10", "C11"], "year": [2020, 2020], "value": [80.0, 120]})
+    with pytest.warns(DeprecationWarning, match=r"use reference=<frame> instead"):
+        old = location_quotient(two_by_two, base="reference", reference=eu)
+    assert old.equals(location_quotient(two_by_two, reference=eu))
 
 
 def test_bad_threshold(two_by_two):

@@ -72,12 +72,27 @@ def test_reference_group_sets_thresholds(four_regions):
 
 
 def test_named_region_set(four_regions):
-    res = cluster_stars(four_regions, reference="central_europe_2014_2020")
+    res = cluster_stars(four_regions, reference="set", regions="central_europe_2014_2020")
     assert res.stars["in_reference"].all()
     with pytest.raises(ValueError, match="unknown region set"):
+        cluster_stars(four_regions, reference="set", regions="atlantis")
+    with pytest.raises(ValueError, match="for a region set pass reference='set'"):
         cluster_stars(four_regions, reference="atlantis")
-    with pytest.raises(ValueError, match="shares no region with the panel"):
-        cluster_stars(four_regions, reference=["FR10"])
+    with pytest.raises(ValueError, match="no region of the panel is in the reference"):
+        cluster_stars(four_regions, reference="set", regions=["FR10"])
+    with pytest.raises(ValueError, match="reference must be 'all' or 'set'"):
+        cluster_stars(four_regions, reference="country")
+
+
+def test_old_set_spelling_warns_and_gives_the_same_stars(four_regions):
+    """``reference=<set name or codes>`` keeps working for one release."""
+    new = cluster_stars(four_regions, reference="set", regions=["AT11", "AT12"])
+    with pytest.warns(DeprecationWarning, match=r"reference='set', regions=<list of codes>"):
+        old = cluster_stars(four_regions, reference=["AT11", "AT12"])
+    assert old.stars.equals(new.stars) and old.thresholds.equals(new.thresholds)
+    with pytest.warns(DeprecationWarning,
+                      match="use reference='set', regions='central_europe_2014_2020'"):
+        cluster_stars(four_regions, reference="central_europe_2014_2020")
 
 
 def test_establishments_condition(four_regions):

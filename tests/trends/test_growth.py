@@ -141,11 +141,15 @@ def test_absent_row_at_start_is_no_employment_so_the_pair_enters():
         ("CZ02", "C10"): "exit", ("CZ02", "C11"): "entry",
     }
     assert res.exclusions.total == 0
-    # growth rates cannot use the absent row: a reason of its own, not "unknown value"
+    # One policy since issue 11 (engine absent="zero"): growth() read the same absent row
+    # as unknown ("absent row at start") while the entry above read it as no employment.
+    # Now growth reads it as 0 too: absolute change 30, rates undefined ("zero at start"),
+    # and the pair counts in the reference totals (2010: C10 = 40 + 0; 2011: 40 + 30).
     g = growth(ABSENT_AT_START, start=2010, end=2011).filter(region="CZ01", industry="C10")
     row = g.row(0, named=True)
-    assert row["reason"] == "absent row at start"
-    assert row["cagr"] is None and row["value_end"] == 30.0
+    assert row["reason"] == "zero at start" and row["value_start"] == 0.0
+    assert row["abs_change"] == 30.0 and row["cagr"] is None and row["value_end"] == 30.0
+    assert (row["ref_start"], row["ref_end"]) == (40.0, 70.0)
 
 
 def test_null_value_and_a_region_without_any_row_stay_unknown():
@@ -163,4 +167,5 @@ def test_null_value_and_a_region_without_any_row_stay_unknown():
     assert res.exclusions.total == 3
     rows = _rows(growth(panel, start=2010, end=2011).filter(industry="C10"))
     assert rows["CZ01"]["reason"] == "unknown value in a year used"
-    assert rows["SK01"]["reason"] == "absent row at start"
+    # a region without any row in a year has not reported it: unknown, not zero
+    assert rows["SK01"]["reason"] == "region absent at start"
