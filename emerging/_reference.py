@@ -242,6 +242,12 @@ def resolve_reference(
                    key=("set", member.tobytes()))
 
 
+def _country_codes(coded: CodedPanel) -> list[str]:
+    from emerging.codes.nuts import COUNTRY_NAMES
+
+    return sorted(set(COUNTRY_NAMES) | set(coded.countries.to_list()))
+
+
 def _frame_economy(coded: CodedPanel, frame, *, sum_frame: bool) -> Economy:
     ref = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
     require_columns(ref, [INDUSTRY, YEAR, VALUE], what="reference")
@@ -252,10 +258,8 @@ def _frame_economy(coded: CodedPanel, frame, *, sum_frame: bool) -> Economy:
     if (ref[VALUE] < 0).any():
         raise ValueError("reference column 'value' holds negative numbers; expected >= 0")
     codes = ref[REGION].unique().sort()
-    if len(codes) == 1:
-        group, labels = np.zeros(n, dtype=np.int64), codes.to_list()
-        label = "external totals" if codes[0] == "reference" else f"external totals of {codes[0]}"
-    elif bool((codes.str.len_chars() == 2).all()):
+    countries = _country_codes(coded)
+    if bool(codes.is_in(countries).all()):  # NUTS-0 rows: each region against its own
         missing = sorted(set(coded.countries.to_list()) - set(codes.to_list()))
         if missing:
             raise ValueError(
@@ -266,6 +270,9 @@ def _frame_economy(coded: CodedPanel, frame, *, sum_frame: bool) -> Economy:
         labels = coded.countries.to_list()
         group = coded.country_of_region
         label = "each region's country (external NUTS-0 totals)"
+    elif len(codes) == 1:
+        group, labels = np.zeros(n, dtype=np.int64), codes.to_list()
+        label = "external totals" if codes[0] == "reference" else f"external totals of {codes[0]}"
     else:
         raise ValueError(
             "a reference frame must hold one aggregate (e.g. region 'EU27_2020') or NUTS-0 "
