@@ -235,12 +235,13 @@ def _lq_rows(coded: CodedPanel, economy, level: float) -> dict[str, np.ndarray]:
         map_years(block, coded.shape[0])
         rows = {k: a.reshape(-1) for k, a in cubes.items()}
     else:
-        at = factor_rows(coded, f)
         n = len(coded.value)
         rows = {k: np.empty(n) for k in ("lq", "lo", "hi", "alq")}
+        coded.yr, coded.yi  # noqa: B018  (cached before the threads share them)
 
-        def chunk(part: slice) -> None:
-            _lq_block(*(at[k][part] for k in ("e", "er", "ei", "et")),
+        def chunk(part: slice) -> None:  # factors gathered per block, in the threads
+            at = factor_rows(coded, f, part)
+            _lq_block(*(at[k] for k in ("e", "er", "ei", "et")),
                       {k: a[part] for k, a in rows.items()}, z=z, u=u, external=external)
 
         map_row_blocks(chunk, n, coded.shape[0])

@@ -82,7 +82,7 @@ def prepare_series(
         economy = trend_economy(coded, "all" if reference is None else reference, regions,
                                 reference_regions=reference_regions, base=lq_base)
         lqs = lq_cube(coded, economy)[steps]
-        values = np.where(coded.has_row[steps], lqs, np.nan)  # absent="unknown"
+        values = np.where(coded.has_row_in(steps), lqs, np.nan)  # absent="unknown"
     else:
         if reference is not None or reference_regions is not None:
             economy = trend_economy(coded, reference, regions,
@@ -115,6 +115,6 @@ def prepare_series(
         usable_relative=usable_relative,
         n_unknown=(~known).sum(axis=0),
         n_zero=zero.sum(axis=0),
-        has_pair=coded.has_row[steps].any(axis=0),
+        has_pair=coded.has_row_in(steps).any(axis=0),
         reference_label=None if economy is None else economy_label(economy, regions),
     )

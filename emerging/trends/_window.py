@@ -75,7 +75,7 @@ class Window:
 def window_values(coded: CodedPanel, steps: np.ndarray, absent: Absent) -> np.ndarray:
     """``(T, R, I)`` values of the year positions ``steps`` under the ``absent`` policy;
     with ``"zero"``, regions without any row in a year are unknown (NaN) there."""
-    values = coded.values(absent)[steps]
+    values = coded.values(absent, steps)
     if absent == "zero":
         unreported = ~coded.reported[steps]
         if unreported.any():
@@ -95,7 +95,7 @@ def balanced_window(
     totals = reference_totals(balanced, economy)
     if economy.external is not None:
         totals = totals[steps]
-    has_row = coded.has_row[steps]
+    has_row = coded.has_row_in(steps)
     return Window(
         values=values,
         known=known,
