@@ -187,62 +187,86 @@ def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) ->
     return reason
 
 
-def _lq_block(e, er, ei, et, out: dict, *, z: float, u: float, external: bool) -> None:
+def _lq_tables(f: dict[str, np.ndarray], economy, *, z: float, u: float) -> dict:
+    """What the LQ and its interval need beyond the cell's value, as small tables:
+    ``(year, region, 1)`` (``er``, ``et``, ``c``, ``u_er``, ``region_over``) and
+    ``(year, group, industry)`` (``ei``, ``share_ref``, ``k``)."""
+    er, ei, et = f["er"], f["ei"], f["et"]
+    et_r = np.broadcast_to(by_region(et, economy), er.shape)  # E per region's group
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        outside = et_r - er  # E - E_r
+        return {
+            "er": er, "et": et_r, "ei": ei, "share_ref": ei / et, "k": (z * z) / (ei * ei),
+            "c": 1.0 / er + np.where(outside > 0, 1.0 / outside, 0.0), "u_er": u / er,
+            "region_over": er > et_r,
+        }
+
+
+_REGION_TABLES = ("er", "et", "c", "u_er", "region_over")
+_INDUSTRY_TABLES = ("ei", "share_ref", "k")
+
+
+def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
     """LQ, interval bounds and additive LQ of one block (cubes of some years, or rows),
-    written into ``out``; the arrays broadcast to the shape of ``out``'s buffers."""
+    written into ``out``; ``t`` holds :func:`_lq_tables` broadcastable to ``e``.
+
+    V = d/E_i^2 * (1 + d * (1/e - 1/E_r - 1/(E - E_r))), d = E_i - e (see the docstring
+    of :func:`location_quotient`); ``c`` = 1/E_r + 1/(E - E_r), ``k`` = z^2/E_i^2.
+    """
     lq_b, lo, hi, alq = out["lq"], out["lo"], out["hi"], out["alq"]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        lq(e, er, ei, et, out=lq_b)
-        share_ref = ei / et
-        np.divide(e, er, out=alq)
-        alq -= share_ref
+        lq(e, t["er"], t["ei"], t["et"], out=lq_b)
+        np.divide(e, t["er"], out=alq)
+        alq -= t["share_ref"]
         if external:
-            lq_b[(e > ei) | (er > et)] = np.nan
-        # V = d/E_i^2 * (1 + d * (1/e - 1/E_r - 1/(E - E_r))), d = E_i - e (see docstring)
-        outside = et - er
-        c = 1.0 / er + np.where(outside > 0, 1.0 / outside, 0.0)
-        d = np.subtract(ei, e, out=hi)
+            lq_b[(e > t["ei"]) | t["region_over"]] = np.nan
+        d = np.subtract(t["ei"], e, out=hi)
         v = np.divide(1.0, e, out=lo)
-        v -= c
+        v -= t["c"]
         v *= d
         v += 1.0
         v *= d
-        v *= (z * z) / (ei * ei)
+        v *= t["k"]
         np.sqrt(v, out=v)  # z * sqrt(V)
         spread = np.exp(v, out=v)
         np.multiply(lq_b, spread, out=hi)
         np.divide(lq_b, spread, out=lo)
-        np.divide(u / er, share_ref, out=hi, where=e == 0)
+        np.divide(t["u_er"], t["share_ref"], out=hi, where=e == 0)
 
 
 def _lq_rows(coded: CodedPanel, economy, level: float) -> dict[str, np.ndarray]:
     """LQ, interval and additive LQ at the panel's rows.
 
     Rows in cube order are computed year by year on the cube; any other order row by row
-    from factors gathered out of small tables (same operations, same bits), so that no
-    whole cube is gathered in a shuffled panel.
+    with the small tables of :func:`_lq_tables` gathered by the rows' codes (the same
+    operations on the same numbers, so the same bits), so that no whole cube is gathered
+    or scattered for a shuffled panel.
     """
     f = lq_factors(coded, economy)
-    z, u, external = _z(level), _zero_count_upper(level), economy.external is not None
+    external = economy.external is not None
+    tables = _lq_tables(f, economy, z=_z(level), u=_zero_count_upper(level))
     if coded.in_cube_order:
         cubes = {k: np.empty(coded.shape) for k in ("lq", "lo", "hi", "alq")}
-        ei, et = by_region(f["ei"], economy), by_region(f["et"], economy)
+        t = {k: by_region(v, economy) if k in _INDUSTRY_TABLES else v
+             for k, v in tables.items()}
 
         def block(ys: slice) -> None:
-            _lq_block(f["e"][ys], f["er"][ys], ei[ys], et[ys],
-                      {k: a[ys] for k, a in cubes.items()}, z=z, u=u, external=external)
+            _lq_block(f["e"][ys], {k: v[ys] for k, v in t.items()},
+                      {k: a[ys] for k, a in cubes.items()}, external=external)
 
         map_years(block, coded.shape[0])
         rows = {k: a.reshape(-1) for k, a in cubes.items()}
     else:
         n = len(coded.value)
         rows = {k: np.empty(n) for k in ("lq", "lo", "hi", "alq")}
-        coded.yr, coded.yi  # noqa: B018  (cached before the threads share them)
+        region_index, industry_index = coded.yr, _industry_index(coded, f)
 
-        def chunk(part: slice) -> None:  # factors gathered per block, in the threads
-            at = factor_rows(coded, f, part)
-            _lq_block(*(at[k] for k in ("e", "er", "ei", "et")),
-                      {k: a[part] for k, a in rows.items()}, z=z, u=u, external=external)
+        def chunk(part: slice) -> None:  # tables gathered per block, in the threads
+            at = {k: tables[k].reshape(-1)[region_index[part]] for k in _REGION_TABLES}
+            at.update({k: tables[k].reshape(-1)[industry_index[part]]
+                       for k in _INDUSTRY_TABLES})
+            _lq_block(coded.value[part], at, {k: a[part] for k, a in rows.items()},
+                      external=external)
 
         map_row_blocks(chunk, n, coded.shape[0])
     bad = np.flatnonzero(np.isnan(rows["lq"]))
@@ -252,6 +276,15 @@ def _lq_rows(coded: CodedPanel, economy, level: float) -> dict[str, np.ndarray]:
             rows[k][bad] = np.nan
     rows["unknown_share"] = coded.unknown_share(excluded=_unknown_in_reference(coded, f))
     return rows
+
+
+def _industry_index(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.ndarray:
+    """Flat index of each row into a ``(year, group, industry)`` table."""
+    n_groups = f["ei"].shape[1]
+    if n_groups == 1:
+        return coded.yi
+    yg = coded.y.astype(np.int64) * n_groups + f["group"][coded.r]
+    return yg * coded.shape[2] + coded.i
 
 
 def _unknown_in_reference(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.ndarray | None:

@@ -73,7 +73,7 @@ def test_zero_region_and_confidential():
 def test_theil_null_when_industry_absent_from_reference(three_industries):
     ref = pl.DataFrame({"industry": ["C10", "C11"], "year": [2020, 2020],
                         "value": [500.0, 500.0]})
-    res = regional_diversity(three_industries, base="reference", reference=ref)
+    res = regional_diversity(three_industries, reference=ref)
     b = by_region(res, "AT12")  # has G46 employment, absent from the reference
     assert b["theil"] is None and b["reason"] == "industry absent from reference"
     assert b["krugman"] is not None
@@ -178,8 +178,7 @@ def test_unknown_reference_share_nulls_the_indices_that_use_it(three_industries)
     ref = pl.DataFrame({"industry": ["C10", "C11", "G46"] * 2,
                         "year": [2020] * 3 + [2021] * 3,
                         "value": [500.0, 500.0, None, 500.0, 300.0, 200.0]})
-    res = regional_diversity(pl.concat([three_industries, later]), base="reference",
-                             reference=ref)
+    res = regional_diversity(pl.concat([three_industries, later]), reference=ref)
     rows = res.regions.sort("year", "region")
     unknown, known = rows.filter(pl.col("year") == 2020), rows.filter(pl.col("year") == 2021)
     assert unknown["reason"].to_list() == ["unknown in reference"] * 2

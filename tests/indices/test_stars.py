@@ -62,7 +62,7 @@ def test_us_ratings_hand_values(four_regions):
 
 
 def test_reference_group_sets_thresholds(four_regions):
-    res = cluster_stars(four_regions, reference=["AT11", "AT12", "AT13"])
+    res = cluster_stars(four_regions, reference="set", regions=["AT11", "AT12", "AT13"])
     r4 = get(res, "AT21")
     assert r4["in_reference"] is False
     # reference totals: C10 = 65, E = 210 -> LQ = (9/10) / (65/210) = 189/65
@@ -160,7 +160,7 @@ def test_zero_industry_total_in_reference_gives_reason_and_no_stars():
     # against a cut-off of 0. Reference AT11 has no C10 employment.
     p = make_panel([("AT11", "C10", 2020, 0.0), ("AT11", "C11", 2020, 40.0),
                     ("AT12", "C10", 2020, 30.0), ("AT12", "C11", 2020, 10.0)])
-    res = cluster_stars(p, reference=["AT11"])
+    res = cluster_stars(p, reference="set", regions=["AT11"])
     for region in ("AT11", "AT12"):
         r = get(res, region)
         assert r["lq"] is None and r["star_reason"] == "zero industry total in reference"

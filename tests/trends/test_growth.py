@@ -40,14 +40,14 @@ def test_country_and_region_set_references():
     assert by_country["CZ01"]["ref_start"] == 400.0 and by_country["CZ01"]["ref_end"] == 400.0
     assert by_country["SK01"]["cagr_vs_ref"] == pytest.approx(0.0)
     in_set = _rows(growth(PANEL, start=2010, end=2012, reference="set",
-                          reference_regions=["SK01"]))
+                          regions=["SK01"]))
     assert in_set["CZ02"]["ref_cagr"] == pytest.approx(math.sqrt(1.5) - 1)
 
 
 def test_named_central_europe_set_as_reference():
     panel = PANEL.with_columns(pl.col("region").replace({"CZ02": "FR10"}))
     out = _rows(growth(panel, start=2010, end=2012, reference="set",
-                       reference_regions="central_europe_2021_2027"))
+                       regions="central_europe_2021_2027"))
     assert out["FR10"]["ref_start"] == 150.0  # only CZ01 and SK01 are in the programme area
 
 

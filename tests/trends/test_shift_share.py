@@ -81,7 +81,7 @@ def test_country_and_set_references():
     by_country = shift_share(panel, start=2010, end=2011, reference="country").table
     # each region is its own country: all change is national share + industry mix
     assert by_country["competitive"].to_numpy() == pytest.approx(np.zeros(4), abs=1e-12)
-    own = shift_share(panel, start=2010, end=2011, reference="set", reference_regions=["CZ01"])
+    own = shift_share(panel, start=2010, end=2011, reference="set", regions=["CZ01"])
     t = own.table.sort("region", "industry")
     # reference = CZ01 only: g_N = 0, g_C10 = 1/5, g_C11 = -1/10
     assert t["national_share"].to_list() == pytest.approx([0, 0, 0, 0], abs=1e-12)
@@ -285,7 +285,7 @@ def test_dynamic_names_the_intermediate_year_without_reference_employment():
         "year": [2010] * 4 + [2011] * 4 + [2012] * 4,
         "value": [10.0, 10, 5, 5, 0, 10, 5, 5, 5, 10, 5, 5],
     })
-    kw = {"reference": "set", "reference_regions": ["CZ01"]}
+    kw = {"reference": "set", "regions": ["CZ01"]}
     res = shift_share(panel, start=2010, end=2012, method="dynamic", **kw)
     row = res.table.filter(region="SK01", industry="C10").row(0, named=True)
     assert row["reason"] == "zero reference employment in the industry in 2011"
