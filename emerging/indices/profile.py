@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
 from emerging.indices._coded import CodedPanel
@@ -115,7 +116,8 @@ def specialisation_profile(
         stars_ref = {"reference": economy.kind, "regions": regions}
     lq = presence_frame(coded, economy, threshold=threshold, level=level)
     return SpecialisationProfile(
-        lq=lq.with_columns(standardised_columns(coded, lq_cube(coded, economy))),
+        lq=lq.with_columns(standardised_columns(
+            coded, lq_cube(coded, economy), lq["lq"].fill_null(np.nan).to_numpy())),
         diversity=regional_diversity(coded, reference=economy, threshold=threshold,
                                      unrelated_level=unrelated_level),
         concentration=industry_concentration(coded, herfindahl=herfindahl),

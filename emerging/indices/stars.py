@@ -84,6 +84,7 @@ from emerging._reference import (
     Regions,
     is_frame,
     legacy_reference,
+    lq,
     lq_cube,
     lq_factors,
     resolve_reference,
@@ -323,47 +324,36 @@ def cluster_stars(
     est = None if establishments is None else _establishment_cube(establishments, coded)
     nY, _, nI = coded.shape
     # the LQ cube of this reference (shared with presence and the standardised LQs)
-    cubes = {"share": np.empty(coded.shape), "lq": lq_cube(coded, economy)}
+    lq_cells = lq_cube(coded, economy)  # shared with presence and the standardised LQs
     names = ("size", "specialisation", "focus", "qualifying", "significant", "strong",
              "strong10")
-    flags = {k: np.empty(coded.shape, dtype=bool) for k in names}
     cut_names = ["size_cutoff", "focus_cutoff", "employment_median", "lq_top25", "lq_top10",
                  "employment_top10"] + ([] if est is None else ["establishments_median"])
     cut = {k: np.empty((nY, 1, nI)) for k in cut_names}
 
-    def block(ys: slice) -> None:
+    def block(ys: slice) -> None:  # the cut-offs need the whole distribution per year
         e = coded.value_cube[ys]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            share_b = np.divide(e, f["er"][ys], out=cubes["share"][ys])
-        lq_b = cubes["lq"][ys]  # NaN where undefined
+            share_b = np.divide(e, f["er"][ys])
         np.copyto(share_b, np.nan, where=np.isinf(share_b))
         c = dict(zip(("size_cutoff", "employment_median", "employment_top10"),
                      top_cutoffs(e, mask, (eco.size_top, us.significant_top,
                                            us.strong10_top)), strict=True))
-        c["lq_top25"], c["lq_top10"] = top_cutoffs(lq_b, mask, (us.strong_top,
-                                                                us.strong10_top))
+        c["lq_top25"], c["lq_top10"] = top_cutoffs(lq_cells[ys], mask, (us.strong_top,
+                                                                         us.strong10_top))
         c["focus_cutoff"] = top_cutoff(share_b, mask, eco.focus_top)
-        positive = e > 0
-        rated = positive & (f["ei"][ys] > 0)  # no size/focus against an empty reference
-        fl = {k: a[ys] for k, a in flags.items()}
-        with np.errstate(invalid="ignore"):
-            np.logical_and(rated, e >= c["size_cutoff"], out=fl["size"])
-            np.greater_equal(lq_b, eco.specialisation_lq, out=fl["specialisation"])
-            np.logical_and(rated, share_b >= c["focus_cutoff"], out=fl["focus"])
-            np.logical_and(positive, lq_b >= us.qualifying_lq, out=fl["qualifying"])
-            np.logical_and(fl["qualifying"], e >= c["employment_median"],
-                           out=fl["significant"])
-            if est is not None:
-                c["establishments_median"] = top_cutoff(est[ys], mask, us.significant_top)
-                fl["significant"] &= est[ys] >= c["establishments_median"]
-            np.logical_and(fl["significant"], lq_b >= c["lq_top25"], out=fl["strong"])
-            np.logical_and(fl["significant"], lq_b >= c["lq_top10"], out=fl["strong10"])
-            fl["strong10"] &= e >= c["employment_top10"]
+        if est is not None:
+            c["establishments_median"] = top_cutoff(est[ys], mask, us.significant_top)
         for k, v in c.items():
             cut[k][ys] = v
 
     map_years(block, nY)
+    # the ratings of every row, from its value and small (year, industry) tables: no
+    # whole cube is gathered, whatever the row order
     est_rows = None if est is None else coded.to_rows(est)
+    rows = _row_values(coded, f)
+    flags = _rate_rows(rows, {k: v.reshape(-1)[coded.yi] for k, v in cut.items()},
+                       f["ei"].reshape(-1)[coded.yi] > 0, est_rows, eco, us)
     unknown = np.isnan(coded.value)
     zero_region = coded.to_rows((coded.region_total == 0)[:, :, None])
     zero_industry = coded.to_rows(f["ei"] == 0)  # zero total in the reference group
@@ -374,13 +364,12 @@ def cluster_stars(
     bad_lq = np.flatnonzero(reason > 0)  # the LQ is undefined on all of these
 
     def flag(name: str, a: np.ndarray, dtype=pl.Boolean) -> pl.Series:
-        s = pl.Series(name, coded.to_rows(a), dtype=dtype)
+        s = pl.Series(name, a, dtype=dtype)
         rows = bad if name in ("size", "focus") else bad_lq
         return s.scatter(rows, None) if len(rows) else s
 
     eco_stars = flag("eco_stars", sum(flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
-    # keep the peak low: each cube is freed once it is a column
-    columns = [float_column(k, coded.to_rows(cubes.pop(k))) for k in ("lq", "share")]
+    columns = [float_column(k, rows.pop(k)) for k in ("lq", "share")]
     columns += [pl.Series("in_reference", coded.to_rows(mask[None, :, None])),
                 *(flag(k, flags.pop(k)) for k in names), eco_stars,
                 reason_column("star_reason", reason, _REASONS)]
@@ -395,6 +384,41 @@ def cluster_stars(
         pl.Series("n_reference", coded.known_count(mask).reshape(-1)).cast(pl.Int32),
     )
     return ClusterStars(stars, thresholds, label, eco, us)
+
+
+def _row_values(coded: CodedPanel, f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Employment, LQ and share of the region at every row (NaN where undefined), from the
+    one LQ formula on factors gathered by the rows' codes (the LQ cube's numbers)."""
+    e = coded.value
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        er = f["er"].reshape(-1)[coded.yr]
+        share = np.divide(e, er)
+        lq_rows = lq(e, er, f["ei"].reshape(-1)[coded.yi], f["et"].reshape(-1)[coded.y])
+    np.copyto(share, np.nan, where=np.isinf(share))
+    np.copyto(lq_rows, np.nan, where=~np.isfinite(lq_rows))
+    return {"e": e, "lq": lq_rows, "share": share}
+
+
+def _rate_rows(rows: dict, cut: dict, reference_employs: np.ndarray, est_rows,
+               eco: EcoRules, us: UsRules) -> dict[str, np.ndarray]:
+    """The stars and ratings of every row (see the module docstring) from its values and
+    its industry-year's cut-offs."""
+    e, lq_rows, share = rows["e"], rows["lq"], rows["share"]
+    positive = e > 0
+    rated = positive & reference_employs  # no size/focus against an empty reference
+    with np.errstate(invalid="ignore"):
+        out = {"size": rated & (e >= cut["size_cutoff"]),
+               "specialisation": lq_rows >= eco.specialisation_lq,
+               "focus": rated & (share >= cut["focus_cutoff"]),
+               "qualifying": positive & (lq_rows >= us.qualifying_lq)}
+        significant = out["qualifying"] & (e >= cut["employment_median"])
+        if est_rows is not None:
+            significant &= est_rows >= cut["establishments_median"]
+        out["significant"] = significant
+        out["strong"] = significant & (lq_rows >= cut["lq_top25"])
+        out["strong10"] = significant & (lq_rows >= cut["lq_top10"]) & (
+            e >= cut["employment_top10"])
+    return out
 
 
 def _establishment_cube(establishments, coded: CodedPanel) -> np.ndarray:
