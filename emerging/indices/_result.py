@@ -6,11 +6,9 @@ import html
 
 import polars as pl
 
-from emerging._schema import YEAR
-
 
 class ResultMixin:
-    """Gives a frozen result ``_repr_html_`` (summary and first rows) and ``_axes``.
+    """Gives a frozen result ``_repr_html_`` (summary and first rows).
 
     Subclasses define ``to_frame()``, ``summary()`` and ``plot(ax=None)``.
     """
@@ -38,25 +36,3 @@ class ResultMixin:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>\n{self.summary()}"
-
-    @staticmethod
-    def _axes(ax=None):
-        """The given axes, or new ones on a new figure (never shown)."""
-        if ax is not None:
-            return ax
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(7, 5), layout="constrained")
-        return ax
-
-    def _ranked_bars(self, ax, frame: pl.DataFrame, *, key: str, index: str,
-                     year: int | None, top: int, color: str, what: str):
-        """Horizontal bars of ``index`` for the ``top`` rows of ``year`` (latest default)."""
-        year = frame[YEAR].max() if year is None else year
-        data = (frame.filter(pl.col(YEAR) == year).drop_nulls(index)
-                .sort(index, descending=True).head(top).reverse())
-        ax = self._axes(ax)
-        ax.barh(data[key].to_list(), data[index].to_list(), color=color)
-        ax.set_xlabel(index.replace("_", " "))
-        ax.set_title(f"{index.replace('_', ' ').capitalize()} by {what}, {year}")
-        return ax

@@ -53,7 +53,6 @@ from emerging.indices._coded import (
 )
 from emerging.indices._result import ResultMixin
 from emerging.indices._shares import lorenz_gini
-from emerging.maps.style import styled
 
 INDUSTRY_INDICES = ("gini", "hoover", "krugman", "raw_g", "ellison_glaeser")
 NO_HERFINDAHL = (
@@ -143,12 +142,12 @@ class IndustryConcentration(ResultMixin):
         ]
         return "\n".join(lines)
 
-    @styled
     def plot(self, ax=None, *, index: str = "gini", year: int | None = None, top: int = 20):
         """Horizontal bars of ``index`` for the ``top`` industries of ``year`` (latest)."""
+        from emerging.maps.indices_plots import plot_concentration
+
         check_option("index", index, INDUSTRY_INDICES)
-        return self._ranked_bars(ax, self.industries, key=INDUSTRY, index=index, year=year,
-                                 top=top, color="#a8553b", what="industry")
+        return plot_concentration(self, ax, index=index, year=year, top=top)
 
 
 def industry_concentration(

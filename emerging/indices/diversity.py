@@ -67,7 +67,6 @@ from emerging.indices._coded import (
 from emerging.indices._result import ResultMixin
 from emerging.indices._shares import lorenz_gini, xlogx
 from emerging.indices.lq import Base, lq_cubes
-from emerging.maps.style import styled
 
 REGION_INDICES = ("krugman", "hoover", "gini", "hhi", "theil", "entropy",
                   "related_variety", "unrelated_variety", "diversity")
@@ -199,12 +198,12 @@ class RegionalDiversity(ResultMixin):
         ]
         return "\n".join(lines)
 
-    @styled
     def plot(self, ax=None, *, index: str = "krugman", year: int | None = None, top: int = 20):
         """Horizontal bars of ``index`` for the ``top`` regions of ``year`` (latest default)."""
+        from emerging.maps.indices_plots import plot_diversity
+
         check_option("index", index, [c for c in REGION_INDICES if c in self.regions.columns])
-        return self._ranked_bars(ax, self.regions, key=REGION, index=index, year=year,
-                                 top=top, color="#3b6ea8", what="region")
+        return plot_diversity(self, ax, index=index, year=year, top=top)
 
 
 def regional_diversity(

@@ -29,7 +29,6 @@ from emerging.indices.stars import (
     UsRules,
     cluster_stars,
 )
-from emerging.maps.style import styled
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,6 @@ class SpecialisationProfile(ResultMixin):
         parts = (self.diversity.summary(), self.concentration.summary(), self.stars.summary())
         return "\n".join([head, *parts])
 
-    @styled
     def plot(self, ax=None, *, region: str | None = None, year: int | None = None):
         """The cluster stars of one region (see :meth:`ClusterStars.plot`)."""
         return self.stars.plot(ax, region=region, year=year)

@@ -81,7 +81,6 @@ from emerging.indices._coded import (
 )
 from emerging.indices._result import ResultMixin
 from emerging.indices.lq import lq_cubes
-from emerging.maps.style import styled
 
 ECO_STARS = ("size", "specialisation", "focus")
 US_RATINGS = ("qualifying", "significant", "strong", "strong10")
@@ -264,22 +263,11 @@ class ClusterStars(ResultMixin):
             f"  ECO rules: {self.eco}; US rules: {self.us}",
         ])
 
-    @styled
     def plot(self, ax=None, *, region: str | None = None, year: int | None = None, top: int = 15):
         """Bars of ECO stars (0-3) of one region's categories, ordered by LQ."""
-        s = self.stars
-        year = s[YEAR].max() if year is None else year
-        region = s.filter(pl.col(YEAR) == year).sort("eco_stars", descending=True)[REGION][0] \
-            if region is None else region
-        data = (s.filter((pl.col(REGION) == region) & (pl.col(YEAR) == year))
-                .drop_nulls("lq").sort("lq", descending=True).head(top).reverse())
-        ax = self._axes(ax)
-        ax.barh(data[INDUSTRY].to_list(), data["eco_stars"].to_list(), color="#d4a017")
-        ax.set_xlim(0, 3)
-        ax.set_xticks([0, 1, 2, 3])
-        ax.set_xlabel("ECO stars (size, specialisation, focus)")
-        ax.set_title(f"Cluster stars of {region}, {year} (top {top} by LQ)")
-        return ax
+        from emerging.maps.indices_plots import plot_stars
+
+        return plot_stars(self, ax, region=region, year=year, top=top)
 
 
 def cluster_stars(

@@ -32,7 +32,6 @@ from emerging.io.cache import fetch as fetch_url
 from emerging.io.confidential import estimate_confidential
 from emerging.io.eurostat import read, to_panel
 from emerging.io.eurostat_api import download
-from emerging.maps.style import styled
 
 DEFAULT_PROCESSED_DIR = Path("data/processed")
 #: SBS indicators written by :func:`build`: Eurostat code -> output name.
@@ -85,17 +84,11 @@ class BuildResult:
     def _repr_html_(self) -> str:
         return f"<pre>{self.summary()}</pre>"
 
-    @styled
     def plot(self, ax=None):
-        """Bar chart of rows kept per output; returns the matplotlib Axes."""
-        import matplotlib.pyplot as plt
+        """Bar chart of rows kept per output; returns a :class:`~emerging.maps.Drawing`."""
+        from emerging.maps.data_plots import plot_build
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3))
-        frame = self.to_frame()
-        ax.barh(frame["file"].to_list(), frame["rows"].to_list(), color="#4a7ab5")
-        ax.set_xlabel("rows kept")
-        return ax
+        return plot_build(self, ax)
 
 
 def find_raw(raw_dir: Path, dataset: str) -> Path:

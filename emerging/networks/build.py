@@ -44,7 +44,6 @@ import polars as pl
 import scipy.sparse as sp
 
 from emerging._schema import Exclusions, validate_participations
-from emerging.maps.style import styled
 from emerging.networks._common import check_option, one_slice
 
 NodeKind = Literal["organisation", "region", "country"]
@@ -254,13 +253,12 @@ class Projection:
             f"total weight {self.edges['weight'].sum():,.2f}; {self.exclusions}"
         )
 
-    @styled
     def plot(self, ax=None, **kwargs):
         """Network drawing (node size by strength, edge width by weight); see
         :func:`emerging.networks.figures.draw_network`."""
-        from emerging.networks.figures import draw_network
+        from emerging.maps.networks_plots import plot_projection
 
-        return draw_network(self.edges, ax=ax, **kwargs)
+        return plot_projection(self, ax, **kwargs)
 
     def _repr_html_(self) -> str:
         return f"<p><b>Projection</b>: {self.summary()}</p>{self.edges.head(8)._repr_html_()}"

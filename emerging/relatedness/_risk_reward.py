@@ -35,7 +35,6 @@ import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, YEAR, EmptySelectionError
 from emerging.indices._coded import check_option
-from emerging.maps.style import styled
 from emerging.relatedness._complexity import complexity_arrays
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
 from emerging.relatedness.density import density_matrix
@@ -47,7 +46,6 @@ QUADRANTS: tuple[str, ...] = (
     "low risk, low reward",
     "high risk, low reward",
 )
-_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#999999")
 
 
 @dataclass(frozen=True)
@@ -95,29 +93,11 @@ class RiskReward:
             + f". Top candidates: {best}."
         )
 
-    @styled
     def plot(self, ax=None, *, label: int = 10):
-        """Scatter of the candidates with the quadrant lines; labels the ``label`` best.
+        """Scatter of the candidates with the quadrant lines; labels the ``label`` best."""
+        from emerging.maps.relatedness_plots import plot_risk_reward
 
-        Returns the matplotlib Axes.
-        """
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 5))
-        for quadrant, colour in zip(QUADRANTS, _COLOURS, strict=True):
-            part = self.candidates.filter(pl.col("quadrant") == quadrant)
-            ax.scatter(part["density"], part["pci"], s=18, color=colour, label=quadrant)
-        for row in self.candidates.head(label).iter_rows(named=True):
-            ax.annotate(row[INDUSTRY], (row["density"], row["pci"]), fontsize=7,
-                        xytext=(3, 3), textcoords="offset points")
-        ax.axvline(self.density_split, color="0.5", lw=0.8, ls="--")
-        ax.axhline(self.pci_split, color="0.5", lw=0.8, ls="--")
-        ax.set_xlabel("relatedness density (0-100): higher = lower risk")
-        ax.set_ylabel("industry complexity (PCI): higher = higher reward")
-        ax.set_title(f"Risk-reward matrix, {self.region} {self.year}")
-        ax.legend(fontsize=7, loc="best")
-        return ax
+        return plot_risk_reward(self, ax, quadrants=QUADRANTS, label=label)
 
     def _repr_html_(self) -> str:
         return f"<p>{self.summary()}</p>" + self.top(10)._repr_html_()

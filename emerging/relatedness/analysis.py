@@ -17,7 +17,6 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import Exclusions
-from emerging.maps.style import styled
 from emerging.relatedness._complexity import Complexity, complexity_arrays, complexity_result
 from emerging.relatedness._opportunity import outlook_arrays
 from emerging.relatedness._proximity import By, Measure, pairs_with_exclusions, proximity_arrays
@@ -69,7 +68,6 @@ class RelatednessAnalysis:
             f"Cells not counted as present: {self.exclusions}."
         )
 
-    @styled
     def plot(self, ax=None, *, year: int | None = None):
         """ECI against diversity (see :meth:`Complexity.plot`)."""
         return self.complexity.plot(ax, year=year)

@@ -189,11 +189,6 @@ def _map_png(profile: RegionProfile) -> str:
     """The tile map of the top specialisation's LQ, the focal region outlined, as <img>."""
     if profile.map_industry is None:
         return ""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from emerging.maps.tilegrid import tile_map
 
     on_grid = profile.lq_map.filter(pl.col(REGION).is_in(sorted(central_europe_2021_2027())))
@@ -210,7 +205,6 @@ def _map_png(profile: RegionProfile) -> str:
             tile.set(edgecolor="black", linewidth=2.2, zorder=3)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
-    plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     alt = f"Tile map of the location quotient in {profile.map_industry}"
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'

@@ -56,7 +56,6 @@ from emerging._schema import (
     same_kind,
     validate_panel,
 )
-from emerging.maps.style import styled
 from emerging.trends._cube import (
     Reference,
     balanced_window,
@@ -204,24 +203,11 @@ class SpecialisationChanges(SummaryDisplay):
             f"{self.exclusions}"
         )
 
-    @styled
     def plot(self, ax=None, *, by: Literal["region", "industry"] = "region", top: int = 25):
         """Bars of entries (up) and exits (down) per region or industry, busiest first."""
-        import matplotlib.pyplot as plt
+        from emerging.maps.trends_plots import plot_specialisation_changes
 
-        t = self.table(by).sort(pl.col("entry") + pl.col("exit"), descending=True).head(top)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 4))
-        x = np.arange(t.height)
-        ax.bar(x, t["entry"].to_numpy(), color="tab:green", label="entries")
-        ax.bar(x, -t["exit"].to_numpy(), color="tab:red", label="exits")
-        ax.plot(x, t["net"].to_numpy(), "ko", ms=3, label="net")
-        ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xticks(x, t[by].to_list(), rotation=90)
-        ax.set_ylabel("specialisations")
-        ax.set_title(f"Entry and exit of specialisations, {self.start}-{self.end}")
-        ax.legend(fontsize="small")
-        return ax
+        return plot_specialisation_changes(self, ax, by=by, top=top)
 
 
 def specialisation_changes(
