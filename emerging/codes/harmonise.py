@@ -27,6 +27,7 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
 from emerging.codes.nuts import closest_codes
 from emerging.codes.nuts_versions import TARGETS, VERSIONS, code_versions, lineage, nuts2_codes
@@ -36,8 +37,8 @@ _SPLITS = ("report", "aggregate")
 _MAPPED = ("recoded", "recoded_boundary_change", "merged", "split_aggregated")
 
 
-@dataclass(frozen=True)
-class HarmonisedPanel:
+@dataclass(frozen=True, repr=False)
+class HarmonisedPanel(Result):
     """A panel rewritten in one NUTS version, with a report of every code that changed.
 
     Attributes
@@ -88,9 +89,9 @@ class HarmonisedPanel:
     def __str__(self) -> str:
         return self.summary()
 
-    def _repr_html_(self) -> str:
-        head = self.summary().splitlines()[0]
-        return f"<p>{head}</p>" + self.report._repr_html_()
+    def _html_frame(self) -> pl.DataFrame:
+        return self.report
+
 
     def plot(self, ax=None):
         """Bar chart of input rows by report status; returns a :class:`~emerging.maps.Drawing`."""

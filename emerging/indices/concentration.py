@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, YEAR, require_columns
 from emerging.indices._coded import (
     CodedPanel,
@@ -51,7 +52,6 @@ from emerging.indices._coded import (
     reason_column,
     stack_years,
 )
-from emerging.indices._result import ResultMixin
 from emerging.indices._shares import lorenz_gini
 
 INDUSTRY_INDICES = ("gini", "hoover", "krugman", "raw_g", "ellison_glaeser")
@@ -107,8 +107,8 @@ def _concentration_block(cube: np.ndarray, h: np.ndarray | None) -> dict:
             "eg_reason": eg_reason.astype(np.uint8), "zero": zero}
 
 
-@dataclass(frozen=True)
-class IndustryConcentration(ResultMixin):
+@dataclass(frozen=True, repr=False)
+class IndustryConcentration(Result):
     """Concentration indices of every industry-year.
 
     Attributes

@@ -54,6 +54,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import REGION, YEAR
 from emerging.codes.nace import is_nace_code, nace_level, nace_parent
 from emerging.indices._coded import (
@@ -64,7 +65,6 @@ from emerging.indices._coded import (
     reason_column,
     stack_years,
 )
-from emerging.indices._result import ResultMixin
 from emerging.indices._shares import lorenz_gini, xlogx
 from emerging.indices.lq import Base, lq_cubes
 
@@ -157,8 +157,8 @@ def _region_indices(coded: CodedPanel, f: dict, threshold: float, level: int | N
     return stack_years(map_years(block, coded.shape[0]))
 
 
-@dataclass(frozen=True)
-class RegionalDiversity(ResultMixin):
+@dataclass(frozen=True, repr=False)
+class RegionalDiversity(Result):
     """Specialisation, diversity and variety of every region-year, and industry ubiquity.
 
     Attributes

@@ -16,8 +16,8 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging.indices._coded import CodedPanel
-from emerging.indices._result import ResultMixin
 from emerging.indices.concentration import IndustryConcentration, industry_concentration
 from emerging.indices.diversity import RegionalDiversity, regional_diversity
 from emerging.indices.lq import Base, presence_and_cube, standardised_columns
@@ -31,8 +31,8 @@ from emerging.indices.stars import (
 )
 
 
-@dataclass(frozen=True)
-class SpecialisationProfile(ResultMixin):
+@dataclass(frozen=True, repr=False)
+class SpecialisationProfile(Result):
     """All specialisation results of one panel.
 
     Attributes

@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.indices._coded import (
     CodedPanel,
@@ -79,7 +80,6 @@ from emerging.indices._coded import (
     map_years,
     reason_column,
 )
-from emerging.indices._result import ResultMixin
 from emerging.indices.lq import lq_cubes
 
 ECO_STARS = ("size", "specialisation", "focus")
@@ -172,8 +172,8 @@ def top_cutoff(values: np.ndarray, mask: np.ndarray, q: float) -> np.ndarray:
     return top_cutoffs(values, mask, (q,))[0]
 
 
-@dataclass(frozen=True)
-class ClusterStars(ResultMixin):
+@dataclass(frozen=True, repr=False)
+class ClusterStars(Result):
     """Stars and ratings of every region-category-year, with the evidence for each.
 
     Attributes
@@ -206,9 +206,9 @@ class ClusterStars(ResultMixin):
         """Stars joined with their thresholds: value, threshold and decision side by side."""
         return self.stars.join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
 
-    def _preview(self, n: int) -> tuple[pl.DataFrame, int]:
-        head = self.stars.head(n).join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
-        return head, self.stars.height
+    def _html_frame(self) -> pl.DataFrame:
+        return self.stars.join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
+
 
     def explain(self, region: str, industry: str, year: int | None = None) -> pl.DataFrame:
         """Long table: one row per star/rating with value, threshold, decision and reason."""

@@ -25,6 +25,7 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.codes.harmonise import harmonise
 from emerging.io.cache import DEFAULT_RAW_DIR, atomic_write_bytes, sha256
@@ -45,8 +46,8 @@ GDP_UNITS: tuple[str, ...] = ("MIO_EUR", "MIO_PPS")  # summable units only
 _SUFFIXES = (".tsv.gz", ".tsv", ".csv.gz", ".csv")
 
 
-@dataclass(frozen=True)
-class BuildResult:
+@dataclass(frozen=True, repr=False)
+class BuildResult(Result):
     """What :func:`build` wrote: ``outputs`` (paths) and the ``manifest`` dictionary."""
 
     outputs: tuple[Path, ...]
@@ -80,9 +81,6 @@ class BuildResult:
                 f"; estimated: {o['estimated']:,}"
             )
         return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        return f"<pre>{self.summary()}</pre>"
 
     def plot(self, ax=None):
         """Bar chart of rows kept per output; returns a :class:`~emerging.maps.Drawing`."""

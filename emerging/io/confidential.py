@@ -15,6 +15,7 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
 
 Method = Literal["equal", "weights"]
@@ -22,8 +23,8 @@ _METHODS = ("equal", "weights")
 _KEYS = [INDUSTRY, YEAR, "_parent"]
 
 
-@dataclass(frozen=True)
-class ConfidentialEstimate:
+@dataclass(frozen=True, repr=False)
+class ConfidentialEstimate(Result):
     """A panel with suppressed cells filled where possible, and why the others were not.
 
     ``panel`` has the input columns plus ``estimated`` (True where a value was filled; the
@@ -46,8 +47,11 @@ class ConfidentialEstimate:
         filled = int(self.panel["estimated"].sum())
         return f"{filled:,} confidential cells estimated ({self.method}); by status: {parts}"
 
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.report.head(20)._repr_html_()
+    _html_rows = 20
+
+    def _html_frame(self) -> pl.DataFrame:
+        return self.report
+
 
     def plot(self, ax=None):
         """Bar chart of suppressed cells by status; returns a :class:`~emerging.maps.Drawing`."""

@@ -27,6 +27,7 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import Exclusions, validate_participations
 
 ROLE_RANK: dict[str, int] = {
@@ -66,8 +67,8 @@ EUNETS_COLUMNS = ("rcn", "role", "pic", "type", "contribution", "country", "star
 CONTRACT = ("project", "organisation", "region", "country", "role", "start_year")
 
 
-@dataclass(frozen=True)
-class CordisTable:
+@dataclass(frozen=True, repr=False)
+class CordisTable(Result):
     """Participations read from a CORDIS-style source, with what was left out.
 
     Attributes
@@ -115,9 +116,8 @@ class CordisTable:
 
         return plot_participations(self, ax)
 
-    def _repr_html_(self) -> str:
-        head = self.participations.head(5)._repr_html_()
-        return f"<p><b>CordisTable</b>: {self.summary()}</p>{head}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.participations
 
 
 def _read_semicolon(path: str | Path, columns: tuple[str, ...], *, what: str) -> pl.DataFrame:

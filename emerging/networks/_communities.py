@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging.networks._common import one_slice
 
 
-@dataclass(frozen=True)
-class Communities:
+@dataclass(frozen=True, repr=False)
+class Communities(Result):
     """A partition of the nodes of one network slice.
 
     Attributes
@@ -51,8 +52,8 @@ class Communities:
 
         return plot_communities(self, ax)
 
-    def _repr_html_(self) -> str:
-        return f"<p><b>Communities</b>: {self.summary()}</p>{self.sizes.head(10)._repr_html_()}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.sizes
 
 
 def communities(

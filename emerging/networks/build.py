@@ -43,6 +43,7 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from emerging._result import Result
 from emerging._schema import Exclusions, validate_participations
 from emerging.networks._common import check_option, one_slice
 
@@ -208,8 +209,8 @@ def _project(
     return r[keep], c[keep], v[keep], no_funding
 
 
-@dataclass(frozen=True)
-class Projection:
+@dataclass(frozen=True, repr=False)
+class Projection(Result):
     """A one-mode co-operation network projected from participations.
 
     Attributes
@@ -260,8 +261,8 @@ class Projection:
 
         return plot_projection(self, ax, **kwargs)
 
-    def _repr_html_(self) -> str:
-        return f"<p><b>Projection</b>: {self.summary()}</p>{self.edges.head(8)._repr_html_()}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.edges
 
 
 def _edge_frame(inc: Incidence, r, c, v, extra: dict) -> pl.DataFrame:

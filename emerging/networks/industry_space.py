@@ -21,11 +21,12 @@ from dataclasses import dataclass
 import networkx as nx
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, YEAR, require_columns
 
 
-@dataclass(frozen=True, eq=False)
-class IndustrySpace:
+@dataclass(frozen=True, eq=False, repr=False)
+class IndustrySpace(Result):
     """Backbone of the relatedness network.
 
     Attributes
@@ -74,9 +75,6 @@ class IndustrySpace:
             require_columns(present, [INDUSTRY, "present"], what="presence frame")
             present = set(present.filter(pl.col("present"))[INDUSTRY].to_list())
         return plot_industry_space(self, ax, present=set(present or ()), labels=labels)
-
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.to_frame().head(10)._repr_html_()
 
 
 def industry_space(

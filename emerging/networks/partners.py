@@ -34,6 +34,7 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging.networks._common import check_option, one_slice
 from emerging.networks.positions import node_positions
 
@@ -41,8 +42,8 @@ TiesKind = Literal["reward", "penalise", "ignore"]
 DEFAULT_WEIGHTS = {"complementarity": 0.6, "ties": 0.2, "proximity": 0.2}
 
 
-@dataclass(frozen=True)
-class PartnerSuggestions:
+@dataclass(frozen=True, repr=False)
+class PartnerSuggestions(Result):
     """Ranked cross-border partner regions for one region and industry, with reasons."""
 
     table: pl.DataFrame
@@ -68,10 +69,8 @@ class PartnerSuggestions:
 
         return plot_partners(self, ax, top=top)
 
-    def _repr_html_(self) -> str:
-        cols = ["rank", "partner", "country", "score", "reasons"]
-        table = self.table.select(cols).head(10)._repr_html_()
-        return f"<p><b>PartnerSuggestions</b>: {self.summary()}</p>{table}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.table.select("rank", "partner", "country", "score", "reasons")
 
 
 def _check_weights(weights: Mapping[str, float]) -> dict[str, float]:

@@ -57,6 +57,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging.indices._coded import check_option
 from emerging.relatedness.matrices import PanelMatrices, encode_panel, single_threaded_blas
@@ -232,8 +233,8 @@ def complexity_arrays(
     }
 
 
-@dataclass(frozen=True)
-class Complexity:
+@dataclass(frozen=True, repr=False)
+class Complexity(Result):
     """Result of :func:`complexity`.
 
     Attributes
@@ -284,9 +285,8 @@ class Complexity:
 
         return plot_complexity(self, ax, year=year)
 
-    def _repr_html_(self) -> str:
-        head = self.regions.drop_nulls("eci").sort("eci", descending=True).head(10)
-        return f"<p>{self.summary()}</p>" + head._repr_html_()
+    def _html_frame(self) -> pl.DataFrame:
+        return self.regions.drop_nulls("eci").sort("eci", descending=True)
 
 
 @single_threaded_blas

@@ -33,6 +33,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, YEAR, EmptySelectionError
 from emerging.indices._coded import check_option
 from emerging.relatedness._complexity import complexity_arrays
@@ -48,8 +49,8 @@ QUADRANTS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class RiskReward:
+@dataclass(frozen=True, repr=False)
+class RiskReward(Result):
     """Candidate industries of one region placed by relatedness density and complexity.
 
     Attributes
@@ -99,8 +100,8 @@ class RiskReward:
 
         return plot_risk_reward(self, ax, quadrants=QUADRANTS, label=label)
 
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.top(10)._repr_html_()
+    def _html_frame(self) -> pl.DataFrame:
+        return self.top(self._html_rows)
 
 
 def rank_candidates(candidates: pl.DataFrame, *, split: Literal["mean", "median"] = "mean"):

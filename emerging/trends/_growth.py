@@ -46,6 +46,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import (
     INDUSTRY,
     KEYS,
@@ -64,7 +65,6 @@ from emerging.trends._cube import (
     to_frame,
     validated_cube,
 )
-from emerging.trends._display import SummaryDisplay
 
 
 def cagr_expr(start: pl.Expr | str, end: pl.Expr | str, years: int | pl.Expr) -> pl.Expr:
@@ -167,7 +167,7 @@ Status = Literal["entry", "exit", "stay", "absent", "unknown"]
 
 
 @dataclass(frozen=True, repr=False)
-class SpecialisationChanges(SummaryDisplay):
+class SpecialisationChanges(Result):
     """Entry and exit of specialisations between two years (see :func:`specialisation_changes`).
 
     ``pairs``: one row per region-industry pair with ``lq_start``, ``lq_end``,

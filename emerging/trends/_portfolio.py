@@ -34,9 +34,9 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions, validate_panel
 from emerging.trends._cube import Reference, check_option
-from emerging.trends._display import SummaryDisplay
 from emerging.trends._growth import growth
 
 _QUADRANTS = {
@@ -46,7 +46,7 @@ _QUADRANTS = {
 
 
 @dataclass(frozen=True, repr=False)
-class Portfolio(SummaryDisplay):
+class Portfolio(Result):
     """Result of :func:`portfolio`; ``table`` has one row per region-industry pair with
     ``lq_start``, ``lq_end``, ``lq_change``, ``value_end``, ``cagr``, ``ref_cagr``,
     ``growth_vs_ref``, ``x``, ``quadrant`` and ``emerging``."""

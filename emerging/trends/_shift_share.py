@@ -59,6 +59,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, Exclusions
 from emerging.trends._cube import (
     Reference,
@@ -68,7 +69,6 @@ from emerging.trends._cube import (
     to_frame,
     validated_cube,
 )
-from emerging.trends._display import SummaryDisplay
 
 Method = Literal["classic", "esteban_marquillas", "dynamic"]
 METHODS = ("classic", "esteban_marquillas", "dynamic")
@@ -91,7 +91,7 @@ UNSPLIT = "unsplit_competitive"
 
 
 @dataclass(frozen=True, repr=False)
-class ShiftShare(SummaryDisplay):
+class ShiftShare(Result):
     """Result of :func:`shift_share`: one row per region-industry pair in ``table``.
 
     ``table`` columns: ``region``, ``industry``, ``value_start``, ``value_end``, ``change``,
@@ -156,12 +156,9 @@ class ShiftShare(SummaryDisplay):
                 )
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
-        totals = self.to_frame(by="region").head(20)
-        return (
-            f"<p><b>Shift-share ({self.method})</b>, {self.start}-{self.end}, reference: "
-            f"{self.reference}; {self.exclusions}</p>" + totals._repr_html_()
-        )
+    def _html_frame(self) -> pl.DataFrame:
+        return self.to_frame(by="region")
+
 
     def plot(
         self,

@@ -40,9 +40,9 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, Exclusions
 from emerging.trends._cube import check_option, to_frame
-from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import ols_rows, ols_se_expr, ols_slope_expr
 from emerging.trends._series import prepare_series
 
@@ -61,7 +61,7 @@ def _inference(slope: np.ndarray, se: np.ndarray, df: np.ndarray, level: float) 
 
 
 @dataclass(frozen=True, repr=False)
-class BetaConvergence(SummaryDisplay):
+class BetaConvergence(Result):
     """Result of :func:`beta_convergence`.
 
     ``table``: one row per group with ``n``, ``beta``, ``se``, ``ci_lo``, ``ci_hi``,
@@ -176,7 +176,7 @@ def beta_convergence(
 
 
 @dataclass(frozen=True, repr=False)
-class SigmaConvergence(SummaryDisplay):
+class SigmaConvergence(Result):
     """Result of :func:`sigma_convergence`: ``dispersion`` (group, year, sigma, n_units) and
     ``trend`` (group, n_units, slope, se, p_value: the OLS trend of sigma)."""
 

@@ -53,9 +53,9 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, validate_panel
 from emerging.trends._cube import Reference, check_option
-from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import default_maxlags, ols_rows, residuals
 from emerging.trends._series import prepare_series
 from emerging.trends.slopes import (
@@ -87,7 +87,7 @@ def _series_frame(s, r: int, i: int) -> pl.DataFrame:
 
 
 @dataclass(frozen=True, repr=False)
-class TrendFit(SummaryDisplay):
+class TrendFit(Result):
     """Detailed statsmodels fit of one series (see :func:`fit_trend`).
 
     ``trend`` is the log-linear trend, ``relative`` the trend of the log ratio to the
@@ -242,7 +242,7 @@ def fit_trend(
 
 
 @dataclass(frozen=True, repr=False)
-class FixedEffectsTrend(SummaryDisplay):
+class FixedEffectsTrend(Result):
     """Common trend of many series with series fixed effects (see :func:`fixed_effects_trend`)."""
 
     slope: float

@@ -15,9 +15,9 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import Exclusions
 from emerging.trends._cube import Reference, check_option, to_frame
-from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import default_maxlags, hac_se, ols_rows, slope_difference
 from emerging.trends._series import prepare_series
 
@@ -45,7 +45,7 @@ def _check_level(level: float) -> None:
 
 
 @dataclass(frozen=True, repr=False)
-class PanelTrends(SummaryDisplay):
+class PanelTrends(Result):
     """Result of :func:`trend_slopes`: one row per region-industry series in ``table``."""
 
     table: pl.DataFrame
