@@ -23,7 +23,7 @@ def _classes():
     found = []
     for info in pkgutil.walk_packages(emerging.__path__, "emerging."):
         module = importlib.import_module(info.name)
-        for name, obj in vars(module).items():
+        for obj in vars(module).values():
             if inspect.isclass(obj) and obj.__module__ == module.__name__:
                 found.append(obj)
     return found
