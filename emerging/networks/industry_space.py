@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import networkx as nx
 import polars as pl
 
+from emerging._checks import check_years
 from emerging._result import Result
 from emerging._schema import INDUSTRY, YEAR, require_columns
 
@@ -111,8 +112,11 @@ def industry_space(
     frame = proximity
     if YEAR in frame.columns:
         years = frame[YEAR].unique().sort().to_list()
-        if year not in years:
-            raise ValueError(f"year must be one of {years}; got {year!r}")
+        if year is None and len(years) == 1:
+            year = years[0]
+        if year is None:
+            raise ValueError(f"pass year=: the proximity frame holds the years {years}")
+        check_years([year], years, what="proximity frame")
         frame = frame.filter(pl.col(YEAR) == year)
     if strongest is not None and strongest < 0:
         raise ValueError(f"strongest must be >= 0; got {strongest}")

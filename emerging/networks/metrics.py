@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from emerging._checks import check_years
 from emerging.codes.nuts import region_set
 from emerging.networks._common import check_option, one_slice, validate_layered
 
@@ -345,10 +346,7 @@ def tie_changes(
         )
     if not 0 < min_change < 1:
         raise ValueError(f"min_change must be between 0 and 1; got {min_change!r}")
-    years = set(frame["year"].unique().to_list())
-    for y in (start, end):
-        if y not in years:
-            raise ValueError(f"year {y} not in the edges; available: {sorted(years)}")
+    check_years([start, end], frame["year"].unique().to_list(), what="edges")
     keys = [*(["layer"] if "layer" in frame.columns else []), "source", "target"]
     a = frame.filter(pl.col("year") == start).select(*keys, pl.col("weight").alias("weight_start"))
     b = frame.filter(pl.col("year") == end).select(*keys, pl.col("weight").alias("weight_end"))

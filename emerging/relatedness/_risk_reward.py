@@ -33,6 +33,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_regions, check_years
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, YEAR, EmptySelectionError
 from emerging.indices._coded import check_option
@@ -158,16 +159,10 @@ def risk_reward(
     """
     check_option("split", split, ("mean", "median"))
     pm = encode_panel(panel)
-    r = np.searchsorted(pm.regions, region)
-    if r >= len(pm.regions) or pm.regions[r] != region:
-        close = [c for c in pm.regions if str(c)[:2] == region[:2]][:8]
-        raise ValueError(
-            f"region {region!r} is not in the panel; regions of the same country: {close}. "
-            "Check the NUTS version and level of the panel."
-        )
+    check_regions([region], pm.regions.tolist())
+    r = int(np.searchsorted(pm.regions, region))
     year = int(pm.years[-1]) if year is None else year
-    if year not in pm.years:
-        raise ValueError(f"year must be one of {pm.years.tolist()}; got {year!r}")
+    check_years([year], pm.years.tolist())
     t = int(np.searchsorted(pm.years, year))
     m = pm.presence(threshold=threshold)
     phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]

@@ -46,6 +46,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_window, check_years
 from emerging._result import Result
 from emerging._schema import (
     INDUSTRY,
@@ -232,13 +233,9 @@ def specialisation_changes(
     """
     from emerging.indices.lq import presence
 
-    if start >= end:
-        raise ValueError(f"start must be before end; got start={start}, end={end}")
+    check_window(start, end)
     frame = validate_panel(panel)
-    years = set(frame[YEAR].unique().to_list())
-    missing = [y for y in (start, end) if y not in years]
-    if missing:
-        raise ValueError(f"year(s) {missing} not in the panel; years present: {sorted(years)}")
+    check_years([start, end], frame[YEAR].unique().to_list())
     two_years = frame.filter(pl.col(YEAR).is_in([start, end])).select(*KEYS, VALUE)
     # every pair seen in either year gets both years; an absent row is no employment (0)
     both = two_years.select(REGION, INDUSTRY).unique().join(

@@ -40,6 +40,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_level
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, Exclusions
 from emerging.trends._cube import check_option, to_frame
@@ -126,8 +127,7 @@ def beta_convergence(
         3 units get null estimates.
     """
     check_option("by", by, _BY)
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1; got {level!r}")
+    check_level(level)
     s = prepare_series(
         panel, measure=measure, start=start, end=end, zeros="drop",
         reference=None, reference_regions=None, lq_base=lq_base,
@@ -219,6 +219,7 @@ def sigma_convergence(
     so that the dispersion does not move because units come and go).
     """
     check_option("by", by, _BY)
+    check_level(level)
     s = prepare_series(
         panel, measure=measure, start=start, end=end, zeros="drop",
         reference=None, reference_regions=None, lq_base=lq_base,

@@ -53,6 +53,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_level, check_regions
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, validate_panel
 from emerging.trends._cube import Reference, check_option
@@ -63,7 +64,6 @@ from emerging.trends.slopes import (
     PanelTrends,
     StandardError,
     Zeros,
-    _check_level,
     trend_slopes,
 )
 
@@ -184,16 +184,10 @@ def fit_trend(
     import statsmodels.api as sm
 
     check_option("se", se, ("hac", "ols"))
-    _check_level(level)
+    check_level(level)
     frame = validate_panel(panel)
     for col, code in ((REGION, region), (INDUSTRY, industry)):
-        if not (frame[col] == code).any():
-            from emerging.codes.nuts import closest_codes
-
-            raise ValueError(
-                f"{col} {code!r} is not in the panel; closest: "
-                f"{closest_codes(code, frame[col].unique().to_list())}"
-            )
+        check_regions([code], frame[col].unique().to_list(), what=col)
     if measure == "value":  # the reference needs this industry only
         frame = frame.filter(pl.col(INDUSTRY) == industry)
     s = prepare_series(
@@ -298,7 +292,7 @@ def fixed_effects_trend(
     import statsmodels.api as sm
 
     check_option("cluster", cluster, ("series", "region", "industry", "none"))
-    _check_level(level)
+    check_level(level)
     s = prepare_series(
         panel, measure=measure, start=start, end=end, zeros=zeros,
         reference=None, reference_regions=None, lq_base=lq_base,

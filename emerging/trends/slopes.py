@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_level
 from emerging._result import Result
 from emerging._schema import Exclusions
 from emerging.trends._cube import Reference, check_option, to_frame
@@ -39,9 +40,6 @@ def _t_tests(slope, se, df, level):
     return slope - q * se, slope + q * se, p
 
 
-def _check_level(level: float) -> None:
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95); got {level!r}")
 
 
 @dataclass(frozen=True, repr=False)
@@ -145,7 +143,7 @@ def trend_slopes(
         ``inference`` the intervals and p-values are left out.
     """
     check_option("se", se, ("hac", "ols"))
-    _check_level(level)
+    check_level(level)
     if min_obs < 3:
         raise ValueError(f"min_obs must be at least 3 (a slope and its error); got {min_obs}")
     s = prepare_series(
