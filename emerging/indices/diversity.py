@@ -54,6 +54,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._result import Result
 from emerging._schema import REGION, YEAR
 from emerging.codes.nace import is_nace_code, nace_level, nace_parent
@@ -251,6 +252,7 @@ def regional_diversity(
     return RegionalDiversity(regions, ubiquity, base, float(threshold), unrelated_level)
 
 
+@keeps_frame_kind
 def specialisation(panel: pl.DataFrame | pl.LazyFrame, *, base: Base = "all",
                    reference: pl.DataFrame | pl.LazyFrame | None = None) -> pl.DataFrame:
     """Frame of ``krugman``, ``hoover``, ``gini``, ``hhi``, ``theil``, ``entropy`` per
@@ -260,6 +262,7 @@ def specialisation(panel: pl.DataFrame | pl.LazyFrame, *, base: Base = "all",
                               "entropy", "unknown_share", "reason")
 
 
+@keeps_frame_kind
 def variety(panel: pl.DataFrame | pl.LazyFrame, *,
             unrelated_level: Literal[1, 2] = 1) -> pl.DataFrame:
     """Frame of ``entropy``, ``related_variety``, ``unrelated_variety`` per region-year
@@ -271,6 +274,7 @@ def variety(panel: pl.DataFrame | pl.LazyFrame, *,
                               "unrelated_variety", "unknown_share", "reason")
 
 
+@keeps_frame_kind
 def ubiquity(panel: pl.DataFrame | pl.LazyFrame, *, threshold: float = 1.0,
              base: Base = "all") -> pl.DataFrame:
     """Frame of ``ubiquity`` (regions with LQ >= threshold) per industry-year."""
