@@ -3,15 +3,15 @@ r"""The one definition of "emerging": classes a policy officer can read, with th
 Every region-industry gets exactly one class (:class:`ClassRules` holds the thresholds):
 
 ``emerging``
-    Not yet specialised (:math:`LQ < 1`), a traded industry, at least the size floor
-    (``size_floor``: percentile of the industry's regions, 25 as in US Cluster Mapping),
-    and likely to become specialised: its score is in the top ``emerging_share`` (5 %) of
+    Not yet specialised (:math:`LQ < 1`), a traded industry (``traded_only``), and likely
+    to become specialised: its score is in the top ``emerging_share`` (5 %) of
     the pairs not yet specialised, **or** its LQ rises significantly (lower bound of the
     trend above 0 at ``level``) and on that trend reaches 1 within ``horizon`` years:
     :math:`LQ_a\, e^{b h} \ge 1`. Forward-looking: it names entries before they happen.
 ``nascent``
     Specialised recently: :math:`LQ \ge 1` with the lower bound of its interval above 1,
-    at least the size floor, and not specialised in every year of the window.
+    at least the size floor (``size_floor``: percentile of the industry's regions, 25 as
+    in US Cluster Mapping), and not specialised in every year of the window.
 ``established``
     Specialised beyond noise (lower bound above 1) in every year of the window.
 ``eroding``
@@ -139,11 +139,11 @@ def assign_classes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
     share = f"{rules.emerging_share:.0%}".replace("%", " %")
     klass = (
         pl.when(lq.is_null()).then(pl.lit("other"))
-        .when(below & (top | rising).fill_null(False) & big & traded).then(pl.lit("emerging"))
+        .when(below & (top | rising).fill_null(False) & traded).then(pl.lit("emerging"))
         .when(below).then(pl.lit("other"))
         .when(falling.fill_null(False)).then(pl.lit("eroding"))
         .when(beyond & big & recent).then(pl.lit("nascent"))
-        .when(beyond).then(pl.lit("established"))
+        .when(beyond & ~recent).then(pl.lit("established"))
         .otherwise(pl.lit("other"))
     )
     why_up = pl.concat_str([
@@ -158,13 +158,8 @@ def assign_classes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
         pl.when(lq.is_null()).then(pl.format("LQ unknown ({})",
                                              pl.col("signal_note").fill_null("no value")))
         .when(pl.col("class") == "emerging").then(
-            pl.format("not yet specialised (LQ < 1), traded, at least the size floor "
-                      "(percentile {}), and {}", pl.lit(int(rules.size_floor)), why_up))
+            pl.format("not yet specialised (LQ < 1), traded, and {}", why_up))
         .when(below & ~traded).then(pl.lit("not yet specialised; a local industry (not traded)"))
-        .when(below & (top | rising).fill_null(False) & ~big).then(
-            pl.format("not yet specialised; likely to emerge but below the size floor "
-                      "(percentile {} < {})", pl.col("size_percentile").round(0),
-                      pl.lit(int(rules.size_floor))))
         .when(below).then(pl.lit(f"not yet specialised; score not in the top {share} and no "
                                  "significant rise to 1"))
         .when(pl.col("class") == "eroding").then(
@@ -176,6 +171,9 @@ def assign_classes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
         .when(pl.col("class") == "established").then(
             pl.format("specialised beyond noise (lower bound {} > 1) in every year since {}",
                       _num("lq_lo"), pl.col("start")))
+        .when(beyond).then(pl.format(
+            "specialised recently but below the size floor (percentile {} < {})",
+            pl.col("size_percentile").round(0), pl.lit(int(rules.size_floor))))
         .otherwise(pl.format("LQ at or above 1 but within noise (lower bound {} <= 1)",
                              _num("lq_lo")))
     )

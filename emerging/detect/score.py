@@ -186,6 +186,9 @@ def fit_logit_frame(
 
     used = tuple(f for f in SIGNALS if f in features)
     x = train.select(**{k: v for k, v in _logit_features(window).items() if k in used}).to_numpy()
+    varies = x.std(axis=0) > 0  # a signal unknown everywhere (no neighbours given) is left out
+    used = tuple(f for f, keep in zip(used, varies, strict=True) if keep)
+    x = x[:, varies]
     y = train["outcome"].cast(pl.Float64).to_numpy()
     if y.sum() < 5 or (1 - y).sum() < 5:
         raise ValueError(f"too few events ({int(y.sum())}) in the past windows to fit a logit")
