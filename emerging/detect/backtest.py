@@ -77,7 +77,8 @@ def _fill(score: np.ndarray) -> tuple[np.ndarray, int]:
 @dataclass(frozen=True, repr=False)
 class Backtest:
     """Result of :func:`backtest`: ``metrics`` (one row per split and score), ``predictions``
-    (one row per pair of every split's risk set, with every score) and notes."""
+    (one row per pair of every split's risk set, with every score as ranked: an unknown
+    score is set below the lowest known one, counted in ``unscored``) and notes."""
 
     metrics: pl.DataFrame
     predictions: pl.DataFrame
@@ -273,8 +274,10 @@ def backtest(
         weights = region_bootstrap(region_index, int(region_index.max()) + 1, n_boot, seed + a)
         point_ap = {}
         boot_ap = {}
+        filled = {}
         for name, raw in split_scores.items():
             score, unknown = _fill(raw)
+            filled[name] = score
             m = ranking_metrics(score, y, weights, ks=ks, probability=name.startswith("logit"))
             row = {"as_of": a, "horizon": horizon, "score": name, "n": risk.height,
                    "events": int(y.sum()), "base_rate": float(y.mean()), "unscored": unknown}
@@ -290,7 +293,7 @@ def backtest(
                 diff, [(1 - level) / 2, (1 + level) / 2])
         preds.append(risk.select(*KEY, "country", pl.lit(a, pl.Int32).alias("as_of"),
                                  "outcome").with_columns(
-            **{f"score_{k}": pl.Series(v, dtype=pl.Float64) for k, v in split_scores.items()}))
+            **{f"score_{k}": pl.Series(v, dtype=pl.Float64) for k, v in filled.items()}))
     metrics = pl.DataFrame(rows).with_columns(pl.col("as_of").cast(pl.Int32))
     names = tuple(metrics["score"].unique(maintain_order=True).to_list())
     return Backtest(metrics, pl.concat(preds, how="diagonal_relaxed"), outcome, horizon, window,

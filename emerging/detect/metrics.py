@@ -97,7 +97,8 @@ def ranking_metrics(
 
 
 def curves(score: np.ndarray, outcome: np.ndarray) -> dict[str, np.ndarray]:
-    """ROC and precision-recall curves (unit weights) at every distinct threshold."""
+    """ROC curve (from (0, 0)) and precision-recall points (unit weights) at every distinct
+    threshold, highest first; ``rank`` and ``hits`` are the rows and events at or above it."""
     score = np.asarray(score, dtype=np.float64)
     y = np.asarray(outcome, dtype=np.float64)
     order = np.argsort(-score, kind="stable")
@@ -108,7 +109,7 @@ def curves(score: np.ndarray, outcome: np.ndarray) -> dict[str, np.ndarray]:
     p, n = max(tp[-1], 1), max(fp[-1], 1)
     return {
         "fpr": np.r_[0.0, fp / n], "tpr": np.r_[0.0, tp / p],
-        "recall": np.r_[0.0, tp / p], "precision": np.r_[1.0, tp / (tp + fp)],
+        "recall": tp / p, "precision": tp / (tp + fp),
         "rank": ends + 1, "hits": tp,
     }
 

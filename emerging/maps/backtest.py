@@ -38,13 +38,14 @@ def backtest_figure(result, ax=None, *, as_of: int | None = None,
     if scores is not None:
         names = [n for n in names if n in scores or n in _BASELINE_STYLE]
     if ax is None:
-        fig, axes = new_figure((10.0, 3.6), ncols=3)
+        fig, axes = new_figure((11.0, 3.6), ncols=3)
     else:
         axes = list(ax)
         fig = axes[0].figure
     y = split["outcome"].to_numpy()
     base = y.mean()
-    others = [n for n in names if n not in _BASELINE_STYLE]
+    others = sorted((n for n in names if n not in _BASELINE_STYLE),
+                    key=lambda n: (not n.startswith("logit"), n == "rule", n))
     colours = dict(zip(others, qualitative_colours(len(others)), strict=True))
     for name in names:
         s = split[f"score_{name}"].fill_null(-np.inf).to_numpy()
@@ -66,10 +67,12 @@ def backtest_figure(result, ax=None, *, as_of: int | None = None,
     axes[2].axhline(base, color="#dddddd", linewidth=0.8)
     axes[2].set(xlabel="k (pairs ranked highest)", ylabel="precision at k",
                 title="Precision at k", ylim=(0, 1))
-    axes[2].legend(loc="upper right", fontsize=7, frameon=False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles[:len(names)], labels[:len(names)], loc="center left",
+               bbox_to_anchor=(0.855, 0.5), fontsize=7, frameon=False)
     event = {"entry": "entries", "exit": "exits", "growth": "faster growth"}[result.outcome]
     fig.suptitle(f"Backtest: {event} {a}-{a + result.horizon}, {split.height:,} pairs at risk, "
                  f"{int(y.sum()):,} events (base rate {base:.1%})", x=0.01, ha="left")
-    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.2, top=0.82, wspace=0.3)
+    fig.subplots_adjust(left=0.06, right=0.85, bottom=0.2, top=0.82, wspace=0.32)
     add_source(fig, f"Source: {result.data}")
     return fig, axes

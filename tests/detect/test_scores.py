@@ -105,7 +105,7 @@ def test_explain_in_words_with_units_and_years():
 
 def test_thousands_separators():
     s = pl.DataFrame({"v": [0.0, 999.0, 1000.0, 1234567.4, -1234.0, None]})
-    assert s.select(thousands(pl.col("v")))["v"].to_list() == [
+    assert s.select(thousands(pl.col("v")).alias("v"))["v"].to_list() == [
         "0", "999", "1,000", "1,234,567", "-1,234", None]
 
 
