@@ -15,9 +15,9 @@ quadrant       position              reading
 =============  ====================  ======================================================
 
 With ``x="lq_change"`` the quadrants are ``rising, faster``, ``rising, slower``, ``falling,
-faster`` and ``falling, slower``. The column ``emerging`` is the stricter flag of the
-issue's definition: LQ below 1 at the end, LQ rising over the window and growth faster than
-the reference. Pairs without a defined LQ or growth (unknown values, zero at the start) get
+faster`` and ``falling, slower``. The column ``emerging`` is the class ``emerging`` of
+:mod:`emerging.detect.classes` as of ``end`` (the toolkit's one definition, default score),
+not a quadrant: the quadrant describes the past window, the class looks ahead. Pairs without a defined LQ or growth (unknown values, zero at the start) get
 a null quadrant and are counted in ``exclusions``.
 
 References
@@ -70,7 +70,7 @@ class Portfolio(SummaryDisplay):
         n_emerging = int(self.table["emerging"].sum())
         return (
             f"LQ-growth portfolio {self.start}-{self.end} (reference: {self.reference}): "
-            f"{parts}; {n_emerging:,} emerging (LQ < 1, rising, faster than reference); "
+            f"{parts}; {n_emerging:,} emerging (class of emerging.detect as of {self.end}); "
             f"{self.exclusions}"
         )
 
@@ -86,7 +86,7 @@ class Portfolio(SummaryDisplay):
     ):
         """Bubble chart of one region's industries (``region=``), one industry's regions
         (``industry=``) or all pairs; the ``label_top`` largest bubbles are labelled and
-        pairs flagged ``emerging`` (LQ below 1 and rising, growing faster) get a thick
+        pairs of the class ``emerging`` (:mod:`emerging.detect.classes`) get a thick
         outline."""
         import matplotlib.pyplot as plt
 
@@ -106,7 +106,7 @@ class Portfolio(SummaryDisplay):
         names = _QUADRANTS[self.x]
         for name, colour in zip(names, _COLOURS, strict=True):
             q = d["quadrant"].to_numpy() == name
-            strict = d["emerging"].to_numpy()[q]  # LQ < 1, rising, faster: thick outline
+            strict = d["emerging"].to_numpy()[q]  # class emerging: thick outline
             ax.scatter(d["x"].to_numpy()[q], d["growth_vs_ref"].to_numpy()[q] * 100,
                        s=size[q], c=colour, alpha=0.55, edgecolors="k",
                        linewidths=np.where(strict, 1.8, 0.4))
@@ -135,6 +135,14 @@ class Portfolio(SummaryDisplay):
         title = region or industry or "all pairs"
         ax.set_title(f"{title}: LQ-growth portfolio {self.start}-{self.end}")
         return ax
+
+
+def _emerging_class(frame: pl.DataFrame, start: int, end: int) -> pl.DataFrame:
+    """``emerging`` (Boolean) per pair: the class of :mod:`emerging.detect` as of ``end``."""
+    from emerging.detect import emergence_scores, emergence_signals
+
+    scores = emergence_scores(emergence_signals(frame, start=start, end=end)).to_frame()
+    return scores.select(REGION, INDUSTRY, (pl.col("class") == "emerging").alias("emerging"))
 
 
 def portfolio(
@@ -190,7 +198,8 @@ def portfolio(
         .when(right).then(pl.lit(q[1]))
         .when(up).then(pl.lit(q[2]))
         .otherwise(pl.lit(q[3])),
-        emerging=((pl.col("lq_end") < 1) & (pl.col("lq_change") > 0) & up).fill_null(False),
+    ).join(_emerging_class(frame, start, end), on=[REGION, INDUSTRY], how="left").with_columns(
+        pl.col("emerging").fill_null(False)
     ).select(
         REGION, INDUSTRY, "lq_start", "lq_end", "lq_change", "value_end", "cagr", "ref_cagr",
         "growth_vs_ref", "x", "quadrant", "emerging",
