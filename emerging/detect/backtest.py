@@ -137,7 +137,11 @@ def _score_split(frame, signals, risk, *, outcome, horizon, names, rules, rng, c
     """Every score of one split, aligned with the rows of ``risk``."""
     from emerging.detect.rules import README_RULES, flag_emerging
     from emerging.detect.score import (
-        composite_score, fit_logit_frame, logit_probability, past_origins, resolve_weights,
+        composite_score,
+        fit_logit_frame,
+        logit_probability,
+        past_origins,
+        resolve_weights,
     )
 
     out: dict[str, np.ndarray] = {}

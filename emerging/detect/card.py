@@ -31,7 +31,7 @@ def model_card(result) -> str:
     """Markdown model card of a :class:`~emerging.detect.backtest.Backtest`."""
     m = result.metrics
     origins = sorted(m["as_of"].unique().to_list())
-    a, b = "a", "a + h"
+    a, b = "the origin", "the origin + horizon"
     persistence = m.filter(pl.col("score") == "persistence")
     wins = (
         m.filter(~pl.col("score").is_in(["persistence", "density", "growth", "random"]))
@@ -51,7 +51,8 @@ def model_card(result) -> str:
 **Origins.** {', '.join(str(o) for o in origins)}; signals over a window of {result.window} years
 ending at the origin, outcome {result.horizon} years later. Only years up to the origin are read;
 the logit is fitted on earlier origins whose outcome is known by the origin.
-**Outcome.** Risk set: {RISK_SET[result.outcome].format(a=a)}; event: {EVENT[result.outcome].format(a=a, b=b)}.
+**Outcome.** Risk set: {RISK_SET[result.outcome].format(a=a)};
+event: {EVENT[result.outcome].format(a=a, b=b)}.
 **Intervals.** {result.level:.0%} percentile intervals from {result.n_boot} bootstrap replicates
 that resample whole regions (the same replicates for every score).
 **Baselines.** persistence (the LQ, or the past growth), density only, growth only, random.

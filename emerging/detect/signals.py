@@ -61,7 +61,15 @@ from typing import Literal
 
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, Exclusions, validate_panel
+from emerging._schema import (
+    INDUSTRY,
+    REGION,
+    VALUE,
+    YEAR,
+    Exclusions,
+    require_columns,
+    validate_panel,
+)
 from emerging._typing import check_option
 from emerging.indices import location_quotient
 from emerging.relatedness import relatedness_density
@@ -292,12 +300,14 @@ def emergence_signals(
             raise ValueError(f"start must be before end; got start={start}, end={end}")
         as_of, window = end, end - start + 1
     window = 5 if window is None else window
-    frame = validate_panel(panel)
-    if isinstance(frame, pl.LazyFrame):
-        frame = frame.collect()
-    _check_window(frame, as_of, window)
+    require_columns(panel, [REGION, INDUSTRY, YEAR, VALUE], what="panel")
+    years = panel.lazy().select(pl.col(YEAR).unique()).collect()
+    _check_window(years, as_of, window)
     first = as_of - window + 1
-    frame = frame.filter(pl.col(YEAR).is_between(first, as_of)).select(REGION, INDUSTRY, YEAR, VALUE)
+    # only the window is read (and validated): nothing after as_of can move a signal
+    frame = panel.lazy().filter(pl.col(YEAR).is_between(first, as_of)).select(
+        REGION, INDUSTRY, YEAR, VALUE).collect()
+    frame = validate_panel(frame)
     counts: dict[str, int] = {}
     if fixed_regions:
         kept, dropped = fixed_region_set(frame, sorted(frame[YEAR].unique().to_list()))

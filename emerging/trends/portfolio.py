@@ -17,8 +17,9 @@ quadrant       position              reading
 With ``x="lq_change"`` the quadrants are ``rising, faster``, ``rising, slower``, ``falling,
 faster`` and ``falling, slower``. The column ``emerging`` is the class ``emerging`` of
 :mod:`emerging.detect.classes` as of ``end`` (the toolkit's one definition, default score),
-not a quadrant: the quadrant describes the past window, the class looks ahead. Pairs without a defined LQ or growth (unknown values, zero at the start) get
-a null quadrant and are counted in ``exclusions``.
+not a quadrant: the quadrant describes the past window, the class looks ahead. Pairs
+without a defined LQ or growth (unknown values, zero at the start) get a null quadrant and
+are counted in ``exclusions``.
 
 References
 ----------

@@ -72,7 +72,8 @@ def test_rule_that_cannot_fire_warns(demo_data):
 
 def test_plot_draws_three_panels(demo_backtest):
     fig, axes = demo_backtest.plot()
-    assert [a.get_title(loc="left") or a.get_title() for a in axes] == ["ROC curve", "Precision-recall", "Precision at k"]
+    titles = [a.get_title(loc="left") or a.get_title() for a in axes]
+    assert titles == ["ROC curve", "Precision-recall", "Precision at k"]
     with pytest.raises(ValueError, match="not a backtested origin"):
         demo_backtest.plot(as_of=1999)
 
