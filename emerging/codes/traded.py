@@ -53,6 +53,7 @@ from importlib import resources
 
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._schema import INDUSTRY, YEAR
 
 #: Locational Gini at or above which a division counts as traded.
@@ -88,6 +89,7 @@ POLICY_EXCLUSIONS: dict[str, str] = {
 _TABLE = "traded_divisions.csv"
 
 
+@keeps_frame_kind
 def classify_traded(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
@@ -111,7 +113,7 @@ def classify_traded(
 
     Returns
     -------
-    polars.DataFrame
+    Same kind as ``panel`` (LazyFrame in, LazyFrame out):
         ``industry``, ``gini`` (mean locational Gini), ``traded`` (Boolean) and ``reason``
         (String), sorted by industry. An industry without a Gini (zero total) is local
         with reason ``"no concentration measure"``.
@@ -120,7 +122,7 @@ def classify_traded(
 
     if not 0 < cutoff < 1:
         raise ValueError(f"cutoff must be a locational Gini between 0 and 1; got {cutoff!r}")
-    frame = panel.collect() if isinstance(panel, pl.LazyFrame) else panel
+    frame = panel
     if year is not None:
         years = frame[YEAR].unique().sort().to_list()
         if year not in years:

@@ -28,7 +28,7 @@ def metrics_table(metrics: pl.DataFrame) -> str:
 
 
 def model_card(result) -> str:
-    """Markdown model card of a :class:`~emerging.detect.backtest.Backtest`."""
+    """Markdown model card of a :class:`~emerging.detect.Backtest`."""
     m = result.metrics
     origins = sorted(m["as_of"].unique().to_list())
     a, b = "the origin", "the origin + horizon"

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, require_columns
 
 
@@ -109,7 +110,7 @@ README_RULES: tuple[Rule, ...] = (*DEFAULT_RULES, min_employment(100))
 
 
 @dataclass(frozen=True)
-class EmergenceFlags:
+class EmergenceFlags(Result):
     """Flags with their evidence: every row of the signals, every rule's verdict."""
 
     table: pl.DataFrame
@@ -133,15 +134,8 @@ class EmergenceFlags:
             f"{undecided:,} could not be assessed (confidential or zero cells)"
         )
 
-    def _repr_html_(self) -> str:
-        top = self.flagged().head(10).select(REGION, INDUSTRY, "evidence")
-        rows = "".join(
-            f"<tr><td>{r}</td><td>{i}</td><td>{e}</td></tr>" for r, i, e in top.iter_rows()
-        )
-        return (
-            f"<p>{self.summary()}</p><table><tr><th>region</th><th>industry</th>"
-            f"<th>evidence</th></tr>{rows}</table>"
-        )
+    def _html_frame(self) -> pl.DataFrame:
+        return self.flagged().select(REGION, INDUSTRY, "evidence")
 
 
 def flag_emerging(signals, rules: Sequence[Rule] = DEFAULT_RULES) -> EmergenceFlags:

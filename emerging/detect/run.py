@@ -96,7 +96,7 @@ def run_backtest(
     neighbours: pl.DataFrame | None = None,
 ):
     """The backtest of the command line (every score beside the baselines)."""
-    from emerging.detect.backtest import backtest
+    from emerging.detect._backtest import backtest
 
     return backtest(select_regions(panel, regions), as_of=as_of, horizon=horizon, window=window,
                     outcome=outcome, n_boot=n_boot, data=data, neighbours=neighbours)

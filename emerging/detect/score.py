@@ -38,7 +38,6 @@ machine learning. *Chaos, Solitons & Fractals*, 176, 114071.
 
 from __future__ import annotations
 
-import html
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -47,6 +46,7 @@ from importlib import resources
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.detect.signals import KEY, EmergenceSignals
 
@@ -272,8 +272,10 @@ def _contributions(signals: EmergenceSignals, model: str, weights: dict[str, flo
 
 
 @dataclass(frozen=True, repr=False)
-class EmergenceScores:
+class EmergenceScores(Result):
     """Result of :func:`emergence_scores`."""
+
+    _title = "Emergence scores"
 
     table: pl.DataFrame
     signals: EmergenceSignals
@@ -297,12 +299,12 @@ class EmergenceScores:
         return (f"Emergence scores as of {self.signals.as_of} ({self.label}): "
                 f"{self.table.height:,} region-industries; {parts}")
 
-    def __repr__(self) -> str:
-        return self.summary()
+    @property
+    def exclusions(self):
+        return self.signals.exclusions
 
-    def _repr_html_(self) -> str:
-        top = self.top(10).select(REGION, INDUSTRY, "score", "class", "evidence")
-        return (f"<div><p>{html.escape(self.summary())}</p>{top._repr_html_()}</div>")
+    def _html_frame(self) -> pl.DataFrame:
+        return self.top(10).select(REGION, INDUSTRY, "score", "class", "evidence")
 
     def explain(self, region: str, industry: str) -> str:
         """The class, score, contributions and evidence of one pair, in words."""

@@ -4,7 +4,7 @@ r"""Emergence signals: everything known about a region-industry pair as of one y
 :math:`w` years (:math:`s = a - w + 1, \dots, a`) and returns one row per region-industry.
 Only years :math:`\le a` are read (no look-ahead: the tests change every value after
 ``as_of`` and check that nothing moves), so the same signals can be computed at past
-origins and backtested (:func:`emerging.detect.backtest.backtest`).
+origins and backtested (:func:`emerging.detect.backtest`).
 
 Signals (columns; formulas use employment :math:`E_{rit}`):
 
@@ -55,12 +55,12 @@ performance. *Research Policy*, 43(10), 1785-1799 (size floors of cluster mappin
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import (
     INDUSTRY,
     REGION,
@@ -80,8 +80,10 @@ KEY = [REGION, INDUSTRY]
 
 
 @dataclass(frozen=True, repr=False)
-class EmergenceSignals:
+class EmergenceSignals(Result):
     """Result of :func:`emergence_signals`: one row per region-industry in ``table``."""
+
+    _title = "Emergence signals"
 
     table: pl.DataFrame
     as_of: int
@@ -105,13 +107,6 @@ class EmergenceSignals:
             f"{self.table[REGION].n_unique():,} regions, {below:,} not yet specialised "
             f"(LQ < 1); {self.exclusions}"
         )
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return (f"<div><p>{html.escape(self.summary())}</p>"
-                f"{self.table.head(10)._repr_html_()}</div>")
 
 
 def _check_window(frame: pl.DataFrame, as_of: int, window: int) -> None:

@@ -1,6 +1,6 @@
 """Backtest figure: ROC curves, precision-recall curves and precision at k, one split.
 
-Drawn for :meth:`emerging.detect.backtest.Backtest.plot`; baselines in grey, scores in the
+Drawn for :meth:`emerging.detect.Backtest.plot`; baselines in grey, scores in the
 qualitative palette, the base rate (precision of a random ranking) as a dotted line.
 """
 
@@ -11,19 +11,28 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from emerging.maps.style import add_source, new_figure, qualitative_colours, styled
+from emerging.maps._drawing import draws
+from emerging.maps.style import (
+    COUNTRY_EDGE,
+    MUTED,
+    NEUTRAL,
+    TEXT_COLOUR,
+    add_source,
+    new_figure,
+    qualitative_colours,
+)
 
-_BASELINE_STYLE = {"persistence": ("#000000", "-"), "density": ("#777777", "--"),
-                   "growth": ("#999999", "-."), "random": ("#bbbbbb", ":")}
+_BASELINE_STYLE = {"persistence": (TEXT_COLOUR, "-"), "density": (COUNTRY_EDGE, "--"),
+                   "growth": (NEUTRAL, "-."), "random": (NEUTRAL, ":")}
 
 
-@styled
+@draws
 def backtest_figure(result, ax=None, *, as_of: int | None = None,
                     scores: Sequence[str] | None = None):
     """Three panels for one origin: ROC, precision-recall, precision at k (k up to 500).
 
     ``ax`` may be a sequence of three Axes; otherwise a new A4-wide figure is made.
-    Returns ``(figure, axes)``.
+    Returns a :class:`~emerging.maps.Drawing` (figure, axes).
     """
     from emerging.detect.metrics import curves
 
@@ -59,12 +68,12 @@ def backtest_figure(result, ax=None, *, as_of: int | None = None,
         ks = np.arange(1, min(500, len(s)) + 1)
         order = np.argsort(-s, kind="stable")
         axes[2].plot(ks, np.cumsum(y[order][: len(ks)]) / ks, **kw)
-    axes[0].plot([0, 1], [0, 1], color="#dddddd", linewidth=0.8)
+    axes[0].plot([0, 1], [0, 1], color=MUTED, linewidth=0.8)
     axes[0].set(xlabel="false-positive rate", ylabel="true-positive rate (recall)",
                 title="ROC curve")
-    axes[1].axhline(base, color="#dddddd", linewidth=0.8)
+    axes[1].axhline(base, color=MUTED, linewidth=0.8)
     axes[1].set(xlabel="recall", ylabel="precision", title="Precision-recall", ylim=(0, 1))
-    axes[2].axhline(base, color="#dddddd", linewidth=0.8)
+    axes[2].axhline(base, color=MUTED, linewidth=0.8)
     axes[2].set(xlabel="k (pairs ranked highest)", ylabel="precision at k",
                 title="Precision at k", ylim=(0, 1))
     handles, labels = axes[0].get_legend_handles_labels()

@@ -110,6 +110,11 @@ def test_bad_windows_name_the_fix():
         emergence_signals(PANEL, as_of=2012, window=3, neighbours=pl.DataFrame({"a": ["x"]}))
 
 
+def test_lazy_input_gives_the_same_signals():
+    a = emergence_signals(PANEL, as_of=2012, window=3).table
+    assert emergence_signals(PANEL.lazy(), as_of=2012, window=3).table.equals(a)
+
+
 def test_row_order_does_not_matter():
     a = emergence_signals(PANEL, as_of=2012, window=3).table
     b = emergence_signals(PANEL.reverse(), as_of=2012, window=3).table

@@ -31,7 +31,6 @@ interval at ``level``); the same replicates serve every score, so ``pr_auc_vs_pe
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import REGION, YEAR, validate_panel
 from emerging._typing import check_option
 from emerging.detect.metrics import ranking_metrics, region_bootstrap
@@ -75,7 +75,7 @@ def _fill(score: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 @dataclass(frozen=True, repr=False)
-class Backtest:
+class Backtest(Result):
     """Result of :func:`backtest`: ``metrics`` (one row per split and score), ``predictions``
     (one row per pair of every split's risk set, with every score as ranked: an unknown
     score is set below the lowest known one, counted in ``unscored``) and notes."""
@@ -106,16 +106,13 @@ class Backtest:
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        return self.summary()
+    _title = "Backtest of emergence scores"
+    _html_rows = 40
 
-    def _repr_html_(self) -> str:
-        table = self.metrics.select(
+    def _html_frame(self) -> pl.DataFrame:
+        return self.metrics.select(
             "as_of", "score", "n", "events", "roc_auc", "roc_auc_lo", "roc_auc_hi", "pr_auc",
             "pr_auc_lo", "pr_auc_hi", "precision_at_100").with_columns(pl.col(pl.Float64).round(3))
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        return (f'<div class="emerging-backtest"><p><b>Backtest</b> of {self.outcome} in '
-                f"{self.horizon} years</p>{table._repr_html_()}<ul>{notes}</ul></div>")
 
     def plot(self, ax=None, *, as_of: int | None = None, scores: Sequence[str] | None = None):
         """ROC and precision-recall curves and precision at k of one split (default: the
