@@ -1,0 +1,116 @@
+"""US Cluster Mapping ratings on the real SBS panel against an independent implementation.
+
+NUTS-2 x NACE divisions, 2014: persons employed (V16110) and local units (V11210) from
+the Eurostat bulk file. The oracle below recomputes the LQs directly and applies the
+platform's rules (``cluster_calcs_reducer.js`` of ``clustermapping/cmp``) category by
+category with ``numpy.quantile`` (method ``"linear"``, the same as ``d3.quantile``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from emerging.indices import cluster_stars
+
+pytestmark = pytest.mark.realdata
+
+YEAR = 2014
+RATINGS = ("qualifying", "significant", "strong", "strong10")
+
+
+def _nuts2_divisions(sbs_raw, indicator: str) -> pl.DataFrame:
+    from emerging.io.eurostat import to_panel
+
+    panel = to_panel(sbs_raw, measure={"indic_sb": indicator})
+    return panel.filter(
+        (pl.col("region").str.len_chars() == 4) & ~pl.col("region").str.ends_with("Z")
+        & (pl.col("industry").str.len_chars() == 3) & (pl.col("year") == YEAR)
+    ).select("region", "industry", "year", "value")
+
+
+@pytest.fixture(scope="module")
+def employment(sbs_raw) -> pl.DataFrame:
+    return _nuts2_divisions(sbs_raw, "V16110")
+
+
+@pytest.fixture(scope="module")
+def local_units(sbs_raw) -> pl.DataFrame:
+    return _nuts2_divisions(sbs_raw, "V11210")
+
+
+def oracle(employment: pl.DataFrame, units: pl.DataFrame | None,
+           traded: set[str] | None) -> pl.DataFrame:
+    """The platform's four ratings, category by category, from first principles."""
+    known = employment.drop_nulls("value")
+    total = known["value"].sum()
+    frame = (employment
+             .join(known.group_by("industry").agg(pl.col("value").sum().alias("ei")),
+                   on="industry", how="left")
+             .join(known.group_by("region").agg(pl.col("value").sum().alias("er")),
+                   on="region", how="left")
+             .with_columns(lq=(pl.col("value") / pl.col("er")) / (pl.col("ei") / total)))
+    if units is not None:
+        frame = frame.join(units.select("region", "industry", pl.col("value").alias("est")),
+                           on=["region", "industry"], how="left")
+    out = []
+    for (industry,), part in frame.group_by("industry"):
+        if traded is not None and industry not in traded:
+            continue
+        lq = part["lq"].to_numpy().astype(float)
+        emp = part["value"].to_numpy().astype(float)
+        est = (part["est"].to_numpy().astype(float) if units is not None
+               else np.full(len(emp), np.nan))
+        pop = emp > 0  # NaN (confidential) compares False
+        if not pop.any():
+            continue
+        q25, q50, q75, q90 = np.quantile(lq[pop], [0.25, 0.5, 0.75, 0.9])
+        emp_floor = emp > np.quantile(emp[pop], 0.25)
+        est_known = pop & ~np.isnan(est)
+        if est_known.any():
+            est_floor = (est > np.quantile(est[est_known], 0.25)) | np.isnan(est)
+        else:
+            est_floor = np.ones(len(emp), dtype=bool)
+        floors = emp_floor & est_floor
+        rated = ~np.isnan(lq)
+        out.append(pl.DataFrame({
+            "region": part["region"], "industry": part["industry"],
+            "o_qualifying": floors & (lq > q25), "o_significant": floors & (lq > q50),
+            "o_strong": floors & (lq >= q75) & (lq >= 1),
+            "o_strong10": floors & (lq >= q90) & (lq >= 1),
+        }).filter(pl.Series(rated)))
+    return pl.concat(out)
+
+
+@pytest.mark.parametrize("with_units", [True, False])
+def test_ratings_equal_independent_implementation(employment, local_units, with_units):
+    units = local_units if with_units else None
+    res = cluster_stars(employment, establishments=units, traded="all")
+    expected = oracle(employment, units, None)
+    got = res.stars.drop_nulls("qualifying").select("region", "industry", *RATINGS)
+    assert got.height == expected.height > 15_000
+    both = got.join(expected, on=["region", "industry"], how="full", coalesce=True)
+    assert both.height == got.height
+    for k in RATINGS:
+        assert both[k].to_list() == both[f"o_{k}"].to_list(), k
+    counts = got.select(pl.col(RATINGS).sum()).row(0)
+    assert counts[0] > counts[1] > counts[2] > counts[3] > 100  # nested and non-trivial
+    if with_units:
+        share = res.stars["star_reason"].eq(
+            "establishment floor not applied: establishments unknown").mean()
+        assert 0 < share < 0.2
+
+
+def test_traded_set_rates_only_traded(employment, local_units):
+    traded = {"C10", "C20", "C21", "C26", "C29", "J62", "M72"}
+    res = cluster_stars(employment, establishments=local_units, traded=traded)
+    expected = oracle(employment, local_units, traded)
+    got = res.stars.drop_nulls("qualifying")
+    assert set(got["industry"]) == traded
+    both = got.join(expected, on=["region", "industry"], how="inner")
+    assert both.height == got.height == expected.height
+    for k in RATINGS:
+        assert both[k].to_list() == both[f"o_{k}"].to_list(), k
+    local = res.stars.filter(~pl.col("industry").is_in(list(traded)) & pl.col("lq").is_not_null())
+    assert (local["star_reason"] == "local category: no US rating").all()
