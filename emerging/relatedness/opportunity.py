@@ -38,6 +38,7 @@ import polars as pl
 from emerging.indices._coded import check_option
 from emerging.relatedness.complexity import complexity_arrays
 from emerging.relatedness.density import density_matrix
+from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 from emerging.relatedness.proximity import By, Measure, proximity_arrays
 
@@ -70,6 +71,7 @@ def opportunity(
     by: By = "year",
     threshold: float = 1.0,
     method: Literal["eigenvector", "reflections"] = "eigenvector",
+    proximity=None,
 ) -> pl.DataFrame:
     """Add ``present``, ``density``, ``pci``, ``coi`` and ``cog`` to every panel row.
 
@@ -81,6 +83,9 @@ def opportunity(
         Proximity options (see :func:`emerging.relatedness.proximity.proximity`).
     method
         How PCI is computed (see :func:`emerging.relatedness.complexity.complexity`).
+    proximity
+        A proximity of your own instead of ``measure``/``by`` (a pair frame or labelled
+        square matrix, as in :func:`~emerging.relatedness.density.relatedness_density`).
 
     Returns
     -------
@@ -94,7 +99,8 @@ def opportunity(
     check_option("method", method, ("eigenvector", "reflections"))
     pm = encode_panel(panel)
     m = pm.presence(threshold=threshold)
-    phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+    phi = (proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+           if proximity is None else user_proximity(proximity, pm.industries, pm.years))
     density = density_matrix(m, phi)
     pci = complexity_arrays(m, method=method)["pci"]
     coi, cog = outlook_arrays(m, phi, density, pci)

@@ -38,6 +38,7 @@ from emerging.indices._coded import check_option
 from emerging.maps.style import styled
 from emerging.relatedness.complexity import complexity_arrays
 from emerging.relatedness.density import density_matrix
+from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 from emerging.relatedness.proximity import By, Measure, proximity_arrays
 
@@ -158,6 +159,7 @@ def risk_reward(
     by: By = "year",
     threshold: float = 1.0,
     split: Literal["mean", "median"] = "mean",
+    proximity=None,
 ) -> RiskReward:
     """Risk-reward matrix of ``region`` in ``year`` (default: the panel's last year).
 
@@ -167,6 +169,9 @@ def risk_reward(
     with a known value and LQ < ``threshold`` in the region that have a PCI and a density;
     unknown (null) cells are left out, as they may hide a specialisation; a cell with no
     row in the panel counts as zero employment, as everywhere in :mod:`emerging.indices`.
+    ``proximity`` takes a proximity of your own instead of ``measure``/``by`` (a pair frame
+    or labelled square matrix, as in
+    :func:`~emerging.relatedness.density.relatedness_density`).
 
     Raises
     ------
@@ -189,8 +194,11 @@ def risk_reward(
         raise ValueError(f"year must be one of {pm.years.tolist()}; got {year!r}")
     t = int(np.searchsorted(pm.years, year))
     m = pm.presence(threshold=threshold)
-    phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
-    layer = phi[t : t + 1] if by == "year" else phi
+    if proximity is None:
+        phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+    else:
+        phi = user_proximity(proximity, pm.industries, pm.years)
+    layer = phi[t : t + 1] if phi.shape[0] > 1 else phi
     density = density_matrix(m[t : t + 1, r : r + 1], layer)[0, 0]
     pci = complexity_arrays(m[t : t + 1])["pci"][0]
     candidates = pl.DataFrame(
