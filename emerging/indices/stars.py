@@ -41,8 +41,9 @@ was dropped for the platform's rules.
 For the ECO stars, "top q" means: value >= the k-th largest known value among the
 reference regions with k = ceil(q * n); ties at the cut-off all pass.
 
-A region-category whose employment is null (confidential) gets null ratings and ``star_reason = "confidential"``; a region with
-zero known employment gets ``"zero region total"``. A category with zero known employment
+A region-category whose employment is null (confidential) gets null ratings and
+``star_reason = "confidential"``; a region with zero known employment gets ``"zero
+region total"``. A category with zero known employment
 in the whole reference group in a year gets ``"zero industry total in reference"`` on all
 its rows: the LQ is undefined (division by zero), so ``specialisation``, ``eco_stars`` and
 the US ratings are null, and ``size`` and ``focus`` are not given (False): their cut-offs

@@ -13,16 +13,17 @@ matrix, sets its diagonal to 0 and divides by the co-occurrence *row sums*
 (the number of co-occurrences that involve *i*, and twice the number of co-occurring
 pairs). The four measures below are EconGeo's, with names that say what they divide by:
 
-==============================  =============================================================  =========================
-measure                         formula (:math:`i \ne j`; 0 on the diagonal)                   EconGeo ``method=``
-==============================  =============================================================  =========================
-``cooccurrence_association``    :math:`C_{ij} T / (S_i S_j)`                                   ``"association"``
-``cooccurrence_cosine``         :math:`C_{ij} / \sqrt{S_i S_j}`                                ``"cosine"``
-``cooccurrence_jaccard``        :math:`C_{ij} / (S_i + S_j - C_{ij})`                          ``"jaccard"``
-``cooccurrence_probability``    :math:`C_{ij} / \bigl[\tfrac T2 \bigl(\tfrac{S_i}{T}           ``"prob"`` (the default)
-                                \tfrac{S_j}{T - S_i} + \tfrac{S_j}{T}\tfrac{S_i}{T - S_j}
-                                \bigr)\bigr]`
-==============================  =============================================================  =========================
+============================  =================================================  ===============
+measure                       formula (:math:`i \ne j`; 0 on the diagonal)         EconGeo
+============================  =================================================  ===============
+``cooccurrence_association``  :math:`C_{ij} T / (S_i S_j)`                       ``association``
+``cooccurrence_cosine``       :math:`C_{ij} / \sqrt{S_i S_j}`                    ``cosine``
+``cooccurrence_jaccard``      :math:`C_{ij} / (S_i + S_j - C_{ij})`              ``jaccard``
+``cooccurrence_probability``  :math:`C_{ij} / E_{ij}` with                       ``prob``
+                              :math:`E_{ij} = \tfrac T2 (\tfrac{S_i}{T}           (default)
+                              \tfrac{S_j}{T - S_i} + \tfrac{S_j}{T}
+                              \tfrac{S_i}{T - S_j})`
+============================  =================================================  ===============
 
 ``cooccurrence_probability`` is Steijn's (2017) probability index: observed co-occurrence
 over the count expected when the *T*/2 pairs are drawn without repetition; it is an

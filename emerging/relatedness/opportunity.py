@@ -36,9 +36,9 @@ import numpy as np
 import polars as pl
 
 from emerging.indices._coded import check_option
+from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.complexity import complexity_arrays
 from emerging.relatedness.density import density_matrix
-from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 from emerging.relatedness.proximity import By, Measure, proximity_arrays
 

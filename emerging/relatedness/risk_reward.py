@@ -36,9 +36,9 @@ import polars as pl
 from emerging._schema import INDUSTRY, REGION, YEAR, EmptySelectionError
 from emerging.indices._coded import check_option
 from emerging.maps.style import styled
+from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.complexity import complexity_arrays
 from emerging.relatedness.density import density_matrix
-from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 from emerging.relatedness.proximity import By, Measure, proximity_arrays
 
