@@ -21,10 +21,11 @@ How this relates to :func:`~emerging.relatedness.complexity` with
 ``method="reflections"``: that iterates :math:`k_{r,n+2} \propto D_r^{-1} M D_i^{-1}
 M^\top k_{r,n}` from :math:`k_{r,0}` until convergence, standardised (z-scores) and
 oriented by diversity, so after ``max_iter = steps / 2`` iterations with ``tol=0`` it is
-an increasing affine transform of ``morc(steps)`` (the same ranking; MORc is the min-max
-rescale) unless the orientation rule flips the sign. Even steps of regions are the
-"generalised diversity" rankings, odd steps the "generalised ubiquity" ones, which is why
-EconGeo's defaults are 20 for regions and 19 for industries.
+an affine transform of ``morc(steps)``: the same ranking (MORc is the min-max rescale),
+or the reversed one where ``morc`` correlates negatively with diversity and the
+orientation rule flips the sign (as on Hidalgo & Hausmann's four-country example, where
+``morc`` ranks the one-product country first). EconGeo applies no orientation rule; its
+defaults are 20 steps for regions and 19 for industries.
 
 Unlike :func:`~emerging.relatedness.complexity`, industries present in every region are
 kept, as in EconGeo. A region or industry with no presence has a null value; a year
