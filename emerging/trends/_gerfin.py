@@ -2,7 +2,7 @@ r"""Gerfin's shift-share ratios and the net total shift, from the classic compon
 
 Gerfin (1964) compares growth factors instead of absolute changes. For a region *r*
 (or one of its industries, or any sum of pairs) between years 0 and 1, with the classic
-components of :mod:`emerging.trends.shift_share` (national share :math:`NS`, industry mix
+components of :func:`emerging.trends.shift_share` (national share :math:`NS`, industry mix
 :math:`IM`, competitive :math:`CE`) and :math:`E^0, E^1` the start and end employment:
 
 .. math::
