@@ -45,6 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 
 from emerging.indices._coded import check_fraction
 
@@ -139,3 +140,50 @@ def us_ratings(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarra
             "strong10": floors & lq_min & (lq >= cuts["lq_strong10_cut"]),
         }
     return flags, cuts, skipped
+
+
+_NEXT = {  # rating -> (the next rating up, its LQ cut-off column, comparison, label)
+    "none": ("qualifying", "lq_qualifying_cut", ">", "25th percentile"),
+    "qualifying": ("significant", "lq_significant_cut", ">", "median"),
+    "significant": ("strong", "lq_strong_cut", ">=", "75th percentile"),
+    "strong": ("strong10", "lq_strong10_cut", ">=", "90th percentile"),
+}
+
+
+def _num(col: str) -> pl.Expr:
+    return pl.col(col).round(2).cast(pl.String)
+
+
+def us_rating_columns(frame: pl.DataFrame, rules: UsRules) -> pl.DataFrame:
+    """``us_rating`` (the highest rating given, ``"none"``, or null when not rated) and
+    ``us_rating_reason`` (why not the next one up, in words) for ``ClusterStars.to_frame()``.
+    """
+    est = "establishments" in frame.columns and "establishments_floor" in frame.columns
+    highest = pl.when(pl.col("qualifying").is_null()).then(None)
+    for name in reversed(US_RATINGS):
+        highest = highest.when(pl.col(name)).then(pl.lit(name))
+    highest = highest.otherwise(pl.lit("none"))
+    emp_fail = pl.col("employment") <= pl.col("employment_floor")
+    floor_text = pl.format("employment {} <= floor {}", _num("employment"),
+                           _num("employment_floor"))
+    why = pl.when(emp_fail).then(floor_text)
+    if est:
+        why = why.when(pl.col("establishments") <= pl.col("establishments_floor")).then(
+            pl.format("establishments {} <= floor {}", _num("establishments"),
+                      _num("establishments_floor")))
+    out = frame.with_columns(highest.alias("us_rating"))
+    reason = pl.when(pl.col("us_rating").is_null()).then(pl.col("star_reason"))
+    reason = reason.when(pl.col("us_rating") == "strong10").then(pl.lit(
+        "strong10: LQ in the top decile and >= 1, above the floors"))
+    for rating, (nxt, cut, op, label) in _NEXT.items():
+        fails_lq = pl.format("LQ {} {} {} {}", _num("lq"), pl.lit("<=" if op == ">" else "<"),
+                             pl.lit(label), _num(cut))
+        text = why.when(pl.col("lq") < rules.strong_min_lq).then(
+            pl.format("LQ {} < {}", _num("lq"), pl.lit(f"{rules.strong_min_lq:g}"))
+        ) if nxt in ("strong", "strong10") else why
+        prefix = "not qualifying" if rating == "none" else f"{rating}; not {nxt}"
+        reason = reason.when(pl.col("us_rating") == rating).then(
+            pl.format("{}: {}", pl.lit(prefix), text.otherwise(fails_lq)))
+    note = (pl.when(pl.col("star_reason").str.starts_with("establishment floor"))
+            .then(pl.format("{} ({})", reason, pl.col("star_reason"))).otherwise(reason))
+    return out.with_columns(note.alias("us_rating_reason"))

@@ -80,7 +80,7 @@ from emerging.indices._coded import (
     reason_column,
 )
 from emerging.indices._result import ResultMixin
-from emerging.indices._us_ratings import US_RATINGS, UsRules, us_ratings
+from emerging.indices._us_ratings import US_RATINGS, UsRules, us_rating_columns, us_ratings
 from emerging.indices.lq import lq_cubes
 from emerging.maps.style import styled
 
@@ -204,6 +204,16 @@ class ClusterStars(ResultMixin):
     def to_frame(self) -> pl.DataFrame:
         """Stars joined with their thresholds: value, threshold and decision side by side."""
         return self.stars.join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
+
+    def us_rating(self) -> pl.DataFrame:
+        """One row per region-category-year: ``region``, ``industry``, ``year``,
+        ``us_rating`` (the highest US Cluster Mapping rating given: ``"strong10"``,
+        ``"strong"``, ``"significant"``, ``"qualifying"`` or ``"none"``; null when not
+        rated) and ``us_rating_reason`` (why not the next rating up, with the values and
+        cut-offs, e.g. ``"significant; not strong: LQ 1.2 < 75th percentile 1.4"``; the
+        ``star_reason`` when not rated), for fact sheets and briefs."""
+        out = us_rating_columns(self.to_frame(), self.us)
+        return out.select(REGION, INDUSTRY, YEAR, "us_rating", "us_rating_reason")
 
     def _preview(self, n: int) -> tuple[pl.DataFrame, int]:
         head = self.stars.head(n).join(self.thresholds, on=[INDUSTRY, YEAR], how="left")

@@ -292,3 +292,24 @@ def test_top_cutoffs_equal_naive_loop(seed, kind, subset):
                         continue
                     k = math.ceil(q * len(known) - 1e-9)
                     assert cut[y, 0, i] == known[len(known) - k]
+
+
+def test_us_rating_says_why_not_the_next_one(six_regions):
+    panel, est = six_regions
+    got = {r["region"]: (r["us_rating"], r["us_rating_reason"]) for r in
+           cluster_stars(panel, establishments=est, traded=["C10"]).us_rating()
+           .filter(pl.col("industry") == "C10").iter_rows(named=True)}
+    assert got["AT11"] == ("strong10", "strong10: LQ in the top decile and >= 1, above the floors")
+    assert got["AT12"] == ("none", "not qualifying: establishments 3.0 <= floor 3.0")
+    assert got["AT13"] == ("none", "not qualifying: LQ 1.0 <= 25th percentile 1.0")
+    assert got["AT22"] == ("none", "not qualifying: employment 16.0 <= floor 16.0")
+    no_est = cluster_stars(panel, traded=["C10"]).us_rating()
+    at12 = no_est.filter((pl.col("region") == "AT12") & (pl.col("industry") == "C10")).row(
+        0, named=True)
+    assert at12["us_rating"] == "strong"
+    assert at12["us_rating_reason"] == (
+        "strong; not strong10: LQ 1.5 < 90th percentile 1.8 (establishment floor not "
+        "applied: no establishments given)")
+    local = no_est.filter(pl.col("industry") == "C11")
+    assert local["us_rating"].null_count() == local.height
+    assert (local["us_rating_reason"] == "local category: no US rating").all()

@@ -114,3 +114,16 @@ def test_traded_set_rates_only_traded(employment, local_units):
         assert both[k].to_list() == both[f"o_{k}"].to_list(), k
     local = res.stars.filter(~pl.col("industry").is_in(list(traded)) & pl.col("lq").is_not_null())
     assert (local["star_reason"] == "local category: no US rating").all()
+
+
+def test_us_rating_is_the_highest_rating_given(employment, local_units):
+    res = cluster_stars(employment, establishments=local_units, traded="all")
+    both = res.us_rating().join(res.stars, on=["region", "industry", "year"])
+    highest = (pl.when(pl.col("qualifying").is_null()).then(None)
+               .when(pl.col("strong10")).then(pl.lit("strong10"))
+               .when(pl.col("strong")).then(pl.lit("strong"))
+               .when(pl.col("significant")).then(pl.lit("significant"))
+               .when(pl.col("qualifying")).then(pl.lit("qualifying"))
+               .otherwise(pl.lit("none")))
+    assert both.select((pl.col("us_rating").eq_missing(highest)).all()).item()
+    assert both["us_rating_reason"].null_count() == 0
