@@ -65,6 +65,7 @@ Delgado, M., Porter, M. E. & Stern, S. (2016). Defining clusters of related indu
 from __future__ import annotations
 
 import importlib
+import warnings
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -333,8 +334,9 @@ def cluster_stars(
     traded
         The traded categories, the only ones given US ratings: an iterable of codes;
         ``None`` (default) for :func:`emerging.codes.traded.traded_industries` where that
-        module exists (else every category is rated, and the summary says so); ``"all"``
-        to rate every category (e.g. for a panel of traded cluster categories).
+        module exists (else every category is rated, and the summary says so; and with a
+        warning when no category of the panel is in it, e.g. cluster categories);
+        ``"all"`` to rate every category (e.g. for a panel of traded cluster categories).
     eco, us
         Thresholds (:class:`EcoRules`, :class:`UsRules`).
 
@@ -454,10 +456,12 @@ def _traded_categories(coded: CodedPanel, traded: Iterable[str] | str | None
         codes, source = frozenset(traded), "the given traded set"
     is_traded = coded.industries.is_in(list(codes)).to_numpy()
     if traded is None and not is_traded.any():
-        raise ValueError(
+        warnings.warn(
             f"none of the panel's categories (e.g. {coded.industries.head(5).to_list()}) is "
-            f"in the traded classification of {source}; pass traded= with your traded "
-            "codes, or traded='all' to rate every category")
+            f"in the traded classification of {source} (NACE divisions), so every category "
+            "is rated; pass traded= with your traded codes, or traded='all' to say so",
+            UserWarning, stacklevel=3)
+        return np.ones(n, dtype=bool), f"all categories rated: none is in {source}"
     return is_traded, f"{int(is_traded.sum())} of {n} categories traded ({source})"
 
 

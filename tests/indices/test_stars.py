@@ -62,7 +62,7 @@ def test_us_ratings_hand_values(four_regions):
     tie: AT11 and AT13 are not above it); Q.75 (H = 3.25) = 13 + 0.25 * 10.4 = 15.6;
     Q.90 (H = 3.7) = 13 + 0.7 * 10.4 = 20.28.
     """
-    res = cluster_stars(four_regions)
+    res = cluster_stars(four_regions, traded="all")
     thr = res.thresholds.filter(pl.col("industry") == "C10").row(0, named=True)
     assert thr["employment_floor"] == pytest.approx(8.75)
     for col, units in (("lq_qualifying_cut", 10.4), ("lq_significant_cut", 13),
@@ -245,7 +245,7 @@ def test_zero_industry_total_in_reference_gives_reason_and_no_stars():
     # against a cut-off of 0. Reference AT11 has no C10 employment.
     p = make_panel([("AT11", "C10", 2020, 0.0), ("AT11", "C11", 2020, 40.0),
                     ("AT12", "C10", 2020, 30.0), ("AT12", "C11", 2020, 10.0)])
-    res = cluster_stars(p, reference=["AT11"])
+    res = cluster_stars(p, reference=["AT11"], traded="all")
     for region in ("AT11", "AT12"):
         r = get(res, region)
         assert r["lq"] is None and r["star_reason"] == "zero industry total in reference"
