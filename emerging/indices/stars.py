@@ -247,7 +247,8 @@ class ClusterStars(ResultMixin):
                 checks.append((rating, "lq", r["lq"], float(self.us.strong_min_lq), ">=",
                                r[rating]))
             checks += [(rating, m, v, c, o, r[rating]) for m, v, c, o in floors]
-        text = [self._reason(r, *c[1:5]) for c in checks]
+        text = [_REASONS[3] if c[0] in US_RATINGS and r["traded"] is False
+                else self._reason(r, *c[1:5]) for c in checks]
         return pl.DataFrame({
             "star": [c[0] for c in checks], "measure": [c[1] for c in checks],
             "value": [None if c[2] is None else float(c[2]) for c in checks],

@@ -146,6 +146,9 @@ def test_local_categories_get_no_us_rating(six_regions):
     assert local["star_reason"] == "local category: no US rating"
     assert local["eco_stars"] is not None  # ECO stars are given to every category
     assert "1 of 2 categories traded" in res.summary()
+    ev = res.explain("AT11", "C11")
+    assert (ev.filter(pl.col("star") == "strong")["reason"] == "local category: no US rating").all()
+    assert ev.filter(pl.col("star") == "size")["reason"][0].startswith("employment")
     rated = cluster_stars(panel, establishments=est, traded="all")
     assert all(v is not None for v in ratings(rated, "AT11", "C11"))
     with pytest.raises(ValueError, match="traded must be an iterable"):
