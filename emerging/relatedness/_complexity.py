@@ -68,8 +68,8 @@ from emerging.relatedness._orientation import (
     ORIENTS,
     WEAK,
     Orient,
-    OrientationWarning,
     orient,
+    warn_if_weak,
     weak_orientation_message,
 )
 from emerging.relatedness.matrices import PanelMatrices, encode_panel, single_threaded_blas
@@ -429,9 +429,6 @@ def complexity_result(pm: PanelMatrices, arrays: dict[str, np.ndarray], method: 
         "orientation_corr": corr, "pci_ubiquity_spearman": arrays["pci_ubiquity_spearman"],
     }, schema_overrides={YEAR: pl.Int32}).fill_nan(None).with_columns(
         weak=pl.col("orientation_corr").abs().lt(WEAK).fill_null(False))
-    result = Complexity(regions, industries, trimmed, method, iterations, pm.exclusions,
-                        orientation)
-    note = result.orientation_note()
-    if note:
-        warnings.warn(note, OrientationWarning, stacklevel=4)
-    return result
+    warn_if_weak(arrays, pm.years, stacklevel=4)
+    return Complexity(regions, industries, trimmed, method, iterations, pm.exclusions,
+                      orientation)

@@ -37,6 +37,7 @@ import polars as pl
 
 from emerging.indices._coded import check_option
 from emerging.relatedness._complexity import complexity_arrays
+from emerging.relatedness._orientation import Orient, warn_if_weak
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
 from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.density import density_matrix
@@ -72,6 +73,7 @@ def opportunity(
     threshold: float = 1.0,
     method: Literal["eigenvector", "reflections"] = "eigenvector",
     proximity=None,
+    orient: Orient = "diversity",
 ) -> pl.DataFrame:
     """Add ``present``, ``density``, ``pci``, ``coi`` and ``cog`` to every panel row.
 
@@ -86,6 +88,9 @@ def opportunity(
     proximity
         A proximity of your own instead of ``measure``/``by`` (a pair frame or labelled
         square matrix, as in :func:`~emerging.relatedness.density.relatedness_density`).
+    orient
+        How the sign of PCI is fixed (see :func:`emerging.relatedness.complexity`); an
+        :class:`~emerging.relatedness.OrientationWarning` says when it is weak.
 
     Returns
     -------
@@ -102,7 +107,9 @@ def opportunity(
     phi = (proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
            if proximity is None else user_proximity(proximity, pm.industries, pm.years))
     density = density_matrix(m, phi)
-    pci = complexity_arrays(m, method=method)["pci"]
+    comp = complexity_arrays(m, method=method, orient_by=orient)
+    warn_if_weak(comp, pm.years, stacklevel=3)
+    pci = comp["pci"]
     coi, cog = outlook_arrays(m, phi, density, pci)
     return pm.with_cells(
         {

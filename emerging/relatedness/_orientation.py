@@ -85,3 +85,18 @@ def weak_orientation_message(by: str, years: list[int], corrs: list[float]) -> s
             "contrast of the data, and a high PCI need not mean a rare or complex "
             "industry; read it with pci_ubiquity_spearman, or try orient="
             f"{'ubiquity' if by == 'diversity' else 'diversity'!r}")
+
+
+def warn_if_weak(arrays: dict, years, *, stacklevel: int) -> str | None:
+    """Issue an :class:`OrientationWarning` when a year of ``complexity_arrays`` output is
+    weakly oriented; returns the message (None when every year is firm)."""
+    import warnings
+
+    corr = np.asarray(arrays["orientation_corr"], dtype=float)
+    weak = np.abs(corr) < WEAK  # NaN compares False: no orientation to judge
+    if not weak.any():
+        return None
+    note = weak_orientation_message(arrays["orient"], [int(y) for y in np.asarray(years)[weak]],
+                                    corr[weak].tolist())
+    warnings.warn(note, OrientationWarning, stacklevel=stacklevel + 1)
+    return note

@@ -37,6 +37,7 @@ from emerging._schema import INDUSTRY, REGION, YEAR, EmptySelectionError
 from emerging.indices._coded import check_option
 from emerging.maps.style import styled
 from emerging.relatedness._complexity import complexity_arrays
+from emerging.relatedness._orientation import Orient, warn_if_weak
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
 from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.density import density_matrix
@@ -160,6 +161,7 @@ def risk_reward(
     threshold: float = 1.0,
     split: Literal["mean", "median"] = "mean",
     proximity=None,
+    orient: Orient = "diversity",
 ) -> RiskReward:
     """Risk-reward matrix of ``region`` in ``year`` (default: the panel's last year).
 
@@ -171,7 +173,10 @@ def risk_reward(
     row in the panel counts as zero employment, as everywhere in :mod:`emerging.indices`.
     ``proximity`` takes a proximity of your own instead of ``measure``/``by`` (a pair frame
     or labelled square matrix, as in
-    :func:`~emerging.relatedness.density.relatedness_density`).
+    :func:`~emerging.relatedness.density.relatedness_density`). ``orient`` fixes the sign
+    of PCI (see :func:`emerging.relatedness.complexity`); an
+    :class:`~emerging.relatedness.OrientationWarning` says when that is weak, since the
+    reward axis then has no clear direction.
 
     Raises
     ------
@@ -200,7 +205,9 @@ def risk_reward(
         phi = user_proximity(proximity, pm.industries, pm.years)
     layer = phi[t : t + 1] if phi.shape[0] > 1 else phi
     density = density_matrix(m[t : t + 1, r : r + 1], layer)[0, 0]
-    pci = complexity_arrays(m[t : t + 1])["pci"][0]
+    comp = complexity_arrays(m[t : t + 1], orient_by=orient)
+    warn_if_weak(comp, pm.years[t : t + 1], stacklevel=3)
+    pci = comp["pci"][0]
     candidates = pl.DataFrame(
         {INDUSTRY: pm.industries.astype(str), "density": density, "pci": pci,
          "present": m[t, r].astype(bool), "known": ~np.isnan(pm.values[t, r])}

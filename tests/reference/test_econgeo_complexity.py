@@ -169,3 +169,19 @@ def test_weak_orientation_warns_on_the_sbs_panel(sbs_employment_nuts2):
     summary = res.summary()
     assert "corr(ECI, diversity) = +0.17" in summary
     assert "Warning: weak complexity orientation" in summary
+
+
+@pytest.mark.parametrize("orient", ["diversity", "ubiquity"])
+def test_opportunity_and_risk_reward_follow_the_orientation(panel, orient):
+    from emerging.relatedness import opportunity, risk_reward
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OrientationWarning)
+        pci = dict(complexity(panel, threshold=0.5, orient=orient).industries
+                   .select("industry", "pci").iter_rows())
+        opp = opportunity(panel, threshold=0.5, orient=orient)
+        rr = risk_reward(panel, "AT12", threshold=0.5, orient=orient)
+    got = dict(opp.select("industry", "pci").unique().iter_rows())
+    assert got == pytest.approx(pci)
+    assert dict(rr.candidates.select("industry", "pci").iter_rows()) == pytest.approx(
+        {k: v for k, v in pci.items() if k in set(rr.candidates["industry"])})
