@@ -178,9 +178,11 @@ def us_rating_columns(frame: pl.DataFrame, rules: UsRules) -> pl.DataFrame:
     for rating, (nxt, cut, op, label) in _NEXT.items():
         fails_lq = pl.format("LQ {} {} {} {}", _num("lq"), pl.lit("<=" if op == ">" else "<"),
                              pl.lit(label), _num(cut))
-        text = why.when(pl.col("lq") < rules.strong_min_lq).then(
-            pl.format("LQ {} < {}", _num("lq"), pl.lit(f"{rules.strong_min_lq:g}"))
-        ) if nxt in ("strong", "strong10") else why
+        passes_lq = pl.col("lq") > pl.col(cut) if op == ">" else pl.col("lq") >= pl.col(cut)
+        text = why.when(~passes_lq).then(fails_lq)
+        if nxt in ("strong", "strong10"):
+            text = text.when(pl.col("lq") < rules.strong_min_lq).then(
+                pl.format("LQ {} < {}", _num("lq"), pl.lit(f"{rules.strong_min_lq:g}")))
         prefix = "not qualifying" if rating == "none" else f"{rating}; not {nxt}"
         reason = reason.when(pl.col("us_rating") == rating).then(
             pl.format("{}: {}", pl.lit(prefix), text.otherwise(fails_lq)))
