@@ -41,16 +41,20 @@ def local_units(sbs_raw) -> pl.DataFrame:
 
 
 def oracle(employment: pl.DataFrame, units: pl.DataFrame | None,
-           traded: set[str] | None) -> pl.DataFrame:
-    """The platform's four ratings, category by category, from first principles."""
+           traded: set[str] | None, reference: set[str] | None = None) -> pl.DataFrame:
+    """The platform's four ratings, category by category, from first principles; the LQ
+    denominators and the quantiles from the ``reference`` regions (all when None)."""
     known = employment.drop_nulls("value")
-    total = known["value"].sum()
+    ref = known if reference is None else known.filter(pl.col("region").is_in(list(reference)))
+    total = ref["value"].sum()
     frame = (employment
-             .join(known.group_by("industry").agg(pl.col("value").sum().alias("ei")),
+             .join(ref.group_by("industry").agg(pl.col("value").sum().alias("ei")),
                    on="industry", how="left")
              .join(known.group_by("region").agg(pl.col("value").sum().alias("er")),
                    on="region", how="left")
-             .with_columns(lq=(pl.col("value") / pl.col("er")) / (pl.col("ei") / total)))
+             .with_columns(lq=(pl.col("value") / pl.col("er")) / (pl.col("ei") / total),
+                           in_ref=pl.col("region").is_in(list(reference))
+                           if reference is not None else pl.lit(True)))
     if units is not None:
         frame = frame.join(units.select("region", "industry", pl.col("value").alias("est")),
                            on=["region", "industry"], how="left")
@@ -62,7 +66,7 @@ def oracle(employment: pl.DataFrame, units: pl.DataFrame | None,
         emp = part["value"].to_numpy().astype(float)
         est = (part["est"].to_numpy().astype(float) if units is not None
                else np.full(len(emp), np.nan))
-        pop = emp > 0  # NaN (confidential) compares False
+        pop = (emp > 0) & part["in_ref"].to_numpy()  # NaN (confidential) compares False
         if not pop.any():
             continue
         q25, q50, q75, q90 = np.quantile(lq[pop], [0.25, 0.5, 0.75, 0.9])
@@ -127,3 +131,18 @@ def test_us_rating_is_the_highest_rating_given(employment, local_units):
                .otherwise(pl.lit("none")))
     assert both.select((pl.col("us_rating").eq_missing(highest)).all()).item()
     assert both["us_rating_reason"].null_count() == 0
+
+
+def test_ratings_against_a_reference_group(employment, local_units):
+    """Central European regions as the reference; every region rated against it."""
+    reference = set(employment.filter(pl.col("region").str.slice(0, 2).is_in(
+        ["CZ", "SK", "HU", "PL", "AT", "SI"]))["region"])
+    res = cluster_stars(employment, establishments=local_units, traded="all",
+                        reference=reference)
+    expected = oracle(employment, local_units, None, reference)
+    got = res.stars.drop_nulls("qualifying")
+    both = got.join(expected, on=["region", "industry"], how="inner")
+    assert both.height == got.height == expected.height > 15_000
+    for k in RATINGS:
+        assert both[k].to_list() == both[f"o_{k}"].to_list(), k
+    assert got.filter(~pl.col("in_reference"))["strong"].sum() > 50
