@@ -72,6 +72,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.indices._coded import (
     CodedPanel,
@@ -80,10 +81,8 @@ from emerging.indices._coded import (
     map_years,
     reason_column,
 )
-from emerging.indices._result import ResultMixin
 from emerging.indices._us_ratings import US_RATINGS, UsRules, us_rating_columns, us_ratings
 from emerging.indices.lq import lq_cubes
-from emerging.maps.style import styled
 
 ECO_STARS = ("size", "specialisation", "focus")
 _REASONS = ("confidential", "zero region total", "zero industry total in reference",
@@ -167,8 +166,8 @@ def top_cutoff(values: np.ndarray, mask: np.ndarray, q: float) -> np.ndarray:
     return top_cutoffs(values, mask, (q,))[0]
 
 
-@dataclass(frozen=True)
-class ClusterStars(ResultMixin):
+@dataclass(frozen=True, repr=False)
+class ClusterStars(Result):
     """Stars and ratings of every region-category-year, with the evidence for each.
 
     Attributes
@@ -216,9 +215,9 @@ class ClusterStars(ResultMixin):
         out = us_rating_columns(self.to_frame(), self.us)
         return out.select(REGION, INDUSTRY, YEAR, "us_rating", "us_rating_reason")
 
-    def _preview(self, n: int) -> tuple[pl.DataFrame, int]:
-        head = self.stars.head(n).join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
-        return head, self.stars.height
+    def _html_frame(self) -> pl.DataFrame:
+        return self.stars.join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
+
 
     def explain(self, region: str, industry: str, year: int | None = None) -> pl.DataFrame:
         """Long table: one row per condition of each star/rating with value, threshold,
@@ -291,22 +290,11 @@ class ClusterStars(ResultMixin):
         lines += [f"  {latest}: {n:,} rows: {why}" for why, n in notes.iter_rows()]
         return "\n".join(lines)
 
-    @styled
     def plot(self, ax=None, *, region: str | None = None, year: int | None = None, top: int = 15):
         """Bars of ECO stars (0-3) of one region's categories, ordered by LQ."""
-        s = self.stars
-        year = s[YEAR].max() if year is None else year
-        region = s.filter(pl.col(YEAR) == year).sort("eco_stars", descending=True)[REGION][0] \
-            if region is None else region
-        data = (s.filter((pl.col(REGION) == region) & (pl.col(YEAR) == year))
-                .drop_nulls("lq").sort("lq", descending=True).head(top).reverse())
-        ax = self._axes(ax)
-        ax.barh(data[INDUSTRY].to_list(), data["eco_stars"].to_list(), color="#d4a017")
-        ax.set_xlim(0, 3)
-        ax.set_xticks([0, 1, 2, 3])
-        ax.set_xlabel("ECO stars (size, specialisation, focus)")
-        ax.set_title(f"Cluster stars of {region}, {year} (top {top} by LQ)")
-        return ax
+        from emerging.maps.indices_plots import plot_stars
+
+        return plot_stars(self, ax, region=region, year=year, top=top)
 
 
 def cluster_stars(

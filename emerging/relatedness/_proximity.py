@@ -58,6 +58,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging.indices._coded import check_option
 from emerging.relatedness._econgeo import ECONGEO_MEASURES, cooccurrence_normalised
 from emerging.relatedness._user_proximity import proximity_to_matrix
@@ -162,6 +163,7 @@ def proximity_arrays(
 
 
 @single_threaded_blas
+@keeps_frame_kind
 def proximity(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
