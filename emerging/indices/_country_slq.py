@@ -30,6 +30,7 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._schema import INDUSTRY, REGION, YEAR
 from emerging.indices._coded import check_option
 
@@ -39,6 +40,7 @@ def _standardise(x: pl.Expr, group: list) -> pl.Expr:
     return pl.when(sd > 0).then((x - x.mean().over(group)) / sd).otherwise(None)
 
 
+@keeps_frame_kind
 def country_standardised_lq(panel: pl.DataFrame | pl.LazyFrame, *,
                             reference: Literal["country", "all"] = "country"
                             ) -> pl.DataFrame | pl.LazyFrame:
@@ -47,12 +49,9 @@ def country_standardised_lq(panel: pl.DataFrame | pl.LazyFrame, *,
     check_option("reference", reference, ("country", "all"))
     from emerging.indices import location_quotient
 
-    lazy = isinstance(panel, pl.LazyFrame)
-    frame = panel.collect() if lazy else panel
-    lq = location_quotient(frame, base=reference)
+    lq = location_quotient(panel, base=reference)
     group = [pl.col(REGION).str.slice(0, 2), INDUSTRY, YEAR]
     positive_log = pl.when(pl.col("lq") > 0).then(pl.col("lq").log()).otherwise(None)
-    out = lq.select(*frame.columns, "lq", "lq_reason").with_columns(
+    return lq.select(*panel.columns, "lq", "lq_reason").with_columns(
         _standardise(pl.col("lq"), group).alias("slq_country"),
         _standardise(positive_log, group).alias("slq_country_log"))
-    return out.lazy() if lazy else out

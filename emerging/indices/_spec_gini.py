@@ -41,6 +41,7 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.indices._coded import check_option
 
@@ -77,6 +78,7 @@ def _complete_grid(frame: pl.DataFrame) -> pl.DataFrame:
     ).drop("_row", "_er")
 
 
+@keeps_frame_kind
 def lq_gini(panel: pl.DataFrame | pl.LazyFrame, *,
             reference: Literal["all", "country"] = "all") -> pl.DataFrame:
     """Gini of each region-year's location quotients (REAT ``gini.spec``; see module).
@@ -95,6 +97,7 @@ def lq_gini(panel: pl.DataFrame | pl.LazyFrame, *,
             .sort(REGION, YEAR))
 
 
+@keeps_frame_kind
 def krugman_others(panel: pl.DataFrame | pl.LazyFrame, *,
                    reference: Literal["all", "country"] = "all") -> pl.DataFrame:
     """Krugman index of each region-year against the mean shares of the other regions
@@ -121,6 +124,7 @@ def krugman_others(panel: pl.DataFrame | pl.LazyFrame, *,
             .sort(REGION, YEAR))
 
 
+@keeps_frame_kind
 def employment_gini(panel: pl.DataFrame | pl.LazyFrame, *,
                     normalised: bool = False) -> pl.DataFrame:
     """Gini of each industry-year's employment across regions (REAT ``gini``; see module).

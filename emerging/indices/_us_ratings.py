@@ -154,7 +154,7 @@ def _num(col: str) -> pl.Expr:
     return pl.col(col).round(2).cast(pl.String)
 
 
-def us_rating_columns(frame: pl.DataFrame, rules: UsRules) -> pl.DataFrame:
+def _rating_and_reason(frame: pl.DataFrame, rules: UsRules) -> pl.DataFrame:
     """``us_rating`` (the highest rating given, ``"none"``, or null when not rated) and
     ``us_rating_reason`` (why not the next one up, in words) for ``ClusterStars.to_frame()``.
     """

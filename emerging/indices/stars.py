@@ -81,7 +81,7 @@ from emerging.indices._coded import (
     map_years,
     reason_column,
 )
-from emerging.indices._us_ratings import US_RATINGS, UsRules, us_rating_columns, us_ratings
+from emerging.indices._us_ratings import US_RATINGS, UsRules, _rating_and_reason, us_ratings
 from emerging.indices.lq import lq_cubes
 
 ECO_STARS = ("size", "specialisation", "focus")
@@ -212,7 +212,7 @@ class ClusterStars(Result):
         rated) and ``us_rating_reason`` (why not the next rating up, with the values and
         cut-offs, e.g. ``"significant; not strong: LQ 1.2 < 75th percentile 1.4"``; the
         ``star_reason`` when not rated), for fact sheets and briefs."""
-        out = us_rating_columns(self.to_frame(), self.us)
+        out = _rating_and_reason(self.to_frame(), self.us)
         return out.select(REGION, INDUSTRY, YEAR, "us_rating", "us_rating_reason")
 
     def _html_frame(self) -> pl.DataFrame:

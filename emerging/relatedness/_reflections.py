@@ -47,6 +47,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging.indices._coded import check_option
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 
@@ -73,6 +74,7 @@ def reflection_steps(m: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]
 
 
 @single_threaded_blas
+@keeps_frame_kind
 def reflections(
     panel: pl.DataFrame | pl.LazyFrame,
     *,

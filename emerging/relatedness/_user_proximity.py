@@ -27,12 +27,14 @@ import warnings
 import numpy as np
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._schema import INDUSTRY, YEAR
 
 OTHER = "industry_other"
 VALUE = "proximity"
 
 
+@keeps_frame_kind
 def proximity_to_matrix(pairs: pl.DataFrame | pl.LazyFrame, *,
                         value: str = VALUE) -> pl.DataFrame:
     """The labelled square matrix of a pair frame (see the module docstring).
