@@ -41,7 +41,8 @@ def proximity_to_matrix(pairs: pl.DataFrame | pl.LazyFrame, *,
 
     Returns a frame with ``industry`` (row label) and one Float64 column per industry,
     sorted by code (with ``year`` first when the pairs have one, one block of rows per
-    year). Unlisted pairs are 0; the diagonal is null (never used).
+    year). Unlisted pairs and undefined (null) proximities are 0, as density counts them;
+    the diagonal is null (never used).
     """
     pairs = pairs.collect() if isinstance(pairs, pl.LazyFrame) else pairs
     missing = [c for c in (INDUSTRY, OTHER, value) if c not in pairs.columns]
