@@ -33,6 +33,7 @@ import polars as pl
 from emerging._frames import keeps_frame_kind
 from emerging._schema import INDUSTRY, REGION, YEAR
 from emerging.indices._coded import check_option
+from emerging.indices._spec_gini import _lq_against
 
 
 def _standardise(x: pl.Expr, group: list) -> pl.Expr:
@@ -47,9 +48,7 @@ def country_standardised_lq(panel: pl.DataFrame | pl.LazyFrame, *,
     """Add ``lq``, ``lq_reason``, ``slq_country`` and ``slq_country_log`` to every row
     (standardised within each country; see the module docstring)."""
     check_option("reference", reference, ("country", "all"))
-    from emerging.indices import location_quotient
-
-    lq = location_quotient(panel, base=reference)
+    lq = _lq_against(panel, reference)
     group = [pl.col(REGION).str.slice(0, 2), INDUSTRY, YEAR]
     positive_log = pl.when(pl.col("lq") > 0).then(pl.col("lq").log()).otherwise(None)
     return lq.select(*panel.columns, "lq", "lq_reason").with_columns(

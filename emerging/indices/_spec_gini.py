@@ -65,6 +65,19 @@ def _collect(panel: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
                         pl.col(VALUE).cast(pl.Float64))
 
 
+def _lq_against(frame: pl.DataFrame, reference: str) -> pl.DataFrame:
+    """:func:`~emerging.indices.location_quotient` against ``"all"`` or ``"country"``,
+    in whichever spelling the installed LQ takes (``reference=`` in the reference-economy
+    vocabulary, ``base=`` before it), so that no deprecated keyword is ever passed."""
+    import inspect
+
+    from emerging.indices import location_quotient
+
+    if "regions" in inspect.signature(location_quotient).parameters:
+        return location_quotient(frame, reference=reference)
+    return location_quotient(frame, base=reference)
+
+
 def _complete_grid(frame: pl.DataFrame) -> pl.DataFrame:
     """Every (region with a positive known total) x industry cell of each year; absent
     rows as 0, unknown (null) values kept null."""
@@ -88,9 +101,7 @@ def lq_gini(panel: pl.DataFrame | pl.LazyFrame, *,
     ``lq_gini`` and ``n_industries`` (LQs used).
     """
     check_option("reference", reference, ("all", "country"))
-    from emerging.indices import location_quotient
-
-    lq = location_quotient(_collect(panel), base=reference)
+    lq = _lq_against(_collect(panel), reference)
     return (lq.group_by(REGION, YEAR)
             .agg(_gini(pl.col("lq")).alias("lq_gini"),
                  pl.col("lq").is_not_null().sum().cast(pl.Int32).alias("n_industries"))

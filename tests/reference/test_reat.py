@@ -151,7 +151,7 @@ def test_country_standardised_lq_by_hand():
     assert got["slq_country"].to_list() == pytest.approx([0.0, 1.0, -1.0, -root, root])
     assert got["slq_country_log"].to_list()[3:] == pytest.approx([-root, root])
     # not the same as standardising across all regions
-    across = standardised_lq(p, base="country").filter(pl.col("industry") == "x")
+    across = standardised_lq(p).filter(pl.col("industry") == "x")
     assert across.sort("region")["slq"].to_list() != pytest.approx(got["slq_country"].to_list())
     lazy = country_standardised_lq(p.lazy())
     assert isinstance(lazy, pl.LazyFrame) and lazy.collect().height == p.height
