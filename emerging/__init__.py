@@ -58,6 +58,7 @@ _LAZY: dict[str, str] = {
     "node_metrics": "emerging.networks.metrics",
     "cross_border": "emerging.networks.metrics",
     "communities": "emerging.networks.communities",
+    "find_partners": "emerging.networks.partners",
     "suggest_partners": "emerging.networks.partners",
     # detection and outputs
     "emergence_signals": "emerging.detect.signals",

@@ -125,5 +125,72 @@ def build(
     console.print(result.summary())
 
 
+@app.command()
+def partners(
+    region: Annotated[
+        str, typer.Argument(help="Focal country (CZ) or NUTS region (CZ06) seeking partners.")
+    ],
+    industry: Annotated[
+        str | None,
+        typer.Option(help="NACE division as in the panel, e.g. C27; without it: general "
+                     "co-operation partners."),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Data folder laid out as shared/data (cooperation/, employment/, "
+                     "geo/) or holding CORDIS organization.csv + project.csv; default: the "
+                     "SIMULATED demo."),
+    ] = None,
+    top: Annotated[int, typer.Option(help="How many suggestions to print.")] = 10,
+    year: Annotated[int | None, typer.Option(help="Employment year (default: latest known).")] = None,
+    brokerage: Annotated[
+        bool, typer.Option(help="Score the partners' cross-border brokerage (a few seconds).")
+    ] = True,
+    out: Annotated[
+        Path | None, typer.Option(help="Also write every suggestion to this CSV file.")
+    ] = None,
+) -> None:
+    """Rank partners across the border for REGION, with the reasons for each.
+
+    Joins who is strong in the industry (LQ with its interval, cluster stars), for whom it
+    is a feasible opportunity (relatedness density), who already co-operates (joint
+    Horizon 2020 projects, brokerage, Interreg 2014-2020) and distance. Regions are ranked
+    at the level of REGION; with the shared H2020 table (country codes only) the ties of
+    two regions are those of their countries, and the reasons say so.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from emerging.io.cooperation import cooperation_inputs
+    from emerging.networks import find_partners
+
+    console = Console()
+    try:
+        inputs = cooperation_inputs(data)
+        res = find_partners(
+            region, industry=industry, panel=inputs.panel,
+            participations=inputs.participations, interreg=inputs.interreg, year=year,
+            geometry=inputs.geometry(len(region) - 2), brokerage=brokerage, top=None,
+        )
+    except (ValueError, FileNotFoundError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    console.print(inputs.describe(), style="dim")
+    table = Table(title=res.summary().split(";")[0], show_lines=True)
+    for col in ("rank", "partner", "name", "score", "reasons"):
+        table.add_column(col, overflow="fold")
+    for r in res.table.head(top).iter_rows(named=True):
+        table.add_row(str(r["rank"]), r["partner"], r["name"] or "", f"{r['score']:.2f}",
+                      r["reasons"])
+    console.print(table)
+    console.print("Grounds and weights: " + ", ".join(f"{k} {v:.2f}" for k, v in
+                                                      res.weights.items()))
+    for key, note in res.notes.items():
+        console.print(f"  {key}: {note}", style="dim")
+    if out is not None:
+        res.write_csv(out)
+        console.print(f"wrote {out}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -20,7 +20,7 @@ from emerging.networks.metrics import (
     node_metrics,
     tie_changes,
 )
-from emerging.networks.partners import PartnerSuggestions, suggest_partners
+from emerging.networks.partners import PartnerSuggestions, find_partners, suggest_partners
 
 __all__ = [
     "Communities",
@@ -35,6 +35,7 @@ __all__ = [
     "disparity_filter",
     "draw_network",
     "encode",
+    "find_partners",
     "flow_map",
     "node_metrics",
     "project_network",

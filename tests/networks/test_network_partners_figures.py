@@ -1,4 +1,4 @@
-"""Partner search by hand, planted communities in the demo, figures."""
+"""Planted communities in the demo, figures (partner search: test_find_partners.py)."""
 
 from __future__ import annotations
 
@@ -13,69 +13,6 @@ from emerging.networks.backbone import disparity_filter  # noqa: E402
 from emerging.networks.build import project_network  # noqa: E402
 from emerging.networks.communities import adjusted_rand_index, communities  # noqa: E402
 from emerging.networks.figures import draw_network, flow_map  # noqa: E402
-from emerging.networks.partners import suggest_partners  # noqa: E402
-from emerging.networks.positions import tile_positions  # noqa: E402
-
-SPEC = pl.DataFrame(
-    {
-        "region": ["CZ06"] * 3 + ["AT12"] * 3 + ["SK02"] * 3 + ["CZ01"] * 3,
-        "industry": ["C29", "C28", "C27"] * 4,
-        "specialised": [True, False, False, False, True, True, True, False, True, True, True, True],
-    }
-)
-REL = pl.DataFrame(
-    {"industry_a": ["C29", "C27"], "industry_b": ["C28", "C29"], "proximity": [0.6, 0.2]}
-)
-EDGES = pl.DataFrame({"source": ["AT12", "CZ06"], "target": ["CZ06", "SK02"], "weight": [4.0, 1.0]})
-
-
-def test_partner_scores_by_hand():
-    res = suggest_partners(
-        EDGES,
-        SPEC,
-        REL,
-        region="CZ06",
-        industry="C29",
-        weights={"complementarity": 1, "ties": 0, "proximity": 0},
-    )
-    t = {r["partner"]: r for r in res.table.to_dicts()}
-    assert set(t) == {"AT12", "SK02"}  # CZ01 is in the same country
-    # density: AT12 holds C28 and C27: (0.6 + 0.2) / 0.8 = 1; SK02 holds C27: 0.2 / 0.8
-    assert t["AT12"]["complementarity"] == pytest.approx(1.0)
-    assert t["SK02"]["complementarity"] == pytest.approx(0.25)
-    assert t["SK02"]["specialised_in_focal"] and not t["AT12"]["specialised_in_focal"]
-    assert t["AT12"]["rank"] == 1 and t["AT12"]["score"] == pytest.approx(1.0)
-    assert "C28, C27 (proximity 0.6, 0.2)" in t["AT12"]["reasons"]
-    assert "existing ties with CZ06: weight 4.0" in t["AT12"]["reasons"]
-    assert "itself specialised in C29" in t["SK02"]["reasons"]
-    # distances on the tile grid (100 km per tile)
-    pos = {r["node"]: (r["x"], r["y"]) for r in tile_positions(["CZ06", "SK02"]).to_dicts()}
-    dx, dy = pos["CZ06"][0] - pos["SK02"][0], pos["CZ06"][1] - pos["SK02"][1]
-    assert t["SK02"]["distance_km"] == pytest.approx((dx**2 + dy**2) ** 0.5)
-
-
-def test_partner_ties_reward_and_penalise():
-    reward = suggest_partners(EDGES, SPEC, REL, region="CZ06", industry="C29", weights={"ties": 1})
-    penal = suggest_partners(
-        EDGES,
-        SPEC,
-        REL,
-        region="CZ06",
-        industry="C29",
-        weights={"ties": 1},
-        existing_ties="penalise",
-    )
-    assert reward.table["partner"][0] == "AT12" and penal.table["partner"][0] == "SK02"
-    assert reward.table.filter(pl.col("partner") == "SK02")["score"][0] == pytest.approx(0.25)
-    with pytest.raises(ValueError, match="weights keys must be among"):
-        suggest_partners(EDGES, SPEC, REL, region="CZ06", industry="C29", weights={"size": 1})
-    with pytest.raises(ValueError, match="relatedness needs columns"):
-        suggest_partners(
-            EDGES, SPEC, REL.rename({"proximity": "phi"}), region="CZ06", industry="C29"
-        )
-    with pytest.raises(ValueError, match="region 'XX99' not in specialisation"):
-        suggest_partners(EDGES, SPEC, REL, region="XX99", industry="C29")
-    assert "Partners for CZ06 in C29" in reward.summary()
 
 
 def test_planted_communities_recovered_in_demo():
