@@ -69,6 +69,15 @@ def fetch(
         bool, typer.Option(help="Also download NUTS 2021 geometries (GISCO, 1:20M).")
     ] = True,
     refresh: Annotated[bool, typer.Option(help="Download again even if a file exists.")] = False,
+    dataset: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--dataset",
+            help="Download only this dataset (repeatable): cordis-h2020 or cordis-horizon "
+            "(the official CORDIS projects bulk zip, unpacked to RAW/<dataset>/ with "
+            "project.csv and organization.csv).",
+        ),
+    ] = None,
 ) -> None:
     """Download the Eurostat SBS and regional GDP datasets (and NUTS geometries) into RAW.
 
@@ -79,13 +88,25 @@ def fetch(
 
     from emerging.io.build import fetch as fetch_raw
     from emerging.io.cache import OfflineError
+    from emerging.io.cordis_bulk import CORDIS_BULK, download_cordis
 
     console = Console()
     try:
-        paths = fetch_raw(raw, geometries=geometries, refresh=refresh)
+        if dataset:
+            unknown = [d for d in dataset if d not in CORDIS_BULK]
+            if unknown:
+                console.print(f"[bold red]error:[/] unknown dataset(s) {unknown}; known: "
+                              f"{list(CORDIS_BULK)}")
+                raise typer.Exit(code=2)
+            paths = [download_cordis(d, raw, refresh=refresh) for d in dataset]
+        else:
+            paths = fetch_raw(raw, geometries=geometries, refresh=refresh)
     except OfflineError as exc:
         console.print(f"[bold red]offline:[/] {exc}")
         raise typer.Exit(code=3) from exc
+    except ValueError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
     for path in paths:
         console.print(f"  {path}")
 
