@@ -213,5 +213,55 @@ def partners(
         console.print(f"wrote {out}")
 
 
+@app.command()
+def networks(
+    node: Annotated[
+        str, typer.Option(help="Nodes: country, region (NUTS codes needed) or organisation.")
+    ] = "country",
+    level: Annotated[
+        int | None, typer.Option(help="For region nodes: NUTS level 1, 2 or 3.")
+    ] = None,
+    weight: Annotated[
+        str, typer.Option(help="Tie weights: count, fractional, jaccard or funding.")
+    ] = "fractional",
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Data folder (shared/data layout, or CORDIS organization.csv + "
+                     "project.csv); default: the SIMULATED demo."),
+    ] = None,
+    start: Annotated[int | None, typer.Option(help="First project start year kept.")] = None,
+    end: Annotated[int | None, typer.Option(help="Last project start year kept.")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the tables and figures.")] = Path(
+        "figures/networks"
+    ),
+) -> None:
+    """Build a co-operation network from participations and describe it.
+
+    Writes to OUT: edges, nodes (centrality, cross-border share of tie weight, brokerage,
+    community), country pairs (intensity, affinity) and communities as Parquet and CSV,
+    network.png and (country and region nodes) flow_map.png; prints a summary.
+    """
+    from rich.console import Console
+
+    from emerging.io.cooperation import cooperation_inputs
+    from emerging.networks import analyse_network
+
+    console = Console()
+    try:
+        inputs = cooperation_inputs(data, panel=False)
+        result = analyse_network(
+            inputs.participations, node=node, level=level, weight=weight, start=start,
+            end=end, progress=lambda text: console.print(f"  {text} ...", style="dim"),
+        )
+        geometry = inputs.geometry(0 if node == "country" else level or 2)
+        paths = result.write(out, geometry=geometry if node != "organisation" else None)
+    except (ValueError, FileNotFoundError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    console.print(inputs.describe(), style="dim")
+    console.print(result.summary())
+    console.print(f"wrote {len(paths)} files to {out}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -46,12 +46,13 @@ class CooperationInputs:
         return "; ".join(f"{k}: {v}" for k, v in self.sources.items())
 
 
-def cooperation_inputs(data: str | Path | None = None, *, programme_parts: bool = False
-                       ) -> CooperationInputs:
+def cooperation_inputs(data: str | Path | None = None, *, programme_parts: bool = False,
+                       panel: bool = True) -> CooperationInputs:
     """Read the co-operation inputs from ``data`` (see the module docstring) or the demo.
 
     CORDIS bulk tables in ``data`` (or ``data/cordis-h2020``, ``data/cordis-horizon``) win
-    over the derived H2020 table, since they carry NUTS codes.
+    over the derived H2020 table, since they carry NUTS codes. ``panel=False`` skips the
+    employment panel and the Interreg table (networks need neither).
     """
     if data is None:
         from emerging.datasets import demo
@@ -88,22 +89,22 @@ def cooperation_inputs(data: str | Path | None = None, *, programme_parts: bool 
             f"no participations in {data}: expected organization.csv + project.csv (CORDIS "
             f"bulk tables, `emerging fetch --dataset cordis-h2020`) or {H2020}"
         )
-    panel = None
-    if (data / SBS).is_file():
+    employment = None
+    if panel and (data / SBS).is_file():
         from emerging.io.eurostat import read_tsv, to_panel
 
         raw = to_panel(read_tsv(data / SBS), measure={"indic_sb": "V16110"})
-        panel = raw.filter(
+        employment = raw.filter(
             ~pl.col("region").str.ends_with("Z") & (pl.col("industry").str.len_chars() == 3)
         ).select("region", "industry", "year", "value")
         sources["panel"] = f"{SBS} (persons employed by NACE division; NUTS 2010/2013 codes)"
     interreg = None
-    if (data / INTERREG).is_file():
+    if panel and (data / INTERREG).is_file():
         from emerging.io.interreg import read_interreg
 
         interreg = read_interreg(data / INTERREG)
         sources["interreg"] = str(INTERREG)
     return CooperationInputs(
-        participations=table.participations, panel=panel, interreg=interreg, data=data,
+        participations=table.participations, panel=employment, interreg=interreg, data=data,
         sources=sources,
     )
