@@ -119,7 +119,7 @@ class InterregTable:
             missing="no partner on record",
             units=what,
             title=f"Interreg 2014-2020: {what} per NUTS-{level} region",
-            source=SOURCE,
+            source=f"{SOURCE}; administrative boundaries © EuroGeographics",
             ax=ax,
         )
 

@@ -91,3 +91,21 @@ def test_bad_input_errors(tmp_path):
     assert t.exclusions.counts["not a NUTS-3 code of the row's country"] == 1
     assert t.exclusions.counts["NUTS-2 parent not in NUTS 2021"] == 1
     assert "1 NUTS-3 regions" in t.summary() and "2 rows excluded" in t.summary()
+
+
+def test_map_marks_regions_without_records(interreg, shared_data):
+    from emerging.io.gisco import read_nuts_geojson
+
+    geo = read_nuts_geojson(shared_data / "geo" / "gisco_nuts2021_60m" /
+                            "NUTS_RG_60M_2021_3035_LEVL_3.geojson")
+    fig, ax = interreg.plot(geometry=geo)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("no partner on record" in t.lower() for t in legend)
+    assert "keep.eu" in " ".join(t.get_text() for t in fig.texts)
+    # NUTS-2: every programme-area region has partners on record, so no empty class
+    geo2 = read_nuts_geojson(shared_data / "geo" / "gisco_nuts2021_60m" /
+                             "NUTS_RG_60M_2021_3035_LEVL_2.geojson")
+    fig, ax = interreg.plot(geometry=geo2, level=2)
+    assert not any("on record" in t.get_text() for t in ax.get_legend().get_texts())
+    with pytest.raises(ValueError, match="plot needs geometry"):
+        interreg.plot()
