@@ -75,7 +75,8 @@ def test_cli_fetch_dataset(tmp_path):
     make_zip(raw / "cordis-h2020-csv.zip")
     result = runner.invoke(app, ["fetch", "--raw", str(raw), "--dataset", "cordis-h2020"])
     assert result.exit_code == 0, result.output
-    assert "cordis-h2020" in result.output
+    assert (raw / "cordis-h2020" / "organization.csv").is_file()
+    assert "cordis-h2" in result.output.replace("\n", "")
     result = runner.invoke(app, ["fetch", "--raw", str(raw), "--dataset", "cordis-fp5"])
     assert result.exit_code == 2 and "unknown dataset" in result.output
 

@@ -69,3 +69,15 @@ def test_analyse_network_writes_tables_and_figures(tmp_path):
     assert all(p.stat().st_size > 0 for p in paths)
     nodes = pl.read_parquet(tmp_path / "nodes.parquet")
     assert nodes.height == 5
+
+
+def test_cross_border_share_warns_without_domestic_ties():
+    from emerging.networks import cross_border, project_network
+
+    bare = project_network(PARTS, node="country", weight="count")
+    with pytest.warns(UserWarning, match="every cross_border_share is 1"):
+        shares = cross_border(bare.edges, by="node")
+    assert (shares["cross_border_share"] == 1).all()
+    loops = project_network(PARTS, node="country", weight="count", self_loops=True)
+    shares = cross_border(loops.edges, by="node")
+    assert shares.filter(pl.col("node") == "CZ")["cross_border_share"][0] == pytest.approx(3 / 4)
