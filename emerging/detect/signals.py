@@ -22,12 +22,14 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._schema import INDUSTRY, REGION, YEAR, validate_panel
 from emerging._typing import check_option
 from emerging.indices.lq import location_quotient
 from emerging.trends._growth import growth
 
 
+@keeps_frame_kind
 def emergence_signals(
     panel: pl.DataFrame | pl.LazyFrame,
     *,

@@ -39,8 +39,8 @@ from pathlib import Path
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import Exclusions
-from emerging.maps.style import styled
 
 KEEP_COLUMNS = {
     "NUTS_ID_matched": "region",
@@ -54,8 +54,8 @@ KEEP_COLUMNS = {
 SOURCE = "Source: keep.eu (Interreg, IPA CBC and ENI CBC 2014-2020)"
 
 
-@dataclass(frozen=True)
-class InterregTable:
+@dataclass(frozen=True, repr=False)
+class InterregTable(Result):
     """Interreg 2014-2020 participation per NUTS-3 region (NUTS 2021), validated.
 
     Attributes
@@ -93,7 +93,6 @@ class InterregTable:
             f"cells read as not available: {notes}. {self.source}"
         )
 
-    @styled
     def plot(self, ax=None, *, geometry=None, level: int = 3, column: str = "partners"):
         """Choropleth of ``column`` at NUTS ``level`` on ``geometry`` (GISCO, EPSG:3035);
         regions with nothing on record are drawn as "no partner on record"."""
@@ -123,13 +122,8 @@ class InterregTable:
             ax=ax,
         )
 
-    def _repr_html_(self) -> str:
-        import html
-
-        return (
-            f"<p><b>InterregTable</b>: {html.escape(self.summary())}</p>"
-            f"{self.regions.head(8)._repr_html_()}"
-        )
+    def _html_frame(self) -> pl.DataFrame:
+        return self.regions
 
 
 def read_interreg(path: str | Path) -> InterregTable:

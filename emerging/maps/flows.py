@@ -16,6 +16,7 @@ import polars as pl
 
 from emerging._schema import validate_edges
 from emerging.maps import style
+from emerging.maps._drawing import Drawing
 from emerging.maps.tilegrid import TILE, tile_positions
 
 Positions = Literal["tiles"]
@@ -148,7 +149,7 @@ def flow_map(
             source = f"{source}; administrative boundaries © EuroGeographics"
         if own and (source or note):
             style.add_source(fig, "\n".join(t for t in (note and note + ".", source) if t))
-    return fig, ax
+    return Drawing(fig, ax)
 
 
 def _emptiest_corner(ax, pts: np.ndarray) -> str:
@@ -333,4 +334,4 @@ def network_drawing(
                               for n in strength["node"].head(n_labels)])
         if own and (source or note):
             style.add_source(fig, "\n".join(t for t in (note and note + ".", source) if t))
-    return fig, ax
+    return Drawing(fig, ax)

@@ -6,12 +6,14 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from emerging._frames import keeps_frame_kind
 from emerging.networks._common import one_slice
 from emerging.networks.metrics import _adjacency, _countries
 
 ROLES = ("coordinator", "gatekeeper", "consultant", "liaison")
 
 
+@keeps_frame_kind
 def brokerage(
     edges: pl.DataFrame | pl.LazyFrame, *, countries: pl.DataFrame | None = None
 ) -> pl.DataFrame:

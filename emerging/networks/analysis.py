@@ -7,7 +7,6 @@ writes its tables and figures to a folder.
 
 from __future__ import annotations
 
-import html
 import time
 import warnings
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from typing import Literal
 
 import polars as pl
 
-from emerging.maps.style import styled
+from emerging._result import Result
 from emerging.networks._common import check_option
 from emerging.networks.build import NodeKind, Projection, WeightKind, project_network
 
@@ -26,8 +25,8 @@ CommunitiesOn = Literal["auto", "full", "backbone"]
 BACKBONE_ABOVE = 50_000
 
 
-@dataclass(frozen=True)
-class NetworkAnalysis:
+@dataclass(frozen=True, repr=False)
+class NetworkAnalysis(Result):
     """A co-operation network and what was measured on it.
 
     Attributes
@@ -77,18 +76,11 @@ class NetworkAnalysis:
             f"{self.communities.summary()}"
         )
 
-    @styled
     def plot(self, ax=None, **kwargs):
         """The network drawing (see :func:`emerging.networks.draw_network`)."""
-        from emerging.networks.figures import draw_network
+        from emerging.maps.networks_plots import plot_projection
 
-        return draw_network(self.projection.edges, ax=ax, **kwargs)
-
-    def _repr_html_(self) -> str:
-        return (
-            f"<p><b>NetworkAnalysis</b>: {html.escape(self.summary())}</p>"
-            f"{self.metrics.head(8)._repr_html_()}"
-        )
+        return plot_projection(self.projection, ax, **kwargs)
 
     def write(self, folder: str | Path, *, geometry=None, units: str | None = None) -> list[Path]:
         """Write ``edges``, ``nodes`` (metrics), ``country_pairs`` and ``communities`` as

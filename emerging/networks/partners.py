@@ -32,7 +32,6 @@ R. M. (1989). Structures of mediation. *Sociological Methodology* 19, 89-126.
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from typing import Literal
 
 import polars as pl
 
-from emerging.maps.style import styled
+from emerging._result import Result
 from emerging.networks import _evidence as ev
 from emerging.networks._common import check_option
 
@@ -55,8 +54,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
-@dataclass(frozen=True)
-class PartnerSuggestions:
+@dataclass(frozen=True, repr=False)
+class PartnerSuggestions(Result):
     """Ranked partners across the border for one region or country, with reasons.
 
     Attributes
@@ -103,31 +102,14 @@ class PartnerSuggestions:
             f"border, weighed on {grounds}; top: {top}"
         )
 
-    @styled
     def plot(self, ax=None, top: int = 10):
         """Stacked horizontal bars of the weighted score components of the top candidates."""
-        import matplotlib.pyplot as plt
+        from emerging.maps.networks_plots import plot_partners
 
-        from emerging.maps.style import QUALITATIVE
+        return plot_partners(self, ax, top=top)
 
-        t = self.table.head(top).reverse()
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6.3, 0.4 * max(t.height, 3) + 1))
-        left = [0.0] * t.height
-        for (part, weight), colour in zip(self.weights.items(), QUALITATIVE, strict=False):
-            vals = [weight * v for v in t[f"{part}_score"].to_list()]
-            ax.barh(t["partner"].to_list(), vals, left=left, color=colour, label=part)
-            left = [a + b for a, b in zip(left, vals, strict=True)]
-        ax.set_xlabel("score (weighted sum of the grounds)")
-        what = f", {self.industry}" if self.industry else ""
-        ax.set_title(f"Partners for {self.region}{what}")
-        ax.legend(loc="lower right", fontsize="small")
-        return ax
-
-    def _repr_html_(self) -> str:
-        cols = ["rank", "partner", "name", "country", "score", "reasons"]
-        table = self.table.select(cols).head(10)._repr_html_()
-        return f"<p><b>PartnerSuggestions</b>: {html.escape(self.summary())}</p>{table}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.table.select("rank", "partner", "name", "country", "score", "reasons")
 
 
 def _check_weights(weights: Mapping[str, float]) -> dict[str, float]:

@@ -8,14 +8,15 @@ suggestions with their reasons. Every share names its denominator.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import polars as pl
 
+from emerging._result import Result
 
-@dataclass(frozen=True)
-class CooperationSummary:
+
+@dataclass(frozen=True, repr=False)
+class CooperationSummary(Result):
     """Co-operation figures of one region or country (see :func:`cooperation_summary`).
 
     Attributes
@@ -96,11 +97,8 @@ class CooperationSummary:
             text += "; suggested partners: " + ", ".join(self.suggestions["partner"].head(3))
         return text
 
-    def _repr_html_(self) -> str:
-        return (
-            f"<p><b>CooperationSummary</b>: {html.escape(self.summary())}</p>"
-            f"{self.partner_countries.head(10)._repr_html_()}"
-        )
+    def _html_frame(self) -> pl.DataFrame:
+        return self.partner_countries
 
 
 def _joint(parts: pl.DataFrame, key: str, unit: str, mine: pl.Series, cross: int) -> pl.DataFrame:

@@ -35,6 +35,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging.indices._coded import check_option
 from emerging.relatedness._complexity import complexity_arrays
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
@@ -63,6 +64,7 @@ def outlook_arrays(
 
 
 @single_threaded_blas
+@keeps_frame_kind
 def opportunity(
     panel: pl.DataFrame | pl.LazyFrame,
     *,

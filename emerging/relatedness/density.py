@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._schema import REGION, YEAR
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
@@ -67,6 +68,7 @@ def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
 
 
 @single_threaded_blas
+@keeps_frame_kind
 def relatedness_density(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
@@ -109,6 +111,7 @@ def relatedness_density(
     return pm.with_cells({"present": pm.presence_column(m), "density": density_matrix(m, phi)})
 
 
+@keeps_frame_kind
 def density_by_status(density: pl.DataFrame) -> pl.DataFrame:
     """Mean relatedness density per region-year inside and outside its specialisations.
 

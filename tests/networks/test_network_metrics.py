@@ -147,7 +147,7 @@ def test_tie_changes_by_hand():
         ("B", "C"): "lost",
         ("C", "D"): "new",
     }
-    with pytest.raises(ValueError, match="year 2013 not in the edges"):
+    with pytest.raises(ValueError, match=r"year\(s\) \[2013\] not in the edges; years present"):
         tie_changes(e, start=2013, end=2020)
 
 
