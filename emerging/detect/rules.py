@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, require_columns
 
 
@@ -107,7 +108,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (lq_crosses(1.0), grows_faster_than_reference(
 
 
 @dataclass(frozen=True)
-class EmergenceFlags:
+class EmergenceFlags(Result):
     """Flags with their evidence: every row of the signals, every rule's verdict."""
 
     table: pl.DataFrame
@@ -131,15 +132,8 @@ class EmergenceFlags:
             f"{undecided:,} could not be assessed (confidential or zero cells)"
         )
 
-    def _repr_html_(self) -> str:
-        top = self.flagged().head(10).select(REGION, INDUSTRY, "evidence")
-        rows = "".join(
-            f"<tr><td>{r}</td><td>{i}</td><td>{e}</td></tr>" for r, i, e in top.iter_rows()
-        )
-        return (
-            f"<p>{self.summary()}</p><table><tr><th>region</th><th>industry</th>"
-            f"<th>evidence</th></tr>{rows}</table>"
-        )
+    def _html_frame(self) -> pl.DataFrame:
+        return self.flagged().select(REGION, INDUSTRY, "evidence")
 
 
 def flag_emerging(signals: pl.DataFrame, rules: Sequence[Rule] = DEFAULT_RULES) -> EmergenceFlags:

@@ -13,7 +13,7 @@ into flags.
 
 where the sum runs over the reference regions (all regions in the panel, or the region's
 country) and only over pairs known in both years (like for like, as in
-:func:`emerging.trends.growth.growth`, which computes both rates); ``growth_gap = g - g_ref``.
+:func:`emerging.trends.growth`, which computes both rates); ``growth_gap = g - g_ref``.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._schema import INDUSTRY, REGION, YEAR, validate_panel
 from emerging._typing import check_option
 from emerging.indices.lq import location_quotient
-from emerging.trends.growth import growth
+from emerging.trends._growth import growth
 
 
+@keeps_frame_kind
 def emergence_signals(
     panel: pl.DataFrame | pl.LazyFrame,
     *,

@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.indices._coded import (
     CodedPanel,
@@ -79,9 +80,7 @@ from emerging.indices._coded import (
     map_years,
     reason_column,
 )
-from emerging.indices._result import ResultMixin
 from emerging.indices.lq import lq_cubes
-from emerging.maps.style import styled
 
 ECO_STARS = ("size", "specialisation", "focus")
 US_RATINGS = ("qualifying", "significant", "strong", "strong10")
@@ -173,8 +172,8 @@ def top_cutoff(values: np.ndarray, mask: np.ndarray, q: float) -> np.ndarray:
     return top_cutoffs(values, mask, (q,))[0]
 
 
-@dataclass(frozen=True)
-class ClusterStars(ResultMixin):
+@dataclass(frozen=True, repr=False)
+class ClusterStars(Result):
     """Stars and ratings of every region-category-year, with the evidence for each.
 
     Attributes
@@ -207,9 +206,9 @@ class ClusterStars(ResultMixin):
         """Stars joined with their thresholds: value, threshold and decision side by side."""
         return self.stars.join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
 
-    def _preview(self, n: int) -> tuple[pl.DataFrame, int]:
-        head = self.stars.head(n).join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
-        return head, self.stars.height
+    def _html_frame(self) -> pl.DataFrame:
+        return self.stars.join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
+
 
     def explain(self, region: str, industry: str, year: int | None = None) -> pl.DataFrame:
         """Long table: one row per star/rating with value, threshold, decision and reason."""
@@ -264,22 +263,11 @@ class ClusterStars(ResultMixin):
             f"  ECO rules: {self.eco}; US rules: {self.us}",
         ])
 
-    @styled
     def plot(self, ax=None, *, region: str | None = None, year: int | None = None, top: int = 15):
         """Bars of ECO stars (0-3) of one region's categories, ordered by LQ."""
-        s = self.stars
-        year = s[YEAR].max() if year is None else year
-        region = s.filter(pl.col(YEAR) == year).sort("eco_stars", descending=True)[REGION][0] \
-            if region is None else region
-        data = (s.filter((pl.col(REGION) == region) & (pl.col(YEAR) == year))
-                .drop_nulls("lq").sort("lq", descending=True).head(top).reverse())
-        ax = self._axes(ax)
-        ax.barh(data[INDUSTRY].to_list(), data["eco_stars"].to_list(), color="#d4a017")
-        ax.set_xlim(0, 3)
-        ax.set_xticks([0, 1, 2, 3])
-        ax.set_xlabel("ECO stars (size, specialisation, focus)")
-        ax.set_title(f"Cluster stars of {region}, {year} (top {top} by LQ)")
-        return ax
+        from emerging.maps.indices_plots import plot_stars
+
+        return plot_stars(self, ax, region=region, year=year, top=top)
 
 
 def cluster_stars(

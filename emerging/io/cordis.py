@@ -27,8 +27,8 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import Exclusions, validate_participations
-from emerging.maps.style import styled
 
 ROLE_RANK: dict[str, int] = {
     "coordinator": 0,
@@ -67,8 +67,8 @@ EUNETS_COLUMNS = ("rcn", "role", "pic", "type", "contribution", "country", "star
 CONTRACT = ("project", "organisation", "region", "country", "role", "start_year")
 
 
-@dataclass(frozen=True)
-class CordisTable:
+@dataclass(frozen=True, repr=False)
+class CordisTable(Result):
     """Participations read from a CORDIS-style source, with what was left out.
 
     Attributes
@@ -110,22 +110,14 @@ class CordisTable:
             f"({merged:,} extra rows merged). Source: {self.source}"
         )
 
-    @styled
     def plot(self, ax=None):
-        """Bar chart of participations per start year; returns the Axes."""
-        import matplotlib.pyplot as plt
+        """Bar chart of participations per start year; returns a :class:`~emerging.maps.Drawing`."""
+        from emerging.maps.data_plots import plot_participations
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3))
-        per_year = self.participations.group_by("start_year").len().sort("start_year")
-        ax.bar(per_year["start_year"].to_list(), per_year["len"].to_list(), color="#4c72b0")
-        ax.set_xlabel("project start year")
-        ax.set_ylabel("participations")
-        return ax
+        return plot_participations(self, ax)
 
-    def _repr_html_(self) -> str:
-        head = self.participations.head(5)._repr_html_()
-        return f"<p><b>CordisTable</b>: {self.summary()}</p>{head}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.participations
 
 
 def _read_semicolon(path: str | Path, columns: tuple[str, ...], *, what: str) -> pl.DataFrame:

@@ -16,6 +16,7 @@ import polars as pl
 
 from emerging._schema import validate_edges
 from emerging.maps import style
+from emerging.maps._drawing import Drawing
 from emerging.maps.tilegrid import TILE, tile_positions
 
 Positions = Literal["tiles"]
@@ -104,7 +105,7 @@ def flow_map(
             source = f"{source}; administrative boundaries © EuroGeographics"
         if own and (source or note):
             style.add_source(fig, source or "", note=note)
-    return fig, ax
+    return Drawing(fig, ax)
 
 
 def _positions(positions) -> dict[str, tuple[float, float]]:

@@ -15,6 +15,8 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from emerging._checks import check_years
+from emerging._frames import keeps_frame_kind
 from emerging.codes.nuts import region_set
 from emerging.networks._common import check_option, one_slice, validate_layered
 
@@ -58,6 +60,7 @@ def _countries(nodes: pl.Series, countries: pl.DataFrame | None) -> pl.DataFrame
     return out
 
 
+@keeps_frame_kind
 def node_metrics(
     edges: pl.DataFrame | pl.LazyFrame,
     *,
@@ -161,6 +164,7 @@ def _pagerank(
     raise RuntimeError(f"PageRank did not converge in {max_iter} iterations")
 
 
+@keeps_frame_kind
 def cross_border(
     edges: pl.DataFrame | pl.LazyFrame,
     *,
@@ -293,6 +297,7 @@ def area_membership(nodes: pl.Series, area: str = "central_europe_2021_2027") ->
     )["area"]
 
 
+@keeps_frame_kind
 def area_ties(
     edges: pl.DataFrame | pl.LazyFrame, *, area: str = "central_europe_2021_2027"
 ) -> pl.DataFrame:
@@ -325,6 +330,7 @@ def area_ties(
     return out.with_columns((pl.col("weight") / total).alias("share")).sort(*slices, "ties")
 
 
+@keeps_frame_kind
 def tie_changes(
     edges: pl.DataFrame | pl.LazyFrame, *, start: int, end: int, min_change: float = 0.25
 ) -> pl.DataFrame:
@@ -345,10 +351,7 @@ def tie_changes(
         )
     if not 0 < min_change < 1:
         raise ValueError(f"min_change must be between 0 and 1; got {min_change!r}")
-    years = set(frame["year"].unique().to_list())
-    for y in (start, end):
-        if y not in years:
-            raise ValueError(f"year {y} not in the edges; available: {sorted(years)}")
+    check_years([start, end], frame["year"].unique().to_list(), what="edges")
     keys = [*(["layer"] if "layer" in frame.columns else []), "source", "target"]
     a = frame.filter(pl.col("year") == start).select(*keys, pl.col("weight").alias("weight_start"))
     b = frame.filter(pl.col("year") == end).select(*keys, pl.col("weight").alias("weight_end"))
@@ -372,6 +375,7 @@ def tie_changes(
     )
 
 
+@keeps_frame_kind
 def components(edges: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Connected components: ``node, component, size`` (component 0 is the largest).
 

@@ -34,7 +34,7 @@ from typing import Literal
 
 import polars as pl
 
-from emerging.maps.style import styled
+from emerging._result import Result
 from emerging.networks._common import check_option, one_slice
 from emerging.networks.positions import node_positions
 
@@ -42,8 +42,8 @@ TiesKind = Literal["reward", "penalise", "ignore"]
 DEFAULT_WEIGHTS = {"complementarity": 0.6, "ties": 0.2, "proximity": 0.2}
 
 
-@dataclass(frozen=True)
-class PartnerSuggestions:
+@dataclass(frozen=True, repr=False)
+class PartnerSuggestions(Result):
     """Ranked cross-border partner regions for one region and industry, with reasons."""
 
     table: pl.DataFrame
@@ -63,29 +63,14 @@ class PartnerSuggestions:
             f"across the border; top: {top}"
         )
 
-    @styled
     def plot(self, ax=None, top: int = 10):
         """Stacked horizontal bars of the score components of the top candidates."""
-        import matplotlib.pyplot as plt
+        from emerging.maps.networks_plots import plot_partners
 
-        t = self.table.head(top).reverse()
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 0.4 * max(t.height, 3) + 1))
-        left = [0.0] * t.height
-        colours = {"complementarity": "#4c72b0", "ties": "#dd8452", "proximity": "#55a868"}
-        for part, weight in self.weights.items():
-            vals = [weight * v for v in t[f"{part}_score"].to_list()]
-            ax.barh(t["partner"].to_list(), vals, left=left, color=colours[part], label=part)
-            left = [a + b for a, b in zip(left, vals, strict=True)]
-        ax.set_xlabel("score")
-        ax.set_title(f"Partners for {self.region}, {self.industry}")
-        ax.legend(loc="lower right", fontsize="small")
-        return ax
+        return plot_partners(self, ax, top=top)
 
-    def _repr_html_(self) -> str:
-        cols = ["rank", "partner", "country", "score", "reasons"]
-        table = self.table.select(cols).head(10)._repr_html_()
-        return f"<p><b>PartnerSuggestions</b>: {self.summary()}</p>{table}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.table.select("rank", "partner", "country", "score", "reasons")
 
 
 def _check_weights(weights: Mapping[str, float]) -> dict[str, float]:

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from emerging.networks._brokerage import brokerage
+from emerging.networks._communities import adjusted_rand_index, communities
 from emerging.networks.backbone import disparity_filter
-from emerging.networks.brokerage import brokerage
-from emerging.networks.communities import adjusted_rand_index, communities
 from emerging.networks.metrics import (
     area_ties,
     cross_border,
@@ -199,7 +199,7 @@ def test_tie_changes_by_hand():
         ("B", "C"): "lost",
         ("C", "D"): "new",
     }
-    with pytest.raises(ValueError, match="year 2013 not in the edges"):
+    with pytest.raises(ValueError, match=r"year\(s\) \[2013\] not in the edges; years present"):
         tie_changes(e, start=2013, end=2020)
 
 

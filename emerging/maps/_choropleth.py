@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from emerging.maps import style
+from emerging.maps._drawing import Drawing
 from emerging.maps.classify import (
     Scheme,
     add_legend,
@@ -165,7 +166,7 @@ def choropleth(
         elif note:
             ax.text(0.0, -0.02, note, transform=ax.transAxes, fontsize=style.SOURCE_SIZE,
                     va="top", color=style.SOURCE_COLOUR)
-    return fig, ax
+    return Drawing(fig, ax)
 
 
 def _level_of(regions: pl.Series) -> int:

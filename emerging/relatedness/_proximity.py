@@ -53,6 +53,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging.indices._coded import check_option
 from emerging.relatedness.matrices import (
     PanelMatrices,
@@ -150,6 +151,7 @@ def proximity_arrays(
 
 
 @single_threaded_blas
+@keeps_frame_kind
 def proximity(
     panel: pl.DataFrame | pl.LazyFrame,
     *,

@@ -6,10 +6,12 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from emerging._frames import keeps_frame_kind
 from emerging.networks._common import one_slice
 from emerging.networks.metrics import _adjacency, _countries
 
 
+@keeps_frame_kind
 def brokerage(
     edges: pl.DataFrame | pl.LazyFrame, *, countries: pl.DataFrame | None = None
 ) -> pl.DataFrame:

@@ -59,8 +59,8 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, Exclusions
-from emerging.maps.style import styled
 from emerging.trends._cube import (
     Reference,
     balanced_window,
@@ -69,7 +69,6 @@ from emerging.trends._cube import (
     to_frame,
     validated_cube,
 )
-from emerging.trends._display import SummaryDisplay
 
 Method = Literal["classic", "esteban_marquillas", "dynamic"]
 METHODS = ("classic", "esteban_marquillas", "dynamic")
@@ -92,7 +91,7 @@ UNSPLIT = "unsplit_competitive"
 
 
 @dataclass(frozen=True, repr=False)
-class ShiftShare(SummaryDisplay):
+class ShiftShare(Result):
     """Result of :func:`shift_share`: one row per region-industry pair in ``table``.
 
     ``table`` columns: ``region``, ``industry``, ``value_start``, ``value_end``, ``change``,
@@ -157,14 +156,10 @@ class ShiftShare(SummaryDisplay):
                 )
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
-        totals = self.to_frame(by="region").head(20)
-        return (
-            f"<p><b>Shift-share ({self.method})</b>, {self.start}-{self.end}, reference: "
-            f"{self.reference}; {self.exclusions}</p>" + totals._repr_html_()
-        )
+    def _html_frame(self) -> pl.DataFrame:
+        return self.to_frame(by="region")
 
-    @styled
+
     def plot(
         self,
         ax=None,
@@ -179,60 +174,11 @@ class ShiftShare(SummaryDisplay):
         ``kind="bar"`` draws the ``top`` regions (industries) with the largest absolute
         change, one stacked bar of components each, with a dot for the actual change.
         ``kind="waterfall"`` draws start value, each component and end value for the
-        region (industry) ``key``. Returns the matplotlib Axes.
+        region (industry) ``key``. Returns a :class:`~emerging.maps.Drawing`.
         """
-        import matplotlib.pyplot as plt
+        from emerging.maps.trends_plots import plot_shift_share
 
-        check_option("by", by, ("region", "industry"))
-        check_option("kind", kind, ("bar", "waterfall"))
-        totals = self.to_frame(by=by)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 4.5))
-        if kind == "waterfall":
-            if key is None:
-                raise ValueError(f"kind='waterfall' needs key=<one {by} code>")
-            row = totals.filter(pl.col(by) == key)
-            if not row.height:
-                examples = totals[by].head(5).to_list()
-                raise ValueError(f"{by} {key!r} is not in the result; e.g. {examples}")
-            _waterfall(ax, row.row(0, named=True), self.components)
-            ax.set_title(f"{key}: shift-share {self.start}-{self.end}")
-            return ax
-        totals = totals.sort(pl.col("change").abs(), descending=True).head(top)
-        labels = totals[by].to_list()
-        x = np.arange(len(labels))
-        pos = np.zeros(len(labels))
-        neg = np.zeros(len(labels))
-        for c in self.components:
-            v = totals[c].fill_null(0).to_numpy()
-            ax.bar(x, v, bottom=np.where(v >= 0, pos, neg), label=_LABELS[c])
-            pos += np.clip(v, 0, None)
-            neg += np.clip(v, None, 0)
-        ax.plot(x, totals["change"].to_numpy(), "ko", label="Actual change")
-        ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xticks(x, labels, rotation=90)
-        ax.set_ylabel("Change in employment")
-        ax.set_title(f"Shift-share {self.start}-{self.end} (reference: {self.reference})")
-        ax.legend(fontsize="small")
-        return ax
-
-
-def _waterfall(ax, row: dict, components: tuple[str, ...]) -> None:
-    names = ["Start", *[_LABELS[c] for c in components], "End"]
-    level = row["value_start"]
-    bottoms, heights, colours = [0.0], [level], ["grey"]
-    for c in components:
-        v = row[c] or 0.0
-        bottoms.append(level if v >= 0 else level + v)
-        heights.append(abs(v))
-        colours.append("tab:green" if v >= 0 else "tab:red")
-        level += v
-    bottoms.append(0.0)
-    heights.append(row["value_end"])
-    colours.append("grey")
-    ax.bar(names, heights, bottom=bottoms, color=colours)
-    ax.tick_params(axis="x", rotation=30)
-    ax.set_ylabel("Employment")
+        return plot_shift_share(self, ax, labels=_LABELS, by=by, kind=kind, key=key, top=top)
 
 
 def _components(e0, e1, n0, n1, ntot0, ntot1):

@@ -32,24 +32,21 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions, validate_panel
-from emerging.maps.style import styled
 from emerging.trends._cube import Reference, check_option
-from emerging.trends._display import SummaryDisplay
-from emerging.trends.growth import growth
+from emerging.trends._growth import growth
 
 _QUADRANTS = {
     "lq": ("star", "mature", "emerging", "marginal"),
     "lq_change": ("rising, faster", "rising, slower", "falling, faster", "falling, slower"),
 }
-_COLOURS = ("tab:green", "tab:orange", "tab:blue", "tab:grey")
 
 
 @dataclass(frozen=True, repr=False)
-class Portfolio(SummaryDisplay):
+class Portfolio(Result):
     """Result of :func:`portfolio`; ``table`` has one row per region-industry pair with
     ``lq_start``, ``lq_end``, ``lq_change``, ``value_end``, ``cagr``, ``ref_cagr``,
     ``growth_vs_ref``, ``x``, ``quadrant`` and ``emerging``."""
@@ -74,7 +71,6 @@ class Portfolio(SummaryDisplay):
             f"{self.exclusions}"
         )
 
-    @styled
     def plot(
         self,
         ax=None,
@@ -88,53 +84,10 @@ class Portfolio(SummaryDisplay):
         (``industry=``) or all pairs; the ``label_top`` largest bubbles are labelled and
         pairs flagged ``emerging`` (LQ below 1 and rising, growing faster) get a thick
         outline."""
-        import matplotlib.pyplot as plt
+        from emerging.maps.trends_plots import plot_portfolio
 
-        d = self.table.drop_nulls("quadrant")
-        if region is not None:
-            d, label_col = d.filter(pl.col(REGION) == region), INDUSTRY
-        elif industry is not None:
-            d, label_col = d.filter(pl.col(INDUSTRY) == industry), REGION
-        else:
-            label_col = None
-        if not d.height:
-            raise ValueError(f"nothing to plot for region={region!r}, industry={industry!r}")
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 5.5))
-        size = d["value_end"].to_numpy()
-        size = max_size * size / size.max() if size.max() > 0 else size
-        names = _QUADRANTS[self.x]
-        for name, colour in zip(names, _COLOURS, strict=True):
-            q = d["quadrant"].to_numpy() == name
-            strict = d["emerging"].to_numpy()[q]  # LQ < 1, rising, faster: thick outline
-            ax.scatter(d["x"].to_numpy()[q], d["growth_vs_ref"].to_numpy()[q] * 100,
-                       s=size[q], c=colour, alpha=0.55, edgecolors="k",
-                       linewidths=np.where(strict, 1.8, 0.4))
-        cut = 1.0 if self.x == "lq" else 0.0
-        ax.axvline(cut, color="grey", lw=0.8)
-        ax.axhline(0, color="grey", lw=0.8)
-        if self.x == "lq":
-            from matplotlib.ticker import FormatStrFormatter
-
-            ax.set_xscale("log")
-            ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
-            ax.xaxis.set_minor_formatter(FormatStrFormatter("%g"))
-        corners = ((0.98, 0.98, "right", "top"), (0.98, 0.02, "right", "bottom"),
-                   (0.02, 0.98, "left", "top"), (0.02, 0.02, "left", "bottom"))
-        for name, colour, (cx, cy, ha, va) in zip(names, _COLOURS, corners, strict=True):
-            ax.text(cx, cy, name, transform=ax.transAxes, ha=ha, va=va, color=colour,
-                    fontweight="bold")
-        if label_col is not None:
-            biggest = d.sort("value_end", descending=True).head(label_top)
-            for row in biggest.iter_rows(named=True):
-                ax.annotate(row[label_col], (row["x"], row["growth_vs_ref"] * 100),
-                            fontsize=8, ha="center")
-        change = f"change in LQ {self.start}-{self.end}"
-        ax.set_xlabel(f"LQ {self.end}" if self.x == "lq" else change)
-        ax.set_ylabel("CAGR minus reference CAGR (percentage points)")
-        title = region or industry or "all pairs"
-        ax.set_title(f"{title}: LQ-growth portfolio {self.start}-{self.end}")
-        return ax
+        return plot_portfolio(self, ax, quadrants=_QUADRANTS[self.x], region=region,
+                              industry=industry, label_top=label_top, max_size=max_size)
 
 
 def portfolio(
@@ -158,7 +111,7 @@ def portfolio(
     x
         Horizontal axis: ``"lq"`` at the end year or ``"lq_change"`` over the window.
     reference, reference_regions
-        Reference of the growth comparison (see :func:`emerging.trends.growth.growth`).
+        Reference of the growth comparison (see :func:`emerging.trends.growth`).
     lq_base
         Reference of the location quotient (``"all"`` regions or the ``"country"``).
     """

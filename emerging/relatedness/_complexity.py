@@ -57,9 +57,9 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging.indices._coded import check_option
-from emerging.maps.style import styled
 from emerging.relatedness.matrices import PanelMatrices, encode_panel, single_threaded_blas
 
 Method = Literal["eigenvector", "reflections", "fitness"]
@@ -233,8 +233,8 @@ def complexity_arrays(
     }
 
 
-@dataclass(frozen=True)
-class Complexity:
+@dataclass(frozen=True, repr=False)
+class Complexity(Result):
     """Result of :func:`complexity`.
 
     Attributes
@@ -279,24 +279,14 @@ class Complexity:
             f"Trimmed as degenerate: {trim}. Cells not counted as present: {self.exclusions}."
         )
 
-    @styled
     def plot(self, ax=None, *, year: int | None = None):
-        """Scatter of ECI against diversity for ``year`` (default the last); returns the Axes."""
-        import matplotlib.pyplot as plt
+        """Scatter of ECI against diversity for ``year`` (default the last)."""
+        from emerging.maps.relatedness_plots import plot_complexity
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4))
-        year = self.regions[YEAR].max() if year is None else year
-        data = self.regions.filter(pl.col(YEAR) == year).drop_nulls("eci")
-        ax.scatter(data["diversity"], data["eci"], s=12, alpha=0.7)
-        ax.set_xlabel("diversity (number of specialisations)")
-        ax.set_ylabel("fitness" if self.method == "fitness" else "ECI")
-        ax.set_title(f"Economic complexity of regions, {year} ({self.method})")
-        return ax
+        return plot_complexity(self, ax, year=year)
 
-    def _repr_html_(self) -> str:
-        head = self.regions.drop_nulls("eci").sort("eci", descending=True).head(10)
-        return f"<p>{self.summary()}</p>" + head._repr_html_()
+    def _html_frame(self) -> pl.DataFrame:
+        return self.regions.drop_nulls("eci").sort("eci", descending=True)
 
 
 @single_threaded_blas
