@@ -28,11 +28,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 
-from emerging._schema import INDUSTRY, KEYS, REGION, VALUE, YEAR
+from emerging._result import Result
+from emerging._schema import INDUSTRY, KEYS, REGION, VALUE, YEAR, Exclusions
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.dataframe as dd
@@ -62,51 +64,48 @@ class RecordColumns:
 
 
 @dataclass(frozen=True)
-class Aggregation:
+class Aggregation(Result):
     """A Panel summed from records, with every rejected record counted by reason.
 
     ``panel`` has ``region``, ``industry``, ``year``, ``value`` (sum of head counts, Float64)
-    and ``units`` (number of records, Int64). ``exclusions`` has one row per reason with
-    ``records`` (how many) and ``value`` (their head count where it was a number).
+    and ``units`` (number of records, Int64). ``exclusion_table`` has one row per reason with
+    ``records`` (how many) and ``value`` (their head count where it was a number);
+    ``exclusions`` gives the same counts in the package's result protocol.
     """
 
     panel: pl.DataFrame
-    exclusions: pl.DataFrame
+    exclusion_table: pl.DataFrame
     nuts_level: int
     nace_level: int
+
+    _title: ClassVar[str] = "Panel from unit records"
+
+    @property
+    def exclusions(self) -> Exclusions:
+        return Exclusions(MappingProxyType(dict(self.exclusion_table.select(REASON, "records").iter_rows())))
+
+    @property
+    def excluded(self) -> int:
+        """Records rejected (all reasons)."""
+        return int(self.exclusion_table["records"].sum()) if self.exclusion_table.height else 0
 
     @property
     def records(self) -> int:
         """Records read: accepted plus rejected."""
         return int(self.panel[UNITS].sum()) + self.excluded
 
-    @property
-    def excluded(self) -> int:
-        """Records rejected (all reasons)."""
-        return int(self.exclusions["records"].sum()) if self.exclusions.height else 0
-
     def to_frame(self) -> pl.DataFrame:
         return self.panel
 
     def summary(self) -> str:
+        years = self.panel[YEAR].n_unique() if self.panel.height else 0
         lines = [
             f"{self.records:,} records -> {self.panel.height:,} cells "
-            f"(NUTS-{self.nuts_level} x NACE level {self.nace_level}, "
-            f"{self.panel[YEAR].n_unique() if self.panel.height else 0} years)",
+            f"(NUTS-{self.nuts_level} x NACE level {self.nace_level}, {years} years)",
             f"excluded: {self.excluded:,} records",
         ]
-        lines += [f"  {r[REASON]}: {r['records']:,}" for r in self.exclusions.iter_rows(named=True)]
+        lines += [f"  {r[REASON]}: {r['records']:,}" for r in self.exclusion_table.iter_rows(named=True)]
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return f"Aggregation\n{self.summary()}"
-
-    def _repr_html_(self) -> str:
-        import html
-
-        items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in self.summary().splitlines()[1:])
-        head = html.escape(self.summary().splitlines()[0])
-        return f'<div class="emerging-aggregation"><p><b>{head}</b></p><ul>{items}</ul></div>'
 
 
 def _division_sections() -> dict[str, str]:
@@ -347,7 +346,7 @@ def _finish(partial: pl.DataFrame, nuts_level: int, nace_level: int) -> Aggregat
         .agg(pl.col(UNITS).sum().cast(pl.Int64).alias("records"), pl.col(VALUE).sum().alias(VALUE))
         .sort("records", REASON, descending=[True, False])
     )
-    return Aggregation(panel=panel, exclusions=exclusions, nuts_level=nuts_level, nace_level=nace_level)
+    return Aggregation(panel=panel, exclusion_table=exclusions, nuts_level=nuts_level, nace_level=nace_level)
 
 
 def aggregate_records(
@@ -390,7 +389,8 @@ def aggregate_records(
     -------
     Aggregation
         ``.panel`` (``region``, ``industry``, ``year``, ``value``, ``units``) and
-        ``.exclusions`` (``reason``, ``records``, ``value``).
+        ``.exclusion_table`` (``reason``, ``records``, ``value``; ``.exclusions`` has the
+        counts by reason).
 
     Examples
     --------
@@ -400,7 +400,7 @@ def aggregate_records(
     >>> agg = aggregate_records(recs, nuts_level=2, nace_level=2)
     >>> agg.panel.select("region", "industry", "value", "units").rows()
     [('CZ06', 'C26', 22.0, 3)]
-    >>> agg.exclusions.select("reason", "records").rows()
+    >>> agg.exclusion_table.select("reason", "records").rows()
     [('region code coarser than NUTS-2', 1)]
     """
     query = partial_aggregate(
