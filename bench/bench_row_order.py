@@ -56,7 +56,6 @@ def steps():
 
 def main() -> int:
     import numpy as np
-
     from bench_indices import synthetic_panel
 
     panel = synthetic_panel(1170, 615, 20)

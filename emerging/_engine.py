@@ -58,6 +58,7 @@ from typing import Literal, TypeVar
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_window, check_years
 from emerging._schema import (
     INDUSTRY,
     KEYS,
@@ -65,7 +66,6 @@ from emerging._schema import (
     REGION,
     VALUE,
     YEAR,
-    EmptySelectionError,
     SchemaError,
     check_non_negative,
     check_not_empty,
@@ -341,27 +341,21 @@ class CodedPanel:
         )
 
     def year_index(self, year: int) -> int:
-        """Position of ``year`` on the year axis; EmptySelectionError when absent."""
+        """Position of ``year`` on the year axis; YearNotFoundError when absent."""
         hits = np.flatnonzero(self.years == year)
         if not hits.size:
-            raise EmptySelectionError(
-                f"year {year} is not in the panel; years present: {self.years.tolist()}"
-            )
+            check_years([year], self.years.tolist())
         return int(hits[0])
 
     def window(self, start: int, end: int, *, every_year: bool) -> np.ndarray:
         """Year positions from ``start`` to ``end`` (every year between, or just both)."""
-        if start >= end:
-            raise ValueError(f"start must be before end; got start={start}, end={end}")
+        check_window(start, end)
         if not every_year:
             return np.array([self.year_index(start), self.year_index(end)])
         wanted = np.arange(start, end + 1)
-        missing = sorted(set(wanted.tolist()) - set(self.years.tolist()))
-        if missing:
-            raise EmptySelectionError(
-                f"years {missing} between {start} and {end} are not in the panel; a "
-                "year-by-year computation needs every year (choose another window)"
-            )
+        check_years(wanted.tolist(), self.years.tolist(), hint=(
+            f"A year-by-year computation from {start} to {end} needs every year in between "
+            "(choose another window)"))
         return np.array([self.year_index(int(y)) for y in wanted])
 
     # ------------------------------------------------------------------ rows <-> cells

@@ -27,18 +27,18 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
 from emerging.codes.nuts import closest_codes
 from emerging.codes.nuts_versions import TARGETS, VERSIONS, code_versions, lineage, nuts2_codes
-from emerging.maps.style import styled
 
 Splits = Literal["report", "aggregate"]
 _SPLITS = ("report", "aggregate")
 _MAPPED = ("recoded", "recoded_boundary_change", "merged", "split_aggregated")
 
 
-@dataclass(frozen=True)
-class HarmonisedPanel:
+@dataclass(frozen=True, repr=False)
+class HarmonisedPanel(Result):
     """A panel rewritten in one NUTS version, with a report of every code that changed.
 
     Attributes
@@ -89,22 +89,15 @@ class HarmonisedPanel:
     def __str__(self) -> str:
         return self.summary()
 
-    def _repr_html_(self) -> str:
-        head = self.summary().splitlines()[0]
-        return f"<p>{head}</p>" + self.report._repr_html_()
+    def _html_frame(self) -> pl.DataFrame:
+        return self.report
 
-    @styled
+
     def plot(self, ax=None):
-        """Bar chart of input rows by report status; returns the matplotlib Axes."""
-        import matplotlib.pyplot as plt
+        """Bar chart of input rows by report status; returns a :class:`~emerging.maps.Drawing`."""
+        from emerging.maps.data_plots import plot_harmonised
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3))
-        by = self.report.group_by("status").agg(pl.col("rows").sum()).sort("rows")
-        ax.barh(by["status"].to_list(), by["rows"].to_list(), color="#4a7ab5")
-        ax.set_xlabel("input rows")
-        ax.set_title(f"NUTS codes changed on the way to NUTS {self.target}")
-        return ax
+        return plot_harmonised(self, ax)
 
 
 def _source_version(code: str, to: int, from_: int | None) -> tuple[int | None, str, str]:

@@ -28,6 +28,8 @@ from importlib import resources
 
 import polars as pl
 
+from emerging._result import Result
+
 #: NUTS versions, oldest first. 2006 is the version before NUTS 2010 (ITD/ITE codes of Italy).
 VERSIONS: tuple[int, ...] = (2006, 2010, 2013, 2016, 2021, 2024)
 #: Versions that can be harmonised to (2024 is partial in the crosswalk, so it is not offered).
@@ -111,8 +113,8 @@ def _check_version(version: int, allowed: Iterable[int], what: str = "version") 
         raise ValueError(f"{what} must be one of {allowed}; got {version!r}")
 
 
-@dataclass(frozen=True)
-class Lineage:
+@dataclass(frozen=True, repr=False)
+class Lineage(Result):
     """How the units of one NUTS version relate to the units of a later version.
 
     ``groups`` maps each group id to ``(sources, targets, kinds)``: the connected set of old
@@ -126,6 +128,17 @@ class Lineage:
     target: int
     groups: dict[int, tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]]
     group_of: dict[str, int]
+
+    def summary(self) -> str:
+        kinds: dict[str, int] = defaultdict(int)
+        for _, _, found in self.groups.values():
+            for kind in found:
+                kinds[kind] += 1
+        counted = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "no changes"
+        return (
+            f"NUTS {self.source} to NUTS {self.target}: {len(self.group_of):,} codes in "
+            f"{len(self.groups):,} groups ({counted})"
+        )
 
     def to_frame(self) -> pl.DataFrame:
         """One row per source code: ``code``, ``group``, ``targets``, ``siblings``, ``kind``."""

@@ -8,26 +8,18 @@ relatedness import, and holds the helpers that turn arrays into frame columns.
 
 from __future__ import annotations
 
+import numpy as np
+import polars as pl
+
+from emerging._checks import check_fraction, check_option  # noqa: F401  (re-exported for this subpackage)
 from emerging._engine import (  # noqa: F401  (re-exported for the indices and relatedness)
     CodedPanel,
+    _hashed_codes,  # noqa: F401  (tests compare the fast paths with it)
     dense_codes,
     map_row_blocks,
     map_years,
     stack_years,
 )
-from emerging._engine import _hashed_codes  # noqa: F401  (tests compare the fast paths with it)
-from emerging._typing import check_option  # noqa: F401  (re-exported for this subpackage)
-
-import numpy as np
-import polars as pl
-
-
-def check_fraction(name: str, value: float, *, low: float = 0.0, high: float = 1.0) -> None:
-    """Raise ValueError unless ``low < value < high``."""
-    if not isinstance(value, int | float) or not low < value < high:
-        raise ValueError(
-            f"{name} must be a number strictly between {low} and {high}; got {value!r}"
-        )
 
 
 def float_column(name: str, values: np.ndarray) -> pl.Series:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging._reference import lq, lq_factors, resolve_reference
+from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging.indices._coded import CodedPanel, float_column
 
 
