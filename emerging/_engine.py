@@ -374,6 +374,21 @@ class CodedPanel:
         flat = cube.reshape(-1)
         return flat if self.in_cube_order else flat[self.cell]
 
+    def flags_to_rows(self, cubes: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Several Boolean ``(year, region, industry)`` cubes at the panel's rows, gathered
+        together: packed as bits of one small-integer cube, so a shuffled panel pays one
+        random gather instead of one per flag."""
+        if self.in_cube_order or len(cubes) > 64:
+            return {k: self.to_rows(v) for k, v in cubes.items()}
+        dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64)
+                     if np.iinfo(t).bits >= len(cubes))
+        packed = np.zeros(self.shape, dtype=dtype)
+        for bit, cube in enumerate(cubes.values()):
+            packed |= cube.astype(dtype) << dtype(bit)
+        rows = packed.reshape(-1)[self.cell]
+        return {k: ((rows >> dtype(bit)) & dtype(1)).astype(bool)
+                for bit, k in enumerate(cubes)}
+
     def _small_index(self, shape: tuple[int, ...]) -> np.ndarray | tuple:
         """Index per row into a flattened table of ``shape`` (broadcastable to the cube)."""
         nY, nR, nI = self.shape

@@ -386,8 +386,10 @@ def cluster_stars(
     zero_region = coded.to_rows((coded.region_total == 0)[:, :, None])
     zero_industry = coded.to_rows(f["ei"] == 0)  # zero total in the reference group
     local = ~coded.to_rows(traded_mask[None, None, :])
+    # every flag cube at the rows in one gather (one random pass for a shuffled panel)
+    row_flags = coded.flags_to_rows({**{k: flags.pop(k) for k in names}, "skipped": skipped})
     # in order of priority (the last written wins):
-    reason = np.where(coded.to_rows(skipped), np.uint8(5 if est is None else 6), np.uint8(0))
+    reason = np.where(row_flags.pop("skipped"), np.uint8(5 if est is None else 6), np.uint8(0))
     np.copyto(reason, 4, where=local)
     np.copyto(reason, 3, where=zero_industry)
     np.copyto(reason, 2, where=zero_region)
@@ -397,16 +399,16 @@ def cluster_stars(
     bad_us = np.flatnonzero(unknown | zero_region | zero_industry | local)
 
     def flag(name: str, a: np.ndarray, dtype=pl.Boolean) -> pl.Series:
-        s = pl.Series(name, coded.to_rows(a), dtype=dtype)
+        s = pl.Series(name, a, dtype=dtype)
         rows = bad if name in ("size", "focus") else bad_us if name in US_RATINGS else bad_lq
         return s.scatter(rows, None) if len(rows) else s
 
-    eco_stars = flag("eco_stars", sum(flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
+    eco_stars = flag("eco_stars", sum(row_flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
     # keep the peak low: each cube is freed once it is a column
     columns = [float_column(k, coded.to_rows(cubes.pop(k))) for k in ("lq", "share")]
     columns += [pl.Series("in_reference", coded.to_rows(mask[None, :, None])),
                 pl.Series("traded", ~local),
-                *(flag(k, flags.pop(k)) for k in names), eco_stars,
+                *(flag(k, row_flags.pop(k)) for k in names), eco_stars,
                 reason_column("star_reason", reason, _REASONS)]
     keys = coded.frame.select(REGION, INDUSTRY, YEAR, pl.col(VALUE).alias("employment"))
     stars = keys.with_columns(columns)

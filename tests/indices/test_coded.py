@@ -81,3 +81,21 @@ def test_cache_is_an_explicit_read_only_object():
     assert lq_factors(coded, resolve_reference(coded, "all")) is f  # computed once
     with pytest.raises(ValueError, match="read-only"):
         f["er"][0, 0, 0] = 1.0
+
+
+def test_flags_gathered_together_equal_one_by_one():
+    from emerging._engine import CodedPanel
+
+    rng = np.random.default_rng(2)
+    keys = [(r, i, y) for y in (2020, 2021) for r in ("AT11", "AT12", "CZ01")
+            for i in ("C10", "C11", "G46")]
+    panel = pl.DataFrame([(*k, float(v)) for k, v in zip(keys, rng.random(len(keys)),
+                                                           strict=True)],
+                         schema={"region": pl.String, "industry": pl.String,
+                                 "year": pl.Int32, "value": pl.Float64}, orient="row")
+    for frame in (panel, panel.sample(fraction=1.0, shuffle=True, seed=3).slice(1)):
+        coded = CodedPanel.from_panel(frame)
+        cubes = {f"f{k}": rng.random(coded.shape) < 0.5 for k in range(9)}  # > 8 bits
+        together = coded.flags_to_rows(cubes)
+        for name, cube in cubes.items():
+            np.testing.assert_array_equal(together[name], coded.to_rows(cube))
