@@ -26,13 +26,6 @@ from emerging.trends import growth
 
 
 @pytest.fixture(scope="module")
-def demo_data():
-    from emerging.datasets import demo
-
-    return demo()
-
-
-@pytest.fixture(scope="module")
 def panel(demo_data):
     keep = pl.col("region").str.starts_with("CZ") | pl.col("region").str.starts_with("SK")
     return demo_data.panel.drop("flag").filter(keep & pl.col("year").is_in([2015, 2023]))
@@ -120,6 +113,7 @@ EXEMPT = {
     "validate_panel": "validator",
     "validate_edges": "validator",
     "validate_participations": "validator",
+    "validate_pairs": "validator",
     "validate_layered": "validator (networks internal)",
     "coerce_dtypes": "validator step",
     "one_slice": "networks internal: picks one slice of collected edges",
