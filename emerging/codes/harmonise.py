@@ -313,6 +313,37 @@ def harmonise(
     joined = frame.join(code_map, on=REGION, how="inner")
     if not has_flag:
         joined = joined.with_columns(pl.lit(None, dtype=pl.String).alias("flag"))
+    candidates = _candidates(joined)
+    best, conflicts = _best_candidates(candidates)
+    out = best.select(
+        pl.col("_target").alias(REGION),
+        INDUSTRY,
+        YEAR,
+        VALUE,
+        *(["flag"] if has_flag else []),
+        "nuts_source",
+    ).sort(REGION, INDUSTRY, YEAR)
+
+    # null rows caused by incomplete merges, per input code
+    incomplete = (
+        best.filter((pl.col("_parts") > 1) & (pl.col("_known") > 0) & pl.col(VALUE).is_null())
+        .select(pl.col("nuts_source").str.split("+").alias("code"))
+        .explode("code")
+        .group_by("code")
+        .len()
+    )
+    null_rows = dict(incomplete.iter_rows())
+    report = _report_frame(report_rows, rows_per_code, null_rows)
+    return HarmonisedPanel(
+        panel=validate_panel(out, allow_mixed_levels=True, allow_empty=True),
+        report=report,
+        target=to,
+        conflicts=conflicts,
+    )
+
+
+def _candidates(joined: pl.DataFrame) -> pl.DataFrame:
+    """Rows per target code: one-part rows as they are, summed parts of merged units."""
     # one-part rows (renames, unchanged codes) need no aggregation
     single = joined.filter(pl.col("_parts") == 1).select(
         "_target",
@@ -342,7 +373,11 @@ def harmonise(
         .with_columns(pl.when(pl.col("flag") != "").then(pl.col("flag")).alias("flag"))
         .select(single.columns)
     )
-    candidates = pl.concat([single, merged])
+    return pl.concat([single, merged])
+
+
+def _best_candidates(candidates: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """One row per target key (the best candidate) and the number of conflicting keys."""
     # a value beats a null; among values the newest version wins whatever the flags (e, p, b
     # mark estimates, not better data); among nulls a flagged one (e.g. confidential "c")
     # beats a plain one, then the newest
@@ -359,25 +394,12 @@ def harmonise(
     )
     conflicts = overlap.filter((pl.col("_n") > 1) & (pl.col("_spread") > 1e-9)).height
     best = ranked.unique(keys, keep="first", maintain_order=True)
-    out = best.select(
-        pl.col("_target").alias(REGION),
-        INDUSTRY,
-        YEAR,
-        VALUE,
-        *(["flag"] if has_flag else []),
-        "nuts_source",
-    ).sort(REGION, INDUSTRY, YEAR)
+    return best, conflicts
 
-    # null rows caused by incomplete merges, per input code
-    incomplete = (
-        best.filter((pl.col("_parts") > 1) & (pl.col("_known") > 0) & pl.col(VALUE).is_null())
-        .select(pl.col("nuts_source").str.split("+").alias("code"))
-        .explode("code")
-        .group_by("code")
-        .len()
-    )
-    null_rows = dict(incomplete.iter_rows())
-    report = (
+
+def _report_frame(report_rows: list[dict], rows_per_code: dict, null_rows: dict) -> pl.DataFrame:
+    """The harmonisation report: one row per input code."""
+    return (
         pl.DataFrame(
             [
                 {
@@ -401,10 +423,4 @@ def harmonise(
         )
         .select("code", "version", "status", "mapped", "targets", "rows", "null_rows", "reason")
         .sort("code")
-    )
-    return HarmonisedPanel(
-        panel=validate_panel(out, allow_mixed_levels=True, allow_empty=True),
-        report=report,
-        target=to,
-        conflicts=conflicts,
     )

@@ -89,7 +89,8 @@ def lq_bounds_expr(
     value: str | pl.Expr = VALUE, *, level: float = 0.95, region: str = REGION,
     industry: str = INDUSTRY, year: str = YEAR,
 ) -> pl.Expr:
-    """Struct expression with fields ``lq_lo`` and ``lq_hi`` (see :func:`~emerging.indices.location_quotient`)."""
+    """Struct expression with fields ``lq_lo`` and ``lq_hi``
+    (see :func:`~emerging.indices.location_quotient`)."""
     check_fraction("level", level)
     e, er, ei, et = _window_totals(value, region, industry, year)
     lq = _lq(e, er, ei, et)
