@@ -35,6 +35,7 @@ _LAZY: dict[str, str] = {
     "load_nuts": "emerging.io.gisco",
     "harmonise": "emerging.codes.harmonise",
     "estimate_confidential": "emerging.io.confidential",
+    "aggregate_records": "emerging.io.microdata",
     # specialisation
     "standardised_lq": "emerging.indices.lq",
     "regional_diversity": "emerging.indices.diversity",
