@@ -9,7 +9,6 @@ implementations read an absent cell as zero. emerging is used only to read the f
 import warnings
 from pathlib import Path
 
-import ecomplexity as eco
 import polars as pl
 
 from emerging.io.eurostat import read_tsv, to_panel
@@ -30,6 +29,8 @@ def sbs_2015(data: Path) -> pl.DataFrame:
 
 
 if __name__ == "__main__":
+    import ecomplexity as eco  # the dev extra; imported here so collecting this file needs nothing
+
     panel = sbs_2015(HERE.parents[2] / "shared" / "data")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
