@@ -25,7 +25,8 @@ two shares always cover the same industries (counted in ``unknown_share`` too).
 Three tiers: expressions (:func:`lq_expr`, :func:`additive_lq_expr`,
 :func:`lq_bounds_expr`) for your own polars pipelines; frame functions
 (:func:`location_quotient`, :func:`presence`) that validate a whole panel and compute on
-integer codes; the formulas themselves (``_lq``, ``_log_variance``) are shared by both.
+integer codes; the formulas themselves (:func:`emerging._reference.lq`, the one LQ formula, and
+``_log_variance``) are shared by both.
 
 References
 ----------
@@ -43,8 +44,6 @@ Theorie und Praxis*. Springer (additive location quotient).
 
 from __future__ import annotations
 
-import math
-from statistics import NormalDist
 from typing import Literal
 
 import numpy as np
@@ -55,14 +54,13 @@ from emerging._reference import (
     ReferenceLike,
     Regions,
     by_region,
-    factor_rows,
     legacy_reference,
     lq,
     lq_cube,
     lq_factors,
     resolve_reference,
 )
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, same_kind
+from emerging._schema import same_kind
 from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
@@ -70,98 +68,18 @@ from emerging.indices._coded import (
     map_years,
     reason_column,
 )
+from emerging.indices._lq_expr import (  # noqa: F401  (the expressions are re-exported)
+    _z,
+    _zero_count_upper,
+    additive_lq_expr,
+    lq_bounds_expr,
+    lq_expr,
+)
+from emerging.indices._lq_reasons import LQ_REASONS, _lq_reasons, _unknown_in_reference
+from emerging.indices._lq_standardised import standardised_columns
 
 #: Old name of the reference option (``base=``), kept for one release.
 Base = Literal["all", "country", "reference"]
-LQ_REASONS = (
-    "confidential",
-    "zero region total",
-    "zero industry total",
-    "region exceeds reference",
-    "unknown in reference",
-)
-
-
-# ---------------------------------------------------------------- formulas (arrays or Exprs)
-def _additive(e, er, ei, et):
-    return e / er - ei / et
-
-
-def _log_variance(e, er, ei, et):
-    """Delta-method variance of ln LQ with the region's cells nested in the reference.
-
-    The region's cell is Binomial(E_r, p) and the rest of the industry outside the region
-    Binomial(E - E_r, q), independent; totals are fixed. ``e`` must be > 0.
-    """
-    rest = ei - e
-    outside = et - er
-    inside = (1 / e - 1 / ei) ** 2 * e * (1 - e / er)
-    return inside + rest * (outside - rest) / (outside + (outside == 0)) / ei**2
-
-
-def _z(level: float) -> float:
-    return NormalDist().inv_cdf(0.5 + level / 2)
-
-
-def _zero_count_upper(level: float) -> float:
-    """Exact Poisson upper limit for an observed count of 0 (two-sided ``level``)."""
-    return -math.log((1 - level) / 2)
-
-
-# ---------------------------------------------------------------- tier 1: expressions
-def _window_totals(value: str | pl.Expr, region: str, industry: str, year: str):
-    e = pl.col(value) if isinstance(value, str) else value
-    return e, e.sum().over(region, year), e.sum().over(industry, year), e.sum().over(year)
-
-
-def lq_expr(
-    value: str | pl.Expr = VALUE, *, region: str = REGION, industry: str = INDUSTRY,
-    year: str = YEAR,
-) -> pl.Expr:
-    """Location quotient as a polars expression, all regions of the frame as reference.
-
-    Null where the cell is null or a total is zero (never inf). For whole panels prefer
-    :func:`location_quotient`, which adds reasons and intervals and is faster.
-
-    >>> import polars as pl
-    >>> p = pl.DataFrame({"region": ["AT11", "AT11", "AT12", "AT12"],
-    ...                   "industry": ["x", "y", "x", "y"],
-    ...                   "year": [2020] * 4, "value": [30.0, 10.0, 10.0, 50.0]})
-    >>> p.select(lq_expr().round(4))["value"].to_list()
-    [1.875, 0.4167, 0.4167, 1.3889]
-    """
-    e, er, ei, et = _window_totals(value, region, industry, year)
-    return pl.when((er > 0) & (ei > 0)).then(lq(e, er, ei, et))
-
-
-def additive_lq_expr(
-    value: str | pl.Expr = VALUE, *, region: str = REGION, industry: str = INDUSTRY,
-    year: str = YEAR,
-) -> pl.Expr:
-    r"""Additive LQ :math:`E_{ri}/E_r - E_i/E` as an expression.
-
-    Null exactly where :func:`lq_expr` and :func:`location_quotient` are: on a null cell,
-    a zero region total or a zero industry total (there the LQ is undefined, so the
-    additive form is not reported as 0 either).
-    """
-    e, er, ei, et = _window_totals(value, region, industry, year)
-    return pl.when((er > 0) & (ei > 0)).then(_additive(e, er, ei, et))
-
-
-def lq_bounds_expr(
-    value: str | pl.Expr = VALUE, *, level: float = 0.95, region: str = REGION,
-    industry: str = INDUSTRY, year: str = YEAR,
-) -> pl.Expr:
-    """Struct expression with fields ``lq_lo`` and ``lq_hi`` (see :func:`location_quotient`)."""
-    check_fraction("level", level)
-    e, er, ei, et = _window_totals(value, region, industry, year)
-    value = lq(e, er, ei, et)
-    spread = (_z(level) * _log_variance(e, er, ei, et).sqrt()).exp()
-    defined = (er > 0) & (ei > 0)
-    zero_hi = lq(_zero_count_upper(level), er, ei, et)
-    lo = pl.when(defined & (e == 0)).then(0.0).when(defined).then(value / spread)
-    hi = pl.when(defined & (e == 0)).then(zero_hi).when(defined).then(value * spread)
-    return pl.struct(lo.alias("lq_lo"), hi.alias("lq_hi"))
 
 
 # ---------------------------------------------------------------- the reference economy
@@ -169,22 +87,6 @@ def economy_of(coded: CodedPanel, reference, regions, *, base=None):
     """The :class:`~emerging._reference.Economy` of a call, old spellings translated."""
     reference, regions, sum_frame = legacy_reference(reference, regions, base=base)
     return resolve_reference(coded, reference, regions, sum_frame=sum_frame)
-
-
-def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) -> np.ndarray:
-    """Reason codes (see ``LQ_REASONS``) for the rows listed in ``bad`` (0 elsewhere)."""
-    reason = np.zeros(len(coded.value), dtype=np.uint8)
-    if not len(bad):
-        return reason
-    at = factor_rows(coded, f, bad)
-    e, er, ei, et = at["e"], at["er"], at["ei"], at["et"]
-    codes = np.zeros(len(bad), dtype=np.uint8)
-    checks = ((1, np.isnan(e)), (5, np.isnan(ei) | np.isnan(et)), (2, er == 0),
-              (3, ei == 0), (4, (e > ei) | (er > et)))
-    for code, mask in checks:  # in order of priority
-        codes[(codes == 0) & mask] = code
-    reason[bad] = codes
-    return reason
 
 
 def _lq_tables(f: dict[str, np.ndarray], economy, *, z: float, u: float) -> dict:
@@ -285,79 +187,6 @@ def _industry_index(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.ndarray:
         return coded.yi
     yg = coded.y.astype(np.int64) * n_groups + f["group"][coded.r]
     return yg * coded.shape[2] + coded.i
-
-
-def _unknown_in_reference(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.ndarray | None:
-    """Rows whose industry is unknown in an external reference (None when there are none)."""
-    if not np.isnan(f["ei"]).any():
-        return None
-    return np.isnan(factor_rows(coded, f)["ei"])
-
-
-#: Relative spread below which an industry's LQs count as all equal (rounding noise).
-_NO_SPREAD = 1e-12
-
-
-def _year_stats(x: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and sample standard deviation (ddof = 1) per industry of one year's
-    ``(region, industry)`` values ``x`` over the cells in ``ok`` (``x`` must hold 0 in the
-    others; it is overwritten). The deviation is NaN where fewer than two cells or no
-    spread."""
-    n = np.count_nonzero(ok, axis=0)
-    every = bool(n.size == 0 or n.min() == ok.shape[0])  # no cell left out
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # "No spread" allows for rounding: LQs equal in exact arithmetic can differ in the
-        # last bits, and z-scores of that noise would look like real differences.
-        scale = np.maximum(np.abs(x).sum(axis=0) / n, 1.0)
-        mean = x.sum(axis=0) / n
-        x -= mean
-        if not every:
-            x *= ok
-        sd = np.sqrt((x * x).sum(axis=0) / (n - 1))
-        sd[(n < 2) | ~(sd > _NO_SPREAD * scale)] = np.nan
-    return mean, sd
-
-
-def _standardised_stats(coded: CodedPanel, lqs: np.ndarray) -> dict[str, np.ndarray]:
-    """Per ``(year, industry)``: mean and deviation of the defined LQs across the panel's
-    rows (``mean``, ``sd``) and of the logs of the positive ones (``mean_log``,
-    ``sd_log``), year by year on the LQ cube."""
-    nY, _, nI = coded.shape
-    out = {k: np.empty((nY, nI)) for k in ("mean", "sd", "mean_log", "sd_log")}
-    present = coded.present
-
-    def block(ys: slice) -> None:
-        y = ys.start
-        ok = np.isfinite(lqs[y])
-        if present is not None:
-            ok &= present[y]
-        x = np.where(ok, lqs[y], 0.0)
-        out["mean"][y], out["sd"][y] = _year_stats(x, ok)
-        with np.errstate(invalid="ignore"):
-            ok &= lqs[y] > 0  # the log form: LQ > 0 only
-        x.fill(0.0)
-        np.log(lqs[y], out=x, where=ok)
-        out["mean_log"][y], out["sd_log"][y] = _year_stats(x, ok)
-
-    map_years(block, nY)
-    return out
-
-
-def standardised_columns(coded: CodedPanel, lqs: np.ndarray,
-                         lq_rows: np.ndarray | None = None) -> list[pl.Series]:
-    """``slq`` and ``slq_log`` columns (panel row order) from an LQ cube (and its values
-    at the rows, NaN where undefined, when known already): z-scores of each row against
-    the ``(year, industry)`` tables of :func:`_standardised_stats`, gathered by the rows'
-    codes (cheap in any row order)."""
-    stats = _standardised_stats(coded, lqs)
-    x = coded.to_rows(lqs) if lq_rows is None else lq_rows
-    at = {k: v.reshape(-1)[coded.yi] for k, v in stats.items()}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slq = (x - at["mean"]) / at["sd"]
-        positive = x > 0
-        logs = np.log(x, out=np.full(len(x), np.nan), where=positive)
-        slq_log = (logs - at["mean_log"]) / at["sd_log"]
-    return [float_column("slq", slq), float_column("slq_log", slq_log)]
 
 
 def standardised_lq(
