@@ -77,6 +77,7 @@ from emerging._reference import (
     Regions,
     is_frame,
     legacy_reference,
+    lq,
     lq_cube,
     lq_factors,
     resolve_reference,
@@ -405,7 +406,8 @@ def cluster_stars(
 
     eco_stars = flag("eco_stars", sum(row_flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
     # keep the peak low: each cube is freed once it is a column
-    columns = [float_column(k, coded.to_rows(cubes.pop(k))) for k in ("lq", "share")]
+    del cubes
+    columns = [float_column(k, v) for k, v in _row_values(coded, f).items()]
     columns += [pl.Series("in_reference", coded.to_rows(mask[None, :, None])),
                 pl.Series("traded", ~local),
                 *(flag(k, row_flags.pop(k)) for k in names), eco_stars,
@@ -424,6 +426,20 @@ def cluster_stars(
         pl.Series("n_us_population", population.reshape(-1)).cast(pl.Int32),
     )
     return ClusterStars(stars, thresholds, label, eco, us, traded_label)
+
+
+def _row_values(coded: CodedPanel, f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The LQ and the share of the region's employment at every row (NaN where
+    undefined): the one LQ formula on factors gathered from small tables by the rows'
+    codes, so the LQ cube's numbers without gathering the cube."""
+    e = coded.value
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        er = f["er"].reshape(-1)[coded.yr]
+        share = np.divide(e, er)
+        lq_rows = lq(e, er, f["ei"].reshape(-1)[coded.yi], f["et"].reshape(-1)[coded.y])
+    np.copyto(share, np.nan, where=np.isinf(share))
+    np.copyto(lq_rows, np.nan, where=~np.isfinite(lq_rows))
+    return {"lq": lq_rows, "share": share}
 
 
 def _traded_categories(coded: CodedPanel, traded: Iterable[str] | str | None
