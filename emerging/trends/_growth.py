@@ -62,7 +62,7 @@ from emerging._schema import (
 from emerging._typing import check_option
 from emerging.trends._window import (
     balanced_window,
-    coded_panel,
+    coded_window,
     economy_label,
     gap_reasons,
     trend_economy,
@@ -137,7 +137,7 @@ def growth(
     >>> growth(p, start=2010, end=2012)["cagr"].round(4).to_list()
     [0.1, 0.0]
     """
-    coded = coded_panel(panel)
+    coded = coded_window(panel, start, end, every_year=False)
     economy = trend_economy(coded, reference, regions, reference_regions=reference_regions)
     steps = coded.window(start, end, every_year=False)
     w = balanced_window(coded, steps, economy, label=economy_label(economy, regions))

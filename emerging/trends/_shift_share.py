@@ -71,7 +71,7 @@ from emerging._typing import check_option
 from emerging.trends._gerfin import gerfin_ratios, net_total_shift
 from emerging.trends._window import (
     balanced_window,
-    coded_panel,
+    coded_window,
     economy_label,
     gap_reasons,
     trend_economy,
@@ -259,7 +259,7 @@ def shift_share(
     [-2.417, 2.417]
     """
     check_option("method", method, METHODS)
-    coded = coded_panel(panel)
+    coded = coded_window(panel, start, end, every_year=method == "dynamic")
     economy = trend_economy(coded, reference, regions, reference_regions=reference_regions)
     steps = coded.window(start, end, every_year=method == "dynamic")
     w = balanced_window(coded, steps, economy, label=economy_label(economy, regions))

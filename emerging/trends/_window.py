@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_window, check_years
 from emerging._engine import Absent, CodedPanel
 from emerging._reference import (
     Economy,
@@ -23,6 +24,7 @@ from emerging._reference import (
     reference_totals,
     resolve_reference,
 )
+from emerging._schema import YEAR
 
 UNKNOWN_VALUE = "unknown value in a year used"
 
@@ -30,6 +32,27 @@ UNKNOWN_VALUE = "unknown value in a year used"
 def coded_panel(panel: pl.DataFrame | pl.LazyFrame, *, column: str = "value") -> CodedPanel:
     """Validate and code a panel (the contract's checks) for the trend functions."""
     return CodedPanel.from_panel(panel, column=column)
+
+
+def coded_window(
+    panel: pl.DataFrame | pl.LazyFrame, start: int, end: int, *, every_year: bool
+) -> CodedPanel:
+    """Validate and code only the rows of the window's years (``start`` and ``end``, or
+    every year between): no other year can move a two-year comparison, and a shuffled
+    panel then hashes a tenth of its keys, not all of them. The years asked for are
+    checked against all of the panel's years first (same errors as
+    :meth:`~emerging._engine.CodedPanel.window`)."""
+    check_window(start, end)
+    lazy = panel.lazy()
+    schema = lazy.collect_schema()
+    if YEAR not in schema.names() or not schema[YEAR].is_integer():
+        return coded_panel(panel)  # the contract's own error names the column
+    wanted = list(range(start, end + 1)) if every_year else [start, end]
+    present = lazy.select(pl.col(YEAR).unique()).collect()[YEAR].to_list()
+    hint = (f"A year-by-year computation from {start} to {end} needs every year in between "
+            "(choose another window)") if every_year else ""
+    check_years(wanted, [y for y in present if y is not None], hint=hint)
+    return coded_panel(lazy.filter(pl.col(YEAR).is_in(wanted)).collect())
 
 
 def trend_economy(coded: CodedPanel, reference, regions, *, reference_regions=None,
