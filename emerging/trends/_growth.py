@@ -113,7 +113,8 @@ def growth(
     panel
         Panel of one NUTS level.
     start, end
-        First and last year of the window (any two years of the panel).
+        First and last year of the window (any two years of the panel). Only the rows
+        of these two years are read and validated.
     reference, regions
         ``"all"`` regions of the panel, the region's ``"country"``, a ``"set"`` given by
         ``regions`` (a name such as ``"central_europe_2021_2027"`` or codes), or a frame of

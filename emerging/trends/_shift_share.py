@@ -219,7 +219,8 @@ def shift_share(
     panel
         Panel of one NUTS level (employment as ``value``).
     start, end
-        First and last year; ``method="dynamic"`` needs every year in between.
+        First and last year; ``method="dynamic"`` needs every year in between. Only the
+        rows of the years used are read and validated.
     method
         ``"classic"`` (Dunn 1960), ``"esteban_marquillas"`` (1972, adds ``homothetic`` and
         splits the competitive effect into ``homothetic_competitive`` and ``allocation``),
