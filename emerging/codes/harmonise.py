@@ -11,8 +11,15 @@ such a panel in one version using the crosswalk of :mod:`emerging.codes.nuts_ver
   or absent, never a partial total;
 * a unit split into several cannot be divided without inventing numbers: by default its
   series is reported and left out; with ``splits="aggregate"`` the old unit is kept and
-  the newer units are summed back into it;
-* units regrouped many-to-many (Ireland 2016, Norway 2021, Scotland 2016) are reported.
+  the newer units are summed back into it; with ``splits="apportion"`` its values are
+  divided between the new units by a weight (:mod:`emerging.codes._apportion`), flagged
+  ``estimated`` and listed in the report;
+* units regrouped many-to-many (Ireland 2016, Norway 2021, Portugal 2024) are reported;
+  where the table pairs each old unit with one new unit and only territory moved between
+  them (Slovenia 2013, Saxony 2010) the pair is a rename with a boundary change.
+
+Levels 1, 2 and 3 are covered, each through its own level of the crosswalk, which is read
+from Eurostat's NUTS change tables 2003-2024 (:mod:`emerging.codes.nuts_versions`).
 
 When old and new codes both give a value for the same year, the value of the newest NUTS
 version wins, whatever either value's flag, and the overlap is counted (``conflicts``) when
@@ -22,19 +29,20 @@ the two differ. A value always beats a null; when every candidate is null, a fla
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
+from emerging.codes._apportion import apportion, describe, split_weights
 from emerging.codes.nuts import closest_codes
-from emerging.codes.nuts_versions import TARGETS, VERSIONS, code_versions, lineage, nuts2_codes
+from emerging.codes.nuts_versions import TARGETS, VERSIONS, code_versions, lineage, nuts_codes
 from emerging.maps.style import styled
 
-Splits = Literal["report", "aggregate"]
-_SPLITS = ("report", "aggregate")
-_MAPPED = ("recoded", "recoded_boundary_change", "merged", "split_aggregated")
+Splits = Literal["report", "aggregate", "apportion"]
+_SPLITS = ("report", "aggregate", "apportion")
+_MAPPED = ("recoded", "recoded_boundary_change", "merged", "split_aggregated", "split_apportioned")
 
 
 @dataclass(frozen=True)
@@ -55,12 +63,17 @@ class HarmonisedPanel:
         The NUTS version of the output.
     conflicts
         Keys where codes of two versions both gave a value and the values differ.
+    estimates
+        With ``splits="apportion"``: one row per estimated value kept in ``panel``:
+        ``region``, ``industry``, ``year``, ``value``, ``source`` (the split unit), ``weight``
+        and ``basis`` (where the weight came from).
     """
 
     panel: pl.DataFrame
     report: pl.DataFrame
     target: int
     conflicts: int
+    estimates: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     def to_frame(self) -> pl.DataFrame:
         """The harmonised panel."""
@@ -69,6 +82,12 @@ class HarmonisedPanel:
     def not_mapped(self) -> pl.DataFrame:
         """Report rows of codes whose series are not in the output panel."""
         return self.report.filter(~pl.col("mapped"))
+
+    def estimated(self) -> pl.DataFrame:
+        """Rows of the panel whose value is an estimate (``splits="apportion"``)."""
+        if "estimated" not in self.panel.columns:
+            return self.panel.clear()
+        return self.panel.filter(pl.col("estimated"))
 
     def summary(self) -> str:
         by = (
@@ -81,6 +100,9 @@ class HarmonisedPanel:
             f"{self.panel[REGION].n_unique():,} regions; {self.conflicts:,} overlapping "
             "values differed between NUTS versions (newest kept)."
         ]
+        if "estimated" in self.panel.columns:
+            n = int(self.panel["estimated"].sum())
+            lines.append(f"  {n:,} values ESTIMATED by apportioning split regions (column 'estimated')")
         for r in by.iter_rows(named=True):
             kept = "kept" if r["mapped"] else "NOT mapped"
             lines.append(f"  {r['status']}: {r['codes']} codes, {r['rows']:,} input rows ({kept})")
@@ -112,26 +134,23 @@ def _source_version(code: str, to: int, from_: int | None) -> tuple[int | None, 
     level = len(code) - 2
     if level == 0:
         return to, "kept", ""
-    if level != 2:
+    if level not in (1, 2, 3):
         return (
             None,
-            "level_not_covered",
-            (
-                f"NUTS-{level} code: the crosswalk covers NUTS-2 only; harmonise NUTS-2 series "
-                "and aggregate them up, or select one level first"
-            ),
+            "unknown_code",
+            f"{len(code)} characters: not a NUTS code of any level (NUTS-1/2/3 codes have 3-5)",
         )
-    if code.endswith("ZZ"):
+    if code.endswith("Z" * level):
         return to, "kept", ""
     if from_ is not None:
-        if code in nuts2_codes(from_):
+        if code in nuts_codes(from_, level):
             return from_, "kept", ""
         return (
             None,
             "unknown_code",
             (
                 f"not a NUTS {from_} code (exists in {list(code_versions(code)) or 'no version'}); "
-                f"closest NUTS {from_} codes: {closest_codes(code, nuts2_codes(from_), 3)}"
+                f"closest NUTS {from_} codes: {closest_codes(code, nuts_codes(from_, level), 3)}"
             ),
         )
     versions = code_versions(code)
@@ -148,8 +167,8 @@ def _source_version(code: str, to: int, from_: int | None) -> tuple[int | None, 
         None,
         "unknown_code",
         (
-            f"not a NUTS-2 code of any version {VERSIONS}; closest NUTS {to} codes: "
-            f"{closest_codes(code, nuts2_codes(to), 3)}"
+            f"not a NUTS-{level} code of any version {VERSIONS}; closest NUTS {to} codes: "
+            f"{closest_codes(code, nuts_codes(to, level), 3)}"
         ),
     )
 
@@ -160,38 +179,54 @@ def _note(code: str, version: int | None, status: str, targets: str, reason: str
 
 def _code_map(
     codes: list[str], *, to: int, from_: int | None, splits: str, boundary_changes: str
-) -> tuple[pl.DataFrame, list[dict]]:
-    """Map each input code to (target code, version, parts expected); collect report rows."""
+) -> tuple[pl.DataFrame, list[dict], dict[str, tuple[str, ...]]]:
+    """Map each input code to (target code, version, parts expected); collect report rows.
+
+    Also returns the split units to apportion: old code -> its new units.
+    """
     entries: dict[str, dict] = {}
     report: list[dict] = []
     present = set(codes)
     aggregate_back: dict[str, tuple[str, int]] = {}  # newer child -> (old unit, n children)
+    to_apportion: dict[str, tuple[str, ...]] = {}
     for code in codes:
         version, status, reason = _source_version(code, to, from_)
         if version is None:
             report.append(_note(code, None, status, "", reason))
             continue
-        if len(code) != 4 or code.endswith("ZZ") or version == to:
+        level = len(code) - 2
+        if level == 0 or code.endswith("Z" * level) or version == to:
             entries[code] = dict(target=code, version=version, parts=1)
             continue
-        lin = lineage(version, to)
+        lin = lineage(version, to, level)
         sources, targets, kinds = lin.groups[lin.group_of[code]]
         joined = ", ".join(targets)
         boundary = "boundary" in kinds
         one_to_one = len(sources) == 1 and len(targets) == 1
-        if one_to_one and boundary and boundary_changes == "report":
-            why = f"{code} -> {joined} changed territory; left out (boundary_changes='report')"
-            report.append(_note(code, version, "boundary_not_mapped", joined, why))
-        elif one_to_one:
-            entries[code] = dict(target=targets[0], version=version, parts=1)
-            if targets[0] != code or boundary:
-                status = "recoded_boundary_change" if boundary else "recoded"
-                why = f"NUTS {version} {code} -> NUTS {to} {joined}." + (
-                    " Boundary changed on the way; values are those of the old territory."
-                    if boundary
-                    else ""
+        renamed = lin.renames.get(code)
+        if not targets:
+            why = (
+                f"NUTS {version} {code} was discontinued on the way to NUTS {to} and the change "
+                "table names no successor; its series cannot be placed"
+            )
+            report.append(_note(code, version, "discontinued_not_mapped", "", why))
+        elif (one_to_one and boundary or renamed) and boundary_changes == "report":
+            dest = renamed or joined
+            why = f"{code} -> {dest} changed territory; left out (boundary_changes='report')"
+            report.append(_note(code, version, "boundary_not_mapped", dest, why))
+        elif one_to_one or renamed:
+            dest = renamed or targets[0]
+            entries[code] = dict(target=dest, version=version, parts=1)
+            if dest != code or boundary or renamed:
+                status = "recoded_boundary_change" if (boundary or renamed) else "recoded"
+                moved = (
+                    f" Territory moved between {', '.join(sources)} and {joined} on the way; "
+                    "values are those of the old territory."
+                    if renamed
+                    else " Boundary changed on the way; values are those of the old territory."
                 )
-                report.append(_note(code, version, status, joined, why))
+                why = f"NUTS {version} {code} -> NUTS {to} {dest}." + (moved if status != "recoded" else "")
+                report.append(_note(code, version, status, dest, why))
         elif len(targets) == 1:
             entries[code] = dict(target=targets[0], version=version, parts=len(sources))
             why = (
@@ -208,17 +243,20 @@ def _code_map(
                 "summed back (null where any of them is null)"
             )
             report.append(_note(code, version, "split_aggregated", joined, why))
+        elif len(sources) == 1 and splits == "apportion":
+            to_apportion[code] = targets
+            report.append(_note(code, version, "split_apportioned", joined, ""))
         elif len(sources) == 1:
             why = (
                 f"split into {joined} in NUTS {to}; the series cannot be divided without "
                 f"inventing numbers. Pass splits='aggregate' to keep {code} and sum the "
-                "newer units back into it"
+                "newer units back into it, or splits='apportion' to divide it by a weight"
             )
             report.append(_note(code, version, "split_not_mapped", joined, why))
         else:
             why = (
                 f"{', '.join(sources)} (NUTS {version}) were regrouped into {joined} "
-                f"(NUTS {to}); no one-to-one or summable mapping exists at NUTS-2"
+                f"(NUTS {to}); no one-to-one or summable mapping exists at NUTS-{level}"
             )
             report.append(_note(code, version, "reorganised_not_mapped", joined, why))
     for child, (old, n) in aggregate_back.items():
@@ -234,27 +272,28 @@ def _code_map(
         ],
         schema={REGION: pl.String, "_target": pl.String, "_version": pl.Int32, "_parts": pl.Int32},
     )
-    return frame, report
+    return frame, report, to_apportion
 
 
 def harmonise(
     panel: pl.DataFrame,
     *,
-    to: Literal[2010, 2013, 2016, 2021] = 2021,
-    from_: Literal[2006, 2010, 2013, 2016, 2021] | None = None,
+    to: Literal[2010, 2013, 2016, 2021, 2024] = 2021,
+    from_: Literal[2003, 2006, 2010, 2013, 2016, 2021] | None = None,
     splits: Splits = "report",
     boundary_changes: Literal["rename", "report"] = "rename",
+    weights: pl.DataFrame | None = None,
 ) -> HarmonisedPanel:
-    """Rewrite a NUTS-2 panel in one NUTS version.
+    """Rewrite a NUTS-1, -2 or -3 panel (or a mix of levels) in one NUTS version.
 
     Parameters
     ----------
     panel
-        A Panel (``region``, ``industry``, ``year``, ``value``; optional ``flag``). NUTS-0
-        codes and extra-regio units pass through; NUTS-1 and NUTS-3 codes are reported as
-        not covered.
+        A Panel (``region``, ``industry``, ``year``, ``value``; optional ``flag``). Country
+        codes and extra-regio units pass through; each NUTS level is mapped through its own
+        level of the crosswalk.
     to
-        Target NUTS version.
+        Target NUTS version (2010, 2013, 2016, 2021 or 2024).
     from_
         NUTS version of every input code. ``None`` (default) infers it per code: the newest
         version not after ``to`` in which the code exists, which handles files that mix
@@ -262,21 +301,41 @@ def harmonise(
     splits
         ``"report"``: a unit split in a later version is left out and reported.
         ``"aggregate"``: the old unit is kept and the newer units are summed back into it.
+        ``"apportion"``: the old unit's values are divided between the new units (see
+        ``weights``); the output gets a Boolean column ``estimated`` and the estimates are
+        listed in ``.estimates`` and the report (status ``split_apportioned``).
     boundary_changes
         A unit renamed across a boundary change (``SI01`` -> ``SI03``, ``DED1`` -> ``DED4``):
         ``"rename"`` (default) keeps its series under the new code and reports it as
         ``recoded_boundary_change``; ``"report"`` leaves it out as ``boundary_not_mapped``.
+    weights
+        For ``splits="apportion"``: a frame with ``region`` (every new unit of each split),
+        ``weight`` (e.g. population, >= 0) and optionally ``industry``. Without it the
+        weights are the new units' shares in the first year all of them have a value in
+        the panel (industry by industry, else their totals). A split without weights is
+        reported as ``split_no_weights``.
 
     Returns
     -------
     HarmonisedPanel
         ``.panel`` (validated), ``.report`` (every code not kept as it is, and why),
-        ``.conflicts``.
+        ``.conflicts``, ``.estimates``.
 
     Notes
     -----
     A merged value is :math:`v_T = \\sum_{s \\in S(T)} v_s`, computed only when every part
-    :math:`s` has a value; otherwise it is null with the parts' flags. Nothing is estimated.
+    :math:`s` has a value; otherwise it is null with the parts' flags. An apportioned value
+    is :math:`\\hat v_{T_j} = w_j v_S` with :math:`\\sum_j w_j = 1` (see
+    :mod:`emerging.codes._apportion`); nothing else is estimated.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> p = pl.DataFrame({"region": ["HU10", "HU11", "HU12"], "industry": "C",
+    ...                   "year": [2015, 2016, 2016], "value": [100.0, 60.0, 40.0]})
+    >>> res = harmonise(p, to=2021, splits="apportion")
+    >>> res.panel.filter(pl.col("year") == 2015).select("region", "value", "estimated").rows()
+    [('HU11', 60.0, True), ('HU12', 40.0, True)]
     """
     if splits not in _SPLITS:
         raise ValueError(f"splits must be one of {_SPLITS}; got {splits!r}")
@@ -286,14 +345,19 @@ def harmonise(
         raise ValueError(f"from_ must be None or one of {VERSIONS}; got {from_!r}")
     if from_ is not None and from_ > to:
         raise ValueError(f"from_={from_} is newer than to={to}; harmonise forward only")
-    frame = validate_panel(panel, allow_mixed_levels=True)
-    has_flag = "flag" in frame.columns
-    codes = frame[REGION].unique().sort().to_list()
     if boundary_changes not in ("rename", "report"):
         raise ValueError(
             f"boundary_changes must be one of ('rename', 'report'); got {boundary_changes!r}"
         )
-    code_map, report_rows = _code_map(
+    if weights is not None and splits != "apportion":
+        raise ValueError(
+            f"weights= is used only with splits='apportion'; got splits={splits!r}. "
+            "Pass splits='apportion' to divide split regions by these weights."
+        )
+    frame = validate_panel(panel, allow_mixed_levels=True)
+    has_flag = "flag" in frame.columns
+    codes = frame[REGION].unique().sort().to_list()
+    code_map, report_rows, to_apportion = _code_map(
         codes, to=to, from_=from_, splits=splits, boundary_changes=boundary_changes
     )
     rows_per_code = dict(frame.group_by(REGION).len().iter_rows())
@@ -312,6 +376,7 @@ def harmonise(
         "_parts",
         pl.col(VALUE).is_not_null().cast(pl.UInt32).alias("_known"),
         pl.col(REGION).alias("nuts_source"),
+        pl.lit(False).alias("estimated"),
     )
     merged = (
         joined.filter(pl.col("_parts") > 1)
@@ -326,22 +391,26 @@ def harmonise(
         .with_columns(
             pl.when(pl.col("_known") == pl.col("_parts")).then(pl.col("_sum")).alias(VALUE),
             pl.col("_flags").str.split("").list.unique().list.sort().list.join("").alias("flag"),
+            pl.lit(False).alias("estimated"),
         )
         .with_columns(pl.when(pl.col("flag") != "").then(pl.col("flag")).alias("flag"))
         .select(single.columns)
     )
     candidates = pl.concat([single, merged])
+    estimates_note: dict[str, tuple[str, int]] = {}
+    if to_apportion:
+        candidates, estimates_note = _apportioned(candidates, frame, has_flag, to_apportion, weights)
     # a value beats a null; among values the newest version wins whatever the flags (e, p, b
-    # mark estimates, not better data); among nulls a flagged one (e.g. confidential "c")
-    # beats a plain one, then the newest
+    # mark estimates, not better data) and an observation beats an estimate; among nulls a
+    # flagged one (e.g. confidential "c") beats a plain one, then the newest
     is_null = pl.col(VALUE).is_null()
     ranked = candidates.sort(
-        [is_null, is_null & pl.col("flag").is_null(), pl.col("_version")],
-        descending=[False, False, True],
+        [is_null, pl.col("estimated"), is_null & pl.col("flag").is_null(), pl.col("_version")],
+        descending=[False, False, False, True],
     )
     keys = ["_target", INDUSTRY, YEAR]
     overlap = (
-        ranked.filter(pl.col(VALUE).is_not_null())
+        ranked.filter(pl.col(VALUE).is_not_null() & ~pl.col("estimated"))
         .group_by(keys)
         .agg((pl.col(VALUE).max() - pl.col(VALUE).min()).alias("_spread"), pl.len().alias("_n"))
     )
@@ -354,6 +423,7 @@ def harmonise(
         VALUE,
         *(["flag"] if has_flag else []),
         "nuts_source",
+        *(["estimated"] if splits == "apportion" else []),
     ).sort(REGION, INDUSTRY, YEAR)
 
     # null rows caused by incomplete merges, per input code
@@ -365,6 +435,23 @@ def harmonise(
         .len()
     )
     null_rows = dict(incomplete.iter_rows())
+    kept_estimates = dict(
+        best.filter(pl.col("estimated")).group_by("nuts_source").len().iter_rows()
+    )
+    for r in report_rows:
+        if r["status"] == "split_apportioned":
+            how, _ = estimates_note.get(r["code"], ("", 0))
+            if not how:
+                r["status"] = "split_no_weights"
+                r["reason"] = (
+                    f"split into {r['targets']} in NUTS {to}; no weights to divide it: the new "
+                    "units never all have a value in the same year of the panel. Pass "
+                    "weights=pl.DataFrame({'region': [...], 'weight': [...]}) (e.g. population "
+                    "of the new units), or splits='aggregate'"
+                )
+            else:
+                n = kept_estimates.get(r["code"], 0)
+                r["reason"] = f"divided between the new units by weight: {how}; {n:,} values estimated"
     report = (
         pl.DataFrame(
             [
@@ -372,6 +459,7 @@ def harmonise(
                     **r,
                     "rows": rows_per_code.get(r["code"], 0),
                     "null_rows": null_rows.get(r["code"], 0),
+                    "estimated_rows": kept_estimates.get(r["code"], 0),
                     "mapped": r["status"] in _MAPPED,
                 }
                 for r in report_rows
@@ -384,15 +472,64 @@ def harmonise(
                 "reason": pl.String,
                 "rows": pl.Int64,
                 "null_rows": pl.Int64,
+                "estimated_rows": pl.Int64,
                 "mapped": pl.Boolean,
             },
         )
-        .select("code", "version", "status", "mapped", "targets", "rows", "null_rows", "reason")
+        .select(
+            "code", "version", "status", "mapped", "targets", "rows", "null_rows", "reason",
+            "estimated_rows",
+        )
         .sort("code")
     )
+    estimates = best.filter(pl.col("estimated")).select(
+        pl.col("_target").alias(REGION),
+        INDUSTRY,
+        YEAR,
+        VALUE,
+        pl.col("nuts_source").alias("source"),
+        pl.col("_w").alias("weight"),
+        "basis",
+    ) if "_w" in best.columns else pl.DataFrame()
     return HarmonisedPanel(
         panel=validate_panel(out, allow_mixed_levels=True, allow_empty=True),
         report=report,
         target=to,
         conflicts=conflicts,
+        estimates=estimates.sort(REGION, INDUSTRY, YEAR) if estimates.height else estimates,
     )
+
+
+def _apportioned(
+    candidates: pl.DataFrame,
+    frame: pl.DataFrame,
+    has_flag: bool,
+    groups: dict[str, tuple[str, ...]],
+    weights: pl.DataFrame | None,
+) -> tuple[pl.DataFrame, dict[str, tuple[str, int]]]:
+    """Candidates plus the estimated rows of the split units' successors."""
+    shares = split_weights(candidates, groups, weights)
+    source_rows = frame.filter(pl.col(REGION).is_in(list(groups))).select(
+        REGION, INDUSTRY, YEAR, VALUE, pl.col("flag") if has_flag else pl.lit(None, pl.String).alias("flag")
+    )
+    est = apportion(source_rows, shares)
+    versions = {c: _source_version(c, 9999, None)[0] or 0 for c in groups}
+    est_rows = est.select(
+        "_target",
+        INDUSTRY,
+        YEAR,
+        pl.col("_source").replace_strict(versions, return_dtype=pl.Int32).alias("_version"),
+        VALUE,
+        "flag",
+        pl.lit(1, dtype=pl.Int32).alias("_parts"),
+        pl.col(VALUE).is_not_null().cast(pl.UInt32).alias("_known"),
+        pl.col("_source").alias("nuts_source"),
+        pl.lit(True).alias("estimated"),
+        "_w",
+        "basis",
+    )
+    base = candidates.with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("_w"), pl.lit(None, dtype=pl.String).alias("basis")
+    )
+    notes = {s: (describe(shares, s), 0) for s in groups if shares.filter(pl.col("_source") == s).height}
+    return pl.concat([base, est_rows.select(base.columns)]), notes
