@@ -58,13 +58,14 @@ def _check_weights(weights: pl.DataFrame, groups: dict[str, tuple[str, ...]]) ->
         )
     if frame.select(pl.struct(keys).is_duplicated().any()).item():
         raise SchemaError(f"weights has duplicated keys on {keys}; give one weight per key")
-    needed = sorted({t for targets in groups.values() for t in targets})
-    absent = sorted(set(needed) - set(frame[REGION].to_list()))
-    if absent:
-        raise SchemaError(
-            f"weights has no weight for {absent}; a split is divided among all its new "
-            f"units, so give a weight for each of {needed}"
-        )
+    given = set(frame[REGION].to_list())
+    for source, targets in groups.items():
+        absent = [t for t in targets if t not in given]
+        if absent and len(absent) < len(targets):
+            raise SchemaError(
+                f"weights has no weight for {absent}; {source} is divided among all its new "
+                f"units, so give a weight for each of {list(targets)}"
+            )
     return frame
 
 
@@ -84,6 +85,8 @@ def split_weights(
     if not groups:
         return pl.DataFrame(schema=schema)
     if weights is not None:
+        # splits whose new units all have a user weight use them; the others fall back to
+        # the panel's shares
         frame = _check_weights(weights, groups)
         if INDUSTRY not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(INDUSTRY))
@@ -93,7 +96,8 @@ def split_weights(
             (pl.col("weight") / pl.col("weight").sum().over(by)).alias("_w"),
             pl.lit("weights").alias("basis"),
         ).filter(pl.col("_w").is_finite())
-        return out.select(list(schema))
+        rest = {s: t for s, t in groups.items() if s not in set(out["_source"].to_list())}
+        return pl.concat([out.select(list(schema)), split_weights(candidates, rest, None)])
     known = candidates.filter(pl.col(VALUE).is_not_null()).join(pairs, on="_target")
     # industry by industry: first year in which every successor has a value
     per = (
