@@ -25,7 +25,7 @@ from typing import Literal
 
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
+from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, aggregate_expr
 from emerging.codes.harmonise import harmonise
 from emerging.io.cache import DEFAULT_RAW_DIR, atomic_write_bytes, sha256
 from emerging.io.cache import fetch as fetch_url
@@ -183,6 +183,10 @@ def _nuts2_panel(
     excluded: dict[str, int] = {
         "negative values in the source (invalid)": selected.filter(negative).height
     }
+    aggregate = aggregate_expr(pl.col("geo"))
+    selected = selected.with_columns(aggregate.alias("_aggregate"))
+    excluded["Eurostat aggregates (EU28, EA19, ...)"] = selected.filter(pl.col("_aggregate")).height
+    selected = selected.filter(~pl.col("_aggregate")).drop("_aggregate")
     panel = to_panel(
         selected.filter(~negative | pl.col(VALUE).is_null()), measure=measure, industry=industry
     )

@@ -211,6 +211,7 @@ def to_panel(
     region: str = "geo",
     industry: str = "nace_r2",
     keep_flags: bool = True,
+    drop_aggregates: bool = True,
 ) -> pl.DataFrame:
     """Select one indicator from a tidy Eurostat frame and return a validated Panel.
 
@@ -226,6 +227,10 @@ def to_panel(
         Names of the dimensions that become ``region`` and ``industry``.
     keep_flags
         Keep the ``flag`` column (confidential cells stay null with flag ``c``).
+    drop_aggregates
+        Eurostat's regional files carry aggregates (``EU28``, ``EU27_2020``, ``EA19``) in
+        the ``geo`` column: by default they are dropped and reported with a
+        :class:`emerging._schema.RowsDroppedWarning`; ``False`` refuses them.
     """
     for dim, code in measure.items():
         if dim not in frame.columns:
@@ -248,7 +253,7 @@ def to_panel(
     panel = frame.rename({region: REGION, industry: INDUSTRY}).select(
         REGION, INDUSTRY, YEAR, VALUE, *(["flag"] if keep_flags else [])
     )
-    return validate_panel(panel, allow_mixed_levels=True)
+    return validate_panel(panel, allow_mixed_levels=True, drop_aggregates=drop_aggregates)
 
 
 # ------------------------------------------------------------------------------ SDMX-CSV
