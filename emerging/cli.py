@@ -19,6 +19,25 @@ app = typer.Typer(
 )
 
 
+def _fail(exc: BaseException, code: int = 2, label: str = "error") -> typer.Exit:
+    """Print one line on stderr, with no markup interpretation (so '[flags]' stays), and exit."""
+    from rich.console import Console
+    from rich.text import Text
+
+    message = " ".join(str(exc).split())  # one line
+    Console(stderr=True, highlight=False).print(Text(f"{label}: ", style="bold red") + Text(message))
+    return typer.Exit(code=code)
+
+
+def _out_dir(path: Path, option: str = "--out") -> Path:
+    from emerging.io.store import OutputFolderError, ensure_writable_dir
+
+    try:
+        return ensure_writable_dir(path, option=option)
+    except OutputFolderError as exc:
+        raise _fail(exc) from exc
+
+
 @app.callback()
 def _main() -> None:
     """emerging: regional specialisation, dynamics, relatedness, co-operation and fact sheets."""
@@ -52,11 +71,11 @@ def demo(
     from emerging.pipeline import run_demo
 
     console = Console()
+    out = _out_dir(out)
     try:
         summary = run_demo(out, regions=regions, start=start, end=end, seed=seed)
-    except ValueError as exc:
-        console.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(code=2) from exc
+    except (ValueError, OSError) as exc:
+        raise _fail(exc) from exc
     console.print(summary.as_table())
 
 

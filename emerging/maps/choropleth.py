@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._schema import EmptySelectionError, SchemaError
 from emerging.maps import style
 from emerging.maps.classify import (
     Scheme,
@@ -120,6 +121,18 @@ def choropleth(
         raise ValueError(f"area must be one of {AREAS} or a list of NUTS codes; got {area!r}")
     require_3035(geometries)
     data = one_value_per_region(frame, column, region_col, reason_col)
+    if data.height == 0:
+        raise EmptySelectionError(
+            "choropleth: frame is empty, so there is no region to map. Check the filters "
+            "that made it (year, industry, region set)."
+        )
+    odd = data.filter(pl.col("region") != pl.col("region").str.strip_chars().str.to_uppercase())
+    if odd.height:
+        raise SchemaError(
+            f"choropleth: column {region_col!r} holds codes in lower case or with spaces, e.g. "
+            f"{odd['region'].head(3).to_list()}; NUTS codes are upper case ('CZ06'). Fix them "
+            f"first: pl.col({region_col!r}).str.strip_chars().str.to_uppercase()."
+        )
     level = _level_of(data["region"])
     if crosswalk is not None:
         if not isinstance(crosswalk, pl.DataFrame) or "status" in crosswalk.columns:
