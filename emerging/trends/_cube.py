@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import (
+    year_argument,
     INDUSTRY,
     KEYS,
     REGION,
@@ -51,6 +52,7 @@ class Cube:
         return self.values.shape  # type: ignore[return-value]
 
     def year_index(self, year: int) -> int:
+        year = year_argument(year)
         hits = np.flatnonzero(self.years == year)
         if not hits.size:
             raise EmptySelectionError(
@@ -60,6 +62,7 @@ class Cube:
 
     def window(self, start: int, end: int, *, every_year: bool) -> np.ndarray:
         """Indices of the years from ``start`` to ``end`` (all years between, or just both)."""
+        start, end = year_argument(start, "start"), year_argument(end, "end")
         if start >= end:
             raise ValueError(f"start must be before end; got start={start}, end={end}")
         if not every_year:
