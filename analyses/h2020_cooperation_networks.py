@@ -16,8 +16,8 @@ from pathlib import Path
 import polars as pl
 
 from emerging.io.cordis import read_h2020_eunets
+from emerging.networks._brokerage import brokerage
 from emerging.networks.backbone import disparity_filter
-from emerging.networks.brokerage import brokerage
 from emerging.networks.build import project_network
 from emerging.networks.metrics import components, cross_border, node_metrics
 

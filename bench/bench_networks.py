@@ -102,9 +102,9 @@ def _capped(target, path: str, cap: float) -> float | None:
 
 def main() -> None:
     from emerging._schema import validate_participations
+    from emerging.networks._communities import communities
     from emerging.networks.backbone import disparity_filter
     from emerging.networks.build import encode, project_network
-    from emerging.networks.communities import communities
     from emerging.networks.metrics import node_metrics
 
     parser = argparse.ArgumentParser()

@@ -13,7 +13,7 @@ into flags.
 
 where the sum runs over the reference regions (all regions in the panel, or the region's
 country) and only over pairs known in both years (like for like, as in
-:func:`emerging.trends.growth.growth`, which computes both rates); ``growth_gap = g - g_ref``.
+:func:`emerging.trends.growth`, which computes both rates); ``growth_gap = g - g_ref``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import polars as pl
 from emerging._schema import INDUSTRY, REGION, YEAR, validate_panel
 from emerging._typing import check_option
 from emerging.indices.lq import location_quotient
-from emerging.trends.growth import growth
+from emerging.trends._growth import growth
 
 
 def emergence_signals(

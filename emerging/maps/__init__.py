@@ -12,8 +12,8 @@ Every function returns matplotlib ``(Figure, Axes)`` and never opens a window. I
 package is cheap: matplotlib and geopandas are imported inside the functions.
 """
 
+from emerging.maps._choropleth import choropleth
 from emerging.maps.charts import bar_chart, bubble_chart, small_multiples, sparklines
-from emerging.maps.choropleth import choropleth
 from emerging.maps.flows import flow_map
 from emerging.maps.style import save_figure
 from emerging.maps.tilegrid import tile_map

@@ -47,7 +47,7 @@ def small_multiples(
     The classes are computed once over all panels, so a colour means the same value in every
     panel; one legend serves them all. ``kind="choropleth"`` needs ``geometries``;
     ``map_options`` go to :func:`~emerging.maps.tilegrid.tile_map` or
-    :func:`~emerging.maps.choropleth.choropleth` (e.g. ``region_col``, ``crosswalk``).
+    :func:`~emerging.maps.choropleth` (e.g. ``region_col``, ``crosswalk``).
 
     Returns (Figure, array of Axes); unused panels are switched off.
     """
@@ -65,7 +65,7 @@ def small_multiples(
     nrows = -(-len(panels) // ncols)
     fig, axes = style.new_figure(size, nrows=nrows, ncols=ncols, squeeze=False)
     with style.house_style():
-        from emerging.maps.choropleth import choropleth
+        from emerging.maps._choropleth import choropleth
         from emerging.maps.tilegrid import tile_map
 
         for ax, value in zip(axes.flat, panels, strict=False):

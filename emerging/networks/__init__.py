@@ -8,10 +8,10 @@ components, change over time); ``backbone`` filters them (disparity filter);
 the functions that need it.
 """
 
+from emerging.networks._brokerage import brokerage
+from emerging.networks._communities import Communities, adjusted_rand_index, communities
 from emerging.networks.backbone import disparity_filter
-from emerging.networks.brokerage import brokerage
 from emerging.networks.build import Projection, encode, project_network, to_networkx
-from emerging.networks.communities import Communities, adjusted_rand_index, communities
 from emerging.networks.figures import draw_network, flow_map
 from emerging.networks.metrics import (
     area_ties,

@@ -4,7 +4,7 @@ Following the product space of Hidalgo et al. (2007), the full proximity network
 pair linked) is reduced to its maximum spanning tree, which keeps every industry connected
 through its strongest path, plus the strongest remaining links (the ``strongest`` best, or
 all with proximity >= ``min_proximity``). Nodes are industries, edge weights proximities
-from :func:`emerging.relatedness.proximity.proximity`; the plot colours the industries a
+from :func:`emerging.relatedness.proximity`; the plot colours the industries a
 region is specialised in.
 
 References
@@ -111,7 +111,7 @@ def industry_space(
     Parameters
     ----------
     proximity
-        Output of :func:`emerging.relatedness.proximity.proximity` (``industry``,
+        Output of :func:`emerging.relatedness.proximity` (``industry``,
         ``industry_other``, ``proximity``, optionally ``year``).
     year
         Which year to use when the frame has a ``year`` column (required then).

@@ -18,11 +18,11 @@ import polars as pl
 
 from emerging._schema import Exclusions
 from emerging.maps.style import styled
-from emerging.relatedness.complexity import Complexity, complexity_arrays, complexity_result
+from emerging.relatedness._complexity import Complexity, complexity_arrays, complexity_result
+from emerging.relatedness._opportunity import outlook_arrays
+from emerging.relatedness._proximity import By, Measure, pairs_with_exclusions, proximity_arrays
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
-from emerging.relatedness.opportunity import outlook_arrays
-from emerging.relatedness.proximity import By, Measure, pairs_with_exclusions, proximity_arrays
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def analyse_relatedness(
     panel
         Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
     measure, by, threshold
-        As in :func:`emerging.relatedness.proximity.proximity`.
+        As in :func:`emerging.relatedness.proximity`.
     outlook
         Also compute the complexity outlook (``cog``, ``coi``; one more matrix product per
         year).

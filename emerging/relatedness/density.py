@@ -1,7 +1,7 @@
 """Relatedness density: how close an industry is to what a region already specialises in.
 
 For region *r* and industry *i* in a year, with presence :math:`M_{rj}` and proximity
-:math:`\\varphi_{ij}` (:mod:`emerging.relatedness.proximity`),
+:math:`\\varphi_{ij}` (:func:`emerging.relatedness.proximity`),
 
 .. math::
 
@@ -35,8 +35,8 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import REGION, YEAR
+from emerging.relatedness._proximity import By, Measure, proximity_arrays
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
-from emerging.relatedness.proximity import By, Measure, proximity_arrays
 
 
 def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
@@ -82,7 +82,7 @@ def relatedness_density(
         Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
     measure, by, threshold
         Proximity measure, per-year or pooled proximity, and the LQ threshold of presence
-        (see :func:`emerging.relatedness.proximity.proximity`).
+        (see :func:`emerging.relatedness.proximity`).
 
     Returns
     -------

@@ -35,7 +35,7 @@ from emerging.detect.rules import DEFAULT_RULES, EmergenceFlags, Rule, flag_emer
 from emerging.detect.signals import emergence_signals
 from emerging.indices.lq import location_quotient
 from emerging.indices.stars import cluster_stars
-from emerging.relatedness.risk_reward import risk_reward
+from emerging.relatedness._risk_reward import risk_reward
 
 
 @dataclass(frozen=True)

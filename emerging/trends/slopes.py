@@ -132,7 +132,7 @@ def trend_slopes(
         ``"hac"`` (Newey-West, lag ``maxlags`` or the rule of thumb per series) or ``"ols"``.
     reference, reference_regions
         Reference economy for the slope test (employment only): ``"all"``, ``"country"``,
-        ``"set"`` (see :func:`emerging.trends.shift_share.shift_share`), or None to skip.
+        ``"set"`` (see :func:`emerging.trends.shift_share`), or None to skip.
         The comparison (``ref_slope``, ``slope_diff``, ...) uses the usable points where
         the reference total is positive; it is null, and counted in ``exclusions``, when
         fewer than ``min_obs`` such points remain. The own ``slope`` uses every usable

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from emerging.networks._brokerage import brokerage
+from emerging.networks._communities import adjusted_rand_index, communities
 from emerging.networks.backbone import disparity_filter
-from emerging.networks.brokerage import brokerage
-from emerging.networks.communities import adjusted_rand_index, communities
 from emerging.networks.metrics import (
     area_ties,
     cross_border,

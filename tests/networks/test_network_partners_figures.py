@@ -9,9 +9,9 @@ matplotlib.use("Agg")
 import polars as pl  # noqa: E402
 import pytest  # noqa: E402
 
+from emerging.networks._communities import adjusted_rand_index, communities  # noqa: E402
 from emerging.networks.backbone import disparity_filter  # noqa: E402
 from emerging.networks.build import project_network  # noqa: E402
-from emerging.networks.communities import adjusted_rand_index, communities  # noqa: E402
 from emerging.networks.figures import draw_network, flow_map  # noqa: E402
 from emerging.networks.partners import suggest_partners  # noqa: E402
 from emerging.networks.positions import tile_positions  # noqa: E402

@@ -9,10 +9,10 @@ import pytest
 from conftest import random_panel
 
 from emerging.networks.industry_space import industry_space
-from emerging.relatedness.complexity import complexity
+from emerging.relatedness._complexity import complexity
+from emerging.relatedness._proximity import proximity
+from emerging.relatedness._risk_reward import QUADRANTS, rank_candidates, risk_reward
 from emerging.relatedness.density import relatedness_density
-from emerging.relatedness.proximity import proximity
-from emerging.relatedness.risk_reward import QUADRANTS, rank_candidates, risk_reward
 
 matplotlib.use("Agg")
 

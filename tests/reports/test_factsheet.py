@@ -59,7 +59,7 @@ def test_unknown_cells_counted_in_the_end_year(demo_data, profile):
 
 def test_stars_and_candidates_come_from_their_layers(demo_data, profile):
     from emerging.indices.stars import cluster_stars
-    from emerging.relatedness.risk_reward import risk_reward
+    from emerging.relatedness._risk_reward import risk_reward
 
     end_panel = demo_data.panel.filter(year=2023)
     stars = cluster_stars(end_panel).to_frame().filter(region="CZ06")

@@ -160,7 +160,7 @@ def test_planted_demo_trends_are_found(demo_data):
     years, so the classical OLS interval is the right one here (Newey-West errors are
     biased downwards with 16 points, see the report).
     """
-    from emerging.datasets.demo import TRENDS
+    from emerging.datasets._demo import TRENDS
 
     panel = demo_data.panel
     complete = panel.filter(
@@ -182,7 +182,7 @@ def test_planted_demo_trends_are_found(demo_data):
 
 
 def test_planted_demo_emerging_pairs_accelerate(demo_data):
-    from emerging.datasets.demo import EMERGING
+    from emerging.datasets._demo import EMERGING
 
     table = trend_slopes(demo_data.panel, measure="lq", split=2016).table
     rows = table.join(pl.DataFrame(EMERGING, schema=["region", "industry"], orient="row"),

@@ -33,7 +33,7 @@ region has no employment at all in that year (e.g. it was reported under another
 code), its LQ is undefined and the status is ``unknown`` as well. The growth rates of
 :func:`growth` cannot be computed from an absent row: the pair keeps null rates with its
 own reason (above) and stays out of the reference totals, as in
-:func:`emerging.trends.shift_share.shift_share`, so that a region recoded between the two
+:func:`emerging.trends.shift_share`, so that a region recoded between the two
 years is not counted as an industry born from nothing.
 """
 

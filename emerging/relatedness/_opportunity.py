@@ -2,7 +2,7 @@
 
 With presence :math:`M_{ri}`, relatedness density :math:`\\omega_{ri} = RD_{ri} / 100`
 (:mod:`emerging.relatedness.density`), proximity :math:`\\varphi_{ij}` (diagonal set to 0)
-and industry complexity :math:`PCI_i` (:mod:`emerging.relatedness.complexity`):
+and industry complexity :math:`PCI_i` (:func:`emerging.relatedness.complexity`):
 
 .. math::
 
@@ -36,10 +36,10 @@ import numpy as np
 import polars as pl
 
 from emerging.indices._coded import check_option
-from emerging.relatedness.complexity import complexity_arrays
+from emerging.relatedness._complexity import complexity_arrays
+from emerging.relatedness._proximity import By, Measure, proximity_arrays
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
-from emerging.relatedness.proximity import By, Measure, proximity_arrays
 
 
 def outlook_arrays(
@@ -78,9 +78,9 @@ def opportunity(
     panel
         Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
     measure, by, threshold
-        Proximity options (see :func:`emerging.relatedness.proximity.proximity`).
+        Proximity options (see :func:`emerging.relatedness.proximity`).
     method
-        How PCI is computed (see :func:`emerging.relatedness.complexity.complexity`).
+        How PCI is computed (see :func:`emerging.relatedness.complexity`).
 
     Returns
     -------

@@ -36,10 +36,10 @@ import polars as pl
 from emerging._schema import INDUSTRY, REGION, YEAR, EmptySelectionError
 from emerging.indices._coded import check_option
 from emerging.maps.style import styled
-from emerging.relatedness.complexity import complexity_arrays
+from emerging.relatedness._complexity import complexity_arrays
+from emerging.relatedness._proximity import By, Measure, proximity_arrays
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
-from emerging.relatedness.proximity import By, Measure, proximity_arrays
 
 QUADRANTS: tuple[str, ...] = (
     "low risk, high reward",
@@ -162,7 +162,7 @@ def risk_reward(
     """Risk-reward matrix of ``region`` in ``year`` (default: the panel's last year).
 
     Relatedness density comes from :func:`~emerging.relatedness.density.relatedness_density`
-    and complexity is the PCI of :func:`~emerging.relatedness.complexity.complexity`
+    and complexity is the PCI of :func:`~emerging.relatedness.complexity`
     (eigenvector method), both computed on the whole panel. Candidates are the industries
     with a known value and LQ < ``threshold`` in the region that have a PCI and a density;
     unknown (null) cells are left out, as they may hide a specialisation; a cell with no

@@ -39,7 +39,7 @@ from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions, validate_panel
 from emerging.maps.style import styled
 from emerging.trends._cube import Reference, check_option
 from emerging.trends._display import SummaryDisplay
-from emerging.trends.growth import growth
+from emerging.trends._growth import growth
 
 _QUADRANTS = {
     "lq": ("star", "mature", "emerging", "marginal"),
@@ -158,7 +158,7 @@ def portfolio(
     x
         Horizontal axis: ``"lq"`` at the end year or ``"lq_change"`` over the window.
     reference, reference_regions
-        Reference of the growth comparison (see :func:`emerging.trends.growth.growth`).
+        Reference of the growth comparison (see :func:`emerging.trends.growth`).
     lq_base
         Reference of the location quotient (``"all"`` regions or the ``"country"``).
     """
