@@ -50,6 +50,7 @@ import numpy as np
 import polars as pl
 
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, require_columns, same_kind
+from emerging._units import persons_per_value
 from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
@@ -294,10 +295,14 @@ def _lq_block(e, inv_er, ei, et, out: dict, *, z: float, u: float, external: boo
         np.multiply(u * inv_er, inv_share, out=hi, where=e == 0)
 
 
-def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str, np.ndarray]:
+def _lq_rows(
+    coded: CodedPanel, base: str, reference, level: float, persons: float | None = 1.0
+) -> dict[str, np.ndarray]:
     """LQ, interval and additive LQ at the panel's rows, computed per year on the cube."""
     f = lq_cubes(coded, base, reference=reference)
     z, u, external = _z(level), _zero_count_upper(level), base == "reference"
+    if persons:  # values count `persons` people each: V of the person counts is V / persons
+        z, u = z / math.sqrt(persons), u / persons
     cubes = {k: np.empty(coded.shape) for k in ("lq", "lo", "hi", "alq")}
 
     def block(ys: slice) -> None:
@@ -315,6 +320,9 @@ def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str,
     for k in ("lo", "hi", "alq"):
         if len(bad):
             rows[k][bad] = np.nan
+    if persons is None:  # values are no counts (EUR million, hours): no count interval
+        rows["lo"][:] = np.nan
+        rows["hi"][:] = np.nan
     rows["unknown_share"] = coded.unknown_share(excluded=_unknown_in_reference(coded, f))
     return rows
 
@@ -516,7 +524,7 @@ def _location_quotient(panel, *, base: str, reference, level: float):
     check_option("base", base, _BASES)
     check_fraction("level", level)
     coded = CodedPanel.from_panel(panel)
-    rows = _lq_rows(coded, base, reference, level)
+    rows = _lq_rows(coded, base, reference, level, persons_per_value(coded.frame))
     out = coded.frame.with_columns(
         float_column("lq", rows["lq"]),
         reason_column("lq_reason", rows["reason"], LQ_REASONS),
