@@ -59,7 +59,7 @@ def test_specialised_holds_for_more_cells_in_person_counts():
     wrong = persons.with_columns(pl.col("value") / 1000)
     right = location_quotient(thousands)["specialised"].to_list()
     assert right == location_quotient(persons)["specialised"].to_list()
-    assert right[0] and sum(right) == 1  # CZ01 C26 only
+    assert right[0] and sum(right) == 10  # CZ01 C26 (1.018) and C29 elsewhere (1.002)
     assert not any(location_quotient(wrong)["specialised"].to_list())
 
 
