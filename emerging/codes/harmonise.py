@@ -491,6 +491,10 @@ def harmonise(
         pl.col("_w").alias("weight"),
         "basis",
     ) if "_w" in best.columns else pl.DataFrame()
+    if "unit" in frame.columns:  # one unit per panel (emerging._units): carried through
+        units = frame["unit"].drop_nulls().unique().to_list()
+        if len(units) == 1:
+            out = out.with_columns(pl.lit(units[0]).alias("unit"))
     return HarmonisedPanel(
         panel=validate_panel(out, allow_mixed_levels=True, allow_empty=True),
         report=report,
