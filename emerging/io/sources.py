@@ -22,7 +22,7 @@ A reader selects the indicator, keeps one NUTS level and one industry level (so 
 job is counted twice: ``TOTAL`` and, in A*10, ``C`` inside ``B-E`` are left out), drops
 Eurostat aggregates (``EU27_2020``...) and extra-regio units, and counts every row it
 leaves out by reason (:class:`SourcePanel`). The dimension order of each dataset (for
-filtered downloads) follows its Eurostat metadata.
+filtered downloads) is :data:`emerging.io.eurostat_api.DATASET_DIMENSIONS`.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import polars as pl
 from emerging._schema import INDUSTRY, REGION, VALUE, aggregate_expr
 from emerging._units import with_unit
 from emerging.io.eurostat import read, to_panel
+from emerging.io.eurostat_api import DATASET_DIMENSIONS
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,17 @@ class Source:
 
     dataset: str
     title: str
-    dimensions: tuple[str, ...]
     measure: dict[str, str]
     unit: str
     level: int
     industries: str  # "divisions", "sections" or "a10"
     nuts: int
     regulation: str = ""
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """Dimension order of the dataset (the dotted key of a filtered download)."""
+        return DATASET_DIMENSIONS[self.dataset]
 
 
 SOURCES: dict[str, Source] = {
@@ -58,7 +63,6 @@ SOURCES: dict[str, Source] = {
         Source(
             "sbs_r_nuts06_r2",
             "SBS data by NUTS 2 regions and NACE Rev. 2 (2008-2020)",
-            ("freq", "nace_r2", "indic_sb", "geo"),
             {"indic_sb": "V16110"},
             "persons",
             2,
@@ -69,7 +73,6 @@ SOURCES: dict[str, Source] = {
         Source(
             "sbs_r_nuts2021",
             "SBS by NUTS 2 regions and NACE Rev. 2 (from 2021 onwards)",
-            ("freq", "nace_r2", "indic_sbs", "geo"),
             {"indic_sbs": "EMP_LOC_NR"},
             "persons",
             2,
@@ -80,7 +83,6 @@ SOURCES: dict[str, Source] = {
         Source(
             "nama_10r_3empers",
             "Employment (thousand persons) by NUTS 3 regions",
-            ("freq", "unit", "wstatus", "nace_r2", "geo"),
             {"unit": "THS", "wstatus": "EMP"},
             "thousand persons",
             3,
@@ -91,7 +93,6 @@ SOURCES: dict[str, Source] = {
         Source(
             "nama_10r_2emhrw",
             "Employment by NUTS 2 regions (thousand persons and hours worked)",
-            ("freq", "unit", "wstatus", "nace_r2", "geo"),
             {"unit": "THS_PER", "wstatus": "EMP"},
             "thousand persons",
             2,
@@ -102,7 +103,6 @@ SOURCES: dict[str, Source] = {
         Source(
             "lfst_r_lfe2en2",
             "Employment by age, economic activity and NUTS 2 regions (NACE Rev. 2), LFS",
-            ("freq", "unit", "sex", "age", "nace_r2", "geo"),
             {"unit": "THS_PER", "sex": "T", "age": "Y15-74"},
             "thousand persons",
             2,
