@@ -197,3 +197,17 @@ def test_cli_build_and_fetch(shared_data, tmp_path, monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", offline)
     result = runner.invoke(app, ["fetch", "--raw", str(tmp_path / "empty"), "--no-geometries"])
     assert result.exit_code == 3 and "offline" in result.output
+
+
+@pytest.mark.realdata
+def test_corrupt_optional_file_fails_and_keeps_the_previous_set(shared_data, tmp_path):
+    from emerging.io.eurostat import EurostatFormatError
+
+    raw, _ = _small_raw(shared_data, tmp_path)
+    out = tmp_path / "processed"
+    build(raw, out, indicators=("V16110",))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (raw / "nama_10r_2gdp.tsv").write_text("unit,geo\\time\t2014 \nMIO_EUR,CZ06\tlots \n")
+    with pytest.raises(EurostatFormatError, match="lots"):
+        build(raw, out, indicators=("V16110",), splits="aggregate")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
