@@ -37,7 +37,14 @@ import polars as pl
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
 from emerging.codes._apportion import apportion, describe, split_weights
 from emerging.codes.nuts import closest_codes
-from emerging.codes.nuts_versions import TARGETS, VERSIONS, code_versions, lineage, nuts_codes
+from emerging.codes.nuts_versions import (
+    TARGETS,
+    VERSIONS,
+    code_versions,
+    lineage,
+    nuts_codes,
+    regulations,
+)
 from emerging.maps.style import styled
 
 Splits = Literal["report", "aggregate", "apportion"]
@@ -57,8 +64,9 @@ class HarmonisedPanel:
     report
         One row per input code that was not kept as it is: ``code``, ``version`` (the NUTS
         version it was read in), ``status``, ``mapped`` (bool), ``targets``, ``rows`` (input
-        rows), ``null_rows`` (output rows left null because a merged part was unknown) and
-        ``reason``.
+        rows), ``null_rows`` (output rows left null because a merged part was unknown),
+        ``reason``, ``estimated_rows`` (values apportioned from it) and ``regulation`` (the
+        amendment regulations behind its changes).
     target
         The NUTS version of the output.
     conflicts
@@ -461,6 +469,9 @@ def harmonise(
                     "null_rows": null_rows.get(r["code"], 0),
                     "estimated_rows": kept_estimates.get(r["code"], 0),
                     "mapped": r["status"] in _MAPPED,
+                    "regulation": "; ".join(regulations(r["code"], r["version"], to))
+                    if r["version"] is not None and len(r["code"]) > 2
+                    else "",
                 }
                 for r in report_rows
             ],
@@ -474,11 +485,12 @@ def harmonise(
                 "null_rows": pl.Int64,
                 "estimated_rows": pl.Int64,
                 "mapped": pl.Boolean,
+                "regulation": pl.String,
             },
         )
         .select(
             "code", "version", "status", "mapped", "targets", "rows", "null_rows", "reason",
-            "estimated_rows",
+            "estimated_rows", "regulation",
         )
         .sort("code")
     )

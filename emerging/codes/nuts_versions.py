@@ -281,3 +281,36 @@ def lineage(source: int, target: int, level: int = 2) -> Lineage:
     return Lineage(
         source=source, target=target, groups=groups, group_of=group_of, renames=renames, level=level
     )
+
+
+@cache
+def _changes_by_step() -> dict[tuple[int, int], dict[str, tuple[set[str], str]]]:
+    """(from_version, level) -> old code -> (new codes, regulation)."""
+    out: dict[tuple[int, int], dict[str, tuple[set[str], str]]] = defaultdict(dict)
+    frame = nuts_changes().filter(pl.col("from_code").is_not_null())
+    for row in frame.iter_rows(named=True):
+        step = out[(row["from_version"], row["level"])]
+        targets, _ = step.get(row["from_code"], (set(), row["regulation"]))
+        if row["to_code"] is not None:
+            targets.add(row["to_code"])
+        step[row["from_code"]] = (targets, row["regulation"])
+    return dict(out)
+
+
+def regulations(code: str, source: int, target: int) -> list[str]:
+    """The amendment regulations that changed ``code`` (or what it became) from ``source`` to ``target``."""
+    level = len(code) - 2
+    current, found = {code}, []
+    for v in VERSIONS[VERSIONS.index(source) : VERSIONS.index(target)]:
+        step = _changes_by_step().get((v, level), {})
+        nxt = set()
+        for c in current:
+            if c in step:
+                targets, reg = step[c]
+                nxt |= targets
+                if reg not in found:
+                    found.append(reg)
+            else:
+                nxt.add(c)
+        current = nxt
+    return found

@@ -149,3 +149,13 @@ def test_real_sbs_budapest_and_warsaw_come_out_flagged(sbs_employment_nuts2):
     assert {"split_apportioned"} == set(res.report.filter(pl.col("code").is_in(["HU10", "PL12"]))["status"])
     # nothing observed is marked estimated
     assert not res.panel.filter(pl.col("region") == "CZ06")["estimated"].any()
+
+
+def test_report_names_the_regulation_of_every_change():
+    panel = _panel([("HU10", "C", 2015, 100.0), ("DE41", "C", 2008, 1.0), ("DE42", "C", 2008, 2.0), ("PT17", "C", 2022, 5.0)])
+    res = harmonise(panel, to=2024, splits="apportion", weights=pl.DataFrame({"region": ["HU11", "HU12", "PT1A", "PT1B"], "weight": [1.0, 1.0, 1.0, 1.0]}))
+    reg = dict(res.report.select("code", "regulation").iter_rows())
+    assert reg["HU10"] == "Commission Regulation (EU) 2016/2066 (NUTS 2016)"
+    assert reg["DE41"] == "Commission Regulation (EU) No 31/2011 (NUTS 2010)"
+    assert reg["PT17"] == "Commission Delegated Regulation (EU) 2023/674 (NUTS 2024)"
+    assert (res.report["regulation"] != "").all()
