@@ -245,6 +245,14 @@ def link_step(codes, entries, old: int, new: int) -> list[dict]:
         match = by_label.get((c[:2], len(c), codes[old][c].lower()), [])
         if len(match) == 1 and codes[old][c]:
             add(c, match[0], "label")
+    # "X (ex-DEG0N) merged into ex-DEG0P": X goes where the unit it merged into went
+    merged_into = re.compile(r"\b(?:ex-)?([A-Z]{2}[0-9A-Z]{1,3})\)? merged into (?:ex-)?([A-Z]{2}[0-9A-Z]{1,3})\b")
+    for e in entries:
+        for x, y in merged_into.findall(e["change"]):
+            if x in ended and y in old_codes:
+                for a, b in list(edges):
+                    if a == y:
+                        add(x, b, "comment")
     # NUTS-3 leftovers first: a new unit with an unlinked predecessor under the same NUTS-2
     # parent (or under a parent the old one became)
     lost, fresh = unlinked()

@@ -213,9 +213,13 @@ def _code_map(
         one_to_one = len(sources) == 1 and len(targets) == 1
         renamed = lin.renames.get(code)
         if not targets:
+            covered = any(c.startswith(code[:2]) for c in nuts_codes(to, level))
             why = (
                 f"NUTS {version} {code} was discontinued on the way to NUTS {to} and the change "
                 "table names no successor; its series cannot be placed"
+                if covered
+                else f"NUTS {to} has no codes for country {code[:2]} (e.g. the United Kingdom "
+                "after it left the EU); harmonise to an earlier version to keep it"
             )
             report.append(_note(code, version, "discontinued_not_mapped", "", why))
         elif (one_to_one and boundary or renamed) and boundary_changes == "report":
