@@ -320,7 +320,8 @@ def normalise_codes(frame: pl.DataFrame, *, what: str = "panel") -> pl.DataFrame
 def check_region_codes(
     frame: pl.DataFrame, *, what: str = "panel", drop_aggregates: bool = False, check_codes: bool = False
 ) -> pl.DataFrame:
-    """Refuse (or drop with ``drop_aggregates``) Eurostat aggregates and, with ``check_codes``, non-NUTS codes."""
+    """Refuse (or drop with ``drop_aggregates``) Eurostat aggregates and, with ``check_codes``,
+    codes that are no NUTS code of any version."""
     import warnings
 
     codes = frame[REGION].unique().to_list()
@@ -329,7 +330,9 @@ def check_region_codes(
     if check_codes:
         from emerging.codes.nuts_versions import is_nuts_code
 
-        unknown = sorted(c for c in codes if c not in aggregates and not _is_extra_regio(c) and not is_nuts_code(c))
+        unknown = sorted(
+            c for c in codes if c not in aggregates and not _is_extra_regio(c) and not is_nuts_code(c)
+        )
     bad = aggregates + unknown
     if not bad:
         return frame

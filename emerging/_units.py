@@ -58,8 +58,7 @@ def canonical_unit(unit: str) -> str:
     if unit in ALIASES:
         return ALIASES[unit]
     raise UnitError(
-        f"unit {unit!r} is not known; use one of {list(UNITS)} (or the Eurostat codes "
-        f"{list(ALIASES)})"
+        f"unit {unit!r} is not known; use one of {list(UNITS)} (or the Eurostat codes {list(ALIASES)})"
     )
 
 

@@ -48,9 +48,7 @@ def _check_weights(weights: pl.DataFrame, groups: dict[str, tuple[str, ...]]) ->
         )
     keys = [REGION] + ([INDUSTRY] if INDUSTRY in weights.columns else [])
     frame = weights.select(*keys, pl.col("weight").cast(pl.Float64, strict=False))
-    bad = frame.filter(
-        pl.col("weight").is_null() | ~pl.col("weight").is_finite() | (pl.col("weight") < 0)
-    )
+    bad = frame.filter(pl.col("weight").is_null() | ~pl.col("weight").is_finite() | (pl.col("weight") < 0))
     if bad.height:
         raise SchemaError(
             f"weights column 'weight': expected finite numbers >= 0, found {bad.height} other "
@@ -81,7 +79,13 @@ def split_weights(
         schema={"_source": pl.String, "_target": pl.String, "_k": pl.Int32},
         orient="row",
     )
-    schema = {"_source": pl.String, "_target": pl.String, INDUSTRY: pl.String, "_w": pl.Float64, "basis": pl.String}
+    schema = {
+        "_source": pl.String,
+        "_target": pl.String,
+        INDUSTRY: pl.String,
+        "_w": pl.Float64,
+        "basis": pl.String,
+    }
     if not groups:
         return pl.DataFrame(schema=schema)
     if weights is not None:
@@ -102,7 +106,9 @@ def split_weights(
     # industry by industry: first year in which every successor has a value
     per = (
         known.group_by("_source", INDUSTRY, YEAR)
-        .agg(pl.col("_target").n_unique().alias("_n"), pl.col("_k").first(), pl.col(VALUE).sum().alias("_sum"))
+        .agg(
+            pl.col("_target").n_unique().alias("_n"), pl.col("_k").first(), pl.col(VALUE).sum().alias("_sum")
+        )
         .filter((pl.col("_n") == pl.col("_k")) & (pl.col("_sum") > 0))
         .group_by("_source", INDUSTRY)
         .agg(pl.col(YEAR).min())
@@ -167,7 +173,8 @@ def describe(weights: pl.DataFrame, source: str) -> str:
     parts = []
     if general.height:
         shares = ", ".join(
-            f"{t} {w:.3f}" for t, w in general.sort("_target").select("_target", "_w").iter_rows()
+            f"{t} {w:.3f}"
+            for t, w in general.sort("_target").select("_target", "_w").iter_rows()
             if not math.isnan(w)
         )
         parts.append(f"{shares} ({general['basis'][0]})")

@@ -182,7 +182,7 @@ def read_step(path: Path, old: int, new: int):
     # the per-level sheets ("Changes NUTS-2", "Correspondence NUTS-3") explain new and ended
     # units ("PT1A + PT1B = ex-PT17"); their explanation column is not always aligned with
     # the codes of its row, so only rows with one code are read, as comments
-    for rows_, cells, o_old, o_new in others:
+    for rows_, _cells, o_old, o_new in others:
         for row in rows_:
             a, _ = _code(row[o_old]) if o_old < len(row) else (None, False)
             b, _ = _code(row[o_new]) if o_new < len(row) else (None, False)
@@ -191,7 +191,9 @@ def read_step(path: Path, old: int, new: int):
             text = " ".join(c for k, c in enumerate(row) if k not in (o_old, o_new) and c)
             code = a or b
             if len(code) - 2 in (1, 2, 3):
-                entries.append(dict(old=a, new=b, part=False, level=len(code) - 2, label="", change=text, extra=True))
+                entries.append(
+                    dict(old=a, new=b, part=False, level=len(code) - 2, label="", change=text, extra=True)
+                )
     return codes, entries
 
 
@@ -246,7 +248,9 @@ def link_step(codes, entries, old: int, new: int) -> list[dict]:
         if len(match) == 1 and codes[old][c]:
             add(c, match[0], "label")
     # "X (ex-DEG0N) merged into ex-DEG0P": X goes where the unit it merged into went
-    merged_into = re.compile(r"\b(?:ex-)?([A-Z]{2}[0-9A-Z]{1,3})\)? merged into (?:ex-)?([A-Z]{2}[0-9A-Z]{1,3})\b")
+    merged_into = re.compile(
+        r"\b(?:ex-)?([A-Z]{2}[0-9A-Z]{1,3})\)? merged into (?:ex-)?([A-Z]{2}[0-9A-Z]{1,3})\b"
+    )
     for e in entries:
         for x, y in merged_into.findall(e["change"]):
             if x in ended and y in old_codes:
@@ -256,12 +260,16 @@ def link_step(codes, entries, old: int, new: int) -> list[dict]:
     # NUTS-3 leftovers first: a new unit with an unlinked predecessor under the same NUTS-2
     # parent (or under a parent the old one became)
     lost, fresh = unlinked()
-    parents2 = {(a, b) for (a, b) in edges if len(a) == 4} | {(c, c) for c in old_codes & new_codes if len(c) == 4}
+    parents2 = {(a, b) for (a, b) in edges if len(a) == 4} | {
+        (c, c) for c in old_codes & new_codes if len(c) == 4
+    }
     for c in [x for x in lost if len(x) == 5]:
         for d in [x for x in fresh if len(x) == 5 and (x[:4] == c[:4] or (c[:4], x[:4]) in parents2)]:
             add(c, d, "parent")
     # NUTS-1/2 units that ended or started: through the NUTS-3 units they are made of
-    nuts3 = [(a, b) for (a, b) in edges if len(a) == 5] + [(c, c) for c in old_codes & new_codes if len(c) == 5]
+    nuts3 = [(a, b) for (a, b) in edges if len(a) == 5] + [
+        (c, c) for c in old_codes & new_codes if len(c) == 5
+    ]
     for level in (2, 1):
         for c in sorted(x for x in ended if len(x) - 2 == level):
             for a, b in nuts3:
@@ -294,7 +302,9 @@ def link_step(codes, entries, old: int, new: int) -> list[dict]:
             kind = kind if kind in ("split", "merge", "reorganised") else "boundary"
         rows.append(dict(from_code=a, to_code=b, change=kind, link=how, text=text))
     lost, fresh = unlinked()
-    rows += [dict(from_code=c, to_code="", change="discontinued", link="", text=texts.get(c, "")) for c in lost]
+    rows += [
+        dict(from_code=c, to_code="", change="discontinued", link="", text=texts.get(c, "")) for c in lost
+    ]
     rows += [dict(from_code="", to_code=c, change="new", link="", text=texts.get(c, "")) for c in fresh]
     return rows
 
@@ -369,7 +379,17 @@ def generate(source: Path = DEFAULT_SOURCE, geo: Path = DEFAULT_GEO) -> tuple[st
     walk_buf.write(HEADER_NOTE)
     w = csv.writer(walk_buf, lineterminator="\n")
     w.writerow(
-        ["from_version", "to_version", "level", "from_code", "to_code", "change", "link", "regulation", "eurostat_change"]
+        [
+            "from_version",
+            "to_version",
+            "level",
+            "from_code",
+            "to_code",
+            "change",
+            "link",
+            "regulation",
+            "eurostat_change",
+        ]
     )
     walk_rows.sort(key=lambda r: (r[0], r[2], r[3] or r[4], r[4]))
     w.writerows(walk_rows)

@@ -238,7 +238,10 @@ def _nuts2_panel(
         out = out.with_columns((pl.col("estimated") | apportioned).alias("estimated"))
     if chain is not None:
         out = out.with_columns(
-            pl.when(pl.col(YEAR) >= info["first_new"]).then(pl.lit(CHAIN_NEW)).otherwise(pl.lit(CHAIN_OLD)).alias("dataset"),
+            pl.when(pl.col(YEAR) >= info["first_new"])
+            .then(pl.lit(CHAIN_NEW))
+            .otherwise(pl.lit(CHAIN_OLD))
+            .alias("dataset"),
             (pl.col(YEAR) == info["first_new"]).alias("break"),
         )
     estimated = int(out["estimated"].sum())  # estimated cells kept in the output

@@ -5,18 +5,16 @@ TSV or SDMX-CSV, cached under ``data/raw/`` with a ``.source.json`` sidecar hold
 the time and the sha256) and read by :func:`read_source` into a Panel with a ``unit``
 column (:mod:`emerging._units`):
 
-==================== ===================================== ========== ==================== =========================
-dataset              what                                  NUTS       industries           value (unit)
-==================== ===================================== ========== ==================== =========================
-``sbs_r_nuts06_r2``  SBS by NUTS-2, NACE Rev. 2, 2008-2020 2010/2013  divisions            V16110 persons employed
-``sbs_r_nuts2021``   SBS by NUTS-2 from 2021 (EBS)         2021       divisions            EMP_LOC_NR persons
-                                                                                           employed in local units
-``nama_10r_3empers`` national accounts employment, NUTS-3  2021       A*10 (B-E, G-I, ...) THS, EMP: thousand persons
-``nama_10r_2emhrw``  national accounts employment, NUTS-2  2021       A*10                 THS_PER, EMP: thousand
-                                                                                           persons
-``lfst_r_lfe2en2``   LFS employment by NUTS-2              2021       sections A-U         THS_PER, 15-74, total:
-                                                                                           thousand persons
-==================== ===================================== ========== ==================== =========================
+* ``sbs_r_nuts06_r2``: SBS by NUTS-2, NACE Rev. 2, 2008-2020 (NUTS 2010/2013 codes);
+  divisions; ``V16110`` persons employed (persons).
+* ``sbs_r_nuts2021``: SBS by NUTS-2 from 2021 (European business statistics, NUTS 2021);
+  divisions; ``EMP_LOC_NR`` persons employed in local units (persons).
+* ``nama_10r_3empers``: regional accounts employment by NUTS-3, long series; NACE A*10
+  (``A``, ``B-E``, ``F``, ``G-I``, ...); ``unit=THS``, ``wstatus=EMP`` (thousand persons).
+* ``nama_10r_2emhrw``: regional accounts employment by NUTS-2; A*10; ``unit=THS_PER``,
+  ``wstatus=EMP`` (thousand persons).
+* ``lfst_r_lfe2en2``: LFS employment by NUTS-2; sections ``A``-``U``; ``unit=THS_PER``,
+  ``sex=T``, ``age=Y15-74`` (thousand persons).
 
 A reader selects the indicator, keeps one NUTS level and one industry level (so that no
 job is counted twice: ``TOTAL`` and, in A*10, ``C`` inside ``B-E`` are left out), drops
@@ -180,7 +178,8 @@ def read_source(
     if missing:
         raise ValueError(
             f"{path}: expected the dimensions of {name} {list(spec.dimensions)}, but "
-            f"{missing} are missing (found {[c for c in raw.columns if c not in ('year', 'value', 'flag')]}). "
+            f"{missing} are missing (found "
+            f"{[c for c in raw.columns if c not in ('year', 'value', 'flag')]}). "
             "Is this file another dataset?"
         )
     selected = raw.filter(*(pl.col(d) == c for d, c in spec.measure.items()))
@@ -197,8 +196,10 @@ def read_source(
     selected = selected.filter(level == spec.level)
     excluded["extra-regio units"] = selected.filter(extra).height
     selected = selected.filter(~extra)
-    panel = to_panel(selected, measure={}, keep_flags=True) if not spec.measure else to_panel(
-        selected, measure=spec.measure
+    panel = (
+        to_panel(selected, measure={}, keep_flags=True)
+        if not spec.measure
+        else to_panel(selected, measure=spec.measure)
     )
     keep = _industry_filter(spec.industries)
     excluded[f"industries outside the {spec.industries} (totals and overlaps)"] = panel.filter(~keep).height
@@ -206,7 +207,9 @@ def read_source(
     negative = pl.col(VALUE) < 0
     excluded["negative values (invalid)"] = panel.filter(negative).height
     panel = panel.filter(~negative | pl.col(VALUE).is_null())
-    panel = with_unit(panel.with_columns(pl.lit(name).alias("dataset")), spec.unit).sort(REGION, INDUSTRY, "year")
+    panel = with_unit(panel.with_columns(pl.lit(name).alias("dataset")), spec.unit).sort(
+        REGION, INDUSTRY, "year"
+    )
     if total != panel.height + sum(excluded.values()):  # internal invariant
         raise RuntimeError(f"row accounting broken for {path}: {total} != {panel.height} + {excluded}")
     return SourcePanel(dataset=name, panel=panel, excluded=excluded, rows_read=total)

@@ -30,27 +30,117 @@ def _rows(*lines: str, head: str = HEAD) -> str:
 
 # (id, file text, read_table options, exception, patterns in the message)
 TABLES = [
-    ("semicolon-given-comma", GOOD.replace(",", ";"), {"separator": ","}, SchemaError, ["semicolon-separated", "separator=';'"]),
-    ("tab-given-comma", GOOD.replace(",", "\t"), {"separator": ","}, SchemaError, ["tab-separated", r"separator='\\t'"]),
+    (
+        "semicolon-given-comma",
+        GOOD.replace(",", ";"),
+        {"separator": ","},
+        SchemaError,
+        ["semicolon-separated", "separator=';'"],
+    ),
+    (
+        "tab-given-comma",
+        GOOD.replace(",", "\t"),
+        {"separator": ","},
+        SchemaError,
+        ["tab-separated", r"separator='\\t'"],
+    ),
     ("pipe-given-semicolon", GOOD.replace(",", "|"), {"separator": ";"}, SchemaError, ["pipe-separated"]),
-    ("flag-cells-without-option", _rows("CZ06,C29,2015,3908 d", "SK02,C29,2015,: c"), {}, DtypeError, ["'3908 d'", "value_flags=True"]),
-    ("excel-time-artefact", _rows("CZ06,C29,2015,12:00 AM", "SK02,C29,2015,5"), {}, DtypeError, ["1 invalid", "12:00 AM", "spreadsheet artefacts", "invalid='null'"]),
-    ("excel-div0", _rows("CZ06,C29,2015,#DIV/0!", "SK02,C29,2015,5"), {}, DtypeError, ["#DIV/0!", "invalid='null'"]),
-    ("excel-date-artefact", _rows("CZ06,C29,2015,1900-01-05", "SK02,C29,2015,5"), {}, DtypeError, ["1900-01-05"]),
+    (
+        "flag-cells-without-option",
+        _rows("CZ06,C29,2015,3908 d", "SK02,C29,2015,: c"),
+        {},
+        DtypeError,
+        ["'3908 d'", "value_flags=True"],
+    ),
+    (
+        "excel-time-artefact",
+        _rows("CZ06,C29,2015,12:00 AM", "SK02,C29,2015,5"),
+        {},
+        DtypeError,
+        ["1 invalid", "12:00 AM", "spreadsheet artefacts", "invalid='null'"],
+    ),
+    (
+        "excel-div0",
+        _rows("CZ06,C29,2015,#DIV/0!", "SK02,C29,2015,5"),
+        {},
+        DtypeError,
+        ["#DIV/0!", "invalid='null'"],
+    ),
+    (
+        "excel-date-artefact",
+        _rows("CZ06,C29,2015,1900-01-05", "SK02,C29,2015,5"),
+        {},
+        DtypeError,
+        ["1900-01-05"],
+    ),
     ("excel-hashes", _rows("CZ06,C29,2015,#####", "SK02,C29,2015,5"), {}, DtypeError, ["#####"]),
     ("excel-na", _rows("CZ06,C29,2015,#N/A", "SK02,C29,2015,5"), {}, DtypeError, ["#N/A"]),
-    ("text-value", _rows("CZ06,C29,2015,about 5", "SK02,C29,2015,5"), {}, DtypeError, ["text that is no number", "about 5"]),
-    ("nan-in-file", _rows("CZ06,C29,2015,NaN", "SK02,C29,2015,5"), {}, NonFiniteValueError, ["non-finite", "invalid='null'"]),
+    (
+        "text-value",
+        _rows("CZ06,C29,2015,about 5", "SK02,C29,2015,5"),
+        {},
+        DtypeError,
+        ["text that is no number", "about 5"],
+    ),
+    (
+        "nan-in-file",
+        _rows("CZ06,C29,2015,NaN", "SK02,C29,2015,5"),
+        {},
+        NonFiniteValueError,
+        ["non-finite", "invalid='null'"],
+    ),
     ("inf-in-file", _rows("CZ06,C29,2015,inf", "SK02,C29,2015,5"), {}, NonFiniteValueError, ["non-finite"]),
-    ("1e400-in-file", _rows("CZ06,C29,2015,1e400", "SK02,C29,2015,5"), {}, NonFiniteValueError, ["beyond 1e308"]),
-    ("aggregate-in-file", _rows("EU28,C29,2015,1", "SK02,C29,2015,5"), {}, NonNutsCodeError, ["EU28", "drop_aggregates=True"]),
-    ("unknown-code-in-file", _rows("XX99,C29,2015,1", "SK02,C29,2015,5"), {}, NonNutsCodeError, ["XX99", "no NUTS code"]),
-    ("integer-region-codes", _rows("1,C29,2015,1", "2,C29,2015,5"), {}, NonNutsCodeError, ["'1'", "no NUTS code"]),
-    ("no-year-column", "region,industry,value\nCZ06,C29,5\n", {}, MissingColumnError, [r"\['year'\]", "year=2015"]),
+    (
+        "1e400-in-file",
+        _rows("CZ06,C29,2015,1e400", "SK02,C29,2015,5"),
+        {},
+        NonFiniteValueError,
+        ["beyond 1e308"],
+    ),
+    (
+        "aggregate-in-file",
+        _rows("EU28,C29,2015,1", "SK02,C29,2015,5"),
+        {},
+        NonNutsCodeError,
+        ["EU28", "drop_aggregates=True"],
+    ),
+    (
+        "unknown-code-in-file",
+        _rows("XX99,C29,2015,1", "SK02,C29,2015,5"),
+        {},
+        NonNutsCodeError,
+        ["XX99", "no NUTS code"],
+    ),
+    (
+        "integer-region-codes",
+        _rows("1,C29,2015,1", "2,C29,2015,5"),
+        {},
+        NonNutsCodeError,
+        ["'1'", "no NUTS code"],
+    ),
+    (
+        "no-year-column",
+        "region,industry,value\nCZ06,C29,5\n",
+        {},
+        MissingColumnError,
+        [r"\['year'\]", "year=2015"],
+    ),
     ("year-given-twice", GOOD, {"year": 2015}, ValueError, ["has a 'year' column", "drop year="]),
-    ("year-text-constant", "region,industry,value\nCZ06,C29,5\n", {"year": "2015"}, TypeError, ["int such as 2015"]),
+    (
+        "year-text-constant",
+        "region,industry,value\nCZ06,C29,5\n",
+        {"year": "2015"},
+        TypeError,
+        ["int such as 2015"],
+    ),
     ("string-year-cells", _rows("CZ06,C29,year 2015,5"), {}, DtypeError, ["'year 2015'"]),
-    ("value-flags-with-flag-column", "region,industry,year,value,flag\nCZ06,C29,2015,5 d,x\n", {"value_flags": True}, SchemaError, ["has one"]),
+    (
+        "value-flags-with-flag-column",
+        "region,industry,year,value,flag\nCZ06,C29,2015,5 d,x\n",
+        {"value_flags": True},
+        SchemaError,
+        ["has one"],
+    ),
     ("bad-invalid-option", GOOD, {"invalid": "drop"}, ValueError, ["invalid must be one of"]),
     ("mixed-nace-in-file", _rows("CZ06,C,2015,5", "CZ06,C29,2015,5"), {}, SchemaError, ["C with C29"]),
     ("negative-in-file", _rows("CZ06,C29,2015,-5"), {}, SchemaError, ["negative"]),
@@ -82,7 +172,9 @@ def test_constant_year_for_a_single_year_table(tmp_path):
 
 def test_value_flags_split_into_value_and_flag(tmp_path):
     path = tmp_path / "f.csv"
-    path.write_text(_rows("CZ06,C29,2015,3908 d", "SK02,C29,2015,: c", "SK01,C29,2015,12 ", "SK03,C29,2015,4.5 bu"))
+    path.write_text(
+        _rows("CZ06,C29,2015,3908 d", "SK02,C29,2015,: c", "SK01,C29,2015,12 ", "SK03,C29,2015,4.5 bu")
+    )
     out = read_table(path, value_flags=True)
     assert out.select("value", "flag").rows() == [(3908.0, "d"), (None, "c"), (12.0, None), (4.5, "bu")]
 
@@ -116,17 +208,57 @@ def test_folder_instead_of_file(tmp_path):
 
 TSV_HEAD = "nace_r2,indic_sb,geo\\time\t2015 \t2014 \n"
 TSVS = [
-    ("extra-key-field", TSV_HEAD + "C29,V16110,CZ06,X\t5 \t4 \n", EurostatFormatError, ["line 2", "3 comma-separated codes", "with 4"]),
-    ("semicolon-tsv", "nace_r2;indic_sb;geo\\time;2015;2014\nC29;V16110;CZ06;5;4\n", EurostatFormatError, ["semicolon-separated", "separator=';'"]),
+    (
+        "extra-key-field",
+        TSV_HEAD + "C29,V16110,CZ06,X\t5 \t4 \n",
+        EurostatFormatError,
+        ["line 2", "3 comma-separated codes", "with 4"],
+    ),
+    (
+        "semicolon-tsv",
+        "nace_r2;indic_sb;geo\\time;2015;2014\nC29;V16110;CZ06;5;4\n",
+        EurostatFormatError,
+        ["semicolon-separated", "separator=';'"],
+    ),
     ("nan-cell", TSV_HEAD + "C29,V16110,CZ06\tNaN \t4 \n", EurostatFormatError, ["'NaN", "finite"]),
     ("inf-cell", TSV_HEAD + "C29,V16110,CZ06\tinf \t4 \n", EurostatFormatError, ["'inf"]),
-    ("1e400-cell", TSV_HEAD + "C29,V16110,CZ06\t1e400 \t4 \n", EurostatFormatError, ["1e400", "beyond 1e308"]),
-    ("missing-key-field", TSV_HEAD + "C29,CZ06\t5 \t4 \n", EurostatFormatError, ["expected 3 comma-separated codes"]),
-    ("no-time-header", "nace_r2,indic_sb,geo\t2015\nC29,V16110,CZ06\t5 \n", EurostatFormatError, ["geo\\\\time", "bulk TSV"]),
+    (
+        "1e400-cell",
+        TSV_HEAD + "C29,V16110,CZ06\t1e400 \t4 \n",
+        EurostatFormatError,
+        ["1e400", "beyond 1e308"],
+    ),
+    (
+        "missing-key-field",
+        TSV_HEAD + "C29,CZ06\t5 \t4 \n",
+        EurostatFormatError,
+        ["expected 3 comma-separated codes"],
+    ),
+    (
+        "no-time-header",
+        "nace_r2,indic_sb,geo\t2015\nC29,V16110,CZ06\t5 \n",
+        EurostatFormatError,
+        ["geo\\\\time", "bulk TSV"],
+    ),
     ("unknown-flag", TSV_HEAD + "C29,V16110,CZ06\t5 q\t4 \n", EurostatFormatError, ["unknown flag"]),
-    ("bad-period", "nace_r2,indic_sb,geo\\time\tlast\nC29,V16110,CZ06\t5 \n", EurostatFormatError, ["period label"]),
-    ("duplicated-series", TSV_HEAD + "C29,V16110,CZ06\t5 \t4 \nC29,V16110,CZ06\t5 \t4 \n", EurostatFormatError, ["duplicated series"]),
-    ("short-row", TSV_HEAD + "C29,V16110,CZ06\t5 \n", EurostatFormatError, ["fewer fields|truncated|do not have"]),
+    (
+        "bad-period",
+        "nace_r2,indic_sb,geo\\time\tlast\nC29,V16110,CZ06\t5 \n",
+        EurostatFormatError,
+        ["period label"],
+    ),
+    (
+        "duplicated-series",
+        TSV_HEAD + "C29,V16110,CZ06\t5 \t4 \nC29,V16110,CZ06\t5 \t4 \n",
+        EurostatFormatError,
+        ["duplicated series"],
+    ),
+    (
+        "short-row",
+        TSV_HEAD + "C29,V16110,CZ06\t5 \n",
+        EurostatFormatError,
+        ["fewer fields|truncated|do not have"],
+    ),
 ]
 
 
@@ -150,10 +282,18 @@ def test_truncated_gzip_names_the_line(tmp_path):
 
 SDMX_HEAD = "DATAFLOW,LAST UPDATE,freq,nace_r2,indic_sb,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG\n"
 SDMX = [
-    ("sdmx-nan", SDMX_HEAD + "ESTAT:X(1.0),01/01/24 23:00:00,A,C29,V16110,CZ06,2015,NaN,\n", ["'NaN", "finite"]),
+    (
+        "sdmx-nan",
+        SDMX_HEAD + "ESTAT:X(1.0),01/01/24 23:00:00,A,C29,V16110,CZ06,2015,NaN,\n",
+        ["'NaN", "finite"],
+    ),
     ("sdmx-inf", SDMX_HEAD + "ESTAT:X(1.0),01/01/24 23:00:00,A,C29,V16110,CZ06,2015,inf,\n", ["'inf'"]),
     ("sdmx-missing-columns", "DATAFLOW,freq,geo\nX,A,CZ06\n", ["missing", "format=SDMX-CSV"]),
-    ("sdmx-unknown-flag", SDMX_HEAD + "ESTAT:X(1.0),01/01/24 23:00:00,A,C29,V16110,CZ06,2015,5,q\n", ["unknown flag"]),
+    (
+        "sdmx-unknown-flag",
+        SDMX_HEAD + "ESTAT:X(1.0),01/01/24 23:00:00,A,C29,V16110,CZ06,2015,5,q\n",
+        ["unknown flag"],
+    ),
 ]
 
 

@@ -42,7 +42,9 @@ def test_cli_fetch_raw_is_a_file(tmp_path):
 
 def test_cli_messages_keep_square_brackets(tmp_path):
     # rich markup would eat "[flags]": the message must show it as typed
-    result = runner.invoke(app, ["build", "--raw", str(tmp_path), "--out", str(tmp_path / "o"), "--splits", "[flags]"])
+    result = runner.invoke(
+        app, ["build", "--raw", str(tmp_path), "--out", str(tmp_path / "o"), "--splits", "[flags]"]
+    )
     assert result.exit_code == 2
     assert "[flags]" in result.output and "splits must be one of" in result.output
 
@@ -56,7 +58,9 @@ def test_cli_messages_keep_square_brackets(tmp_path):
     ],
 )
 def test_cli_bad_options(tmp_path, args, expected):
-    result = runner.invoke(app, [*args, "--raw", str(tmp_path), *(["--out", str(tmp_path / "o")] if args[0] == "build" else [])])
+    result = runner.invoke(
+        app, [*args, "--raw", str(tmp_path), *(["--out", str(tmp_path / "o")] if args[0] == "build" else [])]
+    )
     assert result.exit_code == 2 and expected in " ".join(result.output.split())
 
 
@@ -76,7 +80,11 @@ def geoms(shared_data):
 @pytest.mark.parametrize(
     ("frame", "error", "expected"),
     [
-        (pl.DataFrame({"region": [], "lq": []}, schema={"region": pl.String, "lq": pl.Float64}), EmptySelectionError, "frame is empty"),
+        (
+            pl.DataFrame({"region": [], "lq": []}, schema={"region": pl.String, "lq": pl.Float64}),
+            EmptySelectionError,
+            "frame is empty",
+        ),
         (pl.DataFrame({"region": ["cz06", "SK02"], "lq": [1.0, 2.0]}), SchemaError, "lower case"),
         (pl.DataFrame({"region": ["CZ06 ", "SK02"], "lq": [1.0, 2.0]}), SchemaError, "str.to_uppercase"),
     ],
@@ -97,8 +105,16 @@ HARMONISE = [
     ({"to": 2012}, ValueError, "to must be one of"),
     ({"to": 2013, "from_": 2021}, ValueError, "forward only"),
     ({"boundary_changes": "ignore"}, ValueError, "boundary_changes must be one of"),
-    ({"weights": pl.DataFrame({"region": ["HU11"], "weight": [1.0]})}, ValueError, "only with splits='apportion'"),
-    ({"splits": "apportion", "weights": pl.DataFrame({"region": ["HU11"], "weight": [1.0]})}, SchemaError, "no weight for"),
+    (
+        {"weights": pl.DataFrame({"region": ["HU11"], "weight": [1.0]})},
+        ValueError,
+        "only with splits='apportion'",
+    ),
+    (
+        {"splits": "apportion", "weights": pl.DataFrame({"region": ["HU11"], "weight": [1.0]})},
+        SchemaError,
+        "no weight for",
+    ),
     ({"splits": "apportion", "weights": {"HU11": 1.0}}, TypeError, "polars DataFrame"),
 ]
 

@@ -119,7 +119,14 @@ def test_weights_without_apportion_is_an_error():
 
 def test_nuts3_level_is_harmonised():
     # PL127 Miasto Warszawa became PL911 in 2016; PL12A split into PL913 and PL926
-    panel = _panel([("PL127", "C", 2014, 5.0), ("PL12A", "C", 2014, 4.0), ("PL913", "C", 2018, 3.0), ("PL926", "C", 2018, 1.0)])
+    panel = _panel(
+        [
+            ("PL127", "C", 2014, 5.0),
+            ("PL12A", "C", 2014, 4.0),
+            ("PL913", "C", 2018, 3.0),
+            ("PL926", "C", 2018, 1.0),
+        ]
+    )
     res = harmonise(panel, to=2021, splits="apportion")
     assert _get(res, "PL911", 2014)["value"] == 5.0
     assert _get(res, "PL913", 2014)["value"] == pytest.approx(3.0)
@@ -133,14 +140,21 @@ def test_real_sbs_budapest_and_warsaw_come_out_flagged(sbs_employment_nuts2):
     # the 2017 vintage has no year of HU11/HU12 or PL91/PL92: without weights it says so
     assert status["HU10"] == status["PL12"] == "split_no_weights"
     # with a weight for each new unit (here an illustrative 3:2 split, not a published figure)
-    weights = pl.DataFrame({"region": ["HU11", "HU12", "PL91", "PL92", "HR02", "HR05", "HR06"], "weight": [3.0, 2.0, 3.0, 2.0, 1.0, 1.0, 1.0]})
+    weights = pl.DataFrame(
+        {
+            "region": ["HU11", "HU12", "PL91", "PL92", "HR02", "HR05", "HR06"],
+            "weight": [3.0, 2.0, 3.0, 2.0, 1.0, 1.0, 1.0],
+        }
+    )
     res = harmonise(sbs_employment_nuts2, to=2021, splits="apportion", weights=weights)
     got = set(res.panel["region"])
     assert {"HU11", "HU12", "PL91", "PL92"} <= got
     est = res.estimated()
     assert set(est.filter(pl.col("region").str.starts_with("HU1"))["region"]) == {"HU11", "HU12"}
     # C29 2014: the HU10 value of the input is divided 3:2, exactly
-    src = sbs_employment_nuts2.filter((pl.col("region") == "HU10") & (pl.col("industry") == "C29") & (pl.col("year") == 2014))["value"].item()
+    src = sbs_employment_nuts2.filter(
+        (pl.col("region") == "HU10") & (pl.col("industry") == "C29") & (pl.col("year") == 2014)
+    )["value"].item()
     hu11 = _get(res, "HU11", 2014, "C29")
     hu12 = _get(res, "HU12", 2014, "C29")
     assert hu11["estimated"] and hu12["estimated"]
@@ -152,8 +166,20 @@ def test_real_sbs_budapest_and_warsaw_come_out_flagged(sbs_employment_nuts2):
 
 
 def test_report_names_the_regulation_of_every_change():
-    panel = _panel([("HU10", "C", 2015, 100.0), ("DE41", "C", 2008, 1.0), ("DE42", "C", 2008, 2.0), ("PT17", "C", 2022, 5.0)])
-    res = harmonise(panel, to=2024, splits="apportion", weights=pl.DataFrame({"region": ["HU11", "HU12", "PT1A", "PT1B"], "weight": [1.0, 1.0, 1.0, 1.0]}))
+    panel = _panel(
+        [
+            ("HU10", "C", 2015, 100.0),
+            ("DE41", "C", 2008, 1.0),
+            ("DE42", "C", 2008, 2.0),
+            ("PT17", "C", 2022, 5.0),
+        ]
+    )
+    res = harmonise(
+        panel,
+        to=2024,
+        splits="apportion",
+        weights=pl.DataFrame({"region": ["HU11", "HU12", "PT1A", "PT1B"], "weight": [1.0, 1.0, 1.0, 1.0]}),
+    )
     reg = dict(res.report.select("code", "regulation").iter_rows())
     assert reg["HU10"] == "Commission Regulation (EU) 2016/2066 (NUTS 2016)"
     assert reg["DE41"] == "Commission Regulation (EU) No 31/2011 (NUTS 2010)"

@@ -34,7 +34,8 @@ def test_crosswalk_shape_and_kinds():
     # levels 1-3, codes as long as their level says
     assert set(xw["level"]) == {1, 2, 3}
     for col in ("from_code", "to_code"):
-        assert (xw.drop_nulls(col).select(pl.col(col).str.len_chars() == pl.col("level") + 2)).to_series().all()
+        lengths = xw.drop_nulls(col).select(pl.col(col).str.len_chars() == pl.col("level") + 2)
+        assert lengths.to_series().all()
     assert set(xw.filter(pl.col("from_code").is_null())["change"]) == {"new"}
     assert set(xw.filter(pl.col("to_code").is_null())["change"]) == {"discontinued"}
 
@@ -55,7 +56,8 @@ def test_known_changes():
     # were regrouped; the table pairs each with one new unit (same label), a rename
     assert old["SI01"]["targets"] == ["SI03", "SI04"] and old["SI01"]["boundary_change"]
     assert old["SI01"]["renamed_to"] == "SI03" and old["SI02"]["renamed_to"] == "SI04"
-    assert lineage(2013, 2024, 3).to_frame().filter(pl.col("code") == "PL12A")["targets"].item().to_list() == ["PL913", "PL926"]
+    pl12a = lineage(2013, 2024, 3).to_frame().filter(pl.col("code") == "PL12A")
+    assert pl12a["targets"].item().to_list() == ["PL913", "PL926"]
 
 
 def test_code_versions_reused_code():

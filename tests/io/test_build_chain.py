@@ -32,7 +32,9 @@ def _raw(shared_data, tmp_path, geos=("CZ06", "HU10", "PL12", "SK0")):
 
 
 def _cell(frame, region, industry, year):
-    row = frame.filter((pl.col("region") == region) & (pl.col("industry") == industry) & (pl.col("year") == year))
+    row = frame.filter(
+        (pl.col("region") == region) & (pl.col("industry") == industry) & (pl.col("year") == year)
+    )
     assert row.height == 1, (region, industry, year)
     return row.row(0, named=True)
 

@@ -20,7 +20,9 @@ def _read(name):
 
 
 def _cell(panel, region, industry, year):
-    row = panel.filter((pl.col("region") == region) & (pl.col("industry") == industry) & (pl.col("year") == year))
+    row = panel.filter(
+        (pl.col("region") == region) & (pl.col("industry") == industry) & (pl.col("year") == year)
+    )
     assert row.height == 1
     return row.row(0, named=True)
 
@@ -46,7 +48,11 @@ def test_sbs_r_nuts2021_tsv_and_sdmx_csv_give_one_panel():
 
 def test_local_units_through_measure():
     res = read_source(FIX / "sbs_r_nuts2021.tsv", measure={"indic_sbs": "LOC_NR"})
-    assert res.panel.select("region", "year", "value").rows() == [("CZ06", 2021, 233.0), ("CZ06", 2022, 236.0), ("CZ06", 2023, 240.0)]
+    assert res.panel.select("region", "year", "value").rows() == [
+        ("CZ06", 2021, 233.0),
+        ("CZ06", 2022, 236.0),
+        ("CZ06", 2023, 240.0),
+    ]
     assert set(res.panel["unit"]) == {"number"}
 
 
@@ -65,7 +71,10 @@ def test_nama_10r_3empers_keeps_a10_without_double_counting():
 def test_nama_10r_2emhrw_sdmx():
     p = _read("nama_10r_2emhrw.csv").panel
     assert p.select("region", "industry", "value").rows() == [
-        ("PL91", "B-E", 287.4), ("PL91", "J", 151.2), ("PL92", "B-E", 401.9), ("PL92", "J", None)
+        ("PL91", "B-E", 287.4),
+        ("PL91", "J", 151.2),
+        ("PL92", "B-E", 401.9),
+        ("PL92", "J", None),
     ]
     assert _cell(p, "PL92", "J", 2020)["flag"] == "c"
 
@@ -104,7 +113,9 @@ def test_fetch_dataset_downloads_through_the_api_with_sha256(tmp_path, monkeypat
 
     monkeypatch.setattr(cache, "_stream", fake_stream)
     paths = fetch(tmp_path, datasets=("sbs_r_nuts2021",), geometries=False, show_progress=False)
-    assert seen == ["https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1/data/sbs_r_nuts2021?format=TSV&compressed=true"]
+    assert seen == [
+        "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1/data/sbs_r_nuts2021?format=TSV&compressed=true"
+    ]
     assert paths[0].name == "sbs_r_nuts2021.tsv.gz"
     side = json.loads((tmp_path / "sbs_r_nuts2021.tsv.gz.source.json").read_text())
     assert side["sha256"] == cache.sha256(paths[0]) and side["url"] == seen[0]
