@@ -22,6 +22,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+sys.path.insert(0, str(Path(__file__).parent))
+from _report import record  # noqa: E402
+
 ROWS = int(float(os.environ.get("EMERGING_BENCH_ROWS", "1e8")))
 CHUNK = 10_000_000
 
@@ -101,6 +104,13 @@ def main() -> None:
             f"(target < 4 GB: {flag}); {int(records):,} records -> {int(cells):,} cells, "
             f"{int(excluded):,} excluded"
         )
+        record(
+            "microdata",
+            "aggregate_records (streaming)",
+            float(elapsed),
+            peak_gb=float(peak),
+            note=f"{int(records):,} records -> {int(cells):,} cells",
+        )
         try:
             import dask  # noqa: F401
             import distributed  # noqa: F401
@@ -113,6 +123,12 @@ def main() -> None:
             return
         secs, recs = done.stdout.split()[-2:]
         print(f"{'dask (2 local workers, 1 file)':32s} {float(secs):8.2f} s  on {int(recs):,} records")
+        record(
+            "microdata",
+            "aggregate_records_dask (2 local workers)",
+            float(secs),
+            note=f"{int(recs):,} records",
+        )
 
 
 if __name__ == "__main__":

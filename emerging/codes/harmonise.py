@@ -34,6 +34,7 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
 from emerging.codes._apportion import apportion, describe, split_weights
 from emerging.codes.nuts import closest_codes
@@ -45,15 +46,14 @@ from emerging.codes.nuts_versions import (
     nuts_codes,
     regulations,
 )
-from emerging.maps.style import styled
 
 Splits = Literal["report", "aggregate", "apportion"]
 _SPLITS = ("report", "aggregate", "apportion")
 _MAPPED = ("recoded", "recoded_boundary_change", "merged", "split_aggregated", "split_apportioned")
 
 
-@dataclass(frozen=True)
-class HarmonisedPanel:
+@dataclass(frozen=True, repr=False)
+class HarmonisedPanel(Result):
     """A panel rewritten in one NUTS version, with a report of every code that changed.
 
     Attributes
@@ -119,22 +119,15 @@ class HarmonisedPanel:
     def __str__(self) -> str:
         return self.summary()
 
-    def _repr_html_(self) -> str:
-        head = self.summary().splitlines()[0]
-        return f"<p>{head}</p>" + self.report._repr_html_()
+    def _html_frame(self) -> pl.DataFrame:
+        return self.report
 
-    @styled
+
     def plot(self, ax=None):
-        """Bar chart of input rows by report status; returns the matplotlib Axes."""
-        import matplotlib.pyplot as plt
+        """Bar chart of input rows by report status; returns a :class:`~emerging.maps.Drawing`."""
+        from emerging.maps.data_plots import plot_harmonised
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3))
-        by = self.report.group_by("status").agg(pl.col("rows").sum()).sort("rows")
-        ax.barh(by["status"].to_list(), by["rows"].to_list(), color="#4a7ab5")
-        ax.set_xlabel("input rows")
-        ax.set_title(f"NUTS codes changed on the way to NUTS {self.target}")
-        return ax
+        return plot_harmonised(self, ax)
 
 
 def _source_version(code: str, to: int, from_: int | None) -> tuple[int | None, str, str]:

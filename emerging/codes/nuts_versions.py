@@ -37,6 +37,8 @@ from importlib import resources
 
 import polars as pl
 
+from emerging._result import Result
+
 #: NUTS versions, oldest first.
 VERSIONS: tuple[int, ...] = (2003, 2006, 2010, 2013, 2016, 2021, 2024)
 #: Versions that :func:`emerging.codes.harmonise.harmonise` can write.
@@ -156,8 +158,8 @@ def _countries() -> frozenset[str]:
     return frozenset(c[:2] for c in _all_codes())
 
 
-@dataclass(frozen=True)
-class Lineage:
+@dataclass(frozen=True, repr=False)
+class Lineage(Result):
     """How the units of one NUTS version and level relate to those of a later version.
 
     ``groups`` maps each group id to ``(sources, targets, kinds)``: a connected set of old
@@ -175,6 +177,17 @@ class Lineage:
     group_of: dict[str, int]
     renames: dict[str, str]
     level: int = 2
+
+    def summary(self) -> str:
+        kinds: dict[str, int] = defaultdict(int)
+        for _, _, found in self.groups.values():
+            for kind in found:
+                kinds[kind] += 1
+        counted = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "no changes"
+        return (
+            f"NUTS {self.source} to NUTS {self.target}: {len(self.group_of):,} codes in "
+            f"{len(self.groups):,} groups ({counted})"
+        )
 
     def to_frame(self) -> pl.DataFrame:
         """One row per source code: ``code``, ``group``, ``targets``, ``siblings``, ``kind``, ..."""

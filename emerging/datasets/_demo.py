@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.codes.nuts import central_europe_table
 
@@ -79,8 +80,8 @@ COMMUNITIES: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class DemoData:
+@dataclass(frozen=True, repr=False)
+class DemoData(Result):
     """Simulated Central Europe (see the module docstring: nothing here is real data).
 
     Attributes
@@ -117,8 +118,9 @@ class DemoData:
             f"ground truth: {dict(self.truth.group_by('kind').len().iter_rows())}"
         )
 
-    def _repr_html_(self) -> str:
-        return f"<p><b>emerging demo</b>: {self.summary()}</p>"
+    def to_frame(self) -> pl.DataFrame:
+        """The simulated employment panel."""
+        return self.panel
 
 
 def demo(seed: int = 2024) -> DemoData:

@@ -15,16 +15,16 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
-from emerging.maps.style import styled
 
 Method = Literal["equal", "weights"]
 _METHODS = ("equal", "weights")
 _KEYS = [INDUSTRY, YEAR, "_parent"]
 
 
-@dataclass(frozen=True)
-class ConfidentialEstimate:
+@dataclass(frozen=True, repr=False)
+class ConfidentialEstimate(Result):
     """A panel with suppressed cells filled where possible, and why the others were not.
 
     ``panel`` has the input columns plus ``estimated`` (True where a value was filled; the
@@ -47,20 +47,17 @@ class ConfidentialEstimate:
         filled = int(self.panel["estimated"].sum())
         return f"{filled:,} confidential cells estimated ({self.method}); by status: {parts}"
 
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.report.head(20)._repr_html_()
+    _html_rows = 20
 
-    @styled
+    def _html_frame(self) -> pl.DataFrame:
+        return self.report
+
+
     def plot(self, ax=None):
-        """Bar chart of suppressed cells by status; returns the matplotlib Axes."""
-        import matplotlib.pyplot as plt
+        """Bar chart of suppressed cells by status; returns a :class:`~emerging.maps.Drawing`."""
+        from emerging.maps.data_plots import plot_confidential
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3))
-        counts = self.report.group_by("status").agg(pl.col("suppressed").sum()).sort("suppressed")
-        ax.barh(counts["status"].to_list(), counts["suppressed"].to_list(), color="#b5744a")
-        ax.set_xlabel("confidential cells")
-        return ax
+        return plot_confidential(self, ax)
 
 
 def estimate_confidential(

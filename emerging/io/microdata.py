@@ -18,21 +18,25 @@ ratings use as a floor). The whole job is one polars lazy query:
    reason, so nothing is dropped without being counted.
 
 Because the query is lazy and ends in one grouped aggregation, polars' streaming engine
-runs it in bounded memory over inputs far larger than RAM (``pl.scan_parquet`` of a
-folder of files). For inputs beyond one machine, :func:`aggregate_records_dask` runs the
-very same query on every partition of a ``dask.dataframe`` and adds the partial sums,
-which is exact because sums and counts are decomposable.
+runs it over inputs far larger than RAM (``pl.scan_parquet`` of a folder of files); inputs
+longer than :data:`BATCH_ROWS` records are summed batch by batch into a running total, so
+the peak memory depends on the number of cells, not on the number of records. For inputs
+beyond one machine, :func:`aggregate_records_dask` runs the very same query on every
+partition of a ``dask.dataframe`` and adds the partial sums, which is exact because sums
+and counts are decomposable.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 
-from emerging._schema import INDUSTRY, KEYS, REGION, VALUE, YEAR
+from emerging._result import Result
+from emerging._schema import INDUSTRY, KEYS, REGION, VALUE, YEAR, Exclusions
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.dataframe as dd
@@ -44,7 +48,8 @@ REASON = "reason"
 
 _NUTS_PATTERN = r"^[A-Z]{2}[0-9A-Z]{0,3}$"
 _NULL = "\x00"  # stands for a missing code in the join keys
-_RAW = "_raw"
+#: Records summed per streaming pass; longer inputs are summed in batches of this size.
+BATCH_ROWS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -63,51 +68,48 @@ class RecordColumns:
 
 
 @dataclass(frozen=True)
-class Aggregation:
+class Aggregation(Result):
     """A Panel summed from records, with every rejected record counted by reason.
 
     ``panel`` has ``region``, ``industry``, ``year``, ``value`` (sum of head counts, Float64)
-    and ``units`` (number of records, Int64). ``exclusions`` has one row per reason with
-    ``records`` (how many) and ``value`` (their head count where it was a number).
+    and ``units`` (number of records, Int64). ``exclusion_table`` has one row per reason with
+    ``records`` (how many) and ``value`` (their head count where it was a number);
+    ``exclusions`` gives the same counts in the package's result protocol.
     """
 
     panel: pl.DataFrame
-    exclusions: pl.DataFrame
+    exclusion_table: pl.DataFrame
     nuts_level: int
     nace_level: int
+
+    _title: ClassVar[str] = "Panel from unit records"
+
+    @property
+    def exclusions(self) -> Exclusions:
+        return Exclusions(MappingProxyType(dict(self.exclusion_table.select(REASON, "records").iter_rows())))
+
+    @property
+    def excluded(self) -> int:
+        """Records rejected (all reasons)."""
+        return int(self.exclusion_table["records"].sum()) if self.exclusion_table.height else 0
 
     @property
     def records(self) -> int:
         """Records read: accepted plus rejected."""
         return int(self.panel[UNITS].sum()) + self.excluded
 
-    @property
-    def excluded(self) -> int:
-        """Records rejected (all reasons)."""
-        return int(self.exclusions["records"].sum()) if self.exclusions.height else 0
-
     def to_frame(self) -> pl.DataFrame:
         return self.panel
 
     def summary(self) -> str:
+        years = self.panel[YEAR].n_unique() if self.panel.height else 0
         lines = [
             f"{self.records:,} records -> {self.panel.height:,} cells "
-            f"(NUTS-{self.nuts_level} x NACE level {self.nace_level}, "
-            f"{self.panel[YEAR].n_unique() if self.panel.height else 0} years)",
+            f"(NUTS-{self.nuts_level} x NACE level {self.nace_level}, {years} years)",
             f"excluded: {self.excluded:,} records",
         ]
-        lines += [f"  {r[REASON]}: {r['records']:,}" for r in self.exclusions.iter_rows(named=True)]
+        lines += [f"  {r[REASON]}: {r['records']:,}" for r in self.exclusion_table.iter_rows(named=True)]
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return f"Aggregation\n{self.summary()}"
-
-    def _repr_html_(self) -> str:
-        import html
-
-        items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in self.summary().splitlines()[1:])
-        head = html.escape(self.summary().splitlines()[0])
-        return f'<div class="emerging-aggregation"><p><b>{head}</b></p><ul>{items}</ul></div>'
 
 
 def _division_sections() -> dict[str, str]:
@@ -163,19 +165,6 @@ _VALUE_REASONS = ("missing head count", "non-finite head count", "negative head 
 _YEAR_REASON = "missing or non-integer year"
 
 
-def _value_reason_id(value: pl.Expr, first: int) -> pl.Expr:
-    """Index (from ``first``) of the head-count reason, or null for a usable head count."""
-    missing, non_finite, negative = (pl.lit(first + k, pl.Int16) for k in range(3))
-    return (
-        pl.when(value.is_null())
-        .then(missing)
-        .when(~value.is_finite())
-        .then(non_finite)
-        .when(value < 0)
-        .then(negative)
-    )
-
-
 def _check_levels(nuts_level: int, nace_level: int) -> None:
     if nuts_level not in (0, 1, 2, 3):
         raise ValueError(f"nuts_level={nuts_level!r}: choose 0, 1, 2 or 3")
@@ -185,34 +174,7 @@ def _check_levels(nuts_level: int, nace_level: int) -> None:
         )
 
 
-def _code_table(lf: pl.LazyFrame, column: str, recode: Any, engine: str) -> pl.DataFrame:
-    """Distinct raw codes of ``column`` -> (recoded code, reason): the regexes run once per code."""
-    raw = lf.select(pl.col(column).cast(pl.String).fill_null(_NULL).unique().alias("raw")).collect(
-        engine=engine
-    )
-    code, reason = recode(pl.when(pl.col("raw") != _NULL).then(pl.col("raw")))
-    return raw.select("raw", code.alias("code"), reason.alias("reason"))
-
-
-def _with_ids(table: pl.DataFrame, reasons: list[str], prefix: str) -> tuple[pl.DataFrame, list[str]]:
-    """Integer ids for the recoded codes (null when rejected) and for the reasons, so that the
-    record-level join and group_by run on integers; returns the table and the id -> code list."""
-    codes = sorted(table.filter(pl.col("reason").is_null())["code"].drop_nulls().unique().to_list())
-    lookup = {c: i for i, c in enumerate(codes)}
-    ids = table.select(
-        pl.col("raw").alias(prefix),
-        pl.when(pl.col("reason").is_null())
-        .then(pl.col("code").replace_strict(lookup, default=None, return_dtype=pl.UInt32))
-        .alias(f"{prefix}_id"),
-        pl.col("reason")
-        .replace_strict({r: k for k, r in enumerate(reasons)}, default=None, return_dtype=pl.Int16)
-        .alias(f"{prefix}_why"),
-    )
-    return ids, codes
-
-
-def _check_columns(lf: pl.LazyFrame, columns: RecordColumns) -> None:
-    schema = lf.collect_schema()
+def _check_columns(schema: Mapping[str, Any], columns: RecordColumns) -> None:
     wanted = (columns.region, columns.activity, columns.year, columns.value)
     missing = [c for c in wanted if c not in schema]
     if missing:
@@ -221,12 +183,132 @@ def _check_columns(lf: pl.LazyFrame, columns: RecordColumns) -> None:
             f"columns=RecordColumns(region=..., activity=..., year=..., value=...)"
         )
     for role, name in (("activity", columns.activity), ("region", columns.region)):
-        if schema[name].is_numeric():
+        dtype = schema[name]
+        if isinstance(dtype, pl.DataType) and dtype.is_numeric() or str(dtype).startswith(("int", "float")):
             raise TypeError(
-                f"the {role} column {name!r} is numeric ({schema[name]}): codes must be text, "
+                f"the {role} column {name!r} is numeric ({dtype}): codes must be text, "
                 "because numbers lose leading zeros (NACE 01.11 would read as 111); read the "
                 f"column as text, e.g. pl.scan_csv(..., schema_overrides={{{name!r}: pl.String}})"
             )
+
+
+@dataclass(frozen=True)
+class _Codes:
+    """Distinct raw codes -> integer ids of their recoded codes (null when rejected) and of
+    the reasons; ``regions``/``industries``/``reasons`` decode the ids."""
+
+    region_ids: pl.DataFrame  # _r (raw), _r_id, _r_why
+    activity_ids: pl.DataFrame  # _a (raw), _a_id, _a_why
+    regions: list[str]
+    industries: list[str]
+    reasons: list[str]
+
+
+def _raw(column: str) -> pl.Expr:
+    return pl.col(column).cast(pl.String).fill_null(_NULL)
+
+
+def _recode(raw: pl.Series, recode: Any, prefix: str) -> tuple[pl.DataFrame, list[str]]:
+    """Recode each distinct raw code once (the regexes run per code, not per record)."""
+    table = pl.DataFrame({"raw": raw.unique()})
+    code, reason = recode(pl.when(pl.col("raw") != _NULL).then(pl.col("raw")))
+    table = table.select("raw", code.alias("code"), reason.alias("reason"))
+    codes = sorted(table.filter(pl.col("reason").is_null())["code"].drop_nulls().unique().to_list())
+    ids = table.select(
+        pl.col("raw").alias(prefix),
+        pl.when(pl.col("reason").is_null())
+        .then(
+            pl.col("code").replace_strict(
+                {c: k for k, c in enumerate(codes)}, default=None, return_dtype=pl.UInt32
+            )
+        )
+        .alias(f"{prefix}_id"),
+        pl.col("reason"),
+    )
+    return ids, codes
+
+
+def _codes(raw_regions: pl.Series, raw_activities: pl.Series, spec: dict[str, Any]) -> _Codes:
+    mapping = spec["region_map"] or {}
+    if isinstance(mapping, pl.DataFrame):
+        mapping = dict(zip(mapping["from"].to_list(), mapping["to"].to_list(), strict=True))
+
+    def recode_region(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        clean = raw.str.strip_chars().str.to_uppercase()
+        return _region_expr(clean.replace(dict(mapping)) if mapping else clean, spec["nuts_level"])
+
+    region_ids, regions = _recode(raw_regions, recode_region, "_r")
+    activity_ids, industries = _recode(raw_activities, lambda e: _industry_expr(e, spec["nace_level"]), "_a")
+    reasons = sorted(set(region_ids["reason"].drop_nulls()) | set(activity_ids["reason"].drop_nulls()))
+    reasons += [_YEAR_REASON, *_VALUE_REASONS]
+    why = {r: k for k, r in enumerate(reasons)}
+
+    def with_why(ids: pl.DataFrame, prefix: str) -> pl.DataFrame:
+        return ids.with_columns(
+            pl.col("reason").replace_strict(why, default=None, return_dtype=pl.Int16).alias(f"{prefix}_why")
+        ).drop("reason")
+
+    return _Codes(with_why(region_ids, "_r"), with_why(activity_ids, "_a"), regions, industries, reasons)
+
+
+def _summed_ids(lf: pl.LazyFrame, columns: RecordColumns, codes: _Codes) -> pl.LazyFrame:
+    """Sum records by integer keys (region id, industry id, year, reason id).
+
+    Each record looks up its codes' ids in the small code tables (a join with a small build
+    side, which streams); rejected records keep only their reason id.
+    """
+    n = len(codes.reasons)
+    value = pl.col(VALUE)
+    why_value = (
+        pl.when(value.is_null())
+        .then(pl.lit(n - 3, pl.Int16))
+        .when(~value.is_finite())
+        .then(pl.lit(n - 2, pl.Int16))
+        .when(value < 0)
+        .then(pl.lit(n - 1, pl.Int16))
+    )
+    why = pl.coalesce(
+        "_r_why", "_a_why", pl.when(pl.col(YEAR).is_null()).then(pl.lit(n - 4, pl.Int16)), why_value
+    )
+    keep = why.is_null()
+    return (
+        lf.select(
+            _raw(columns.region).alias("_r"),
+            _raw(columns.activity).alias("_a"),
+            pl.col(columns.year).cast(pl.Int32, strict=False).alias(YEAR),
+            pl.col(columns.value).cast(pl.Float64, strict=False).alias(VALUE),
+        )
+        .join(codes.region_ids.lazy(), on="_r", how="inner")  # every raw code is in its table
+        .join(codes.activity_ids.lazy(), on="_a", how="inner")
+        .select(
+            pl.when(keep).then(pl.col("_r_id")).alias("_r_id"),
+            pl.when(keep).then(pl.col("_a_id")).alias("_a_id"),
+            pl.when(keep).then(pl.col(YEAR)).alias(YEAR),
+            why.alias("_why"),
+            pl.when(value.is_finite()).then(value).alias(VALUE),
+        )
+        .group_by("_r_id", "_a_id", YEAR, "_why")
+        .agg(value.sum(), pl.len().cast(pl.Int64).alias(UNITS))
+    )
+
+
+def _decode(summed: pl.LazyFrame | pl.DataFrame, codes: _Codes) -> pl.LazyFrame | pl.DataFrame:
+    def back(key: str, values: list[str], name: str) -> pl.Expr:
+        lookup = dict(enumerate(values))
+        return pl.col(key).replace_strict(lookup, default=None, return_dtype=pl.String).alias(name)
+
+    return summed.select(
+        back("_r_id", codes.regions, REGION),
+        back("_a_id", codes.industries, INDUSTRY),
+        pl.col(YEAR),
+        back("_why", codes.reasons, REASON),
+        pl.col(VALUE),
+        pl.col(UNITS),
+    )
+
+
+def _distinct(lf: pl.LazyFrame, column: str, engine: str) -> pl.Series:
+    return lf.select(_raw(column).unique().alias("raw")).collect(engine=engine)["raw"]
 
 
 def partial_aggregate(
@@ -242,68 +324,17 @@ def partial_aggregate(
 
     Two cheap scans first read the distinct region and activity codes (one column each),
     which are recoded and checked once per distinct code; the main query then looks up each
-    record's integer code ids in those small tables (a join with a small build side, which
-    streams) and sums by integer keys. Rejected records have null ``region``/
-    ``industry``/``year`` and a ``reason``; accepted ones a null ``reason``. The output can
-    be summed again (partition by partition), which is how :func:`aggregate_records_dask`
-    uses it.
+    record's integer code ids in those small tables and sums by integer keys. Rejected
+    records have null ``region``/``industry``/``year`` and a ``reason``; accepted ones a null
+    ``reason``.
     """
     _check_levels(nuts_level, nace_level)
     lf = records.lazy()
-    _check_columns(lf, columns)
+    _check_columns(lf.collect_schema(), columns)
     engine = "streaming" if streaming else "in-memory"
-    mapping: dict[str, str] = {}
-    if region_map is not None:
-        mapping = (
-            dict(region_map)
-            if isinstance(region_map, Mapping)
-            else dict(zip(region_map["from"].to_list(), region_map["to"].to_list(), strict=True))
-        )
-
-    def recode_region(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-        clean = raw.str.strip_chars().str.to_uppercase()
-        return _region_expr(clean.replace(mapping) if mapping else clean, nuts_level)
-
-    regions = _code_table(lf, columns.region, recode_region, engine)
-    activities = _code_table(lf, columns.activity, lambda e: _industry_expr(e, nace_level), engine)
-    reasons = sorted(set(regions["reason"].drop_nulls()) | set(activities["reason"].drop_nulls()))
-    reasons += [_YEAR_REASON, *_VALUE_REASONS]
-    region_ids, region_codes = _with_ids(regions, reasons, "_r")
-    activity_ids, activity_codes = _with_ids(activities, reasons, "_a")
-    value = pl.col(columns.value).cast(pl.Float64, strict=False)
-    year = pl.col(columns.year).cast(pl.Int32, strict=False)
-    why_year = pl.when(pl.col(YEAR).is_null()).then(pl.lit(len(reasons) - 4, pl.Int16))
-    why = pl.coalesce("_r_why", "_a_why", why_year, _value_reason_id(pl.col(VALUE), len(reasons) - 3))
-    keep = why.is_null()
-    summed = (
-        lf.select(
-            pl.col(columns.region).cast(pl.String).fill_null(_NULL).alias("_r"),
-            pl.col(columns.activity).cast(pl.String).fill_null(_NULL).alias("_a"),
-            year.alias(YEAR),
-            value.alias(VALUE),
-        )
-        .join(region_ids.lazy(), on="_r", how="inner")  # every raw code is in its table
-        .join(activity_ids.lazy(), on="_a", how="inner")
-        .select(
-            pl.when(keep).then(pl.col("_r_id")).alias("_r_id"),
-            pl.when(keep).then(pl.col("_a_id")).alias("_a_id"),
-            pl.when(keep).then(pl.col(YEAR)).alias(YEAR),
-            why.alias("_why"),
-            pl.when(pl.col(VALUE).is_finite()).then(pl.col(VALUE)).alias(VALUE),
-        )
-        .group_by("_r_id", "_a_id", YEAR, "_why")
-        .agg(pl.col(VALUE).sum(), pl.len().cast(pl.Int64).alias(UNITS))
-    )
-    decode = [
-        (region_codes, "_r_id", REGION, pl.String),
-        (activity_codes, "_a_id", INDUSTRY, pl.String),
-        (reasons, "_why", REASON, pl.String),
-    ]
-    region, industry, reason = (
-        pl.col(key).replace_strict(dict(enumerate(values)), default=None, return_dtype=dtype).alias(name)
-        for values, key, name, dtype in decode
-    )
-    return summed.select(region, industry, pl.col(YEAR), reason, pl.col(VALUE), pl.col(UNITS))
+    spec = {"nuts_level": nuts_level, "nace_level": nace_level, "region_map": region_map}
+    codes = _codes(_distinct(lf, columns.region, engine), _distinct(lf, columns.activity, engine), spec)
+    return _decode(_summed_ids(lf, columns, codes), codes)
 
 
 def _finish(partial: pl.DataFrame, nuts_level: int, nace_level: int) -> Aggregation:
@@ -319,7 +350,7 @@ def _finish(partial: pl.DataFrame, nuts_level: int, nace_level: int) -> Aggregat
         .agg(pl.col(UNITS).sum().cast(pl.Int64).alias("records"), pl.col(VALUE).sum().alias(VALUE))
         .sort("records", REASON, descending=[True, False])
     )
-    return Aggregation(panel=panel, exclusions=exclusions, nuts_level=nuts_level, nace_level=nace_level)
+    return Aggregation(panel=panel, exclusion_table=exclusions, nuts_level=nuts_level, nace_level=nace_level)
 
 
 def aggregate_records(
@@ -362,7 +393,8 @@ def aggregate_records(
     -------
     Aggregation
         ``.panel`` (``region``, ``industry``, ``year``, ``value``, ``units``) and
-        ``.exclusions`` (``reason``, ``records``, ``value``).
+        ``.exclusion_table`` (``reason``, ``records``, ``value``; ``.exclusions`` has the
+        counts by reason).
 
     Examples
     --------
@@ -372,27 +404,34 @@ def aggregate_records(
     >>> agg = aggregate_records(recs, nuts_level=2, nace_level=2)
     >>> agg.panel.select("region", "industry", "value", "units").rows()
     [('CZ06', 'C26', 22.0, 3)]
-    >>> agg.exclusions.select("reason", "records").rows()
+    >>> agg.exclusion_table.select("reason", "records").rows()
     [('region code coarser than NUTS-2', 1)]
     """
-    query = partial_aggregate(
-        records,
-        columns=columns,
-        nuts_level=nuts_level,
-        nace_level=nace_level,
-        region_map=region_map,
-        streaming=streaming,
-    )
-    partial = query.collect(engine="streaming" if streaming else "in-memory")
-    return _finish(partial, nuts_level, nace_level)
+    _check_levels(nuts_level, nace_level)
+    lf = records.lazy()
+    _check_columns(lf.collect_schema(), columns)
+    engine = "streaming" if streaming else "in-memory"
+    spec = {"nuts_level": nuts_level, "nace_level": nace_level, "region_map": region_map}
+    codes = _codes(_distinct(lf, columns.region, engine), _distinct(lf, columns.activity, engine), spec)
+    n = lf.select(pl.len()).collect(engine=engine).item() if streaming else 0
+    # The streaming group-by keeps partial states that grow with the rows it has seen, so
+    # long inputs are summed batch by batch (exact: sums and counts add up).
+    batches = [lf.slice(start, BATCH_ROWS) for start in range(0, n, BATCH_ROWS)] if n > BATCH_ROWS else [lf]
+    summed = None
+    for batch in batches:  # a loop over row batches (a handful), never over regions or industries
+        part = _summed_ids(batch, columns, codes).collect(engine=engine)
+        summed = part if summed is None else _resum(pl.concat([summed, part]))
+    return _finish(_decode(summed, codes), nuts_level, nace_level)
 
 
-def _partial_pandas(frame: Any, options: dict[str, Any]) -> Any:
-    """One Dask partition (pandas) -> its partial aggregate (pandas), through the polars query."""
-    part = partial_aggregate(pl.from_pandas(frame), streaming=False, **options).collect()
-    return part.with_columns(
-        pl.col(REGION, INDUSTRY, REASON).fill_null(""), pl.col(YEAR).fill_null(0)
-    ).to_pandas()
+def _resum(partials: pl.DataFrame) -> pl.DataFrame:
+    return partials.group_by("_r_id", "_a_id", YEAR, "_why").agg(pl.col(VALUE).sum(), pl.col(UNITS).sum())
+
+
+def _partition_sums(frame: Any, columns: RecordColumns, codes: _Codes) -> Any:
+    """One Dask partition (pandas) -> its sums by integer keys (pandas; -1 stands for null)."""
+    part = _summed_ids(pl.from_pandas(frame).lazy(), columns, codes).collect()
+    return part.with_columns(pl.col("_r_id", "_a_id", YEAR, "_why").cast(pl.Int64).fill_null(-1)).to_pandas()
 
 
 def aggregate_records_dask(
@@ -405,9 +444,10 @@ def aggregate_records_dask(
 ) -> Aggregation:
     """:func:`aggregate_records` on a ``dask.dataframe`` (a cluster, or files beyond one machine).
 
-    Every partition runs the same polars query (:func:`partial_aggregate`); Dask then adds
-    the partial sums and counts by key, and the (small) result is finished in polars, so the
-    numbers equal :func:`aggregate_records` on the same records exactly (up to the order of
+    Dask first collects the distinct region and activity codes (small), which are recoded
+    once; every partition then runs the same polars query (sums by integer keys), Dask adds
+    the partial sums and counts by key, and the (small) result is decoded in polars. The
+    numbers equal :func:`aggregate_records` on the same records (up to the order of
     floating-point additions). Needs the ``dask`` extra (``pip install 'emerging[dask]'``).
     Point it at a cluster by creating a ``dask.distributed.Client`` before the call::
 
@@ -416,35 +456,29 @@ def aggregate_records_dask(
         records = dd.read_parquet("s3://bucket/register/*.parquet")
         agg = aggregate_records_dask(records, columns=RecordColumns(value="persons"))
     """
-    try:
-        import pandas as pd
-    except ImportError as exc:  # pragma: no cover - dask brings pandas
-        raise ImportError(
-            "aggregate_records_dask needs dask[dataframe]: pip install 'emerging[dask]'"
-        ) from exc
+    import dask
+    import pandas as pd
+
     _check_levels(nuts_level, nace_level)
-    options = {
-        "columns": columns,
-        "nuts_level": nuts_level,
-        "nace_level": nace_level,
-        "region_map": region_map,
-    }
+    _check_columns(dict(records.dtypes.astype(str).items()), columns)
+    distinct = [records[c].fillna(_NULL).astype(str).unique() for c in (columns.region, columns.activity)]
+    raw_regions, raw_activities = dask.compute(*distinct)
+    spec = {"nuts_level": nuts_level, "nace_level": nace_level, "region_map": region_map}
+    codes = _codes(
+        pl.Series(list(raw_regions), dtype=pl.String), pl.Series(list(raw_activities), dtype=pl.String), spec
+    )
+    keys = ["_r_id", "_a_id", YEAR, "_why"]
     meta = pd.DataFrame(
         {
-            REGION: pd.Series([], dtype=object),
-            INDUSTRY: pd.Series([], dtype=object),
-            YEAR: pd.Series([], dtype="int32"),
-            REASON: pd.Series([], dtype=object),
+            **{k: pd.Series([], dtype="int64") for k in keys},
             VALUE: pd.Series([], dtype="float64"),
             UNITS: pd.Series([], dtype="int64"),
         }
     )
-    partial = records.map_partitions(_partial_pandas, options, meta=meta)
-    summed = partial.groupby([REGION, INDUSTRY, YEAR, REASON]).agg({VALUE: "sum", UNITS: "sum"}).compute()
-    out = pl.from_pandas(summed.reset_index()).with_columns(
-        pl.col(REGION, INDUSTRY, REASON).replace("", None),
-        pl.col(YEAR).cast(pl.Int32).replace(0, None),
-        pl.col(UNITS).cast(pl.Int64),
-        pl.col(VALUE).cast(pl.Float64),
+    partial = records.map_partitions(_partition_sums, columns, codes, meta=meta)
+    summed = partial.groupby(keys).agg({VALUE: "sum", UNITS: "sum"}).compute().reset_index()
+    ids = pl.from_pandas(summed).with_columns(pl.col(k).replace(-1, None) for k in keys)
+    ids = ids.with_columns(
+        pl.col("_r_id", "_a_id").cast(pl.UInt32), pl.col(YEAR).cast(pl.Int32), pl.col("_why").cast(pl.Int16)
     )
-    return _finish(out, nuts_level, nace_level)
+    return _finish(_decode(ids, codes), nuts_level, nace_level)

@@ -17,6 +17,7 @@ import polars as pl
 
 from emerging._schema import EmptySelectionError, SchemaError
 from emerging.maps import style
+from emerging.maps._drawing import Drawing
 from emerging.maps.classify import (
     Scheme,
     add_legend,
@@ -178,7 +179,7 @@ def choropleth(
         elif note:
             ax.text(0.0, -0.02, note, transform=ax.transAxes, fontsize=style.SOURCE_SIZE,
                     va="top", color=style.SOURCE_COLOUR)
-    return fig, ax
+    return Drawing(fig, ax)
 
 
 def _level_of(regions: pl.Series) -> int:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from emerging.maps.style import styled
+from emerging._result import Result
 from emerging.networks._common import one_slice
 
 
-@dataclass(frozen=True)
-class Communities:
+@dataclass(frozen=True, repr=False)
+class Communities(Result):
     """A partition of the nodes of one network slice.
 
     Attributes
@@ -46,22 +46,14 @@ class Communities:
             f"(resolution {self.resolution}, seed {self.seed})"
         )
 
-    @styled
     def plot(self, ax=None):
-        """Bar chart of community sizes; returns the Axes."""
-        import matplotlib.pyplot as plt
+        """Bar chart of community sizes; returns a :class:`~emerging.maps.Drawing`."""
+        from emerging.maps.networks_plots import plot_communities
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3))
-        sizes = self.sizes
-        ax.bar(sizes["community"].to_list(), sizes["nodes"].to_list(), color="#55a868")
-        ax.set_xlabel("community")
-        ax.set_ylabel("nodes")
-        ax.set_title(f"Louvain communities, Q = {self.modularity:.3f}")
-        return ax
+        return plot_communities(self, ax)
 
-    def _repr_html_(self) -> str:
-        return f"<p><b>Communities</b>: {self.summary()}</p>{self.sizes.head(10)._repr_html_()}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.sizes
 
 
 def communities(

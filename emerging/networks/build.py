@@ -43,8 +43,8 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from emerging._result import Result
 from emerging._schema import Exclusions, validate_participations
-from emerging.maps.style import styled
 from emerging.networks._common import check_option, one_slice
 
 NodeKind = Literal["organisation", "region", "country"]
@@ -209,8 +209,8 @@ def _project(
     return r[keep], c[keep], v[keep], no_funding
 
 
-@dataclass(frozen=True)
-class Projection:
+@dataclass(frozen=True, repr=False)
+class Projection(Result):
     """A one-mode co-operation network projected from participations.
 
     Attributes
@@ -254,16 +254,15 @@ class Projection:
             f"total weight {self.edges['weight'].sum():,.2f}; {self.exclusions}"
         )
 
-    @styled
     def plot(self, ax=None, **kwargs):
         """Network drawing (node size by strength, edge width by weight); see
         :func:`emerging.networks.figures.draw_network`."""
-        from emerging.networks.figures import draw_network
+        from emerging.maps.networks_plots import plot_projection
 
-        return draw_network(self.edges, ax=ax, **kwargs)
+        return plot_projection(self, ax, **kwargs)
 
-    def _repr_html_(self) -> str:
-        return f"<p><b>Projection</b>: {self.summary()}</p>{self.edges.head(8)._repr_html_()}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.edges
 
 
 def _edge_frame(inc: Incidence, r, c, v, extra: dict) -> pl.DataFrame:

@@ -33,11 +33,14 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_regions, check_years
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, YEAR, EmptySelectionError
 from emerging.indices._coded import check_option
-from emerging.maps.style import styled
 from emerging.relatedness._complexity import complexity_arrays
+from emerging.relatedness._orientation import Orient, warn_if_weak
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
+from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 
@@ -47,11 +50,10 @@ QUADRANTS: tuple[str, ...] = (
     "low risk, low reward",
     "high risk, low reward",
 )
-_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#999999")
 
 
-@dataclass(frozen=True)
-class RiskReward:
+@dataclass(frozen=True, repr=False)
+class RiskReward(Result):
     """Candidate industries of one region placed by relatedness density and complexity.
 
     Attributes
@@ -95,32 +97,14 @@ class RiskReward:
             + f". Top candidates: {best}."
         )
 
-    @styled
     def plot(self, ax=None, *, label: int = 10):
-        """Scatter of the candidates with the quadrant lines; labels the ``label`` best.
+        """Scatter of the candidates with the quadrant lines; labels the ``label`` best."""
+        from emerging.maps.relatedness_plots import plot_risk_reward
 
-        Returns the matplotlib Axes.
-        """
-        import matplotlib.pyplot as plt
+        return plot_risk_reward(self, ax, quadrants=QUADRANTS, label=label)
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 5))
-        for quadrant, colour in zip(QUADRANTS, _COLOURS, strict=True):
-            part = self.candidates.filter(pl.col("quadrant") == quadrant)
-            ax.scatter(part["density"], part["pci"], s=18, color=colour, label=quadrant)
-        for row in self.candidates.head(label).iter_rows(named=True):
-            ax.annotate(row[INDUSTRY], (row["density"], row["pci"]), fontsize=7,
-                        xytext=(3, 3), textcoords="offset points")
-        ax.axvline(self.density_split, color="0.5", lw=0.8, ls="--")
-        ax.axhline(self.pci_split, color="0.5", lw=0.8, ls="--")
-        ax.set_xlabel("relatedness density (0-100): higher = lower risk")
-        ax.set_ylabel("industry complexity (PCI): higher = higher reward")
-        ax.set_title(f"Risk-reward matrix, {self.region} {self.year}")
-        ax.legend(fontsize=7, loc="best")
-        return ax
-
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.top(10)._repr_html_()
+    def _html_frame(self) -> pl.DataFrame:
+        return self.top(self._html_rows)
 
 
 def rank_candidates(candidates: pl.DataFrame, *, split: Literal["mean", "median"] = "mean"):
@@ -158,6 +142,8 @@ def risk_reward(
     by: By = "year",
     threshold: float = 1.0,
     split: Literal["mean", "median"] = "mean",
+    proximity=None,
+    orient: Orient = "diversity",
 ) -> RiskReward:
     """Risk-reward matrix of ``region`` in ``year`` (default: the panel's last year).
 
@@ -167,6 +153,12 @@ def risk_reward(
     with a known value and LQ < ``threshold`` in the region that have a PCI and a density;
     unknown (null) cells are left out, as they may hide a specialisation; a cell with no
     row in the panel counts as zero employment, as everywhere in :mod:`emerging.indices`.
+    ``proximity`` takes a proximity of your own instead of ``measure``/``by`` (a pair frame
+    or labelled square matrix, as in
+    :func:`~emerging.relatedness.density.relatedness_density`). ``orient`` fixes the sign
+    of PCI (see :func:`emerging.relatedness.complexity`); an
+    :class:`~emerging.relatedness.OrientationWarning` says when that is weak, since the
+    reward axis then has no clear direction.
 
     Raises
     ------
@@ -177,22 +169,21 @@ def risk_reward(
     """
     check_option("split", split, ("mean", "median"))
     pm = encode_panel(panel)
-    r = np.searchsorted(pm.regions, region)
-    if r >= len(pm.regions) or pm.regions[r] != region:
-        close = [c for c in pm.regions if str(c)[:2] == region[:2]][:8]
-        raise ValueError(
-            f"region {region!r} is not in the panel; regions of the same country: {close}. "
-            "Check the NUTS version and level of the panel."
-        )
+    check_regions([region], pm.regions.tolist())
+    r = int(np.searchsorted(pm.regions, region))
     year = int(pm.years[-1]) if year is None else year
-    if year not in pm.years:
-        raise ValueError(f"year must be one of {pm.years.tolist()}; got {year!r}")
+    check_years([year], pm.years.tolist())
     t = int(np.searchsorted(pm.years, year))
     m = pm.presence(threshold=threshold)
-    phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
-    layer = phi[t : t + 1] if by == "year" else phi
+    if proximity is None:
+        phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+    else:
+        phi = user_proximity(proximity, pm.industries, pm.years)
+    layer = phi[t : t + 1] if phi.shape[0] > 1 else phi
     density = density_matrix(m[t : t + 1, r : r + 1], layer)[0, 0]
-    pci = complexity_arrays(m[t : t + 1])["pci"][0]
+    comp = complexity_arrays(m[t : t + 1], orient_by=orient)
+    warn_if_weak(comp, pm.years[t : t + 1], stacklevel=3)
+    pci = comp["pci"][0]
     candidates = pl.DataFrame(
         {INDUSTRY: pm.industries.astype(str), "density": density, "pci": pci,
          "present": m[t, r].astype(bool), "known": ~np.isnan(pm.values[t, r])}

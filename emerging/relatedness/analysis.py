@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import Exclusions
-from emerging.maps.style import styled
 from emerging.relatedness._complexity import Complexity, complexity_arrays, complexity_result
 from emerging.relatedness._opportunity import outlook_arrays
 from emerging.relatedness._proximity import By, Measure, pairs_with_exclusions, proximity_arrays
@@ -25,8 +25,8 @@ from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 
 
-@dataclass(frozen=True)
-class RelatednessAnalysis:
+@dataclass(frozen=True, repr=False)
+class RelatednessAnalysis(Result):
     """Result of :func:`analyse_relatedness`.
 
     Attributes
@@ -69,13 +69,12 @@ class RelatednessAnalysis:
             f"Cells not counted as present: {self.exclusions}."
         )
 
-    @styled
     def plot(self, ax=None, *, year: int | None = None):
         """ECI against diversity (see :meth:`Complexity.plot`)."""
         return self.complexity.plot(ax, year=year)
 
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.cells.head(10)._repr_html_()
+    def _html_frame(self) -> pl.DataFrame:
+        return self.cells
 
 
 @single_threaded_blas

@@ -23,6 +23,7 @@ from string import Template
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, EmptySelectionError, validate_panel
 from emerging.codes.nace import nace_label
 from emerging.codes.nuts import (
@@ -39,7 +40,7 @@ from emerging.relatedness._risk_reward import risk_reward
 
 
 @dataclass(frozen=True)
-class RegionProfile:
+class RegionProfile(Result):
     """The numbers behind a fact sheet for one region."""
 
     region: str
@@ -59,8 +60,18 @@ class RegionProfile:
     source: str
     simulated: bool
 
-    def _repr_html_(self) -> str:
-        return render_factsheet(self, include_map=False)
+    def to_frame(self) -> pl.DataFrame:
+        """The top specialisations listed on the fact sheet."""
+        return self.specialisations
+
+    def summary(self) -> str:
+        return (
+            f"{self.name} ({self.region}), {self.start}-{self.end}: employment "
+            f"{self.employment:,.0f}; {self.n_specialised} industries with LQ >= "
+            f"{self.lq_threshold:g}; {self.flags.height} flagged as emerging; "
+            f"{self.unknown_cells} confidential cells. Source: {self.source}"
+            + (" (simulated)" if self.simulated else "")
+        )
 
 
 def region_profile(
@@ -189,11 +200,6 @@ def _map_png(profile: RegionProfile) -> str:
     """The tile map of the top specialisation's LQ, the focal region outlined, as <img>."""
     if profile.map_industry is None:
         return ""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from emerging.maps.tilegrid import tile_map
 
     on_grid = profile.lq_map.filter(pl.col(REGION).is_in(sorted(central_europe_2021_2027())))
@@ -210,7 +216,6 @@ def _map_png(profile: RegionProfile) -> str:
             tile.set(edgecolor="black", linewidth=2.2, zorder=3)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
-    plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     alt = f"Tile map of the location quotient in {profile.map_industry}"
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'

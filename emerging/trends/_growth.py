@@ -46,6 +46,8 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_window, check_years
+from emerging._result import Result
 from emerging._schema import (
     INDUSTRY,
     KEYS,
@@ -56,7 +58,6 @@ from emerging._schema import (
     same_kind,
     validate_panel,
 )
-from emerging.maps.style import styled
 from emerging.trends._cube import (
     Reference,
     balanced_window,
@@ -65,7 +66,6 @@ from emerging.trends._cube import (
     to_frame,
     validated_cube,
 )
-from emerging.trends._display import SummaryDisplay
 
 
 def cagr_expr(start: pl.Expr | str, end: pl.Expr | str, years: int | pl.Expr) -> pl.Expr:
@@ -168,7 +168,7 @@ Status = Literal["entry", "exit", "stay", "absent", "unknown"]
 
 
 @dataclass(frozen=True, repr=False)
-class SpecialisationChanges(SummaryDisplay):
+class SpecialisationChanges(Result):
     """Entry and exit of specialisations between two years (see :func:`specialisation_changes`).
 
     ``pairs``: one row per region-industry pair with ``lq_start``, ``lq_end``,
@@ -204,24 +204,11 @@ class SpecialisationChanges(SummaryDisplay):
             f"{self.exclusions}"
         )
 
-    @styled
     def plot(self, ax=None, *, by: Literal["region", "industry"] = "region", top: int = 25):
         """Bars of entries (up) and exits (down) per region or industry, busiest first."""
-        import matplotlib.pyplot as plt
+        from emerging.maps.trends_plots import plot_specialisation_changes
 
-        t = self.table(by).sort(pl.col("entry") + pl.col("exit"), descending=True).head(top)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 4))
-        x = np.arange(t.height)
-        ax.bar(x, t["entry"].to_numpy(), color="tab:green", label="entries")
-        ax.bar(x, -t["exit"].to_numpy(), color="tab:red", label="exits")
-        ax.plot(x, t["net"].to_numpy(), "ko", ms=3, label="net")
-        ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xticks(x, t[by].to_list(), rotation=90)
-        ax.set_ylabel("specialisations")
-        ax.set_title(f"Entry and exit of specialisations, {self.start}-{self.end}")
-        ax.legend(fontsize="small")
-        return ax
+        return plot_specialisation_changes(self, ax, by=by, top=top)
 
 
 def specialisation_changes(
@@ -246,13 +233,9 @@ def specialisation_changes(
     """
     from emerging.indices.lq import presence
 
-    if start >= end:
-        raise ValueError(f"start must be before end; got start={start}, end={end}")
+    check_window(start, end)
     frame = validate_panel(panel)
-    years = set(frame[YEAR].unique().to_list())
-    missing = [y for y in (start, end) if y not in years]
-    if missing:
-        raise ValueError(f"year(s) {missing} not in the panel; years present: {sorted(years)}")
+    check_years([start, end], frame[YEAR].unique().to_list())
     two_years = frame.filter(pl.col(YEAR).is_in([start, end])).select(*KEYS, VALUE)
     # every pair seen in either year gets both years; an absent row is no employment (0)
     both = two_years.select(REGION, INDUSTRY).unique().join(

@@ -15,10 +15,11 @@ quadrant       position              reading
 =============  ====================  ======================================================
 
 With ``x="lq_change"`` the quadrants are ``rising, faster``, ``rising, slower``, ``falling,
-faster`` and ``falling, slower``. The column ``emerging`` is the stricter flag of the
-issue's definition: LQ below 1 at the end, LQ rising over the window and growth faster than
-the reference. Pairs without a defined LQ or growth (unknown values, zero at the start) get
-a null quadrant and are counted in ``exclusions``.
+faster`` and ``falling, slower``. The column ``emerging`` is the class ``emerging`` of
+:mod:`emerging.detect.classes` as of ``end`` (the toolkit's one definition, default score),
+not a quadrant: the quadrant describes the past window, the class looks ahead. Pairs
+without a defined LQ or growth (unknown values, zero at the start) get a null quadrant and
+are counted in ``exclusions``.
 
 References
 ----------
@@ -32,24 +33,21 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions, validate_panel
-from emerging.maps.style import styled
 from emerging.trends._cube import Reference, check_option
-from emerging.trends._display import SummaryDisplay
 from emerging.trends._growth import growth
 
 _QUADRANTS = {
     "lq": ("star", "mature", "emerging", "marginal"),
     "lq_change": ("rising, faster", "rising, slower", "falling, faster", "falling, slower"),
 }
-_COLOURS = ("tab:green", "tab:orange", "tab:blue", "tab:grey")
 
 
 @dataclass(frozen=True, repr=False)
-class Portfolio(SummaryDisplay):
+class Portfolio(Result):
     """Result of :func:`portfolio`; ``table`` has one row per region-industry pair with
     ``lq_start``, ``lq_end``, ``lq_change``, ``value_end``, ``cagr``, ``ref_cagr``,
     ``growth_vs_ref``, ``x``, ``quadrant`` and ``emerging``."""
@@ -70,11 +68,10 @@ class Portfolio(SummaryDisplay):
         n_emerging = int(self.table["emerging"].sum())
         return (
             f"LQ-growth portfolio {self.start}-{self.end} (reference: {self.reference}): "
-            f"{parts}; {n_emerging:,} emerging (LQ < 1, rising, faster than reference); "
+            f"{parts}; {n_emerging:,} emerging (class of emerging.detect as of {self.end}); "
             f"{self.exclusions}"
         )
 
-    @styled
     def plot(
         self,
         ax=None,
@@ -86,55 +83,20 @@ class Portfolio(SummaryDisplay):
     ):
         """Bubble chart of one region's industries (``region=``), one industry's regions
         (``industry=``) or all pairs; the ``label_top`` largest bubbles are labelled and
-        pairs flagged ``emerging`` (LQ below 1 and rising, growing faster) get a thick
+        pairs of the class ``emerging`` (:mod:`emerging.detect.classes`) get a thick
         outline."""
-        import matplotlib.pyplot as plt
+        from emerging.maps.trends_plots import plot_portfolio
 
-        d = self.table.drop_nulls("quadrant")
-        if region is not None:
-            d, label_col = d.filter(pl.col(REGION) == region), INDUSTRY
-        elif industry is not None:
-            d, label_col = d.filter(pl.col(INDUSTRY) == industry), REGION
-        else:
-            label_col = None
-        if not d.height:
-            raise ValueError(f"nothing to plot for region={region!r}, industry={industry!r}")
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 5.5))
-        size = d["value_end"].to_numpy()
-        size = max_size * size / size.max() if size.max() > 0 else size
-        names = _QUADRANTS[self.x]
-        for name, colour in zip(names, _COLOURS, strict=True):
-            q = d["quadrant"].to_numpy() == name
-            strict = d["emerging"].to_numpy()[q]  # LQ < 1, rising, faster: thick outline
-            ax.scatter(d["x"].to_numpy()[q], d["growth_vs_ref"].to_numpy()[q] * 100,
-                       s=size[q], c=colour, alpha=0.55, edgecolors="k",
-                       linewidths=np.where(strict, 1.8, 0.4))
-        cut = 1.0 if self.x == "lq" else 0.0
-        ax.axvline(cut, color="grey", lw=0.8)
-        ax.axhline(0, color="grey", lw=0.8)
-        if self.x == "lq":
-            from matplotlib.ticker import FormatStrFormatter
+        return plot_portfolio(self, ax, quadrants=_QUADRANTS[self.x], region=region,
+                              industry=industry, label_top=label_top, max_size=max_size)
 
-            ax.set_xscale("log")
-            ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
-            ax.xaxis.set_minor_formatter(FormatStrFormatter("%g"))
-        corners = ((0.98, 0.98, "right", "top"), (0.98, 0.02, "right", "bottom"),
-                   (0.02, 0.98, "left", "top"), (0.02, 0.02, "left", "bottom"))
-        for name, colour, (cx, cy, ha, va) in zip(names, _COLOURS, corners, strict=True):
-            ax.text(cx, cy, name, transform=ax.transAxes, ha=ha, va=va, color=colour,
-                    fontweight="bold")
-        if label_col is not None:
-            biggest = d.sort("value_end", descending=True).head(label_top)
-            for row in biggest.iter_rows(named=True):
-                ax.annotate(row[label_col], (row["x"], row["growth_vs_ref"] * 100),
-                            fontsize=8, ha="center")
-        change = f"change in LQ {self.start}-{self.end}"
-        ax.set_xlabel(f"LQ {self.end}" if self.x == "lq" else change)
-        ax.set_ylabel("CAGR minus reference CAGR (percentage points)")
-        title = region or industry or "all pairs"
-        ax.set_title(f"{title}: LQ-growth portfolio {self.start}-{self.end}")
-        return ax
+
+def _emerging_class(frame: pl.DataFrame, start: int, end: int) -> pl.DataFrame:
+    """``emerging`` (Boolean) per pair: the class of :mod:`emerging.detect` as of ``end``."""
+    from emerging.detect import emergence_scores, emergence_signals
+
+    scores = emergence_scores(emergence_signals(frame, start=start, end=end)).to_frame()
+    return scores.select(REGION, INDUSTRY, (pl.col("class") == "emerging").alias("emerging"))
 
 
 def portfolio(
@@ -190,7 +152,8 @@ def portfolio(
         .when(right).then(pl.lit(q[1]))
         .when(up).then(pl.lit(q[2]))
         .otherwise(pl.lit(q[3])),
-        emerging=((pl.col("lq_end") < 1) & (pl.col("lq_change") > 0) & up).fill_null(False),
+    ).join(_emerging_class(frame, start, end), on=[REGION, INDUSTRY], how="left").with_columns(
+        pl.col("emerging").fill_null(False)
     ).select(
         REGION, INDUSTRY, "lq_start", "lq_end", "lq_change", "value_end", "cagr", "ref_cagr",
         "growth_vs_ref", "x", "quadrant", "emerging",

@@ -20,6 +20,10 @@ reference industry structure) into a homothetic competitive effect
 specialised in industries where it is also competitive. The dynamic variant (Barff and
 Knight 1988) applies the classic formula year by year, with weights and growth rates updated
 each year, and sums the yearly components. Every variant sums exactly to the actual change.
+Every table also has the net total shift, industry mix + competitive (Dunn 1960; REAT's
+``nts``). ``method="gerfin"`` (Gerfin 1964) adds the multiplicative regional, structural
+and location factors, computed from the classic components at every level of
+aggregation (:mod:`emerging.trends._gerfin`).
 
 Edge cases. Unknown values and absent rows: a region-industry pair needs a known value
 in every year used; pairs with a null (confidential) value or with no row in some year are
@@ -59,8 +63,8 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, Exclusions
-from emerging.maps.style import styled
 from emerging.trends._cube import (
     Reference,
     balanced_window,
@@ -69,12 +73,13 @@ from emerging.trends._cube import (
     to_frame,
     validated_cube,
 )
-from emerging.trends._display import SummaryDisplay
+from emerging.trends._gerfin import gerfin_ratios, net_total_shift
 
-Method = Literal["classic", "esteban_marquillas", "dynamic"]
-METHODS = ("classic", "esteban_marquillas", "dynamic")
+Method = Literal["classic", "esteban_marquillas", "dynamic", "gerfin"]
+METHODS = ("classic", "esteban_marquillas", "dynamic", "gerfin")
 COMPONENTS = {
     "classic": ("national_share", "industry_mix", "competitive"),
+    "gerfin": ("national_share", "industry_mix", "competitive"),
     "dynamic": ("national_share", "industry_mix", "competitive"),
     "esteban_marquillas": (
         "national_share", "industry_mix", "homothetic_competitive", "allocation"
@@ -92,7 +97,7 @@ UNSPLIT = "unsplit_competitive"
 
 
 @dataclass(frozen=True, repr=False)
-class ShiftShare(SummaryDisplay):
+class ShiftShare(Result):
     """Result of :func:`shift_share`: one row per region-industry pair in ``table``.
 
     ``table`` columns: ``region``, ``industry``, ``value_start``, ``value_end``, ``change``,
@@ -127,16 +132,17 @@ class ShiftShare(SummaryDisplay):
         if by == "pair":
             return self.table
         cols = ["value_start", "value_end", "change", *self.components]
-        for extra in ("competitive", UNSPLIT):
+        for extra in ("competitive", UNSPLIT, "net_total_shift"):
             if extra not in cols and extra in self.table.columns:
                 cols.append(extra)
         included = self._decomposed()
         key = REGION if by == "region" else INDUSTRY
-        return (
+        out = (
             included.group_by(key)
             .agg(pl.len().alias("pairs"), *[pl.col(c).sum() for c in cols])
             .sort(key)
         )
+        return out.with_columns(gerfin_ratios()) if self.method == "gerfin" else out
 
     def summary(self, n: int = 3) -> str:
         """Totals of each component and the ``n`` largest and smallest competitive effects."""
@@ -157,14 +163,10 @@ class ShiftShare(SummaryDisplay):
                 )
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
-        totals = self.to_frame(by="region").head(20)
-        return (
-            f"<p><b>Shift-share ({self.method})</b>, {self.start}-{self.end}, reference: "
-            f"{self.reference}; {self.exclusions}</p>" + totals._repr_html_()
-        )
+    def _html_frame(self) -> pl.DataFrame:
+        return self.to_frame(by="region")
 
-    @styled
+
     def plot(
         self,
         ax=None,
@@ -179,60 +181,11 @@ class ShiftShare(SummaryDisplay):
         ``kind="bar"`` draws the ``top`` regions (industries) with the largest absolute
         change, one stacked bar of components each, with a dot for the actual change.
         ``kind="waterfall"`` draws start value, each component and end value for the
-        region (industry) ``key``. Returns the matplotlib Axes.
+        region (industry) ``key``. Returns a :class:`~emerging.maps.Drawing`.
         """
-        import matplotlib.pyplot as plt
+        from emerging.maps.trends_plots import plot_shift_share
 
-        check_option("by", by, ("region", "industry"))
-        check_option("kind", kind, ("bar", "waterfall"))
-        totals = self.to_frame(by=by)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 4.5))
-        if kind == "waterfall":
-            if key is None:
-                raise ValueError(f"kind='waterfall' needs key=<one {by} code>")
-            row = totals.filter(pl.col(by) == key)
-            if not row.height:
-                examples = totals[by].head(5).to_list()
-                raise ValueError(f"{by} {key!r} is not in the result; e.g. {examples}")
-            _waterfall(ax, row.row(0, named=True), self.components)
-            ax.set_title(f"{key}: shift-share {self.start}-{self.end}")
-            return ax
-        totals = totals.sort(pl.col("change").abs(), descending=True).head(top)
-        labels = totals[by].to_list()
-        x = np.arange(len(labels))
-        pos = np.zeros(len(labels))
-        neg = np.zeros(len(labels))
-        for c in self.components:
-            v = totals[c].fill_null(0).to_numpy()
-            ax.bar(x, v, bottom=np.where(v >= 0, pos, neg), label=_LABELS[c])
-            pos += np.clip(v, 0, None)
-            neg += np.clip(v, None, 0)
-        ax.plot(x, totals["change"].to_numpy(), "ko", label="Actual change")
-        ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xticks(x, labels, rotation=90)
-        ax.set_ylabel("Change in employment")
-        ax.set_title(f"Shift-share {self.start}-{self.end} (reference: {self.reference})")
-        ax.legend(fontsize="small")
-        return ax
-
-
-def _waterfall(ax, row: dict, components: tuple[str, ...]) -> None:
-    names = ["Start", *[_LABELS[c] for c in components], "End"]
-    level = row["value_start"]
-    bottoms, heights, colours = [0.0], [level], ["grey"]
-    for c in components:
-        v = row[c] or 0.0
-        bottoms.append(level if v >= 0 else level + v)
-        heights.append(abs(v))
-        colours.append("tab:green" if v >= 0 else "tab:red")
-        level += v
-    bottoms.append(0.0)
-    heights.append(row["value_end"])
-    colours.append("grey")
-    ax.bar(names, heights, bottom=bottoms, color=colours)
-    ax.tick_params(axis="x", rotation=30)
-    ax.set_ylabel("Employment")
+        return plot_shift_share(self, ax, labels=_LABELS, by=by, kind=kind, key=key, top=top)
 
 
 def _components(e0, e1, n0, n1, ntot0, ntot1):
@@ -267,7 +220,10 @@ def shift_share(
     method
         ``"classic"`` (Dunn 1960), ``"esteban_marquillas"`` (1972, adds ``homothetic`` and
         splits the competitive effect into ``homothetic_competitive`` and ``allocation``),
-        or ``"dynamic"`` (Barff and Knight 1988, yearly steps summed).
+        ``"dynamic"`` (Barff and Knight 1988, yearly steps summed), or ``"gerfin"``
+        (Gerfin 1964: the classic components plus ``regional_factor``,
+        ``structural_factor`` and ``location_factor``, per pair and in
+        ``to_frame(by="region" | "industry")``).
     reference
         The economy each region is compared with: ``"all"`` regions of the panel, the
         region's ``"country"`` (regions sharing its first two letters), or a ``"set"`` of
@@ -359,7 +315,9 @@ def shift_share(
             "(their competitive effect is in unsplit_competitive)"
         ] = int(unsplit.sum())
     columns["reason"] = reason
-    table = to_frame(cube, has_pair, columns)
+    table = to_frame(cube, has_pair, columns).with_columns(net_total_shift())
+    if method == "gerfin":
+        table = table.with_columns(gerfin_ratios())
     exclusions = Exclusions(counts)
     return ShiftShare(
         table=table,

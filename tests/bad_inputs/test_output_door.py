@@ -52,7 +52,7 @@ def test_cli_messages_keep_square_brackets(tmp_path):
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["fetch", "--dataset", "nope", "--no-geometries"], "unknown --dataset ['nope']"),
+        (["fetch", "--dataset", "nope", "--no-geometries"], "unknown dataset(s) ['nope']"),
         (["fetch", "--format", "xml", "--no-geometries"], "--format must be 'tsv' or 'sdmx-csv'"),
         (["build", "--nuts", "2019"], "to must be one of (2016, 2021, 2024)"),
     ],
