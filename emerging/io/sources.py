@@ -30,7 +30,8 @@ from pathlib import Path
 
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, VALUE, aggregate_expr
+from emerging._result import Result
+from emerging._schema import INDUSTRY, REGION, VALUE, Exclusions, aggregate_expr
 from emerging._units import with_unit
 from emerging.io.eurostat import read, to_panel
 from emerging.io.eurostat_api import DATASET_DIMENSIONS
@@ -114,14 +115,23 @@ SOURCES: dict[str, Source] = {
 A10 = ("A", "B-E", "F", "G-I", "J", "K", "L", "M_N", "O-Q", "R-U")
 
 
-@dataclass(frozen=True)
-class SourcePanel:
+@dataclass(frozen=True, repr=False)
+class SourcePanel(Result):
     """A dataset read into a Panel: ``panel`` (with ``unit``), ``excluded`` rows by reason."""
 
     dataset: str
     panel: pl.DataFrame
     excluded: dict[str, int] = field(default_factory=dict)
     rows_read: int = 0
+
+    @property
+    def exclusions(self) -> Exclusions:
+        """Rows of the indicator left out, by reason."""
+        return Exclusions(dict(self.excluded))
+
+    def to_frame(self) -> pl.DataFrame:
+        """The Panel (``region``, ``industry``, ``year``, ``value``, ``flag``, ``dataset``, ``unit``)."""
+        return self.panel
 
     def summary(self) -> str:
         dropped = ", ".join(f"{n:,} {why}" for why, n in self.excluded.items() if n) or "none"
