@@ -178,6 +178,75 @@ def _note(code: str, version: int | None, status: str, targets: str, reason: str
     return dict(code=code, version=version, status=status, targets=targets, reason=reason)
 
 
+def _renamed(code, version, to, sources, targets, renamed, boundary, boundary_changes):
+    """(entry or None, report note or None) of a code that keeps its identity under one code."""
+    joined = ", ".join(targets)
+    dest = renamed or targets[0]
+    if (boundary or renamed) and boundary_changes == "report":
+        why = f"{code} -> {dest} changed territory; left out (boundary_changes='report')"
+        return None, _note(code, version, "boundary_not_mapped", dest, why)
+    entry = dict(target=dest, version=version, parts=1)
+    if dest == code and not boundary and not renamed:
+        return entry, None
+    if not (boundary or renamed):
+        return entry, _note(code, version, "recoded", dest, f"NUTS {version} {code} -> NUTS {to} {dest}.")
+    moved = (
+        f" Territory moved between {', '.join(sources)} and {joined} on the way; "
+        "values are those of the old territory."
+        if renamed
+        else " Boundary changed on the way; values are those of the old territory."
+    )
+    why = f"NUTS {version} {code} -> NUTS {to} {dest}." + moved
+    return entry, _note(code, version, "recoded_boundary_change", dest, why)
+
+
+def _discontinued(code: str, version: int, to: int, level: int) -> dict:
+    """Report note of a code with no successor in NUTS ``to``."""
+    covered = any(c.startswith(code[:2]) for c in nuts_codes(to, level))
+    why = (
+        f"NUTS {version} {code} was discontinued on the way to NUTS {to} and the change "
+        "table names no successor; its series cannot be placed"
+        if covered
+        else f"NUTS {to} has no codes for country {code[:2]} (e.g. the United Kingdom "
+        "after it left the EU); harmonise to an earlier version to keep it"
+    )
+    return _note(code, version, "discontinued_not_mapped", "", why)
+
+
+def _regrouped(code, version, to, sources, targets, splits, level) -> tuple[dict | None, dict]:
+    """(entry or None, report note) of a code in a merge, a split or a regrouping."""
+    joined = ", ".join(targets)
+    if len(targets) == 1:
+        why = (
+            f"{' + '.join(sources)} (NUTS {version}) summed into {joined}; null where "
+            "any part is null or absent"
+        )
+        entry = dict(target=targets[0], version=version, parts=len(sources))
+        return entry, _note(code, version, "merged", joined, why)
+    if len(sources) > 1:
+        why = (
+            f"{', '.join(sources)} (NUTS {version}) were regrouped into {joined} "
+            f"(NUTS {to}); no one-to-one or summable mapping exists at NUTS-{level}"
+        )
+        return None, _note(code, version, "reorganised_not_mapped", joined, why)
+    if splits == "aggregate":
+        why = (
+            f"split into {joined} in NUTS {to}; kept as {code} with the newer units "
+            "summed back (null where any of them is null)"
+        )
+        return dict(target=code, version=version, parts=1), _note(
+            code, version, "split_aggregated", joined, why
+        )
+    if splits == "apportion":
+        return None, _note(code, version, "split_apportioned", joined, "")
+    why = (
+        f"split into {joined} in NUTS {to}; the series cannot be divided without "
+        f"inventing numbers. Pass splits='aggregate' to keep {code} and sum the "
+        "newer units back into it, or splits='apportion' to divide it by a weight"
+    )
+    return None, _note(code, version, "split_not_mapped", joined, why)
+
+
 def _code_map(
     codes: list[str], *, to: int, from_: int | None, splits: str, boundary_changes: str
 ) -> tuple[pl.DataFrame, list[dict], dict[str, tuple[str, ...]]]:
@@ -201,69 +270,24 @@ def _code_map(
             continue
         lin = lineage(version, to, level)
         sources, targets, kinds = lin.groups[lin.group_of[code]]
-        joined = ", ".join(targets)
         boundary = "boundary" in kinds
         one_to_one = len(sources) == 1 and len(targets) == 1
         renamed = lin.renames.get(code)
         if not targets:
-            covered = any(c.startswith(code[:2]) for c in nuts_codes(to, level))
-            why = (
-                f"NUTS {version} {code} was discontinued on the way to NUTS {to} and the change "
-                "table names no successor; its series cannot be placed"
-                if covered
-                else f"NUTS {to} has no codes for country {code[:2]} (e.g. the United Kingdom "
-                "after it left the EU); harmonise to an earlier version to keep it"
-            )
-            report.append(_note(code, version, "discontinued_not_mapped", "", why))
-        elif (one_to_one and boundary or renamed) and boundary_changes == "report":
-            dest = renamed or joined
-            why = f"{code} -> {dest} changed territory; left out (boundary_changes='report')"
-            report.append(_note(code, version, "boundary_not_mapped", dest, why))
-        elif one_to_one or renamed:
-            dest = renamed or targets[0]
-            entries[code] = dict(target=dest, version=version, parts=1)
-            if dest != code or boundary or renamed:
-                status = "recoded_boundary_change" if (boundary or renamed) else "recoded"
-                moved = (
-                    f" Territory moved between {', '.join(sources)} and {joined} on the way; "
-                    "values are those of the old territory."
-                    if renamed
-                    else " Boundary changed on the way; values are those of the old territory."
-                )
-                why = f"NUTS {version} {code} -> NUTS {to} {dest}." + (moved if status != "recoded" else "")
-                report.append(_note(code, version, status, dest, why))
-        elif len(targets) == 1:
-            entries[code] = dict(target=targets[0], version=version, parts=len(sources))
-            why = (
-                f"{' + '.join(sources)} (NUTS {version}) summed into {joined}; null where "
-                "any part is null or absent"
-            )
-            report.append(_note(code, version, "merged", joined, why))
-        elif len(sources) == 1 and splits == "aggregate":
-            entries[code] = dict(target=code, version=version, parts=1)
-            for child in targets:
-                aggregate_back[child] = (code, len(targets))
-            why = (
-                f"split into {joined} in NUTS {to}; kept as {code} with the newer units "
-                "summed back (null where any of them is null)"
-            )
-            report.append(_note(code, version, "split_aggregated", joined, why))
-        elif len(sources) == 1 and splits == "apportion":
-            to_apportion[code] = targets
-            report.append(_note(code, version, "split_apportioned", joined, ""))
-        elif len(sources) == 1:
-            why = (
-                f"split into {joined} in NUTS {to}; the series cannot be divided without "
-                f"inventing numbers. Pass splits='aggregate' to keep {code} and sum the "
-                "newer units back into it, or splits='apportion' to divide it by a weight"
-            )
-            report.append(_note(code, version, "split_not_mapped", joined, why))
+            report.append(_discontinued(code, version, to, level))
+            continue
+        if one_to_one or renamed:
+            entry, note = _renamed(code, version, to, sources, targets, renamed, boundary, boundary_changes)
         else:
-            why = (
-                f"{', '.join(sources)} (NUTS {version}) were regrouped into {joined} "
-                f"(NUTS {to}); no one-to-one or summable mapping exists at NUTS-{level}"
-            )
-            report.append(_note(code, version, "reorganised_not_mapped", joined, why))
+            entry, note = _regrouped(code, version, to, sources, targets, splits, level)
+            if note["status"] == "split_aggregated":
+                aggregate_back.update({child: (code, len(targets)) for child in targets})
+            elif note["status"] == "split_apportioned":
+                to_apportion[code] = targets
+        if entry is not None:
+            entries[code] = entry
+        if note is not None:
+            report.append(note)
     for child, (old, n) in aggregate_back.items():
         if child in entries and old in present:
             version = entries[child]["version"]
@@ -278,6 +302,27 @@ def _code_map(
         schema={REGION: pl.String, "_target": pl.String, "_version": pl.Int32, "_parts": pl.Int32},
     )
     return frame, report, to_apportion
+
+
+def _check_options(*, to, from_, splits, boundary_changes, weights) -> None:
+    """Raise ValueError naming the option, the allowed values and what was given."""
+    if splits not in _SPLITS:
+        raise ValueError(f"splits must be one of {_SPLITS}; got {splits!r}")
+    if to not in TARGETS:
+        raise ValueError(f"to must be one of {TARGETS}; got {to!r}")
+    if from_ is not None and from_ not in VERSIONS:
+        raise ValueError(f"from_ must be None or one of {VERSIONS}; got {from_!r}")
+    if from_ is not None and from_ > to:
+        raise ValueError(f"from_={from_} is newer than to={to}; harmonise forward only")
+    if boundary_changes not in ("rename", "report"):
+        raise ValueError(
+            f"boundary_changes must be one of ('rename', 'report'); got {boundary_changes!r}"
+        )
+    if weights is not None and splits != "apportion":
+        raise ValueError(
+            f"weights= is used only with splits='apportion'; got splits={splits!r}. "
+            "Pass splits='apportion' to divide split regions by these weights."
+        )
 
 
 def harmonise(
@@ -342,23 +387,8 @@ def harmonise(
     >>> res.panel.filter(pl.col("year") == 2015).select("region", "value", "estimated").rows()
     [('HU11', 60.0, True), ('HU12', 40.0, True)]
     """
-    if splits not in _SPLITS:
-        raise ValueError(f"splits must be one of {_SPLITS}; got {splits!r}")
-    if to not in TARGETS:
-        raise ValueError(f"to must be one of {TARGETS}; got {to!r}")
-    if from_ is not None and from_ not in VERSIONS:
-        raise ValueError(f"from_ must be None or one of {VERSIONS}; got {from_!r}")
-    if from_ is not None and from_ > to:
-        raise ValueError(f"from_={from_} is newer than to={to}; harmonise forward only")
-    if boundary_changes not in ("rename", "report"):
-        raise ValueError(
-            f"boundary_changes must be one of ('rename', 'report'); got {boundary_changes!r}"
-        )
-    if weights is not None and splits != "apportion":
-        raise ValueError(
-            f"weights= is used only with splits='apportion'; got splits={splits!r}. "
-            "Pass splits='apportion' to divide split regions by these weights."
-        )
+    _check_options(to=to, from_=from_, splits=splits, boundary_changes=boundary_changes,
+                   weights=weights)
     frame = validate_panel(panel, allow_mixed_levels=True)
     has_flag = "flag" in frame.columns
     codes = frame[REGION].unique().sort().to_list()

@@ -210,6 +210,36 @@ def _refuse_or_null(
     return frame.with_columns(pl.when(bad).then(None).otherwise(pl.col(target)).alias(target))
 
 
+def _to_contract_columns(
+    frame: pl.DataFrame, path: Path, columns: dict[str, str], year: int | None
+) -> pl.DataFrame:
+    """Rename the mapped columns, add a constant ``year``; name what is missing and the fix."""
+    absent = [source for source in columns if source not in frame.columns]
+    if absent:
+        raise MissingColumnError(
+            f"{path}: mapped column(s) {absent} not in the table; its columns are "
+            f"{frame.columns}. Fix the names in columns= (they are case-sensitive)."
+        )
+    frame = frame.rename(columns)
+    if year is not None:
+        if "year" in frame.columns:
+            raise ValueError(
+                f"{path}: year={year!r} was given but the table has a 'year' column; drop "
+                "year= (it is for single-year tables without one)"
+            )
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise TypeError(f"year must be an int such as 2015; got {year!r}")
+        frame = frame.with_columns(pl.lit(year, dtype=pl.Int32).alias("year"))
+    missing = [c for c in KEYS + ("value",) if c not in frame.columns]
+    if missing:
+        hint = " For a single-year table pass year=2015 (its year)." if missing == ["year"] else ""
+        raise MissingColumnError(
+            f"{path}: no column for {missing}; the table has {frame.columns}. Map them, e.g. "
+            f"columns={{'{frame.columns[0]}': '{missing[0]}'}}.{hint}"
+        )
+    return frame
+
+
 def read_table(
     path: str | Path,
     *,
@@ -288,29 +318,7 @@ def read_table(
             f"{list(PANEL_SCHEMA)} (and optionally 'flag')"
         )
     frame = _read_raw(path, sheet=sheet, separator=separator, null_values=null_values)
-    absent = [source for source in columns if source not in frame.columns]
-    if absent:
-        raise MissingColumnError(
-            f"{path}: mapped column(s) {absent} not in the table; its columns are "
-            f"{frame.columns}. Fix the names in columns= (they are case-sensitive)."
-        )
-    frame = frame.rename(columns)
-    if year is not None:
-        if "year" in frame.columns:
-            raise ValueError(
-                f"{path}: year={year!r} was given but the table has a 'year' column; drop "
-                "year= (it is for single-year tables without one)"
-            )
-        if isinstance(year, bool) or not isinstance(year, int):
-            raise TypeError(f"year must be an int such as 2015; got {year!r}")
-        frame = frame.with_columns(pl.lit(year, dtype=pl.Int32).alias("year"))
-    missing = [c for c in KEYS + ("value",) if c not in frame.columns]
-    if missing:
-        hint = " For a single-year table pass year=2015 (its year)." if missing == ["year"] else ""
-        raise MissingColumnError(
-            f"{path}: no column for {missing}; the table has {frame.columns}. Map them, e.g. "
-            f"columns={{'{frame.columns[0]}': '{missing[0]}'}}.{hint}"
-        )
+    frame = _to_contract_columns(frame, path, columns, year)
     # text read from CSV: strip, then cast in validate_panel (which refuses lossy casts)
     for c in ("region", "industry"):
         if frame.schema[c] == pl.String:
