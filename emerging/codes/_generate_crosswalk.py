@@ -201,112 +201,140 @@ def _ancestor(code: str, level: int) -> str | None:
     return code[: level + 2] if len(code) - 2 >= level else None
 
 
-def link_step(codes, entries, old: int, new: int) -> list[dict]:
-    """Edges (old code, new code, link) of one revision step at levels 1-3."""
-    old_codes, new_codes = set(codes[old]), set(codes[new])
-    edges: dict[tuple[str, str], str] = {}
-    texts: dict[str, str] = {}
+_MERGED_INTO = re.compile(
+    r"\b(?:ex-)?([A-Z]{2}[0-9A-Z]{1,3})\)? merged into (?:ex-)?([A-Z]{2}[0-9A-Z]{1,3})\b"
+)
 
-    def add(a: str, b: str, how: str) -> None:
-        if len(a) == len(b) and (a, b) not in edges:
-            edges[(a, b)] = how
 
-    for e in entries:
-        a, b, level, text = e["old"], e["new"], e["level"], e["change"]
-        for code in (a, b):
-            if code and text and not e.get("extra"):
-                texts.setdefault(code, text)
-        if a and b:
-            add(a, b, "table")
-        for m in _mentions(text, old_codes | new_codes):
-            m_level = len(m) - 2
-            if m_level < level:
-                continue
-            m = _ancestor(m, level)
-            if b and m in old_codes and m not in new_codes and m != a:
-                add(m, b, "comment")  # "made of ex-ITG26 plus parts of ex-ITG2A"
-            if a and m in new_codes and m not in old_codes and m != b:
-                add(a, m, "comment")  # "split into new HU11 and HU12", "lost parts to new X"
-    ended = old_codes - new_codes
-    started = new_codes - old_codes
+class _Links:
+    """The links of one revision step, added rule by rule (first rule to link a pair wins)."""
 
-    def unlinked():
-        has_succ = {a for a, _ in edges}
-        has_pred = {b for _, b in edges}
+    def __init__(self, codes, old: int, new: int):
+        self.old_names, self.new_names = codes[old], codes[new]
+        self.old_codes, self.new_codes = set(codes[old]), set(codes[new])
+        self.ended = self.old_codes - self.new_codes
+        self.started = self.new_codes - self.old_codes
+        self.edges: dict[tuple[str, str], str] = {}
+        self.texts: dict[str, str] = {}
+
+    def add(self, a: str, b: str, how: str) -> None:
+        if len(a) == len(b) and (a, b) not in self.edges:
+            self.edges[(a, b)] = how
+
+    def unlinked(self) -> tuple[list[str], list[str]]:
+        has_succ = {a for a, _ in self.edges}
+        has_pred = {b for _, b in self.edges}
         return (
-            sorted(c for c in ended if c not in has_succ),
-            sorted(c for c in started if c not in has_pred),
+            sorted(c for c in self.ended if c not in has_succ),
+            sorted(c for c in self.started if c not in has_pred),
         )
 
-    # same label, same country and level: "X boundary shift" next to "X new region"
-    lost, fresh = unlinked()
-    by_label = defaultdict(list)
-    for c in fresh:
-        by_label[(c[:2], len(c), codes[new][c].lower())].append(c)
-    for c in lost:
-        match = by_label.get((c[:2], len(c), codes[old][c].lower()), [])
-        if len(match) == 1 and codes[old][c]:
-            add(c, match[0], "label")
-    # "X (ex-DEG0N) merged into ex-DEG0P": X goes where the unit it merged into went
-    merged_into = re.compile(
-        r"\b(?:ex-)?([A-Z]{2}[0-9A-Z]{1,3})\)? merged into (?:ex-)?([A-Z]{2}[0-9A-Z]{1,3})\b"
-    )
-    for e in entries:
-        for x, y in merged_into.findall(e["change"]):
-            if x in ended and y in old_codes:
-                for a, b in list(edges):
-                    if a == y:
-                        add(x, b, "comment")
-    # NUTS-3 leftovers first: a new unit with an unlinked predecessor under the same NUTS-2
-    # parent (or under a parent the old one became)
-    lost, fresh = unlinked()
-    parents2 = {(a, b) for (a, b) in edges if len(a) == 4} | {
-        (c, c) for c in old_codes & new_codes if len(c) == 4
-    }
-    for c in [x for x in lost if len(x) == 5]:
-        for d in [x for x in fresh if len(x) == 5 and (x[:4] == c[:4] or (c[:4], x[:4]) in parents2)]:
-            add(c, d, "parent")
-    # NUTS-1/2 units that ended or started: through the NUTS-3 units they are made of
-    nuts3 = [(a, b) for (a, b) in edges if len(a) == 5] + [
-        (c, c) for c in old_codes & new_codes if len(c) == 5
-    ]
-    for level in (2, 1):
-        for c in sorted(x for x in ended if len(x) - 2 == level):
-            for a, b in nuts3:
-                if a.startswith(c):
-                    add(c, _ancestor(b, level), "nuts3")
-        for c in sorted(x for x in started if len(x) - 2 == level):
-            for a, b in nuts3:
-                if b.startswith(c):
-                    add(_ancestor(a, level), c, "nuts3")
-    rows = []
-    succ, pred = defaultdict(set), defaultdict(set)
-    for a, b in edges:
-        succ[a].add(b)
-        pred[b].add(a)
-    for (a, b), how in sorted(edges.items()):
-        text = texts.get(a) or texts.get(b) or ""
-        if a == b and len(succ[a]) == 1 and len(pred[b]) == 1 and "bound" not in text.lower():
-            continue  # a row that only renamed the unit
-        if len(succ[a]) > 1 and len(pred[b]) > 1:
-            kind = "reorganised"
-        elif len(succ[a]) > 1:
-            kind = "split"
-        elif len(pred[b]) > 1:
-            kind = "merge"
-        elif "bound" in text.lower() or how not in ("table",):
-            kind = "boundary" if (a != b or "bound" in text.lower()) else "recode"
-        else:
-            kind = "recode"
-        if how == "label" or how == "nuts3" or how == "parent":
-            kind = kind if kind in ("split", "merge", "reorganised") else "boundary"
-        rows.append(dict(from_code=a, to_code=b, change=kind, link=how, text=text))
-    lost, fresh = unlinked()
-    rows += [
-        dict(from_code=c, to_code="", change="discontinued", link="", text=texts.get(c, "")) for c in lost
-    ]
-    rows += [dict(from_code="", to_code=c, change="new", link="", text=texts.get(c, "")) for c in fresh]
-    return rows
+    def from_rows(self, entries) -> None:
+        """Both codes on a row ("table"), or codes named in its change text ("comment")."""
+        known = self.old_codes | self.new_codes
+        for e in entries:
+            a, b, level, text = e["old"], e["new"], e["level"], e["change"]
+            for code in (a, b):
+                if code and text and not e.get("extra"):
+                    self.texts.setdefault(code, text)
+            if a and b:
+                self.add(a, b, "table")
+            for m in _mentions(text, known):
+                if len(m) - 2 >= level:
+                    self._mention(a, b, _ancestor(m, level))
+
+    def _mention(self, a: str | None, b: str | None, m: str) -> None:
+        if b and m in self.ended and m != a:
+            self.add(m, b, "comment")  # "made of ex-ITG26 plus parts of ex-ITG2A"
+        if a and m in self.started and m != b:
+            self.add(a, m, "comment")  # "split into new HU11 and HU12", "lost parts to new X"
+
+    def by_label(self) -> None:
+        """Same label, country and level: "X boundary shift" next to "X new region"."""
+        lost, fresh = self.unlinked()
+        labels = defaultdict(list)
+        for c in fresh:
+            labels[(c[:2], len(c), self.new_names[c].lower())].append(c)
+        for c in lost:
+            match = labels.get((c[:2], len(c), self.old_names[c].lower()), [])
+            if len(match) == 1 and self.old_names[c]:
+                self.add(c, match[0], "label")
+
+    def merged_into(self, entries) -> None:
+        """"X (ex-DEG0N) merged into ex-DEG0P": X goes where the unit it merged into went."""
+        for e in entries:
+            for x, y in _MERGED_INTO.findall(e["change"]):
+                if x in self.ended and y in self.old_codes:
+                    for b in [edge[1] for edge in self.edges if edge[0] == y]:
+                        self.add(x, b, "comment")
+
+    def by_parent(self) -> None:
+        """NUTS-3 leftovers: a new unit under the same NUTS-2 parent, or one the parent became."""
+        lost, fresh = self.unlinked()
+        parents = {(a, b) for (a, b) in self.edges if len(a) == 4}
+        parents |= {(c, c) for c in self.old_codes & self.new_codes if len(c) == 4}
+        for c in [x for x in lost if len(x) == 5]:
+            for d in [x for x in fresh if len(x) == 5]:
+                if d[:4] == c[:4] or (c[:4], d[:4]) in parents:
+                    self.add(c, d, "parent")
+
+    def through_nuts3(self) -> None:
+        """NUTS-1/2 units that ended or started: through the NUTS-3 units they are made of."""
+        nuts3 = [(a, b) for (a, b) in self.edges if len(a) == 5]
+        nuts3 += [(c, c) for c in self.old_codes & self.new_codes if len(c) == 5]
+        for level in (2, 1):
+            for c in sorted(x for x in self.ended if len(x) - 2 == level):
+                for a, b in nuts3:
+                    if a.startswith(c):
+                        self.add(c, _ancestor(b, level), "nuts3")
+            for c in sorted(x for x in self.started if len(x) - 2 == level):
+                for a, b in nuts3:
+                    if b.startswith(c):
+                        self.add(_ancestor(a, level), c, "nuts3")
+
+    def rows(self) -> list[dict]:
+        succ, pred = defaultdict(set), defaultdict(set)
+        for a, b in self.edges:
+            succ[a].add(b)
+            pred[b].add(a)
+        out = []
+        for (a, b), how in sorted(self.edges.items()):
+            text = self.texts.get(a) or self.texts.get(b) or ""
+            boundary = "bound" in text.lower()
+            if a == b and len(succ[a]) == 1 and len(pred[b]) == 1 and not boundary:
+                continue  # a row that only renamed the unit
+            kind = _kind(len(succ[a]), len(pred[b]), a != b, boundary, how)
+            out.append(dict(from_code=a, to_code=b, change=kind, link=how, text=text))
+        lost, fresh = self.unlinked()
+        text = self.texts.get
+        out += [dict(from_code=c, to_code="", change="discontinued", link="", text=text(c, "")) for c in lost]
+        out += [dict(from_code="", to_code=c, change="new", link="", text=text(c, "")) for c in fresh]
+        return out
+
+
+def _kind(n_succ: int, n_pred: int, recoded: bool, boundary: bool, how: str) -> str:
+    if n_succ > 1 and n_pred > 1:
+        return "reorganised"
+    if n_succ > 1:
+        return "split"
+    if n_pred > 1:
+        return "merge"
+    if how in ("label", "nuts3", "parent"):
+        return "boundary"
+    if boundary or how != "table":
+        return "boundary" if (recoded or boundary) else "recode"
+    return "recode"
+
+
+def link_step(codes, entries, old: int, new: int) -> list[dict]:
+    """Edges (old code, new code, link) of one revision step at levels 1-3."""
+    links = _Links(codes, old, new)
+    links.from_rows(entries)
+    links.by_label()
+    links.merged_into(entries)
+    links.by_parent()
+    links.through_nuts3()
+    return links.rows()
 
 
 def _gisco_codes(geo: Path, version: int) -> dict[str, str]:

@@ -269,6 +269,40 @@ def _new_series(raw_dir: Path, code: str) -> tuple[pl.DataFrame | None, dict, Pa
     return src.panel.drop("unit", "dataset"), src.excluded, path
 
 
+def _check_build_options(to: int, splits: str, indicators: Sequence[str]) -> None:
+    if splits not in ("report", "aggregate", "apportion"):
+        raise ValueError(f"splits must be one of ('report', 'aggregate', 'apportion'); got {splits!r}")
+    if to not in (2016, 2021, 2024):
+        raise ValueError(f"to must be one of (2016, 2021, 2024); got {to!r}")
+    unknown = sorted(set(indicators) - set(SBS_INDICATORS))
+    if unknown:
+        raise ValueError(f"unknown indicators {unknown}; expected some of {list(SBS_INDICATORS)}")
+
+
+def _optional_raw(raw_dir: Path, dataset: str) -> Path | None:
+    try:
+        return find_raw(raw_dir, dataset)
+    except FileNotFoundError:
+        return None
+
+
+def _gdp_panel(path: Path, *, to: int, splits: str) -> tuple[pl.DataFrame, dict, dict]:
+    """Regional GDP in the summable units (million EUR, million PPS), harmonised."""
+    gdp = read(path)
+    excluded_units = gdp.filter(~pl.col("unit").is_in(GDP_UNITS)).height
+    frame, excluded, _, harm, _ = _nuts2_panel(
+        gdp.filter(pl.col("unit").is_in(GDP_UNITS)),
+        {},
+        industry="unit",
+        estimate=False,
+        to=to,
+        splits="aggregate" if splits == "apportion" else splits,
+    )
+    excluded = {"per-head and index units (not summable)": excluded_units, **excluded}
+    frame = frame.rename({INDUSTRY: "unit"}).select(REGION, "unit", YEAR, VALUE, "flag", "nuts_source")
+    return frame, excluded, harm
+
+
 def build(
     raw_dir: str | Path = DEFAULT_RAW_DIR,
     processed_dir: str | Path = DEFAULT_PROCESSED_DIR,
@@ -314,13 +348,7 @@ def build(
     """
     from emerging.io.store import publish
 
-    if splits not in ("report", "aggregate", "apportion"):
-        raise ValueError(f"splits must be one of ('report', 'aggregate', 'apportion'); got {splits!r}")
-    if to not in (2016, 2021, 2024):
-        raise ValueError(f"to must be one of (2016, 2021, 2024); got {to!r}")
-    unknown = sorted(set(indicators) - set(SBS_INDICATORS))
-    if unknown:
-        raise ValueError(f"unknown indicators {unknown}; expected some of {list(SBS_INDICATORS)}")
+    _check_build_options(to, splits, indicators)
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
     sources, outputs, files = [], [], {}
     notes: list[str] = []
@@ -373,26 +401,10 @@ def build(
                 "note": CHAIN_NOTE.format(old=CHAIN_OLD, new=CHAIN_NEW, **info),
             }
         output(frame, f"sbs_{SBS_INDICATORS[code]}_nuts2.parquet", excluded, estimated, harm, src, **extra)
-    try:
-        gdp_path = find_raw(raw_dir, "nama_10r_2gdp")
-    except FileNotFoundError:
-        gdp_path = None
+    gdp_path = _optional_raw(raw_dir, "nama_10r_2gdp")
     if gdp_path is not None:
         source(gdp_path)
-        gdp = read(gdp_path)
-        excluded_units = gdp.filter(~pl.col("unit").is_in(GDP_UNITS)).height
-        frame, excluded, _, harm, _ = _nuts2_panel(
-            gdp.filter(pl.col("unit").is_in(GDP_UNITS)),
-            {},
-            industry="unit",
-            estimate=False,
-            to=to,
-            splits="aggregate" if splits == "apportion" else splits,
-        )
-        excluded = {"per-head and index units (not summable)": excluded_units, **excluded}
-        frame = frame.rename({INDUSTRY: "unit"}).select(
-            REGION, "unit", YEAR, VALUE, "flag", "nuts_source"
-        )
+        frame, excluded, harm = _gdp_panel(gdp_path, to=to, splits=splits)
         output(frame, "gdp_nuts2.parquet", excluded, 0, harm, gdp_path.name)
     manifest = {
         "nuts_version": to,
