@@ -127,7 +127,9 @@ def build(
 
 @app.command()
 def detect(
-    data: Annotated[Path, typer.Option(help="Panel file (Parquet, CSV, XLSX): region, industry, year, value.")],
+    data: Annotated[
+        Path, typer.Option(help="Panel file (Parquet, CSV, XLSX): region, industry, year, value.")
+    ],
     as_of: Annotated[int, typer.Option(help="Year the signals describe; later years are never read.")],
     window: Annotated[int, typer.Option(help="Years of signals, ending at --as-of.")] = 5,
     horizon: Annotated[int, typer.Option(help="Years ahead the scores predict.")] = 3,
@@ -188,7 +190,9 @@ def detect(
 
 @app.command()
 def backtest(
-    data: Annotated[Path, typer.Option(help="Panel file (Parquet, CSV, XLSX): region, industry, year, value.")],
+    data: Annotated[
+        Path, typer.Option(help="Panel file (Parquet, CSV, XLSX): region, industry, year, value.")
+    ],
     horizon: Annotated[int, typer.Option(help="Years ahead the outcome is measured.")] = 3,
     window: Annotated[int, typer.Option(help="Years of signals before each origin.")] = 3,
     outcome: Annotated[str, typer.Option(help="entry, growth or exit.")] = "entry",
