@@ -121,6 +121,13 @@ class Backtest(Result):
 
         return backtest_figure(self, ax=ax, as_of=as_of, scores=scores)
 
+    def headline(self, score: str | None = None) -> str:
+        """One sentence on one score (default: the default score) at the latest origin, with
+        its intervals and persistence beside it: the line a fact sheet quotes."""
+        from emerging.detect.card import headline
+
+        return headline(self.metrics, score=score, outcome=self.outcome)
+
     def card(self) -> str:
         """A model card (Markdown): data, windows, outcome, metrics with intervals, baselines,
         caveats."""
