@@ -304,7 +304,9 @@ def emergence_signals(
     # only the window is read (and validated): nothing after as_of can move a signal
     frame = panel.lazy().filter(pl.col(YEAR).is_between(first, as_of)).select(
         REGION, INDUSTRY, YEAR, VALUE).collect()
-    frame = validate_panel(frame)
+    # duplicate keys are caught on integer codes by location_quotient below (the string
+    # group-by of the full check is the slowest step on big panels)
+    frame = validate_panel(frame, check_duplicates=False)
     counts: dict[str, int] = {}
     if fixed_regions:
         kept, dropped = fixed_region_set(frame, sorted(frame[YEAR].unique().to_list()))
