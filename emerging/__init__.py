@@ -59,6 +59,8 @@ _LAZY: dict[str, str] = {
     "node_metrics": "emerging.networks.metrics",
     "cross_border": "emerging.networks.metrics",
     "communities": "emerging.networks._communities",
+    "find_partners": "emerging.networks.partners",
+    "cooperation_summary": "emerging.networks.summary",
     "suggest_partners": "emerging.networks.partners",
     # detection and outputs
     "emergence_signals": "emerging.detect.signals",

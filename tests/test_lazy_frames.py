@@ -9,7 +9,18 @@ from polars.testing import assert_frame_equal
 
 from emerging.codes.nace import aggregate_nace
 from emerging.codes.traded import classify_traded
-from emerging.indices import location_quotient, presence, specialisation, standardised_lq, ubiquity, variety
+from emerging.indices import (
+    country_standardised_lq,
+    employment_gini,
+    krugman_others,
+    location_quotient,
+    lq_gini,
+    presence,
+    specialisation,
+    standardised_lq,
+    ubiquity,
+    variety,
+)
 from emerging.io.eurostat import to_panel
 from emerging.networks import (
     area_ties,
@@ -21,7 +32,14 @@ from emerging.networks import (
     project_network,
     tie_changes,
 )
-from emerging.relatedness import density_by_status, opportunity, proximity, relatedness_density
+from emerging.relatedness import (
+    density_by_status,
+    opportunity,
+    proximity,
+    proximity_to_matrix,
+    reflections,
+    relatedness_density,
+)
 from emerging.trends import growth
 
 
@@ -68,6 +86,12 @@ PANEL_FUNCTIONS = {
     "proximity": proximity,
     "relatedness_density": relatedness_density,
     "opportunity": opportunity,
+    "lq_gini": lq_gini,
+    "krugman_others": krugman_others,
+    "employment_gini": employment_gini,
+    "country_standardised_lq": country_standardised_lq,
+    "reflections": reflections,
+    "proximity_to_matrix": lambda p: proximity_to_matrix(proximity(p)),
     "growth": lambda p: growth(p, start=2015, end=2023),
     "classify_traded": classify_traded,
     "aggregate_nace": lambda p: aggregate_nace(p, 1),

@@ -18,21 +18,25 @@ ratings use as a floor). The whole job is one polars lazy query:
    reason, so nothing is dropped without being counted.
 
 Because the query is lazy and ends in one grouped aggregation, polars' streaming engine
-runs it in bounded memory over inputs far larger than RAM (``pl.scan_parquet`` of a
-folder of files). For inputs beyond one machine, :func:`aggregate_records_dask` runs the
-very same query on every partition of a ``dask.dataframe`` and adds the partial sums,
-which is exact because sums and counts are decomposable.
+runs it over inputs far larger than RAM (``pl.scan_parquet`` of a folder of files); inputs
+longer than :data:`BATCH_ROWS` records are summed batch by batch into a running total, so
+the peak memory depends on the number of cells, not on the number of records. For inputs
+beyond one machine, :func:`aggregate_records_dask` runs the very same query on every
+partition of a ``dask.dataframe`` and adds the partial sums, which is exact because sums
+and counts are decomposable.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 
-from emerging._schema import INDUSTRY, KEYS, REGION, VALUE, YEAR
+from emerging._result import Result
+from emerging._schema import INDUSTRY, KEYS, REGION, VALUE, YEAR, Exclusions
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.dataframe as dd
@@ -44,6 +48,8 @@ REASON = "reason"
 
 _NUTS_PATTERN = r"^[A-Z]{2}[0-9A-Z]{0,3}$"
 _NULL = "\x00"  # stands for a missing code in the join keys
+#: Records summed per streaming pass; longer inputs are summed in batches of this size.
+BATCH_ROWS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -62,51 +68,48 @@ class RecordColumns:
 
 
 @dataclass(frozen=True)
-class Aggregation:
+class Aggregation(Result):
     """A Panel summed from records, with every rejected record counted by reason.
 
     ``panel`` has ``region``, ``industry``, ``year``, ``value`` (sum of head counts, Float64)
-    and ``units`` (number of records, Int64). ``exclusions`` has one row per reason with
-    ``records`` (how many) and ``value`` (their head count where it was a number).
+    and ``units`` (number of records, Int64). ``exclusion_table`` has one row per reason with
+    ``records`` (how many) and ``value`` (their head count where it was a number);
+    ``exclusions`` gives the same counts in the package's result protocol.
     """
 
     panel: pl.DataFrame
-    exclusions: pl.DataFrame
+    exclusion_table: pl.DataFrame
     nuts_level: int
     nace_level: int
+
+    _title: ClassVar[str] = "Panel from unit records"
+
+    @property
+    def exclusions(self) -> Exclusions:
+        return Exclusions(MappingProxyType(dict(self.exclusion_table.select(REASON, "records").iter_rows())))
+
+    @property
+    def excluded(self) -> int:
+        """Records rejected (all reasons)."""
+        return int(self.exclusion_table["records"].sum()) if self.exclusion_table.height else 0
 
     @property
     def records(self) -> int:
         """Records read: accepted plus rejected."""
         return int(self.panel[UNITS].sum()) + self.excluded
 
-    @property
-    def excluded(self) -> int:
-        """Records rejected (all reasons)."""
-        return int(self.exclusions["records"].sum()) if self.exclusions.height else 0
-
     def to_frame(self) -> pl.DataFrame:
         return self.panel
 
     def summary(self) -> str:
+        years = self.panel[YEAR].n_unique() if self.panel.height else 0
         lines = [
             f"{self.records:,} records -> {self.panel.height:,} cells "
-            f"(NUTS-{self.nuts_level} x NACE level {self.nace_level}, "
-            f"{self.panel[YEAR].n_unique() if self.panel.height else 0} years)",
+            f"(NUTS-{self.nuts_level} x NACE level {self.nace_level}, {years} years)",
             f"excluded: {self.excluded:,} records",
         ]
-        lines += [f"  {r[REASON]}: {r['records']:,}" for r in self.exclusions.iter_rows(named=True)]
+        lines += [f"  {r[REASON]}: {r['records']:,}" for r in self.exclusion_table.iter_rows(named=True)]
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return f"Aggregation\n{self.summary()}"
-
-    def _repr_html_(self) -> str:
-        import html
-
-        items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in self.summary().splitlines()[1:])
-        head = html.escape(self.summary().splitlines()[0])
-        return f'<div class="emerging-aggregation"><p><b>{head}</b></p><ul>{items}</ul></div>'
 
 
 def _division_sections() -> dict[str, str]:
@@ -347,7 +350,7 @@ def _finish(partial: pl.DataFrame, nuts_level: int, nace_level: int) -> Aggregat
         .agg(pl.col(UNITS).sum().cast(pl.Int64).alias("records"), pl.col(VALUE).sum().alias(VALUE))
         .sort("records", REASON, descending=[True, False])
     )
-    return Aggregation(panel=panel, exclusions=exclusions, nuts_level=nuts_level, nace_level=nace_level)
+    return Aggregation(panel=panel, exclusion_table=exclusions, nuts_level=nuts_level, nace_level=nace_level)
 
 
 def aggregate_records(
@@ -390,7 +393,8 @@ def aggregate_records(
     -------
     Aggregation
         ``.panel`` (``region``, ``industry``, ``year``, ``value``, ``units``) and
-        ``.exclusions`` (``reason``, ``records``, ``value``).
+        ``.exclusion_table`` (``reason``, ``records``, ``value``; ``.exclusions`` has the
+        counts by reason).
 
     Examples
     --------
@@ -400,18 +404,28 @@ def aggregate_records(
     >>> agg = aggregate_records(recs, nuts_level=2, nace_level=2)
     >>> agg.panel.select("region", "industry", "value", "units").rows()
     [('CZ06', 'C26', 22.0, 3)]
-    >>> agg.exclusions.select("reason", "records").rows()
+    >>> agg.exclusion_table.select("reason", "records").rows()
     [('region code coarser than NUTS-2', 1)]
     """
-    query = partial_aggregate(
-        records,
-        columns=columns,
-        nuts_level=nuts_level,
-        nace_level=nace_level,
-        region_map=region_map,
-        streaming=streaming,
-    )
-    return _finish(query.collect(engine="streaming" if streaming else "in-memory"), nuts_level, nace_level)
+    _check_levels(nuts_level, nace_level)
+    lf = records.lazy()
+    _check_columns(lf.collect_schema(), columns)
+    engine = "streaming" if streaming else "in-memory"
+    spec = {"nuts_level": nuts_level, "nace_level": nace_level, "region_map": region_map}
+    codes = _codes(_distinct(lf, columns.region, engine), _distinct(lf, columns.activity, engine), spec)
+    n = lf.select(pl.len()).collect(engine=engine).item() if streaming else 0
+    # The streaming group-by keeps partial states that grow with the rows it has seen, so
+    # long inputs are summed batch by batch (exact: sums and counts add up).
+    batches = [lf.slice(start, BATCH_ROWS) for start in range(0, n, BATCH_ROWS)] if n > BATCH_ROWS else [lf]
+    summed = None
+    for batch in batches:  # a loop over row batches (a handful), never over regions or industries
+        part = _summed_ids(batch, columns, codes).collect(engine=engine)
+        summed = part if summed is None else _resum(pl.concat([summed, part]))
+    return _finish(_decode(summed, codes), nuts_level, nace_level)
+
+
+def _resum(partials: pl.DataFrame) -> pl.DataFrame:
+    return partials.group_by("_r_id", "_a_id", YEAR, "_why").agg(pl.col(VALUE).sum(), pl.col(UNITS).sum())
 
 
 def _partition_sums(frame: Any, columns: RecordColumns, codes: _Codes) -> Any:

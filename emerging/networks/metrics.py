@@ -174,8 +174,13 @@ def cross_border(
     r"""Cross-border ties per node or per pair of countries (per ``year`` when present).
 
     ``by="node"``: ``node, country, weight, cross_border_weight, cross_border_share`` with
-    :math:`\text{share}_i = \sum_{j: c(j) \ne c(i)} w_{ij} / \sum_j w_{ij}` (self-loops count
-    as domestic ties, once).
+    :math:`\text{share}_i = \sum_{j: c(j) \ne c(i)} w_{ij} / \sum_j w_{ij}`: the numerator
+    ``cross_border_weight`` is the node's tie weight to nodes in other countries, the
+    denominator ``weight`` all its tie weight, both in the edges' own weights (joint
+    projects for ``weight="count"``, Newman's fractional counts, EUR...). Self-loops (ties
+    inside the node, from ``project_network(..., self_loops=True)``) count as domestic
+    ties, once. Without them a country network has no domestic tie at all and every share
+    is 1: a warning says so.
 
     ``by="country_pair"``: ``country_a, country_b`` (a < b, different countries), ``weight``
     :math:`w_{AB}` (sum of the ties between them), ``share_a`` and ``share_b`` (the pair's
@@ -199,6 +204,20 @@ def cross_border(
         cmap.rename({"node": "target", "country": "ct"}), on="target"
     )
     if by == "node":
+        if (
+            countries is None
+            and nodes.str.len_chars().max() == 2
+            and frame.filter(pl.col("source") == pl.col("target")).is_empty()
+        ):
+            import warnings
+
+            warnings.warn(
+                "country network without ties inside the countries: every cross_border_share "
+                "is 1. Build it with project_network(..., node='country', self_loops=True) so "
+                "that domestic co-operation is in the denominator.",
+                UserWarning,
+                stacklevel=2,
+            )
         ends = pl.concat(
             [
                 tagged.select(

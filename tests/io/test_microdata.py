@@ -30,7 +30,7 @@ def test_cells_are_hand_summed_and_units_counted():
         ("CZ06", "C26", 2021): (4.0, 1),  # national five-digit sub-class 26110 cut to NACE 2611
         ("SK01", "C29", 2020): (100.0, 1),
     }
-    reasons = dict(agg.exclusions.select("reason", "records").iter_rows())
+    reasons = dict(agg.exclusion_table.select("reason", "records").iter_rows())
     assert reasons == {
         "region code coarser than NUTS-2": 1,
         "extra-regio region (NUTS code ending in Z)": 1,
@@ -39,6 +39,7 @@ def test_cells_are_hand_summed_and_units_counted():
         "section letter contradicts the NACE division": 1,
     }
     assert agg.records == RECORDS.height  # nothing lost: accepted + excluded = read
+    assert agg.exclusions.total == 5 and agg.exclusions.counts["missing region code"] == 1
     assert agg.panel.schema["value"] == pl.Float64 and agg.panel.schema["year"] == pl.Int32
 
 
@@ -65,7 +66,7 @@ def test_value_problems_are_counted_not_summed():
     )
     agg = aggregate_records(recs)
     assert agg.panel.rows() == [("AT13", "J62", 2019, 3.0, 1)]
-    assert dict(agg.exclusions.select("reason", "records").iter_rows()) == {
+    assert dict(agg.exclusion_table.select("reason", "records").iter_rows()) == {
         "missing head count": 1,
         "negative head count": 1,
         "non-finite head count": 1,
@@ -110,7 +111,7 @@ def test_streaming_in_memory_and_row_order_agree():
     recs = _random_records(20_000)
     a = aggregate_records(recs.lazy())
     b = aggregate_records(recs.sample(fraction=1.0, shuffle=True, seed=3), streaming=False)
-    assert a.panel.equals(b.panel) and a.exclusions.equals(b.exclusions)
+    assert a.panel.equals(b.panel) and a.exclusion_table.equals(b.exclusion_table)
     # independent oracle: a plain group_by over the rows we know are valid
     valid = recs.filter(
         pl.col("region").is_in(["CZ010", "CZ020", "SK010", "HU110", "PL911", "AT130"]),
@@ -174,4 +175,22 @@ def test_dask_on_a_local_cluster_equals_polars():
     np.testing.assert_allclose(
         got.panel["value"].to_numpy(), want.panel["value"].to_numpy(), rtol=0, atol=1e-9
     )
-    assert got.exclusions.select("reason", "records").equals(want.exclusions.select("reason", "records"))
+    assert got.exclusion_table.select("reason", "records").equals(
+        want.exclusion_table.select("reason", "records")
+    )
+
+
+def test_batches_add_up_to_one_pass(monkeypatch):
+    import emerging.io.microdata as microdata
+
+    recs = _random_records(20_000, seed=11)
+    whole = aggregate_records(recs.lazy())
+    monkeypatch.setattr(microdata, "BATCH_ROWS", 3_000)  # 7 batches, the last one short
+    batched = aggregate_records(recs.lazy())
+    assert batched.panel.select("region", "industry", "year", "units").equals(
+        whole.panel.select("region", "industry", "year", "units")
+    )
+    np.testing.assert_allclose(batched.panel["value"].to_numpy(), whole.panel["value"].to_numpy(), atol=1e-9)
+    assert batched.exclusion_table.select("reason", "records").equals(
+        whole.exclusion_table.select("reason", "records")
+    )
