@@ -152,6 +152,14 @@ EXEMPT = {
     "outcome_frames": "detect internal: stacked risk sets for fitting",
     "assign_classes": "detect internal: classes of a scored table",
     "entry_regression": "returns a table of coefficients, not rows of the frame",
+    # the partner finder's evidence (emerging/networks/_evidence.py, a private module)
+    "panel_at": "networks internal: partner-finder evidence",
+    "finest_year": "networks internal: partner-finder evidence",
+    "strength": "networks internal: partner-finder evidence",
+    "proximity_row": "networks internal: partner-finder evidence",
+    "feasibility": "networks internal: partner-finder evidence",
+    "brokerage_by_unit": "networks internal: partner-finder evidence",
+    "interreg_by_level": "its input is the keep.eu reader's InterregTable (tests/io/test_interreg.py)",
 }
 
 
