@@ -224,6 +224,7 @@ def backtest(
     ks: tuple[int, ...] = (50, 100, 500),
     seed: int = 0,
     leave_country_out: bool = False,
+    stay: bool = False,
     data: str = "panel",
 ) -> Backtest:
     """Backtest scores at rolling origins beside the baselines (module docstring).
@@ -251,6 +252,9 @@ def backtest(
         The k of precision and recall at k.
     leave_country_out
         Also report ``logit_loco``: the logit fitted without the country it predicts.
+    stay
+        The entry (exit) must hold in the last two years of the horizon
+        (:func:`emerging.detect.outcomes.attach_outcome`).
     data
         A short description of the data for the model card.
     """
@@ -276,7 +280,8 @@ def backtest(
     def at(origin: int):
         if origin not in memo:
             s = emergence_signals(frame, as_of=origin, window=window, **options)
-            memo[origin] = (s, *attach_outcome(frame, s, horizon=horizon, outcome=outcome))
+            memo[origin] = (s, *attach_outcome(frame, s, horizon=horizon, outcome=outcome,
+                                               stay=stay))
         return memo[origin]
 
     rows, preds, notes = [], [], []

@@ -134,3 +134,18 @@ def test_published_real_data_backtest_is_shipped():
         "as_of", "horizon", pl.col("pr_auc").alias("p"))
     beats = m.join(p, on=["as_of", "horizon"]).filter(pl.col("pr_auc") > pl.col("p"))
     assert beats.group_by("score").len().filter(pl.col("len") == splits).is_empty()
+
+
+def test_stay_counts_only_lasting_entries(demo_data):
+    from emerging.detect.outcomes import attach_outcome
+    from emerging.detect.signals import emergence_signals
+
+    panel = demo_data.panel.drop("flag")
+    s = emergence_signals(panel, as_of=2016, window=3)
+    once, _ = attach_outcome(panel, s, horizon=3, outcome="entry")
+    lasting, _ = attach_outcome(panel, s, horizon=3, outcome="entry", stay=True)
+    assert lasting["outcome"].sum() <= once["outcome"].sum()
+    both = once.join(lasting, on=["region", "industry"], suffix="_stay")
+    assert not (both["outcome_stay"] & ~both["outcome"]).any()  # a lasting entry is an entry
+    with pytest.raises(ValueError, match="stay=True is for entry and exit with horizon >= 2"):
+        attach_outcome(panel, s, horizon=1, outcome="entry", stay=True)
