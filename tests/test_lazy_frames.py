@@ -44,13 +44,6 @@ from emerging.trends import growth
 
 
 @pytest.fixture(scope="module")
-def demo_data():
-    from emerging.datasets import demo
-
-    return demo()
-
-
-@pytest.fixture(scope="module")
 def panel(demo_data):
     keep = pl.col("region").str.starts_with("CZ") | pl.col("region").str.starts_with("SK")
     return demo_data.panel.drop("flag").filter(keep & pl.col("year").is_in([2015, 2023]))
@@ -144,6 +137,7 @@ EXEMPT = {
     "validate_panel": "validator",
     "validate_edges": "validator",
     "validate_participations": "validator",
+    "validate_pairs": "validator",
     "validate_layered": "validator (networks internal)",
     "coerce_dtypes": "validator step",
     "one_slice": "networks internal: picks one slice of collected edges",
@@ -159,7 +153,7 @@ EXEMPT = {
     "proximity_row": "networks internal: partner-finder evidence",
     "feasibility": "networks internal: partner-finder evidence",
     "brokerage_by_unit": "networks internal: partner-finder evidence",
-    "interreg_by_level": "its input is the keep.eu reader's InterregTable (tests/io/test_interreg.py)",
+    "interreg_by_level": "reads an InterregTable (or its eager frame) from emerging.io",
 }
 
 
@@ -181,6 +175,10 @@ def _frame_functions() -> set[str]:
                 continue
             if func.__module__ != module.__name__:
                 continue
+            package = importlib.import_module(info.name.rpartition(".")[0])
+            if (info.name.rpartition(".")[2].startswith("_")
+                    and name not in getattr(package, "__all__", ())):
+                continue  # a private module's helper, not re-exported
             params = list(inspect.signature(func).parameters.values())
             returns = str(inspect.signature(func).return_annotation)
             if params and "Frame" in str(params[0].annotation) and returns.startswith("pl.DataFrame"):
