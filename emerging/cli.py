@@ -165,7 +165,7 @@ def detect(
         str | None, typer.Option(help="default, persistence, composite or logit.")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option(help="TOML file with model, preset, weights, window, horizon, [classes].")
+        Path | None, typer.Option(help="TOML file: model, preset, weights, window, horizon and a classes table.")
     ] = None,
     out: Annotated[Path, typer.Option(help="Folder for detect_scores.parquet and .csv.")] = Path(
         "data/processed"
@@ -177,7 +177,8 @@ def detect(
 
     Writes OUT/detect_scores.parquet and OUT/detect_scores.csv (region, industry, as_of,
     score, class, evidence, reasons, contrib_<signal>) and prints the top emerging
-    candidates. The default score is the one that won the real-data backtest (see README).
+    candidates. The default score is persistence (the LQ itself): no other score beat it on
+    every split of the real-data backtest (see README, "Detection").
     """
     from rich.console import Console
     from rich.table import Table
