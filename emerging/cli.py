@@ -165,7 +165,8 @@ def detect(
         str | None, typer.Option(help="default, persistence, composite or logit.")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option(help="TOML file: model, preset, weights, window, horizon and a classes table.")
+        Path | None,
+        typer.Option(help="TOML file: model, preset, weights, window, horizon and a classes table."),
     ] = None,
     out: Annotated[Path, typer.Option(help="Folder for detect_scores.parquet and .csv.")] = Path(
         "data/processed"
