@@ -131,7 +131,7 @@ def fetch(
     eurostat = tuple(d for d in wanted if d not in CORDIS_BULK)
     cordis = [d for d in wanted if d in CORDIS_BULK]
     raw = _out_dir(raw, "--raw")
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     paths = []
     try:
         if eurostat or not wanted:
@@ -185,7 +185,7 @@ def build(
         result = build_processed(raw, out, to=nuts, splits=splits, estimate=estimate)
     except (ValueError, OSError) as exc:
         raise _fail(exc) from exc
-    Console(highlight=False).print(result.summary(), markup=False)
+    Console(highlight=False, soft_wrap=True).print(result.summary(), markup=False)
 
 
 @app.command()
