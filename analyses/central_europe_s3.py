@@ -35,9 +35,10 @@ import emerging  # noqa: E402
 from emerging.codes.nace import nace_labels  # noqa: E402
 from emerging.codes.nuts import REGION_SETS, region_set  # noqa: E402
 from emerging.codes.nuts_versions import nuts2021_names  # noqa: E402
-from emerging.codes.traded import policy_excluded  # noqa: E402
+from emerging.codes.traded import policy_excluded, traded_industries  # noqa: E402
 from emerging.detect import backtest, emergence_scores, emergence_signals  # noqa: E402
 from emerging.io.store import write_parquet, write_text  # noqa: E402
+from emerging.maps import bar_chart  # noqa: E402
 from emerging.pipeline import resolve_regions  # noqa: E402
 
 CONFIG = Path(__file__).with_suffix(".toml")
@@ -172,6 +173,7 @@ def main(config_path: Path = CONFIG) -> str:
     study.step(f"specialisation in {end}: LQs with 95 % intervals, cluster stars against "
                f"{cfg_desc['stars_reference']}")
     lq = emerging.location_quotient(at_end)
+    traded_set = traded_industries()
     stars = emerging.cluster_stars(at_end, reference=cfg_desc["stars_reference"]).to_frame()
     specialisation = lq.filter(in_study).join(
         stars.select("region", "industry", "eco_stars", "star_reason", "traded"),
@@ -307,14 +309,24 @@ def main(config_path: Path = CONFIG) -> str:
     # 7. maps
     study.step("maps of the Interreg CENTRAL EUROPE area")
     area = sorted(region_set("central_europe_2021_2027"))
-    per_region = (scores.to_frame().filter(pl.col("region").is_in(area)).group_by("region")
-                  .agg((pl.col("class") == "emerging").sum().alias("value")))
+    strategic = (pl.col("specialised") & pl.col("industry").is_in(sorted(traded_set))
+                 & ~pl.col("industry").is_in(sorted(policy_excluded())))
+    per_region = (lq.filter(pl.col("region").is_in(area)).group_by("region")
+                  .agg(strategic.sum().alias("value")))
     fig, _ = emerging.choropleth(
-        per_region, geo, "value", scheme="user", classes=[0, 1, 3], labels=regions,
-        title=f"Emerging candidates per region (persistence score, as of {cfg_det['as_of']})",
-        units="pairs classed emerging\n(upper bound included)", source=f"Source: {SOURCE}; © EuroGeographics")
-    study.figure(fig, figures / "map_emerging_candidates",
-                 "map: emerging candidates per NUTS-2 region")
+        per_region, geo, "value", labels=regions,
+        title=f"Specialisations in traded industries per region, {end}",
+        units="divisions, LQ lower bound > 1", source=f"Source: {SOURCE}; © EuroGeographics")
+    study.figure(fig, figures / "map_specialisations",
+                 "map: traded specialisations per NUTS-2 region")
+    counts = (scored.group_by("region").agg((pl.col("class") == "emerging").sum().alias("n"))
+              .with_columns(pl.col("region").map_elements(name, return_dtype=pl.String)))
+    fig, ax = bar_chart(counts, category="region", value="n", decimals=0,
+                        units="pairs classed emerging",
+                        title=f"Emerging candidates as of {cfg_det['as_of']} (persistence score): "
+                              "a shortlist for expert review")
+    fig.text(0.01, 0.005, f"Source: {SOURCE}", fontsize=7, color="grey")
+    study.figure(fig, figures / "emerging_candidates", "bar chart: emerging candidates per region")
     fig, _ = emerging.choropleth(
         interreg_nuts2.select("region", pl.col("partners").alias("value")), geo, "value",
         labels=regions, title="Interreg 2014-2020 partner participations by NUTS-2 region",
@@ -327,31 +339,44 @@ def main(config_path: Path = CONFIG) -> str:
         units="ECI (read with the orientation caveat)", source=f"Source: {SOURCE}")
     study.figure(fig, figures / "map_eci", "map: economic complexity index")
 
-    # 8. fact sheets
+    # 8. fact sheets: the reports layer's build_report when present, else render_factsheet
     sheets = figures / "reports"
     window = panel.filter(pl.col("year").is_between(start, end))
-    try:
-        from emerging.reports import build_report
-    except ImportError:
-        build_report = None
-    if build_report is not None:
-        study.step(f"fact sheets with build_report ({', '.join(cfg_out['report_formats'])})")
-        report = build_report(window, regions=regions, out=sheets,
-                              formats=cfg_out["report_formats"], start=start, end=end,
-                              progress=False)
-        study.written.extend((p, "fact-sheet pack") for p in report.written)
-        study.step(report.summary())
-    else:
-        from emerging.relatedness import OrientationWarning
+    from emerging.relatedness import OrientationWarning
 
-        study.step("fact sheets with render_factsheet (build_report not available)")
-        for region in regions:
-            with warnings.catch_warnings():  # reported once above, not once per sheet
-                warnings.simplefilter("ignore", OrientationWarning)
-                profile = emerging.region_profile(window, region, start=start, end=end,
-                                                  source=SOURCE)
-            study.text(emerging.render_factsheet(profile), sheets / f"{region}.html",
-                       f"fact sheet of {name(region)}")
+    with warnings.catch_warnings():  # the orientation is reported once above, not per sheet
+        warnings.simplefilter("ignore", OrientationWarning)
+        try:
+            from emerging.reports import build_report
+        except ImportError:
+            build_report = None
+        if build_report is not None:
+            study.step(f"fact sheets with build_report ({', '.join(cfg_out['report_formats'])})")
+            try:
+                report = build_report(window, regions=regions, out=sheets,
+                                      formats=cfg_out["report_formats"], start=start, end=end,
+                                      progress=False)
+            except Exception as error:  # keep the study's other outputs; say what failed
+                message = f"build_report failed ({type(error).__name__}: {error})"
+                study.step(message + "; trying render_factsheet")
+                study.findings.append(f"Reports: {message}.")
+                build_report = None
+            else:
+                study.written.extend((Path(p), "fact-sheet pack") for p in report.written)
+                study.step(report.summary())
+        if build_report is None:
+            study.step("fact sheets with render_factsheet")
+            try:
+                for region in regions:
+                    profile = emerging.region_profile(window, region, start=start, end=end,
+                                                      source=SOURCE)
+                    study.text(emerging.render_factsheet(profile), sheets / f"{region}.html",
+                               f"fact sheet of {name(region)}")
+            except Exception as error:  # the other outputs stand; the summary says so
+                message = (f"fact sheets NOT written: render_factsheet failed "
+                           f"({type(error).__name__}: {error})")
+                study.step(message)
+                study.findings.append(f"Reports: {message}.")
 
     # 9. summary
     lines = [f"Central Europe S3 study: {len(regions)} regions, SBS {cfg_data['first_year']}-"

@@ -59,7 +59,8 @@ def test_expected_files_exist(reduced):
                  "complexity_eci", "emergence_scores", "backtest_metrics",
                  "h2020_country_pairs", "interreg_nuts2", "partners"):
         assert (processed / f"{name}.parquet").is_file(), name
-    for name in ("backtest", "map_emerging_candidates", "map_interreg_partners", "map_eci"):
+    for name in ("backtest", "map_specialisations", "emerging_candidates", "map_interreg_partners",
+                 "map_eci"):
         assert (figures / f"{name}.png").stat().st_size > 10_000, name
     assert (processed / "model_card.md").read_text(encoding="utf-8").strip()
     sheets = list((figures / "reports").rglob("*.html"))
