@@ -139,6 +139,48 @@ def study_regions(spec, available: list[str]) -> tuple[list[str], list[str]]:
     return resolve_regions(codes, available), []
 
 
+def write_fact_sheets(study: Study, window: pl.DataFrame, regions: list[str], *, out: Path,
+                      start: int, end: int, formats: list[str], name) -> None:
+    """One fact sheet per region: ``emerging.reports.build_report`` when the package has it
+    (the reports layer being rewritten), else ``render_factsheet``; a failure is reported in
+    the summary and leaves the study's other outputs standing."""
+    from emerging.relatedness import OrientationWarning
+
+    with warnings.catch_warnings():  # the orientation is reported once above, not per sheet
+        warnings.simplefilter("ignore", OrientationWarning)
+        try:
+            from emerging.reports import build_report
+        except ImportError:
+            build_report = None
+        if build_report is not None:
+            study.step(f"fact sheets with build_report ({', '.join(formats)})")
+            try:
+                report = build_report(window, regions=regions, out=out,
+                                      formats=formats, start=start, end=end,
+                                      progress=False)
+            except Exception as error:  # keep the study's other outputs; say what failed
+                message = f"build_report failed ({type(error).__name__}: {error})"
+                study.step(message + "; trying render_factsheet")
+                study.findings.append(f"Reports: {message}.")
+                build_report = None
+            else:
+                study.written.extend((Path(p), "fact-sheet pack") for p in report.written)
+                study.step(report.summary())
+        if build_report is None:
+            study.step("fact sheets with render_factsheet")
+            try:
+                for region in regions:
+                    profile = emerging.region_profile(window, region, start=start, end=end,
+                                                      source=SOURCE)
+                    study.text(emerging.render_factsheet(profile), out / f"{region}.html",
+                               f"fact sheet of {name(region)}")
+            except Exception as error:  # the other outputs stand; the summary says so
+                message = (f"fact sheets NOT written: render_factsheet failed "
+                           f"({type(error).__name__}: {error})")
+                study.step(message)
+                study.findings.append(f"Reports: {message}.")
+
+
 def main(config_path: Path = CONFIG) -> str:
     config = read_config(config_path)
     study = Study()
@@ -254,13 +296,16 @@ def main(config_path: Path = CONFIG) -> str:
     metrics = checked.metrics
     persistence = metrics.filter(pl.col("score") == "persistence")
     best_other = (metrics.filter(~pl.col("score").is_in(["persistence", "random"]))
-                  .group_by("score").agg(pl.col("pr_auc").mean()).sort("pr_auc").tail(1))
+                  .group_by("score").agg(pl.col("pr_auc_vs_persistence").mean(), splits=pl.len())
+                  .sort("pr_auc_vs_persistence").tail(1))
     caveat = (
         f"Backtest ({len(persistence)} origin(s), entry within {cfg_det['horizon']} years, all "
         f"{panel['region'].n_unique()} regions): persistence ROC-AUC "
         f"{persistence['roc_auc'].mean():.3f}, PR-AUC {persistence['pr_auc'].mean():.3f} against "
         f"a base rate of {persistence['base_rate'].mean():.3f}; best other score "
-        f"{best_other['score'][0]} PR-AUC {best_other['pr_auc'][0]:.3f}. Most listed pairs do not "
+        f"{best_other['score'][0]}, PR-AUC {best_other['pr_auc_vs_persistence'][0]:+.3f} against "
+        f"persistence on the {best_other['splits'][0]} split(s) it could be scored on (paired). "
+        "Most listed pairs do not "
         "enter: the candidates are a shortlist for expert review, not a forecast.")
 
     # 6. co-operation
@@ -340,43 +385,9 @@ def main(config_path: Path = CONFIG) -> str:
     study.figure(fig, figures / "map_eci", "map: economic complexity index")
 
     # 8. fact sheets: the reports layer's build_report when present, else render_factsheet
-    sheets = figures / "reports"
-    window = panel.filter(pl.col("year").is_between(start, end))
-    from emerging.relatedness import OrientationWarning
-
-    with warnings.catch_warnings():  # the orientation is reported once above, not per sheet
-        warnings.simplefilter("ignore", OrientationWarning)
-        try:
-            from emerging.reports import build_report
-        except ImportError:
-            build_report = None
-        if build_report is not None:
-            study.step(f"fact sheets with build_report ({', '.join(cfg_out['report_formats'])})")
-            try:
-                report = build_report(window, regions=regions, out=sheets,
-                                      formats=cfg_out["report_formats"], start=start, end=end,
-                                      progress=False)
-            except Exception as error:  # keep the study's other outputs; say what failed
-                message = f"build_report failed ({type(error).__name__}: {error})"
-                study.step(message + "; trying render_factsheet")
-                study.findings.append(f"Reports: {message}.")
-                build_report = None
-            else:
-                study.written.extend((Path(p), "fact-sheet pack") for p in report.written)
-                study.step(report.summary())
-        if build_report is None:
-            study.step("fact sheets with render_factsheet")
-            try:
-                for region in regions:
-                    profile = emerging.region_profile(window, region, start=start, end=end,
-                                                      source=SOURCE)
-                    study.text(emerging.render_factsheet(profile), sheets / f"{region}.html",
-                               f"fact sheet of {name(region)}")
-            except Exception as error:  # the other outputs stand; the summary says so
-                message = (f"fact sheets NOT written: render_factsheet failed "
-                           f"({type(error).__name__}: {error})")
-                study.step(message)
-                study.findings.append(f"Reports: {message}.")
+    write_fact_sheets(study, panel.filter(pl.col("year").is_between(start, end)), regions,
+                      out=figures / "reports", start=start, end=end,
+                      formats=cfg_out["report_formats"], name=name)
 
     # 9. summary
     lines = [f"Central Europe S3 study: {len(regions)} regions, SBS {cfg_data['first_year']}-"
