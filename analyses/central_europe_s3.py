@@ -267,8 +267,12 @@ def main(config_path: Path = CONFIG) -> str:
     neighbours = nuts_neighbours(geo)
     study.step(f"emergence signals and scores as of {cfg_det['as_of']} "
                f"(window {cfg_det['window']}, model {cfg_det['model']})")
-    signals = emergence_signals(panel, as_of=cfg_det["as_of"], window=cfg_det["window"],
-                                neighbours=neighbours)
+    from emerging.relatedness import OrientationWarning
+
+    with warnings.catch_warnings():  # the signals carry PCI; its caveat is reported above
+        warnings.simplefilter("ignore", OrientationWarning)
+        signals = emergence_signals(panel, as_of=cfg_det["as_of"], window=cfg_det["window"],
+                                    neighbours=neighbours)
     scores = emergence_scores(signals, model=cfg_det["model"], panel=panel,
                               horizon=cfg_det["horizon"])
     scored = scores.to_frame().filter(in_study)
@@ -282,6 +286,7 @@ def main(config_path: Path = CONFIG) -> str:
         # the Brier score is NaN for rankings (defined for probabilities only), and numpy
         # warns while taking the interval of those NaNs
         warnings.filterwarnings("ignore", "All-NaN slice encountered", RuntimeWarning)
+        warnings.simplefilter("ignore", OrientationWarning)  # once per origin otherwise
         checked = backtest(panel, as_of=cfg_det["backtest_origins"], horizon=cfg_det["horizon"],
                            window=cfg_det["window"], neighbours=neighbours,
                            n_boot=cfg_det["n_boot"],
