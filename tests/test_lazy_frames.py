@@ -123,6 +123,14 @@ EXEMPT = {
     "validate_layered": "validator (networks internal)",
     "coerce_dtypes": "validator step",
     "one_slice": "networks internal: picks one slice of collected edges",
+    # networks._evidence: the grounds of find_partners, on frames find_partners collected
+    "panel_at": "networks internal (find_partners)",
+    "finest_year": "networks internal (find_partners)",
+    "strength": "networks internal (find_partners)",
+    "proximity_row": "networks internal (find_partners)",
+    "feasibility": "networks internal (find_partners)",
+    "brokerage_by_unit": "networks internal (find_partners)",
+    "interreg_by_level": "frame kind checked in tests/io/test_interreg.py",
 }
 
 
