@@ -111,9 +111,15 @@ class NetworkAnalysis(Result):
 
         kind = self.projection.node_kind
         out = []
-        labels = 0 if kind == "organisation" else 25
-        ax = draw_network(self.projection.edges, top_edges=150, labels=labels, units=units,
-                          title=f"Co-operation network: {kind} nodes")
+        edges, names, title = self.projection.edges, None, f"Co-operation network: {kind} nodes"
+        if kind == "organisation":  # the strongest organisations and the ties among them
+            nodes = self.projection.nodes.sort("strength", descending=True).head(80)
+            keep = nodes["node"].implode()
+            edges = edges.filter(pl.col("source").is_in(keep) & pl.col("target").is_in(keep))
+            names = {n: f"{n} ({c})" for n, c in nodes.select("node", "country").iter_rows()}
+            title = "The 80 strongest organisations (PIC, country)"
+        ax = draw_network(edges, top_edges=300, labels=15 if names else 25, names=names,
+                          units=units, title=title)
         save_figure(ax.figure, folder / "network", formats=("png",), dpi=200)
         plt.close(ax.figure)
         out.append(folder / "network.png")
