@@ -247,8 +247,10 @@ def find_partners(
             frames["ties"], basis, counts = ev.ties(participations, focal, nuts_level)
             notes["ties left out"] = ", ".join(f"{v:,} {k}" for k, v in counts.items()) or "none"
         notes["ties"] = (
-            "joint projects (count weights) with the focal unit; tie_share = of the focal "
-            f"unit's cross-border joint projects; basis: {basis}"
+            "joint projects (count weights) with the focal unit; tie_share = this partner's "
+            "joint projects over the sum of the focal unit's joint projects with every unit "
+            "abroad (a project counts once per partner, so a project with three partner "
+            f"countries counts three times); basis: {basis}"
         )
         if existing_ties == "ignore":
             frames.pop("ties")
@@ -401,14 +403,15 @@ def _reasons(focal: str, industry: str | None, basis: str | None, frames) -> pl.
         if basis == "country" and len(focal) > 2:
             text = pl.format(
                 "{} joint projects between {} and {} (country level: the participations carry "
-                "no NUTS codes; {}% of {}'s cross-border joint projects)",
+                "no NUTS codes; {}% of {}'s cross-border ties, a project counted once per "
+                "partner country)",
                 _thousands("joint_projects"), pl.lit(focal[:2]), pl.col("country"), share,
                 pl.lit(focal[:2]),
             )
         else:
-            text = pl.format("{} joint projects with {} ({}% of {}'s cross-border joint "
-                             "projects)", _thousands("joint_projects"), pl.lit(focal), share,
-                             pl.lit(focal))
+            text = pl.format("{} joint projects with {} ({}% of {}'s cross-border ties, a "
+                             "project counted once per partner)", _thousands("joint_projects"),
+                             pl.lit(focal), share, pl.lit(focal))
         parts.append(
             pl.when(pl.col("joint_projects") > 0).then(text)
             .otherwise(pl.lit(f"no joint project with {focal} yet"))

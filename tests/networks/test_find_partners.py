@@ -54,11 +54,11 @@ def test_feasibility_and_ties_by_hand():
     assert t["SK02"]["score"] == pytest.approx((0.25 + 0.5) / 2)
     assert t["AT12"]["rank"] == 1
     assert "relatedness density of C29 100/100 (holds related C28, C27)" in t["AT12"]["reasons"]
-    assert "2 joint projects with CZ06 (66.7% of CZ06's cross-border joint projects)" in (
+    assert "2 joint projects with CZ06 (66.7% of CZ06's cross-border ties, a project counted" in (
         t["AT12"]["reasons"]
     )
     assert res.weights == {"feasibility": 0.5, "ties": 0.5}
-    assert "tie_share = of the focal unit's cross-border joint projects" in res.notes["ties"]
+    assert "a project counts once per partner" in res.notes["ties"]
 
 
 def test_country_level_and_country_ties_standing_in_for_regions():
@@ -72,7 +72,7 @@ def test_country_level_and_country_ties_standing_in_for_regions():
     t = {r["partner"]: r for r in res.table.to_dicts()}
     assert t["AT12"]["joint_projects"] == 2 and t["SK02"]["joint_projects"] == 2
     assert "2 joint projects between CZ and AT (country level: the participations carry no NUTS" \
-        " codes; 50.0% of CZ's cross-border joint projects)" in t["AT12"]["reasons"]
+        " codes; 50.0% of CZ's cross-border ties" in t["AT12"]["reasons"]
 
 
 def test_penalise_interreg_and_filters():
