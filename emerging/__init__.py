@@ -65,6 +65,10 @@ _LAZY: dict[str, str] = {
     # detection and outputs
     "emergence_signals": "emerging.detect.signals",
     "flag_emerging": "emerging.detect.rules",
+    "emergence_scores": "emerging.detect.score",
+    "backtest": "emerging.detect._backtest",
+    "traded_industries": "emerging.codes.traded",
+    "classify_traded": "emerging.codes.traded",
     "tile_map": "emerging.maps.tilegrid",
     "choropleth": "emerging.maps._choropleth",
     "save_figure": "emerging.maps.style",

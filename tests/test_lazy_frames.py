@@ -8,8 +8,19 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from emerging.codes.nace import aggregate_nace
-from emerging.detect.signals import emergence_signals
-from emerging.indices import location_quotient, presence, specialisation, standardised_lq, ubiquity, variety
+from emerging.codes.traded import classify_traded
+from emerging.indices import (
+    country_standardised_lq,
+    employment_gini,
+    krugman_others,
+    location_quotient,
+    lq_gini,
+    presence,
+    specialisation,
+    standardised_lq,
+    ubiquity,
+    variety,
+)
 from emerging.io.eurostat import to_panel
 from emerging.networks import (
     area_ties,
@@ -21,7 +32,14 @@ from emerging.networks import (
     project_network,
     tie_changes,
 )
-from emerging.relatedness import density_by_status, opportunity, proximity, relatedness_density
+from emerging.relatedness import (
+    density_by_status,
+    opportunity,
+    proximity,
+    proximity_to_matrix,
+    reflections,
+    relatedness_density,
+)
 from emerging.trends import growth
 
 
@@ -68,8 +86,14 @@ PANEL_FUNCTIONS = {
     "proximity": proximity,
     "relatedness_density": relatedness_density,
     "opportunity": opportunity,
+    "lq_gini": lq_gini,
+    "krugman_others": krugman_others,
+    "employment_gini": employment_gini,
+    "country_standardised_lq": country_standardised_lq,
+    "reflections": reflections,
+    "proximity_to_matrix": lambda p: proximity_to_matrix(proximity(p)),
     "growth": lambda p: growth(p, start=2015, end=2023),
-    "emergence_signals": lambda p: emergence_signals(p, start=2015, end=2023),
+    "classify_traded": classify_traded,
     "aggregate_nace": lambda p: aggregate_nace(p, 1),
     "density_by_status": lambda p: density_by_status(
         relatedness_density(p.collect() if isinstance(p, pl.LazyFrame) else p)
@@ -131,6 +155,11 @@ EXEMPT = {
     "feasibility": "networks internal (find_partners)",
     "brokerage_by_unit": "networks internal (find_partners)",
     "interreg_by_level": "frame kind checked in tests/io/test_interreg.py",
+    # emergence_signals returns an EmergenceSignals result (its table: tests/detect)
+    "select_regions": "detect internal: the command line's region filter",
+    "outcome_frames": "detect internal: stacked risk sets for fitting",
+    "assign_classes": "detect internal: classes of a scored table",
+    "entry_regression": "returns a table of coefficients, not rows of the frame",
 }
 
 

@@ -105,6 +105,8 @@ def min_employment(persons: float) -> Rule:
 
 
 DEFAULT_RULES: tuple[Rule, ...] = (lq_crosses(1.0), grows_faster_than_reference())
+#: The rule set of the earlier README (the explicit "rule" score of the backtest).
+README_RULES: tuple[Rule, ...] = (*DEFAULT_RULES, min_employment(100))
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ class EmergenceFlags(Result):
         return self.flagged().select(REGION, INDUSTRY, "evidence")
 
 
-def flag_emerging(signals: pl.DataFrame, rules: Sequence[Rule] = DEFAULT_RULES) -> EmergenceFlags:
+def flag_emerging(signals, rules: Sequence[Rule] = DEFAULT_RULES) -> EmergenceFlags:
     """Apply ``rules`` to ``signals``; flag the rows where all rules pass.
 
     A rule that cannot be evaluated (null input, e.g. a confidential cell) gives a null
@@ -145,6 +147,8 @@ def flag_emerging(signals: pl.DataFrame, rules: Sequence[Rule] = DEFAULT_RULES) 
     """
     if not rules:
         raise ValueError("rules is empty: pass at least one Rule, e.g. [lq_crosses(1.0)]")
+    if hasattr(signals, "to_frame") and not isinstance(signals, pl.DataFrame):
+        signals = signals.table  # an EmergenceSignals result
     require_columns(signals, ["region", "industry", "lq_start", "lq_end", "cagr"], what="signals")
     names = [r.name for r in rules]
     if len(set(names)) != len(names):

@@ -18,10 +18,12 @@ ratings use as a floor). The whole job is one polars lazy query:
    reason, so nothing is dropped without being counted.
 
 Because the query is lazy and ends in one grouped aggregation, polars' streaming engine
-runs it in bounded memory over inputs far larger than RAM (``pl.scan_parquet`` of a
-folder of files). For inputs beyond one machine, :func:`aggregate_records_dask` runs the
-very same query on every partition of a ``dask.dataframe`` and adds the partial sums,
-which is exact because sums and counts are decomposable.
+runs it over inputs far larger than RAM (``pl.scan_parquet`` of a folder of files); inputs
+longer than :data:`BATCH_ROWS` records are summed batch by batch into a running total, so
+the peak memory depends on the number of cells, not on the number of records. For inputs
+beyond one machine, :func:`aggregate_records_dask` runs the very same query on every
+partition of a ``dask.dataframe`` and adds the partial sums, which is exact because sums
+and counts are decomposable.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ REASON = "reason"
 
 _NUTS_PATTERN = r"^[A-Z]{2}[0-9A-Z]{0,3}$"
 _NULL = "\x00"  # stands for a missing code in the join keys
+#: Records summed per streaming pass; longer inputs are summed in batches of this size.
+BATCH_ROWS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -403,15 +407,25 @@ def aggregate_records(
     >>> agg.exclusion_table.select("reason", "records").rows()
     [('region code coarser than NUTS-2', 1)]
     """
-    query = partial_aggregate(
-        records,
-        columns=columns,
-        nuts_level=nuts_level,
-        nace_level=nace_level,
-        region_map=region_map,
-        streaming=streaming,
-    )
-    return _finish(query.collect(engine="streaming" if streaming else "in-memory"), nuts_level, nace_level)
+    _check_levels(nuts_level, nace_level)
+    lf = records.lazy()
+    _check_columns(lf.collect_schema(), columns)
+    engine = "streaming" if streaming else "in-memory"
+    spec = {"nuts_level": nuts_level, "nace_level": nace_level, "region_map": region_map}
+    codes = _codes(_distinct(lf, columns.region, engine), _distinct(lf, columns.activity, engine), spec)
+    n = lf.select(pl.len()).collect(engine=engine).item() if streaming else 0
+    # The streaming group-by keeps partial states that grow with the rows it has seen, so
+    # long inputs are summed batch by batch (exact: sums and counts add up).
+    batches = [lf.slice(start, BATCH_ROWS) for start in range(0, n, BATCH_ROWS)] if n > BATCH_ROWS else [lf]
+    summed = None
+    for batch in batches:  # a loop over row batches (a handful), never over regions or industries
+        part = _summed_ids(batch, columns, codes).collect(engine=engine)
+        summed = part if summed is None else _resum(pl.concat([summed, part]))
+    return _finish(_decode(summed, codes), nuts_level, nace_level)
+
+
+def _resum(partials: pl.DataFrame) -> pl.DataFrame:
+    return partials.group_by("_r_id", "_a_id", YEAR, "_why").agg(pl.col(VALUE).sum(), pl.col(UNITS).sum())
 
 
 def _partition_sums(frame: Any, columns: RecordColumns, codes: _Codes) -> Any:

@@ -20,7 +20,11 @@ smaller matrix).
 
 Both are standardised per year, :math:`(x - \\bar x) / \\mathrm{sd}(x)` (population sd),
 with the sign chosen so that ECI correlates positively with diversity (PCI takes the same
-sign).
+sign), or, with ``orient="ubiquity"``, so that PCI correlates negatively with ubiquity.
+Every result reports that correlation and the Spearman correlation of PCI with ubiquity
+per year (:attr:`Complexity.orientation`), and warns (:class:`OrientationWarning`) when
+the correlation that fixed the sign is below 0.3 in absolute value
+(:mod:`emerging.relatedness._orientation`).
 
 ``method="fitness"`` (Tacchella et al. 2012):
 :math:`\\tilde F_r = \\sum_i M_{ri} Q_i`,
@@ -60,6 +64,14 @@ import polars as pl
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging.indices._coded import check_option
+from emerging.relatedness._orientation import (
+    ORIENTS,
+    WEAK,
+    Orient,
+    orient,
+    warn_if_weak,
+    weak_orientation_message,
+)
 from emerging.relatedness.matrices import PanelMatrices, encode_panel, single_threaded_blas
 
 Method = Literal["eigenvector", "reflections", "fitness"]
@@ -189,7 +201,7 @@ def fitness_complexity(
 
 def complexity_arrays(
     presence: np.ndarray, *, method: Method = "eigenvector", tol: float = 1e-10,
-    max_iter: int = 10_000,
+    max_iter: int = 10_000, orient_by: Orient = "diversity",
 ) -> dict[str, np.ndarray]:
     """Matrix core of :func:`complexity` for ``M[year, region, industry]``.
 
@@ -197,15 +209,18 @@ def complexity_arrays(
     ``[year, industry]`` (NaN where trimmed), ``iterations`` ``[year]``, the masks
     ``keep_region`` / ``keep_industry`` of the rows that survived the trimming and
     ``too_few`` ``[year]`` (fewer than two regions or industries survived, so the year has
-    no value at all, survivors included).
+    no value at all, survivors included), and the orientation diagnostic per year
+    (``orientation_corr``, ``pci_ubiquity_spearman``; NaN for fitness).
     """
     check_option("method", method, METHODS)
+    check_option("orient", orient_by, ORIENTS)
     n_t, n_r, n_i = presence.shape
     eci, pci = np.full((n_t, n_r), np.nan), np.full((n_t, n_i), np.nan)
     keep_r_all = np.zeros((n_t, n_r), dtype=bool)
     keep_i_all = np.zeros((n_t, n_i), dtype=bool)
     iterations = np.zeros(n_t, dtype=np.int64)
     too_few = np.zeros(n_t, dtype=bool)
+    corr, spearman = np.full(n_t, np.nan), np.full(n_t, np.nan)
     for t in range(n_t):  # one eigenproblem per year
         keep_r, keep_i = trim_degenerate(presence[t])
         keep_r_all[t], keep_i_all[t] = keep_r, keep_i
@@ -220,6 +235,9 @@ def complexity_arrays(
             e, p, k = eci_reflections(sub, tol=tol, max_iter=max_iter)
         else:
             e, p, k = fitness_complexity(sub, tol=tol, max_iter=max_iter)
+        if method != "fitness":
+            e, p, corr[t], spearman[t] = orient(e, p, sub.sum(axis=1), sub.sum(axis=0),
+                                                orient_by)
         eci[t, keep_r], pci[t, keep_i], iterations[t] = e, p, k
     return {
         "eci": eci,
@@ -230,6 +248,9 @@ def complexity_arrays(
         "keep_region": keep_r_all,
         "keep_industry": keep_i_all,
         "too_few": too_few,
+        "orientation_corr": corr,
+        "pci_ubiquity_spearman": spearman,
+        "orient": orient_by,
     }
 
 
@@ -253,6 +274,10 @@ class Complexity(Result):
         Cells that could not count as present, by reason (unknown value, undefined LQ,
         absent from the panel), as in
         :attr:`~emerging.relatedness.analysis.RelatednessAnalysis.exclusions`.
+    orientation
+        ``year, orient, orientation_corr, pci_ubiquity_spearman, weak``: how the sign was
+        fixed and how firmly (see :mod:`emerging.relatedness._orientation`); null
+        correlations for ``method="fitness"``, which has no sign to fix.
     """
 
     regions: pl.DataFrame
@@ -261,6 +286,17 @@ class Complexity(Result):
     method: str
     iterations: pl.DataFrame
     exclusions: Exclusions
+    orientation: pl.DataFrame | None = None
+
+    def orientation_note(self) -> str | None:
+        """The weak-orientation warning text, or None when every year is firmly oriented."""
+        if self.orientation is None:
+            return None
+        weak = self.orientation.filter(pl.col("weak"))
+        if weak.height == 0:
+            return None
+        return weak_orientation_message(weak["orient"][0], weak[YEAR].to_list(),
+                                        weak["orientation_corr"].to_list())
 
     def to_frame(self, *, kind: Literal["regions", "industries"] = "regions") -> pl.DataFrame:
         """The region (ECI) or industry (PCI) table."""
@@ -273,11 +309,25 @@ class Complexity(Result):
         top = last.sort("eci", descending=True).head(3)[REGION].to_list()
         n_trim = self.trimmed.group_by("kind").len().sort("kind").rows()
         trim = ", ".join(f"{n} {k}-years" for k, n in n_trim) or "none"
-        return (
+        text = (
             f"Economic complexity ({self.method}), {len(years)} year(s) {years[0]}-{years[-1]}: "
             f"{last.height} regions ranked in {years[-1]}; most complex {top}. "
             f"Trimmed as degenerate: {trim}. Cells not counted as present: {self.exclusions}."
         )
+        if self.orientation is not None and self.method != "fitness":
+            o = self.orientation.filter(pl.col(YEAR) == years[-1]).row(0, named=True)
+            side = ("corr(ECI, diversity)" if o["orient"] == "diversity"
+                    else "corr(PCI, ubiquity)")
+            def fmt(v):
+                return "undefined" if v is None else f"{v:+.2f}"
+
+            text += (f" Orientation by {o['orient']} in {years[-1]}: {side} = "
+                     f"{fmt(o['orientation_corr'])}; Spearman(PCI, ubiquity) = "
+                     f"{fmt(o['pci_ubiquity_spearman'])}.")
+            note = self.orientation_note()
+            if note:
+                text += f" Warning: {note}."
+        return text
 
     def plot(self, ax=None, *, year: int | None = None):
         """Scatter of ECI against diversity for ``year`` (default the last)."""
@@ -297,6 +347,7 @@ def complexity(
     threshold: float = 1.0,
     tol: float = 1e-10,
     max_iter: int = 10_000,
+    orient: Orient = "diversity",
 ) -> Complexity:
     """Economic complexity of regions and industries, per year (see the module docstring).
 
@@ -311,6 +362,10 @@ def complexity(
     tol, max_iter
         Convergence tolerance (largest change of a value between steps) and the step cap
         of the iterative methods; a :class:`ConvergenceWarning` is raised at the cap.
+    orient
+        How the sign of ECI and PCI is fixed: ``"diversity"`` (ECI correlates positively
+        with diversity, the usual rule) or ``"ubiquity"`` (PCI correlates negatively with
+        ubiquity). An :class:`OrientationWarning` says when the rule is weak.
 
     Returns
     -------
@@ -321,7 +376,7 @@ def complexity(
     check_option("method", method, METHODS)
     pm = encode_panel(panel)
     arrays = complexity_arrays(pm.presence(threshold=threshold), method=method, tol=tol,
-                               max_iter=max_iter)
+                               max_iter=max_iter, orient_by=orient)
     return complexity_result(pm, arrays, method)
 
 
@@ -357,4 +412,13 @@ def complexity_result(pm: PanelMatrices, arrays: dict[str, np.ndarray], method: 
         ]
     )
     iterations = pl.DataFrame({YEAR: pm.years.astype(np.int32), "iterations": arrays["iterations"]})
-    return Complexity(regions, industries, trimmed, method, iterations, pm.exclusions)
+    corr = arrays["orientation_corr"]
+    orientation = pl.DataFrame({
+        YEAR: pm.years.astype(np.int32),
+        "orient": [arrays["orient"]] * len(corr),
+        "orientation_corr": corr, "pci_ubiquity_spearman": arrays["pci_ubiquity_spearman"],
+    }, schema_overrides={YEAR: pl.Int32}).fill_nan(None).with_columns(
+        weak=pl.col("orientation_corr").abs().lt(WEAK).fill_null(False))
+    warn_if_weak(arrays, pm.years, stacklevel=4)
+    return Complexity(regions, industries, trimmed, method, iterations, pm.exclusions,
+                      orientation)

@@ -38,7 +38,9 @@ import polars as pl
 from emerging._frames import keeps_frame_kind
 from emerging.indices._coded import check_option
 from emerging.relatedness._complexity import complexity_arrays
+from emerging.relatedness._orientation import Orient, warn_if_weak
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
+from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 
@@ -72,6 +74,8 @@ def opportunity(
     by: By = "year",
     threshold: float = 1.0,
     method: Literal["eigenvector", "reflections"] = "eigenvector",
+    proximity=None,
+    orient: Orient = "diversity",
 ) -> pl.DataFrame:
     """Add ``present``, ``density``, ``pci``, ``coi`` and ``cog`` to every panel row.
 
@@ -83,6 +87,12 @@ def opportunity(
         Proximity options (see :func:`emerging.relatedness.proximity`).
     method
         How PCI is computed (see :func:`emerging.relatedness.complexity`).
+    proximity
+        A proximity of your own instead of ``measure``/``by`` (a pair frame or labelled
+        square matrix, as in :func:`~emerging.relatedness.density.relatedness_density`).
+    orient
+        How the sign of PCI is fixed (see :func:`emerging.relatedness.complexity`); an
+        :class:`~emerging.relatedness.OrientationWarning` says when it is weak.
 
     Returns
     -------
@@ -96,9 +106,12 @@ def opportunity(
     check_option("method", method, ("eigenvector", "reflections"))
     pm = encode_panel(panel)
     m = pm.presence(threshold=threshold)
-    phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+    phi = (proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+           if proximity is None else user_proximity(proximity, pm.industries, pm.years))
     density = density_matrix(m, phi)
-    pci = complexity_arrays(m, method=method)["pci"]
+    comp = complexity_arrays(m, method=method, orient_by=orient)
+    warn_if_weak(comp, pm.years, stacklevel=3)
+    pci = comp["pci"]
     coi, cog = outlook_arrays(m, phi, density, pci)
     return pm.with_cells(
         {

@@ -17,7 +17,12 @@ and *N* is the number of regions with at least one specialisation. The measures 
   observed over expected co-occurrence when presences are independent,
   :math:`AS_{ij} = N C_{ij} / (u_i u_j)` (1 = as often as chance; unbounded above);
 * ``"cosine"`` (Salton's cosine): :math:`C_{ij} / \\sqrt{u_i u_j}`;
-* ``"jaccard"``: :math:`C_{ij} / (u_i + u_j - C_{ij})`.
+* ``"jaccard"``: :math:`C_{ij} / (u_i + u_j - C_{ij})`;
+* ``"cooccurrence_association"``, ``"cooccurrence_cosine"``, ``"cooccurrence_jaccard"``,
+  ``"cooccurrence_probability"``: EconGeo's ``relatedness()`` normalisations, which divide
+  by the co-occurrence row sums :math:`S_i = \\sum_{j \\ne i} C_{ij}` instead of the
+  ubiquities (formulas in :mod:`emerging.relatedness._econgeo`; 0, not null, where
+  undefined, as in EconGeo). See ``docs/reference_packages.md``.
 
 With ``by="pooled"`` the region-years of all years are the observations (counts summed
 over years); with ``by="year"`` each year stands alone.
@@ -55,6 +60,8 @@ import polars as pl
 
 from emerging._frames import keeps_frame_kind
 from emerging.indices._coded import check_option
+from emerging.relatedness._econgeo import ECONGEO_MEASURES, cooccurrence_normalised
+from emerging.relatedness._user_proximity import proximity_to_matrix
 from emerging.relatedness.matrices import (
     PanelMatrices,
     encode_panel,
@@ -62,8 +69,11 @@ from emerging.relatedness.matrices import (
     single_threaded_blas,
 )
 
-Measure = Literal["minimum_conditional", "association_strength", "cosine", "jaccard"]
-MEASURES: tuple[str, ...] = ("minimum_conditional", "association_strength", "cosine", "jaccard")
+Measure = Literal["minimum_conditional", "association_strength", "cosine", "jaccard",
+                  "cooccurrence_association", "cooccurrence_cosine", "cooccurrence_jaccard",
+                  "cooccurrence_probability"]
+MEASURES: tuple[str, ...] = ("minimum_conditional", "association_strength", "cosine",
+                             "jaccard", *ECONGEO_MEASURES)
 By = Literal["year", "pooled"]
 BYS: tuple[str, ...] = ("year", "pooled")
 Test = Literal["none", "hypergeometric"]
@@ -94,6 +104,8 @@ def cooccurrence(presence: np.ndarray, *, by: By = "year"):
 def proximity_matrix(c: np.ndarray, u: np.ndarray, n: np.ndarray, measure: Measure) -> np.ndarray:
     """Proximity ``[layer, i, j]`` from counts (see module docstring); NaN where undefined."""
     check_option("measure", measure, MEASURES)
+    if measure in ECONGEO_MEASURES:
+        return cooccurrence_normalised(c, measure)
     ui, uj = u[:, :, None], u[:, None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         if measure == "minimum_conditional":
@@ -160,6 +172,7 @@ def proximity(
     threshold: float = 1.0,
     test: Test = "none",
     alpha: float = 0.05,
+    form: Literal["pairs", "matrix"] = "pairs",
 ) -> pl.DataFrame:
     """Relatedness of every ordered pair of industries (see the module docstring).
 
@@ -169,7 +182,10 @@ def proximity(
         Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
     measure
         ``"minimum_conditional"`` (Hidalgo et al. 2007), ``"association_strength"``,
-        ``"cosine"`` or ``"jaccard"``.
+        ``"cosine"`` or ``"jaccard"`` (normalised by ubiquity), or EconGeo's
+        ``"cooccurrence_association"``, ``"cooccurrence_cosine"``,
+        ``"cooccurrence_jaccard"``, ``"cooccurrence_probability"`` (normalised by the
+        co-occurrence row sums; see the module docstring).
     by
         ``"year"``: one proximity per year; ``"pooled"``: region-years of all years pooled.
     threshold
@@ -179,6 +195,10 @@ def proximity(
         ``p_value >= alpha``; ``"none"`` skips the test.
     alpha
         Significance level of the test.
+    form
+        ``"pairs"`` (default): the long pair frame below; ``"matrix"``: the labelled
+        square matrix of ``proximity`` (``[year,] industry`` and one column per industry,
+        diagonal null; :func:`~emerging.relatedness.proximity_to_matrix`).
 
     Returns
     -------
@@ -200,11 +220,13 @@ def proximity(
     >>> proximity(p)["proximity"].to_list()
     [0.0, 0.0]
     """
+    check_option("form", form, ("pairs", "matrix"))
     pm = encode_panel(panel)
     arrays = proximity_arrays(
         pm, measure=measure, by=by, threshold=threshold, test=test, alpha=alpha
     )
-    return proximity_frame(pm, arrays, by=by)
+    pairs = proximity_frame(pm, arrays, by=by)
+    return pairs if form == "pairs" else proximity_to_matrix(pairs)
 
 
 def proximity_frame(pm: PanelMatrices, arrays: dict[str, np.ndarray], *, by: By) -> pl.DataFrame:

@@ -38,7 +38,9 @@ from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, YEAR, EmptySelectionError
 from emerging.indices._coded import check_option
 from emerging.relatedness._complexity import complexity_arrays
+from emerging.relatedness._orientation import Orient, warn_if_weak
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
+from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 
@@ -140,6 +142,8 @@ def risk_reward(
     by: By = "year",
     threshold: float = 1.0,
     split: Literal["mean", "median"] = "mean",
+    proximity=None,
+    orient: Orient = "diversity",
 ) -> RiskReward:
     """Risk-reward matrix of ``region`` in ``year`` (default: the panel's last year).
 
@@ -149,6 +153,12 @@ def risk_reward(
     with a known value and LQ < ``threshold`` in the region that have a PCI and a density;
     unknown (null) cells are left out, as they may hide a specialisation; a cell with no
     row in the panel counts as zero employment, as everywhere in :mod:`emerging.indices`.
+    ``proximity`` takes a proximity of your own instead of ``measure``/``by`` (a pair frame
+    or labelled square matrix, as in
+    :func:`~emerging.relatedness.density.relatedness_density`). ``orient`` fixes the sign
+    of PCI (see :func:`emerging.relatedness.complexity`); an
+    :class:`~emerging.relatedness.OrientationWarning` says when that is weak, since the
+    reward axis then has no clear direction.
 
     Raises
     ------
@@ -165,10 +175,15 @@ def risk_reward(
     check_years([year], pm.years.tolist())
     t = int(np.searchsorted(pm.years, year))
     m = pm.presence(threshold=threshold)
-    phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
-    layer = phi[t : t + 1] if by == "year" else phi
+    if proximity is None:
+        phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+    else:
+        phi = user_proximity(proximity, pm.industries, pm.years)
+    layer = phi[t : t + 1] if phi.shape[0] > 1 else phi
     density = density_matrix(m[t : t + 1, r : r + 1], layer)[0, 0]
-    pci = complexity_arrays(m[t : t + 1])["pci"][0]
+    comp = complexity_arrays(m[t : t + 1], orient_by=orient)
+    warn_if_weak(comp, pm.years[t : t + 1], stacklevel=3)
+    pci = comp["pci"][0]
     candidates = pl.DataFrame(
         {INDUSTRY: pm.industries.astype(str), "density": density, "pci": pci,
          "present": m[t, r].astype(bool), "known": ~np.isnan(pm.values[t, r])}

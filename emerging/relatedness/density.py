@@ -37,6 +37,7 @@ import polars as pl
 from emerging._frames import keeps_frame_kind
 from emerging._schema import REGION, YEAR
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
+from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 
 
@@ -75,6 +76,7 @@ def relatedness_density(
     measure: Measure = "minimum_conditional",
     by: By = "year",
     threshold: float = 1.0,
+    proximity=None,
 ) -> pl.DataFrame:
     """Add ``present`` and ``density`` (relatedness density, 0-100) to every panel row.
 
@@ -85,6 +87,11 @@ def relatedness_density(
     measure, by, threshold
         Proximity measure, per-year or pooled proximity, and the LQ threshold of presence
         (see :func:`emerging.relatedness.proximity`).
+    proximity
+        A proximity of your own instead of the built-in ``measure`` (then ``measure`` and
+        ``by`` are not used): a pair frame (``industry``, ``industry_other``,
+        ``proximity``, optionally ``year``) or a labelled square matrix (see
+        :mod:`emerging.relatedness._user_proximity`); density of *i* uses column *i*.
 
     Returns
     -------
@@ -107,7 +114,8 @@ def relatedness_density(
     """
     pm = encode_panel(panel)
     m = pm.presence(threshold=threshold)
-    phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+    phi = (proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+           if proximity is None else user_proximity(proximity, pm.industries, pm.years))
     return pm.with_cells({"present": pm.presence_column(m), "density": density_matrix(m, phi)})
 
 

@@ -15,10 +15,11 @@ quadrant       position              reading
 =============  ====================  ======================================================
 
 With ``x="lq_change"`` the quadrants are ``rising, faster``, ``rising, slower``, ``falling,
-faster`` and ``falling, slower``. The column ``emerging`` is the stricter flag of the
-issue's definition: LQ below 1 at the end, LQ rising over the window and growth faster than
-the reference. Pairs without a defined LQ or growth (unknown values, zero at the start) get
-a null quadrant and are counted in ``exclusions``.
+faster`` and ``falling, slower``. The column ``emerging`` is the class ``emerging`` of
+:mod:`emerging.detect.classes` as of ``end`` (the toolkit's one definition, default score),
+not a quadrant: the quadrant describes the past window, the class looks ahead. Pairs
+without a defined LQ or growth (unknown values, zero at the start) get a null quadrant and
+are counted in ``exclusions``.
 
 References
 ----------
@@ -67,7 +68,7 @@ class Portfolio(Result):
         n_emerging = int(self.table["emerging"].sum())
         return (
             f"LQ-growth portfolio {self.start}-{self.end} (reference: {self.reference}): "
-            f"{parts}; {n_emerging:,} emerging (LQ < 1, rising, faster than reference); "
+            f"{parts}; {n_emerging:,} emerging (class of emerging.detect as of {self.end}); "
             f"{self.exclusions}"
         )
 
@@ -82,12 +83,20 @@ class Portfolio(Result):
     ):
         """Bubble chart of one region's industries (``region=``), one industry's regions
         (``industry=``) or all pairs; the ``label_top`` largest bubbles are labelled and
-        pairs flagged ``emerging`` (LQ below 1 and rising, growing faster) get a thick
+        pairs of the class ``emerging`` (:mod:`emerging.detect.classes`) get a thick
         outline."""
         from emerging.maps.trends_plots import plot_portfolio
 
         return plot_portfolio(self, ax, quadrants=_QUADRANTS[self.x], region=region,
                               industry=industry, label_top=label_top, max_size=max_size)
+
+
+def _emerging_class(frame: pl.DataFrame, start: int, end: int) -> pl.DataFrame:
+    """``emerging`` (Boolean) per pair: the class of :mod:`emerging.detect` as of ``end``."""
+    from emerging.detect import emergence_scores, emergence_signals
+
+    scores = emergence_scores(emergence_signals(frame, start=start, end=end)).to_frame()
+    return scores.select(REGION, INDUSTRY, (pl.col("class") == "emerging").alias("emerging"))
 
 
 def portfolio(
@@ -143,7 +152,8 @@ def portfolio(
         .when(right).then(pl.lit(q[1]))
         .when(up).then(pl.lit(q[2]))
         .otherwise(pl.lit(q[3])),
-        emerging=((pl.col("lq_end") < 1) & (pl.col("lq_change") > 0) & up).fill_null(False),
+    ).join(_emerging_class(frame, start, end), on=[REGION, INDUSTRY], how="left").with_columns(
+        pl.col("emerging").fill_null(False)
     ).select(
         REGION, INDUSTRY, "lq_start", "lq_end", "lq_change", "value_end", "cagr", "ref_cagr",
         "growth_vs_ref", "x", "quadrant", "emerging",

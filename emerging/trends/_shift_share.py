@@ -20,6 +20,10 @@ reference industry structure) into a homothetic competitive effect
 specialised in industries where it is also competitive. The dynamic variant (Barff and
 Knight 1988) applies the classic formula year by year, with weights and growth rates updated
 each year, and sums the yearly components. Every variant sums exactly to the actual change.
+Every table also has the net total shift, industry mix + competitive (Dunn 1960; REAT's
+``nts``). ``method="gerfin"`` (Gerfin 1964) adds the multiplicative regional, structural
+and location factors, computed from the classic components at every level of
+aggregation (:mod:`emerging.trends._gerfin`).
 
 Edge cases. Unknown values and absent rows: a region-industry pair needs a known value
 in every year used; pairs with a null (confidential) value or with no row in some year are
@@ -69,11 +73,13 @@ from emerging.trends._cube import (
     to_frame,
     validated_cube,
 )
+from emerging.trends._gerfin import gerfin_ratios, net_total_shift
 
-Method = Literal["classic", "esteban_marquillas", "dynamic"]
-METHODS = ("classic", "esteban_marquillas", "dynamic")
+Method = Literal["classic", "esteban_marquillas", "dynamic", "gerfin"]
+METHODS = ("classic", "esteban_marquillas", "dynamic", "gerfin")
 COMPONENTS = {
     "classic": ("national_share", "industry_mix", "competitive"),
+    "gerfin": ("national_share", "industry_mix", "competitive"),
     "dynamic": ("national_share", "industry_mix", "competitive"),
     "esteban_marquillas": (
         "national_share", "industry_mix", "homothetic_competitive", "allocation"
@@ -126,16 +132,17 @@ class ShiftShare(Result):
         if by == "pair":
             return self.table
         cols = ["value_start", "value_end", "change", *self.components]
-        for extra in ("competitive", UNSPLIT):
+        for extra in ("competitive", UNSPLIT, "net_total_shift"):
             if extra not in cols and extra in self.table.columns:
                 cols.append(extra)
         included = self._decomposed()
         key = REGION if by == "region" else INDUSTRY
-        return (
+        out = (
             included.group_by(key)
             .agg(pl.len().alias("pairs"), *[pl.col(c).sum() for c in cols])
             .sort(key)
         )
+        return out.with_columns(gerfin_ratios()) if self.method == "gerfin" else out
 
     def summary(self, n: int = 3) -> str:
         """Totals of each component and the ``n`` largest and smallest competitive effects."""
@@ -213,7 +220,10 @@ def shift_share(
     method
         ``"classic"`` (Dunn 1960), ``"esteban_marquillas"`` (1972, adds ``homothetic`` and
         splits the competitive effect into ``homothetic_competitive`` and ``allocation``),
-        or ``"dynamic"`` (Barff and Knight 1988, yearly steps summed).
+        ``"dynamic"`` (Barff and Knight 1988, yearly steps summed), or ``"gerfin"``
+        (Gerfin 1964: the classic components plus ``regional_factor``,
+        ``structural_factor`` and ``location_factor``, per pair and in
+        ``to_frame(by="region" | "industry")``).
     reference
         The economy each region is compared with: ``"all"`` regions of the panel, the
         region's ``"country"`` (regions sharing its first two letters), or a ``"set"`` of
@@ -305,7 +315,9 @@ def shift_share(
             "(their competitive effect is in unsplit_competitive)"
         ] = int(unsplit.sum())
     columns["reason"] = reason
-    table = to_frame(cube, has_pair, columns)
+    table = to_frame(cube, has_pair, columns).with_columns(net_total_shift())
+    if method == "gerfin":
+        table = table.with_columns(gerfin_ratios())
     exclusions = Exclusions(counts)
     return ShiftShare(
         table=table,

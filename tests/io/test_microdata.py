@@ -178,3 +178,19 @@ def test_dask_on_a_local_cluster_equals_polars():
     assert got.exclusion_table.select("reason", "records").equals(
         want.exclusion_table.select("reason", "records")
     )
+
+
+def test_batches_add_up_to_one_pass(monkeypatch):
+    import emerging.io.microdata as microdata
+
+    recs = _random_records(20_000, seed=11)
+    whole = aggregate_records(recs.lazy())
+    monkeypatch.setattr(microdata, "BATCH_ROWS", 3_000)  # 7 batches, the last one short
+    batched = aggregate_records(recs.lazy())
+    assert batched.panel.select("region", "industry", "year", "units").equals(
+        whole.panel.select("region", "industry", "year", "units")
+    )
+    np.testing.assert_allclose(batched.panel["value"].to_numpy(), whole.panel["value"].to_numpy(), atol=1e-9)
+    assert batched.exclusion_table.select("reason", "records").equals(
+        whole.exclusion_table.select("reason", "records")
+    )
