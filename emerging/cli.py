@@ -265,6 +265,11 @@ def partners(
                      "SIMULATED demo."),
     ] = None,
     top: Annotated[int, typer.Option(help="How many suggestions to print.")] = 10,
+    regions: Annotated[
+        str | None,
+        typer.Option(help="Only candidates in this region set, e.g. central_europe_2021_2027, "
+                     "or comma-separated codes."),
+    ] = None,
     year: Annotated[int | None, typer.Option(help="Employment year (default: latest known).")] = None,
     brokerage: Annotated[
         bool, typer.Option(help="Score the partners' cross-border brokerage (a few seconds).")
@@ -294,6 +299,7 @@ def partners(
             region, industry=industry, panel=inputs.panel,
             participations=inputs.participations, interreg=inputs.interreg, year=year,
             geometry=inputs.geometry(len(region) - 2), brokerage=brokerage, top=None,
+            regions=regions if regions is None or "," not in regions else regions.split(","),
         )
     except (ValueError, FileNotFoundError) as exc:
         console.print(f"[bold red]error:[/] {exc}")

@@ -145,7 +145,7 @@ def find_partners(
     year: int | None = None,
     geometry=None,
     countries: Sequence[str] | None = None,
-    candidates: Sequence[str] | None = None,
+    regions: str | Sequence[str] | None = None,
     existing_ties: TiesKind = "reward",
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
     brokerage: bool = True,
@@ -182,8 +182,12 @@ def find_partners(
     geometry
         GeoDataFrame (``region, geometry``) of the focal level for distances; default the
         Central Europe tile grid (100 km tiles; units outside it have no distance).
-    countries, candidates
-        Keep only candidates in these countries, or these units.
+    countries
+        Keep only candidates in these countries.
+    regions
+        Keep only candidates in this named region set (e.g. ``"central_europe_2021_2027"``,
+        NUTS-2 codes: a candidate of another level is kept when it lies in, or contains, a
+        region of the set) or in this list of codes.
     existing_ties
         ``"reward"`` existing co-operation, ``"penalise"`` it (seek new partners; the ties
         score becomes one minus itself) or ``"ignore"`` it.
@@ -276,7 +280,7 @@ def find_partners(
             "find_partners needs evidence: pass panel= (with industry=), participations= "
             "or edges=, or interreg="
         )
-    table = _candidates(frames, focal, nuts_level, countries, candidates)
+    table = _candidates(frames, focal, nuts_level, countries, regions)
     if nuts_level and basis == "country":  # every region takes its country's ties
         frames["ties"] = table.select("partner", "country").join(
             frames["ties"].rename({"partner": "country"}), on="country", how="inner"
@@ -324,7 +328,7 @@ def _ties_from_edges(edges: pl.DataFrame, focal: str) -> pl.DataFrame:
     )
 
 
-def _candidates(frames, focal, nuts_level, countries, candidates) -> pl.DataFrame:
+def _candidates(frames, focal, nuts_level, countries, regions) -> pl.DataFrame:
     """Units of the focal level in other countries: those of the panel when one is given
     (the units that can be judged in the industry), else those of any evidence frame."""
     from emerging.codes.nuts import region_names
@@ -345,12 +349,22 @@ def _candidates(frames, focal, nuts_level, countries, candidates) -> pl.DataFram
     )
     if countries is not None:
         table = table.filter(pl.col("partner").str.slice(0, 2).is_in(list(countries)))
-    if candidates is not None:
-        table = table.filter(pl.col("partner").is_in(list(candidates)))
+    if isinstance(regions, str):
+        from emerging.codes.nuts import region_set
+
+        members = sorted(region_set(regions))
+        prefixes = sorted({m[: nuts_level + 2] for m in members})
+        inside = (
+            pl.col("partner").str.slice(0, 4).is_in(members)
+            if nuts_level >= 2 else pl.col("partner").is_in(prefixes)
+        )
+        table = table.filter(inside)
+    elif regions is not None:
+        table = table.filter(pl.col("partner").is_in(list(regions)))
     if table.is_empty():
         raise ValueError(
             f"no candidate of NUTS level {nuts_level} in another country than {focal[:2]}: "
-            "check the level of the data and the countries= / candidates= filters"
+            "check the level of the data and the countries= / regions= filters"
         )
     names = {**nuts2021_names(), **region_names()}
     return table.with_columns(
@@ -493,5 +507,5 @@ def suggest_partners(
     return find_partners(
         region, industry=industry, presence=presence, proximity=pairs, edges=edges,
         existing_ties=existing_ties, weights={rename[k]: v for k, v in old.items()},
-        geometry=geometry, candidates=candidates, top=top,
+        geometry=geometry, regions=candidates, top=top,
     )

@@ -159,3 +159,17 @@ def test_real_proximity_output_into_find_partners(shared_data, sbs_employment_nu
     assert "between CZ and AT (country level" in at["reasons"]
     assert "Interreg 2014-2020" in at["reasons"]
     print(res.summary())
+
+
+def test_regions_named_set_or_codes(demo_data):
+    inside = find_partners("CZ06", industry="C27", panel=demo_data.panel, top=None,
+                           regions="central_europe_2021_2027", weights={"strength": 1})
+    from emerging.codes.nuts import region_set
+
+    assert set(inside.table["partner"]) <= set(region_set("central_europe_2021_2027"))
+    two = find_partners("CZ", industry="C27", panel=demo_data.panel, regions=["AT", "SK"],
+                        weights={"strength": 1})
+    assert sorted(two.table["partner"]) == ["AT", "SK"]
+    both = find_partners("CZ", industry="C27", panel=demo_data.panel,
+                         regions="central_europe_2021_2027", weights={"strength": 1}, top=None)
+    assert "AT" in both.table["partner"].to_list() and "FR" not in both.table["partner"].to_list()
