@@ -228,7 +228,9 @@ def interreg_by_unit(interreg, level: int) -> pl.DataFrame:
     """Interreg 2014-2020 intensity: keep.eu partner participations in the unit.
 
     ``interreg_score`` = partners / the most partners of any unit in the table (at the same
-    level); units with nothing on record score 0 and say so.
+    level); units with nothing on record score 0 and say so; units whose code is not in the
+    table (e.g. a NUTS 2013 code such as PL12 against the NUTS 2021 table) also score 0 and
+    are called unknown, not "none".
     """
     from emerging.io.interreg import InterregTable, interreg_by_level
 

@@ -442,6 +442,8 @@ def _reasons(focal: str, industry: str | None, basis: str | None, frames) -> pl.
             pl.when(pl.col("interreg_regions_recorded") > 0)
             .then(pl.format("Interreg 2014-2020: {} partner participations",
                             _thousands("interreg_partners")))
+            .when(pl.col("interreg_regions_recorded").is_null())
+            .then(pl.lit("Interreg 2014-2020 unknown (code not in the NUTS 2021 keep.eu table)"))
             .otherwise(pl.lit("no Interreg 2014-2020 partner on record"))
         )
     parts.append(

@@ -87,6 +87,13 @@ def test_penalise_interreg_and_filters():
     assert t["AT12"]["interreg_score"] == pytest.approx(1.0)
     assert t["SK02"]["score"] == pytest.approx((0.5 + 0.25) / 2)
     assert "no Interreg 2014-2020 partner on record" in t["SK02"]["reasons"]
+    # a candidate code missing from the (NUTS 2021) table is unknown, not "none on record"
+    res = find_partners("CZ06", industry="C29", presence=PRESENCE, proximity=PROX,
+                        interreg=interreg.filter(pl.col("region") == "AT12"),
+                        weights={"interreg": 1})
+    sk = res.table.filter(pl.col("partner") == "SK02").row(0, named=True)
+    assert "Interreg 2014-2020 unknown (code not in the NUTS 2021" in sk["reasons"]
+    assert sk["interreg_score"] == 0.0
     only = find_partners("CZ06", industry="C29", presence=PRESENCE, proximity=PROX,
                          countries=["SK"], weights={"feasibility": 1})
     assert only.table["partner"].to_list() == ["SK02"]
