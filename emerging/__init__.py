@@ -14,6 +14,7 @@ import importlib
 from emerging._schema import (
     SchemaError,
     validate_edges,
+    validate_pairs,
     validate_panel,
     validate_participations,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "location_quotient",
     "presence",
     "validate_edges",
+    "validate_pairs",
     "validate_panel",
     "validate_participations",
     *_LAZY,

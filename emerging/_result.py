@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import itertools
 import math
+import re
 from types import MappingProxyType
 from typing import ClassVar
 
@@ -49,13 +50,17 @@ _CSS = """
 """
 
 
-def _cell(value) -> str:
+#: Integer columns that are labels, not quantities: shown without a thousands separator.
+_LABEL_COLUMNS = re.compile(r"(^|_)(year|years|as_of|start|end|from|to|version|nuts|origin|outcome)($|_)")
+
+
+def _cell(value, label: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return '<td class="null">null</td>'
     if isinstance(value, bool):
         return f"<td>{value}</td>"
     if isinstance(value, int):
-        return f'<td class="num">{value:,}</td>'
+        return f'<td class="num">{value}</td>' if label else f'<td class="num">{value:,}</td>'
     if isinstance(value, float):
         text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
         return f'<td class="num">{text}</td>'
@@ -65,11 +70,14 @@ def _cell(value) -> str:
 def html_table(frame: pl.DataFrame, rows: int = 10) -> str:
     """The first ``rows`` rows of ``frame`` as an HTML table; every value escaped."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    labels = [bool(_LABEL_COLUMNS.search(str(c))) for c in frame.columns]
     body = "".join(
-        "<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in frame.head(rows).iter_rows()
+        "<tr>" + "".join(_cell(v, lab) for v, lab in zip(row, labels, strict=True)) + "</tr>"
+        for row in frame.head(rows).iter_rows()
     )
     shown = min(rows, frame.height)
-    note = (f"{frame.height:,} rows" if shown == frame.height
+    noun = "row" if frame.height == 1 else "rows"
+    note = (f"{frame.height:,} {noun}" if shown == frame.height
             else f"{frame.height:,} rows; first {shown} shown")
     return (f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
             f'<p class="emerging-rows">{note}</p>')

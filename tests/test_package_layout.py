@@ -92,3 +92,16 @@ def test_pydoc_renders_every_subpackage(name):
         if public in getattr(package, "_LAZY", {}):
             continue  # lazy names are checked by test_lazy_table_points_at_modules_that_define_the_name
         assert public in text, f"pydoc of {name} does not list {public}"
+
+
+@pytest.mark.parametrize(("module_name", "public"), sorted(RENAMED.items()))
+def test_public_name_is_the_function_not_a_module(module_name, public):
+    """Decision (issue 11): ``emerging.relatedness.proximity`` is the function users call;
+    the implementation lives in ``_proximity``. No module carries the public name, so
+    importing a submodule can never rebind the package attribute."""
+    package_name = module_name.rpartition(".")[0]
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module(f"{package_name}.{public}")
+    package = importlib.import_module(package_name)
+    assert callable(getattr(package, public))
+    assert not isinstance(getattr(package, public), types.ModuleType)

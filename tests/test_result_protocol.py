@@ -129,3 +129,11 @@ def test_emergence_flags_html_escapes_evidence():
     )
     page = flags._repr_html_()
     assert "<script>" not in page and "<b>LQ" not in page and "&lt;b&gt;LQ 1.2" in page
+
+
+def test_html_tables_show_years_as_labels_and_counts_with_separators():
+    from emerging._result import html_table
+
+    out = html_table(pl.DataFrame({"year": [2014], "to_version": [2021], "as_of": [2011], "value": [12345]}))
+    assert ">2014<" in out and ">2021<" in out and ">2011<" in out and ">12,345<" in out
+    assert "1 row</p>" in out

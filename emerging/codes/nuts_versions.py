@@ -180,7 +180,13 @@ def lineage(source: int, target: int) -> Lineage:
             f"cannot map NUTS {source} codes back to NUTS {target}: harmonise forward only "
             f"(to a version >= {source})"
         )
-    # relation: old code -> set of current codes, and the change kinds met on the way
+    reach, kinds = _reach(source, target)
+    groups, group_of = _groups(reach, kinds)
+    return Lineage(source=source, target=target, groups=groups, group_of=group_of)
+
+
+def _reach(source: int, target: int) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Old code -> set of current codes, and the change kinds met on the way."""
     reach: dict[str, set[str]] = {c: {c} for c in nuts2_codes(source)}
     kinds: dict[str, set[str]] = defaultdict(set)
     for v in VERSIONS[VERSIONS.index(source) : VERSIONS.index(target)]:
@@ -199,7 +205,12 @@ def lineage(source: int, target: int) -> Lineage:
                 else:
                     nxt.add(code)
             reach[old] = nxt
-    # connected components of the bipartite relation (union-find on a few hundred codes)
+    return reach, kinds
+
+
+def _groups(reach: dict[str, set[str]], kinds: dict[str, set[str]]):
+    """Connected components of the bipartite old -> new relation (union-find on a few
+    hundred codes): ``groups`` (id -> sources, targets, kinds) and ``group_of``."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -218,10 +229,9 @@ def lineage(source: int, target: int) -> Lineage:
     for code in {c for now in reach.values() for c in now}:
         members[find("t:" + code)][1].append(code)
     groups, group_of = {}, {}
-    for gid, (root, (sources, targets)) in enumerate(sorted(members.items())):
-        del root
+    for gid, (_root, (sources, targets)) in enumerate(sorted(members.items())):
         group_kinds = frozenset(k for s in sources for k in kinds[s])
         groups[gid] = (tuple(sorted(sources)), tuple(sorted(targets)), group_kinds)
         for s in sources:
             group_of[s] = gid
-    return Lineage(source=source, target=target, groups=groups, group_of=group_of)
+    return groups, group_of

@@ -141,37 +141,7 @@ def estimate_confidential(
         children = children.with_columns(pl.lit(1.0).alias("_w"))
     if method == "equal":
         children = children.with_columns(pl.lit(1.0).alias("_w"))
-    groups = (
-        children.group_by(_KEYS)
-        .agg(
-            pl.col(VALUE).sum().alias("known_children"),
-            pl.col("_conf").sum().alias("suppressed"),
-            pl.col("_missing").sum().alias("_n_missing"),
-            pl.col("_w").filter(pl.col("_conf")).sum().alias("_wsum"),
-            pl.col("_w").filter(pl.col("_conf")).null_count().alias("_wnull"),
-        )
-        .filter(pl.col("suppressed") > 0)
-        .join(
-            frame.select(
-                pl.col(REGION).alias("_parent"), INDUSTRY, YEAR, pl.col(VALUE).alias("parent_value")
-            ),
-            on=_KEYS,
-            how="left",
-        )
-        .with_columns((pl.col("parent_value") - pl.col("known_children")).alias("residual"))
-        .with_columns(
-            pl.when(pl.col("parent_value").is_null())
-            .then(pl.lit("parent unknown"))
-            .when(pl.col("_n_missing") > 0)
-            .then(pl.lit("a non-confidential child is missing"))
-            .when(pl.col("residual") < 0)
-            .then(pl.lit("negative residual"))
-            .when((pl.col("_wnull") > 0) | (pl.col("_wsum") <= 0))
-            .then(pl.lit("weights unknown or zero"))
-            .otherwise(pl.lit("estimated"))
-            .alias("status")
-        )
-    )
+    groups = _parent_groups(children, frame)
     fill = (
         children.join(
             groups.filter(pl.col("status") == "estimated").select(*_KEYS, "residual", "_wsum"),
@@ -206,3 +176,39 @@ def estimate_confidential(
         "status",
     ).sort("parent", INDUSTRY, YEAR)
     return ConfidentialEstimate(panel=out, report=report, method=method)
+
+
+def _parent_groups(children: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per parent-industry-year with confidential children: what is known, the
+    residual to share out and whether it can be (``status``)."""
+    return (
+        children.group_by(_KEYS)
+        .agg(
+            pl.col(VALUE).sum().alias("known_children"),
+            pl.col("_conf").sum().alias("suppressed"),
+            pl.col("_missing").sum().alias("_n_missing"),
+            pl.col("_w").filter(pl.col("_conf")).sum().alias("_wsum"),
+            pl.col("_w").filter(pl.col("_conf")).null_count().alias("_wnull"),
+        )
+        .filter(pl.col("suppressed") > 0)
+        .join(
+            frame.select(
+                pl.col(REGION).alias("_parent"), INDUSTRY, YEAR, pl.col(VALUE).alias("parent_value")
+            ),
+            on=_KEYS,
+            how="left",
+        )
+        .with_columns((pl.col("parent_value") - pl.col("known_children")).alias("residual"))
+        .with_columns(
+            pl.when(pl.col("parent_value").is_null())
+            .then(pl.lit("parent unknown"))
+            .when(pl.col("_n_missing") > 0)
+            .then(pl.lit("a non-confidential child is missing"))
+            .when(pl.col("residual") < 0)
+            .then(pl.lit("negative residual"))
+            .when((pl.col("_wnull") > 0) | (pl.col("_wsum") <= 0))
+            .then(pl.lit("weights unknown or zero"))
+            .otherwise(pl.lit("estimated"))
+            .alias("status")
+        )
+    )

@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_option
 from emerging.maps import style
 from emerging.maps._drawing import Drawing
 from emerging.maps.classify import (
@@ -113,20 +114,16 @@ def choropleth(
 
     Returns
     -------
-    (Figure, Axes). No window is opened.
+    :class:`~emerging.maps.Drawing`: unpacks as ``(Figure, Axes)``. No window is opened.
     """
-    if label_text not in _LABEL_TEXTS:
-        raise ValueError(f"label_text must be one of {_LABEL_TEXTS}; got {label_text!r}")
+    check_option("label_text", label_text, _LABEL_TEXTS)
     if isinstance(area, str) and area not in AREAS:
         raise ValueError(f"area must be one of {AREAS} or a list of NUTS codes; got {area!r}")
     require_3035(geometries)
     data = one_value_per_region(frame, column, region_col, reason_col)
     level = _level_of(data["region"])
     if crosswalk is not None:
-        if not isinstance(crosswalk, pl.DataFrame) or "status" in crosswalk.columns:
-            crosswalk = split_crosswalk(crosswalk)  # a harmonise() result or its report
-        needed = set(data["region"]) - set(geometries["region"])
-        geometries = dissolve_to_old_codes(geometries, crosswalk, codes=needed)
+        geometries = _with_old_codes(geometries, crosswalk, data["region"])
     geoms = geometries.loc[geometries["region"].str.len() == level + 2]
     _check_drawable(data["region"], geoms)
     focus = _focus_mask(geoms, area, data["region"], level)
@@ -167,6 +164,14 @@ def choropleth(
             ax.text(0.0, -0.02, note, transform=ax.transAxes, fontsize=style.SOURCE_SIZE,
                     va="top", color=style.SOURCE_COLOUR)
     return Drawing(fig, ax)
+
+
+def _with_old_codes(geometries, crosswalk, regions: pl.Series):
+    """Geometries plus the older codes of ``regions``, dissolved from the current units."""
+    if not isinstance(crosswalk, pl.DataFrame) or "status" in crosswalk.columns:
+        crosswalk = split_crosswalk(crosswalk)  # a harmonise() result or its report
+    needed = set(regions) - set(geometries["region"])
+    return dissolve_to_old_codes(geometries, crosswalk, codes=needed)
 
 
 def _level_of(regions: pl.Series) -> int:

@@ -158,11 +158,11 @@ def _closed_pairs_by_role(adj: sp.csr_matrix, codes: np.ndarray, degree: np.ndar
     for x_, y_, z_ in patterns:
         lo = low[z_][x_, y_]  # masked by the (low, high) tie of type z
         mh = mid[y_][x_, z_]  # masked by the (mid, high) tie of type y
-        credits = (
+        role_counts = (
             (role(x_, z_, y_), np.asarray(lo.sum(axis=1)).ravel()),
             (role(x_, y_, z_), np.asarray(mh.sum(axis=1)).ravel()),
             (role(z_, y_, x_), np.asarray(mh.sum(axis=0)).ravel()),
         )
-        for name, count in credits:
+        for name, count in role_counts:
             closed[name] = closed[name] + count
     return closed

@@ -280,7 +280,7 @@ def project_network(
     node: NodeKind = "organisation",
     level: int | None = None,
     weight: WeightKind = "count",
-    slice: SliceKind = "none",
+    slice: SliceKind = "none",  # noqa: A002  (public keyword; a rename needs a deprecation)
     window: int = 3,
     layer: str | None = None,
     self_loops: bool = False,
@@ -376,14 +376,14 @@ def project_network(
     )
 
 
-def _year_slices(years: np.ndarray, slice: str, window: int, counts: dict) -> list:
+def _year_slices(years: np.ndarray, slicing: str, window: int, counts: dict) -> list:
     """Row subsets per start year or rolling window ([({}, None)] when not sliced)."""
-    if slice == "none":
+    if slicing == "none":
         return [({}, None)]
     known = ~np.isnan(years)
     counts["missing start year"] = int((~known).sum())
     valid = years[known].astype(int)
-    if slice == "year":
+    if slicing == "year":
         return [({"year": int(y)}, np.flatnonzero(years == y)) for y in np.unique(valid)]
     lo, hi = int(valid.min()), int(valid.max())
     if hi - lo + 1 < window:

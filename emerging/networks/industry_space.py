@@ -23,7 +23,7 @@ import polars as pl
 
 from emerging._checks import check_years
 from emerging._result import Result
-from emerging._schema import INDUSTRY, YEAR, require_columns
+from emerging._schema import INDUSTRY, YEAR, require_columns, validate_pairs
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -94,7 +94,8 @@ def industry_space(
         Output of :func:`emerging.relatedness.proximity` (``industry``,
         ``industry_other``, ``proximity``, optionally ``year``).
     year
-        Which year to use when the frame has a ``year`` column (required then).
+        Which year to use when the frame has a ``year`` column (needed when it holds several
+        years).
     strongest
         How many of the strongest non-tree links to add (default: as many as there are
         industries). Ignored when ``min_proximity`` is given.
@@ -108,8 +109,7 @@ def industry_space(
     -------
     IndustrySpace
     """
-    require_columns(proximity, [INDUSTRY, "industry_other", "proximity"], what="proximity")
-    frame = proximity
+    frame = validate_pairs(proximity, what="proximity")
     if YEAR in frame.columns:
         years = frame[YEAR].unique().sort().to_list()
         if year is None and len(years) == 1:

@@ -104,7 +104,7 @@ class RiskReward(Result):
         return plot_risk_reward(self, ax, quadrants=QUADRANTS, label=label)
 
     def _html_frame(self) -> pl.DataFrame:
-        return self.top(self._html_rows)
+        return self.top(self.candidates.height)
 
 
 def rank_candidates(candidates: pl.DataFrame, *, split: Literal["mean", "median"] = "mean"):
