@@ -141,14 +141,6 @@ EXEMPT = {
     "validate_layered": "validator (networks internal)",
     "coerce_dtypes": "validator step",
     "one_slice": "networks internal: picks one slice of collected edges",
-    # networks._evidence: the grounds of find_partners, on frames find_partners collected
-    "panel_at": "networks internal (find_partners)",
-    "finest_year": "networks internal (find_partners)",
-    "strength": "networks internal (find_partners)",
-    "proximity_row": "networks internal (find_partners)",
-    "feasibility": "networks internal (find_partners)",
-    "brokerage_by_unit": "networks internal (find_partners)",
-    "interreg_by_level": "frame kind checked in tests/io/test_interreg.py",
     # emergence_signals returns an EmergenceSignals result (its table: tests/detect)
     "select_regions": "detect internal: the command line's region filter",
     "outcome_frames": "detect internal: stacked risk sets for fitting",
@@ -161,7 +153,8 @@ EXEMPT = {
     "proximity_row": "networks internal: partner-finder evidence",
     "feasibility": "networks internal: partner-finder evidence",
     "brokerage_by_unit": "networks internal: partner-finder evidence",
-    "interreg_by_level": "reads an InterregTable (or its eager frame) from emerging.io",
+    "interreg_by_level": "reads an InterregTable; LazyFrame in, LazyFrame out checked in "
+    "tests/io/test_interreg.py",
 }
 
 
