@@ -362,7 +362,10 @@ def networks(
             end=end, progress=lambda text: console.print(f"  {text} ...", style="dim"),
         )
         geometry = inputs.geometry(0 if node == "country" else level or 2)
-        paths = result.write(out, geometry=geometry if node != "organisation" else None)
+        paths = result.write(
+            out, geometry=geometry if node != "organisation" else None,
+            source="SIMULATED demo data (not real figures)" if data is None else "Source: CORDIS",
+        )
     except (ValueError, FileNotFoundError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from exc

@@ -140,10 +140,10 @@ def flow_map(
             _label_nodes(ax, strength, xy, positions, names)
         notes = []
         if left_out:
-            notes.append(f"{left_out} weaker link(s) not drawn")
+            notes.append(f"{left_out:,} weaker link(s) not drawn")
         if outside_area:
             where = "with an end outside" if within == "area" else "outside"
-            notes.append(f"{outside_area} link(s) {where} the CENTRAL EUROPE area left out")
+            notes.append(f"{outside_area:,} link(s) {where} the CENTRAL EUROPE area left out")
         note = "; ".join(notes) or None
         if source and not isinstance(positions, str):
             source = f"{source}; administrative boundaries © EuroGeographics"
