@@ -335,7 +335,6 @@ def main(config_path: Path = CONFIG) -> str:
     study.table(interreg_nuts2.filter(in_study), processed / "interreg_nuts2.parquet",
                 "Interreg 2014-2020 partners and projects by NUTS-2 study region (keep.eu)")
     links = emerging.proximity(at_end)
-    partner_area = resolve_regions(cfg_coop["partner_area"], panel["region"].unique().to_list())
     suggestions = []
     for region in regions:  # one focal industry per region: its top candidate, else top LQ
         own = candidates.filter(pl.col("region") == region)
@@ -345,7 +344,7 @@ def main(config_path: Path = CONFIG) -> str:
         industry = basis["industry"][0]
         found = emerging.find_partners(region, industry=industry, panel=at_end, proximity=links,
                                        participations=parts, interreg=interreg, brokerage=False,
-                                       geometry=geo, candidates=partner_area,
+                                       geometry=geo, regions=cfg_coop["partner_area"],
                                        top=cfg_coop["partners"])
         suggestions.append(found.table.select(
             pl.lit(region).alias("region"), pl.lit(industry).alias("industry"),
