@@ -313,6 +313,11 @@ def partners(
                      "SIMULATED demo."),
     ] = None,
     top: Annotated[int, typer.Option(help="How many suggestions to print.")] = 10,
+    regions: Annotated[
+        str | None,
+        typer.Option(help="Only candidates in this region set, e.g. central_europe_2021_2027, "
+                     "or comma-separated codes."),
+    ] = None,
     year: Annotated[int | None, typer.Option(help="Employment year (default: latest known).")] = None,
     brokerage: Annotated[
         bool, typer.Option(help="Score the partners' cross-border brokerage (a few seconds).")
@@ -342,6 +347,7 @@ def partners(
             region, industry=industry, panel=inputs.panel,
             participations=inputs.participations, interreg=inputs.interreg, year=year,
             geometry=inputs.geometry(len(region) - 2), brokerage=brokerage, top=None,
+            regions=regions if regions is None or "," not in regions else regions.split(","),
         )
     except (ValueError, FileNotFoundError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
@@ -404,7 +410,10 @@ def networks(
             end=end, progress=lambda text: console.print(f"  {text} ...", style="dim"),
         )
         geometry = inputs.geometry(0 if node == "country" else level or 2)
-        paths = result.write(out, geometry=geometry if node != "organisation" else None)
+        paths = result.write(
+            out, geometry=geometry if node != "organisation" else None,
+            source="SIMULATED demo data (not real figures)" if data is None else "Source: CORDIS",
+        )
     except (ValueError, FileNotFoundError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from exc
