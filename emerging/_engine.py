@@ -73,6 +73,7 @@ from emerging._schema import (
     check_unique,
     coerce_dtypes,
     require_columns,
+    year_argument,
 )
 
 T = TypeVar("T")
@@ -342,6 +343,7 @@ class CodedPanel:
 
     def year_index(self, year: int) -> int:
         """Position of ``year`` on the year axis; YearNotFoundError when absent."""
+        year = year_argument(year)
         hits = np.flatnonzero(self.years == year)
         if not hits.size:
             check_years([year], self.years.tolist())
@@ -349,6 +351,7 @@ class CodedPanel:
 
     def window(self, start: int, end: int, *, every_year: bool) -> np.ndarray:
         """Year positions from ``start`` to ``end`` (every year between, or just both)."""
+        start, end = year_argument(start, "start"), year_argument(end, "end")
         check_window(start, end)
         if not every_year:
             return np.array([self.year_index(start), self.year_index(end)])

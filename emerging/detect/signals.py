@@ -21,6 +21,8 @@ Signals (columns; formulas use employment :math:`E_{rit}`):
                                   (:func:`emerging.growth`)
 ``density``                       relatedness density in :math:`a`, 0-100
                                   (:func:`emerging.relatedness_density`)
+``pci``, ``cog``                  the industry's complexity (PCI) and the pair's complexity
+                                  outlook gain in :math:`a` (:func:`emerging.opportunity`)
 ``value``, ``size_percentile``    employment in :math:`a`; its percentile (0-100) among the
                                   regions of the same industry
 ``neighbours``,                   number of neighbouring regions (in the region set) with a
@@ -73,7 +75,7 @@ from emerging._schema import (
 )
 from emerging._typing import check_option
 from emerging.indices import location_quotient
-from emerging.relatedness import relatedness_density
+from emerging.relatedness import opportunity
 from emerging.trends import growth, trend_slopes
 
 Reference = Literal["all", "country"]
@@ -304,7 +306,9 @@ def emergence_signals(
     # only the window is read (and validated): nothing after as_of can move a signal
     frame = panel.lazy().filter(pl.col(YEAR).is_between(first, as_of)).select(
         REGION, INDUSTRY, YEAR, VALUE).collect()
-    frame = validate_panel(frame)
+    # duplicate keys are caught on integer codes by location_quotient below (the string
+    # group-by of the full check is the slowest step on big panels)
+    frame = validate_panel(frame, check_duplicates=False)
     counts: dict[str, int] = {}
     if fixed_regions:
         kept, dropped = fixed_region_set(frame, sorted(frame[YEAR].unique().to_list()))
@@ -338,7 +342,7 @@ def emergence_signals(
             *(pl.lit(None, pl.Float64).alias(c) for c in ("cagr", "ref_cagr", "growth_gap")),
             growth_reason=pl.lit("window of one year", pl.String),
         )
-    dens = relatedness_density(frame.filter(pl.col(YEAR) == as_of)).select(*KEY, "density")
+    dens = opportunity(frame.filter(pl.col(YEAR) == as_of)).select(*KEY, "density", "pci", "cog")
     table = (
         table.join(dens, on=KEY, how="left")
         .join(_neighbour_share(table, neighbours), on=KEY, how="left")
@@ -364,7 +368,7 @@ def emergence_signals(
         VALUE, "value_start", "value_end", "size_percentile",
         "lq", "lq_lo", "lq_hi", "lq_distance", "lq_start", "lq_end", "lq_change",
         "lq_slope", "lq_slope_se", "years_specialised",
-        "cagr", "ref_cagr", "growth_gap", "density",
+        "cagr", "ref_cagr", "growth_gap", "density", "pci", "cog",
         "neighbours", "neighbours_specialised", "national_lq",
         "industry_regions_change", "region_cagr", "traded", "signal_note",
     ).sort(KEY)

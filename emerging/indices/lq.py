@@ -44,6 +44,7 @@ Theorie und Praxis*. Springer (additive location quotient).
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import numpy as np
@@ -61,6 +62,7 @@ from emerging._reference import (
     resolve_reference,
 )
 from emerging._schema import same_kind
+from emerging._units import persons_per_value
 from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
@@ -136,7 +138,9 @@ def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
         np.divide(t["u_er"], t["share_ref"], out=hi, where=e == 0)
 
 
-def _lq_rows(coded: CodedPanel, economy, level: float) -> dict[str, np.ndarray]:
+def _lq_rows(
+    coded: CodedPanel, economy, level: float, persons: float | None = 1.0
+) -> dict[str, np.ndarray]:
     """LQ, interval and additive LQ at the panel's rows.
 
     Rows in cube order are computed year by year on the cube; any other order row by row
@@ -146,7 +150,10 @@ def _lq_rows(coded: CodedPanel, economy, level: float) -> dict[str, np.ndarray]:
     """
     f = lq_factors(coded, economy)
     external = economy.external is not None
-    tables = _lq_tables(f, economy, z=_z(level), u=_zero_count_upper(level))
+    z, u = _z(level), _zero_count_upper(level)
+    if persons:  # values count `persons` people each: V of the person counts is V / persons
+        z, u = z / math.sqrt(persons), u / persons
+    tables = _lq_tables(f, economy, z=z, u=u)
     if coded.in_cube_order:
         cubes = {k: np.empty(coded.shape) for k in ("lq", "lo", "hi", "alq")}
         t = {k: by_region(v, economy) if k in _INDUSTRY_TABLES else v
@@ -176,6 +183,9 @@ def _lq_rows(coded: CodedPanel, economy, level: float) -> dict[str, np.ndarray]:
     for k in ("lo", "hi", "alq"):
         if len(bad):
             rows[k][bad] = np.nan
+    if persons is None:  # values are no counts (EUR million, hours): no count interval
+        rows["lo"][:] = np.nan
+        rows["hi"][:] = np.nan
     rows["unknown_share"] = coded.unknown_share(excluded=_unknown_in_reference(coded, f))
     return rows
 
@@ -327,7 +337,7 @@ def location_quotient(
 def _location_quotient(coded: CodedPanel, economy, *, level: float, like):
     """:func:`location_quotient` of a coded panel against a resolved economy."""
     check_fraction("level", level)
-    rows = _lq_rows(coded, economy, level)
+    rows = _lq_rows(coded, economy, level, persons_per_value(coded.frame))
     out = coded.frame.with_columns(
         float_column("lq", rows["lq"]),
         reason_column("lq_reason", rows["reason"], LQ_REASONS),

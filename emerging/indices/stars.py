@@ -406,7 +406,7 @@ def cluster_stars(
 
     eco_stars = flag("eco_stars", sum(row_flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
     # keep the peak low: each cube is freed once it is a column
-    del cubes
+    cubes.clear()  # free the share cube (the LQ cube stays in the cache)
     columns = [float_column(k, v) for k, v in _row_values(coded, f).items()]
     columns += [pl.Series("in_reference", coded.to_rows(mask[None, :, None])),
                 pl.Series("traded", ~local),

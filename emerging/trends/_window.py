@@ -24,7 +24,7 @@ from emerging._reference import (
     reference_totals,
     resolve_reference,
 )
-from emerging._schema import YEAR
+from emerging._schema import YEAR, year_argument
 
 UNKNOWN_VALUE = "unknown value in a year used"
 
@@ -42,6 +42,7 @@ def coded_window(
     panel then hashes a tenth of its keys, not all of them. The years asked for are
     checked against all of the panel's years first (same errors as
     :meth:`~emerging._engine.CodedPanel.window`)."""
+    start, end = year_argument(start, "start"), year_argument(end, "end")
     check_window(start, end)
     lazy = panel.lazy()
     schema = lazy.collect_schema()
