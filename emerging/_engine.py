@@ -86,20 +86,26 @@ ABSENT: tuple[str, ...] = ("zero", "unknown")
 # ---------------------------------------------------------------------------- key codes
 def _hashed_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:
     """Codes of any layout: one categorical cast, then small tables only."""
-    return _codes_from_categorical(keys, keys.cast(pl.Categorical))
+    return _codes_from_categorical(keys.cast(_fresh_categorical()))
 
 
-def _codes_from_categorical(keys: pl.Series, cat: pl.Series) -> tuple[np.ndarray, pl.Series]:
+def _fresh_categorical() -> pl.Categorical:
+    """A categorical dtype with its own (empty) category set.
+
+    Its physical ids are dense, ``0..k-1`` in order of first appearance, so the distinct
+    values are read from the category set instead of being found among the rows (a
+    bincount and a scatter over every row with the global string cache).
+    """
+    return pl.Categorical(pl.Categories.random())
+
+
+def _codes_from_categorical(cat: pl.Series) -> tuple[np.ndarray, pl.Series]:
     ids = cat.to_physical().to_numpy()
-    n_ids = int(ids.max()) + 1
-    distinct = np.flatnonzero(np.bincount(ids, minlength=n_ids))
-    where = np.zeros(n_ids, dtype=np.int64)
-    where[ids] = np.arange(len(ids))  # some row holding each id (writes into a small table)
-    labels = keys.gather(where[distinct])
+    labels = cat.dtype.categories.to_series()  # id order
     order = labels.arg_sort().to_numpy()
-    lut = np.zeros(n_ids, dtype=np.int32)  # codes: half the memory of int64
-    lut[distinct[order]] = np.arange(len(distinct), dtype=np.int32)
-    return lut[ids], labels.gather(order)
+    lut = np.empty(len(labels), dtype=np.int32)  # codes: half the memory of int64
+    lut[order] = np.arange(len(labels), dtype=np.int32)
+    return lut[ids], labels.gather(order).alias(cat.name)
 
 
 def _period(keys: pl.Series) -> int | None:
@@ -163,9 +169,9 @@ def _key_codes(frame: pl.DataFrame, columns: tuple[str, ...]) -> list[tuple[np.n
     found = {c: _structured_codes(frame[c]) for c in columns}
     todo = [c for c in columns if found[c] is None]
     if todo:
-        cats = frame.select(pl.col(todo).cast(pl.Categorical))
+        cats = frame.select(pl.col(c).cast(_fresh_categorical()) for c in todo)
         for c in todo:
-            found[c] = _codes_from_categorical(frame[c], cats[c])
+            found[c] = _codes_from_categorical(cats[c])
     return [found[c] for c in columns]  # type: ignore[misc]
 
 
