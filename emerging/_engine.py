@@ -381,7 +381,7 @@ class CodedPanel:
                 return cube.reshape(-1)[index] if isinstance(index, np.ndarray) else cube[index]
             cube = np.broadcast_to(cube, self.shape)
         flat = cube.reshape(-1)
-        return flat if self.in_cube_order else flat[self.cell]
+        return flat if self.in_cube_order else self._gather(flat)
 
     def flags_to_rows(self, cubes: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Several Boolean ``(year, region, industry)`` cubes at the panel's rows, gathered
@@ -394,7 +394,7 @@ class CodedPanel:
         packed = np.zeros(self.shape, dtype=dtype)
         for bit, cube in enumerate(cubes.values()):
             packed |= cube.astype(dtype) << dtype(bit)
-        rows = packed.reshape(-1)[self.cell]
+        rows = self._gather(packed.reshape(-1))
         return {k: ((rows >> dtype(bit)) & dtype(1)).astype(bool)
                 for bit, k in enumerate(cubes)}
 
@@ -414,9 +414,28 @@ class CodedPanel:
         cells and ``fill`` at absent ones."""
         if self.in_cube_order:
             return rows.reshape(self.shape)
-        out = np.full(self.n_cells, fill, dtype=rows.dtype)
-        out[self.cell] = rows
+        complete = len(rows) == self.n_cells  # keys are unique: every cell gets a row
+        out = np.empty(self.n_cells, dtype=rows.dtype) if complete else \
+            np.full(self.n_cells, fill, dtype=rows.dtype)
+        cell = self.cell
+
+        def put(part: slice) -> None:  # random writes: one block of rows per core
+            out[cell[part]] = rows[part]
+
+        map_row_blocks(put, len(rows), os.cpu_count() or 1)
         return out.reshape(self.shape)
+
+    def _gather(self, flat: np.ndarray) -> np.ndarray:
+        """``flat[self.cell]``: a whole cube's values at the rows (random reads, one block
+        of rows per core)."""
+        cell = self.cell
+        out = np.empty(len(cell), dtype=flat.dtype)
+
+        def take(part: slice) -> None:
+            np.take(flat, cell[part], out=out[part])
+
+        map_row_blocks(take, len(cell), os.cpu_count() or 1)
+        return out
 
     @cached_property
     def present(self) -> np.ndarray | None:
