@@ -474,6 +474,8 @@ class CodedPanel:
         if absent not in ABSENT:
             raise ValueError(f"absent must be one of {ABSENT}; got {absent!r}")
         fill = 0.0 if absent == "zero" else np.nan
+        if steps is not None and np.array_equal(steps, np.arange(self.shape[0])):
+            steps = None  # every year in order: the whole cube (one threaded scatter)
         if steps is None:
             if absent == "zero" or self.present is None:
                 return self.value_cube
@@ -505,11 +507,11 @@ class CodedPanel:
         wanted = np.zeros(len(self.years), dtype=bool)
         wanted[steps] = True
         rows = np.flatnonzero(wanted[self.y])
-        position = np.zeros(len(self.years), dtype=np.int64)
-        position[steps] = np.arange(len(steps))
-        _, nR, nI = self.shape
-        cells = position[self.y[rows]] * (nR * nI) + self.r[rows].astype(np.int64) * nI
-        cells += self.i[rows]
+        nY, nR, nI = self.shape
+        shift = np.zeros(nY, dtype=np.int64)  # year position in the cube -> in `steps`
+        shift[steps] = (np.arange(len(steps)) - steps) * (nR * nI)
+        cells = self.cell[rows].astype(np.int64)
+        cells += shift[self.y[rows]]
         return rows, cells
 
     def drop_dense(self) -> None:
