@@ -21,19 +21,22 @@ LQ_BOUNDS: tuple[float, ...] = (0.5, 0.8, 1.0, 1.25, 2.0, 3.0)
 
 
 def nonempty_breaks(values: Sequence[float], bounds: Sequence[float] = LQ_BOUNDS, *,
-                    keep: Sequence[float] = (1.0,)) -> list[float]:
+                    keep: Sequence[float] = (1.0,), min_width: float = 0.1) -> list[float]:
     """Upper class bounds from ``bounds`` such that every class ``(lower, upper]`` holds data.
 
     The first class starts at the minimum, the last ends at the maximum (added as the last
     bound). Bounds in ``keep`` (the LQ's 1) stay when they lie strictly inside the data
-    range; any other bound next to an empty class is dropped until no class is empty.
+    range; a bound closer than ``min_width`` to the minimum or maximum is dropped (no sliver
+    classes such as "0.45-0.50"), and any other bound next to an empty class is dropped until
+    no class is empty.
     """
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if v.size == 0:
         raise ValueError("no non-missing values to classify")
     lo, hi = float(v.min()), float(v.max())
-    inner = sorted({b for b in bounds if lo <= b < hi} | {k for k in keep if lo < k < hi})
+    inner = sorted({b for b in bounds if lo + min_width <= b <= hi - min_width}
+                   | {k for k in keep if lo < k < hi})
     while True:
         edges = [lo, *inner, hi]
         counts = [int(((v > a) & (v <= b)).sum()) + (int((v == lo).sum()) if i == 0 else 0)
@@ -119,7 +122,7 @@ def _geographic_map(lq, focal, breaks, title, names, source, geometries):
 def employment_chart(series: pl.DataFrame, *, title: str, source: str):
     """Employment over time as an index (first year = 100): ``series, year, value`` rows."""
     with style.house_style():
-        fig, ax = style.new_figure((3.1, 2.5))
+        fig, ax = style.new_figure((3.1, 2.9))
         names = series["series"].unique(maintain_order=True).to_list()
         colours = style.qualitative_colours(max(len(names), 1))
         for name, colour in zip(names, colours, strict=True):
@@ -133,10 +136,10 @@ def employment_chart(series: pl.DataFrame, *, title: str, source: str):
         ax.axhline(100, color="0.6", linewidth=0.6, linestyle=":")
         ax.set_ylabel("index, first year = 100")
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.legend(fontsize=5.5, loc="upper left", frameon=False)
+        ax.legend(fontsize=5.5, loc="upper left", bbox_to_anchor=(-0.02, -0.12), frameon=False)
         ax.set_title(title, fontsize=style.FONT_SIZE)
         style.add_source(fig, source)
-        fig.subplots_adjust(left=0.17, right=0.97, top=0.88, bottom=0.2)
+        fig.subplots_adjust(left=0.17, right=0.97, top=0.9, bottom=0.36)
     return fig, ax
 
 

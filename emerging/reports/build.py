@@ -66,7 +66,12 @@ class ReportSummary:
         return table
 
 
-_BATCH: ReportBatch | None = None  # shared with forked workers
+_BATCH: ReportBatch | None = None  # the batch of this process (set in each worker)
+
+
+def _set_batch(batch: ReportBatch) -> None:
+    global _BATCH
+    _BATCH = batch
 
 
 def _resolve(spec: str | Sequence[str], batch: ReportBatch) -> tuple[list[str], dict[str, str]]:
@@ -184,7 +189,9 @@ def build_report(
         task = bar.add_task("fact sheets", total=len(codes))
         args = (out, formats, tuple(figure_formats))
         if workers > 1 and len(codes) > 1:
-            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            # spawn, not fork: forking a process whose polars thread pool runs can deadlock
+            with ProcessPoolExecutor(min(workers, len(codes)), mp_context=get_context("spawn"),
+                                     initializer=_set_batch, initargs=(batch,)) as pool:
                 results = [pool.submit(_render_region, c, *args) for c in codes]
                 for fut in results:
                     w, pg, row = fut.result()
