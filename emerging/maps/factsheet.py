@@ -66,17 +66,21 @@ def specialisation_map(lq: pl.DataFrame, *, focal: str, industry: str, label: st
     from emerging.codes.nuts import central_europe_2021_2027
 
     title = _wrap(f"Location quotient of {label} ({industry}), {year}")
-    values = lq.drop_nulls("lq")["lq"].to_numpy()
+    on_grid = focal in central_europe_2021_2027()
+    if on_grid:
+        area = lq.filter(pl.col("region").is_in(sorted(central_europe_2021_2027())))
+    else:
+        area = lq.filter(pl.col("region").str.starts_with(focal[:2]))
+    values = area.drop_nulls("lq")["lq"].to_numpy()
     if values.size == 0:
         return None
-    breaks = nonempty_breaks(values)
-    if focal not in central_europe_2021_2027():
+    breaks = nonempty_breaks(values)  # on the regions drawn, so no class of the legend is empty
+    if not on_grid:
         if geometries is None:
             return None
-        return _geographic_map(lq, focal, breaks, title, names, source, geometries)
+        return _geographic_map(area, focal, breaks, title, names, source, geometries)
     from emerging.maps.tilegrid import tile_map, tile_positions
 
-    area = lq.filter(pl.col("region").is_in(sorted(central_europe_2021_2027())))
     fig, ax = tile_map(area.select("region", "lq", "lq_reason"), column="lq", classes=breaks,
                        scheme="user", diverging_at=1.0, units="LQ (employment)", labels="none",
                        title=None, size=(6.3, 4.4), source=source)
@@ -157,7 +161,7 @@ def diversification_chart(space: pl.DataFrame, *, title: str, source: str):
                         xytext=(3, 2), textcoords="offset points")
         ax.set_xlabel("relatedness density (0-100): feasibility")
         ax.set_ylabel("complexity (PCI): attractiveness")
-        ax.legend(fontsize=5.5, loc="lower left", frameon=False)
+        ax.legend(fontsize=5.5, loc="best", frameon=False)
         ax.set_title(title, fontsize=style.FONT_SIZE)
         style.add_source(fig, source)
         fig.subplots_adjust(left=0.17, right=0.97, top=0.88, bottom=0.22)

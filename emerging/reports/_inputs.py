@@ -40,8 +40,14 @@ TRADED_FALLBACK: frozenset[str] = frozenset(
 )
 
 #: Industries left out of diversification candidates by default, with the reason: the
-#: activities the ERDF may not support, Regulation (EU) 2021/1058, Article 7(1).
+#: activities the ERDF may not support, Regulation (EU) 2021/1058, Article 7(1), and the
+#: resource-bound mining divisions, whose location follows deposits, not capabilities (so
+#: relatedness says nothing about whether a region could enter them).
+_RESOURCE = "resource-bound: located where the deposits are, not where the capabilities are"
 POLICY_EXCLUSIONS_FALLBACK: dict[str, str] = {
+    "B07": _RESOURCE,
+    "B08": _RESOURCE,
+    "B09": _RESOURCE,
     "B05": "fossil fuels and tobacco, not eligible for ERDF support (Regulation 2021/1058, Art. 7)",
     "B06": "fossil fuels and tobacco, not eligible for ERDF support (Regulation 2021/1058, Art. 7)",
     "C12": "fossil fuels and tobacco, not eligible for ERDF support (Regulation 2021/1058, Art. 7)",
