@@ -17,14 +17,20 @@ def _map_svg(batch: ReportBatch, frame: pl.DataFrame, out: Path) -> Path | None:
     from emerging.maps.factsheet import linked_tile_map
     from emerging.maps.style import save_figure
 
-    on_grid = frame.filter(pl.col("region").is_in(sorted(central_europe_2021_2027())))
-    if on_grid.is_empty():
+    area = sorted(central_europe_2021_2027())
+    with_sheet = frame.filter(pl.col("region").is_in(area))["region"].to_list()
+    if not with_sheet:
         return None
-    links = {r: f"sheets/{r}.html" for r in on_grid["region"].to_list()}
+    values = batch.headline.filter(pl.col("region").is_in(area)).select(
+        "region", pl.col("n_specialised").cast(pl.Float64))
+    links = {r: f"sheets/{r}.html" for r in with_sheet}
     source = "Source: simulated demo data" if batch.data.simulated else "Source: Eurostat SBS"
-    fig, _ = linked_tile_map(on_grid.select("region", "n_specialised"), "n_specialised",
-                             links=links, title=f"Specialisations per region, {batch.end} "
-                             "(click a region for its sheet)", units="industries", source=source)
+    fig, ax = linked_tile_map(values, "n_specialised", links=links,
+                              title=f"Specialisations per region, {batch.end}: outlined "
+                              "regions link to their sheet", units="industries", source=source)
+    for patch in ax.patches:
+        if patch.get_gid() in links:
+            patch.set(edgecolor="black", linewidth=1.8, zorder=2.5)
     path = save_figure(fig, out / "figures" / "index_map", formats=("svg",))[0]
     plt.close(fig)
     return path
@@ -35,7 +41,7 @@ def write_index(batch: ReportBatch, rows: list[dict], out: Path, formats) -> lis
     from emerging.reports.html import environment, stylesheet, version
 
     frame = pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame(
-        schema={"region": pl.String, "n_specialised": pl.Float64})
+        schema={"region": pl.String})
     map_path = _map_svg(batch, frame, out) if rows else None
     svg = map_path.read_text("utf-8") if map_path else ""
     svg = svg[svg.find("<svg"):] if svg else ""
