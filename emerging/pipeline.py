@@ -78,7 +78,7 @@ def run_demo(
     )
     from emerging.detect.signals import emergence_signals
     from emerging.indices.lq import location_quotient
-    from emerging.io.store import write_parquet, write_text
+    from emerging.io.store import write_parquet
     from emerging.maps.style import save_figure
     from emerging.maps.tilegrid import tile_map
     from emerging.reports import build_report

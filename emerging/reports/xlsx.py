@@ -52,7 +52,7 @@ def _write(book, name: str, frame: pl.DataFrame, headers: list[str], title: str,
                 sheet.write_number(i, j, float(v), num)
             elif v is not None:
                 sheet.write(i, j, str(v), wrap)
-    for j, h in enumerate(headers):
+    for j in range(len(headers)):
         sheet.set_column(j, j, 44 if frame.dtypes[j] == pl.String and j else 16)
     sheet.set_row(3, 30)
     sheet.freeze_panes(4, 0)
