@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/emerging demo
 
 test: $(STAMP) system-deps
-	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 -q tests --nbmake notebooks
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 -q tests --doctest-modules emerging --nbmake notebooks
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -25,7 +25,7 @@ from emerging.codes.nuts import central_europe_2021_2027
 from emerging.indices.lq import location_quotient
 from emerging.io.eurostat import read_tsv, to_panel
 from emerging.io.gisco import load_nuts
-from emerging.maps.choropleth import choropleth
+from emerging.maps._choropleth import choropleth
 from emerging.maps.geometry import split_crosswalk
 from emerging.maps.style import save_figure
 

@@ -36,7 +36,7 @@ COLD = f"""
 import time; t = time.perf_counter()
 import numpy as np, polars as pl
 from emerging.io.gisco import load_nuts
-from emerging.maps.choropleth import choropleth
+from emerging.maps._choropleth import choropleth
 from emerging.maps.style import save_figure
 g = load_nuts(level=3, scale="60M", folder=r"{GEO}", download=False)
 codes = g["region"].to_list()
@@ -48,7 +48,7 @@ print(time.perf_counter() - t)
 
 
 def render_once(geoms, frame, out: Path) -> float:
-    from emerging.maps.choropleth import choropleth
+    from emerging.maps._choropleth import choropleth
     from emerging.maps.style import save_figure
 
     start, cpu = time.perf_counter(), time.process_time()

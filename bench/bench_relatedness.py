@@ -210,10 +210,18 @@ def main() -> None:
                 "met" if ok else "NOT met")
         print(f"{size:<6}{tool:<22}{res['wall']:>9.2f}{res['cpu']:>9.2f}"
               f"{res['peak'] / 1e9:>9.2f}{ratio:>9.1f}  {target}")
+        if tool.startswith("emerging"):
+            record("relatedness", f"{tool} ({size})", res["wall"], peak_gb=res["peak"] / 1e9)
+        elif "wall" in ours[size]:
+            record("relatedness", f"emerging ({size})", ours[size]["wall"], peer=tool,
+                   peer_seconds=res["wall"], note=f"peer peak {res['peak'] / 1e9:.2f} GB")
     print(f"(load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from _report import record
+
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3])
     else:

@@ -14,6 +14,7 @@ import importlib
 from emerging._schema import (
     SchemaError,
     validate_edges,
+    validate_pairs,
     validate_panel,
     validate_participations,
 )
@@ -24,7 +25,7 @@ __version__ = "0.1.0"
 #: Public name -> module that defines it (imported on first access).
 _LAZY: dict[str, str] = {
     # data in
-    "demo": "emerging.datasets.demo",
+    "demo": "emerging.datasets._demo",
     "read_tsv": "emerging.io.eurostat",
     "read_sdmx_csv": "emerging.io.eurostat",
     "to_panel": "emerging.io.eurostat",
@@ -34,6 +35,7 @@ _LAZY: dict[str, str] = {
     "load_nuts": "emerging.io.gisco",
     "harmonise": "emerging.codes.harmonise",
     "estimate_confidential": "emerging.io.confidential",
+    "aggregate_records": "emerging.io.microdata",
     # specialisation
     "standardised_lq": "emerging.indices.lq",
     "regional_diversity": "emerging.indices.diversity",
@@ -41,29 +43,35 @@ _LAZY: dict[str, str] = {
     "cluster_stars": "emerging.indices.stars",
     "specialisation_profile": "emerging.indices.profile",
     # dynamics
-    "growth": "emerging.trends.growth",
-    "specialisation_changes": "emerging.trends.growth",
-    "shift_share": "emerging.trends.shift_share",
+    "growth": "emerging.trends._growth",
+    "specialisation_changes": "emerging.trends._growth",
+    "shift_share": "emerging.trends._shift_share",
     "trend_slopes": "emerging.trends.slopes",
-    "portfolio": "emerging.trends.portfolio",
+    "portfolio": "emerging.trends._portfolio",
     # capabilities
-    "proximity": "emerging.relatedness.proximity",
+    "proximity": "emerging.relatedness._proximity",
     "relatedness_density": "emerging.relatedness.density",
-    "complexity": "emerging.relatedness.complexity",
-    "opportunity": "emerging.relatedness.opportunity",
-    "risk_reward": "emerging.relatedness.risk_reward",
+    "complexity": "emerging.relatedness._complexity",
+    "opportunity": "emerging.relatedness._opportunity",
+    "risk_reward": "emerging.relatedness._risk_reward",
     "analyse_relatedness": "emerging.relatedness.analysis",
     # co-operation
     "project_network": "emerging.networks.build",
     "node_metrics": "emerging.networks.metrics",
     "cross_border": "emerging.networks.metrics",
-    "communities": "emerging.networks.communities",
+    "communities": "emerging.networks._communities",
+    "find_partners": "emerging.networks.partners",
+    "cooperation_summary": "emerging.networks.summary",
     "suggest_partners": "emerging.networks.partners",
     # detection and outputs
     "emergence_signals": "emerging.detect.signals",
     "flag_emerging": "emerging.detect.rules",
+    "emergence_scores": "emerging.detect.score",
+    "backtest": "emerging.detect._backtest",
+    "traded_industries": "emerging.codes.traded",
+    "classify_traded": "emerging.codes.traded",
     "tile_map": "emerging.maps.tilegrid",
-    "choropleth": "emerging.maps.choropleth",
+    "choropleth": "emerging.maps._choropleth",
     "save_figure": "emerging.maps.style",
     "region_profile": "emerging.reports",
     "render_factsheet": "emerging.reports",
@@ -89,6 +97,7 @@ __all__ = [
     "location_quotient",
     "presence",
     "validate_edges",
+    "validate_pairs",
     "validate_panel",
     "validate_participations",
     *_LAZY,

@@ -12,7 +12,17 @@ Participations
     One row per organisation in a project: ``project``, ``organisation``, ``region``,
     ``country``, ``role``, ``start_year``; optional ``industry``, ``topic``, ``funding``.
 Edges
-    ``source``, ``target``, ``weight`` (and optionally ``year``).
+    ``source``, ``target``, ``weight`` (and optionally ``year``): undirected ties between
+    nodes (organisations, regions, countries), one row per pair with ``source < target``;
+    what :func:`emerging.networks.project_network` returns in ``Projection.edges`` and what
+    every function of :mod:`emerging.networks` reads.
+Industry pairs
+    ``industry``, ``industry_other`` (String), one value column (``proximity`` for
+    relatedness), optionally ``year`` (Int32): one row per *ordered* pair of distinct
+    industries, so both ``(i, j)`` and ``(j, i)`` are present. This is what
+    :func:`emerging.relatedness.proximity` returns and what the layers that read industry
+    relatedness (:func:`emerging.networks.industry_space`, partner suggestions) take.
+    The names are :data:`PAIR_KEYS`; :func:`validate_pairs` checks a frame at the door.
 """
 
 from __future__ import annotations
@@ -47,6 +57,18 @@ PARTICIPATIONS_OPTIONAL: dict[str, pl.DataType] = {
     "industry": pl.String(),
     "topic": pl.String(),
     "funding": pl.Float64(),
+}
+
+SOURCE = "source"
+TARGET = "target"
+WEIGHT = "weight"
+#: The second industry of an industry pair (the first is ``industry``).
+INDUSTRY_OTHER = "industry_other"
+PAIR_KEYS: tuple[str, str] = (INDUSTRY, INDUSTRY_OTHER)
+PAIR_SCHEMA: dict[str, pl.DataType] = {
+    INDUSTRY: pl.String(),
+    INDUSTRY_OTHER: pl.String(),
+    "proximity": pl.Float64(),
 }
 
 EDGES_SCHEMA: dict[str, pl.DataType] = {
@@ -319,6 +341,36 @@ def validate_edges(edges: pl.DataFrame | pl.LazyFrame, *, what: str = "edges") -
     keys = ["source", "target", *(["year"] if "year" in frame.columns else [])]
     check_unique(frame, keys, what=what)
     check_non_negative(frame, "weight", keys, what=what)
+    return frame
+
+
+def validate_pairs(
+    pairs: pl.DataFrame | pl.LazyFrame, *, value: str = "proximity", what: str = "industry pairs"
+) -> pl.DataFrame:
+    """Check an industry-pair table (``industry``, ``industry_other``, ``value``, optional
+    ``year``): names, dtypes, one row per key, no pair of an industry with itself.
+
+    Older spellings of the two key columns (``industry_a``/``industry_b``,
+    ``industry_i``/``industry_j``) are named in the error with the rename that fixes them.
+    """
+    frame = pairs.collect() if isinstance(pairs, pl.LazyFrame) else pairs
+    for a, b in (("industry_a", "industry_b"), ("industry_i", "industry_j")):
+        if {a, b} <= set(frame.columns) and INDUSTRY_OTHER not in frame.columns:
+            raise MissingColumnError(
+                f"{what} name their industries {a!r}/{b!r}; the pair columns are "
+                f"{list(PAIR_KEYS)}: frame.rename({{{a!r}: {INDUSTRY!r}, {b!r}: {INDUSTRY_OTHER!r}}})"
+            )
+    require_columns(frame, [*PAIR_KEYS, value], what=what)
+    frame = coerce_dtypes(frame, {**{k: PAIR_SCHEMA[k] for k in PAIR_KEYS}, value: pl.Float64()},
+                          what=what)
+    keys = [*PAIR_KEYS, *([YEAR] if YEAR in frame.columns else [])]
+    check_unique(frame, keys, what=what)
+    selfish = frame.filter(pl.col(INDUSTRY) == pl.col(INDUSTRY_OTHER))
+    if selfish.height:
+        raise SchemaError(
+            f"{what} pair {selfish.height:,} industr(y/ies) with themselves (e.g. "
+            f"{_format_rows(selfish.select(keys))}); drop rows with industry == industry_other"
+        )
     return frame
 
 

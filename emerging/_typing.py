@@ -1,21 +1,11 @@
-"""Shared type aliases and the one check for keyword options."""
+"""Shared type aliases (the option check lives in :mod:`emerging._checks`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import TypeAlias, get_args
+from typing import TypeAlias
 
 import polars as pl
 
+from emerging._checks import check_option  # noqa: F401  (re-exported: older imports)
+
 Frame: TypeAlias = pl.DataFrame | pl.LazyFrame
-
-
-def check_option(name: str, value: object, allowed: Collection[object] | object) -> None:
-    """Raise ``ValueError("name must be one of (...); got 'x'")`` for a bad option.
-
-    ``allowed`` is a collection of valid values or a ``typing.Literal`` type.
-    """
-    is_values = isinstance(allowed, Collection) and not isinstance(allowed, str)
-    options = tuple(allowed) if is_values else get_args(allowed)
-    if value not in options:
-        raise ValueError(f"{name} must be one of {options}; got {value!r}")

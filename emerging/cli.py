@@ -69,6 +69,15 @@ def fetch(
         bool, typer.Option(help="Also download NUTS 2021 geometries (GISCO, 1:20M).")
     ] = True,
     refresh: Annotated[bool, typer.Option(help="Download again even if a file exists.")] = False,
+    dataset: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--dataset",
+            help="Download only this dataset (repeatable): cordis-h2020 or cordis-horizon "
+            "(the official CORDIS projects bulk zip, unpacked to RAW/<dataset>/ with "
+            "project.csv and organization.csv).",
+        ),
+    ] = None,
 ) -> None:
     """Download the Eurostat SBS and regional GDP datasets (and NUTS geometries) into RAW.
 
@@ -79,13 +88,25 @@ def fetch(
 
     from emerging.io.build import fetch as fetch_raw
     from emerging.io.cache import OfflineError
+    from emerging.io.cordis_bulk import CORDIS_BULK, download_cordis
 
     console = Console()
     try:
-        paths = fetch_raw(raw, geometries=geometries, refresh=refresh)
+        if dataset:
+            unknown = [d for d in dataset if d not in CORDIS_BULK]
+            if unknown:
+                console.print(f"[bold red]error:[/] unknown dataset(s) {unknown}; known: "
+                              f"{list(CORDIS_BULK)}")
+                raise typer.Exit(code=2)
+            paths = [download_cordis(d, raw, refresh=refresh) for d in dataset]
+        else:
+            paths = fetch_raw(raw, geometries=geometries, refresh=refresh)
     except OfflineError as exc:
         console.print(f"[bold red]offline:[/] {exc}")
         raise typer.Exit(code=3) from exc
+    except ValueError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
     for path in paths:
         console.print(f"  {path}")
 
@@ -166,6 +187,225 @@ def report(
         console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(code=2) from exc
     console.print(summary.as_table())
+
+
+@app.command()
+def detect(
+    data: Annotated[Path, typer.Option(help="Panel file (Parquet, CSV, XLSX): region, industry, year, value.")],
+    as_of: Annotated[int, typer.Option(help="Year the signals describe; later years are never read.")],
+    window: Annotated[int, typer.Option(help="Years of signals, ending at --as-of.")] = 5,
+    horizon: Annotated[int, typer.Option(help="Years ahead the scores predict.")] = 3,
+    regions: Annotated[
+        str | None,
+        typer.Option(help="Region set: a name (central_europe_2021_2027, clustercoop) or codes CZ06,SK02."),
+    ] = None,
+    preset: Annotated[
+        str | None, typer.Option(help="Composite weights: feasible, balanced or ambitious.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="default, persistence, composite or logit.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML file with model, preset, weights, window, horizon, [classes].")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for detect_scores.parquet and .csv.")] = Path(
+        "data/processed"
+    ),
+    top: Annotated[int, typer.Option(help="How many emerging candidates to print.")] = 20,
+) -> None:
+    """Score and class every region-industry as of a year: emerging, nascent, established,
+    eroding or other, each with its reasons and evidence in words.
+
+    Writes OUT/detect_scores.parquet and OUT/detect_scores.csv (region, industry, as_of,
+    score, class, evidence, reasons, contrib_<signal>) and prints the top emerging
+    candidates. The default score is the one that won the real-data backtest (see README).
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from emerging.detect.run import detect as run_detect
+    from emerging.detect.run import parse_config
+    from emerging.io.store import write_parquet, write_text
+    from emerging.io.tables import read_table
+
+    console = Console()
+    try:
+        cfg = parse_config(config.read_text(encoding="utf-8"), source=str(config)) if config else None
+        panel = read_table(data).select("region", "industry", "year", "value")
+        scores = run_detect(panel, as_of=as_of, window=window, horizon=horizon, regions=regions,
+                            preset=preset, model=model, config=cfg)
+    except (ValueError, FileNotFoundError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    frame = scores.to_frame()
+    write_parquet(frame, out / "detect_scores.parquet")
+    write_text(frame.write_csv(), out / "detect_scores.csv")
+    table = Table(title=f"Top emerging candidates as of {as_of} ({scores.label})")
+    for column in ("region", "industry", "score", "evidence"):
+        table.add_column(column)
+    for row in scores.top(top).iter_rows(named=True):
+        table.add_row(row["region"], row["industry"], f"{row['score']:.3f}", row["facts"])
+    console.print(table)
+    console.print(scores.summary())
+    console.print(f"wrote {out / 'detect_scores.parquet'} and {out / 'detect_scores.csv'}")
+
+
+@app.command()
+def backtest(
+    data: Annotated[Path, typer.Option(help="Panel file (Parquet, CSV, XLSX): region, industry, year, value.")],
+    horizon: Annotated[int, typer.Option(help="Years ahead the outcome is measured.")] = 3,
+    window: Annotated[int, typer.Option(help="Years of signals before each origin.")] = 3,
+    outcome: Annotated[str, typer.Option(help="entry, growth or exit.")] = "entry",
+    as_of: Annotated[
+        str | None, typer.Option(help="Origins, e.g. 2010,2011 (default: every origin the data allow).")
+    ] = None,
+    regions: Annotated[
+        str | None, typer.Option(help="Region set: a name or comma-separated codes.")
+    ] = None,
+    n_boot: Annotated[int, typer.Option(help="Region-bootstrap replicates for the intervals.")] = 200,
+    out: Annotated[Path, typer.Option(help="Folder for model_card.md and backtest_metrics.csv.")] = Path(
+        "data/processed"
+    ),
+) -> None:
+    """Backtest the emergence scores at rolling origins beside the baselines (persistence,
+    density, growth, random) and the old rule; print the metrics and write the model card.
+    """
+    from rich.console import Console
+
+    from emerging.detect.run import run_backtest
+    from emerging.io.store import write_text
+    from emerging.io.tables import read_table
+
+    console = Console()
+    origins = [int(y) for y in as_of.split(",")] if as_of else None
+    try:
+        panel = read_table(data).select("region", "industry", "year", "value")
+        result = run_backtest(panel, horizon=horizon, window=window, outcome=outcome,
+                              as_of=origins, regions=regions, n_boot=n_boot, data=str(data))
+    except (ValueError, FileNotFoundError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    write_text(result.card(), out / "model_card.md")
+    write_text(result.metrics.write_csv(), out / "backtest_metrics.csv")
+    console.print(result.summary())
+    console.print(f"wrote {out / 'model_card.md'} and {out / 'backtest_metrics.csv'}")
+
+
+@app.command()
+def partners(
+    region: Annotated[
+        str, typer.Argument(help="Focal country (CZ) or NUTS region (CZ06) seeking partners.")
+    ],
+    industry: Annotated[
+        str | None,
+        typer.Option(help="NACE division as in the panel, e.g. C27; without it: general "
+                     "co-operation partners."),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Data folder laid out as shared/data (cooperation/, employment/, "
+                     "geo/) or holding CORDIS organization.csv + project.csv; default: the "
+                     "SIMULATED demo."),
+    ] = None,
+    top: Annotated[int, typer.Option(help="How many suggestions to print.")] = 10,
+    year: Annotated[int | None, typer.Option(help="Employment year (default: latest known).")] = None,
+    brokerage: Annotated[
+        bool, typer.Option(help="Score the partners' cross-border brokerage (a few seconds).")
+    ] = True,
+    out: Annotated[
+        Path | None, typer.Option(help="Also write every suggestion to this CSV file.")
+    ] = None,
+) -> None:
+    """Rank partners across the border for REGION, with the reasons for each.
+
+    Joins who is strong in the industry (LQ with its interval, cluster stars), for whom it
+    is a feasible opportunity (relatedness density), who already co-operates (joint
+    Horizon 2020 projects, brokerage, Interreg 2014-2020) and distance. Regions are ranked
+    at the level of REGION; with the shared H2020 table (country codes only) the ties of
+    two regions are those of their countries, and the reasons say so.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from emerging.io.cooperation import cooperation_inputs
+    from emerging.networks import find_partners
+
+    console = Console()
+    try:
+        inputs = cooperation_inputs(data)
+        res = find_partners(
+            region, industry=industry, panel=inputs.panel,
+            participations=inputs.participations, interreg=inputs.interreg, year=year,
+            geometry=inputs.geometry(len(region) - 2), brokerage=brokerage, top=None,
+        )
+    except (ValueError, FileNotFoundError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    console.print(inputs.describe(), style="dim")
+    table = Table(title=res.summary().split(";")[0], show_lines=True)
+    for col in ("rank", "partner", "name", "score", "reasons"):
+        table.add_column(col, overflow="fold")
+    for r in res.table.head(top).iter_rows(named=True):
+        table.add_row(str(r["rank"]), r["partner"], r["name"] or "", f"{r['score']:.2f}",
+                      r["reasons"])
+    console.print(table)
+    console.print("Grounds and weights: " + ", ".join(f"{k} {v:.2f}" for k, v in
+                                                      res.weights.items()))
+    for key, note in res.notes.items():
+        console.print(f"  {key}: {note}", style="dim")
+    if out is not None:
+        res.write_csv(out)
+        console.print(f"wrote {out}")
+
+
+@app.command()
+def networks(
+    node: Annotated[
+        str, typer.Option(help="Nodes: country, region (NUTS codes needed) or organisation.")
+    ] = "country",
+    level: Annotated[
+        int | None, typer.Option(help="For region nodes: NUTS level 1, 2 or 3.")
+    ] = None,
+    weight: Annotated[
+        str, typer.Option(help="Tie weights: count, fractional, jaccard or funding.")
+    ] = "fractional",
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Data folder (shared/data layout, or CORDIS organization.csv + "
+                     "project.csv); default: the SIMULATED demo."),
+    ] = None,
+    start: Annotated[int | None, typer.Option(help="First project start year kept.")] = None,
+    end: Annotated[int | None, typer.Option(help="Last project start year kept.")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the tables and figures.")] = Path(
+        "figures/networks"
+    ),
+) -> None:
+    """Build a co-operation network from participations and describe it.
+
+    Writes to OUT: edges, nodes (centrality, cross-border share of tie weight, brokerage,
+    community), country pairs (intensity, affinity) and communities as Parquet and CSV,
+    network.png and (country and region nodes) flow_map.png; prints a summary.
+    """
+    from rich.console import Console
+
+    from emerging.io.cooperation import cooperation_inputs
+    from emerging.networks import analyse_network
+
+    console = Console()
+    try:
+        inputs = cooperation_inputs(data, panel=False)
+        result = analyse_network(
+            inputs.participations, node=node, level=level, weight=weight, start=start,
+            end=end, progress=lambda text: console.print(f"  {text} ...", style="dim"),
+        )
+        geometry = inputs.geometry(0 if node == "country" else level or 2)
+        paths = result.write(out, geometry=geometry if node != "organisation" else None)
+    except (ValueError, FileNotFoundError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+    console.print(inputs.describe(), style="dim")
+    console.print(result.summary())
+    console.print(f"wrote {len(paths)} files to {out}")
 
 
 if __name__ == "__main__":  # pragma: no cover

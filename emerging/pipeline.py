@@ -63,10 +63,6 @@ def run_demo(
     out: Path, *, regions: str = "clustercoop", start: int = 2015, end: int = 2023, seed: int = 2024
 ) -> RunSummary:
     """Run the whole job on the simulated demo and write processed data, figures, fact sheets."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from rich.progress import Progress
 
     from emerging.datasets import demo
@@ -115,7 +111,6 @@ def run_demo(
         )
         for path in save_figure(fig, figures / "demo_emerging_per_region", formats=("png",)):
             written.append(Written(path, "tile map: emerging industries per region"))
-        plt.close(fig)
         most_flagged = flags.flagged().group_by(INDUSTRY).len()
         top_industry = most_flagged.sort(["len", INDUSTRY], descending=[True, False])[INDUSTRY][0]
         fig, _ = tile_map(
@@ -125,7 +120,6 @@ def run_demo(
         )
         for path in save_figure(fig, figures / f"demo_lq_{top_industry}_{end}", formats=("png",)):
             written.append(Written(path, f"tile map: LQ of {top_industry} (most often flagged)"))
-        plt.close(fig)
 
     from emerging.reports._inputs import demo_report_data
 

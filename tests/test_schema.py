@@ -123,3 +123,19 @@ def test_edges_contract():
     assert validate_edges(edges).schema["weight"] == pl.Float64
     with pytest.raises(NegativeValueError):
         validate_edges(edges.with_columns(weight=pl.lit(-1.0)))
+
+
+def test_validate_pairs_names_the_fix():
+    from emerging._schema import MissingColumnError, SchemaError, validate_pairs
+
+    good = pl.DataFrame({"industry": ["C10", "C11"], "industry_other": ["C11", "C10"],
+                         "proximity": [0.5, 0.5]})
+    assert validate_pairs(good.lazy()).equals(good)
+    old = good.rename({"industry": "industry_a", "industry_other": "industry_b"})
+    with pytest.raises(MissingColumnError, match=r"frame.rename\(\{'industry_a': 'industry', "
+                                                 r"'industry_b': 'industry_other'\}\)"):
+        validate_pairs(old)
+    with pytest.raises(SchemaError, match="with themselves"):
+        validate_pairs(good.with_columns(industry_other=pl.lit("C10")).head(1))
+    with pytest.raises(SchemaError, match="duplicate"):
+        validate_pairs(pl.concat([good, good]))

@@ -27,18 +27,18 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
 from emerging.codes.nuts import closest_codes
 from emerging.codes.nuts_versions import TARGETS, VERSIONS, code_versions, lineage, nuts2_codes
-from emerging.maps.style import styled
 
 Splits = Literal["report", "aggregate"]
 _SPLITS = ("report", "aggregate")
 _MAPPED = ("recoded", "recoded_boundary_change", "merged", "split_aggregated")
 
 
-@dataclass(frozen=True)
-class HarmonisedPanel:
+@dataclass(frozen=True, repr=False)
+class HarmonisedPanel(Result):
     """A panel rewritten in one NUTS version, with a report of every code that changed.
 
     Attributes
@@ -89,22 +89,15 @@ class HarmonisedPanel:
     def __str__(self) -> str:
         return self.summary()
 
-    def _repr_html_(self) -> str:
-        head = self.summary().splitlines()[0]
-        return f"<p>{head}</p>" + self.report._repr_html_()
+    def _html_frame(self) -> pl.DataFrame:
+        return self.report
 
-    @styled
+
     def plot(self, ax=None):
-        """Bar chart of input rows by report status; returns the matplotlib Axes."""
-        import matplotlib.pyplot as plt
+        """Bar chart of input rows by report status; returns a :class:`~emerging.maps.Drawing`."""
+        from emerging.maps.data_plots import plot_harmonised
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3))
-        by = self.report.group_by("status").agg(pl.col("rows").sum()).sort("rows")
-        ax.barh(by["status"].to_list(), by["rows"].to_list(), color="#4a7ab5")
-        ax.set_xlabel("input rows")
-        ax.set_title(f"NUTS codes changed on the way to NUTS {self.target}")
-        return ax
+        return plot_harmonised(self, ax)
 
 
 def _source_version(code: str, to: int, from_: int | None) -> tuple[int | None, str, str]:
@@ -158,6 +151,59 @@ def _note(code: str, version: int | None, status: str, targets: str, reason: str
     return dict(code=code, version=version, status=status, targets=targets, reason=reason)
 
 
+def _one_to_one(
+    code: str, version: int, to: int, target: str, boundary: bool, boundary_changes: str
+) -> tuple[dict | None, dict | None]:
+    """Entry and report note of a code that became exactly one code (maybe renamed)."""
+    if boundary and boundary_changes == "report":
+        why = f"{code} -> {target} changed territory; left out (boundary_changes='report')"
+        return None, _note(code, version, "boundary_not_mapped", target, why)
+    entry = dict(target=target, version=version, parts=1)
+    if target == code and not boundary:
+        return entry, None
+    status = "recoded_boundary_change" if boundary else "recoded"
+    why = f"NUTS {version} {code} -> NUTS {to} {target}." + (
+        " Boundary changed on the way; values are those of the old territory."
+        if boundary
+        else ""
+    )
+    return entry, _note(code, version, status, target, why)
+
+
+def _regrouped(
+    code: str, version: int, to: int, sources: tuple[str, ...], targets: tuple[str, ...],
+    splits: str,
+) -> tuple[dict | None, dict]:
+    """Entry (None when not mapped) and report note of a code in a merge, split or regroup."""
+    joined = ", ".join(targets)
+    if len(targets) == 1:
+        why = (
+            f"{' + '.join(sources)} (NUTS {version}) summed into {joined}; null where "
+            "any part is null or absent"
+        )
+        entry = dict(target=targets[0], version=version, parts=len(sources))
+        return entry, _note(code, version, "merged", joined, why)
+    if len(sources) == 1 and splits == "aggregate":
+        why = (
+            f"split into {joined} in NUTS {to}; kept as {code} with the newer units "
+            "summed back (null where any of them is null)"
+        )
+        entry = dict(target=code, version=version, parts=1)
+        return entry, _note(code, version, "split_aggregated", joined, why)
+    if len(sources) == 1:
+        why = (
+            f"split into {joined} in NUTS {to}; the series cannot be divided without "
+            f"inventing numbers. Pass splits='aggregate' to keep {code} and sum the "
+            "newer units back into it"
+        )
+        return None, _note(code, version, "split_not_mapped", joined, why)
+    why = (
+        f"{', '.join(sources)} (NUTS {version}) were regrouped into {joined} "
+        f"(NUTS {to}); no one-to-one or summable mapping exists at NUTS-2"
+    )
+    return None, _note(code, version, "reorganised_not_mapped", joined, why)
+
+
 def _code_map(
     codes: list[str], *, to: int, from_: int | None, splits: str, boundary_changes: str
 ) -> tuple[pl.DataFrame, list[dict]]:
@@ -176,51 +222,17 @@ def _code_map(
             continue
         lin = lineage(version, to)
         sources, targets, kinds = lin.groups[lin.group_of[code]]
-        joined = ", ".join(targets)
-        boundary = "boundary" in kinds
-        one_to_one = len(sources) == 1 and len(targets) == 1
-        if one_to_one and boundary and boundary_changes == "report":
-            why = f"{code} -> {joined} changed territory; left out (boundary_changes='report')"
-            report.append(_note(code, version, "boundary_not_mapped", joined, why))
-        elif one_to_one:
-            entries[code] = dict(target=targets[0], version=version, parts=1)
-            if targets[0] != code or boundary:
-                status = "recoded_boundary_change" if boundary else "recoded"
-                why = f"NUTS {version} {code} -> NUTS {to} {joined}." + (
-                    " Boundary changed on the way; values are those of the old territory."
-                    if boundary
-                    else ""
-                )
-                report.append(_note(code, version, status, joined, why))
-        elif len(targets) == 1:
-            entries[code] = dict(target=targets[0], version=version, parts=len(sources))
-            why = (
-                f"{' + '.join(sources)} (NUTS {version}) summed into {joined}; null where "
-                "any part is null or absent"
-            )
-            report.append(_note(code, version, "merged", joined, why))
-        elif len(sources) == 1 and splits == "aggregate":
-            entries[code] = dict(target=code, version=version, parts=1)
-            for child in targets:
-                aggregate_back[child] = (code, len(targets))
-            why = (
-                f"split into {joined} in NUTS {to}; kept as {code} with the newer units "
-                "summed back (null where any of them is null)"
-            )
-            report.append(_note(code, version, "split_aggregated", joined, why))
-        elif len(sources) == 1:
-            why = (
-                f"split into {joined} in NUTS {to}; the series cannot be divided without "
-                f"inventing numbers. Pass splits='aggregate' to keep {code} and sum the "
-                "newer units back into it"
-            )
-            report.append(_note(code, version, "split_not_mapped", joined, why))
+        if len(sources) == 1 and len(targets) == 1:
+            boundary = "boundary" in kinds
+            entry, note = _one_to_one(code, version, to, targets[0], boundary, boundary_changes)
         else:
-            why = (
-                f"{', '.join(sources)} (NUTS {version}) were regrouped into {joined} "
-                f"(NUTS {to}); no one-to-one or summable mapping exists at NUTS-2"
-            )
-            report.append(_note(code, version, "reorganised_not_mapped", joined, why))
+            entry, note = _regrouped(code, version, to, sources, targets, splits)
+            if entry is not None and len(targets) > 1:  # a split kept as the old unit
+                aggregate_back.update({child: (code, len(targets)) for child in targets})
+        if entry is not None:
+            entries[code] = entry
+        if note is not None:
+            report.append(note)
     for child, (old, n) in aggregate_back.items():
         if child in entries and old in present:
             version = entries[child]["version"]
@@ -301,6 +313,37 @@ def harmonise(
     joined = frame.join(code_map, on=REGION, how="inner")
     if not has_flag:
         joined = joined.with_columns(pl.lit(None, dtype=pl.String).alias("flag"))
+    candidates = _candidates(joined)
+    best, conflicts = _best_candidates(candidates)
+    out = best.select(
+        pl.col("_target").alias(REGION),
+        INDUSTRY,
+        YEAR,
+        VALUE,
+        *(["flag"] if has_flag else []),
+        "nuts_source",
+    ).sort(REGION, INDUSTRY, YEAR)
+
+    # null rows caused by incomplete merges, per input code
+    incomplete = (
+        best.filter((pl.col("_parts") > 1) & (pl.col("_known") > 0) & pl.col(VALUE).is_null())
+        .select(pl.col("nuts_source").str.split("+").alias("code"))
+        .explode("code")
+        .group_by("code")
+        .len()
+    )
+    null_rows = dict(incomplete.iter_rows())
+    report = _report_frame(report_rows, rows_per_code, null_rows)
+    return HarmonisedPanel(
+        panel=validate_panel(out, allow_mixed_levels=True, allow_empty=True),
+        report=report,
+        target=to,
+        conflicts=conflicts,
+    )
+
+
+def _candidates(joined: pl.DataFrame) -> pl.DataFrame:
+    """Rows per target code: one-part rows as they are, summed parts of merged units."""
     # one-part rows (renames, unchanged codes) need no aggregation
     single = joined.filter(pl.col("_parts") == 1).select(
         "_target",
@@ -330,7 +373,11 @@ def harmonise(
         .with_columns(pl.when(pl.col("flag") != "").then(pl.col("flag")).alias("flag"))
         .select(single.columns)
     )
-    candidates = pl.concat([single, merged])
+    return pl.concat([single, merged])
+
+
+def _best_candidates(candidates: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """One row per target key (the best candidate) and the number of conflicting keys."""
     # a value beats a null; among values the newest version wins whatever the flags (e, p, b
     # mark estimates, not better data); among nulls a flagged one (e.g. confidential "c")
     # beats a plain one, then the newest
@@ -347,25 +394,12 @@ def harmonise(
     )
     conflicts = overlap.filter((pl.col("_n") > 1) & (pl.col("_spread") > 1e-9)).height
     best = ranked.unique(keys, keep="first", maintain_order=True)
-    out = best.select(
-        pl.col("_target").alias(REGION),
-        INDUSTRY,
-        YEAR,
-        VALUE,
-        *(["flag"] if has_flag else []),
-        "nuts_source",
-    ).sort(REGION, INDUSTRY, YEAR)
+    return best, conflicts
 
-    # null rows caused by incomplete merges, per input code
-    incomplete = (
-        best.filter((pl.col("_parts") > 1) & (pl.col("_known") > 0) & pl.col(VALUE).is_null())
-        .select(pl.col("nuts_source").str.split("+").alias("code"))
-        .explode("code")
-        .group_by("code")
-        .len()
-    )
-    null_rows = dict(incomplete.iter_rows())
-    report = (
+
+def _report_frame(report_rows: list[dict], rows_per_code: dict, null_rows: dict) -> pl.DataFrame:
+    """The harmonisation report: one row per input code."""
+    return (
         pl.DataFrame(
             [
                 {
@@ -389,10 +423,4 @@ def harmonise(
         )
         .select("code", "version", "status", "mapped", "targets", "rows", "null_rows", "reason")
         .sort("code")
-    )
-    return HarmonisedPanel(
-        panel=validate_panel(out, allow_mixed_levels=True, allow_empty=True),
-        report=report,
-        target=to,
-        conflicts=conflicts,
     )

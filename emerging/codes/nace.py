@@ -22,6 +22,7 @@ from importlib import resources
 
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._schema import INDUSTRY, KEYS, VALUE, validate_panel
 
 _EUROSTAT = re.compile(r"^[A-U](\d{2}(\d{1,2})?)?$")
@@ -131,6 +132,7 @@ def nace_labels() -> pl.DataFrame:
     ).with_columns(nace_level_expr(pl.col(INDUSTRY)).alias("level"))
 
 
+@keeps_frame_kind
 def aggregate_nace(panel: pl.DataFrame | pl.LazyFrame, level: int) -> pl.DataFrame:
     """Sum a panel of finer NACE codes up to ``level`` (1 section ... 3 group).
 

@@ -26,12 +26,12 @@ Region sets are written here as facts with their sources:
 from __future__ import annotations
 
 import csv
-import difflib
-from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 
 import polars as pl
+
+from emerging._checks import check_regions, closest_codes  # noqa: F401  (re-exported)
 
 EXTRA_REGIO_SUFFIX = "Z"
 
@@ -148,21 +148,3 @@ def nuts_parent_expr(code: pl.Expr, level: int) -> pl.Expr:
 def is_extra_regio_expr(code: pl.Expr) -> pl.Expr:
     """Polars expression: True for extra-regio codes."""
     return (code.str.len_chars() > 2) & code.str.ends_with(EXTRA_REGIO_SUFFIX)
-
-
-def closest_codes(code: str, valid: Iterable[str], n: int = 5) -> list[str]:
-    """Up to ``n`` valid codes closest to ``code`` (same country first, then by similarity)."""
-    valid = sorted(set(valid))
-    same_country = [v for v in valid if v[:2] == code[:2].upper()]
-    pool = same_country or valid
-    close = difflib.get_close_matches(code.upper(), pool, n=n, cutoff=0.0)
-    return close[:n]
-
-
-def check_regions(codes: Sequence[str], valid: Iterable[str], *, what: str = "region") -> None:
-    """Raise ValueError for codes not in ``valid``, listing the closest valid codes."""
-    valid = set(valid)
-    unknown = [c for c in codes if c not in valid]
-    if unknown:
-        hints = "; ".join(f"{c!r}: did you mean {closest_codes(c, valid)}?" for c in unknown[:5])
-        raise ValueError(f"unknown {what} code(s) {unknown[:5]}: {hints}")

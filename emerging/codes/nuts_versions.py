@@ -28,6 +28,8 @@ from importlib import resources
 
 import polars as pl
 
+from emerging._result import Result
+
 #: NUTS versions, oldest first. 2006 is the version before NUTS 2010 (ITD/ITE codes of Italy).
 VERSIONS: tuple[int, ...] = (2006, 2010, 2013, 2016, 2021, 2024)
 #: Versions that can be harmonised to (2024 is partial in the crosswalk, so it is not offered).
@@ -111,8 +113,8 @@ def _check_version(version: int, allowed: Iterable[int], what: str = "version") 
         raise ValueError(f"{what} must be one of {allowed}; got {version!r}")
 
 
-@dataclass(frozen=True)
-class Lineage:
+@dataclass(frozen=True, repr=False)
+class Lineage(Result):
     """How the units of one NUTS version relate to the units of a later version.
 
     ``groups`` maps each group id to ``(sources, targets, kinds)``: the connected set of old
@@ -126,6 +128,17 @@ class Lineage:
     target: int
     groups: dict[int, tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]]
     group_of: dict[str, int]
+
+    def summary(self) -> str:
+        kinds: dict[str, int] = defaultdict(int)
+        for _, _, found in self.groups.values():
+            for kind in found:
+                kinds[kind] += 1
+        counted = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "no changes"
+        return (
+            f"NUTS {self.source} to NUTS {self.target}: {len(self.group_of):,} codes in "
+            f"{len(self.groups):,} groups ({counted})"
+        )
 
     def to_frame(self) -> pl.DataFrame:
         """One row per source code: ``code``, ``group``, ``targets``, ``siblings``, ``kind``."""
@@ -167,7 +180,13 @@ def lineage(source: int, target: int) -> Lineage:
             f"cannot map NUTS {source} codes back to NUTS {target}: harmonise forward only "
             f"(to a version >= {source})"
         )
-    # relation: old code -> set of current codes, and the change kinds met on the way
+    reach, kinds = _reach(source, target)
+    groups, group_of = _groups(reach, kinds)
+    return Lineage(source=source, target=target, groups=groups, group_of=group_of)
+
+
+def _reach(source: int, target: int) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Old code -> set of current codes, and the change kinds met on the way."""
     reach: dict[str, set[str]] = {c: {c} for c in nuts2_codes(source)}
     kinds: dict[str, set[str]] = defaultdict(set)
     for v in VERSIONS[VERSIONS.index(source) : VERSIONS.index(target)]:
@@ -186,7 +205,12 @@ def lineage(source: int, target: int) -> Lineage:
                 else:
                     nxt.add(code)
             reach[old] = nxt
-    # connected components of the bipartite relation (union-find on a few hundred codes)
+    return reach, kinds
+
+
+def _groups(reach: dict[str, set[str]], kinds: dict[str, set[str]]):
+    """Connected components of the bipartite old -> new relation (union-find on a few
+    hundred codes): ``groups`` (id -> sources, targets, kinds) and ``group_of``."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -205,10 +229,9 @@ def lineage(source: int, target: int) -> Lineage:
     for code in {c for now in reach.values() for c in now}:
         members[find("t:" + code)][1].append(code)
     groups, group_of = {}, {}
-    for gid, (root, (sources, targets)) in enumerate(sorted(members.items())):
-        del root
+    for gid, (_root, (sources, targets)) in enumerate(sorted(members.items())):
         group_kinds = frozenset(k for s in sources for k in kinds[s])
         groups[gid] = (tuple(sorted(sources)), tuple(sorted(targets)), group_kinds)
         for s in sources:
             group_of[s] = gid
-    return Lineage(source=source, target=target, groups=groups, group_of=group_of)
+    return groups, group_of

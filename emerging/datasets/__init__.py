@@ -1,5 +1,5 @@
 """Embedded datasets: the simulated Central Europe demo."""
 
-from emerging.datasets.demo import DemoData, demo
+from emerging.datasets._demo import DemoData, demo
 
 __all__ = ["DemoData", "demo"]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, require_columns
 
 
@@ -104,10 +105,12 @@ def min_employment(persons: float) -> Rule:
 
 
 DEFAULT_RULES: tuple[Rule, ...] = (lq_crosses(1.0), grows_faster_than_reference())
+#: The rule set of the earlier README (the explicit "rule" score of the backtest).
+README_RULES: tuple[Rule, ...] = (*DEFAULT_RULES, min_employment(100))
 
 
 @dataclass(frozen=True)
-class EmergenceFlags:
+class EmergenceFlags(Result):
     """Flags with their evidence: every row of the signals, every rule's verdict."""
 
     table: pl.DataFrame
@@ -131,18 +134,11 @@ class EmergenceFlags:
             f"{undecided:,} could not be assessed (confidential or zero cells)"
         )
 
-    def _repr_html_(self) -> str:
-        top = self.flagged().head(10).select(REGION, INDUSTRY, "evidence")
-        rows = "".join(
-            f"<tr><td>{r}</td><td>{i}</td><td>{e}</td></tr>" for r, i, e in top.iter_rows()
-        )
-        return (
-            f"<p>{self.summary()}</p><table><tr><th>region</th><th>industry</th>"
-            f"<th>evidence</th></tr>{rows}</table>"
-        )
+    def _html_frame(self) -> pl.DataFrame:
+        return self.flagged().select(REGION, INDUSTRY, "evidence")
 
 
-def flag_emerging(signals: pl.DataFrame, rules: Sequence[Rule] = DEFAULT_RULES) -> EmergenceFlags:
+def flag_emerging(signals, rules: Sequence[Rule] = DEFAULT_RULES) -> EmergenceFlags:
     """Apply ``rules`` to ``signals``; flag the rows where all rules pass.
 
     A rule that cannot be evaluated (null input, e.g. a confidential cell) gives a null
@@ -151,6 +147,8 @@ def flag_emerging(signals: pl.DataFrame, rules: Sequence[Rule] = DEFAULT_RULES) 
     """
     if not rules:
         raise ValueError("rules is empty: pass at least one Rule, e.g. [lq_crosses(1.0)]")
+    if hasattr(signals, "to_frame") and not isinstance(signals, pl.DataFrame):
+        signals = signals.table  # an EmergenceSignals result
     require_columns(signals, ["region", "industry", "lq_start", "lq_end", "cagr"], what="signals")
     names = [r.name for r in rules]
     if len(set(names)) != len(names):

@@ -1,91 +1,372 @@
-"""Signals: the evidence a flag rests on, one row per region-industry and window.
+r"""Emergence signals: everything known about a region-industry pair as of one year.
 
-:func:`emergence_signals` compares a start and an end year of a panel and returns, for
-every region-industry, the location quotients at both ends, the compound annual growth
-rate (CAGR) of the pair's employment and of the same industry in the reference economy,
-and the employment at the end. Rules (:mod:`emerging.detect.rules`) turn these columns
-into flags.
+:func:`emergence_signals` looks at a panel *as of* a year :math:`a` through a window of
+:math:`w` years (:math:`s = a - w + 1, \dots, a`) and returns one row per region-industry.
+Only years :math:`\le a` are read (no look-ahead: the tests change every value after
+``as_of`` and check that nothing moves), so the same signals can be computed at past
+origins and backtested (:func:`emerging.detect.backtest`).
 
-.. math::
+Signals (columns; formulas use employment :math:`E_{rit}`):
 
-    g_{ri} = \\left(\\frac{E_{ri,t_1}}{E_{ri,t_0}}\\right)^{1/(t_1 - t_0)} - 1, \\qquad
-    g^{ref}_{i} = \\left(\\frac{\\sum_{s} E_{si,t_1}}{\\sum_{s} E_{si,t_0}}\\right)^{1/(t_1 - t_0)} - 1
+================================  ==========================================================
+``lq``, ``lq_lo``, ``lq_hi``      location quotient in :math:`a` and its interval
+                                  (:func:`emerging.location_quotient`, Moineddin et al. 2003)
+``lq_distance``                   :math:`1 - LQ_{ri,a}`: how far below 1 (negative: above)
+``lq_start``, ``lq_change``       LQ in :math:`s`; :math:`LQ_a - LQ_s`
+``lq_slope``, ``lq_slope_se``     log-linear trend of the LQ over the window (per year,
+                                  OLS standard error; :func:`emerging.trend_slopes`)
+``years_specialised``             years of the window with :math:`LQ \ge 1`
+``cagr``, ``ref_cagr``,           annual growth of the pair, of the industry across the
+``growth_gap``                    reference regions, and their difference
+                                  (:func:`emerging.growth`)
+``density``                       relatedness density in :math:`a`, 0-100
+                                  (:func:`emerging.relatedness_density`)
+``value``, ``size_percentile``    employment in :math:`a`; its percentile (0-100) among the
+                                  regions of the same industry
+``neighbours``,                   number of neighbouring regions (in the region set) with a
+``neighbours_specialised``        known LQ, and the share of them with :math:`LQ \ge 1`
+``national_lq``                   LQ of the region's country (its regions summed) in the
+                                  industry, countries of the panel as reference
+``industry_regions_change``       change over the window in the number of regions
+                                  specialised in the industry (its momentum)
+``region_cagr``                   annual growth of the region's total employment
+``traded``                        the industry is traded (:mod:`emerging.codes.traded`);
+                                  null for codes that are not NACE divisions
+================================  ==========================================================
 
-where the sum runs over the reference regions (all regions in the panel, or the region's
-country) and only over pairs known in both years (like for like, as in
-:func:`emerging.trends.growth.growth`, which computes both rates); ``growth_gap = g - g_ref``.
+The columns ``start``, ``end``, ``value_start``, ``value_end``, ``lq_start``, ``lq_end``,
+``cagr``, ``ref_cagr`` and ``growth_gap`` keep the names read by the transparent rules of
+:mod:`emerging.detect.rules`.
+
+A fixed region set. By default only regions with a known, positive total employment in
+every year of the window are kept (``fixed_regions=True``): a reference economy that
+gains or loses regions from one year to the next moves every LQ and creates crossings
+that are artefacts of coverage. The regions left out are counted in ``exclusions``.
+
+References
+----------
+Hidalgo, C. A., Klinger, B., Barabási, A.-L. & Hausmann, R. (2007). The product space
+conditions the development of nations. *Science*, 317(5837), 482-487.
+Bahar, D., Hausmann, R. & Hidalgo, C. A. (2014). Neighbors and the evolution of the
+comparative advantage of nations. *Journal of International Economics*, 92(1), 111-123.
+Delgado, M., Porter, M. E. & Stern, S. (2014). Clusters, convergence, and economic
+performance. *Research Policy*, 43(10), 1785-1799 (size floors of cluster mapping).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, YEAR, validate_panel
+from emerging._result import Result
+from emerging._schema import (
+    INDUSTRY,
+    REGION,
+    VALUE,
+    YEAR,
+    Exclusions,
+    require_columns,
+    validate_panel,
+)
 from emerging._typing import check_option
-from emerging.indices.lq import location_quotient
-from emerging.trends.growth import growth
+from emerging.indices import location_quotient
+from emerging.relatedness import relatedness_density
+from emerging.trends import growth, trend_slopes
+
+Reference = Literal["all", "country"]
+KEY = [REGION, INDUSTRY]
+
+
+@dataclass(frozen=True, repr=False)
+class EmergenceSignals(Result):
+    """Result of :func:`emergence_signals`: one row per region-industry in ``table``."""
+
+    _title = "Emergence signals"
+
+    table: pl.DataFrame
+    as_of: int
+    window: int
+    reference: str
+    exclusions: Exclusions
+    options: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def start(self) -> int:
+        return self.as_of - self.window + 1
+
+    def to_frame(self) -> pl.DataFrame:
+        return self.table
+
+    def summary(self) -> str:
+        below = int((self.table["lq"] < 1).sum())
+        return (
+            f"Emergence signals as of {self.as_of} (window {self.start}-{self.as_of}, "
+            f"reference: {self.reference}): {self.table.height:,} region-industries in "
+            f"{self.table[REGION].n_unique():,} regions, {below:,} not yet specialised "
+            f"(LQ < 1); {self.exclusions}"
+        )
+
+
+def _check_window(frame: pl.DataFrame, as_of: int, window: int) -> None:
+    years = sorted(frame[YEAR].unique().to_list())
+    if not isinstance(window, int) or window < 1:
+        raise ValueError(f"window must be a whole number of years >= 1; got {window!r}")
+    if as_of not in years:
+        raise ValueError(
+            f"as_of={as_of} is not a year of the panel; pass a year in {years[0]}-{years[-1]}"
+        )
+    if as_of - window + 1 < years[0]:
+        raise ValueError(
+            f"as_of={as_of} is too early for window={window}: the window would start in "
+            f"{as_of - window + 1}, before the first year {years[0]}; pass as_of >= "
+            f"{years[0] + window - 1} or a shorter window"
+        )
+    if as_of - window + 1 not in years:
+        raise ValueError(
+            f"the window's first year {as_of - window + 1} is not in the panel (years "
+            f"{years}); pass a window that starts in a year of the panel"
+        )
+
+
+def fixed_region_set(frame: pl.DataFrame, years: list[int]) -> tuple[pl.DataFrame, int]:
+    """Regions with a known positive total in every one of ``years`` (the panel's years in
+    the window), and how many regions are not."""
+    totals = (
+        frame.filter(pl.col(YEAR).is_in(list(years)))
+        .group_by(REGION, YEAR)
+        .agg(pl.col(VALUE).sum().alias("total"))
+        .filter(pl.col("total") > 0)
+        .group_by(REGION)
+        .agg(pl.len().alias("n"))
+    )
+    kept = totals.filter(pl.col("n") == len(years)).select(REGION)
+    return kept, frame[REGION].n_unique() - kept.height
+
+
+def _percentile_within(col: str, by: str) -> pl.Expr:
+    """Percentile rank (0-100, ties averaged) of ``col`` among the rows of the same ``by``."""
+    known = pl.col(col).is_not_null()
+    n = known.sum().over(by)
+    rank = pl.col(col).rank("average").over(by)
+    return pl.when(known & (n > 1)).then(100.0 * (rank - 1) / (n - 1))
+
+
+def _lq_columns(lq: pl.DataFrame, start: int, as_of: int) -> pl.DataFrame:
+    at = lq.filter(pl.col(YEAR) == as_of).select(
+        *KEY, VALUE, "lq", "lq_lo", "lq_hi", "lq_reason"
+    )
+    first = lq.filter(pl.col(YEAR) == start).select(
+        *KEY, pl.col(VALUE).alias("value_start"), pl.col("lq").alias("lq_start")
+    )
+    years = lq.group_by(KEY).agg(
+        (pl.col("lq") >= 1).sum().cast(pl.Int32).alias("years_specialised")
+    )
+    return at.join(first, on=KEY, how="left").join(years, on=KEY, how="left")
+
+
+def _industry_momentum(lq: pl.DataFrame, start: int, as_of: int) -> pl.DataFrame:
+    counts = (
+        lq.filter(pl.col(YEAR).is_in([start, as_of]))
+        .group_by(INDUSTRY, YEAR)
+        .agg((pl.col("lq") >= 1).sum().cast(pl.Int32).alias("n"))
+        .pivot(on=YEAR, index=INDUSTRY, values="n")
+    )
+    s, a = str(start), str(as_of)
+    change = pl.col(a) - pl.col(s) if start != as_of else pl.lit(0, pl.Int32)
+    return counts.select(INDUSTRY, change.alias("industry_regions_change"))
+
+
+def _region_growth(frame: pl.DataFrame, start: int, as_of: int) -> pl.DataFrame:
+    totals = frame.filter(pl.col(YEAR).is_in([start, as_of])).group_by(REGION, YEAR).agg(
+        pl.col(VALUE).sum()
+    ).pivot(on=YEAR, index=REGION, values=VALUE)
+    if start == as_of:
+        return totals.select(REGION, pl.lit(None, pl.Float64).alias("region_cagr"))
+    ratio = pl.col(str(as_of)) / pl.col(str(start))
+    return totals.select(REGION, (ratio ** (1 / (as_of - start)) - 1).alias("region_cagr"))
+
+
+def _national_lq(frame: pl.DataFrame, as_of: int) -> pl.DataFrame:
+    nations = (
+        frame.filter(pl.col(YEAR) == as_of)
+        .group_by(pl.col(REGION).str.slice(0, 2), INDUSTRY, YEAR)
+        .agg(pl.col(VALUE).sum())
+    )
+    lq = location_quotient(nations)
+    return lq.select(pl.col(REGION).alias("country"), INDUSTRY, pl.col("lq").alias("national_lq"))
+
+
+def _neighbour_share(at: pl.DataFrame, neighbours: pl.DataFrame | None) -> pl.DataFrame:
+    """``neighbours`` and ``neighbours_specialised`` per pair from a (region, neighbour) table."""
+    if neighbours is None:
+        return at.select(
+            *KEY, pl.lit(None, pl.Int32).alias("neighbours"),
+            pl.lit(None, pl.Float64).alias("neighbours_specialised"),
+        )
+    missing = {REGION, "neighbour"} - set(neighbours.columns)
+    if missing:
+        raise ValueError(
+            f"neighbours needs columns 'region' and 'neighbour' (one row per adjacent pair); "
+            f"missing {sorted(missing)}. Build it with emerging.io.gisco.nuts_neighbours(...)"
+        )
+    spec = at.select(pl.col(REGION).alias("neighbour"), INDUSTRY,
+                     (pl.col("lq") >= 1).alias("spec"))
+    share = (
+        neighbours.select(REGION, "neighbour").unique()
+        .join(spec, on="neighbour", how="inner")
+        .drop_nulls("spec")
+        .group_by(KEY)
+        .agg(pl.len().cast(pl.Int32).alias("neighbours"),
+             pl.col("spec").mean().alias("neighbours_specialised"))
+    )
+    return at.select(KEY).join(share, on=KEY, how="left")
+
+
+def _traded_column(industries: pl.Series, traded: frozenset[str] | None) -> pl.DataFrame:
+    from emerging.codes.traded import default_table
+
+    codes = industries.unique()
+    if traded is None:
+        table = default_table().select(INDUSTRY, "traded")
+        return pl.DataFrame({INDUSTRY: codes}).join(table, on=INDUSTRY, how="left")
+    return pl.DataFrame({INDUSTRY: codes, "traded": codes.is_in(list(traded))})
 
 
 def emergence_signals(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
-    start: int,
-    end: int,
-    base: Literal["all", "country"] = "all",
-) -> pl.DataFrame:
-    """Signals for every region-industry between ``start`` and ``end``.
+    as_of: int | None = None,
+    window: int | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    reference: Reference = "all",
+    base: Reference | None = None,
+    neighbours: pl.DataFrame | None = None,
+    traded: frozenset[str] | None = None,
+    fixed_regions: bool = True,
+    level: float = 0.95,
+) -> EmergenceSignals:
+    """Every emergence signal of every region-industry as of ``as_of`` (module docstring).
 
     Parameters
     ----------
     panel
-        Panel of employment (one NUTS level).
+        Panel of employment of one NUTS level (``region``, ``industry``, ``year``,
+        ``value``).
+    as_of, window
+        The year the signals describe and the number of years they look back over
+        (``window=5``: ``as_of - 4`` to ``as_of``). Years after ``as_of`` are never read.
     start, end
-        First and last year of the window (``start < end``, both in the panel).
-    base
-        Reference economy for LQs and reference growth: ``"all"`` or ``"country"``.
+        The same window given by its first and last year (``as_of = end``,
+        ``window = end - start + 1``), as descriptive functions name it.
+    reference
+        Reference economy of LQs and reference growth: ``"all"`` regions of the set or
+        each region's ``"country"``. ``base`` is accepted as an alias.
+    neighbours
+        Adjacency table (``region``, ``neighbour``; one row per ordered adjacent pair),
+        e.g. :func:`emerging.io.gisco.nuts_neighbours`; without it the neighbour signals
+        are null.
+    traded
+        Codes of the traded industries (default: the shipped table of
+        :func:`emerging.codes.traded.traded_industries`).
+    fixed_regions
+        Keep only regions with a known positive total in every year of the window.
+    level
+        Confidence level of the LQ interval.
 
     Returns
     -------
-    polars.DataFrame
-        ``region``, ``industry``, ``start``, ``end``, ``value_start``, ``value_end``,
-        ``lq_start``, ``lq_end``, ``cagr``, ``ref_cagr``, ``growth_gap`` and
-        ``signal_note`` (why a signal is null: an unknown value in a year used, a zero at
-        the start, or the LQ's own reason).
+    EmergenceSignals
+        ``table`` with the columns of the module docstring, plus ``as_of``, ``window``,
+        ``start``, ``end``, ``value_end`` (= ``value``), ``lq_end`` (= ``lq``), ``country``
+        and ``signal_note`` (why the LQ or the growth is null).
     """
-    check_option("base", base, ("all", "country"))
-    frame = validate_panel(panel)
-    years = set(frame[YEAR].unique().to_list())
-    if not start < end:
-        raise ValueError(f"start must be before end; got start={start}, end={end}")
-    missing = sorted({start, end} - years)
-    if missing:
-        raise ValueError(
-            f"year(s) {missing} not in the panel; available years: {min(years)}-{max(years)}"
-        )
-    rates = growth(frame, start=start, end=end, reference=base)
-    lq = (
-        location_quotient(frame.filter(pl.col(YEAR).is_in([start, end])), base=base)
-        .pivot(on=YEAR, index=[REGION, INDUSTRY], values=["lq", "lq_reason"])
-    )
-    s, e = str(start), str(end)
-    note = pl.coalesce(pl.col("reason"), pl.col(f"lq_reason_{s}"), pl.col(f"lq_reason_{e}"))
-    return (
-        rates.join(lq, on=[REGION, INDUSTRY], how="left")
-        .select(
-            REGION,
-            INDUSTRY,
-            pl.lit(start, pl.Int32).alias("start"),
-            pl.lit(end, pl.Int32).alias("end"),
-            "value_start",
-            "value_end",
-            pl.col(f"lq_{s}").alias("lq_start"),
-            pl.col(f"lq_{e}").alias("lq_end"),
-            pl.col("cagr").fill_nan(None),
-            pl.col("ref_cagr").fill_nan(None),
+    if base is not None:
+        reference = base
+    check_option("reference", reference, ("all", "country"))
+    if as_of is None and end is None:
+        raise ValueError("pass as_of (and window), e.g. as_of=2014, window=5")
+    if start is not None or end is not None:
+        if start is None or end is None:
+            raise ValueError("start and end go together; or pass as_of and window")
+        if not start < end:
+            raise ValueError(f"start must be before end; got start={start}, end={end}")
+        as_of, window = end, end - start + 1
+    window = 5 if window is None else window
+    require_columns(panel, [REGION, INDUSTRY, YEAR, VALUE], what="panel")
+    years = panel.lazy().select(pl.col(YEAR).unique()).collect()
+    _check_window(years, as_of, window)
+    first = as_of - window + 1
+    # only the window is read (and validated): nothing after as_of can move a signal
+    frame = panel.lazy().filter(pl.col(YEAR).is_between(first, as_of)).select(
+        REGION, INDUSTRY, YEAR, VALUE).collect()
+    frame = validate_panel(frame)
+    counts: dict[str, int] = {}
+    if fixed_regions:
+        kept, dropped = fixed_region_set(frame, sorted(frame[YEAR].unique().to_list()))
+        rows_before = frame.height
+        frame = frame.join(kept, on=REGION, how="semi")
+        counts[f"rows of {dropped:,} regions without a known total in every year "
+               f"{first}-{as_of}"] = rows_before - frame.height
+    if frame.is_empty():
+        raise ValueError(f"no region has a known total in every year {first}-{as_of}; "
+                         "pass fixed_regions=False or a shorter window")
+    lq = location_quotient(frame, base=reference, level=level)
+    table = _lq_columns(lq, first, as_of)
+    if frame[YEAR].n_unique() >= 3:
+        slopes = trend_slopes(
+            frame, measure="lq", se="ols", reference=None, acceleration=False,
+            inference=False, min_obs=3, lq_base=reference,
+        ).table.select(*KEY, pl.col("slope").alias("lq_slope"), pl.col("se").alias("lq_slope_se"))
+        table = table.join(slopes, on=KEY, how="left")
+    else:
+        table = table.with_columns(lq_slope=pl.lit(None, pl.Float64),
+                                   lq_slope_se=pl.lit(None, pl.Float64))
+    if window >= 2:
+        rates = growth(frame, start=first, end=as_of, reference=reference).select(
+            *KEY, pl.col("cagr").fill_nan(None), pl.col("ref_cagr").fill_nan(None),
             pl.col("cagr_vs_ref").fill_nan(None).alias("growth_gap"),
-            note.alias("signal_note"),
+            pl.col("reason").alias("growth_reason"),
         )
-        .sort(REGION, INDUSTRY)
+        table = table.join(rates, on=KEY, how="left")
+    else:
+        table = table.with_columns(
+            *(pl.lit(None, pl.Float64).alias(c) for c in ("cagr", "ref_cagr", "growth_gap")),
+            growth_reason=pl.lit("window of one year", pl.String),
+        )
+    dens = relatedness_density(frame.filter(pl.col(YEAR) == as_of)).select(*KEY, "density")
+    table = (
+        table.join(dens, on=KEY, how="left")
+        .join(_neighbour_share(table, neighbours), on=KEY, how="left")
+        .join(_industry_momentum(lq, first, as_of), on=INDUSTRY, how="left")
+        .join(_region_growth(frame, first, as_of), on=REGION, how="left")
+        .with_columns(country=pl.col(REGION).str.slice(0, 2))
+        .join(_national_lq(frame, as_of), on=["country", INDUSTRY], how="left")
+        .join(_traded_column(table[INDUSTRY], traded), on=INDUSTRY, how="left")
     )
+    table = table.with_columns(
+        pl.lit(as_of, pl.Int32).alias("as_of"),
+        pl.lit(window, pl.Int32).alias("window"),
+        pl.lit(first, pl.Int32).alias("start"),
+        pl.lit(as_of, pl.Int32).alias("end"),
+        (1.0 - pl.col("lq")).alias("lq_distance"),
+        (pl.col("lq") - pl.col("lq_start")).alias("lq_change"),
+        _percentile_within(VALUE, INDUSTRY).alias("size_percentile"),
+        pl.col(VALUE).alias("value_end"),
+        pl.col("lq").alias("lq_end"),
+        pl.coalesce("lq_reason", "growth_reason").alias("signal_note"),
+    ).select(
+        REGION, INDUSTRY, "country", "as_of", "window", "start", "end",
+        VALUE, "value_start", "value_end", "size_percentile",
+        "lq", "lq_lo", "lq_hi", "lq_distance", "lq_start", "lq_end", "lq_change",
+        "lq_slope", "lq_slope_se", "years_specialised",
+        "cagr", "ref_cagr", "growth_gap", "density",
+        "neighbours", "neighbours_specialised", "national_lq",
+        "industry_regions_change", "region_cagr", "traded", "signal_note",
+    ).sort(KEY)
+    options = {"reference": reference, "neighbours": neighbours, "traded": traded,
+               "fixed_regions": fixed_regions, "level": level}
+    return EmergenceSignals(table, as_of=as_of, window=window, reference=reference,
+                            exclusions=Exclusions(counts), options=options)

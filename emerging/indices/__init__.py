@@ -9,8 +9,13 @@
 - :mod:`~emerging.indices.stars`: European Cluster Observatory stars and US Cluster
   Mapping-style ratings against a chosen reference group.
 - :mod:`~emerging.indices.profile`: all of the above from one pass over a panel.
+- REAT's unweighted variants (:mod:`~emerging.indices._spec_gini`): ``lq_gini``
+  (``gini.spec``), ``krugman_others`` (``krugman.spec2``), ``employment_gini``
+  (``gini``); and ``country_standardised_lq`` (:mod:`~emerging.indices._country_slq`).
 """
 
+from emerging.indices._country_slq import country_standardised_lq
+from emerging.indices._spec_gini import employment_gini, krugman_others, lq_gini
 from emerging.indices.concentration import IndustryConcentration, industry_concentration
 from emerging.indices.diversity import (
     RegionalDiversity,
@@ -39,10 +44,14 @@ __all__ = [
     "UsRules",
     "additive_lq_expr",
     "cluster_stars",
+    "country_standardised_lq",
+    "employment_gini",
     "industry_concentration",
+    "krugman_others",
     "location_quotient",
     "lq_bounds_expr",
     "lq_expr",
+    "lq_gini",
     "presence",
     "regional_diversity",
     "specialisation",

@@ -25,6 +25,7 @@ from typing import TypeVar
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_fraction, check_option  # noqa: F401  (re-exported for this subpackage)
 from emerging._schema import (
     INDUSTRY,
     KEYS,
@@ -40,17 +41,8 @@ from emerging._schema import (
     coerce_dtypes,
     require_columns,
 )
-from emerging._typing import check_option  # noqa: F401  (re-exported for this subpackage)
 
 T = TypeVar("T")
-
-
-def check_fraction(name: str, value: float, *, low: float = 0.0, high: float = 1.0) -> None:
-    """Raise ValueError unless ``low < value < high``."""
-    if not isinstance(value, int | float) or not low < value < high:
-        raise ValueError(
-            f"{name} must be a number strictly between {low} and {high}; got {value!r}"
-        )
 
 
 def _hashed_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:

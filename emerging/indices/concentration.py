@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, YEAR, require_columns
 from emerging.indices._coded import (
     CodedPanel,
@@ -51,9 +52,7 @@ from emerging.indices._coded import (
     reason_column,
     stack_years,
 )
-from emerging.indices._result import ResultMixin
 from emerging.indices._shares import lorenz_gini
-from emerging.maps.style import styled
 
 INDUSTRY_INDICES = ("gini", "hoover", "krugman", "raw_g", "ellison_glaeser")
 NO_HERFINDAHL = (
@@ -108,8 +107,8 @@ def _concentration_block(cube: np.ndarray, h: np.ndarray | None) -> dict:
             "eg_reason": eg_reason.astype(np.uint8), "zero": zero}
 
 
-@dataclass(frozen=True)
-class IndustryConcentration(ResultMixin):
+@dataclass(frozen=True, repr=False)
+class IndustryConcentration(Result):
     """Concentration indices of every industry-year.
 
     Attributes
@@ -143,12 +142,12 @@ class IndustryConcentration(ResultMixin):
         ]
         return "\n".join(lines)
 
-    @styled
     def plot(self, ax=None, *, index: str = "gini", year: int | None = None, top: int = 20):
         """Horizontal bars of ``index`` for the ``top`` industries of ``year`` (latest)."""
+        from emerging.maps.indices_plots import plot_concentration
+
         check_option("index", index, INDUSTRY_INDICES)
-        return self._ranked_bars(ax, self.industries, key=INDUSTRY, index=index, year=year,
-                                 top=top, color="#a8553b", what="industry")
+        return plot_concentration(self, ax, index=index, year=year, top=top)
 
 
 def industry_concentration(

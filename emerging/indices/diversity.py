@@ -54,6 +54,8 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
+from emerging._result import Result
 from emerging._schema import REGION, YEAR
 from emerging.codes.nace import is_nace_code, nace_level, nace_parent
 from emerging.indices._coded import (
@@ -64,10 +66,8 @@ from emerging.indices._coded import (
     reason_column,
     stack_years,
 )
-from emerging.indices._result import ResultMixin
 from emerging.indices._shares import lorenz_gini, xlogx
 from emerging.indices.lq import Base, lq_cubes
-from emerging.maps.style import styled
 
 REGION_INDICES = ("krugman", "hoover", "gini", "hhi", "theil", "entropy",
                   "related_variety", "unrelated_variety", "diversity")
@@ -158,8 +158,8 @@ def _region_indices(coded: CodedPanel, f: dict, threshold: float, level: int | N
     return stack_years(map_years(block, coded.shape[0]))
 
 
-@dataclass(frozen=True)
-class RegionalDiversity(ResultMixin):
+@dataclass(frozen=True, repr=False)
+class RegionalDiversity(Result):
     """Specialisation, diversity and variety of every region-year, and industry ubiquity.
 
     Attributes
@@ -199,12 +199,12 @@ class RegionalDiversity(ResultMixin):
         ]
         return "\n".join(lines)
 
-    @styled
     def plot(self, ax=None, *, index: str = "krugman", year: int | None = None, top: int = 20):
         """Horizontal bars of ``index`` for the ``top`` regions of ``year`` (latest default)."""
+        from emerging.maps.indices_plots import plot_diversity
+
         check_option("index", index, [c for c in REGION_INDICES if c in self.regions.columns])
-        return self._ranked_bars(ax, self.regions, key=REGION, index=index, year=year,
-                                 top=top, color="#3b6ea8", what="region")
+        return plot_diversity(self, ax, index=index, year=year, top=top)
 
 
 def regional_diversity(
@@ -252,6 +252,7 @@ def regional_diversity(
     return RegionalDiversity(regions, ubiquity, base, float(threshold), unrelated_level)
 
 
+@keeps_frame_kind
 def specialisation(panel: pl.DataFrame | pl.LazyFrame, *, base: Base = "all",
                    reference: pl.DataFrame | pl.LazyFrame | None = None) -> pl.DataFrame:
     """Frame of ``krugman``, ``hoover``, ``gini``, ``hhi``, ``theil``, ``entropy`` per
@@ -261,6 +262,7 @@ def specialisation(panel: pl.DataFrame | pl.LazyFrame, *, base: Base = "all",
                               "entropy", "unknown_share", "reason")
 
 
+@keeps_frame_kind
 def variety(panel: pl.DataFrame | pl.LazyFrame, *,
             unrelated_level: Literal[1, 2] = 1) -> pl.DataFrame:
     """Frame of ``entropy``, ``related_variety``, ``unrelated_variety`` per region-year
@@ -272,6 +274,7 @@ def variety(panel: pl.DataFrame | pl.LazyFrame, *,
                               "unrelated_variety", "unknown_share", "reason")
 
 
+@keeps_frame_kind
 def ubiquity(panel: pl.DataFrame | pl.LazyFrame, *, threshold: float = 1.0,
              base: Base = "all") -> pl.DataFrame:
     """Frame of ``ubiquity`` (regions with LQ >= threshold) per industry-year."""

@@ -42,14 +42,12 @@ Theorie und Praxis*. Springer (additive location quotient).
 
 from __future__ import annotations
 
-import math
-from statistics import NormalDist
 from typing import Literal
 
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, require_columns, same_kind
+from emerging._schema import INDUSTRY, VALUE, YEAR, require_columns, same_kind
 from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
@@ -58,102 +56,22 @@ from emerging.indices._coded import (
     map_years,
     reason_column,
 )
+from emerging.indices._lq_expr import (  # noqa: F401  (the formulas are re-exported)
+    _additive,
+    _log_variance,
+    _lq,
+    _z,
+    _zero_count_upper,
+    additive_lq_expr,
+    lq_bounds_expr,
+    lq_expr,
+)
+from emerging.indices._lq_reasons import LQ_REASONS, _lq_reasons, _unknown_in_reference
+from emerging.indices._lq_standardised import standardised_columns
 
 Base = Literal["all", "country", "reference"]
 _BASES = ("all", "country", "reference")
-LQ_REASONS = (
-    "confidential",
-    "zero region total",
-    "zero industry total",
-    "region exceeds reference",
-    "unknown in reference",
-)
 
-
-# ---------------------------------------------------------------- formulas (arrays or Exprs)
-def _lq(e, er, ei, et):
-    return (e / er) / (ei / et)
-
-
-def _additive(e, er, ei, et):
-    return e / er - ei / et
-
-
-def _log_variance(e, er, ei, et):
-    """Delta-method variance of ln LQ with the region's cells nested in the reference.
-
-    The region's cell is Binomial(E_r, p) and the rest of the industry outside the region
-    Binomial(E - E_r, q), independent; totals are fixed. ``e`` must be > 0.
-    """
-    rest = ei - e
-    outside = et - er
-    inside = (1 / e - 1 / ei) ** 2 * e * (1 - e / er)
-    return inside + rest * (outside - rest) / (outside + (outside == 0)) / ei**2
-
-
-def _z(level: float) -> float:
-    return NormalDist().inv_cdf(0.5 + level / 2)
-
-
-def _zero_count_upper(level: float) -> float:
-    """Exact Poisson upper limit for an observed count of 0 (two-sided ``level``)."""
-    return -math.log((1 - level) / 2)
-
-
-# ---------------------------------------------------------------- tier 1: expressions
-def _window_totals(value: str | pl.Expr, region: str, industry: str, year: str):
-    e = pl.col(value) if isinstance(value, str) else value
-    return e, e.sum().over(region, year), e.sum().over(industry, year), e.sum().over(year)
-
-
-def lq_expr(
-    value: str | pl.Expr = VALUE, *, region: str = REGION, industry: str = INDUSTRY,
-    year: str = YEAR,
-) -> pl.Expr:
-    """Location quotient as a polars expression, all regions of the frame as reference.
-
-    Null where the cell is null or a total is zero (never inf). For whole panels prefer
-    :func:`location_quotient`, which adds reasons and intervals and is faster.
-
-    >>> import polars as pl
-    >>> p = pl.DataFrame({"region": ["AT11", "AT11", "AT12", "AT12"],
-    ...                   "industry": ["x", "y", "x", "y"],
-    ...                   "year": [2020] * 4, "value": [30.0, 10.0, 10.0, 50.0]})
-    >>> p.select(lq_expr().round(4))["value"].to_list()
-    [1.875, 0.4167, 0.4167, 1.3889]
-    """
-    e, er, ei, et = _window_totals(value, region, industry, year)
-    return pl.when((er > 0) & (ei > 0)).then(_lq(e, er, ei, et))
-
-
-def additive_lq_expr(
-    value: str | pl.Expr = VALUE, *, region: str = REGION, industry: str = INDUSTRY,
-    year: str = YEAR,
-) -> pl.Expr:
-    r"""Additive LQ :math:`E_{ri}/E_r - E_i/E` as an expression.
-
-    Null exactly where :func:`lq_expr` and :func:`location_quotient` are: on a null cell,
-    a zero region total or a zero industry total (there the LQ is undefined, so the
-    additive form is not reported as 0 either).
-    """
-    e, er, ei, et = _window_totals(value, region, industry, year)
-    return pl.when((er > 0) & (ei > 0)).then(_additive(e, er, ei, et))
-
-
-def lq_bounds_expr(
-    value: str | pl.Expr = VALUE, *, level: float = 0.95, region: str = REGION,
-    industry: str = INDUSTRY, year: str = YEAR,
-) -> pl.Expr:
-    """Struct expression with fields ``lq_lo`` and ``lq_hi`` (see :func:`location_quotient`)."""
-    check_fraction("level", level)
-    e, er, ei, et = _window_totals(value, region, industry, year)
-    lq = _lq(e, er, ei, et)
-    spread = (_z(level) * _log_variance(e, er, ei, et).sqrt()).exp()
-    defined = (er > 0) & (ei > 0)
-    zero_hi = (_zero_count_upper(level) / er) / (ei / et)
-    lo = pl.when(defined & (e == 0)).then(0.0).when(defined).then(lq / spread)
-    hi = pl.when(defined & (e == 0)).then(zero_hi).when(defined).then(lq * spread)
-    return pl.struct(lo.alias("lq_lo"), hi.alias("lq_hi"))
 
 
 # ---------------------------------------------------------------- reference totals
@@ -249,24 +167,6 @@ def lq_cubes(
     return factors
 
 
-def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) -> np.ndarray:
-    """Reason codes (see ``LQ_REASONS``) for the rows listed in ``bad`` (0 elsewhere)."""
-    reason = np.zeros(len(coded.value), dtype=np.uint8)
-    if not len(bad):
-        return reason
-    y, r, i = coded.y[bad], coded.r[bad], coded.i[bad]
-    g = np.minimum(r, f["ei"].shape[1] - 1)  # the region's row, or 0 for one reference
-    e, ei, et = coded.value[bad], f["ei"][y, g, i], f["et"][y, g, 0]
-    er = 1.0 / f["inv_er"][y, r, 0]  # the LQ's E_r (over industries known in the reference)
-    codes = np.zeros(len(bad), dtype=np.uint8)
-    checks = ((1, np.isnan(e)), (5, np.isnan(ei) | np.isnan(et)), (2, er == 0),
-              (3, ei == 0), (4, (e > ei) | (er > et)))
-    for code, mask in checks:  # in order of priority
-        codes[(codes == 0) & mask] = code
-    reason[bad] = codes
-    return reason
-
-
 def _lq_block(e, inv_er, ei, et, out: dict, *, z: float, u: float, external: bool) -> None:
     """LQ, interval bounds and additive LQ of one block of years, written into ``out``."""
     lq, lo, hi, alq = out["lq"], out["lo"], out["hi"], out["alq"]
@@ -317,68 +217,6 @@ def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str,
             rows[k][bad] = np.nan
     rows["unknown_share"] = coded.unknown_share(excluded=_unknown_in_reference(coded, f))
     return rows
-
-
-def _unknown_in_reference(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.ndarray | None:
-    """Rows whose industry is unknown in an external reference (None when there are none)."""
-    if f["ei"].shape[1] > 1 or not np.isnan(f["ei"]).any():
-        return None
-    return np.isnan(f["ei"][coded.y, 0, coded.i])
-
-
-#: Relative spread below which an industry's LQs count as all equal (rounding noise).
-_NO_SPREAD = 1e-12
-
-
-def _standardise_year(out: np.ndarray, ok: np.ndarray) -> None:
-    """z-scores in place of one year's ``(region, industry)`` values along regions: per
-    industry over the cells in ``ok`` (whose other cells must hold 0), ddof = 1; NaN
-    outside ``ok`` and where fewer than two cells or no spread."""
-    n = np.count_nonzero(ok, axis=0)
-    every = bool(n.size == 0 or n.min() == ok.shape[0])  # no cell left out
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # "No spread" allows for rounding: LQs equal in exact arithmetic can differ in the
-        # last bits, and z-scores of that noise would look like real differences.
-        scale = np.maximum(np.abs(out).sum(axis=0) / n, 1.0)
-        out -= out.sum(axis=0) / n
-        if not every:
-            out *= ok
-        sd = np.sqrt((out * out).sum(axis=0) / (n - 1))
-        sd[(n < 2) | ~(sd > _NO_SPREAD * scale)] = np.nan
-        out /= sd
-    if not every:
-        np.copyto(out, np.nan, where=~ok)
-
-
-def _standardised_cubes(coded: CodedPanel, lq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """SLQ and log SLQ cubes from an LQ cube (NaN where undefined), year by year."""
-    slq, slq_log = np.empty(coded.shape), np.empty(coded.shape)
-    present = coded.present
-
-    def block(ys: slice) -> None:
-        y = ys.start
-        ok = np.isfinite(lq[y])
-        if present is not None:
-            ok &= present[y]
-        np.copyto(slq[y], lq[y])
-        if not ok.all():
-            np.copyto(slq[y], 0.0, where=~ok)
-        _standardise_year(slq[y], ok)
-        with np.errstate(invalid="ignore"):
-            ok &= lq[y] > 0  # the log form: LQ > 0 only
-        slq_log[y].fill(0.0)
-        np.log(lq[y], out=slq_log[y], where=ok)
-        _standardise_year(slq_log[y], ok)
-
-    map_years(block, coded.shape[0])
-    return slq, slq_log
-
-
-def standardised_columns(coded: CodedPanel, lq: np.ndarray) -> list[pl.Series]:
-    """``slq`` and ``slq_log`` columns (panel row order) from an LQ cube."""
-    slq, slq_log = _standardised_cubes(coded, lq)
-    return [float_column("slq", coded.to_rows(slq)),
-            float_column("slq_log", coded.to_rows(slq_log))]
 
 
 def standardised_lq(

@@ -16,8 +16,8 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging.indices._coded import CodedPanel
-from emerging.indices._result import ResultMixin
 from emerging.indices.concentration import IndustryConcentration, industry_concentration
 from emerging.indices.diversity import RegionalDiversity, regional_diversity
 from emerging.indices.lq import Base, presence_and_cube, standardised_columns
@@ -29,11 +29,10 @@ from emerging.indices.stars import (
     UsRules,
     cluster_stars,
 )
-from emerging.maps.style import styled
 
 
-@dataclass(frozen=True)
-class SpecialisationProfile(ResultMixin):
+@dataclass(frozen=True, repr=False)
+class SpecialisationProfile(Result):
     """All specialisation results of one panel.
 
     Attributes
@@ -67,7 +66,6 @@ class SpecialisationProfile(ResultMixin):
         parts = (self.diversity.summary(), self.concentration.summary(), self.stars.summary())
         return "\n".join([head, *parts])
 
-    @styled
     def plot(self, ax=None, *, region: str | None = None, year: int | None = None):
         """The cluster stars of one region (see :meth:`ClusterStars.plot`)."""
         return self.stars.plot(ax, region=region, year=year)

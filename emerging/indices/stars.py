@@ -1,4 +1,4 @@
-r"""Cluster stars: European Cluster Observatory stars and US Cluster Mapping-style ratings.
+r"""Cluster stars: European Cluster Observatory stars and US Cluster Mapping ratings.
 
 Every region-category-year of a panel (categories are the panel's ``industry`` codes:
 NACE divisions or cluster categories) is rated against a **reference group** of regions
@@ -23,26 +23,27 @@ star               value                                       given when
                    employment                                  (same k rule, top 10 %), > 0
 =================  ==========================================  ===============================
 
-US Cluster Mapping-style ratings (after Porter 2003; Delgado, Porter & Stern 2014, 2016,
-whose "strong clusters" are those in the top quartile of regions by specialisation). The
-thresholds below are this package's explicit operationalisation, not code published by
-the US Cluster Mapping Project; each is a keyword of :class:`UsRules`:
+US Cluster Mapping ratings (``qualifying``, ``significant``, ``strong``, ``strong10``)
+follow the platform's own code (``cluster_calcs_reducer.js`` of ``clustermapping/cmp``;
+rules and quantile method in :mod:`emerging.indices._us_ratings`): per category and year,
+linear-interpolation quantiles of LQ, employment and establishments over the reference
+regions with employment > 0; ``qualifying`` = LQ > its 25th percentile, ``significant``
+= LQ > its median, ``strong`` = LQ >= its 75th percentile and LQ >= 1, ``strong10`` =
+LQ >= its 90th percentile and LQ >= 1, each with employment and establishments above
+their 25th percentiles (strict). Only traded categories are rated (``traded=``); a local
+category gets null ratings and ``star_reason = "local category: no US rating"``. Without
+establishment counts the establishment floor is left out and ``star_reason`` says so
+(``"establishment floor not applied: no establishments given"``, or ``"...:
+establishments unknown"`` for a confidential count). An earlier reading of this package
+(LQ >= 1, employment >= median, top quartiles among those) had no published source and
+was dropped for the platform's rules.
 
-================  ==================================================================
-rating            given when
-================  ==================================================================
-``qualifying``    LQ >= 1 and employment > 0
-``significant``   qualifying and employment >= the median of the reference regions
-                  (top 50 %), and, when ``establishments`` are given, establishments
-                  >= their median
-``strong``        significant and LQ in the top 25 % of the reference regions
-``strong10``      significant, LQ in the top 10 % and employment in the top 10 %
-================  ==================================================================
+For the ECO stars, "top q" means: value >= the k-th largest known value among the
+reference regions with k = ceil(q * n); ties at the cut-off all pass.
 
-"Top q" always means: value >= the k-th largest known value among the reference regions
-with k = ceil(q * n); ties at the cut-off all pass. A region-category whose employment is
-null (confidential) gets null ratings and ``star_reason = "confidential"``; a region with
-zero known employment gets ``"zero region total"``. A category with zero known employment
+A region-category whose employment is null (confidential) gets null ratings and
+``star_reason = "confidential"``; a region with zero known employment gets ``"zero
+region total"``. A category with zero known employment
 in the whole reference group in a year gets ``"zero industry total in reference"`` on all
 its rows: the LQ is undefined (division by zero), so ``specialisation``, ``eco_stars`` and
 the US ratings are null, and ``size`` and ``focus`` are not given (False): their cut-offs
@@ -55,22 +56,23 @@ Ketels, C. & Sölvell, Ö. (2006). *Innovation Clusters in the 10 New Member Sta
 European Union*. Europe INNOVA Paper No. 1, European Commission.
 Sölvell, Ö., Ketels, C. & Lindqvist, G. (2009). *The European Cluster Observatory: EU
 Cluster Mapping and Strengthening Clusters in Europe*. Europe INNOVA Paper No. 12.
-Porter, M. E. (2003). The economic performance of regions. *Regional Studies*, 37(6-7),
-549-578.
-Delgado, M., Porter, M. E. & Stern, S. (2014). Clusters, convergence, and economic
-performance. *Research Policy*, 43(10), 1785-1799.
+US Cluster Mapping Project, Harvard Business School: ``data/processing/
+cluster_calcs_reducer.js`` in the public repository ``clustermapping/cmp``.
 Delgado, M., Porter, M. E. & Stern, S. (2016). Defining clusters of related industries.
 *Journal of Economic Geography*, 16(1), 1-38.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import importlib
+import warnings
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.indices._coded import (
     CodedPanel,
@@ -79,13 +81,14 @@ from emerging.indices._coded import (
     map_years,
     reason_column,
 )
-from emerging.indices._result import ResultMixin
+from emerging.indices._us_ratings import US_RATINGS, UsRules, _rating_and_reason, us_ratings
 from emerging.indices.lq import lq_cubes
-from emerging.maps.style import styled
 
 ECO_STARS = ("size", "specialisation", "focus")
-US_RATINGS = ("qualifying", "significant", "strong", "strong10")
-_REASONS = ("confidential", "zero region total", "zero industry total in reference")
+_REASONS = ("confidential", "zero region total", "zero industry total in reference",
+            "local category: no US rating",
+            "establishment floor not applied: no establishments given",
+            "establishment floor not applied: establishments unknown")
 
 
 @dataclass(frozen=True)
@@ -95,16 +98,6 @@ class EcoRules:
     size_top: float = 0.10
     specialisation_lq: float = 2.0
     focus_top: float = 0.10
-
-
-@dataclass(frozen=True)
-class UsRules:
-    """Thresholds of the US Cluster Mapping-style ratings (see the module docstring)."""
-
-    qualifying_lq: float = 1.0
-    significant_top: float = 0.50
-    strong_top: float = 0.25
-    strong10_top: float = 0.10
 
 
 DEFAULT_ECO = EcoRules()
@@ -173,8 +166,8 @@ def top_cutoff(values: np.ndarray, mask: np.ndarray, q: float) -> np.ndarray:
     return top_cutoffs(values, mask, (q,))[0]
 
 
-@dataclass(frozen=True)
-class ClusterStars(ResultMixin):
+@dataclass(frozen=True, repr=False)
+class ClusterStars(Result):
     """Stars and ratings of every region-category-year, with the evidence for each.
 
     Attributes
@@ -182,17 +175,21 @@ class ClusterStars(ResultMixin):
     stars
         One row per panel row: ``region``, ``industry``, ``year``, ``employment``,
         ``lq`` (against the reference group), ``share`` (of the region's employment),
-        ``in_reference``, the Booleans ``size``, ``specialisation``, ``focus``,
-        ``eco_stars`` (0-3), ``qualifying``, ``significant``, ``strong``, ``strong10``,
-        ``establishments`` (when given) and ``star_reason`` (why ratings are null or
-        not given: ``"confidential"``, ``"zero region total"``, ``"zero industry total
-        in reference"``; see the module docstring).
+        ``in_reference``, ``traded``, the Booleans ``size``, ``specialisation``,
+        ``focus``, ``eco_stars`` (0-3), ``qualifying``, ``significant``, ``strong``,
+        ``strong10``, ``establishments`` (when given) and ``star_reason`` (why stars or
+        ratings are null, or what was not applied; see the module docstring).
     thresholds
         One row per category-year: ``size_cutoff``, ``focus_cutoff``,
-        ``specialisation_lq``, ``employment_median``, ``lq_top25``, ``lq_top10``,
-        ``employment_top10`` (and ``establishments_median``), ``n_reference``.
+        ``specialisation_lq`` (ECO); ``lq_qualifying_cut``, ``lq_significant_cut``,
+        ``lq_strong_cut``, ``lq_strong10_cut``, ``employment_floor`` (and
+        ``establishments_floor``) (US quantiles); ``n_reference`` (reference regions with
+        a known value) and ``n_us_population`` (reference regions with employment > 0,
+        over which the US quantiles are taken).
     reference
         Description of the reference group.
+    traded
+        Description of the traded/local classification used.
     """
 
     stars: pl.DataFrame
@@ -200,6 +197,7 @@ class ClusterStars(ResultMixin):
     reference: str
     eco: EcoRules = field(default_factory=EcoRules)
     us: UsRules = field(default_factory=UsRules)
+    traded: str = "all categories rated"
 
     _title = "Cluster stars"
 
@@ -207,48 +205,72 @@ class ClusterStars(ResultMixin):
         """Stars joined with their thresholds: value, threshold and decision side by side."""
         return self.stars.join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
 
-    def _preview(self, n: int) -> tuple[pl.DataFrame, int]:
-        head = self.stars.head(n).join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
-        return head, self.stars.height
+    def us_rating(self) -> pl.DataFrame:
+        """One row per region-category-year: ``region``, ``industry``, ``year``,
+        ``us_rating`` (the highest US Cluster Mapping rating given: ``"strong10"``,
+        ``"strong"``, ``"significant"``, ``"qualifying"`` or ``"none"``; null when not
+        rated) and ``us_rating_reason`` (why not the next rating up, with the values and
+        cut-offs, e.g. ``"significant; not strong: LQ 1.2 < 75th percentile 1.4"``; the
+        ``star_reason`` when not rated), for fact sheets and briefs."""
+        out = _rating_and_reason(self.to_frame(), self.us)
+        return out.select(REGION, INDUSTRY, YEAR, "us_rating", "us_rating_reason")
+
+    def _html_frame(self) -> pl.DataFrame:
+        return self.stars.join(self.thresholds, on=[INDUSTRY, YEAR], how="left")
+
 
     def explain(self, region: str, industry: str, year: int | None = None) -> pl.DataFrame:
-        """Long table: one row per star/rating with value, threshold, decision and reason."""
+        """Long table: one row per condition of each star/rating with value, threshold,
+        comparison, decision and reason."""
         row = self.to_frame().filter((pl.col(REGION) == region) & (pl.col(INDUSTRY) == industry))
         year = row[YEAR].max() if year is None else year
         row = row.filter(pl.col(YEAR) == year) if year is not None else row
         if row.height == 0:
             raise ValueError(f"no row for region {region!r}, industry {industry!r}, year {year}")
         r = row.row(0, named=True)
+        est, est_cut = r.get("establishments"), r.get("establishments_floor")
+        floors = [("employment", r["employment"], r["employment_floor"], ">"),
+                  ("establishments", est, est_cut, ">")]
         checks = [
-            ("size", "employment", r["employment"], r["size_cutoff"], r["size"]),
-            ("specialisation", "lq", r["lq"], r["specialisation_lq"], r["specialisation"]),
-            ("focus", "share", r["share"], r["focus_cutoff"], r["focus"]),
-            ("qualifying", "lq", r["lq"], self.us.qualifying_lq, r["qualifying"]),
-            ("significant", "employment", r["employment"], r["employment_median"],
-             r["significant"]),
-            ("strong", "lq", r["lq"], r["lq_top25"], r["strong"]),
-            ("strong10", "lq", r["lq"], r["lq_top10"], r["strong10"]),
-            ("strong10", "employment", r["employment"], r["employment_top10"], r["strong10"]),
+            ("size", "employment", r["employment"], r["size_cutoff"], ">=", r["size"]),
+            ("specialisation", "lq", r["lq"], r["specialisation_lq"], ">=",
+             r["specialisation"]),
+            ("focus", "share", r["share"], r["focus_cutoff"], ">=", r["focus"]),
         ]
-        text = []
-        unrated = r["star_reason"] == _REASONS[2]
-        for _, measure, value, cut, _ in checks:
-            if value is None:
-                text.append(f"{measure} unknown ({r['star_reason']})")
-            elif unrated:
-                cut_text = "" if cut is None else f" (threshold {cut:,.4g})"
-                text.append(f"{measure} {value:,.4g}; not rated: {_REASONS[2]}{cut_text}")
-            elif cut is None:
-                text.append(f"{measure} {value:,.4g}; no threshold (no known reference value)")
-            else:
-                sign = ">=" if value >= cut else "<"
-                text.append(f"{measure} {value:,.4g} {sign} threshold {cut:,.4g}")
+        lq_cuts = {"qualifying": ("lq_qualifying_cut", ">"),
+                   "significant": ("lq_significant_cut", ">"),
+                   "strong": ("lq_strong_cut", ">="), "strong10": ("lq_strong10_cut", ">=")}
+        for rating, (col, op) in lq_cuts.items():
+            checks.append((rating, "lq", r["lq"], r[col], op, r[rating]))
+            if rating in ("strong", "strong10"):
+                checks.append((rating, "lq", r["lq"], float(self.us.strong_min_lq), ">=",
+                               r[rating]))
+            checks += [(rating, m, v, c, o, r[rating]) for m, v, c, o in floors]
+        text = [_REASONS[3] if c[0] in US_RATINGS and r["traded"] is False
+                else self._reason(r, *c[1:5]) for c in checks]
         return pl.DataFrame({
             "star": [c[0] for c in checks], "measure": [c[1] for c in checks],
             "value": [None if c[2] is None else float(c[2]) for c in checks],
             "threshold": [None if c[3] is None else float(c[3]) for c in checks],
-            "given": [c[4] for c in checks], "reason": text,
+            "rule": [f"{c[1]} {c[4]} threshold" for c in checks],
+            "given": [c[5] for c in checks], "reason": text,
         }, schema_overrides={"given": pl.Boolean})
+
+    @staticmethod
+    def _reason(r: dict, measure: str, value, cut, op: str) -> str:
+        why = r["star_reason"]
+        if value is None and measure == "establishments":
+            return "establishment floor not applied (no count known)"
+        if value is None:
+            return f"{measure} unknown ({why or 'not given'})"
+        if why == _REASONS[2]:
+            cut_text = "" if cut is None else f" (threshold {cut:,.4g})"
+            return f"{measure} {value:,.4g}; not rated: {why}{cut_text}"
+        if cut is None:
+            return f"{measure} {value:,.4g}; no threshold (no known reference value)"
+        passed = value > cut if op == ">" else value >= cut
+        sign = op if passed else ("<=" if op == ">" else "<")
+        return f"{measure} {value:,.4g} {sign} threshold {cut:,.4g}"
 
     def summary(self) -> str:
         s = self.stars
@@ -256,30 +278,23 @@ class ClusterStars(ResultMixin):
         cur = s.filter(pl.col(YEAR) == latest)
         counts = cur.select(pl.col(list(ECO_STARS) + list(US_RATINGS)).sum()).row(0, named=True)
         three = cur.filter(pl.col("eco_stars") == 3).height
-        return "\n".join([
+        notes = cur.group_by("star_reason").len().drop_nulls("star_reason").sort("star_reason")
+        lines = [
             f"{self._title} against {self.reference}: {s[REGION].n_unique():,} regions x "
             f"{s[INDUSTRY].n_unique():,} categories, years {s[YEAR].min()}-{latest}",
             f"  {latest}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
             f"  {latest}: {three:,} region-categories with all three ECO stars",
+            f"  US ratings: traded categories only ({self.traded})",
             f"  ECO rules: {self.eco}; US rules: {self.us}",
-        ])
+        ]
+        lines += [f"  {latest}: {n:,} rows: {why}" for why, n in notes.iter_rows()]
+        return "\n".join(lines)
 
-    @styled
     def plot(self, ax=None, *, region: str | None = None, year: int | None = None, top: int = 15):
         """Bars of ECO stars (0-3) of one region's categories, ordered by LQ."""
-        s = self.stars
-        year = s[YEAR].max() if year is None else year
-        region = s.filter(pl.col(YEAR) == year).sort("eco_stars", descending=True)[REGION][0] \
-            if region is None else region
-        data = (s.filter((pl.col(REGION) == region) & (pl.col(YEAR) == year))
-                .drop_nulls("lq").sort("lq", descending=True).head(top).reverse())
-        ax = self._axes(ax)
-        ax.barh(data[INDUSTRY].to_list(), data["eco_stars"].to_list(), color="#d4a017")
-        ax.set_xlim(0, 3)
-        ax.set_xticks([0, 1, 2, 3])
-        ax.set_xlabel("ECO stars (size, specialisation, focus)")
-        ax.set_title(f"Cluster stars of {region}, {year} (top {top} by LQ)")
-        return ax
+        from emerging.maps.indices_plots import plot_stars
+
+        return plot_stars(self, ax, region=region, year=year, top=top)
 
 
 def cluster_stars(
@@ -287,10 +302,11 @@ def cluster_stars(
     *,
     reference: str | Collection[str] = "all",
     establishments: pl.DataFrame | pl.LazyFrame | None = None,
+    traded: Iterable[str] | str | None = None,
     eco: EcoRules = DEFAULT_ECO,
     us: UsRules = DEFAULT_US,
 ) -> ClusterStars:
-    """Rate every region-category-year with ECO stars and US Cluster Mapping-style ratings.
+    """Rate every region-category-year with ECO stars and US Cluster Mapping ratings.
 
     Parameters
     ----------
@@ -301,7 +317,15 @@ def cluster_stars(
         (:func:`emerging.codes.nuts.region_set`) or a collection of region codes.
     establishments
         Optional panel (``region``, ``industry``, ``year``, ``value``) of establishment
-        or local-unit counts; adds the establishment condition of ``significant``.
+        or local-unit counts (Eurostat SBS ``indic_sb = V11210``, the ``local_units``
+        measure of ``emerging build``); sets the establishment floor of the US ratings.
+        Without it the floor is left out and ``star_reason`` says so.
+    traded
+        The traded categories, the only ones given US ratings: an iterable of codes;
+        ``None`` (default) for :func:`emerging.codes.traded.traded_industries` where that
+        module exists (else every category is rated, and the summary says so; and with a
+        warning when no category of the panel is in it, e.g. cluster categories);
+        ``"all"`` to rate every category (e.g. for a panel of traded cluster categories).
     eco, us
         Thresholds (:class:`EcoRules`, :class:`UsRules`).
 
@@ -309,12 +333,12 @@ def cluster_stars(
     -------
     ClusterStars
     """
-    for name, q in (("size_top", eco.size_top), ("focus_top", eco.focus_top),
-                    ("significant_top", us.significant_top), ("strong_top", us.strong_top),
-                    ("strong10_top", us.strong10_top)):
+    for name, q in (("size_top", eco.size_top), ("focus_top", eco.focus_top)):
         check_fraction(name, q)
+    us.check()
     coded = CodedPanel.from_panel(panel)
     mask, label = _reference_regions(coded, reference)
+    traded_mask, traded_label = _traded_categories(coded, traded)
     f = lq_cubes(coded, "all", regions=mask.astype(float))
     est = None if establishments is None else _establishment_cube(establishments, coded)
     nY, _, nI = coded.shape
@@ -322,11 +346,12 @@ def cluster_stars(
     shared_lq = coded.memo.get(("lq_cube", "all")) if mask.all() else None
     cubes = {"share": np.empty(coded.shape)}
     cubes["lq"] = np.empty(coded.shape) if shared_lq is None else shared_lq
-    names = ("size", "specialisation", "focus", "qualifying", "significant", "strong",
-             "strong10")
+    names = ("size", "specialisation", "focus", *US_RATINGS)
     flags = {k: np.empty(coded.shape, dtype=bool) for k in names}
-    cut_names = ["size_cutoff", "focus_cutoff", "employment_median", "lq_top25", "lq_top10",
-                 "employment_top10"] + ([] if est is None else ["establishments_median"])
+    skipped = np.empty(coded.shape, dtype=bool)  # establishment floor not applied
+    cut_names = ["size_cutoff", "focus_cutoff", "lq_qualifying_cut", "lq_significant_cut",
+                 "lq_strong_cut", "lq_strong10_cut", "employment_floor"]
+    cut_names += [] if est is None else ["establishments_floor"]
     cut = {k: np.empty((nY, 1, nI)) for k in cut_names}
 
     def block(ys: slice) -> None:
@@ -339,28 +364,20 @@ def cluster_stars(
             else:  # the same numbers (all regions in the reference: never inf)
                 lq_b = shared_lq[ys]
         np.copyto(share_b, np.nan, where=np.isinf(share_b))
-        c = dict(zip(("size_cutoff", "employment_median", "employment_top10"),
-                     top_cutoffs(e, mask, (eco.size_top, us.significant_top,
-                                           us.strong10_top)), strict=True))
-        c["lq_top25"], c["lq_top10"] = top_cutoffs(lq_b, mask, (us.strong_top,
-                                                                us.strong10_top))
-        c["focus_cutoff"] = top_cutoff(share_b, mask, eco.focus_top)
-        positive = e > 0
-        rated = positive & (f["ei"][ys] > 0)  # no size/focus against an empty reference
+        c = {"size_cutoff": top_cutoff(e, mask, eco.size_top),
+             "focus_cutoff": top_cutoff(share_b, mask, eco.focus_top)}
+        rated = (e > 0) & (f["ei"][ys] > 0)  # no size/focus against an empty reference
         fl = {k: a[ys] for k, a in flags.items()}
         with np.errstate(invalid="ignore"):
             np.logical_and(rated, e >= c["size_cutoff"], out=fl["size"])
             np.greater_equal(lq_b, eco.specialisation_lq, out=fl["specialisation"])
             np.logical_and(rated, share_b >= c["focus_cutoff"], out=fl["focus"])
-            np.logical_and(positive, lq_b >= us.qualifying_lq, out=fl["qualifying"])
-            np.logical_and(fl["qualifying"], e >= c["employment_median"],
-                           out=fl["significant"])
-            if est is not None:
-                c["establishments_median"] = top_cutoff(est[ys], mask, us.significant_top)
-                fl["significant"] &= est[ys] >= c["establishments_median"]
-            np.logical_and(fl["significant"], lq_b >= c["lq_top25"], out=fl["strong"])
-            np.logical_and(fl["significant"], lq_b >= c["lq_top10"], out=fl["strong10"])
-            fl["strong10"] &= e >= c["employment_top10"]
+        us_flags, us_cuts, us_skipped = us_ratings(
+            lq_b, e, None if est is None else est[ys], mask, us)
+        for k, v in us_flags.items():
+            fl[k][...] = v
+        skipped[ys] = us_skipped
+        c.update(us_cuts)
         for k, v in c.items():
             cut[k][ys] = v
 
@@ -369,21 +386,27 @@ def cluster_stars(
     unknown = np.isnan(coded.value)
     zero_region = coded.to_rows((coded.region_total == 0)[:, :, None])
     zero_industry = coded.to_rows(f["ei"] == 0)  # zero total in the reference group
-    reason = zero_industry.astype(np.uint8) * np.uint8(3)  # in order of priority:
+    local = ~coded.to_rows(traded_mask[None, None, :])
+    # in order of priority (the last written wins):
+    reason = np.where(coded.to_rows(skipped), np.uint8(5 if est is None else 6), np.uint8(0))
+    np.copyto(reason, 4, where=local)
+    np.copyto(reason, 3, where=zero_industry)
     np.copyto(reason, 2, where=zero_region)
     np.copyto(reason, 1, where=unknown)
     bad = np.flatnonzero(unknown | zero_region)
-    bad_lq = np.flatnonzero(reason > 0)  # the LQ is undefined on all of these
+    bad_lq = np.flatnonzero(unknown | zero_region | zero_industry)  # the LQ is undefined
+    bad_us = np.flatnonzero(unknown | zero_region | zero_industry | local)
 
     def flag(name: str, a: np.ndarray, dtype=pl.Boolean) -> pl.Series:
         s = pl.Series(name, coded.to_rows(a), dtype=dtype)
-        rows = bad if name in ("size", "focus") else bad_lq
+        rows = bad if name in ("size", "focus") else bad_us if name in US_RATINGS else bad_lq
         return s.scatter(rows, None) if len(rows) else s
 
     eco_stars = flag("eco_stars", sum(flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
     # keep the peak low: each cube is freed once it is a column
     columns = [float_column(k, coded.to_rows(cubes.pop(k))) for k in ("lq", "share")]
     columns += [pl.Series("in_reference", coded.to_rows(mask[None, :, None])),
+                pl.Series("traded", ~local),
                 *(flag(k, flags.pop(k)) for k in names), eco_stars,
                 reason_column("star_reason", reason, _REASONS)]
     keys = coded.frame.select(REGION, INDUSTRY, YEAR, pl.col(VALUE).alias("employment"))
@@ -391,12 +414,44 @@ def cluster_stars(
     del columns
     if est_rows is not None:
         stars = stars.with_columns(float_column("establishments", est_rows))
+    with np.errstate(invalid="ignore"):
+        population = ((coded.value_cube > 0) & mask[None, :, None]).sum(axis=1)
     thresholds = coded.industry_year_frame().with_columns(
         *(float_column(k, v.reshape(-1)) for k, v in cut.items()),
         pl.lit(float(eco.specialisation_lq)).alias("specialisation_lq"),
         pl.Series("n_reference", coded.known_count(mask).reshape(-1)).cast(pl.Int32),
+        pl.Series("n_us_population", population.reshape(-1)).cast(pl.Int32),
     )
-    return ClusterStars(stars, thresholds, label, eco, us)
+    return ClusterStars(stars, thresholds, label, eco, us, traded_label)
+
+
+def _traded_categories(coded: CodedPanel, traded: Iterable[str] | str | None
+                       ) -> tuple[np.ndarray, str]:
+    """Boolean per category code: is it traded (given US ratings)? And a description."""
+    n = len(coded.industries)
+    if isinstance(traded, str):
+        if traded != "all":
+            raise ValueError(f"traded must be an iterable of category codes, None or 'all'; "
+                             f"got {traded!r} (a single code? pass [{traded!r}])")
+        return np.ones(n, dtype=bool), "all categories rated (traded='all')"
+    if traded is None:
+        try:
+            module = importlib.import_module("emerging.codes.traded")
+        except ModuleNotFoundError:
+            return np.ones(n, dtype=bool), ("all categories rated: no traded/local "
+                                            "classification installed")
+        codes, source = frozenset(module.traded_industries()), "emerging.codes.traded"
+    else:
+        codes, source = frozenset(traded), "the given traded set"
+    is_traded = coded.industries.is_in(list(codes)).to_numpy()
+    if traded is None and not is_traded.any():
+        warnings.warn(
+            f"none of the panel's categories (e.g. {coded.industries.head(5).to_list()}) is "
+            f"in the traded classification of {source} (NACE divisions), so every category "
+            "is rated; pass traded= with your traded codes, or traded='all' to say so",
+            UserWarning, stacklevel=3)
+        return np.ones(n, dtype=bool), f"all categories rated: none is in {source}"
+    return is_traded, f"{int(is_traded.sum())} of {n} categories traded ({source})"
 
 
 def _establishment_cube(establishments, coded: CodedPanel) -> np.ndarray:

@@ -25,6 +25,7 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.codes.harmonise import harmonise
 from emerging.io.cache import DEFAULT_RAW_DIR, atomic_write_bytes, sha256
@@ -32,7 +33,6 @@ from emerging.io.cache import fetch as fetch_url
 from emerging.io.confidential import estimate_confidential
 from emerging.io.eurostat import read, to_panel
 from emerging.io.eurostat_api import download
-from emerging.maps.style import styled
 
 DEFAULT_PROCESSED_DIR = Path("data/processed")
 #: SBS indicators written by :func:`build`: Eurostat code -> output name.
@@ -46,8 +46,8 @@ GDP_UNITS: tuple[str, ...] = ("MIO_EUR", "MIO_PPS")  # summable units only
 _SUFFIXES = (".tsv.gz", ".tsv", ".csv.gz", ".csv")
 
 
-@dataclass(frozen=True)
-class BuildResult:
+@dataclass(frozen=True, repr=False)
+class BuildResult(Result):
     """What :func:`build` wrote: ``outputs`` (paths) and the ``manifest`` dictionary."""
 
     outputs: tuple[Path, ...]
@@ -82,20 +82,11 @@ class BuildResult:
             )
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
-        return f"<pre>{self.summary()}</pre>"
-
-    @styled
     def plot(self, ax=None):
-        """Bar chart of rows kept per output; returns the matplotlib Axes."""
-        import matplotlib.pyplot as plt
+        """Bar chart of rows kept per output; returns a :class:`~emerging.maps.Drawing`."""
+        from emerging.maps.data_plots import plot_build
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3))
-        frame = self.to_frame()
-        ax.barh(frame["file"].to_list(), frame["rows"].to_list(), color="#4a7ab5")
-        ax.set_xlabel("rows kept")
-        return ax
+        return plot_build(self, ax)
 
 
 def find_raw(raw_dir: Path, dataset: str) -> Path:

@@ -15,16 +15,16 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
-from emerging.maps.style import styled
 
 Method = Literal["equal", "weights"]
 _METHODS = ("equal", "weights")
 _KEYS = [INDUSTRY, YEAR, "_parent"]
 
 
-@dataclass(frozen=True)
-class ConfidentialEstimate:
+@dataclass(frozen=True, repr=False)
+class ConfidentialEstimate(Result):
     """A panel with suppressed cells filled where possible, and why the others were not.
 
     ``panel`` has the input columns plus ``estimated`` (True where a value was filled; the
@@ -47,20 +47,17 @@ class ConfidentialEstimate:
         filled = int(self.panel["estimated"].sum())
         return f"{filled:,} confidential cells estimated ({self.method}); by status: {parts}"
 
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.report.head(20)._repr_html_()
+    _html_rows = 20
 
-    @styled
+    def _html_frame(self) -> pl.DataFrame:
+        return self.report
+
+
     def plot(self, ax=None):
-        """Bar chart of suppressed cells by status; returns the matplotlib Axes."""
-        import matplotlib.pyplot as plt
+        """Bar chart of suppressed cells by status; returns a :class:`~emerging.maps.Drawing`."""
+        from emerging.maps.data_plots import plot_confidential
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3))
-        counts = self.report.group_by("status").agg(pl.col("suppressed").sum()).sort("suppressed")
-        ax.barh(counts["status"].to_list(), counts["suppressed"].to_list(), color="#b5744a")
-        ax.set_xlabel("confidential cells")
-        return ax
+        return plot_confidential(self, ax)
 
 
 def estimate_confidential(
@@ -144,37 +141,7 @@ def estimate_confidential(
         children = children.with_columns(pl.lit(1.0).alias("_w"))
     if method == "equal":
         children = children.with_columns(pl.lit(1.0).alias("_w"))
-    groups = (
-        children.group_by(_KEYS)
-        .agg(
-            pl.col(VALUE).sum().alias("known_children"),
-            pl.col("_conf").sum().alias("suppressed"),
-            pl.col("_missing").sum().alias("_n_missing"),
-            pl.col("_w").filter(pl.col("_conf")).sum().alias("_wsum"),
-            pl.col("_w").filter(pl.col("_conf")).null_count().alias("_wnull"),
-        )
-        .filter(pl.col("suppressed") > 0)
-        .join(
-            frame.select(
-                pl.col(REGION).alias("_parent"), INDUSTRY, YEAR, pl.col(VALUE).alias("parent_value")
-            ),
-            on=_KEYS,
-            how="left",
-        )
-        .with_columns((pl.col("parent_value") - pl.col("known_children")).alias("residual"))
-        .with_columns(
-            pl.when(pl.col("parent_value").is_null())
-            .then(pl.lit("parent unknown"))
-            .when(pl.col("_n_missing") > 0)
-            .then(pl.lit("a non-confidential child is missing"))
-            .when(pl.col("residual") < 0)
-            .then(pl.lit("negative residual"))
-            .when((pl.col("_wnull") > 0) | (pl.col("_wsum") <= 0))
-            .then(pl.lit("weights unknown or zero"))
-            .otherwise(pl.lit("estimated"))
-            .alias("status")
-        )
-    )
+    groups = _parent_groups(children, frame)
     fill = (
         children.join(
             groups.filter(pl.col("status") == "estimated").select(*_KEYS, "residual", "_wsum"),
@@ -209,3 +176,39 @@ def estimate_confidential(
         "status",
     ).sort("parent", INDUSTRY, YEAR)
     return ConfidentialEstimate(panel=out, report=report, method=method)
+
+
+def _parent_groups(children: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per parent-industry-year with confidential children: what is known, the
+    residual to share out and whether it can be (``status``)."""
+    return (
+        children.group_by(_KEYS)
+        .agg(
+            pl.col(VALUE).sum().alias("known_children"),
+            pl.col("_conf").sum().alias("suppressed"),
+            pl.col("_missing").sum().alias("_n_missing"),
+            pl.col("_w").filter(pl.col("_conf")).sum().alias("_wsum"),
+            pl.col("_w").filter(pl.col("_conf")).null_count().alias("_wnull"),
+        )
+        .filter(pl.col("suppressed") > 0)
+        .join(
+            frame.select(
+                pl.col(REGION).alias("_parent"), INDUSTRY, YEAR, pl.col(VALUE).alias("parent_value")
+            ),
+            on=_KEYS,
+            how="left",
+        )
+        .with_columns((pl.col("parent_value") - pl.col("known_children")).alias("residual"))
+        .with_columns(
+            pl.when(pl.col("parent_value").is_null())
+            .then(pl.lit("parent unknown"))
+            .when(pl.col("_n_missing") > 0)
+            .then(pl.lit("a non-confidential child is missing"))
+            .when(pl.col("residual") < 0)
+            .then(pl.lit("negative residual"))
+            .when((pl.col("_wnull") > 0) | (pl.col("_wsum") <= 0))
+            .then(pl.lit("weights unknown or zero"))
+            .otherwise(pl.lit("estimated"))
+            .alias("status")
+        )
+    )

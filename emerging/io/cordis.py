@@ -21,14 +21,14 @@ associatedPartner > thirdParty > other) and the EC contributions are summed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import Exclusions, validate_participations
-from emerging.maps.style import styled
 
 ROLE_RANK: dict[str, int] = {
     "coordinator": 0,
@@ -67,8 +67,8 @@ EUNETS_COLUMNS = ("rcn", "role", "pic", "type", "contribution", "country", "star
 CONTRACT = ("project", "organisation", "region", "country", "role", "start_year")
 
 
-@dataclass(frozen=True)
-class CordisTable:
+@dataclass(frozen=True, repr=False)
+class CordisTable(Result):
     """Participations read from a CORDIS-style source, with what was left out.
 
     Attributes
@@ -84,12 +84,16 @@ class CordisTable:
         source rows were merged into one participation) and the ``roles`` seen.
     source
         File(s) read.
+    amounts
+        EC contributions left unknown (null ``funding``, the row kept), by reason: ambiguous
+        between the two thousands conventions, or unreadable (see :func:`parse_amounts`).
     """
 
     participations: pl.DataFrame
     exclusions: Exclusions
     duplicates: pl.DataFrame
     source: str
+    amounts: dict[str, int] = field(default_factory=dict)
 
     def to_frame(self) -> pl.DataFrame:
         """The participations frame."""
@@ -107,25 +111,21 @@ class CordisTable:
             f"countries, start years {years.min()}-{years.max()}; region from a NUTS code for "
             f"{nuts:,} rows, from the country for {p.height - nuts:,}. {self.exclusions}. "
             f"{self.duplicates.height:,} duplicated organisation-project keys "
-            f"({merged:,} extra rows merged). Source: {self.source}"
+            f"({merged:,} extra rows merged). {self._amounts_text()}Source: {self.source}"
         )
 
-    @styled
+    def _amounts_text(self) -> str:
+        parts = [f"{n:,} {reason}" for reason, n in self.amounts.items() if n]
+        return f"EC contributions: {'; '.join(parts)}. " if parts else ""
+
     def plot(self, ax=None):
-        """Bar chart of participations per start year; returns the Axes."""
-        import matplotlib.pyplot as plt
+        """Bar chart of participations per start year; returns a :class:`~emerging.maps.Drawing`."""
+        from emerging.maps.data_plots import plot_participations
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3))
-        per_year = self.participations.group_by("start_year").len().sort("start_year")
-        ax.bar(per_year["start_year"].to_list(), per_year["len"].to_list(), color="#4c72b0")
-        ax.set_xlabel("project start year")
-        ax.set_ylabel("participations")
-        return ax
+        return plot_participations(self, ax)
 
-    def _repr_html_(self) -> str:
-        head = self.participations.head(5)._repr_html_()
-        return f"<p><b>CordisTable</b>: {self.summary()}</p>{head}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.participations
 
 
 def _read_semicolon(path: str | Path, columns: tuple[str, ...], *, what: str) -> pl.DataFrame:
@@ -160,11 +160,63 @@ def _read_semicolon(path: str | Path, columns: tuple[str, ...], *, what: str) ->
     return frame
 
 
-def _parse_number(col: str) -> pl.Expr:
-    """EUR amounts: accept '1234.5', '1234,5' (decimal comma) and empty cells (null)."""
-    text = pl.col(col).str.strip_chars()
-    text = pl.when(text.str.contains(r"\.")).then(text).otherwise(text.str.replace(",", "."))
-    return text.cast(pl.Float64, strict=False)
+_EN = r"^-?\d{1,3}(,\d{3})+(\.\d+)?$"  # 1,234,567.89 (comma thousands, decimal point)
+_EU = r"^-?\d{1,3}(\.\d{3})+(,\d+)?$"  # 1.234.567,89 (dot thousands, decimal comma)
+_POINT = r"^-?\d+(\.\d+)?$"  # 1234567.89 or 1234567
+_COMMA = r"^-?\d+,\d+$"  # 1234567,89
+
+
+def parse_amounts(values: pl.Series) -> tuple[pl.Series, dict[str, int]]:
+    """EUR amounts written in either convention, as Float64, with what could not be read.
+
+    Spaces (also non-breaking and narrow ones) and apostrophes are thousands separators and
+    are removed. Then each cell is read as ``1,234,567.89`` (comma thousands), ``1.234.567,89``
+    (dot thousands, decimal comma), ``1234567.89`` or ``1234567,89``. A cell that fits both
+    conventions (``1,234`` or ``123.456``: one separator followed by three digits) is read in
+    the convention of the column's unambiguous cells; when the column gives no evidence, or
+    both conventions occur in it, such cells are left null and counted as ambiguous. Cells
+    that fit no pattern are null and counted as unreadable. Empty cells are null (unknown),
+    not counted.
+    """
+    text = values.cast(pl.String).str.strip_chars().str.replace_all(r"[\s\u00a0\u202f']", "")
+    frame = pl.DataFrame({"t": text}).with_columns(
+        en=pl.col("t").str.contains(_EN),
+        eu=pl.col("t").str.contains(_EU),
+        point=pl.col("t").str.contains(_POINT),
+        comma=pl.col("t").str.contains(_COMMA),
+    )
+    ambiguous = (pl.col("en") & pl.col("comma")) | (pl.col("eu") & pl.col("point"))
+    evidence = frame.select(
+        (~ambiguous & (pl.col("en") | pl.col("point") & pl.col("t").str.contains(r"\."))).sum()
+        .alias("dot"),
+        (~ambiguous & (pl.col("eu") | pl.col("comma"))).sum().alias("comma"),
+    ).row(0, named=True)
+    n_dot, n_comma = evidence["dot"], evidence["comma"]
+    convention = "dot" if n_dot and not n_comma else "comma" if n_comma and not n_dot else None
+    as_dot = pl.col("t").str.replace_all(",", "")
+    as_comma = pl.col("t").str.replace_all(r"\.", "").str.replace(",", ".")
+    read = (
+        pl.when(pl.col("t").is_null() | (pl.col("t") == "")).then(None)
+        .when(ambiguous).then(
+            as_dot if convention == "dot" else as_comma if convention == "comma" else None
+        )
+        .when(pl.col("en") | pl.col("point")).then(as_dot)
+        .when(pl.col("eu") | pl.col("comma")).then(as_comma)
+        .otherwise(None)
+    )
+    out = frame.with_columns(
+        read.cast(pl.Float64, strict=False).alias("value"),
+        (ambiguous & pl.lit(convention is None)).alias("is_ambiguous"),
+    )
+    empty = out["t"].is_null() | (out["t"] == "")
+    unreadable = out["value"].is_null() & ~empty & ~out["is_ambiguous"]
+    counts = {
+        "amount ambiguous between the two conventions (left unknown)": int(
+            out["is_ambiguous"].sum()
+        ),
+        "amount unreadable (left unknown)": int(unreadable.sum()),
+    }
+    return out["value"].alias(values.name), counts
 
 
 def _parse_year(col: str) -> pl.Expr:
@@ -238,6 +290,7 @@ def _finish(
     counts: dict[str, int],
     duplicates: Literal["merge", "first", "error"],
     source: str,
+    amounts: dict[str, int] | None = None,
 ) -> CordisTable:
     frame, dup = _merge_duplicates(frame, duplicates)
     if dup.height:
@@ -247,6 +300,7 @@ def _finish(
         exclusions=Exclusions(counts),
         duplicates=dup,
         source=source,
+        amounts=amounts or {},
     )
 
 
@@ -258,7 +312,7 @@ def _check_duplicates_option(duplicates: str) -> None:
 
 def read_cordis(
     organisations: str | Path,
-    projects: str | Path,
+    projects: str | Path | None = None,
     *,
     duplicates: Literal["merge", "first", "error"] = "merge",
 ) -> CordisTable:
@@ -268,10 +322,12 @@ def read_cordis(
     ----------
     organisations
         Path of ``organization.csv`` (semicolon-separated, CORDIS layout
-        ``projectID;projectAcronym;organisationID;...;nutsCode;...;role;ecContribution;...``).
+        ``projectID;projectAcronym;organisationID;...;nutsCode;...;role;ecContribution;...``),
+        or the folder :func:`download_cordis` returned (holding both tables).
     projects
         Path of ``project.csv`` (``id;acronym;status;title;startDate;...``); only ``id`` and
-        ``startDate`` are used (and ``topics`` when present, as ``topic``).
+        ``startDate`` are used (and ``topics`` when present, as ``topic``). Leave it out
+        when ``organisations`` is a folder.
     duplicates
         What to do when an organisation appears more than once in a project: ``"merge"``
         (keep the highest role, sum contributions), ``"first"`` (keep the first row) or
@@ -290,9 +346,21 @@ def read_cordis(
     -----
     Excluded, and counted by reason: rows without a project or organisation id; rows with
     neither a country nor a NUTS code; rows whose project is missing from ``project.csv`` or
-    has no readable start date. Extra-regio NUTS codes are kept as they are.
+    has no readable start date. Extra-regio NUTS codes are kept as they are. EC
+    contributions in either thousands convention are read by :func:`parse_amounts`; those
+    it cannot read keep their row with an unknown ``funding``, counted in ``amounts``.
+
+    Region networks: ``region`` holds the organisation's NUTS-3 code, so
+    ``project_network(table.participations, node="region", level=2)`` gives NUTS-2 (``level=1``
+    NUTS-1, ``level=3`` NUTS-3) networks; organisations without a NUTS code keep their
+    country code and stay country nodes (filter on ``region`` length to leave them out).
     """
     _check_duplicates_option(duplicates)
+    if Path(organisations).is_dir():
+        folder = Path(organisations)
+        organisations, projects = folder / "organization.csv", folder / "project.csv"
+    if projects is None:
+        raise ValueError("pass the path of project.csv, or a folder holding both tables")
     org = _read_semicolon(organisations, CORDIS_ORGANISATION_COLUMNS, what="CORDIS organisation")
     proj = _read_semicolon(projects, CORDIS_PROJECT_COLUMNS, what="CORDIS project")
     proj = proj.select(
@@ -320,10 +388,12 @@ def read_cordis(
         .str.to_uppercase()
         .alias("country"),
         blank["role"].str.to_lowercase().fill_null("unknown").alias("role"),
-        _parse_number("ecContribution").alias("funding"),
+        pl.col("ecContribution").alias("funding"),
         blank["activityType"].alias("activity"),
         blank["name"].alias("name"),
     ).join(proj, on="project", how="left")
+    funding, amounts = parse_amounts(frame["funding"])
+    frame = frame.with_columns(funding)
     known = set(proj["project"].to_list())
     frame, counts = _exclude(
         frame,
@@ -343,6 +413,7 @@ def read_cordis(
         counts=counts,
         duplicates=duplicates,
         source=f"{Path(organisations).name} + {Path(projects).name}",
+        amounts=amounts,
     )
 
 
@@ -421,3 +492,4 @@ def read_h2020_eunets(
         frame = frame.join(topics, on="project", how="left")
         source += f" + {Path(programme_parts).name}"
     return _finish(frame, counts=counts, duplicates=duplicates, source=source)
+

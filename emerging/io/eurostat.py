@@ -31,6 +31,7 @@ from pathlib import Path
 
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, SchemaError, validate_panel
 from emerging.io.eurostat_api import DATASET_DIMENSIONS, api_url, download  # noqa: F401 (re-export)
 
@@ -204,6 +205,7 @@ def read_tsv(path: str | Path) -> pl.DataFrame:
     )
 
 
+@keeps_frame_kind
 def to_panel(
     frame: pl.DataFrame,
     *,

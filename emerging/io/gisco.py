@@ -172,3 +172,29 @@ def read_nuts_geojson(path: str | Path):
             f"{path}: NUTS_ID repeated for {dupes}; expected one feature per region"
         )
     return out.sort_values("region", ignore_index=True)
+
+
+def nuts_neighbours(geometries, *, tolerance: float = 1_000.0):
+    """Adjacent regions as a tidy polars frame ``region``, ``neighbour`` (both directions).
+
+    Two regions are neighbours when their polygons come within ``tolerance`` metres of each
+    other (EPSG:3035; the generalised 1:20M and 1:60M boundaries of two neighbours do not
+    always touch exactly). One spatial join over all regions, no loop. Regions with no
+    neighbour (islands) have no row.
+    """
+    import geopandas as gpd
+    import polars as pl
+
+    frame = geometries[["region", "geometry"]]
+    if frame.crs is not None and frame.crs.to_epsg() != 3035:
+        frame = frame.to_crs(TARGET_CRS)
+    grown = gpd.GeoDataFrame(
+        {"neighbour": frame["region"].to_numpy()},
+        geometry=frame.geometry.buffer(tolerance / 2).values, crs=frame.crs,
+    )
+    near = gpd.GeoDataFrame({"region": frame["region"].to_numpy()},
+                            geometry=frame.geometry.buffer(tolerance / 2).values, crs=frame.crs)
+    pairs = gpd.sjoin(near, grown, predicate="intersects")
+    out = pl.DataFrame({"region": pairs["region"].astype(str).to_numpy(),
+                        "neighbour": pairs["neighbour"].astype(str).to_numpy()})
+    return out.filter(pl.col("region") != pl.col("neighbour")).unique().sort("region", "neighbour")

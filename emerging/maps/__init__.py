@@ -8,17 +8,22 @@
 * :mod:`emerging.maps.style` - fonts, colour-blind-safe palettes, sizes, the source line and
   :func:`save_figure` (PNG 300 dpi, SVG, PDF).
 
-Every function returns matplotlib ``(Figure, Axes)`` and never opens a window. Importing this
+Every function, and every result's ``.plot()``, returns a :class:`Drawing`: it unpacks as
+``fig, ax = tile_map(...)``, displays itself when it is the last expression of a Jupyter cell
+and saves with ``.savefig(...)``. No function opens a window (figures use matplotlib's
+Figure API, not pyplot) or calls ``matplotlib.use``. Importing this
 package is cheap: matplotlib and geopandas are imported inside the functions.
 """
 
+from emerging.maps._choropleth import choropleth
+from emerging.maps._drawing import Drawing
 from emerging.maps.charts import bar_chart, bubble_chart, small_multiples, sparklines
-from emerging.maps.choropleth import choropleth
 from emerging.maps.flows import flow_map
 from emerging.maps.style import save_figure
 from emerging.maps.tilegrid import tile_map
 
 __all__ = [
+    "Drawing",
     "bar_chart",
     "bubble_chart",
     "choropleth",

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from emerging.maps import style
+from emerging.maps._drawing import Drawing
 from emerging.maps.classify import Scheme, add_legend, classify, legend_handles, missing_patch
 
 Kind = Literal["tiles", "choropleth"]
@@ -47,7 +48,7 @@ def small_multiples(
     The classes are computed once over all panels, so a colour means the same value in every
     panel; one legend serves them all. ``kind="choropleth"`` needs ``geometries``;
     ``map_options`` go to :func:`~emerging.maps.tilegrid.tile_map` or
-    :func:`~emerging.maps.choropleth.choropleth` (e.g. ``region_col``, ``crosswalk``).
+    :func:`~emerging.maps.choropleth` (e.g. ``region_col``, ``crosswalk``).
 
     Returns (Figure, array of Axes); unused panels are switched off.
     """
@@ -65,7 +66,7 @@ def small_multiples(
     nrows = -(-len(panels) // ncols)
     fig, axes = style.new_figure(size, nrows=nrows, ncols=ncols, squeeze=False)
     with style.house_style():
-        from emerging.maps.choropleth import choropleth
+        from emerging.maps._choropleth import choropleth
         from emerging.maps.tilegrid import tile_map
 
         for ax, value in zip(axes.flat, panels, strict=False):
@@ -89,7 +90,7 @@ def small_multiples(
             fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=style.TITLE_SIZE)
         if source:
             style.add_source(fig, source)
-    return fig, axes
+    return Drawing(fig, axes)
 
 
 def sparklines(
@@ -136,7 +137,7 @@ def sparklines(
         axes[-1].text(1.0, -0.35, str(last), transform=axes[-1].transAxes, ha="right",
                       va="top", fontsize=style.SOURCE_SIZE, color=style.SOURCE_COLOUR)
         fig.subplots_adjust(left=0.25, right=0.78, top=0.98, bottom=0.1, hspace=0.3)
-    return fig, axes
+    return Drawing(fig, axes)
 
 
 def bar_chart(
@@ -184,7 +185,7 @@ def bar_chart(
             ax.set_xlabel(units)
         if title:
             ax.set_title(title)
-    return fig, ax
+    return Drawing(fig, ax)
 
 
 def bubble_chart(
@@ -224,9 +225,9 @@ def bubble_chart(
         ax.scatter(xs, ys, s=600 * sz / smax, color=style.QUALITATIVE[1], alpha=0.6,
                    edgecolors=style.QUALITATIVE[4], linewidths=0.5, gid="bubbles")
         if x_reference is not None:
-            ax.axvline(x_reference, color="#888888", linewidth=0.7, linestyle="--")
+            ax.axvline(x_reference, color=style.NEUTRAL, linewidth=0.7, linestyle="--")
         if y_reference is not None:
-            ax.axhline(y_reference, color="#888888", linewidth=0.7, linestyle="--")
+            ax.axhline(y_reference, color=style.NEUTRAL, linewidth=0.7, linestyle="--")
         ax.set_xlabel(x_label or x)
         ax.set_ylabel(y_label or y)
         handles = [ax.scatter([], [], s=600 * f, color=style.QUALITATIVE[1], alpha=0.6,
@@ -246,4 +247,4 @@ def bubble_chart(
             ax.text(0.0, -0.16, f"{dropped} row(s) with missing values not drawn",
                     transform=ax.transAxes, fontsize=style.SOURCE_SIZE,
                     color=style.SOURCE_COLOUR)
-    return fig, ax
+    return Drawing(fig, ax)

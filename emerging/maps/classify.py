@@ -245,7 +245,7 @@ def legend_handles(classes: Classes, missing: dict[str, tuple[str, list[str]]]):
     from matplotlib.patches import Patch
 
     handles = [
-        Patch(facecolor=c, edgecolor="#999999", linewidth=0.4, label=lab)
+        Patch(facecolor=c, edgecolor=style.LEGEND_EDGE, linewidth=0.4, label=lab)
         for c, lab in zip(classes.colours, classes.labels, strict=True)
     ][::-1]
     for reason, (hatch, regions) in missing.items():

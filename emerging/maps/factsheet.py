@@ -108,7 +108,7 @@ def _hex(rgba) -> str:
 
 
 def _geographic_map(lq, focal, breaks, title, names, source, geometries):
-    from emerging.maps.choropleth import choropleth
+    from emerging.maps import choropleth
 
     country = sorted(lq.filter(pl.col("region").str.starts_with(focal[:2]))["region"].to_list())
     fig, ax = choropleth(lq.select("region", "lq", "lq_reason"), geometries, column="lq",
@@ -153,7 +153,7 @@ def diversification_chart(space: pl.DataFrame, *, title: str, source: str):
         fig, ax = style.new_figure((3.1, 2.5))
         rest = space.filter(~pl.col("candidate"))
         chosen = space.filter(pl.col("candidate"))
-        ax.scatter(rest["density"], rest["pci"], s=7, color="#b8b8b8", label="other industries")
+        ax.scatter(rest["density"], rest["pci"], s=7, color=style.MUTED, label="other industries")
         ax.scatter(chosen["density"], chosen["pci"], s=22, color=style.QUALITATIVE[0],
                    label="candidates", zorder=3)
         for row in chosen.iter_rows(named=True):

@@ -16,9 +16,11 @@ import polars as pl
 
 from emerging._schema import validate_edges
 from emerging.maps import style
+from emerging.maps._drawing import Drawing
 from emerging.maps.tilegrid import TILE, tile_positions
 
 Positions = Literal["tiles"]
+Within = Literal["area", "touching", "all"]
 
 
 def flow_map(
@@ -26,11 +28,14 @@ def flow_map(
     positions: Positions | object = "tiles",
     *,
     top: int | None = 40,
+    within: Within = "area",
+    labels: bool | None = None,
+    names: dict[str, str] | None = None,
     max_width: float = 5.0,
     colour: str = style.QUALITATIVE[4],
     title: str | None = None,
     units: str = "weight",
-    size: style.Size | tuple[float, float] = "a4_half",
+    size: style.Size | tuple[float, float] = "a4",
     source: str | None = "Source: CORDIS",
     ax=None,
 ):
@@ -48,6 +53,16 @@ def flow_map(
     top
         Draw only the ``top`` heaviest links (None: all); the note under the map says how
         many were left out.
+    within
+        Which links compete for the ``top`` places: ``"area"`` (default) both ends in the
+        Interreg CENTRAL EUROPE area (by NUTS-2 ancestor; at country level the countries
+        with programme regions, so DE and IT count), ``"touching"`` at least one end in it,
+        ``"all"`` every link. The map is cropped to the area either way (overseas regions
+        never widen it); links leaving the frame are clipped at its edge.
+    labels, names
+        Write the names of the drawn regions, placed without overlaps (default: on
+        geometry, not on the tile grid, which already shows codes); ``names`` maps codes to
+        names (default: the geometry's ``name`` column, else the NUTS 2021 names).
     max_width
         Line width in points of the heaviest link.
     title, units, size, source, ax
@@ -71,6 +86,20 @@ def flow_map(
     frame = frame.filter(known).sort("weight", descending=True)
     if frame.is_empty():
         raise ValueError("no link between regions with a position: check the region codes")
+    if within not in ("area", "touching", "all"):
+        raise ValueError(f"within must be one of ('area', 'touching', 'all'); got {within!r}")
+    outside_area = 0
+    if within != "all" and not isinstance(positions, str):
+        from emerging.maps.geometry import in_central_europe
+
+        level = int(frame["source"].str.len_chars().max()) - 2
+        a = in_central_europe(frame["source"], level)
+        b = in_central_europe(frame["target"], level)
+        keep = (a & b) if within == "area" else (a | b)
+        outside_area = int((~keep).sum())
+        frame = frame.filter(pl.Series(keep))
+        if frame.is_empty():
+            raise ValueError(f"no link with within={within!r}; pass within='all'")
     left_out = max(frame.height - top, 0) if top else 0
     drawn = frame.head(top) if top else frame
     strength = (
@@ -93,18 +122,70 @@ def flow_map(
                    linewidths=0, gid="nodes")
         ax.set_aspect("equal")
         ax.set_axis_off()
+        if not isinstance(positions, str):  # frame the drawn links, not whole countries
+            xmin, ymin = pts.min(axis=0)
+            xmax, ymax = pts.max(axis=0)
+            pad = 0.12 * max(xmax - xmin, ymax - ymin, 1.0)
+            ax.set_xlim(xmin - pad, xmax + pad)
+            ax.set_ylim(ymin - pad, ymax + pad)
         if own:
-            ax.set_position((0.0, 0.06, 0.72, 0.86))
-        ax.legend(handles=_width_legend(wmax, max_width, colour), title=units,
-                  loc="upper left", bbox_to_anchor=(1.0, 1.0))
+            ax.set_position((0.02, 0.08, 0.96, 0.84))
+        legend = ax.legend(handles=_width_legend(wmax, max_width, colour), title=units,
+                           loc=_emptiest_corner(ax, pts), frameon=True, framealpha=0.92,
+                           edgecolor="none")
+        legend.set_zorder(6)
         if title:
             ax.set_title(title)
-        note = f"{left_out} weaker link(s) not drawn" if left_out else None
+        if labels if labels is not None else not isinstance(positions, str):
+            _label_nodes(ax, strength, xy, positions, names)
+        notes = []
+        if left_out:
+            notes.append(f"{left_out} weaker link(s) not drawn")
+        if outside_area:
+            where = "with an end outside" if within == "area" else "outside"
+            notes.append(f"{outside_area} link(s) {where} the CENTRAL EUROPE area left out")
+        note = "; ".join(notes) or None
         if source and not isinstance(positions, str):
             source = f"{source}; administrative boundaries © EuroGeographics"
         if own and (source or note):
-            style.add_source(fig, source or "", note=note)
-    return fig, ax
+            style.add_source(fig, "\n".join(t for t in (note and note + ".", source) if t))
+    return Drawing(fig, ax)
+
+
+def _emptiest_corner(ax, pts: np.ndarray) -> str:
+    """The corner of the axes farthest from any node (where the legend goes)."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    u = (pts[:, 0] - x0) / (x1 - x0)
+    v = (pts[:, 1] - y0) / (y1 - y0)
+    corners = {"lower left": (0, 0), "lower right": (1, 0), "upper left": (0, 1),
+               "upper right": (1, 1)}
+    # the legend box is about 0.35 wide and 0.2 high: keep the nearest node farthest out
+    room = {k: float(np.min(np.maximum(np.abs(u - cx) / 0.35, np.abs(v - cy) / 0.2)))
+            for k, (cx, cy) in corners.items()}
+    return max(corners, key=lambda k: room[k])
+
+
+def _label_nodes(ax, strength: pl.DataFrame, xy, positions, names) -> None:
+    """Names of the drawn nodes inside the frame, strongest first, without overlaps."""
+    from emerging.maps.labels import place_labels
+
+    if names is None:
+        from emerging.codes.nuts import region_names
+        from emerging.codes.nuts_versions import nuts2021_names
+
+        names = {}
+        if not isinstance(positions, str) and "name" in positions.columns:
+            names = dict(zip(positions["region"], positions["name"], strict=True))
+        # English country names and the Latin NUTS 2021 names win over national spellings
+        names = {**{k: v for k, v in names.items() if v}, **nuts2021_names(), **region_names()}
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    points = [
+        (r, *xy[r], names.get(r) or r)
+        for r in strength.sort("w", descending=True)["region"]
+        if x0 <= xy[r][0] <= x1 and y0 <= xy[r][1] <= y1
+    ]
+    place_labels(ax, points)
 
 
 def _positions(positions) -> dict[str, tuple[float, float]]:
@@ -171,3 +252,86 @@ def _width_legend(wmax: float, max_width: float, colour: str):
     decimals = 0 if wmax >= 10 else 2
     return [Line2D([], [], color=colour, linewidth=max_width * w / wmax, alpha=0.75,
                    label=format_number(w, decimals)) for w in steps]
+
+
+def network_drawing(
+    edges: pl.DataFrame,
+    positions: dict[str, tuple[float, float]],
+    *,
+    names: dict[str, str] | None = None,
+    labels: int | bool = 25,
+    units: str = "tie weight",
+    title: str | None = None,
+    size: style.Size | tuple[float, float] = (6.3, 5.6),
+    source: str | None = "Source: CORDIS",
+    note: str | None = None,
+    max_width: float = 4.0,
+    node_size: tuple[float, float] = (12, 420),
+    ax=None,
+):
+    """Draw a network on given node positions in the house style.
+
+    Edge width is proportional to the weight (legend: three widths in ``units``); node area
+    to strength (the sum of the drawn weights, legend: the strongest node); the ``labels``
+    strongest nodes (all with ``True``, none with ``False``) are named, placed without
+    overlaps. Positions come from the caller (a force layout or map centroids, see
+    :func:`emerging.networks.draw_network`).
+
+    Returns
+    -------
+    (Figure, Axes). Edges are one ``LineCollection`` with ``gid`` ``"edges"``, nodes a
+    scatter collection with ``gid`` ``"nodes"``.
+    """
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    from emerging.maps.labels import place_labels
+
+    frame = edges.filter(
+        pl.col("source").is_in(list(positions)) & pl.col("target").is_in(list(positions))
+        & (pl.col("source") != pl.col("target"))
+    ).sort("weight")
+    if frame.is_empty():
+        raise ValueError("no edge between nodes with a position")
+    strength = (
+        pl.concat([frame.select(node="source", w="weight"), frame.select(node="target", w="weight")])
+        .group_by("node").agg(pl.col("w").sum()).sort("w", descending=True)
+    )
+    wmax, smax = frame["weight"].max(), strength["w"].max()
+    with style.house_style():
+        own = ax is None
+        fig, ax = style.new_figure(size) if own else (ax.figure, ax)
+        segments = [(positions[s], positions[t]) for s, t in frame.select("source", "target").iter_rows()]
+        ax.add_collection(LineCollection(
+            segments, linewidths=np.maximum(max_width * frame["weight"].to_numpy() / wmax, 0.25),
+            colors=style.QUALITATIVE[4], alpha=0.55, zorder=1, gid="edges", capstyle="round",
+        ))
+        xy = np.array([positions[n] for n in strength["node"]])
+        sizes = node_size[0] + (node_size[1] - node_size[0]) * strength["w"].to_numpy() / smax
+        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, color=style.QUALITATIVE[0], edgecolors="white",
+                   linewidths=0.6, zorder=2, gid="nodes")
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        ax.autoscale_view()
+        if own:
+            ax.set_position((0.02, 0.08, 0.72, 0.84))
+        handles = _width_legend(wmax, max_width, style.QUALITATIVE[4])
+        decimals = 0 if smax >= 10 else 2
+        from emerging.maps.classify import format_number
+
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=np.sqrt(node_size[1]),
+                              color=style.QUALITATIVE[0], markeredgecolor="white",
+                              label=f"strength {format_number(smax, decimals)}"))
+        legend = ax.legend(handles=handles, title=units, loc="lower left",
+                           bbox_to_anchor=(1.0, 0.0), frameon=False, labelspacing=1.0)
+        legend.set_zorder(6)
+        if title:
+            ax.set_title(title)
+        n_labels = strength.height if labels is True else int(labels or 0)
+        if n_labels:
+            names = names or {}
+            place_labels(ax, [(n, *positions[n], names.get(n) or n)
+                              for n in strength["node"].head(n_labels)])
+        if own and (source or note):
+            style.add_source(fig, "\n".join(t for t in (note and note + ".", source) if t))
+    return Drawing(fig, ax)

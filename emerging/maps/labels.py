@@ -78,11 +78,11 @@ def place_labels(
             ha="center", va="center", fontsize=size, path_effects=halo, zorder=5,
             gid=f"label-{gid}",
             arrowprops=None if best == 0 else {
-                "arrowstyle": "-", "color": "#222222", "linewidth": 0.6, "shrinkA": 1,
+                "arrowstyle": "-", "color": style.TEXT_COLOUR, "linewidth": 0.6, "shrinkA": 1,
                 "shrinkB": 0},
         )
         if best != 0:  # a moved label: mark the place it names
-            ax.plot([x], [y], "o", color="#222222", markersize=1.8, zorder=5,
+            ax.plot([x], [y], "o", color=style.TEXT_COLOUR, markersize=1.8, zorder=5,
                     gid=f"anchor-{gid}")
         cx, cy = ax_x + dx, ax_y + dy
         placed.append((cx - half_w, cy - half_h, cx + half_w, cy + half_h))

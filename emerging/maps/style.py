@@ -13,7 +13,8 @@ retouching, so they share one look:
   - qualitative: the Okabe-Ito palette (Okabe & Ito 2008), eight colours.
 
 * **Sizes**: ``"a4"`` (a full text-width figure on an A4 page with 25 mm margins, 160 mm wide),
-  ``"a4_half"`` (the same width, half the height), ``"a4_column"`` (one of two columns),
+  ``"a4_half"`` (the same width, half the height), ``"a4_strip"`` (the same
+  width, 3.2 in high: a short bar chart), ``"a4_column"`` (one of two columns),
   ``"slide"`` (16:9, 8 x 4.5 in: placed full-width on a 13.33 x 7.5 in slide it is enlarged
   1.67 times, so 9-pt text reads as 15 pt from the back of a room).
 * **Missing or confidential data**: light grey with diagonal hatching, always named in the
@@ -57,6 +58,10 @@ COUNTRY_EDGE = "#333333"
 MISSING_FILL = "#f2f2f2"
 MISSING_EDGE = "#8c8c8c"
 MISSING_HATCH = "////"
+NEUTRAL = "#888888"  # reference lines (zero, thresholds), start/end bars, "other" classes
+TILE_EDGE = "#bdbdbd"  # outline of a tile with data
+LEGEND_EDGE = "#999999"  # outline of a legend swatch
+MUTED = "#cccccc"  # points and nodes that are not the subject (not significant, absent)
 
 #: ColorBrewer YlGnBu, 9 classes (light to dark).
 SEQUENTIAL: tuple[str, ...] = (
@@ -73,11 +78,20 @@ QUALITATIVE: tuple[str, ...] = (
     "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
 )
 
-Size = Literal["a4", "a4_half", "a4_column", "slide"]
+#: Roles: an increase and a decrease (entries/exits, positive/negative components), the one
+#: highlighted series, and the four quadrants of a two-axis portfolio (best first, the
+#: least attractive in grey).
+POSITIVE = QUALITATIVE[2]
+NEGATIVE = QUALITATIVE[5]
+HIGHLIGHT = QUALITATIVE[4]
+QUADRANT_COLOURS: tuple[str, ...] = (QUALITATIVE[2], QUALITATIVE[0], QUALITATIVE[4], NEUTRAL)
+
+Size = Literal["a4", "a4_half", "a4_strip", "a4_column", "slide"]
 #: Figure sizes in inches.
 SIZES: dict[str, tuple[float, float]] = {
     "a4": (6.3, 8.0),
     "a4_half": (6.3, 4.6),
+    "a4_strip": (6.3, 3.2),
     "a4_column": (3.1, 3.4),
     "slide": (8.0, 4.5),
 }
@@ -96,7 +110,7 @@ def rc_params() -> dict[str, object]:
         "axes.titleweight": "bold",
         "axes.titlelocation": "left",
         "axes.labelsize": FONT_SIZE,
-        "axes.edgecolor": "#888888",
+        "axes.edgecolor": NEUTRAL,
         "axes.labelcolor": TEXT_COLOUR,
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -134,21 +148,6 @@ def house_style():
 
     with mpl.rc_context(rc_params()):
         yield
-
-
-def styled(plot):
-    """Decorator: draw a result's ``.plot()`` in the house style (fonts, palette, sizes).
-
-    Used on every result's ``.plot`` so that figures from any layer look alike in a brief.
-    """
-    import functools
-
-    @functools.wraps(plot)
-    def wrapper(*args, **kwargs):
-        with house_style():
-            return plot(*args, **kwargs)
-
-    return wrapper
 
 
 def figure_size(size: Size | tuple[float, float]) -> tuple[float, float]:

@@ -18,6 +18,7 @@ import polars as pl
 
 from emerging.codes.nuts import central_europe_table
 from emerging.maps import style
+from emerging.maps._drawing import Drawing
 from emerging.maps.classify import (
     Scheme,
     add_legend,
@@ -129,7 +130,7 @@ def tile_map(
             ax.set_title(title)
         if own_figure and source:
             style.add_source(fig, source)
-    return fig, ax
+    return Drawing(fig, ax)
 
 
 def _draw_tiles(ax, tiles: pl.DataFrame, colours, index, hatch_of, values, labels) -> None:
@@ -146,7 +147,7 @@ def _draw_tiles(ax, tiles: pl.DataFrame, colours, index, hatch_of, values, label
         fill = colours[i] if i >= 0 else style.MISSING_FILL
         patch = Rectangle(
             (col + pad, -row - 1 + pad), TILE, TILE, facecolor=fill,
-            edgecolor=style.MISSING_EDGE if i < 0 else "#bdbdbd", linewidth=0.3,
+            edgecolor=style.MISSING_EDGE if i < 0 else style.TILE_EDGE, linewidth=0.3,
             hatch=hatch_of.get(region), gid=region, label=None,
         )
         ax.add_patch(patch)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging.networks._common import validate_layered
 
 
+@keeps_frame_kind
 def disparity_filter(
     edges: pl.DataFrame | pl.LazyFrame, *, alpha: float = 0.05, keep_p: bool = True
 ) -> pl.DataFrame:

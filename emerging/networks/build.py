@@ -43,8 +43,8 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from emerging._result import Result
 from emerging._schema import Exclusions, validate_participations
-from emerging.maps.style import styled
 from emerging.networks._common import check_option, one_slice
 
 NodeKind = Literal["organisation", "region", "country"]
@@ -209,8 +209,8 @@ def _project(
     return r[keep], c[keep], v[keep], no_funding
 
 
-@dataclass(frozen=True)
-class Projection:
+@dataclass(frozen=True, repr=False)
+class Projection(Result):
     """A one-mode co-operation network projected from participations.
 
     Attributes
@@ -254,16 +254,15 @@ class Projection:
             f"total weight {self.edges['weight'].sum():,.2f}; {self.exclusions}"
         )
 
-    @styled
     def plot(self, ax=None, **kwargs):
         """Network drawing (node size by strength, edge width by weight); see
         :func:`emerging.networks.figures.draw_network`."""
-        from emerging.networks.figures import draw_network
+        from emerging.maps.networks_plots import plot_projection
 
-        return draw_network(self.edges, ax=ax, **kwargs)
+        return plot_projection(self, ax, **kwargs)
 
-    def _repr_html_(self) -> str:
-        return f"<p><b>Projection</b>: {self.summary()}</p>{self.edges.head(8)._repr_html_()}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.edges
 
 
 def _edge_frame(inc: Incidence, r, c, v, extra: dict) -> pl.DataFrame:
@@ -281,7 +280,7 @@ def project_network(
     node: NodeKind = "organisation",
     level: int | None = None,
     weight: WeightKind = "count",
-    slice: SliceKind = "none",
+    slice: SliceKind = "none",  # noqa: A002  (public keyword; a rename needs a deprecation)
     window: int = 3,
     layer: str | None = None,
     self_loops: bool = False,
@@ -377,14 +376,14 @@ def project_network(
     )
 
 
-def _year_slices(years: np.ndarray, slice: str, window: int, counts: dict) -> list:
+def _year_slices(years: np.ndarray, slicing: str, window: int, counts: dict) -> list:
     """Row subsets per start year or rolling window ([({}, None)] when not sliced)."""
-    if slice == "none":
+    if slicing == "none":
         return [({}, None)]
     known = ~np.isnan(years)
     counts["missing start year"] = int((~known).sum())
     valid = years[known].astype(int)
-    if slice == "year":
+    if slicing == "year":
         return [({"year": int(y)}, np.flatnonzero(years == y)) for y in np.unique(valid)]
     lo, hi = int(valid.min()), int(valid.max())
     if hi - lo + 1 < window:

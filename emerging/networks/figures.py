@@ -1,39 +1,21 @@
-"""Figures of co-operation networks: a network drawing and a flow map on region centroids.
+"""Network drawings: where the nodes go (a force layout, or map positions), drawn by
+:func:`emerging.maps.flows.network_drawing`; the flow map itself is
+:func:`emerging.maps.flow_map` (``emerging.networks.flow_map`` is its deprecated spelling).
 
-matplotlib is imported inside the functions; both return the Axes and never show a window.
+networkx (for the force layout) is imported only here, inside the function.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
-import numpy as np
 import polars as pl
 
 from emerging.networks._common import check_option, one_slice
 from emerging.networks.positions import node_positions
 
 LayoutKind = Literal["spring", "map"]
-
-
-def _scale(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    top = values.max() if values.size else 0.0
-    return lo + (hi - lo) * (values / top if top > 0 else np.zeros_like(values))
-
-
-def _strengths(edges: pl.DataFrame) -> pl.DataFrame:
-    return (
-        pl.concat(
-            [
-                edges.select(pl.col("source").alias("node"), "weight"),
-                edges.select(pl.col("target").alias("node"), "weight"),
-            ]
-        )
-        .group_by("node")
-        .agg(pl.col("weight").sum().alias("strength"))
-        .sort("node")
-    )
 
 
 def _prepare(edges, top_edges: int | None) -> pl.DataFrame:
@@ -44,6 +26,57 @@ def _prepare(edges, top_edges: int | None) -> pl.DataFrame:
     return frame
 
 
+def layout_positions(
+    edges: pl.DataFrame, *, layout: LayoutKind = "spring", geometry=None, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """Node positions: a force layout or map positions (centroids of ``geometry`` in km,
+    else the tile grid).
+
+    The force layout is Kamada & Kawai's (1989) on hop distances (up to 300 nodes;
+    Fruchterman-Reingold above), one connected component at a time, the components set side
+    by side, largest first, each scaled by the square root of its size: strong hubs then
+    do not pull every node into one knot, and a small separate component does not squeeze
+    the main one into a corner. Weights are shown by line width, not by distance.
+    """
+    check_option("layout", layout, LayoutKind)
+    nodes = pl.concat([edges["source"], edges["target"]]).unique().sort()
+    if layout == "spring":
+        return _component_layout(edges, seed=seed)
+    xy = node_positions(nodes, geometry=geometry).drop_nulls("x")
+    if xy.is_empty():
+        raise ValueError("no node has a map position; pass geometry= or use layout='spring'")
+    return {n: (x, y) for n, x, y in xy.iter_rows()}
+
+
+def _component_layout(edges: pl.DataFrame, *, seed: int) -> dict[str, tuple[float, float]]:
+    import networkx as nx
+    import numpy as np
+
+    graph = nx.Graph()
+    graph.add_edges_from(edges.select("source", "target").iter_rows())
+    parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
+    out: dict[str, tuple[float, float]] = {}
+    left = 0.0
+    for part in parts:
+        sub = graph.subgraph(part)
+        if len(part) == 1:
+            pos = {next(iter(part)): np.zeros(2)}
+        elif len(part) <= 300:
+            pos = nx.kamada_kawai_layout(sub)
+        else:
+            pos = nx.spring_layout(sub, seed=seed)
+        xy = np.array(list(pos.values()), dtype=float)
+        xy = xy - xy.mean(axis=0)
+        span = np.abs(xy).max() or 1.0
+        radius = np.sqrt(len(part))
+        xy = xy / span * radius
+        xmin = xy[:, 0].min()
+        for node, (x, y) in zip(pos, xy, strict=True):
+            out[node] = (float(x - xmin + left), float(y))
+        left += xy[:, 0].max() - xmin + 0.6 * radius + 0.5
+    return out
+
+
 def draw_network(
     edges: pl.DataFrame | pl.LazyFrame,
     *,
@@ -51,139 +84,71 @@ def draw_network(
     layout: LayoutKind = "spring",
     geometry=None,
     top_edges: int | None = 300,
-    labels: bool = True,
+    labels: int | bool = 25,
+    names: dict[str, str] | None = None,
+    units: str = "tie weight",
+    title: str | None = "Co-operation network",
+    source: str | None = "Source: CORDIS",
     seed: int = 0,
-    node_size: tuple[float, float] = (15, 600),
+    node_size: tuple[float, float] = (12, 420),
 ):
-    """Draw a region or country network: node size by strength, edge width by weight.
+    """Draw a co-operation network: edge width by weight, node area by strength, legend,
+    the strongest nodes named without overlaps, source line.
 
     Parameters
     ----------
     edges
         One slice of an Edges frame.
     layout
-        ``"spring"`` (force-directed, networkx, weight-attracted) or ``"map"`` (centroids of
+        ``"spring"`` (force-directed, weight-attracted) or ``"map"`` (centroids of
         ``geometry`` when given, else Central Europe tile-grid positions).
     top_edges
-        Draw only the heaviest edges (``None`` draws all); strengths use the drawn edges.
+        Draw only the heaviest edges (``None`` draws all); strengths use the drawn edges,
+        and the note under the drawing says how many were left out.
     labels
-        Write node codes.
-    node_size
-        Marker area (points squared) of the weakest and the strongest node.
+        Name the ``labels`` strongest nodes (``True``: all, ``False``: none); ``names`` maps
+        codes to names (default: NUTS 2021 and country names).
+    units
+        What the weights are, for the legend.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.collections import LineCollection
+    from emerging.maps.flows import network_drawing
 
-    check_option("layout", layout, LayoutKind)
-    frame = _prepare(edges, top_edges)
-    nodes = _strengths(frame)
-    if layout == "spring":
-        import networkx as nx
+    full = one_slice(edges).filter(pl.col("source") != pl.col("target"))
+    frame = _prepare(full, top_edges)
+    positions = layout_positions(frame, layout=layout, geometry=geometry, seed=seed)
+    if names is None:
+        from emerging.codes.nuts import region_names
+        from emerging.codes.nuts_versions import nuts2021_names
 
-        graph = nx.Graph()
-        graph.add_weighted_edges_from(frame.select("source", "target", "weight").iter_rows())
-        pos = nx.spring_layout(graph, weight="weight", seed=seed)
-        xy = pl.DataFrame(
-            {
-                "node": list(pos),
-                "x": [p[0] for p in pos.values()],
-                "y": [p[1] for p in pos.values()],
-            }
-        )
-    else:
-        xy = node_positions(nodes["node"], geometry=geometry)
-        missing = xy.filter(pl.col("x").is_null())["node"].to_list()
-        if len(missing) == xy.height:
-            raise ValueError("no node has a map position; pass geometry= or use layout='spring'")
-        xy = xy.drop_nulls("x")
-    nodes = nodes.join(xy, on="node")
-    coords = dict(
-        zip(
-            nodes["node"].to_list(),
-            zip(nodes["x"].to_list(), nodes["y"].to_list(), strict=True),
-            strict=True,
-        )
+        names = {**nuts2021_names(), **region_names()}
+    left_out = full.height - frame.height
+    note = f"{left_out:,} weaker tie(s) not drawn" if left_out else None
+    _, ax = network_drawing(
+        frame, positions, names=names, labels=labels, units=units, title=title,
+        source=source, note=note, node_size=node_size, ax=ax,
     )
-    drawn = frame.filter(
-        pl.col("source").is_in(list(coords)) & pl.col("target").is_in(list(coords))
-    )
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 6))
-    segments = [(coords[s], coords[t]) for s, t in drawn.select("source", "target").iter_rows()]
-    ax.add_collection(
-        LineCollection(
-            segments,
-            linewidths=_scale(drawn["weight"], 0.3, 6.0),
-            colors="#4c72b0",
-            alpha=0.45,
-            zorder=1,
-        )
-    )
-    ax.scatter(
-        nodes["x"],
-        nodes["y"],
-        s=_scale(nodes["strength"], *node_size),
-        color="#dd8452",
-        edgecolors="white",
-        linewidths=0.8,
-        zorder=2,
-    )
-    if labels:
-        for name, x, y in nodes.select("node", "x", "y").iter_rows():
-            ax.annotate(name, (x, y), fontsize=7, ha="center", va="center", zorder=3)
-    ax.autoscale_view()
-    ax.set_axis_off()
-    ax.set_title("Co-operation network (node size: strength; line width: tie weight)", fontsize=9)
     return ax
 
 
-def flow_map(
-    edges: pl.DataFrame | pl.LazyFrame,
-    *,
-    geometry=None,
-    ax=None,
-    top_edges: int | None = 200,
-    labels: bool = False,
-):
-    """Flow map of ties on region centroids (GISCO geometry in EPSG:3035 or the tile grid).
+def flow_map(edges, *, geometry=None, ax=None, top_edges: int | None = 200, labels=False):
+    """Deprecated: use :func:`emerging.maps.flow_map` (kept for one release).
 
-    With ``geometry`` (a GeoDataFrame of the Geometries contract) the region outlines are
-    drawn in grey and the ties join their centroids; without it the ties join tile-grid
-    positions and every tile is drawn as a square. Line width is proportional to the tie
-    weight. Nodes without a position are left out and named in the title.
+    Calls ``emerging.maps.flow_map(edges, geometry or "tiles", top=top_edges,
+    labels=labels, ax=ax)`` and returns the Axes, as this function did.
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
+    from emerging.maps import flow_map as maps_flow_map
 
-    from emerging.codes.nuts import central_europe_table
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 7))
-    if geometry is not None:
-        geo = geometry
-        if geo.crs is not None and geo.crs.to_epsg() != 3035:
-            geo = geo.to_crs(3035)
-        geo = geo.assign(geometry=geo.geometry.scale(1e-3, 1e-3, origin=(0, 0)))  # metres -> km
-        geo.plot(ax=ax, color="#eeeeee", edgecolor="#bbbbbb", linewidth=0.4)
-    else:
-        tiles = central_europe_table()
-        for col, row in tiles.select("tile_col", "tile_row").iter_rows():
-            ax.add_patch(
-                Rectangle((col * 100 - 48, -row * 100 - 48), 96, 96, color="#eeeeee", zorder=0)
-            )
-    ax = draw_network(
-        edges,
-        ax=ax,
-        layout="map",
-        geometry=geometry,
-        top_edges=top_edges,
-        labels=labels,
-        node_size=(8, 250),
+    warnings.warn(
+        "emerging.networks.flow_map is deprecated and will be removed in the next release; "
+        "use emerging.maps.flow_map(edges, positions, top=...) (one flow map, in the house "
+        "style, cropped to Central Europe)",
+        DeprecationWarning,
+        stacklevel=2,
     )
-    ax.set_aspect("equal")
-    ax.set_title("Co-operation flows (line width: tie weight)", fontsize=9)
+    _, ax = maps_flow_map(edges, "tiles" if geometry is None else geometry, top=top_edges,
+                          labels=labels, ax=ax)
     return ax

@@ -4,7 +4,7 @@ Following the product space of Hidalgo et al. (2007), the full proximity network
 pair linked) is reduced to its maximum spanning tree, which keeps every industry connected
 through its strongest path, plus the strongest remaining links (the ``strongest`` best, or
 all with proximity >= ``min_proximity``). Nodes are industries, edge weights proximities
-from :func:`emerging.relatedness.proximity.proximity`; the plot colours the industries a
+from :func:`emerging.relatedness.proximity`; the plot colours the industries a
 region is specialised in.
 
 References
@@ -21,12 +21,13 @@ from dataclasses import dataclass
 import networkx as nx
 import polars as pl
 
-from emerging._schema import INDUSTRY, YEAR, require_columns
-from emerging.maps.style import styled
+from emerging._checks import check_years
+from emerging._result import Result
+from emerging._schema import INDUSTRY, YEAR, require_columns, validate_pairs
 
 
-@dataclass(frozen=True, eq=False)
-class IndustrySpace:
+@dataclass(frozen=True, eq=False, repr=False)
+class IndustrySpace(Result):
     """Backbone of the relatedness network.
 
     Attributes
@@ -60,42 +61,21 @@ class IndustrySpace:
             + (strongest if best else "")
         )
 
-    @styled
     def plot(self, ax=None, *, present: Collection[str] | pl.DataFrame | None = None,
              labels: bool = True):
         """Draw the network; industries in ``present`` are coloured, the others grey.
 
         ``present`` is a collection of industry codes, or a frame with ``industry`` and
         ``present`` columns (e.g. one region-year of
-        :func:`emerging.relatedness.density.relatedness_density`). Returns the Axes.
+        :func:`emerging.relatedness.relatedness_density`). Returns a
+        :class:`~emerging.maps.Drawing`.
         """
-        import matplotlib.pyplot as plt
+        from emerging.maps.networks_plots import plot_industry_space
 
         if isinstance(present, pl.DataFrame):
             require_columns(present, [INDUSTRY, "present"], what="presence frame")
             present = set(present.filter(pl.col("present"))[INDUSTRY].to_list())
-        present = set(present or ())
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 7))
-        nodes = list(self.graph.nodes)
-        tree = [(u, v) for u, v, d in self.graph.edges(data=True) if d["tree"]]
-        extra = [(u, v) for u, v, d in self.graph.edges(data=True) if not d["tree"]]
-        nx.draw_networkx_edges(self.graph, self.positions, edgelist=tree, ax=ax,
-                               edge_color="0.55", width=1.0)
-        nx.draw_networkx_edges(self.graph, self.positions, edgelist=extra, ax=ax,
-                               edge_color="0.8", width=0.6)
-        nx.draw_networkx_nodes(
-            self.graph, self.positions, nodelist=nodes, ax=ax, node_size=60,
-            node_color=["#d95f02" if n in present else "#cccccc" for n in nodes],
-        )
-        if labels:
-            nx.draw_networkx_labels(self.graph, self.positions, ax=ax, font_size=6)
-        ax.set_axis_off()
-        ax.set_title("Industry space" + (" (coloured: specialisations)" if present else ""))
-        return ax
-
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.to_frame().head(10)._repr_html_()
+        return plot_industry_space(self, ax, present=set(present or ()), labels=labels)
 
 
 def industry_space(
@@ -111,10 +91,11 @@ def industry_space(
     Parameters
     ----------
     proximity
-        Output of :func:`emerging.relatedness.proximity.proximity` (``industry``,
+        Output of :func:`emerging.relatedness.proximity` (``industry``,
         ``industry_other``, ``proximity``, optionally ``year``).
     year
-        Which year to use when the frame has a ``year`` column (required then).
+        Which year to use when the frame has a ``year`` column (needed when it holds several
+        years).
     strongest
         How many of the strongest non-tree links to add (default: as many as there are
         industries). Ignored when ``min_proximity`` is given.
@@ -128,12 +109,14 @@ def industry_space(
     -------
     IndustrySpace
     """
-    require_columns(proximity, [INDUSTRY, "industry_other", "proximity"], what="proximity")
-    frame = proximity
+    frame = validate_pairs(proximity, what="proximity")
     if YEAR in frame.columns:
         years = frame[YEAR].unique().sort().to_list()
-        if year not in years:
-            raise ValueError(f"year must be one of {years}; got {year!r}")
+        if year is None and len(years) == 1:
+            year = years[0]
+        if year is None:
+            raise ValueError(f"pass year=: the proximity frame holds the years {years}")
+        check_years([year], years, what="proximity frame")
         frame = frame.filter(pl.col(YEAR) == year)
     if strongest is not None and strongest < 0:
         raise ValueError(f"strongest must be >= 0; got {strongest}")

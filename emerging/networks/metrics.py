@@ -15,6 +15,8 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from emerging._checks import check_years
+from emerging._frames import keeps_frame_kind
 from emerging.codes.nuts import region_set
 from emerging.networks._common import check_option, one_slice, validate_layered
 
@@ -58,6 +60,7 @@ def _countries(nodes: pl.Series, countries: pl.DataFrame | None) -> pl.DataFrame
     return out
 
 
+@keeps_frame_kind
 def node_metrics(
     edges: pl.DataFrame | pl.LazyFrame,
     *,
@@ -161,6 +164,7 @@ def _pagerank(
     raise RuntimeError(f"PageRank did not converge in {max_iter} iterations")
 
 
+@keeps_frame_kind
 def cross_border(
     edges: pl.DataFrame | pl.LazyFrame,
     *,
@@ -170,8 +174,13 @@ def cross_border(
     r"""Cross-border ties per node or per pair of countries (per ``year`` when present).
 
     ``by="node"``: ``node, country, weight, cross_border_weight, cross_border_share`` with
-    :math:`\text{share}_i = \sum_{j: c(j) \ne c(i)} w_{ij} / \sum_j w_{ij}` (self-loops count
-    as domestic ties, once).
+    :math:`\text{share}_i = \sum_{j: c(j) \ne c(i)} w_{ij} / \sum_j w_{ij}`: the numerator
+    ``cross_border_weight`` is the node's tie weight to nodes in other countries, the
+    denominator ``weight`` all its tie weight, both in the edges' own weights (joint
+    projects for ``weight="count"``, Newman's fractional counts, EUR...). Self-loops (ties
+    inside the node, from ``project_network(..., self_loops=True)``) count as domestic
+    ties, once. Without them a country network has no domestic tie at all and every share
+    is 1: a warning says so.
 
     ``by="country_pair"``: ``country_a, country_b`` (a < b, different countries), ``weight``
     :math:`w_{AB}` (sum of the ties between them), ``share_a`` and ``share_b`` (the pair's
@@ -195,6 +204,20 @@ def cross_border(
         cmap.rename({"node": "target", "country": "ct"}), on="target"
     )
     if by == "node":
+        if (
+            countries is None
+            and nodes.str.len_chars().max() == 2
+            and frame.filter(pl.col("source") == pl.col("target")).is_empty()
+        ):
+            import warnings
+
+            warnings.warn(
+                "country network without ties inside the countries: every cross_border_share "
+                "is 1. Build it with project_network(..., node='country', self_loops=True) so "
+                "that domestic co-operation is in the denominator.",
+                UserWarning,
+                stacklevel=2,
+            )
         ends = pl.concat(
             [
                 tagged.select(
@@ -293,6 +316,7 @@ def area_membership(nodes: pl.Series, area: str = "central_europe_2021_2027") ->
     )["area"]
 
 
+@keeps_frame_kind
 def area_ties(
     edges: pl.DataFrame | pl.LazyFrame, *, area: str = "central_europe_2021_2027"
 ) -> pl.DataFrame:
@@ -325,6 +349,7 @@ def area_ties(
     return out.with_columns((pl.col("weight") / total).alias("share")).sort(*slices, "ties")
 
 
+@keeps_frame_kind
 def tie_changes(
     edges: pl.DataFrame | pl.LazyFrame, *, start: int, end: int, min_change: float = 0.25
 ) -> pl.DataFrame:
@@ -345,10 +370,7 @@ def tie_changes(
         )
     if not 0 < min_change < 1:
         raise ValueError(f"min_change must be between 0 and 1; got {min_change!r}")
-    years = set(frame["year"].unique().to_list())
-    for y in (start, end):
-        if y not in years:
-            raise ValueError(f"year {y} not in the edges; available: {sorted(years)}")
+    check_years([start, end], frame["year"].unique().to_list(), what="edges")
     keys = [*(["layer"] if "layer" in frame.columns else []), "source", "target"]
     a = frame.filter(pl.col("year") == start).select(*keys, pl.col("weight").alias("weight_start"))
     b = frame.filter(pl.col("year") == end).select(*keys, pl.col("weight").alias("weight_end"))
@@ -372,6 +394,7 @@ def tie_changes(
     )
 
 
+@keeps_frame_kind
 def components(edges: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Connected components: ``node, component, size`` (component 0 is the largest).
 

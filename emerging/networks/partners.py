@@ -1,91 +1,115 @@
-"""Partner search: which regions across the border should a region seek for an industry?
+r"""Partner finding: which regions or countries across the border should a region seek?
 
-Each candidate region in another country is scored on three grounds, each in [0, 1]:
+:func:`find_partners` joins what the toolkit knows about every candidate unit (a country,
+or a NUTS region of the focal region's level) in another country, on up to six grounds,
+each scored in [0, 1] (formulas in :mod:`emerging.networks._evidence`):
 
-* **complementarity**: how much of the focal industry's related capabilities the candidate
-  holds. With :math:`M_{rs} = 1` when region :math:`r` is specialised in industry :math:`s`
-  and :math:`\\varphi_{fs}` the relatedness (proximity) of industry :math:`s` to the focal
-  industry :math:`f`, the density of Hidalgo et al. (2007)
+* **strength** in the industry: the location quotient's lower 95 % bound and the
+  European Cluster Observatory stars (needs ``panel``);
+* **feasibility**: the relatedness density of the industry in the candidate (Hidalgo et al.
+  2007), from ``proximity`` (the output of :func:`emerging.relatedness.proximity`, taken as
+  it is) and the candidate's specialisations;
+* **ties**: joint projects with the focal unit (``participations``, or ready ``edges``);
+  region level where the participations carry NUTS codes, the two countries' ties
+  otherwise (said in the reasons);
+* **brokerage**: the cross-border Gould-Fernandez brokerage of the candidate's
+  organisations (a well-connected hub can open doors further on);
+* **interreg**: Interreg 2014-2020 partner participations (keep.eu);
+* **distance**: :math:`1 - d / \max d` on centroids (GISCO geometry, else the tile grid).
 
-  .. math:: c_r = \\frac{\\sum_{s \\ne f} M_{rs} \\varphi_{fs}}{\\sum_{s \\ne f} \\varphi_{fs}},
-
-  rescaled by the best candidate's value;
-* **ties**: the existing co-operation weight :math:`w_{\\text{focal},r}` over the focal
-  region's strongest tie (``existing_ties="reward"``; ``"penalise"`` uses one minus it, to
-  look for partners not yet tied; ``"ignore"`` drops it);
-* **proximity**: :math:`1 - d_r / \\max d`, with :math:`d_r` the centroid distance (GISCO
-  geometry when given, the tile grid otherwise).
-
-The score is the weighted sum of the three. Every suggestion carries its reasons as text.
-The relatedness frame is an input (e.g. from ``emerging.relatedness``), so this module does
-not compute it.
+The score is :math:`\sum_k w_k s_k / \sum_k w_k` over the grounds for which data was given
+(a candidate without a value on a ground scores 0 on it). Every suggestion carries its
+component scores, the raw values behind them and its reasons in words. Without
+``industry`` the suggestions rank general co-operation partners (ties, brokerage,
+Interreg, distance).
 
 References
 ----------
 Hidalgo, C. A., Klinger, B., Barabási, A.-L. & Hausmann, R. (2007). The product space
-conditions the development of nations. *Science* 317, 482-487.
+conditions the development of nations. *Science* 317, 482-487. Gould, R. V. & Fernandez,
+R. M. (1989). Structures of mediation. *Sociological Methodology* 19, 89-126.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
 
-from emerging.maps.style import styled
-from emerging.networks._common import check_option, one_slice
-from emerging.networks.positions import node_positions
+from emerging._result import Result
+from emerging.networks import _evidence as ev
+from emerging.networks._common import check_option
 
 TiesKind = Literal["reward", "penalise", "ignore"]
-DEFAULT_WEIGHTS = {"complementarity": 0.6, "ties": 0.2, "proximity": 0.2}
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "strength": 0.25,
+    "feasibility": 0.25,
+    "ties": 0.2,
+    "brokerage": 0.1,
+    "interreg": 0.1,
+    "distance": 0.1,
+}
 
 
-@dataclass(frozen=True)
-class PartnerSuggestions:
-    """Ranked cross-border partner regions for one region and industry, with reasons."""
+@dataclass(frozen=True, repr=False)
+class PartnerSuggestions(Result):
+    """Ranked partners across the border for one region or country, with reasons.
+
+    Attributes
+    ----------
+    table
+        ``rank, partner, name, country, score``, one ``<ground>_score`` per ground used,
+        the raw evidence (``lq, lq_lo, lq_hi, eco_stars, employment, density,
+        related_held, joint_projects, tie_share, cross_border_brokerage,
+        interreg_partners, distance_km``, where computed), ``central_europe_area``
+        (inside, partly, outside) and ``reasons``.
+    region
+        The focal region or country.
+    industry
+        The focal industry (None: general co-operation partners).
+    weights
+        The weights of the grounds used, normalised to sum 1.
+    notes
+        What each ground measured and its denominator, and counts of rows left out.
+    """
 
     table: pl.DataFrame
     region: str
-    industry: str
+    industry: str | None
     weights: Mapping[str, float]
+    notes: Mapping[str, str] = field(default_factory=dict)
 
     def to_frame(self) -> pl.DataFrame:
         return self.table
 
+    def write_csv(self, path) -> None:
+        """Write the table as CSV (list columns joined with ', ')."""
+        lists = [c for c, t in self.table.schema.items() if isinstance(t, pl.List)]
+        self.table.with_columns(pl.col(lists).list.join(", ")).write_csv(path)
+
     def summary(self) -> str:
         top = "; ".join(
-            f"{r['rank']}. {r['partner']} ({r['score']:.2f})" for r in self.table.head(5).to_dicts()
+            f"{r['rank']}. {r['partner']} {r['name'] or ''} ({r['score']:.2f})".replace("  ", " ")
+            for r in self.table.head(5).to_dicts()
         )
+        what = f" in {self.industry}" if self.industry else ""
+        grounds = ", ".join(f"{k} {v:.2f}" for k, v in self.weights.items())
         return (
-            f"Partners for {self.region} in {self.industry}: {self.table.height} candidates "
-            f"across the border; top: {top}"
+            f"Partners for {self.region}{what}: {self.table.height} candidates across the "
+            f"border, weighed on {grounds}; top: {top}"
         )
 
-    @styled
     def plot(self, ax=None, top: int = 10):
-        """Stacked horizontal bars of the score components of the top candidates."""
-        import matplotlib.pyplot as plt
+        """Stacked horizontal bars of the weighted score components of the top candidates."""
+        from emerging.maps.networks_plots import plot_partners
 
-        t = self.table.head(top).reverse()
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 0.4 * max(t.height, 3) + 1))
-        left = [0.0] * t.height
-        colours = {"complementarity": "#4c72b0", "ties": "#dd8452", "proximity": "#55a868"}
-        for part, weight in self.weights.items():
-            vals = [weight * v for v in t[f"{part}_score"].to_list()]
-            ax.barh(t["partner"].to_list(), vals, left=left, color=colours[part], label=part)
-            left = [a + b for a, b in zip(left, vals, strict=True)]
-        ax.set_xlabel("score")
-        ax.set_title(f"Partners for {self.region}, {self.industry}")
-        ax.legend(loc="lower right", fontsize="small")
-        return ax
+        return plot_partners(self, ax, top=top)
 
-    def _repr_html_(self) -> str:
-        cols = ["rank", "partner", "country", "score", "reasons"]
-        table = self.table.select(cols).head(10)._repr_html_()
-        return f"<p><b>PartnerSuggestions</b>: {self.summary()}</p>{table}"
+    def _html_frame(self) -> pl.DataFrame:
+        return self.table.select("rank", "partner", "name", "country", "score", "reasons")
 
 
 def _check_weights(weights: Mapping[str, float]) -> dict[str, float]:
@@ -96,8 +120,323 @@ def _check_weights(weights: Mapping[str, float]) -> dict[str, float]:
         )
     if any(v < 0 for v in weights.values()) or sum(weights.values()) <= 0:
         raise ValueError(f"weights must be non-negative with a positive sum; got {dict(weights)}")
-    total = sum(weights.values())
-    return {k: weights.get(k, 0.0) / total for k in DEFAULT_WEIGHTS}
+    return {k: float(v) for k, v in weights.items()}
+
+
+def _level_of(focal: str) -> int:
+    if not isinstance(focal, str) or not 2 <= len(focal) <= 5 or not focal[:2].isalpha():
+        raise ValueError(
+            f"region_or_country must be a country code (CZ) or a NUTS code (CZ06, CZ064); "
+            f"got {focal!r}"
+        )
+    return len(focal) - 2
+
+
+def find_partners(
+    region_or_country: str,
+    *,
+    industry: str | None = None,
+    panel: pl.DataFrame | pl.LazyFrame | None = None,
+    proximity: pl.DataFrame | None = None,
+    presence: pl.DataFrame | None = None,
+    participations: pl.DataFrame | None = None,
+    edges: pl.DataFrame | None = None,
+    interreg=None,
+    year: int | None = None,
+    geometry=None,
+    countries: Sequence[str] | None = None,
+    candidates: Sequence[str] | None = None,
+    existing_ties: TiesKind = "reward",
+    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    brokerage: bool = True,
+    level: float = 0.95,
+    top: int | None = 20,
+) -> PartnerSuggestions:
+    """Rank partners across the border for a region or a country, with reasons.
+
+    Parameters
+    ----------
+    region_or_country
+        The focal unit: a country code (``"CZ"``; partners are countries) or a NUTS code
+        (``"CZ06"``; partners are regions of the same NUTS level in other countries).
+    industry
+        NACE code as in ``panel`` (e.g. ``"C27"``); None ranks general co-operation
+        partners (ties, brokerage, Interreg, distance).
+    panel
+        Employment panel (``region, industry, year, value``) at the focal level, or finer
+        (summed up): strength (LQ and stars) and, with ``proximity``, feasibility.
+    proximity
+        :func:`emerging.relatedness.proximity` output (``industry, industry_other,
+        proximity``, optionally ``year``), taken as it is. None: computed from ``panel``
+        at its finest NUTS level in ``year`` (more regions, better co-occurrence counts).
+    presence
+        Instead of a panel for feasibility: ``region, industry, present`` (Boolean).
+    participations
+        Participations frame (e.g. ``read_h2020_eunets(...).participations``): ties and
+        brokerage. ``edges``: a ready Edges frame of the focal level instead (ties only).
+    interreg
+        :func:`emerging.io.interreg.read_interreg` result (or ``interreg_by_level``).
+    year
+        Panel year (default: the latest year in which the focal unit has a known value of
+        ``industry``).
+    geometry
+        GeoDataFrame (``region, geometry``) of the focal level for distances; default the
+        Central Europe tile grid (100 km tiles; units outside it have no distance).
+    countries, candidates
+        Keep only candidates in these countries, or these units.
+    existing_ties
+        ``"reward"`` existing co-operation, ``"penalise"`` it (seek new partners; the ties
+        score becomes one minus itself) or ``"ignore"`` it.
+    weights
+        Weights of the grounds (keys of ``DEFAULT_WEIGHTS``); grounds without data drop
+        out and the rest are renormalised.
+    brokerage
+        Compute the brokerage ground (a few seconds on the whole H2020 organisation network).
+    level
+        Confidence level of the LQ interval.
+    top
+        Keep the best ``top`` suggestions (None: all).
+
+    Returns
+    -------
+    PartnerSuggestions
+    """
+    check_option("existing_ties", existing_ties, TiesKind)
+    w = _check_weights(weights)
+    nuts_level = _level_of(region_or_country)
+    focal = region_or_country
+    frames: dict[str, pl.DataFrame] = {}
+    notes: dict[str, str] = {}
+    basis = None
+    if industry is not None and (panel is not None or presence is not None):
+        pres = presence
+        if panel is not None:
+            from emerging.indices import presence as lq_presence
+
+            p = ev.panel_at(panel, nuts_level)
+            year = ev.latest_year(p, focal, industry) if year is None else year
+            p = p.filter(pl.col("year") == year)
+            if p.is_empty():
+                raise ValueError(f"the panel has no rows in year {year}")
+            if industry not in p["industry"].unique().to_list():
+                raise ValueError(f"industry {industry!r} is not in the panel in {year}")
+            frames["strength"] = ev.strength(p, industry, level=level)
+            notes["strength"] = (
+                f"LQ of {industry} in {year} against all units of the panel "
+                f"(employment share in the unit / share in the panel total), {level:.0%} "
+                "interval; ECO stars (size, specialisation, focus)"
+            )
+            pres = pres if pres is not None else lq_presence(p).select(
+                "region", "industry", "present"
+            )
+            if proximity is None:
+                from emerging.relatedness import proximity as compute_proximity
+
+                proximity = compute_proximity(ev.finest_year(panel, year))
+        if proximity is not None and pres is not None:
+            phi = ev.proximity_row(proximity, industry, year)
+            frames["feasibility"] = ev.feasibility(pres, phi, industry)
+            notes["feasibility"] = (
+                f"relatedness density of {industry}: proximity-weighted share of its related "
+                "industries in which the unit has LQ >= 1"
+            )
+    if participations is not None or edges is not None:
+        if edges is not None:
+            frames["ties"], basis = _ties_from_edges(edges, focal), "given edges"
+        else:
+            frames["ties"], basis, counts = ev.ties(participations, focal, nuts_level)
+            notes["ties left out"] = ", ".join(f"{v:,} {k}" for k, v in counts.items()) or "none"
+        notes["ties"] = (
+            "joint projects (count weights) with the focal unit; tie_share = of the focal "
+            f"unit's cross-border joint projects; basis: {basis}"
+        )
+        if existing_ties == "ignore":
+            frames.pop("ties")
+        placed = participations is not None and (
+            nuts_level == 0 or (participations["region"].str.len_chars() >= nuts_level + 2).any()
+        )
+        if brokerage and participations is not None and not placed:
+            notes["brokerage"] = (
+                "left out: the participations carry no NUTS codes, so organisations cannot "
+                "be placed in regions"
+            )
+        if brokerage and placed:
+            frames["brokerage"] = ev.brokerage_by_unit(participations, nuts_level)
+            notes["brokerage"] = (
+                "open partner pairs spanning a border brokered by the unit's organisations "
+                "(Gould-Fernandez gatekeeper + consultant + liaison, unweighted)"
+            )
+    if interreg is not None:
+        frames["interreg"] = ev.interreg_by_unit(interreg, nuts_level)
+        notes["interreg"] = "keep.eu Interreg 2014-2020 partner participations located in the unit"
+    if not frames and panel is None:
+        raise ValueError(
+            "find_partners needs evidence: pass panel= (with industry=), participations= "
+            "or edges=, or interreg="
+        )
+    table = _candidates(frames, focal, nuts_level, countries, candidates)
+    if nuts_level and basis == "country":  # every region takes its country's ties
+        frames["ties"] = table.select("partner", "country").join(
+            frames["ties"].rename({"partner": "country"}), on="country", how="inner"
+        ).drop("country")
+    frames["distance"] = ev.distances(focal, table["partner"], geometry)
+    notes["distance"] = "centroid distance, km (GISCO geometry when given, else the tile grid)"
+    for frame in frames.values():
+        table = table.join(frame, on="partner", how="left")
+    used = {k: w.get(k, 0.0) for k in DEFAULT_WEIGHTS if k in frames and w.get(k, 0.0) > 0}
+    if not used:
+        raise ValueError(
+            f"no ground with a positive weight has data; grounds with data: {sorted(frames)}"
+        )
+    total = sum(used.values())
+    used = {k: v / total for k, v in used.items()}
+    table = table.with_columns(pl.col(f"{k}_score").fill_null(0.0) for k in frames)
+    if existing_ties == "penalise" and "ties" in frames:  # untied candidates score 1
+        table = table.with_columns((1 - pl.col("ties_score")).alias("ties_score"))
+    table = table.with_columns(
+        pl.sum_horizontal(pl.lit(v) * pl.col(f"{k}_score") for k, v in used.items()).alias("score")
+    )
+    table = table.with_columns(_reasons(focal, industry, basis, frames).alias("reasons"))
+    table = table.sort(["score", "partner"], descending=[True, False]).with_row_index(
+        "rank", offset=1
+    )
+    lead = ["rank", "partner", "name", "country", "score", *[f"{k}_score" for k in used]]
+    table = table.select(*lead, *[c for c in table.columns if c not in lead and not
+                                  c.endswith("_score")])
+    return PartnerSuggestions(table.head(top) if top else table, focal, industry, used, notes)
+
+
+def _ties_from_edges(edges: pl.DataFrame, focal: str) -> pl.DataFrame:
+    from emerging.networks._common import one_slice
+
+    e = one_slice(edges)
+    mine = e.filter((pl.col("source") == focal) | (pl.col("target") == focal)).select(
+        pl.when(pl.col("source") == focal).then("target").otherwise("source").alias("partner"),
+        pl.col("weight").alias("joint_projects"),
+    ).filter(pl.col("partner").str.slice(0, 2) != focal[:2])
+    mine = mine.group_by("partner").agg(pl.col("joint_projects").sum())
+    total, best = mine["joint_projects"].sum(), mine["joint_projects"].max() or 0.0
+    return mine.with_columns(
+        (pl.col("joint_projects") / total if total else pl.lit(0.0)).alias("tie_share"),
+        (pl.col("joint_projects") / best if best else pl.lit(0.0)).alias("ties_score"),
+    )
+
+
+def _candidates(frames, focal, nuts_level, countries, candidates) -> pl.DataFrame:
+    """Units of the focal level in other countries: those of the panel when one is given
+    (the units that can be judged in the industry), else those of any evidence frame."""
+    from emerging.codes.nuts import region_names
+    from emerging.codes.nuts_versions import nuts2021_names
+    from emerging.networks.metrics import area_membership
+
+    spread = nuts_level > 0 and "ties" in frames and (
+        frames["ties"]["partner"].str.len_chars() == 2
+    ).all()
+    industry_grounds = [g for g in ("strength", "feasibility") if g in frames]
+    keys = [f["partner"] for name, f in frames.items() if not (spread and name == "ties")
+            and (not industry_grounds or name in industry_grounds)]
+    units = pl.concat(keys).unique().sort() if keys else pl.Series("partner", [], pl.String)
+    table = pl.DataFrame({"partner": units}).filter(
+        (pl.col("partner").str.len_chars() == nuts_level + 2)
+        & (pl.col("partner").str.slice(0, 2) != focal[:2])
+        & ~pl.col("partner").str.ends_with("ZZ")
+    )
+    if countries is not None:
+        table = table.filter(pl.col("partner").str.slice(0, 2).is_in(list(countries)))
+    if candidates is not None:
+        table = table.filter(pl.col("partner").is_in(list(candidates)))
+    if table.is_empty():
+        raise ValueError(
+            f"no candidate of NUTS level {nuts_level} in another country than {focal[:2]}: "
+            "check the level of the data and the countries= / candidates= filters"
+        )
+    names = {**nuts2021_names(), **region_names()}
+    return table.with_columns(
+        pl.col("partner").replace_strict(names, default=None).alias("name"),
+        pl.col("partner").str.slice(0, 2).alias("country"),
+        area_membership(table["partner"]).alias("central_europe_area"),
+    )
+
+
+def _fmt(col: str, decimals: int = 2) -> pl.Expr:
+    return pl.col(col).round(decimals).cast(pl.String)
+
+
+def _thousands(col: str) -> pl.Expr:
+    """Whole numbers with thousands separators (text for the reasons)."""
+    return pl.col(col).map_batches(
+        lambda s: pl.Series([None if v is None else f"{round(v):,}" for v in s.to_list()],
+                            dtype=pl.String),
+        return_dtype=pl.String,
+    )
+
+
+def _reasons(focal: str, industry: str | None, basis: str | None, frames) -> pl.Expr:
+    """One sentence per ground, joined with '; ' (grounds without data say nothing)."""
+    parts: list[pl.Expr] = []
+    if "strength" in frames:
+        verdict = (
+            pl.when(pl.col("lq_lo") > 1).then(pl.lit("specialised in "))
+            .when(pl.col("lq") >= 1).then(pl.lit("LQ above 1 (not significantly) in "))
+            .otherwise(pl.lit("not specialised in "))
+        )
+        stars = pl.when(pl.col("eco_stars").is_not_null()).then(
+            pl.format(", {} ECO star(s)", pl.col("eco_stars"))
+        ).otherwise(pl.lit(""))
+        parts.append(pl.when(pl.col("lq").is_not_null()).then(pl.concat_str(
+            verdict, pl.lit(industry),
+            pl.format(": LQ {} ({} interval {}-{})", _fmt("lq"), pl.lit("95 %"), _fmt("lq_lo"),
+                      _fmt("lq_hi")), stars,
+        )).otherwise(pl.lit(f"no employment figure for {industry}")))
+    if "feasibility" in frames:
+        related = pl.col("related_held").list.join(", ")
+        parts.append(pl.concat_str(
+            pl.format("relatedness density of {} {}/100", pl.lit(industry),
+                      pl.col("density").round(0).cast(pl.Int64)),
+            pl.when(pl.col("related_held").list.len() > 0)
+            .then(pl.format(" (holds related {})", related)).otherwise(pl.lit("")),
+        ))
+    if "ties" in frames:
+        share = (pl.col("tie_share") * 100).round(1)
+        if basis == "country" and len(focal) > 2:
+            text = pl.format(
+                "{} joint projects between {} and {} (country level: the participations carry "
+                "no NUTS codes; {}% of {}'s cross-border joint projects)",
+                _thousands("joint_projects"), pl.lit(focal[:2]), pl.col("country"), share,
+                pl.lit(focal[:2]),
+            )
+        else:
+            text = pl.format("{} joint projects with {} ({}% of {}'s cross-border joint "
+                             "projects)", _thousands("joint_projects"), pl.lit(focal), share,
+                             pl.lit(focal))
+        parts.append(
+            pl.when(pl.col("joint_projects") > 0).then(text)
+            .otherwise(pl.lit(f"no joint project with {focal} yet"))
+        )
+    if "brokerage" in frames:
+        parts.append(
+            pl.when(pl.col("cross_border_brokerage") > 0)
+            .then(pl.format("its {} organisations broker {} cross-border partner pairs",
+                            _thousands("brokering_organisations"),
+                            _thousands("cross_border_brokerage")))
+        )
+    if "interreg" in frames:
+        parts.append(
+            pl.when(pl.col("interreg_regions_recorded") > 0)
+            .then(pl.format("Interreg 2014-2020: {} partner participations",
+                            _thousands("interreg_partners")))
+            .otherwise(pl.lit("no Interreg 2014-2020 partner on record"))
+        )
+    parts.append(
+        pl.when(pl.col("distance_km").is_not_null())
+        .then(pl.format("{} km away", pl.col("distance_km").round(0).cast(pl.Int64)))
+    )
+    area = pl.col("central_europe_area")
+    parts.append(
+        pl.when(area == "inside").then(pl.lit("in the CENTRAL EUROPE programme area"))
+        .when(area == "partly").then(pl.lit("partly in the CENTRAL EUROPE programme area"))
+    )
+    return pl.concat_str(parts, separator="; ", ignore_nulls=True)
 
 
 def suggest_partners(
@@ -110,213 +449,46 @@ def suggest_partners(
     specialised: str = "specialised",
     relatedness_columns: tuple[str, str, str] = ("industry_a", "industry_b", "proximity"),
     existing_ties: TiesKind = "reward",
-    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    weights: Mapping[str, float] | None = None,
     geometry=None,
     candidates: list[str] | None = None,
     top: int | None = None,
 ) -> PartnerSuggestions:
-    """Rank regions in other countries as partners of ``region`` for ``industry``.
+    """Deprecated: use :func:`find_partners` (kept for one release).
 
-    Parameters
-    ----------
-    edges
-        Region-region Edges frame (one slice), e.g. ``project_network(..., node="region",
-        level=2).edges``; nodes at the same NUTS level as ``specialisation``.
-    specialisation
-        ``region, industry`` and a boolean column ``specialised`` (e.g. LQ >= 1, from
-        :func:`emerging.indices.lq.presence`); one row per region and industry.
-    relatedness
-        Industry-industry proximity, columns ``relatedness_columns`` (default
-        ``industry_a, industry_b, proximity``); read as symmetric (both orientations, the
-        larger value kept).
-    region, industry
-        The focal region (NUTS code) and industry (as in ``specialisation``).
-    existing_ties
-        ``"reward"`` existing co-operation, ``"penalise"`` it (seek new partners) or
-        ``"ignore"`` it.
-    weights
-        Weights of ``complementarity``, ``ties`` and ``proximity`` (normalised to sum 1).
-    geometry
-        Optional GeoDataFrame (``region``, ``geometry``) for centroid distances; without it the
-        Central Europe tile grid gives distances (100 km per tile).
-    candidates
-        Restrict the candidates to these regions (default: every region of another country in
-        ``specialisation``).
-    top
-        Keep the best ``top`` suggestions.
-
-    Returns
-    -------
-    PartnerSuggestions
-        ``table`` with ``rank, partner, country, score, complementarity,
-        complementarity_score, specialised_in_focal, tie_weight, ties_score, distance_km,
-        proximity_score, reasons``.
+    Translates the old arguments: ``specialisation`` becomes ``presence``, the
+    ``relatedness`` pairs (read as symmetric, the larger value kept) become ``proximity``,
+    the old weights ``complementarity``/``ties``/``proximity`` become
+    ``feasibility``/``ties``/``distance``.
     """
-    check_option("existing_ties", existing_ties, TiesKind)
-    w = _check_weights(weights)
-    if existing_ties == "ignore":
-        w = _check_weights({**w, "ties": 0.0})
-    need = {"region", "industry", specialised}
-    if not need <= set(specialisation.columns):
-        raise ValueError(
-            f"specialisation needs columns {sorted(need)}; found {specialisation.columns}"
-        )
+    warnings.warn(
+        "suggest_partners is deprecated and will be removed in the next release; use "
+        "emerging.networks.find_partners(region, industry=..., presence=..., proximity=..., "
+        "edges=...)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     a, b, prox = relatedness_columns
     if not {a, b, prox} <= set(relatedness.columns):
         raise ValueError(
-            f"relatedness needs columns {relatedness_columns}; found "
-            f"{relatedness.columns}. Pass relatedness_columns=(...) to name them."
+            f"relatedness needs columns {relatedness_columns}; found {relatedness.columns}"
         )
-    regions = specialisation["region"].unique()
-    if region not in regions:
-        raise ValueError(
-            f"region {region!r} not in specialisation; e.g. {regions.sort().head(5).to_list()}"
-        )
-    if industry not in specialisation["industry"].unique():
-        raise ValueError(f"industry {industry!r} not in specialisation")
-    phi = (
-        pl.concat(
-            [
-                relatedness.select(
-                    pl.col(a).alias("f"),
-                    pl.col(b).alias("s"),
-                    pl.col(prox).cast(pl.Float64).alias("phi"),
-                ),
-                relatedness.select(
-                    pl.col(b).alias("f"),
-                    pl.col(a).alias("s"),
-                    pl.col(prox).cast(pl.Float64).alias("phi"),
-                ),
-            ]
-        )
-        .filter((pl.col("f") == industry) & (pl.col("s") != industry))
-        .group_by("s")
-        .agg(pl.col("phi").max())
+    pairs = pl.concat([
+        relatedness.select(pl.col(a).alias("industry"), pl.col(b).alias("industry_other"), prox),
+        relatedness.select(pl.col(b).alias("industry"), pl.col(a).alias("industry_other"), prox),
+    ]).group_by("industry", "industry_other").agg(pl.col(prox).max().alias("proximity"))
+    old = dict(weights or {"complementarity": 0.6, "ties": 0.2, "proximity": 0.2})
+    rename = {"complementarity": "feasibility", "ties": "ties", "proximity": "distance"}
+    unknown = set(old) - set(rename)
+    if unknown:
+        raise ValueError(f"weights keys must be among {tuple(rename)}; got {sorted(unknown)}")
+    presence = specialisation.select(
+        "region", "industry", pl.col(specialised).alias("present")
     )
-    if phi.height == 0 or phi["phi"].sum() <= 0:
-        raise ValueError(f"relatedness has no positive proximity for industry {industry!r}")
-    country = region[:2]
-    spec = specialisation.filter(pl.col("region").str.slice(0, 2) != country)
-    if candidates is not None:
-        spec = spec.filter(pl.col("region").is_in(candidates))
-    held = spec.filter(pl.col(specialised).fill_null(False)).join(
-        phi, left_on="industry", right_on="s"
-    )
-    density = held.group_by("region").agg(
-        (pl.col("phi").sum() / phi["phi"].sum()).alias("complementarity"),
-        pl.col("industry").sort_by("phi", descending=True).head(3).alias("_top"),
-        pl.col("phi").sort(descending=True).head(3).alias("_top_phi"),
-    )
-    focal_spec = spec.filter(
-        (pl.col("industry") == industry) & pl.col(specialised).fill_null(False)
-    )
-    table = (
-        spec.select("region")
-        .unique()
-        .join(density, on="region", how="left")
-        .with_columns(
-            pl.col("complementarity").fill_null(0.0),
-            pl.col("region").is_in(focal_spec["region"].to_list()).alias("specialised_in_focal"),
-        )
-    )
-    ties = one_slice(edges).filter((pl.col("source") == region) | (pl.col("target") == region))
-    ties = (
-        ties.select(
-            pl.when(pl.col("source") == region)
-            .then(pl.col("target"))
-            .otherwise(pl.col("source"))
-            .alias("region"),
-            pl.col("weight").alias("tie_weight"),
-        )
-        .group_by("region")
-        .agg(pl.col("tie_weight").sum())
-    )
-    pos = node_positions([region, *table["region"].to_list()], geometry=geometry)
-    here = pos.filter(pl.col("node") == region).row(0, named=True)
-    dist = pos.select(
-        pl.col("node").alias("region"),
-        ((pl.col("x") - here["x"]) ** 2 + (pl.col("y") - here["y"]) ** 2)
-        .sqrt()
-        .alias("distance_km"),
-    )
-    table = table.join(ties, on="region", how="left").join(dist, on="region", how="left")
-    table = table.with_columns(pl.col("tie_weight").fill_null(0.0))
-    best_c, best_t = table["complementarity"].max(), table["tie_weight"].max()
-    far = table["distance_km"].max()
-    t_score = pl.col("tie_weight") / best_t if best_t else pl.lit(0.0)
-    table = table.with_columns(
-        (pl.col("complementarity") / best_c if best_c else pl.lit(0.0)).alias(
-            "complementarity_score"
-        ),
-        (1 - t_score if existing_ties == "penalise" else t_score).alias("ties_score"),
-        (1 - pl.col("distance_km") / far if far else pl.lit(0.0))
-        .fill_null(0.0)
-        .alias("proximity_score"),
-    )
-    table = table.with_columns(
-        (
-            w["complementarity"] * pl.col("complementarity_score")
-            + w["ties"] * pl.col("ties_score")
-            + w["proximity"] * pl.col("proximity_score")
-        ).alias("score")
-    )
-    table = table.with_columns(_reasons(region, industry).alias("reasons"))
-    table = (
-        table.sort(["score", "region"], descending=[True, False])
-        .with_row_index("rank", offset=1)
-        .select(
-            "rank",
-            pl.col("region").alias("partner"),
-            pl.col("region").str.slice(0, 2).alias("country"),
-            "score",
-            "complementarity",
-            "complementarity_score",
-            "specialised_in_focal",
-            "tie_weight",
-            "ties_score",
-            "distance_km",
-            "proximity_score",
-            "reasons",
-        )
-    )
-    return PartnerSuggestions(table.head(top) if top else table, region, industry, w)
-
-
-def _reasons(region: str, industry: str) -> pl.Expr:
-    pairs = pl.col("_top").list.eval(pl.element()).list.join(", ")
-    phis = pl.col("_top_phi").list.eval(pl.element().round(2).cast(pl.String)).list.join(", ")
-    related = (
-        pl.when(pl.col("_top").list.len() > 0)
-        .then(
-            pl.format(
-                "specialised in related {} (proximity {}); density {} of {}'s related industries",
-                pairs,
-                phis,
-                pl.col("complementarity").round(2),
-                pl.lit(industry),
-            )
-        )
-        .otherwise(pl.lit(f"no specialisation related to {industry}"))
-    )
-    focal = (
-        pl.when(pl.col("specialised_in_focal"))
-        .then(pl.lit(f"; itself specialised in {industry}"))
-        .otherwise(pl.lit(""))
-    )
-    ties = (
-        pl.when(pl.col("tie_weight") > 0)
-        .then(
-            pl.format(
-                "; existing ties with {}: weight {}", pl.lit(region), pl.col("tie_weight").round(2)
-            )
-        )
-        .otherwise(pl.lit(f"; no co-operation with {region} yet"))
-    )
-    dist = (
-        pl.when(pl.col("distance_km").is_not_null())
-        .then(pl.format("; {} km away", pl.col("distance_km").round(0).cast(pl.Int64)))
-        .otherwise(pl.lit("; distance unknown"))
-    )
-    return pl.concat_str(
-        [related.fill_null(pl.lit(f"no specialisation related to {industry}")), focal, ties, dist]
+    if region not in presence["region"].to_list():
+        raise ValueError(f"region {region!r} not in specialisation")
+    return find_partners(
+        region, industry=industry, presence=presence, proximity=pairs, edges=edges,
+        existing_ties=existing_ties, weights={rename[k]: v for k, v in old.items()},
+        geometry=geometry, candidates=candidates, top=top,
     )

@@ -8,16 +8,20 @@ need it. The industry-space graph lives in :mod:`emerging.networks.industry_spac
 (networkx is only imported under ``emerging.networks``).
 """
 
+from emerging.relatedness._complexity import Complexity, ConvergenceWarning, complexity
+from emerging.relatedness._opportunity import opportunity
+from emerging.relatedness._orientation import OrientationWarning
+from emerging.relatedness._proximity import proximity
+from emerging.relatedness._reflections import reflections
+from emerging.relatedness._risk_reward import RiskReward, risk_reward
+from emerging.relatedness._user_proximity import proximity_to_matrix
 from emerging.relatedness.analysis import RelatednessAnalysis, analyse_relatedness
-from emerging.relatedness.complexity import Complexity, ConvergenceWarning, complexity
 from emerging.relatedness.density import density_by_status, relatedness_density
-from emerging.relatedness.opportunity import opportunity
-from emerging.relatedness.proximity import proximity
-from emerging.relatedness.risk_reward import RiskReward, risk_reward
 
 __all__ = [
     "Complexity",
     "ConvergenceWarning",
+    "OrientationWarning",
     "RelatednessAnalysis",
     "RiskReward",
     "analyse_relatedness",
@@ -25,6 +29,8 @@ __all__ = [
     "density_by_status",
     "opportunity",
     "proximity",
+    "proximity_to_matrix",
+    "reflections",
     "relatedness_density",
     "risk_reward",
 ]

@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import Exclusions
-from emerging.maps.style import styled
-from emerging.relatedness.complexity import Complexity, complexity_arrays, complexity_result
+from emerging.relatedness._complexity import Complexity, complexity_arrays, complexity_result
+from emerging.relatedness._opportunity import outlook_arrays
+from emerging.relatedness._proximity import By, Measure, pairs_with_exclusions, proximity_arrays
 from emerging.relatedness.density import density_matrix
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
-from emerging.relatedness.opportunity import outlook_arrays
-from emerging.relatedness.proximity import By, Measure, pairs_with_exclusions, proximity_arrays
 
 
-@dataclass(frozen=True)
-class RelatednessAnalysis:
+@dataclass(frozen=True, repr=False)
+class RelatednessAnalysis(Result):
     """Result of :func:`analyse_relatedness`.
 
     Attributes
@@ -69,13 +69,12 @@ class RelatednessAnalysis:
             f"Cells not counted as present: {self.exclusions}."
         )
 
-    @styled
     def plot(self, ax=None, *, year: int | None = None):
         """ECI against diversity (see :meth:`Complexity.plot`)."""
         return self.complexity.plot(ax, year=year)
 
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary()}</p>" + self.cells.head(10)._repr_html_()
+    def _html_frame(self) -> pl.DataFrame:
+        return self.cells
 
 
 @single_threaded_blas
@@ -94,7 +93,7 @@ def analyse_relatedness(
     panel
         Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
     measure, by, threshold
-        As in :func:`emerging.relatedness.proximity.proximity`.
+        As in :func:`emerging.relatedness.proximity`.
     outlook
         Also compute the complexity outlook (``cog``, ``coi``; one more matrix product per
         year).

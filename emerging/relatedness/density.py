@@ -1,7 +1,7 @@
 """Relatedness density: how close an industry is to what a region already specialises in.
 
 For region *r* and industry *i* in a year, with presence :math:`M_{rj}` and proximity
-:math:`\\varphi_{ij}` (:mod:`emerging.relatedness.proximity`),
+:math:`\\varphi_{ij}` (:func:`emerging.relatedness.proximity`),
 
 .. math::
 
@@ -34,9 +34,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._schema import REGION, YEAR
+from emerging.relatedness._proximity import By, Measure, proximity_arrays
+from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
-from emerging.relatedness.proximity import By, Measure, proximity_arrays
 
 
 def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
@@ -67,12 +69,14 @@ def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
 
 
 @single_threaded_blas
+@keeps_frame_kind
 def relatedness_density(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
     measure: Measure = "minimum_conditional",
     by: By = "year",
     threshold: float = 1.0,
+    proximity=None,
 ) -> pl.DataFrame:
     """Add ``present`` and ``density`` (relatedness density, 0-100) to every panel row.
 
@@ -82,7 +86,12 @@ def relatedness_density(
         Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
     measure, by, threshold
         Proximity measure, per-year or pooled proximity, and the LQ threshold of presence
-        (see :func:`emerging.relatedness.proximity.proximity`).
+        (see :func:`emerging.relatedness.proximity`).
+    proximity
+        A proximity of your own instead of the built-in ``measure`` (then ``measure`` and
+        ``by`` are not used): a pair frame (``industry``, ``industry_other``,
+        ``proximity``, optionally ``year``) or a labelled square matrix (see
+        :mod:`emerging.relatedness._user_proximity`); density of *i* uses column *i*.
 
     Returns
     -------
@@ -105,10 +114,12 @@ def relatedness_density(
     """
     pm = encode_panel(panel)
     m = pm.presence(threshold=threshold)
-    phi = proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+    phi = (proximity_arrays(pm, measure=measure, by=by, presence=m)["proximity"]
+           if proximity is None else user_proximity(proximity, pm.industries, pm.years))
     return pm.with_cells({"present": pm.presence_column(m), "density": density_matrix(m, phi)})
 
 
+@keeps_frame_kind
 def density_by_status(density: pl.DataFrame) -> pl.DataFrame:
     """Mean relatedness density per region-year inside and outside its specialisations.
 

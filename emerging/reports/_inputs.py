@@ -1,16 +1,15 @@
 """Adapters to the inputs of the reports: data on disk, detection, traded industries, co-operation.
 
-Every input another layer is still building goes through one function here, so that the
-switch to the finished interface happens in one place:
+Every input of another layer goes through one function here, so that a change of its
+interface is met in one place:
 
-* detection (:func:`emergence_shortlist`): ``emerging.detect.emergence_scores`` with its
-  backtest when it exists, else the transparent rules of :mod:`emerging.detect.rules`
-  (marked *interim* on the page);
-* traded industries and policy exclusions (:func:`traded_industries`,
-  :func:`policy_exclusions`): ``emerging.codes.traded`` when it exists, else the lists below;
-* co-operation (:func:`cooperation_ties`): Horizon 2020 country ties from
-  :func:`emerging.io.cordis.read_h2020_eunets`; Interreg from ``emerging.io.interreg`` when
-  it exists (omitted with a note until then).
+* detection (:func:`emergence_shortlist`): :func:`emerging.detect.emergence_scores` (classes
+  ``emerging`` and ``nascent``) with one line from :func:`emerging.detect.backtest`;
+* traded industries and exclusions (:func:`traded_industries`, :func:`policy_exclusions`):
+  :mod:`emerging.codes.traded`, plus the resource-bound mining divisions;
+* co-operation (:func:`cooperation_ties`): project ties (Horizon 2020 country ties from
+  :func:`emerging.io.cordis.read_h2020_eunets` on real data) and Interreg 2014-2020
+  participation from :mod:`emerging.io.interreg` (real data only).
 """
 
 from __future__ import annotations
@@ -27,32 +26,11 @@ from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("EMERGING_SHARED_DATA", REPO.parent / "shared" / "data"))
 
-#: Traded NACE Rev. 2 divisions (fallback until ``emerging.codes.traded`` lands): industries
-#: that sell mostly outside their region, after the traded/local split of Delgado, Porter &
-#: Stern (2016), "Defining clusters of related industries", *J. Econ. Geography* 16(1),
-#: mapped by hand to the divisions of the SBS. Local: utilities, construction, retail,
-#: restaurants, real estate, local transport, post, legal/accounting, rental, building services.
-TRADED_FALLBACK: frozenset[str] = frozenset(
-    ["B05", "B06", "B07", "B08", "B09"]
-    + [f"C{d}" for d in range(10, 34)]
-    + ["G46", "H50", "H51", "H52", "I55", "J58", "J59", "J60", "J61", "J62", "J63",
-       "M70", "M71", "M72", "M73", "N79"]
-)
-
-#: Industries left out of diversification candidates by default, with the reason: the
-#: activities the ERDF may not support, Regulation (EU) 2021/1058, Article 7(1), and the
-#: resource-bound mining divisions, whose location follows deposits, not capabilities (so
-#: relatedness says nothing about whether a region could enter them).
+#: Divisions left out of diversification candidates by the reports, besides the policy
+#: exclusions of :mod:`emerging.codes.traded`: the resource-bound mining divisions, whose
+#: location follows deposits, not capabilities (relatedness says nothing about entering them).
 _RESOURCE = "resource-bound: located where the deposits are, not where the capabilities are"
-POLICY_EXCLUSIONS_FALLBACK: dict[str, str] = {
-    "B07": _RESOURCE,
-    "B08": _RESOURCE,
-    "B09": _RESOURCE,
-    "B05": "fossil fuels and tobacco, not eligible for ERDF support (Regulation 2021/1058, Art. 7)",
-    "B06": "fossil fuels and tobacco, not eligible for ERDF support (Regulation 2021/1058, Art. 7)",
-    "C12": "fossil fuels and tobacco, not eligible for ERDF support (Regulation 2021/1058, Art. 7)",
-    "C19": "fossil fuels and tobacco, not eligible for ERDF support (Regulation 2021/1058, Art. 7)",
-}
+RESOURCE_BOUND: dict[str, str] = {"B07": _RESOURCE, "B08": _RESOURCE, "B09": _RESOURCE}
 
 SBS_SOURCE = "Eurostat, Structural Business Statistics by NUTS 2 region (sbs_r_nuts06_r2)"
 EUROSTAT_LICENCE = "Eurostat: free re-use with acknowledgement of the source (CC BY 4.0)"
@@ -151,23 +129,22 @@ def _from_processed(folder: Path) -> ReportData:
 # ---------------------------------------------------------------- traded and excluded
 def traded_industries() -> tuple[frozenset[str], str]:
     """Traded division codes and where the list comes from."""
-    try:
-        from emerging.codes.traded import traded_industries as official
-    except ImportError:
-        return TRADED_FALLBACK, "interim list after Delgado, Porter & Stern (2016)"
-    return frozenset(official()), "emerging.codes.traded"
+    from emerging.codes.traded import traded_industries as traded
+
+    return traded(), "emerging.codes.traded: locational Gini of at least 0.30, after Porter (2003)"
 
 
 def policy_exclusions() -> dict[str, str]:
     """Industry code -> reason it is left out of diversification candidates."""
-    try:
-        from emerging.codes.traded import policy_exclusions as official
-    except ImportError:
-        return dict(POLICY_EXCLUSIONS_FALLBACK)
-    return dict(official())
+    from emerging.codes.traded import POLICY_EXCLUSIONS
+
+    return {**POLICY_EXCLUSIONS, **RESOURCE_BOUND}
 
 
 # ---------------------------------------------------------------- detection
+SHORTLIST_CLASSES = ("emerging", "nascent")
+
+
 @dataclass(frozen=True)
 class Shortlist:
     """Emerging industries of every region: ``region, industry, class, score, evidence``."""
@@ -178,45 +155,63 @@ class Shortlist:
     backtest: str | None  # one line on out-of-sample skill against persistence
 
 
-def emergence_shortlist(panel: pl.DataFrame, lq: pl.DataFrame, *, start: int, end: int) -> Shortlist:
-    """The detection layer's shortlist (or the interim rules), restricted to specialisations.
+def _backtest_line(panel: pl.DataFrame, model: str) -> str | None:
+    """One sentence on how the default score did out of sample beside the persistence baseline."""
+    from emerging.detect import backtest
 
-    An industry is listed only if it is a specialisation at ``end`` by the one definition of
-    the sheets (``specialised``: the LQ's lower 95 % bound above 1), so that an LQ moving from
-    0.99 to 1.03 is never called emerging.
-    """
-    specialised = lq.filter((pl.col(YEAR) == end) & pl.col("specialised")).select(REGION, INDUSTRY)
     try:
-        from emerging.detect import emergence_scores  # issue 12
-    except ImportError:
-        emergence_scores = None
-    if emergence_scores is not None:  # pragma: no cover - switched on when issue 12 lands
-        result = emergence_scores(panel, as_of=end)
-        frame = result.to_frame().filter(pl.col("class") != "none")
-        backtest = None
-        metrics = getattr(getattr(result, "backtest", None), "metrics", None)
-        if metrics is not None:
-            own = metrics.filter(pl.col("score") != "persistence").row(0, named=True)
-            base = metrics.filter(pl.col("score") == "persistence").row(0, named=True)
-            backtest = (f"Out of sample this score ranked emerging pairs with ROC AUC "
-                        f"{own['roc_auc']:.2f} against {base['roc_auc']:.2f} for persistence.")
-        return Shortlist(frame.join(specialised, on=[REGION, INDUSTRY]),
-                         "emerging.detect.emergence_scores", False, backtest)
-    from emerging.detect.rules import flag_emerging, grows_faster_than_reference, lq_crosses, min_employment
-    from emerging.detect.signals import emergence_signals
+        result = backtest(panel, horizon=3, window=3, scores=("composite:balanced",), n_boot=20)
+    except (ValueError, RuntimeError):
+        return None
+    m = result.metrics.group_by("score").agg(pl.col("roc_auc").mean(), pl.len().alias("splits"))
+    rows = {r["score"]: r for r in m.iter_rows(named=True)}
+    base = rows.get("persistence")
+    other = rows.get("composite:balanced")
+    if base is None:
+        return None
+    text = (f"Out of sample ({base['splits']} rolling origin(s), entry within 3 years), the "
+            f"persistence baseline (distance of the LQ to 1) ranked entries with ROC AUC "
+            f"{base['roc_auc']:.2f}")
+    if other is not None:
+        text += f", the balanced composite score {other['roc_auc']:.2f}"
+    return text + f"; the sheet uses the {model} score."
 
-    rules = (lq_crosses(1.0), grows_faster_than_reference(), min_employment(250))
-    flags = flag_emerging(emergence_signals(panel, start=start, end=end), rules).flagged()
-    frame = flags.join(specialised, on=[REGION, INDUSTRY]).select(
-        REGION, INDUSTRY, pl.lit("emerging (rules)").alias("class"),
-        pl.col("growth_gap").alias("score"), "evidence",
-    )
-    method = ("interim rules: " + "; ".join(r.description for r in rules)
-              + "; and a specialisation at the end (LQ lower 95 % bound above 1)")
-    return Shortlist(frame, method, True, None)
+
+def emergence_shortlist(panel: pl.DataFrame, lq: pl.DataFrame, *, start: int, end: int,
+                        with_backtest: bool = True) -> Shortlist:
+    """The detection layer's classes ``emerging`` (likely to become specialised) and
+    ``nascent`` (specialised recently, LQ lower 95 % bound above 1), as of ``end``."""
+    from emerging.detect import emergence_scores, emergence_signals
+
+    scores = emergence_scores(emergence_signals(panel, as_of=end, window=end - start + 1))
+    from emerging.codes.traded import traded_industries as traded
+
+    order = pl.col("class").replace_strict(list(SHORTLIST_CLASSES), [0, 1], return_dtype=pl.Int8)
+    frame = (scores.to_frame()
+             .filter(pl.col("class").is_in(SHORTLIST_CLASSES)
+                     & pl.col(INDUSTRY).is_in(sorted(traded())))
+             .sort(order, -pl.col("score"))
+             .select(REGION, INDUSTRY, "class", "score", "evidence"))
+    method = (f"emerging.detect, {scores.label} score as of {end} over {end - start + 1} years: "
+              "'emerging' = not yet specialised, traded, and likely to become specialised; "
+              "'nascent' = specialised recently (LQ lower 95 % bound above 1); traded industries only")
+    line = _backtest_line(panel, scores.label) if with_backtest else None
+    return Shortlist(frame, method, False, line)
 
 
 # ---------------------------------------------------------------- co-operation
+INTERREG = SHARED / "cooperation" / "interreg_2014_2020_keep_eu_by_nuts3.csv"
+
+
+def interreg_participation() -> tuple[pl.DataFrame | None, str]:
+    """Interreg 2014-2020 partners and projects per NUTS-2 region (keep.eu), and a note."""
+    if not INTERREG.is_file():
+        return None, f"Interreg 2014-2020 participation is omitted: {INTERREG.name} is not there."
+    from emerging.io.interreg import interreg_by_level, read_interreg
+
+    return interreg_by_level(read_interreg(INTERREG), level=2), (
+        "Interreg 2014-2020: keep.eu (Interact), partner participations and project-region "
+        "links summed from NUTS-3; a zero can mean 'not on record'.")
 @dataclass(frozen=True)
 class Cooperation:
     """Cross-border ties: ``node, partner, weight`` with the level of the nodes."""
@@ -232,6 +227,10 @@ def cooperation_ties(data: ReportData) -> Cooperation | None:
     """Project ties between nodes in different countries, once for the batch."""
     if data.participations is None:
         return None
+    if data.simulated:
+        interreg, note = None, "Interreg participation is real data and is not mixed into the demo."
+    else:
+        interreg, note = interreg_participation()
     from emerging.networks import project_network
 
     part = data.participations
@@ -244,11 +243,4 @@ def cooperation_ties(data: ReportData) -> Cooperation | None:
     ties = (both.filter(pl.col("source").str.slice(0, 2) != pl.col("target").str.slice(0, 2))
             .group_by("source", "target").agg(pl.col("weight").sum())
             .rename({"source": "node", "target": "partner"}))
-    try:
-        from emerging.io.interreg import read_interreg  # issue 15
-    except ImportError:
-        interreg, note = None, ("Interreg 2014-2020 participation (keep.eu) is not shown yet: "
-                                "its reader (emerging.io.interreg) is not in this version.")
-    else:  # pragma: no cover - switched on when issue 15 lands
-        interreg, note = read_interreg(), "Interreg 2014-2020: keep.eu via ltalve/interreg-map."
     return Cooperation(ties, node, data.participations_source or "participations", interreg, note)

@@ -18,14 +18,17 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+import polars as pl
+
+from emerging._result import Result
 from emerging.reports.errors import ReportInputError, check_profile_regions, check_writable
 from emerging.reports.profile import ReportBatch, compute_batch
 
 FORMATS = ("html", "pdf", "xlsx", "docx", "md")
 
 
-@dataclass(frozen=True)
-class ReportSummary:
+@dataclass(frozen=True, repr=False)
+class ReportSummary(Result):
     """What :func:`build_report` wrote."""
 
     out: Path
@@ -34,6 +37,16 @@ class ReportSummary:
     pages: dict[str, int]  # PDF name -> pages
     skipped: dict[str, str] = field(default_factory=dict)  # region -> why
     seconds: float = 0.0
+
+    _title = "Report pack"
+
+    def to_frame(self) -> pl.DataFrame:
+        """One row per file written: ``file``, ``format``, ``pages`` (PDFs)."""
+        return pl.DataFrame({"file": [str(p) for p in self.written],
+                             "format": [p.suffix.lstrip(".") for p in self.written],
+                             "pages": [self.pages.get(p.name) if p.parent.name != "figures"
+                                       else None for p in self.written]},
+                            schema={"file": pl.String, "format": pl.String, "pages": pl.Int64})
 
     def summary(self) -> str:
         kinds: dict[str, int] = {}

@@ -21,11 +21,13 @@ regions' industry shares :math:`s_{ri} = E_{ri}/E_r` in the last year:
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.codes.nace import nace_label
 from emerging.codes.nuts import COUNTRY_NAMES, central_europe_2021_2027, region_names
@@ -52,8 +54,8 @@ def well_covered_years(panel: pl.DataFrame, share: float = 0.9) -> list[int]:
     return sorted(counts.filter(pl.col("n") >= share * best)[YEAR].to_list())
 
 
-@dataclass(frozen=True)
-class RegionProfile:
+@dataclass(frozen=True, repr=False)
+class RegionProfile(Result):
     """The numbers behind one fact sheet (tables are polars frames, ready for any format)."""
 
     region: str
@@ -99,13 +101,24 @@ class RegionProfile:
     def n_specialised(self) -> int:
         return int(self.headline.filter(pl.col("key") == "n_specialised")["region"][0])
 
+    _title = "Regional fact sheet"
+
+    def to_frame(self) -> pl.DataFrame:
+        """The top specialisations listed on the sheet."""
+        return self.specialisations
+
     def summary(self) -> str:
         top = ", ".join(self.specialisations["label"].head(3).to_list()) or "none"
         return (f"{self.name} ({self.region}), {self.start}-{self.end}: {self.n_specialised} "
                 f"specialisations (LQ lower 95 % bound > 1); largest: {top}; "
                 f"{self.emerging.height} emerging, {self.candidates.height} candidates.")
 
-    def _repr_html_(self) -> str:
+    def html(self) -> str:
+        """The whole sheet with its figures as an HTML fragment, CSS scoped to its element.
+
+        In Jupyter: ``IPython.display.HTML(profile.html())``. (Displaying the profile itself
+        shows the result protocol's summary and table of specialisations.)
+        """
         from emerging.reports.html import render_fragment
 
         return render_fragment(self)
@@ -132,6 +145,7 @@ class ReportBatch:
     traded_source: str
     exclusions: dict[str, str]
     names: dict[str, str]
+    complexity_note: str = ""
 
     @property
     def regions(self) -> list[str]:
@@ -231,7 +245,13 @@ def compute_batch(data, *, start: int | None = None, end: int | None = None) -> 
     end_panel = panel.filter(pl.col(YEAR) == end)
     stars = (cluster_stars(end_panel).stars
              .select(REGION, INDUSTRY, "eco_stars", "size", "specialisation", "focus"))
-    rel = analyse_relatedness(end_panel)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rel = analyse_relatedness(end_panel)
+    weak = [w for w in caught if type(w.message).__name__ == "OrientationWarning"]
+    for w in caught:
+        if w not in weak:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     shares = (lq.filter(pl.col(YEAR) == end).drop_nulls(VALUE)
               .with_columns((pl.col(VALUE) / pl.col(VALUE).sum().over(REGION)).alias("s"))
               .pivot(on=INDUSTRY, index=REGION, values="s").sort(REGION).fill_null(0.0))
@@ -250,6 +270,8 @@ def compute_batch(data, *, start: int | None = None, end: int | None = None) -> 
         similarity=unit @ unit.T, sim_regions=shares[REGION].to_list(),
         cooperation=_inputs.cooperation_ties(data),
         traded=traded, traded_source=traded_source, exclusions=_inputs.policy_exclusions(),
+        complexity_note=("Complexity is weakly oriented in these data (its correlation with "
+                         "diversity is below 0.3), so read its sign with care. ") if weak else "",
         names=_names(),
     )
 
@@ -335,7 +357,7 @@ def _candidates(b: ReportBatch, region: str) -> tuple[pl.DataFrame, pl.DataFrame
     for code, why in sorted(b.exclusions.items()):
         by_reason.setdefault(why, []).append(code)
     excluded = "; ".join(f"{', '.join(codes)}: {why}" for why, codes in by_reason.items())
-    rule = (f"Traded industries only ({b.traded_source}); left out by policy: {excluded}. "
+    rule = (f"{b.complexity_note}Traded industries only ({b.traded_source}); left out: {excluded}. "
             f"{space.height - eligible.height} of {space.height} non-specialised industries "
             "removed by these two rules.")
     return table, chart, rule
@@ -352,9 +374,18 @@ def _partners(b: ReportBatch, region: str) -> tuple[pl.DataFrame | None, str]:
                     .alias("name"), "weight"))
     whose = (f"the region's ({region})" if coop.level == "region"
              else f"{COUNTRY_NAMES.get(node, node)}'s (the participations carry no NUTS code)")
-    note = (f"Top cross-border partners in joint projects: {whose}; {coop.source}. "
-            f"{coop.interreg_note}")
-    return ties, note
+    note = f"Top cross-border partners in joint projects: {whose}; {coop.source}. "
+    if coop.interreg is not None:
+        own = coop.interreg.filter(pl.col(REGION) == region)
+        area = coop.interreg.filter(pl.col(REGION).is_in(sorted(central_europe_2021_2027())))
+        if own.height and own["regions_recorded"][0]:
+            rank = int((area["partners"] > own["partners"][0]).sum()) + 1
+            note += (f"Interreg 2014-2020: {own['partners'][0]:,} partner participations in "
+                     f"{own['project_links'][0]:,} project-region links, rank {rank} of "
+                     f"{area.height} regions of the Central Europe area. ")
+        else:
+            note += "Interreg 2014-2020: no partner on record for this region (none, or not available). "
+    return ties, note + coop.interreg_note
 
 
 def _peers(b: ReportBatch, region: str) -> pl.DataFrame:
@@ -383,7 +414,7 @@ def _profile(b: ReportBatch, region: str) -> RegionProfile:
     short = b.shortlist
     emerging = (short.frame.filter(pl.col(REGION) == region)
                 .select(INDUSTRY, _label().alias("label"), "class", "score", "evidence")
-                .sort("score", descending=True).head(EMERGING))
+                .head(EMERGING))
     traded_first = specialisations.sort("traded", descending=True, maintain_order=True)
     map_industry = traded_first[INDUSTRY][0] if specialisations.height else None
     lq_map = b.lq.filter((pl.col(YEAR) == b.end) & (pl.col(INDUSTRY) == map_industry)).select(

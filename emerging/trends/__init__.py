@@ -1,29 +1,29 @@
 """Dynamics: growth, shift-share, trend models with uncertainty, convergence, portfolio.
 
-Submodules: :mod:`~emerging.trends.growth`, :mod:`~emerging.trends.shift_share`,
+Entry points: :func:`~emerging.trends.growth`, :func:`~emerging.trends.shift_share`,
 :mod:`~emerging.trends.slopes` (closed-form trends of whole panels),
 :mod:`~emerging.trends.models` (statsmodels fits), :mod:`~emerging.trends.convergence`,
-:mod:`~emerging.trends.portfolio`. Only numpy and polars are imported here; statsmodels,
+:func:`~emerging.trends.portfolio`. Only numpy and polars are imported here; statsmodels,
 scipy and matplotlib are imported inside the functions that need them.
 """
 
-from emerging.trends._ols import ols_se_expr, ols_slope_expr
-from emerging.trends.convergence import (
-    BetaConvergence,
-    SigmaConvergence,
-    beta_convergence,
-    sigma_convergence,
-)
-from emerging.trends.growth import (
+from emerging.trends._growth import (
     SpecialisationChanges,
     cagr_expr,
     growth,
     log_growth_expr,
     specialisation_changes,
 )
+from emerging.trends._ols import ols_se_expr, ols_slope_expr
+from emerging.trends._portfolio import Portfolio, portfolio
+from emerging.trends._shift_share import ShiftShare, shift_share
+from emerging.trends.convergence import (
+    BetaConvergence,
+    SigmaConvergence,
+    beta_convergence,
+    sigma_convergence,
+)
 from emerging.trends.models import FixedEffectsTrend, TrendFit, fit_trend, fixed_effects_trend
-from emerging.trends.portfolio import Portfolio, portfolio
-from emerging.trends.shift_share import ShiftShare, shift_share
 from emerging.trends.slopes import PanelTrends, trend_slopes
 
 __all__ = [

@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_option, check_window, check_years  # noqa: F401  (check_option re-exported)
 from emerging._schema import (
     INDUSTRY,
     KEYS,
@@ -26,7 +27,6 @@ from emerging._schema import (
     check_unique,
     validate_panel,
 )
-from emerging._typing import check_option  # noqa: F401  (re-exported for this subpackage)
 
 Reference = Literal["all", "country", "set"]
 REFERENCES: tuple[str, ...] = ("all", "country", "set")
@@ -53,24 +53,18 @@ class Cube:
     def year_index(self, year: int) -> int:
         hits = np.flatnonzero(self.years == year)
         if not hits.size:
-            raise EmptySelectionError(
-                f"year {year} is not in the panel; years present: {self.years.tolist()}"
-            )
+            check_years([year], self.years.tolist())
         return int(hits[0])
 
     def window(self, start: int, end: int, *, every_year: bool) -> np.ndarray:
         """Indices of the years from ``start`` to ``end`` (all years between, or just both)."""
-        if start >= end:
-            raise ValueError(f"start must be before end; got start={start}, end={end}")
+        check_window(start, end)
         if not every_year:
             return np.array([self.year_index(start), self.year_index(end)])
         wanted = np.arange(start, end + 1)
-        missing = sorted(set(wanted.tolist()) - set(self.years.tolist()))
-        if missing:
-            raise EmptySelectionError(
-                f"years {missing} between {start} and {end} are not in the panel; a "
-                "year-by-year computation needs every year (choose another window)"
-            )
+        check_years(wanted.tolist(), self.years.tolist(), hint=(
+            f"A year-by-year computation from {start} to {end} needs every year in between "
+            "(choose another window)"))
         return np.array([self.year_index(int(y)) for y in wanted])
 
 

@@ -40,10 +40,10 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_level
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, Exclusions
-from emerging.maps.style import styled
 from emerging.trends._cube import check_option, to_frame
-from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import ols_rows, ols_se_expr, ols_slope_expr
 from emerging.trends._series import prepare_series
 
@@ -62,7 +62,7 @@ def _inference(slope: np.ndarray, se: np.ndarray, df: np.ndarray, level: float) 
 
 
 @dataclass(frozen=True, repr=False)
-class BetaConvergence(SummaryDisplay):
+class BetaConvergence(Result):
     """Result of :func:`beta_convergence`.
 
     ``table``: one row per group with ``n``, ``beta``, ``se``, ``ci_lo``, ``ci_hi``,
@@ -96,29 +96,11 @@ class BetaConvergence(SummaryDisplay):
             )
         return "\n".join(lines)
 
-    @styled
     def plot(self, ax=None, *, group: str | None = None):
         """Growth against initial log level for one group (default: the first), with the fit."""
-        import matplotlib.pyplot as plt
+        from emerging.maps.trends_plots import plot_beta_convergence
 
-        group = self.table["group"][0] if group is None else group
-        row = self.table.filter(pl.col("group") == group)
-        if not row.height:
-            raise ValueError(f"group {group!r} not in the result; e.g. {self.table['group'][:5]}")
-        units = self.units.filter(pl.col("group") == group)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(5, 4))
-        x = units["log_start"].to_numpy()
-        ax.scatter(x, units["growth"].to_numpy(), s=10)
-        r = row.row(0, named=True)
-        grid = np.array([x.min(), x.max()])
-        ax.plot(grid, r["alpha"] + r["beta"] * grid, color="tab:red",
-                label=f"beta {r['beta']:+.3f}")
-        ax.set_xlabel(f"log {self.measure} {self.start}")
-        ax.set_ylabel(f"annual log growth {self.start}-{self.end}")
-        ax.set_title(f"Beta convergence: {group}")
-        ax.legend(fontsize="small")
-        return ax
+        return plot_beta_convergence(self, ax, group=group)
 
 
 def _group_expr(by: str) -> pl.Expr:
@@ -145,8 +127,7 @@ def beta_convergence(
         3 units get null estimates.
     """
     check_option("by", by, _BY)
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1; got {level!r}")
+    check_level(level)
     s = prepare_series(
         panel, measure=measure, start=start, end=end, zeros="drop",
         reference=None, reference_regions=None, lq_base=lq_base,
@@ -195,7 +176,7 @@ def beta_convergence(
 
 
 @dataclass(frozen=True, repr=False)
-class SigmaConvergence(SummaryDisplay):
+class SigmaConvergence(Result):
     """Result of :func:`sigma_convergence`: ``dispersion`` (group, year, sigma, n_units) and
     ``trend`` (group, n_units, slope, se, p_value: the OLS trend of sigma)."""
 
@@ -215,21 +196,11 @@ class SigmaConvergence(SummaryDisplay):
             f"{falling} with significantly falling dispersion (5%); {self.exclusions}"
         )
 
-    @styled
     def plot(self, ax=None, *, groups: list[str] | None = None):
         """Dispersion over time, one line per group (default: up to 8 groups)."""
-        import matplotlib.pyplot as plt
+        from emerging.maps.trends_plots import plot_sigma_convergence
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4))
-        groups = self.trend["group"].head(8).to_list() if groups is None else groups
-        for g in groups:
-            d = self.dispersion.filter(pl.col("group") == g)
-            ax.plot(d["year"], d["sigma"], marker="o", label=g)
-        ax.set_ylabel(f"s.d. of log {self.measure}")
-        ax.set_title("Sigma convergence")
-        ax.legend(fontsize="small")
-        return ax
+        return plot_sigma_convergence(self, ax, groups=groups)
 
 
 def sigma_convergence(
@@ -248,6 +219,7 @@ def sigma_convergence(
     so that the dispersion does not move because units come and go).
     """
     check_option("by", by, _BY)
+    check_level(level)
     s = prepare_series(
         panel, measure=measure, start=start, end=end, zeros="drop",
         reference=None, reference_regions=None, lq_base=lq_base,

@@ -53,10 +53,10 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_level, check_regions
+from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, validate_panel
-from emerging.maps.style import styled
 from emerging.trends._cube import Reference, check_option
-from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import default_maxlags, ols_rows, residuals
 from emerging.trends._series import prepare_series
 from emerging.trends.slopes import (
@@ -64,7 +64,6 @@ from emerging.trends.slopes import (
     PanelTrends,
     StandardError,
     Zeros,
-    _check_level,
     trend_slopes,
 )
 
@@ -88,7 +87,7 @@ def _series_frame(s, r: int, i: int) -> pl.DataFrame:
 
 
 @dataclass(frozen=True, repr=False)
-class TrendFit(SummaryDisplay):
+class TrendFit(Result):
     """Detailed statsmodels fit of one series (see :func:`fit_trend`).
 
     ``trend`` is the log-linear trend, ``relative`` the trend of the log ratio to the
@@ -152,31 +151,12 @@ class TrendFit(SummaryDisplay):
             )
         return "\n".join(lines)
 
-    @styled
     def plot(self, ax=None):
         """The series (log scale), the fitted trend with its confidence band, and the
         reference rescaled to the series' fitted level in the first year."""
-        import matplotlib.pyplot as plt
+        from emerging.maps.trends_plots import plot_trend_fit
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4))
-        d = self.data
-        used = d.filter(pl.col("usable"))
-        ax.plot(used["year"], used["value"], "o", label=self.measure)
-        x = used["year"].to_numpy().astype(float)
-        pred = self.trend.get_prediction(np.column_stack([np.ones_like(x), x]))
-        band = pred.conf_int(alpha=1 - self.level)
-        ax.plot(x, np.exp(pred.predicted_mean), "-", label="trend")
-        ax.fill_between(x, np.exp(band[:, 0]), np.exp(band[:, 1]), alpha=0.2,
-                        label=f"{self.level:.0%} CI")
-        if self.relative is not None and "log_reference" in d.columns:
-            ref = d["log_reference"].to_numpy()
-            shift = pred.predicted_mean[0] - ref[np.flatnonzero(d["usable"].to_numpy())[0]]
-            ax.plot(d["year"], np.exp(ref + shift), "--", color="grey", label="reference")
-        ax.set_yscale("log")
-        ax.set_title(f"{self.region} {self.industry}")
-        ax.legend(fontsize="small")
-        return ax
+        return plot_trend_fit(self, ax)
 
 
 def fit_trend(
@@ -204,16 +184,10 @@ def fit_trend(
     import statsmodels.api as sm
 
     check_option("se", se, ("hac", "ols"))
-    _check_level(level)
+    check_level(level)
     frame = validate_panel(panel)
     for col, code in ((REGION, region), (INDUSTRY, industry)):
-        if not (frame[col] == code).any():
-            from emerging.codes.nuts import closest_codes
-
-            raise ValueError(
-                f"{col} {code!r} is not in the panel; closest: "
-                f"{closest_codes(code, frame[col].unique().to_list())}"
-            )
+        check_regions([code], frame[col].unique().to_list(), what=col)
     if measure == "value":  # the reference needs this industry only
         frame = frame.filter(pl.col(INDUSTRY) == industry)
     s = prepare_series(
@@ -262,7 +236,7 @@ def fit_trend(
 
 
 @dataclass(frozen=True, repr=False)
-class FixedEffectsTrend(SummaryDisplay):
+class FixedEffectsTrend(Result):
     """Common trend of many series with series fixed effects (see :func:`fixed_effects_trend`)."""
 
     slope: float
@@ -286,21 +260,11 @@ class FixedEffectsTrend(SummaryDisplay):
             f"{self.ci_lo:+.4f} to {self.ci_hi:+.4f}, p = {self.p_value:.3g})"
         )
 
-    @styled
     def plot(self, ax=None):
         """Demeaned log values against demeaned years, with the common slope."""
-        import matplotlib.pyplot as plt
+        from emerging.maps.trends_plots import plot_fixed_effects_trend
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(5, 4))
-        x, y = self.result.model.exog[:, 0], self.result.model.endog
-        ax.scatter(x, y, s=3, alpha=0.3)
-        grid = np.array([x.min(), x.max()])
-        ax.plot(grid, self.slope * grid, color="tab:red", label=f"slope {self.slope:+.3f}")
-        ax.set_xlabel("year (demeaned within series)")
-        ax.set_ylabel("log value (demeaned within series)")
-        ax.legend(fontsize="small")
-        return ax
+        return plot_fixed_effects_trend(self, ax)
 
 
 def fixed_effects_trend(
@@ -328,7 +292,7 @@ def fixed_effects_trend(
     import statsmodels.api as sm
 
     check_option("cluster", cluster, ("series", "region", "industry", "none"))
-    _check_level(level)
+    check_level(level)
     s = prepare_series(
         panel, measure=measure, start=start, end=end, zeros=zeros,
         reference=None, reference_regions=None, lq_base=lq_base,

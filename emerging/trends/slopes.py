@@ -15,10 +15,10 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from emerging._checks import check_level
+from emerging._result import Result
 from emerging._schema import Exclusions
-from emerging.maps.style import styled
 from emerging.trends._cube import Reference, check_option, to_frame
-from emerging.trends._display import SummaryDisplay
 from emerging.trends._ols import default_maxlags, hac_se, ols_rows, slope_difference
 from emerging.trends._series import prepare_series
 
@@ -40,13 +40,10 @@ def _t_tests(slope, se, df, level):
     return slope - q * se, slope + q * se, p
 
 
-def _check_level(level: float) -> None:
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95); got {level!r}")
 
 
 @dataclass(frozen=True, repr=False)
-class PanelTrends(SummaryDisplay):
+class PanelTrends(Result):
     """Result of :func:`trend_slopes`: one row per region-industry series in ``table``."""
 
     table: pl.DataFrame
@@ -77,27 +74,11 @@ class PanelTrends(SummaryDisplay):
             lines.append(f"growing significantly faster than the reference: {faster.height:,}")
         return "\n".join(lines)
 
-    @styled
     def plot(self, ax=None, *, alpha: float = 0.05):
         """Volcano plot: slope against -log10(p), significant series highlighted."""
-        import matplotlib.pyplot as plt
+        from emerging.maps.trends_plots import plot_trend_volcano
 
-        fitted = self.table.filter(pl.col("reason").is_null())
-        if "p_value" not in fitted.columns:
-            raise ValueError("the volcano plot needs p-values: run trend_slopes(inference=True)")
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4.5))
-        slope = fitted["slope"].to_numpy()
-        p = np.clip(fitted["p_value"].to_numpy(), 1e-300, 1)
-        sig = p < alpha
-        ax.scatter(slope[~sig], -np.log10(p[~sig]), s=4, c="lightgrey", label="not significant")
-        ax.scatter(slope[sig], -np.log10(p[sig]), s=4, c="tab:blue", label=f"p < {alpha:g}")
-        ax.axhline(-np.log10(alpha), color="grey", lw=0.8, ls="--")
-        ax.axvline(0, color="grey", lw=0.8)
-        ax.set_xlabel(f"annual log growth of {self.measure}")
-        ax.set_ylabel("-log10 p")
-        ax.legend(fontsize="small")
-        return ax
+        return plot_trend_volcano(self, ax, alpha=alpha)
 
 
 def trend_slopes(
@@ -132,7 +113,7 @@ def trend_slopes(
         ``"hac"`` (Newey-West, lag ``maxlags`` or the rule of thumb per series) or ``"ols"``.
     reference, reference_regions
         Reference economy for the slope test (employment only): ``"all"``, ``"country"``,
-        ``"set"`` (see :func:`emerging.trends.shift_share.shift_share`), or None to skip.
+        ``"set"`` (see :func:`emerging.trends.shift_share`), or None to skip.
         The comparison (``ref_slope``, ``slope_diff``, ...) uses the usable points where
         the reference total is positive; it is null, and counted in ``exclusions``, when
         fewer than ``min_obs`` such points remain. The own ``slope`` uses every usable
@@ -162,7 +143,7 @@ def trend_slopes(
         ``inference`` the intervals and p-values are left out.
     """
     check_option("se", se, ("hac", "ols"))
-    _check_level(level)
+    check_level(level)
     if min_obs < 3:
         raise ValueError(f"min_obs must be at least 3 (a slope and its error); got {min_obs}")
     s = prepare_series(

@@ -6,7 +6,7 @@ import polars as pl
 from emerging import location_quotient, validate_panel, validate_participations
 from emerging.codes.nuts import central_europe_2021_2027
 from emerging.datasets import demo
-from emerging.datasets.demo import COMMUNITIES, DIVISIONS, EMERGING, TRENDS
+from emerging.datasets._demo import COMMUNITIES, DIVISIONS, EMERGING, TRENDS
 
 
 def test_deterministic_for_a_seed_and_different_across_seeds(demo_data):

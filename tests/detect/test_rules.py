@@ -27,7 +27,7 @@ PANEL = pl.DataFrame(
 
 
 def test_signals_by_hand():
-    s = emergence_signals(PANEL, start=2015, end=2023).filter(region="CZ06", industry="C26")
+    s = emergence_signals(PANEL, start=2015, end=2023).table.filter(region="CZ06", industry="C26")
     row = s.row(0, named=True)
     # LQ 2015 = (10/100) / (50/200) = 2/5; LQ 2023 = (40/100) / (80/200) = 1
     assert row["lq_start"] == pytest.approx(float(Fraction(2, 5)))
@@ -70,7 +70,7 @@ def test_confidential_cell_gives_unassessable_flag():
         .then(None).otherwise(pl.col("value")).alias("value")
     )
     signals = emergence_signals(panel, start=2015, end=2023)
-    row = signals.filter(region="CZ06", industry="C26").row(0, named=True)
+    row = signals.table.filter(region="CZ06", industry="C26").row(0, named=True)
     assert row["cagr"] is None and row["signal_note"] == "unknown value in a year used"
     flags = flag_emerging(signals)
     assert flags.to_frame().filter(region="CZ06", industry="C26")["flagged"].item() is None
@@ -80,7 +80,7 @@ def test_confidential_cell_gives_unassessable_flag():
 def test_bad_options_fail_loudly():
     with pytest.raises(ValueError, match="start must be before end"):
         emergence_signals(PANEL, start=2023, end=2015)
-    with pytest.raises(ValueError, match=r"year\(s\) \[2030\] not in the panel"):
+    with pytest.raises(ValueError, match=r"as_of=2030 is not a year of the panel"):
         emergence_signals(PANEL, start=2015, end=2030)
     with pytest.raises(ValueError, match="rules is empty"):
         flag_emerging(emergence_signals(PANEL, start=2015, end=2023), [])
@@ -100,7 +100,7 @@ def test_planted_emerging_pairs_are_flagged_and_ranked_high(demo_data):
 
 
 def test_signals_refuse_an_unsupported_base():
-    with pytest.raises(ValueError, match=r"base must be one of \('all', 'country'\); got 'reference'"):
+    with pytest.raises(ValueError, match=r"reference must be one of \('all', 'country'\); got 'reference'"):
         emergence_signals(PANEL, start=2015, end=2023, base="reference")
 
 

@@ -79,7 +79,8 @@ def test_focus_regions_get_stars(panel):
     assert (per_country["eco_stars"] > 0).all()
     assert latest.filter(pl.col("eco_stars").is_null())["star_reason"].null_count() == 0
     ev = res.explain("CZ06", "C27", YEAR)
-    assert ev.height == 8 and ev["reason"].null_count() == 0
+    # 3 ECO stars; 4 US ratings x (LQ, employment and establishment floors) + 2 LQ >= 1
+    assert ev.height == 17 and ev["reason"].null_count() == 0
 
 
 def test_indices_run_on_real_data(panel):

@@ -45,20 +45,130 @@ def test_eco_stars_hand_values(four_regions):
         (True, False, False, 1)
 
 
+RATINGS = ("qualifying", "significant", "strong", "strong10")
+
+
+def ratings(res, region: str, industry: str = "C10") -> tuple:
+    return tuple(get(res, region, industry)[k] for k in RATINGS)
+
+
 def test_us_ratings_hand_values(four_regions):
-    res = cluster_stars(four_regions)
+    """Four regions, C10 (E = 260, C10 total 110); quantiles worked by hand (d3 rule).
+
+    Employment of the regions with employment > 0, sorted: 5, 10, 45, 50.
+    Q.25: H = 3 * 0.25 + 1 = 1.75, h = 1 -> 5 + 0.75 * (10 - 5) = 8.75.
+    LQ = (e / E_r) / (110 / 260), in units of 1/11: 2.6 (AT12), 13 (AT11), 13 (AT13),
+    23.4 (AT21). Q.25 = 2.6 + 0.75 * 10.4 = 10.4; Q.50 (H = 2.5) = 13 + 0.5 * 0 = 13 (a
+    tie: AT11 and AT13 are not above it); Q.75 (H = 3.25) = 13 + 0.25 * 10.4 = 15.6;
+    Q.90 (H = 3.7) = 13 + 0.7 * 10.4 = 20.28.
+    """
+    res = cluster_stars(four_regions, traded="all")
     thr = res.thresholds.filter(pl.col("industry") == "C10").row(0, named=True)
-    assert thr["employment_median"] == 45.0  # k = ceil(0.5 * 4) = 2nd largest
-    assert thr["lq_top25"] == pytest.approx(float(F(117, 55)))
-    assert thr["employment_top10"] == 50.0
-    assert thr["n_reference"] == 4
-    flags = {r: tuple(get(res, r)[k] for k in ("qualifying", "significant", "strong",
-                                               "strong10"))
-             for r in ("AT11", "AT12", "AT13", "AT21")}
-    assert flags == {"AT11": (True, True, False, False),
-                     "AT12": (False, False, False, False),
-                     "AT13": (True, False, False, False),
-                     "AT21": (True, True, True, False)}
+    assert thr["employment_floor"] == pytest.approx(8.75)
+    for col, units in (("lq_qualifying_cut", 10.4), ("lq_significant_cut", 13),
+                       ("lq_strong_cut", 15.6), ("lq_strong10_cut", 20.28)):
+        assert thr[col] == pytest.approx(units / 11), col
+    assert thr["n_reference"] == 4 and thr["n_us_population"] == 4
+    assert "establishments_floor" not in thr
+    assert {r: ratings(res, r) for r in ("AT11", "AT12", "AT13", "AT21")} == {
+        "AT11": (True, False, False, False),  # LQ 13/11 = the median: not above it
+        "AT12": (False, False, False, False),  # LQ 2.6/11 below Q.25
+        "AT13": (False, False, False, False),  # employment 5 <= 8.75
+        "AT21": (True, True, True, True),
+    }
+    assert get(res, "AT21")["star_reason"] == (
+        "establishment floor not applied: no establishments given")
+
+
+@pytest.fixture
+def six_regions() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Exact binary LQs: C10 total 112 of E = 448 (T/E = 1/4), region totals 64 or 128.
+
+    region  C10  E_r  LQ = 4 e / E_r  establishments
+    AT11    32   64   2               5
+    AT12    24   64   1.5             3
+    AT13    32   128  1               8
+    AT21     8   64   0.5             2
+    AT22    16   64   1               4
+    AT31     0   64   0               0   (employment 0: outside the quantile population)
+    """
+    rows = {"AT11": (32, 64, 5), "AT12": (24, 64, 3), "AT13": (32, 128, 8),
+            "AT21": (8, 64, 2), "AT22": (16, 64, 4), "AT31": (0, 64, 0)}
+    panel = make_panel([(r, "C10", 2020, float(e)) for r, (e, _, _) in rows.items()]
+                       + [(r, "C11", 2020, float(t - e)) for r, (e, t, _) in rows.items()])
+    est = make_panel([(r, "C10", 2020, float(n)) for r, (_, _, n) in rows.items()]
+                     + [(r, "C11", 2020, 10.0) for r in rows])
+    return panel, est
+
+
+def test_us_ratings_ties_at_the_cut_offs(six_regions):
+    """Population (employment > 0): 5 regions, so Q.25, Q.50, Q.75 fall on order statistics.
+
+    Employment sorted 8, 16, 24, 32, 32: Q.25 (H = 2) = 16, AT22's own value.
+    LQ sorted 0.5, 1, 1, 1.5, 2: Q.25 (H = 2) = 1, Q.50 (H = 3) = 1, Q.75 (H = 4) = 1.5
+    (AT12's own LQ), Q.90 (H = 4.6) = 1.5 + 0.6 * 0.5 = 1.8.
+    Establishments sorted 2, 3, 4, 5, 8: Q.25 (H = 2) = 3, AT12's own count.
+    """
+    panel, est = six_regions
+    res = cluster_stars(panel, establishments=est, traded=["C10"])
+    thr = res.thresholds.filter(pl.col("industry") == "C10").row(0, named=True)
+    assert (thr["employment_floor"], thr["establishments_floor"]) == (16.0, 3.0)
+    assert (thr["lq_qualifying_cut"], thr["lq_significant_cut"], thr["lq_strong_cut"]) == \
+        (1.0, 1.0, 1.5)
+    assert thr["lq_strong10_cut"] == pytest.approx(1.8)
+    assert thr["n_us_population"] == 5 and thr["n_reference"] == 6
+    expected = {
+        "AT11": (True, True, True, True),
+        "AT12": (False, False, False, False),  # 3 establishments: not above Q.25 = 3
+        "AT13": (False, False, False, False),  # LQ 1: not above Q.25 = Q.50 = 1
+        "AT21": (False, False, False, False),  # below every cut-off
+        "AT22": (False, False, False, False),  # employment 16: not above Q.25 = 16
+        "AT31": (False, False, False, False),  # no employment
+    }
+    assert {r: ratings(res, r) for r in expected} == expected
+    assert get(res, "AT11")["star_reason"] is None
+    # without establishments AT12 passes the floors, and LQ 1.5 >= Q.75 = 1.5 (a tie)
+    no_est = cluster_stars(panel, traded=["C10"])
+    assert ratings(no_est, "AT12") == (True, True, True, False)
+    assert "establishments_floor" not in no_est.thresholds.columns
+    # the LQ >= 1 condition of strong and strong10
+    stricter = cluster_stars(panel, traded=["C10"], us=UsRules(strong_min_lq=1.6))
+    assert ratings(stricter, "AT12") == (True, True, False, False)
+    assert ratings(stricter, "AT11") == (True, True, True, True)
+
+
+def test_local_categories_get_no_us_rating(six_regions):
+    panel, est = six_regions
+    res = cluster_stars(panel, establishments=est, traded={"C10"})
+    local = get(res, "AT11", "C11")
+    assert local["traded"] is False
+    assert ratings(res, "AT11", "C11") == (None, None, None, None)
+    assert local["star_reason"] == "local category: no US rating"
+    assert local["eco_stars"] is not None  # ECO stars are given to every category
+    assert "1 of 2 categories traded" in res.summary()
+    ev = res.explain("AT11", "C11")
+    assert (ev.filter(pl.col("star") == "strong")["reason"] == "local category: no US rating").all()
+    assert ev.filter(pl.col("star") == "size")["reason"][0].startswith("employment")
+    rated = cluster_stars(panel, establishments=est, traded="all")
+    assert all(v is not None for v in ratings(rated, "AT11", "C11"))
+    with pytest.raises(ValueError, match="traded must be an iterable"):
+        cluster_stars(panel, traded="C10")
+
+
+def test_unknown_establishments_skip_the_floor(six_regions):
+    panel, est = six_regions
+    est = est.with_columns(pl.when((pl.col("region") == "AT12") & (pl.col("industry") == "C10"))
+                           .then(None).otherwise(pl.col("value")).alias("value"))
+    res = cluster_stars(panel, establishments=est, traded=["C10"])
+    # population counts 5, 8, 2, 4 (AT12 unknown): Q.25 (H = 1.75) = 2 + 0.75 * 2 = 3.5
+    thr = res.thresholds.filter(pl.col("industry") == "C10").row(0, named=True)
+    assert thr["establishments_floor"] == pytest.approx(3.5)
+    assert ratings(res, "AT12") == (True, True, True, False)
+    assert get(res, "AT12")["star_reason"] == (
+        "establishment floor not applied: establishments unknown")
+    ev = res.explain("AT12", "C10")
+    row = ev.filter((pl.col("star") == "strong") & (pl.col("measure") == "establishments"))
+    assert row["reason"][0] == "establishment floor not applied (no count known)"
 
 
 def test_reference_group_sets_thresholds(four_regions):
@@ -78,15 +188,6 @@ def test_named_region_set(four_regions):
         cluster_stars(four_regions, reference="atlantis")
     with pytest.raises(ValueError, match="shares no region with the panel"):
         cluster_stars(four_regions, reference=["FR10"])
-
-
-def test_establishments_condition(four_regions):
-    est = four_regions.with_columns(pl.lit(3.0).alias("value")).with_columns(
-        pl.when(pl.col("region") == "AT11").then(1.0).otherwise(pl.col("value")).alias("value"))
-    res = cluster_stars(four_regions, establishments=est)
-    assert get(res, "AT11")["significant"] is False  # 1 establishment < median 3
-    assert get(res, "AT21")["significant"] is True
-    assert get(res, "AT11")["establishments_median"] == 3.0
 
 
 def test_confidential_gets_null_stars_and_reason(four_regions):
@@ -125,8 +226,10 @@ def test_top_cutoff_ties_and_unknown():
 def test_bad_rules(four_regions):
     with pytest.raises(ValueError, match="size_top must be a number strictly between"):
         cluster_stars(four_regions, eco=EcoRules(size_top=0))
-    with pytest.raises(ValueError, match="strong_top"):
-        cluster_stars(four_regions, us=UsRules(strong_top=2))
+    with pytest.raises(ValueError, match="strong_quantile"):
+        cluster_stars(four_regions, us=UsRules(strong_quantile=2))
+    with pytest.raises(ValueError, match="strong_min_lq"):
+        cluster_stars(four_regions, us=UsRules(strong_min_lq=-1))
 
 
 def test_result_shape(four_regions):
@@ -145,7 +248,7 @@ def test_zero_industry_total_in_reference_gives_reason_and_no_stars():
     # against a cut-off of 0. Reference AT11 has no C10 employment.
     p = make_panel([("AT11", "C10", 2020, 0.0), ("AT11", "C11", 2020, 40.0),
                     ("AT12", "C10", 2020, 30.0), ("AT12", "C11", 2020, 10.0)])
-    res = cluster_stars(p, reference=["AT11"])
+    res = cluster_stars(p, reference=["AT11"], traded="all")
     for region in ("AT11", "AT12"):
         r = get(res, region)
         assert r["lq"] is None and r["star_reason"] == "zero industry total in reference"
@@ -155,7 +258,8 @@ def test_zero_industry_total_in_reference_gives_reason_and_no_stars():
         assert r["size_cutoff"] == 0.0
     ok = get(res, "AT12", "C11")
     assert ok["lq"] == pytest.approx(float(F(10, 40) / F(40, 40)))
-    assert ok["star_reason"] is None and ok["specialisation"] is False
+    assert ok["specialisation"] is False
+    assert ok["star_reason"] == "establishment floor not applied: no establishments given"
     ev = res.explain("AT12", "C10").row(0, named=True)  # size
     assert ev["given"] is False
     assert ev["reason"] == ("employment 30; not rated: zero industry total in reference "
@@ -191,3 +295,24 @@ def test_top_cutoffs_equal_naive_loop(seed, kind, subset):
                         continue
                     k = math.ceil(q * len(known) - 1e-9)
                     assert cut[y, 0, i] == known[len(known) - k]
+
+
+def test_us_rating_says_why_not_the_next_one(six_regions):
+    panel, est = six_regions
+    got = {r["region"]: (r["us_rating"], r["us_rating_reason"]) for r in
+           cluster_stars(panel, establishments=est, traded=["C10"]).us_rating()
+           .filter(pl.col("industry") == "C10").iter_rows(named=True)}
+    assert got["AT11"] == ("strong10", "strong10: LQ in the top decile and >= 1, above the floors")
+    assert got["AT12"] == ("none", "not qualifying: establishments 3.0 <= floor 3.0")
+    assert got["AT13"] == ("none", "not qualifying: LQ 1.0 <= 25th percentile 1.0")
+    assert got["AT22"] == ("none", "not qualifying: employment 16.0 <= floor 16.0")
+    no_est = cluster_stars(panel, traded=["C10"]).us_rating()
+    at12 = no_est.filter((pl.col("region") == "AT12") & (pl.col("industry") == "C10")).row(
+        0, named=True)
+    assert at12["us_rating"] == "strong"
+    assert at12["us_rating_reason"] == (
+        "strong; not strong10: LQ 1.5 < 90th percentile 1.8 (establishment floor not "
+        "applied: no establishments given)")
+    local = no_est.filter(pl.col("industry") == "C11")
+    assert local["us_rating"].null_count() == local.height
+    assert (local["us_rating_reason"] == "local category: no US rating").all()

@@ -45,7 +45,7 @@ def test_every_programme_region_is_accounted_for(c29_2014):
 
 def test_c29_map_on_nuts2021(c29_2014, shared_data):
     from emerging.io.gisco import load_nuts
-    from emerging.maps.choropleth import choropleth
+    from emerging.maps._choropleth import choropleth
 
     lq, crosswalk, panel = c29_2014
     geoms = load_nuts(level=2, scale="60M", folder=shared_data / "geo" / "gisco_nuts2021_60m",

@@ -10,7 +10,7 @@ import pytest
 from matplotlib.colors import same_color
 
 from emerging.codes.nuts import central_europe_2021_2027
-from emerging.maps.choropleth import choropleth
+from emerging.maps._choropleth import choropleth
 from emerging.maps.classify import classify
 
 pytestmark = pytest.mark.realdata

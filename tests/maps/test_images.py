@@ -69,7 +69,7 @@ def test_comparison_catches_a_changed_palette(tmp_path):
 @pytest.mark.realdata
 def test_choropleth_image(shared_data, tmp_path):
     from emerging.io.gisco import load_nuts
-    from emerging.maps.choropleth import choropleth
+    from emerging.maps._choropleth import choropleth
 
     geoms = load_nuts(level=2, scale="60M", folder=shared_data / "geo" / "gisco_nuts2021_60m",
                       download=False)

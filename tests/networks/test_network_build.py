@@ -178,7 +178,7 @@ def test_to_networkx_carries_weight_and_distance():
     assert g.number_of_nodes() == 5 and g.number_of_edges() == 9
     assert g["a"]["d"]["weight"] == 1.0 and g["b"]["c"]["distance"] == pytest.approx(6 / 5)
     assert net.summary().startswith("organisation network (fractional weights): 5 nodes, 9 edges")
-    assert "<b>Projection</b>" in net._repr_html_()
+    assert ">Projection</p>" in net._repr_html_()
 
 
 # ------------------------------------------------------------------ oracle and properties

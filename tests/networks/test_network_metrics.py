@@ -12,9 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from emerging.networks._communities import adjusted_rand_index, communities
 from emerging.networks.backbone import disparity_filter
-from emerging.networks.brokerage import brokerage
-from emerging.networks.communities import adjusted_rand_index, communities
 from emerging.networks.metrics import (
     area_ties,
     cross_border,
@@ -131,57 +130,6 @@ def test_node_metrics_match_networkx():
     assert node_metrics(e, betweenness="none")["betweenness"].null_count() == n_nodes
 
 
-def naive_brokerage(e: pl.DataFrame) -> dict:
-    g = nx.Graph()
-    g.add_edges_from(e.select("source", "target").rows())
-    out = {}
-    for i in g:
-        roles = dict.fromkeys(("coordinator", "gatekeeper", "consultant", "liaison"), 0)
-        for j, k in combinations(sorted(g[i]), 2):
-            if g.has_edge(j, k):
-                continue
-            ci, cj, ck = i[:2], j[:2], k[:2]
-            if cj == ci and ck == ci:
-                roles["coordinator"] += 1
-            elif cj == ci or ck == ci:
-                roles["gatekeeper"] += 1
-            elif cj == ck:
-                roles["consultant"] += 1
-            else:
-                roles["liaison"] += 1
-        out[i] = roles
-    return out
-
-
-def test_brokerage_by_hand_and_naive_loop():
-    # i (CZ) tied to j (CZ), k (SK), l (SK), m (AT); j-k tied: (j,k) closed;
-    # open: (j,l), (j,m) gatekeeper; (k,l) consultant; (k,m), (l,m) liaison
-    e = edges(
-        [
-            ("CZi", "CZj", 1),
-            ("CZi", "SKk", 1),
-            ("CZi", "SKl", 1),
-            ("ATm", "CZi", 1),
-            ("CZj", "SKk", 1),
-        ]
-    )
-    row = brokerage(e).filter(pl.col("node") == "CZi").row(0, named=True)
-    assert (row["coordinator"], row["gatekeeper"], row["consultant"], row["liaison"]) == (
-        0,
-        2,
-        1,
-        2,
-    )
-    assert row["cross_border"] == 5
-    for seed in range(3):
-        e = random_graph(seed, n=40, p=0.25)
-        got = {
-            r["node"]: {k: r[k] for k in ("coordinator", "gatekeeper", "consultant", "liaison")}
-            for r in brokerage(e).to_dicts()
-        }
-        assert got == naive_brokerage(e)
-
-
 def test_tie_changes_by_hand():
     e = pl.concat(
         [
@@ -199,7 +147,7 @@ def test_tie_changes_by_hand():
         ("B", "C"): "lost",
         ("C", "D"): "new",
     }
-    with pytest.raises(ValueError, match="year 2013 not in the edges"):
+    with pytest.raises(ValueError, match=r"year\(s\) \[2013\] not in the edges; years present"):
         tie_changes(e, start=2013, end=2020)
 
 

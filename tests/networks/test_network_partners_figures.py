@@ -1,4 +1,4 @@
-"""Partner search by hand, planted communities in the demo, figures."""
+"""Planted communities in the demo, figures (partner search: test_find_partners.py)."""
 
 from __future__ import annotations
 
@@ -9,73 +9,10 @@ matplotlib.use("Agg")
 import polars as pl  # noqa: E402
 import pytest  # noqa: E402
 
+from emerging.networks._communities import adjusted_rand_index, communities  # noqa: E402
 from emerging.networks.backbone import disparity_filter  # noqa: E402
 from emerging.networks.build import project_network  # noqa: E402
-from emerging.networks.communities import adjusted_rand_index, communities  # noqa: E402
 from emerging.networks.figures import draw_network, flow_map  # noqa: E402
-from emerging.networks.partners import suggest_partners  # noqa: E402
-from emerging.networks.positions import tile_positions  # noqa: E402
-
-SPEC = pl.DataFrame(
-    {
-        "region": ["CZ06"] * 3 + ["AT12"] * 3 + ["SK02"] * 3 + ["CZ01"] * 3,
-        "industry": ["C29", "C28", "C27"] * 4,
-        "specialised": [True, False, False, False, True, True, True, False, True, True, True, True],
-    }
-)
-REL = pl.DataFrame(
-    {"industry_a": ["C29", "C27"], "industry_b": ["C28", "C29"], "proximity": [0.6, 0.2]}
-)
-EDGES = pl.DataFrame({"source": ["AT12", "CZ06"], "target": ["CZ06", "SK02"], "weight": [4.0, 1.0]})
-
-
-def test_partner_scores_by_hand():
-    res = suggest_partners(
-        EDGES,
-        SPEC,
-        REL,
-        region="CZ06",
-        industry="C29",
-        weights={"complementarity": 1, "ties": 0, "proximity": 0},
-    )
-    t = {r["partner"]: r for r in res.table.to_dicts()}
-    assert set(t) == {"AT12", "SK02"}  # CZ01 is in the same country
-    # density: AT12 holds C28 and C27: (0.6 + 0.2) / 0.8 = 1; SK02 holds C27: 0.2 / 0.8
-    assert t["AT12"]["complementarity"] == pytest.approx(1.0)
-    assert t["SK02"]["complementarity"] == pytest.approx(0.25)
-    assert t["SK02"]["specialised_in_focal"] and not t["AT12"]["specialised_in_focal"]
-    assert t["AT12"]["rank"] == 1 and t["AT12"]["score"] == pytest.approx(1.0)
-    assert "C28, C27 (proximity 0.6, 0.2)" in t["AT12"]["reasons"]
-    assert "existing ties with CZ06: weight 4.0" in t["AT12"]["reasons"]
-    assert "itself specialised in C29" in t["SK02"]["reasons"]
-    # distances on the tile grid (100 km per tile)
-    pos = {r["node"]: (r["x"], r["y"]) for r in tile_positions(["CZ06", "SK02"]).to_dicts()}
-    dx, dy = pos["CZ06"][0] - pos["SK02"][0], pos["CZ06"][1] - pos["SK02"][1]
-    assert t["SK02"]["distance_km"] == pytest.approx((dx**2 + dy**2) ** 0.5)
-
-
-def test_partner_ties_reward_and_penalise():
-    reward = suggest_partners(EDGES, SPEC, REL, region="CZ06", industry="C29", weights={"ties": 1})
-    penal = suggest_partners(
-        EDGES,
-        SPEC,
-        REL,
-        region="CZ06",
-        industry="C29",
-        weights={"ties": 1},
-        existing_ties="penalise",
-    )
-    assert reward.table["partner"][0] == "AT12" and penal.table["partner"][0] == "SK02"
-    assert reward.table.filter(pl.col("partner") == "SK02")["score"][0] == pytest.approx(0.25)
-    with pytest.raises(ValueError, match="weights keys must be among"):
-        suggest_partners(EDGES, SPEC, REL, region="CZ06", industry="C29", weights={"size": 1})
-    with pytest.raises(ValueError, match="relatedness needs columns"):
-        suggest_partners(
-            EDGES, SPEC, REL.rename({"proximity": "phi"}), region="CZ06", industry="C29"
-        )
-    with pytest.raises(ValueError, match="region 'XX99' not in specialisation"):
-        suggest_partners(EDGES, SPEC, REL, region="XX99", industry="C29")
-    assert "Partners for CZ06 in C29" in reward.summary()
 
 
 def test_planted_communities_recovered_in_demo():
@@ -112,33 +49,53 @@ def test_figures_return_axes_and_draw():
         node="region",
         weight="count",
     )
-    ax = draw_network(net.edges, top_edges=50)
-    assert len(ax.collections[0].get_segments()) == 50
-    ax = flow_map(net.edges, top_edges=40)
-    assert ax.get_aspect() == 1.0 and len(ax.patches) == 81  # one tile per region
+    ax = draw_network(net.edges, top_edges=50, units="joint projects")
+    edges = [c for c in ax.collections if c.get_gid() == "edges"][0]
+    assert len(edges.get_segments()) == 50
+    widths = edges.get_linewidths()
+    assert max(widths) == pytest.approx(4.0)  # the heaviest drawn tie
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[-1].startswith("strength") and ax.get_legend().get_title().get_text() == (
+        "joint projects"
+    )
+    texts = " ".join(t.get_text() for t in ax.figure.texts)
+    assert "Source: CORDIS" in texts and "weaker tie(s) not drawn" in texts
+    labels = [t for t in ax.texts if (t.get_gid() or "").startswith("label-")]
+    drawn = pl.concat([net.edges.sort("weight", descending=True).head(50)[c]
+                       for c in ("source", "target")]).n_unique()
+    assert len(labels) == min(25, drawn) and "Wien" in {t.get_text() for t in labels}
     ax = net.plot(layout="map")
     assert ax.get_title(loc="left").startswith("Co-operation network")
     with pytest.raises(ValueError, match="layout must be one of"):
         draw_network(net.edges, layout="circle")
+    # the old spelling of the flow map still works, with a warning naming the new one
+    with pytest.deprecated_call(match="use emerging.maps.flow_map"):
+        ax = flow_map(net.edges, top_edges=40)
+    assert ax.get_aspect() == 1.0
     import matplotlib.pyplot as plt
 
     plt.close("all")
 
 
 @pytest.mark.realdata
-def test_flow_map_on_gisco_geometry(shared_data):
-    gpd = pytest.importorskip("geopandas")
-    path = shared_data / "geo" / "gisco_nuts2021_60m" / "NUTS_RG_60M_2021_3035_LEVL_2.geojson"
-    geo = gpd.read_file(path).rename(columns={"NUTS_ID": "region"})
+def test_flow_map_cropped_to_central_europe_with_names(shared_data):
+    from emerging.io.gisco import read_nuts_geojson
+    from emerging.maps import flow_map as maps_flow_map
+
+    geo = read_nuts_geojson(
+        shared_data / "geo" / "gisco_nuts2021_60m" / "NUTS_RG_60M_2021_3035_LEVL_2.geojson"
+    )
     net = project_network(
         pytest.importorskip("emerging.datasets").demo().participations,
         node="region",
         weight="count",
     )
-    ax = flow_map(
-        net.edges, geometry=geo[geo["CNTR_CODE"].isin(["AT", "CZ", "SK", "HU"])], top_edges=30
-    )
-    lines = [c for c in ax.collections if hasattr(c, "get_segments")]
-    xs = [x for seg in lines[-1].get_segments() for x, _ in seg]
-    assert ax.get_aspect() == 1.0 and xs
-    assert 4_000 < min(xs) < 6_000  # km in EPSG:3035
+    fig, ax = maps_flow_map(net.edges, geo, top=30, units="joint projects")
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    # EPSG:3035 metres: the frame holds Central Europe, not the Canaries or Réunion
+    assert 4.0e6 < x0 < x1 < 5.6e6 and 2.1e6 < y0 < y1 < 3.7e6
+    labels = {t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("label-")}
+    assert "Wien" in labels
+    top = net.edges.filter(pl.col("source") != pl.col("target"))["weight"].max()
+    assert ax.get_legend().get_texts()[0].get_text() == f"{top:,.0f}"
+    assert "EuroGeographics" in " ".join(t.get_text() for t in fig.texts)

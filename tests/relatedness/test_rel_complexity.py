@@ -10,7 +10,7 @@ import pytest
 from conftest import random_panel
 from scipy.stats import spearmanr
 
-from emerging.relatedness.complexity import (
+from emerging.relatedness._complexity import (
     ConvergenceWarning,
     complexity,
     complexity_arrays,

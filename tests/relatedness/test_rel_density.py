@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 from conftest import random_panel
 
+from emerging.relatedness._complexity import complexity
+from emerging.relatedness._opportunity import opportunity
+from emerging.relatedness._proximity import proximity
 from emerging.relatedness.analysis import analyse_relatedness
-from emerging.relatedness.complexity import complexity
 from emerging.relatedness.density import density_by_status, relatedness_density
-from emerging.relatedness.opportunity import opportunity
-from emerging.relatedness.proximity import proximity
 
 # hand_panel presence A:{x}, B:{x,y}, C:{y,z}. Minimum conditional probability:
 # phi_xy = 1/2, phi_yz = 1/2, phi_xz = 0; so sum_j phi_xj = 1/2, phi_yj = 1, phi_zj = 1/2.

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emerging.indices.lq import presence
+from emerging.relatedness._complexity import complexity, trim_degenerate
+from emerging.relatedness._opportunity import opportunity
+from emerging.relatedness._proximity import proximity
 from emerging.relatedness.analysis import analyse_relatedness
-from emerging.relatedness.complexity import complexity, trim_degenerate
 from emerging.relatedness.density import density_by_status, relatedness_density
-from emerging.relatedness.opportunity import opportunity
-from emerging.relatedness.proximity import proximity
 
 
 def _awkward_panel(seed: int, null_share: float, drop: int) -> pl.DataFrame:
@@ -118,7 +118,7 @@ def test_too_few_survivors_are_recorded(monkeypatch):
         return keep_r, keep_i
 
     # the package re-exports the function complexity under the submodule's name
-    monkeypatch.setattr(sys.modules["emerging.relatedness.complexity"], "trim_degenerate",
+    monkeypatch.setattr(sys.modules["emerging.relatedness._complexity"], "trim_degenerate",
                         one_region_left)
     res = complexity(panel)
     first = res.regions["year"].min()

@@ -12,7 +12,7 @@ from conftest import random_panel
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emerging.relatedness.proximity import cooccurrence, hypergeometric_pvalues, proximity
+from emerging.relatedness._proximity import cooccurrence, hypergeometric_pvalues, proximity
 
 # hand_panel: presence A:{x}, B:{x,y}, C:{y,z}; so C_xy = 1, C_yz = 1, C_xz = 0,
 # ubiquities u = (2, 2, 1) and N = 3 regions.

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from scipy.stats import spearmanr
 
+from emerging.relatedness._risk_reward import QUADRANTS, risk_reward
 from emerging.relatedness.analysis import analyse_relatedness
-from emerging.relatedness.risk_reward import QUADRANTS, risk_reward
 
 pytestmark = pytest.mark.realdata
 

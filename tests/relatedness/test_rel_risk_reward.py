@@ -8,11 +8,12 @@ import polars as pl
 import pytest
 from conftest import random_panel
 
+from emerging._checks import UnknownCodeError, YearNotFoundError
 from emerging.networks.industry_space import industry_space
-from emerging.relatedness.complexity import complexity
+from emerging.relatedness._complexity import complexity
+from emerging.relatedness._proximity import proximity
+from emerging.relatedness._risk_reward import QUADRANTS, rank_candidates, risk_reward
 from emerging.relatedness.density import relatedness_density
-from emerging.relatedness.proximity import proximity
-from emerging.relatedness.risk_reward import QUADRANTS, rank_candidates, risk_reward
 
 matplotlib.use("Agg")
 
@@ -55,9 +56,9 @@ def test_risk_reward_uses_density_and_pci():
 
 def test_risk_reward_errors():
     panel = random_panel(10, 5, 1)
-    with pytest.raises(ValueError, match="region 'CZ99' is not in the panel"):
+    with pytest.raises(UnknownCodeError, match=r"region code\(s\) \['CZ99'\]: 'CZ99': did you mean"):
         risk_reward(panel, "CZ99")
-    with pytest.raises(ValueError, match="year must be one of"):
+    with pytest.raises(YearNotFoundError, match=r"year\(s\) \[1990\] not in the panel; years present"):
         risk_reward(panel, "CZ01", year=1990)
 
 
@@ -76,8 +77,13 @@ def test_industry_space_backbone():
         assert max(d["weight"] for *_, d in g.edges(industry, data=True)) == pytest.approx(weight)
     extra = industry_space(prox, year=2000, min_proximity=0.5).to_frame()
     assert (extra.filter(~pl.col("tree"))["weight"] >= 0.5).all()
-    with pytest.raises(ValueError, match="year must be one of"):
-        industry_space(prox)
+    # one year in the frame: year= may be left out
+    assert industry_space(prox, strongest=5).to_frame().equals(edges)
+    two_years = pl.concat([prox, prox.with_columns(pl.lit(2001, dtype=prox["year"].dtype).alias("year"))])
+    with pytest.raises(ValueError, match=r"pass year=: the proximity frame holds the years \[2000, 2001\]"):
+        industry_space(two_years)
+    with pytest.raises(YearNotFoundError, match=r"year\(s\) \[1990\] not in the proximity frame"):
+        industry_space(prox, year=1990)
     present = relatedness_density(panel).filter(pl.col("region") == "CZ01")
     ax = space.plot(present=present)
     assert "specialisations" in ax.get_title(loc="left")

@@ -96,7 +96,9 @@ def test_index_and_comparison_link_every_sheet(demo_pack):
 
 
 def test_notebook_display_is_scoped(demo_batch):
-    html = demo_batch.profile("CZ06")._repr_html_()
+    profile = demo_batch.profile("CZ06")
+    assert profile._repr_html_().startswith('<div id="emerging-result-')  # the protocol's
+    html = profile.html()  # the whole sheet
     css = html.split("<style>", 1)[1].split("</style>", 1)[0]
     rules = [r.strip() for r in css.split("}") if r.strip()]
     assert rules and all(r.startswith(".emerging-sheet") for r in rules)

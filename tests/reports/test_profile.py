@@ -46,19 +46,22 @@ def test_one_definition_of_a_specialisation(demo_batch):
     assert p.specialisations["value"].is_sorted(descending=True)
     assert ((p.specialisations["lq_lo"] <= p.specialisations["lq"])
             & (p.specialisations["lq"] <= p.specialisations["lq_hi"])).all()
-    # emerging industries are specialisations at the end: no 0.99 -> 1.03 flag
-    ends = lq.filter(pl.col("industry").is_in(p.emerging["industry"].implode()))
-    assert (ends["lq_lo"] > 1).all()
+    # the shortlist: 'nascent' = specialised beyond noise now, 'emerging' = not yet (LQ < 1)
+    ends = lq.join(p.emerging.select("industry", "class"), on="industry")
+    assert (ends.filter(pl.col("class") == "nascent")["lq_lo"] > 1).all()
+    assert (ends.filter(pl.col("class") == "emerging")["lq"] < 1).all()
+    assert set(p.emerging["industry"]) <= demo_batch.traded
     # stars only on traded industries, each starred row with a footnote
     starred = p.specialisations.filter(pl.col("stars") > 0)
     assert starred["traded"].all() and starred["star_note"].is_not_null().all()
     assert len(p.star_notes) == starred.height
 
 
-def test_planted_signal_is_found_and_named(demo_batch):
+def test_named_and_marked_simulated(demo_batch):
     p = demo_batch.profile("CZ06")
     assert p.name == "Jihovýchod"
-    assert "C26" in p.emerging["industry"].to_list()
+    assert p.emerging["class"].is_in(["emerging", "nascent"]).all()
+    assert "ROC AUC" in p.backtest and "persistence" in p.backtest
     assert p.simulated and not p.stale
 
 

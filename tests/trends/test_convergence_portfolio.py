@@ -127,5 +127,5 @@ def test_convergence_by_region_and_bad_options():
     assert beta.table["n"].to_list() == [6, 6, 6, 6]
     with pytest.raises(ValueError, match=r"by must be one of \('pooled', 'industry', 'region'\)"):
         beta_convergence(panel, start=2008, end=2012, by="country")
-    with pytest.raises(ValueError, match="level must be between 0 and 1"):
+    with pytest.raises(ValueError, match="level must be a confidence level strictly between 0 and 1"):
         beta_convergence(panel, start=2008, end=2012, level=95)

@@ -177,7 +177,7 @@ def test_bad_options_fail_with_clear_messages():
         shift_share(TINY, start=2010, end=2011, reference="nation")
     with pytest.raises(ValueError, match="needs reference_regions"):
         shift_share(TINY, start=2010, end=2011, reference="set")
-    with pytest.raises(ValueError, match="year 2009 is not in the panel"):
+    with pytest.raises(ValueError, match=r"year\(s\) \[2009\] not in the panel"):
         shift_share(TINY, start=2009, end=2011)
     with pytest.raises(ValueError, match="no region of the panel is in the reference set"):
         shift_share(TINY, start=2010, end=2011, reference="set", reference_regions=["AT11"])

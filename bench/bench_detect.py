@@ -1,0 +1,88 @@
+"""Benchmark of emerging.detect.
+
+1. Signals and scores of the L panel (1,170 regions x 615 industries x 20 years, 14.4 million
+   rows in the order of a Eurostat bulk file; :func:`bench._panels.l_panel`):
+   ``emergence_signals(as_of=last, window=5)`` then
+   ``emergence_scores`` with the default score and with the composite preset, best of
+   ``REPEAT`` runs, wall clock and CPU, and the peak resident memory of the process.
+2. The backtest of the real NUTS-2 SBS panel (../shared/data, 2008-2014) with 200
+   region-bootstrap replicates, horizon 3, every origin, every score (skipped when the data
+   are absent).
+
+Run: ``python bench/bench_detect.py`` (``make bench`` runs it with the others). Figures are
+only comparable on an idle machine; say so when quoting them.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE), str(HERE.parent / "analyses")]
+
+from _panels import l_panel  # noqa: E402  (the one L panel of the benchmarks)
+from _report import record  # noqa: E402
+
+REPEAT = 2
+
+
+def timed(fn):
+    w0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.perf_counter() - w0, time.process_time() - c0, out
+
+
+def peak_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB on Linux
+
+
+def main() -> None:
+    from emerging.detect import emergence_scores, emergence_signals
+
+    panel = l_panel("file")
+    last = int(panel["year"].max())
+    print(f"L panel: {panel.height:,} rows; peak memory after building it {peak_gb():.2f} GB")
+    for label, kwargs in [("default score", {}), ("composite balanced", {"model": "composite"})]:
+        best = None
+        for _ in range(REPEAT):
+            wall, cpu, scores = timed(lambda kw=kwargs: emergence_scores(
+                emergence_signals(panel, as_of=last, window=5), **kw))
+            best = (wall, cpu) if best is None or wall < best[0] else best
+        print(f"signals + scores ({label}): {best[0]:.2f} s wall, {best[1]:.2f} s CPU; "
+              f"{scores.table.height:,} pairs; peak memory {peak_gb():.2f} GB")
+        record("detect", f"L panel signals + scores, {label}", best[0], peak_gb=peak_gb(),
+               note=f"{best[1]:.2f} s CPU, window 5")
+
+    from _sbs import SBS, SOURCE, sbs_nuts2
+
+    if not SBS.exists():
+        print(f"SBS file {SBS} absent: backtest benchmark skipped")
+        return
+    from emerging.detect import backtest
+
+    sbs = sbs_nuts2()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wall, cpu, result = timed(lambda: backtest(sbs, horizon=3, window=3, n_boot=200,
+                                                   data=SOURCE))
+    print(f"backtest of the SBS NUTS-2 panel ({sbs.height:,} rows), horizon 3, "
+          f"{result.metrics['as_of'].n_unique()} origins, {result.metrics.height} score rows, "
+          f"200 replicates: {wall:.2f} s wall, {cpu:.2f} s CPU")
+    record("detect", "SBS NUTS-2 backtest, horizon 3, 200 replicates", wall,
+           note=f"{cpu:.2f} s CPU")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wall, cpu, result = timed(lambda: backtest(sbs, horizon=1, window=3, n_boot=200,
+                                                   data=SOURCE))
+    print(f"backtest, horizon 1 (logit refitted at 3 origins), {result.metrics.height} score "
+          f"rows: {wall:.2f} s wall, {cpu:.2f} s CPU")
+    record("detect", "SBS NUTS-2 backtest, horizon 1, 200 replicates", wall,
+           note=f"{cpu:.2f} s CPU")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,307 @@
+r"""Backtests of emergence scores on past data, always beside the baselines.
+
+For every origin :math:`a` the data allow (rolling origins), the signals are computed as
+of :math:`a` from years :math:`\le a` only, each score ranks the pairs of the outcome's
+risk set (:mod:`emerging.detect.outcomes`), and the ranking is compared with what
+happened in :math:`a + h`. A fitted score (the logit) is fitted on the origins
+:math:`o \le a - h` only, so every outcome it learns from is known as of :math:`a`.
+
+Scores always reported (baselines):
+
+=================  =========================================================================
+``persistence``    entry: the LQ (distance to 1); exit: minus the LQ; growth: the past growth
+                   gap (what happened continues)
+``density``        relatedness density only (minus it for exit)
+``growth``         the growth gap of the window only (minus it for exit; for the growth
+                   outcome the pair's own CAGR)
+``random``         uniform random numbers (seeded)
+=================  =========================================================================
+
+and, as asked, ``composite:<preset>``, ``logit`` and ``rule`` (the transparent rules of
+:func:`emerging.detect.rules.flag_emerging`, 1 for a flagged pair, else 0; a warning says
+so when no pair of the risk set can be flagged, as ``lq_crosses`` never can for entry: it
+needs an LQ at or above 1 at the end of the window, i.e. outside the risk set).
+
+Metrics (:mod:`emerging.detect.metrics`): ROC-AUC, PR-AUC (average precision), precision
+and recall at k = 50, 100, 500, best F1 and, for probabilities, the Brier score. Intervals
+come from a bootstrap that resamples whole regions (``n_boot`` replicates, percentile
+interval at ``level``); the same replicates serve every score, so ``pr_auc_vs_persistence``
+(the paired difference to persistence, with its interval) is a fair comparison.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from emerging._result import Result
+from emerging._schema import REGION, YEAR, validate_panel
+from emerging._typing import check_option
+from emerging.detect.metrics import ranking_metrics, region_bootstrap
+from emerging.detect.outcomes import EVENT, OUTCOMES, RISK_SET, Outcome, attach_outcome, check_horizon
+from emerging.detect.signals import KEY, emergence_signals
+
+BASELINES = ("persistence", "density", "growth", "random")
+DEFAULT_SCORES = ("composite:feasible", "composite:balanced", "composite:ambitious", "logit",
+                  "rule")
+
+
+class RuleCannotFireWarning(UserWarning):
+    """A rule flags no pair of the outcome's risk set, so it cannot predict that outcome."""
+
+
+def _baseline(name: str, t: pl.DataFrame, outcome: str, rng: np.random.Generator) -> np.ndarray:
+    sign = -1.0 if outcome == "exit" else 1.0
+    if name == "random":
+        return rng.random(t.height)
+    column = {"persistence": "growth_gap" if outcome == "growth" else "lq",
+              "density": "density",
+              "growth": "cagr" if outcome == "growth" else "growth_gap"}[name]
+    return sign * t[column].cast(pl.Float64).to_numpy()
+
+
+def _fill(score: np.ndarray) -> tuple[np.ndarray, int]:
+    """Unknown scores rank last (below the lowest known one); how many there were."""
+    score = np.asarray(score, dtype=np.float64)
+    bad = ~np.isfinite(score)
+    if bad.any():
+        low = np.nanmin(score[~bad]) - 1 if (~bad).any() else 0.0
+        score = np.where(bad, low, score)
+    return score, int(bad.sum())
+
+
+@dataclass(frozen=True, repr=False)
+class Backtest(Result):
+    """Result of :func:`backtest`: ``metrics`` (one row per split and score), ``predictions``
+    (one row per pair of every split's risk set, with every score as ranked: an unknown
+    score is set below the lowest known one, counted in ``unscored``) and notes."""
+
+    metrics: pl.DataFrame
+    predictions: pl.DataFrame
+    outcome: str
+    horizon: int
+    window: int
+    n_boot: int
+    level: float
+    notes: tuple[str, ...] = ()
+    data: str = "panel"
+    scores: tuple[str, ...] = field(default=())
+
+    def to_frame(self) -> pl.DataFrame:
+        return self.metrics
+
+    def summary(self) -> str:
+        cols = ["as_of", "score", "n", "events", "roc_auc", "pr_auc", "precision_at_100"]
+        lines = [f"Backtest of {self.outcome} in {self.horizon} years (window {self.window}, "
+                 f"{self.n_boot} region-bootstrap replicates)"]
+        for row in self.metrics.select(cols).iter_rows(named=True):
+            lines.append(
+                f"  {row['as_of']} {row['score']:<22} n={row['n']:,} events={row['events']:,} "
+                f"ROC-AUC {row['roc_auc']:.3f} PR-AUC {row['pr_auc']:.3f} "
+                f"P@100 {row['precision_at_100']:.2f}")
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    _title = "Backtest of emergence scores"
+    _html_rows = 40
+
+    def _html_frame(self) -> pl.DataFrame:
+        return self.metrics.select(
+            "as_of", "score", "n", "events", "roc_auc", "roc_auc_lo", "roc_auc_hi", "pr_auc",
+            "pr_auc_lo", "pr_auc_hi", "precision_at_100").with_columns(pl.col(pl.Float64).round(3))
+
+    def plot(self, ax=None, *, as_of: int | None = None, scores: Sequence[str] | None = None):
+        """ROC and precision-recall curves and precision at k of one split (default: the
+        latest origin), every score."""
+        from emerging.maps.backtest import backtest_figure
+
+        return backtest_figure(self, ax=ax, as_of=as_of, scores=scores)
+
+    def card(self) -> str:
+        """A model card (Markdown): data, windows, outcome, metrics with intervals, baselines,
+        caveats."""
+        from emerging.detect.card import model_card
+
+        return model_card(self)
+
+
+def _score_split(frame, signals, risk, *, outcome, horizon, names, rules, rng, cache,
+                 leave_country_out, notes):
+    """Every score of one split, aligned with the rows of ``risk``."""
+    from emerging.detect.rules import README_RULES, flag_emerging
+    from emerging.detect.score import (
+        composite_score,
+        fit_logit_frame,
+        logit_probability,
+        past_origins,
+        resolve_weights,
+    )
+
+    out: dict[str, np.ndarray] = {}
+    table = signals.table
+    idx = table.with_row_index("_row").join(risk.select(KEY), on=KEY, how="semi")["_row"]
+    for name in BASELINES:
+        out[name] = _baseline(name, risk, outcome, rng)
+    for name in names:
+        if name.startswith("composite"):
+            if outcome != "entry":
+                continue
+            preset = name.partition(":")[2] or "balanced"
+            _, weights = resolve_weights(preset, None)
+            out[name] = composite_score(table, weights)[idx.to_numpy()]
+        elif name == "rule":
+            flags = flag_emerging(risk, rules or README_RULES)
+            fired = flags.table["flagged"].fill_null(False).to_numpy().astype(float)
+            if fired.sum() == 0:
+                message = (f"the rule ({'; '.join(r.description for r in flags.rules)}) flags "
+                           f"no pair of the {outcome} risk set as of {signals.as_of}: it cannot "
+                           "predict this outcome")
+                warnings.warn(message, RuleCannotFireWarning, stacklevel=3)
+                notes.append(message)
+            out[name] = fired
+        elif name == "logit":
+            origins = past_origins(int(frame[YEAR].min()), signals.as_of,
+                                   window=signals.window, horizon=horizon)
+            if not origins:
+                notes.append(f"logit not available as of {signals.as_of}: no past origin with "
+                             f"window {signals.window} and horizon {horizon}")
+                continue
+            train = pl.concat([cache(o) for o in origins], how="vertical_relaxed")
+            kw = dict(window=signals.window, horizon=horizon, outcome=outcome,
+                      origins=tuple(origins))
+            fit = fit_logit_frame(train, **kw)
+            out[name] = logit_probability(fit, risk, window=signals.window)
+            if leave_country_out:
+                loco = np.empty(risk.height)
+                countries = risk["country"].to_numpy()
+                for c in np.unique(countries):  # one fit per held-out country
+                    held = fit_logit_frame(train.filter(pl.col("country") != c), **kw)
+                    rows = countries == c
+                    loco[rows] = logit_probability(held, risk.filter(pl.col("country") == c),
+                                                   window=signals.window)
+                out["logit_loco"] = loco
+        else:
+            raise ValueError(f"unknown score {name!r}; use one of {DEFAULT_SCORES}")
+    return out
+
+
+def backtest(
+    panel: pl.DataFrame | pl.LazyFrame,
+    *,
+    as_of: int | Sequence[int] | None = None,
+    horizon: int = 3,
+    window: int = 3,
+    outcome: Outcome = "entry",
+    scores: Sequence[str] = DEFAULT_SCORES,
+    rules=None,
+    neighbours: pl.DataFrame | None = None,
+    reference: str = "all",
+    n_boot: int = 200,
+    level: float = 0.95,
+    ks: tuple[int, ...] = (50, 100, 500),
+    seed: int = 0,
+    leave_country_out: bool = False,
+    data: str = "panel",
+) -> Backtest:
+    """Backtest scores at rolling origins beside the baselines (module docstring).
+
+    Parameters
+    ----------
+    panel
+        Panel of employment of one NUTS level.
+    as_of
+        One origin, several, or None for every origin the data allow
+        (``first + window - 1`` to ``last - horizon``).
+    horizon, window
+        Years ahead the outcome is measured; years the signals look back over.
+    outcome
+        ``"entry"``, ``"growth"`` or ``"exit"`` (:mod:`emerging.detect.outcomes`).
+    scores
+        Scores beside the baselines: ``"composite:<preset>"``, ``"logit"``, ``"rule"``.
+    rules
+        Rules of the ``"rule"`` score (default: those of :func:`flag_emerging`).
+    neighbours, reference
+        Passed to :func:`emerging.detect.signals.emergence_signals`.
+    n_boot, level, seed
+        Region-bootstrap replicates, interval level and seed.
+    ks
+        The k of precision and recall at k.
+    leave_country_out
+        Also report ``logit_loco``: the logit fitted without the country it predicts.
+    data
+        A short description of the data for the model card.
+    """
+    check_option("outcome", outcome, OUTCOMES)
+    frame = validate_panel(panel)
+    if isinstance(frame, pl.LazyFrame):
+        frame = frame.collect()
+    years = sorted(frame[YEAR].unique().to_list())
+    if as_of is None:
+        origins = list(range(years[0] + window - 1, years[-1] - horizon + 1))
+        if not origins:
+            raise ValueError(
+                f"the panel's years {years[0]}-{years[-1]} leave no origin for window="
+                f"{window} and horizon={horizon}; shorten the window or the horizon")
+    else:
+        origins = [as_of] if isinstance(as_of, int) else list(as_of)
+    for a in origins:
+        check_horizon(years, a, horizon)
+    rng = np.random.default_rng(seed)
+    options = {"neighbours": neighbours, "reference": reference}
+    memo: dict[int, tuple] = {}
+
+    def at(origin: int):
+        if origin not in memo:
+            s = emergence_signals(frame, as_of=origin, window=window, **options)
+            memo[origin] = (s, *attach_outcome(frame, s, horizon=horizon, outcome=outcome))
+        return memo[origin]
+
+    rows, preds, notes = [], [], []
+    for a in origins:
+        signals, risk, excluded = at(a)
+        if excluded.total:
+            notes.append(f"as of {a}: {excluded}")
+        split_scores = _score_split(
+            frame, signals, risk, outcome=outcome, horizon=horizon, names=scores,
+            rules=rules, rng=rng, cache=lambda o: at(o)[1], leave_country_out=leave_country_out,
+            notes=notes)
+        y = risk["outcome"].to_numpy()
+        codes = risk[REGION].cast(pl.Categorical).to_physical().to_numpy()
+        _, region_index = np.unique(codes, return_inverse=True)
+        weights = region_bootstrap(region_index, int(region_index.max()) + 1, n_boot, seed + a)
+        point_ap = {}
+        boot_ap = {}
+        filled = {}
+        for name, raw in split_scores.items():
+            score, unknown = _fill(raw)
+            filled[name] = score
+            m = ranking_metrics(score, y, weights, ks=ks, probability=name.startswith("logit"))
+            row = {"as_of": a, "horizon": horizon, "score": name, "n": risk.height,
+                   "events": int(y.sum()), "base_rate": float(y.mean()), "unscored": unknown}
+            for key, values in m.items():
+                lo, hi = np.nanquantile(values[1:], [(1 - level) / 2, (1 + level) / 2])
+                row[key], row[f"{key}_lo"], row[f"{key}_hi"] = float(values[0]), lo, hi
+            rows.append(row)
+            point_ap[name], boot_ap[name] = m["pr_auc"][0], m["pr_auc"][1:]
+        for row in rows[-len(split_scores):]:
+            diff = boot_ap[row["score"]] - boot_ap["persistence"]
+            row["pr_auc_vs_persistence"] = point_ap[row["score"]] - point_ap["persistence"]
+            row["pr_auc_vs_persistence_lo"], row["pr_auc_vs_persistence_hi"] = np.nanquantile(
+                diff, [(1 - level) / 2, (1 + level) / 2])
+        preds.append(risk.select(*KEY, "country", pl.lit(a, pl.Int32).alias("as_of"),
+                                 "outcome").with_columns(
+            **{f"score_{k}": pl.Series(v, dtype=pl.Float64) for k, v in filled.items()}))
+    metrics = pl.DataFrame(rows).with_columns(pl.col("as_of").cast(pl.Int32))
+    names = tuple(metrics["score"].unique(maintain_order=True).to_list())
+    return Backtest(metrics, pl.concat(preds, how="diagonal_relaxed"), outcome, horizon, window,
+                    n_boot, level, tuple(notes), data, names)
+
+
+def describe_outcome(outcome: str, as_of: int, horizon: int) -> str:
+    """The risk set and the event in words."""
+    a, b = as_of, as_of + horizon
+    return f"risk set: {RISK_SET[outcome].format(a=a)}; event: {EVENT[outcome].format(a=a, b=b)}"

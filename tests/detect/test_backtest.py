@@ -1,0 +1,114 @@
+"""backtest: metrics equal scikit-learn's, baselines always there, rules that cannot fire warn,
+bad input names the fix, and the real SBS data reproduce the persistence benchmark."""
+
+import warnings
+
+import numpy as np
+import polars as pl
+import pytest
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
+from emerging.detect import RuleCannotFireWarning, backtest
+from emerging.detect.metrics import ranking_metrics, region_bootstrap
+
+
+@pytest.fixture(scope="module")
+def demo_backtest(demo_data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuleCannotFireWarning)
+        return backtest(demo_data.panel.drop("flag"), as_of=[2016, 2018], horizon=3, window=3,
+                        n_boot=30, leave_country_out=True)
+
+
+def test_metrics_equal_scikit_learn(demo_backtest):
+    preds, metrics = demo_backtest.predictions, demo_backtest.metrics
+    checked = 0
+    for row in metrics.iter_rows(named=True):
+        split = preds.filter(pl.col("as_of") == row["as_of"])
+        y = split["outcome"].to_numpy()
+        s = split[f"score_{row['score']}"].to_numpy()
+        assert np.isfinite(s).all()
+        assert row["roc_auc"] == pytest.approx(roc_auc_score(y, s), abs=1e-12)
+        assert row["pr_auc"] == pytest.approx(average_precision_score(y, s), abs=1e-12)
+        if row["score"].startswith("logit"):
+            assert row["brier"] == pytest.approx(brier_score_loss(y, s), abs=1e-12)
+        top = np.argsort(-s, kind="stable")[:50]
+        assert row["precision_at_50"] == pytest.approx(y[top].mean())
+        assert row["recall_at_50"] == pytest.approx(y[top].sum() / y.sum())
+        checked += 1
+    assert checked == metrics.height > 10
+
+
+def test_baselines_beside_every_score(demo_backtest):
+    scores = set(demo_backtest.metrics["score"])
+    assert {"persistence", "density", "growth", "random", "rule", "composite:balanced",
+            "logit", "logit_loco"} <= scores
+    lo, hi = demo_backtest.metrics["roc_auc_lo"], demo_backtest.metrics["roc_auc_hi"]
+    assert ((lo <= demo_backtest.metrics["roc_auc"] + 1e-12)
+            & (demo_backtest.metrics["roc_auc"] <= hi + 1e-12)).all()
+    card = demo_backtest.card()
+    assert "## Metrics" in card and "persistence" in card and "Beats persistence" in card
+    assert "<table" in demo_backtest._repr_html_()
+
+
+def test_weighted_metrics_equal_repeated_rows():
+    rng = np.random.default_rng(3)
+    y = rng.random(400) < 0.2
+    s = np.round(rng.random(400) + 0.4 * y, 2)
+    region = rng.integers(0, 20, 400)
+    w = region_bootstrap(region, 20, 5, seed=1)
+    m = ranking_metrics(s, y, w)
+    for b in range(1, 6):
+        rows = np.repeat(np.arange(400), w[b].astype(int))
+        assert m["roc_auc"][b] == pytest.approx(roc_auc_score(y[rows], s[rows]))
+        assert m["pr_auc"][b] == pytest.approx(average_precision_score(y[rows], s[rows]))
+
+
+def test_rule_that_cannot_fire_warns(demo_data):
+    with pytest.warns(RuleCannotFireWarning, match="flags no pair of the entry risk set"):
+        backtest(demo_data.panel.drop("flag"), as_of=2016, horizon=3, scores=("rule",),
+                 n_boot=5)
+
+
+def test_plot_draws_three_panels(demo_backtest):
+    fig, axes = demo_backtest.plot()
+    titles = [a.get_title(loc="left") or a.get_title() for a in axes]
+    assert titles == ["ROC curve", "Precision-recall", "Precision at k"]
+    with pytest.raises(ValueError, match="not a backtested origin"):
+        demo_backtest.plot(as_of=1999)
+
+
+def test_bad_input_names_the_fix(demo_data):
+    panel = demo_data.panel.drop("flag")
+    with pytest.raises(ValueError, match=r"reaches 2026, beyond the data \(last year 2023\); "
+                                         r"pass as_of <= 2020"):
+        backtest(panel, as_of=2023, horizon=3)
+    with pytest.raises(ValueError, match="outcome must be one of"):
+        backtest(panel, as_of=2016, outcome="birth")
+    same = pl.DataFrame({  # both regions have the same structure: every LQ is exactly 1
+        "region": ["A1", "A1", "B1", "B1"] * 4, "industry": ["x", "y"] * 8,
+        "year": [y for y in range(2010, 2014) for _ in range(4)],
+        "value": [10.0, 90.0, 20.0, 180.0] * 4})
+    with pytest.raises(ValueError, match="risk set of outcome='entry' as of 2010 with horizon 3 "
+                                         "is empty"):
+        backtest(same, as_of=2010, horizon=3, window=1, n_boot=5)
+    with pytest.raises(ValueError, match="unknown score 'forest'"):
+        backtest(panel, as_of=2016, scores=("forest",), n_boot=5)
+
+
+@pytest.mark.realdata
+def test_real_sbs_persistence_benchmark(sbs_employment_nuts2):
+    """Issue 12: the distance of the LQ to 1 predicts entry 2011-2014 with ROC-AUC about
+    0.86 on NUTS-2 x divisions; the README rule cannot fire in the entry risk set."""
+    from emerging.codes.harmonise import harmonise
+
+    panel = harmonise(sbs_employment_nuts2.filter(pl.col("year") <= 2014), to=2021).panel
+    with pytest.warns(RuleCannotFireWarning):
+        result = backtest(panel.select("region", "industry", "year", "value"), as_of=2011,
+                          horizon=3, window=3, scores=("composite:feasible", "rule"), n_boot=20)
+    m = {r["score"]: r for r in result.metrics.iter_rows(named=True)}
+    assert 8_000 < m["persistence"]["n"] < 9_000
+    assert m["persistence"]["roc_auc"] == pytest.approx(0.86, abs=0.01)
+    assert 0.55 < m["density"]["roc_auc"] < 0.65
+    assert m["rule"]["roc_auc"] == 0.5
+    assert m["composite:feasible"]["pr_auc"] < m["persistence"]["pr_auc"]
