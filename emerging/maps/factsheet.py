@@ -83,7 +83,7 @@ def specialisation_map(lq: pl.DataFrame, *, focal: str, industry: str, label: st
 
     fig, ax = tile_map(area.select("region", "lq", "lq_reason"), column="lq", classes=breaks,
                        scheme="user", diverging_at=1.0, units="LQ (employment)", labels="none",
-                       title=None, size=(6.3, 4.4), source=source)
+                       title=None, size=(6.3, 4.1), source=source)
     grid = tile_positions()
     for row in grid.iter_rows(named=True):
         x, y = row["tile_col"] + 0.5, -row["tile_row"] - 0.5

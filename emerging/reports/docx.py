@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from emerging.reports.profile import RegionProfile
-from emerging.reports.tables import Table, sheet_tables
+from emerging.reports.tables import Table, sheet_tables, spark_text
 
 
 def _table(doc, t: Table) -> None:
@@ -20,7 +20,7 @@ def _table(doc, t: Table) -> None:
     for row in rows:
         cells = table.add_row().cells
         for cell, x in zip(cells, row, strict=True):
-            cell.text = (f"{x[0]:,.0f} → {x[-1]:,.0f}" if x else "") if isinstance(x, list) else str(x)
+            cell.text = spark_text(x) if isinstance(x, list) else str(x)
     for row in table.rows:
         for cell in row.cells:
             for par in cell.paragraphs:

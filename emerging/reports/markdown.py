@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 from emerging.reports.profile import RegionProfile
-from emerging.reports.tables import Table, sheet_tables
+from emerging.reports.tables import Table, sheet_tables, spark_text
 
 
 def _cell(x) -> str:
     if isinstance(x, list):
-        return f"{x[0]:,.0f} → {x[-1]:,.0f}" if x else ""
+        return spark_text(x)
     return str(x).replace("|", "\\|")
 
 

@@ -37,7 +37,7 @@ from emerging.reports.errors import check_profile_regions
 STALE_AFTER_YEARS = 3
 TOP_SPECIALISATIONS = 8
 CANDIDATES = 5
-EMERGING = 5
+EMERGING = 4
 PEERS = 5
 
 
@@ -83,6 +83,7 @@ class RegionProfile(Result):
     candidates: pl.DataFrame
     candidate_space: pl.DataFrame  # industry, density, pci, candidate
     candidate_rule: str
+    exclusions: dict[str, str]
     partners: pl.DataFrame | None  # partner, name, weight
     cooperation_note: str
     peers: pl.DataFrame
@@ -353,11 +354,9 @@ def _candidates(b: ReportBatch, region: str) -> tuple[pl.DataFrame, pl.DataFrame
     )
     chart = space.select(INDUSTRY, "density", "pci",
                          pl.col(INDUSTRY).is_in(table[INDUSTRY].implode()).alias("candidate"))
-    by_reason: dict[str, list[str]] = {}
-    for code, why in sorted(b.exclusions.items()):
-        by_reason.setdefault(why, []).append(code)
-    excluded = "; ".join(f"{', '.join(codes)}: {why}" for why, codes in by_reason.items())
-    rule = (f"{b.complexity_note}Traded industries only ({b.traded_source}); left out: {excluded}. "
+    excluded = ", ".join(sorted(b.exclusions))
+    rule = (f"{b.complexity_note}Traded industries only ({b.traded_source}); left out by policy "
+            f"(fossil fuels, tobacco) or as resource-bound mining: {excluded}. "
             f"{space.height - eligible.height} of {space.height} non-specialised industries "
             "removed by these two rules.")
     return table, chart, rule
@@ -369,7 +368,7 @@ def _partners(b: ReportBatch, region: str) -> tuple[pl.DataFrame | None, str]:
         return None, ("No participation data was given, so the co-operation section is omitted. "
                       "Add CORDIS participations to show it.")
     node = region if coop.level == "region" else region[:2]
-    ties = (coop.ties.filter(pl.col("node") == node).sort("weight", descending=True).head(6)
+    ties = (coop.ties.filter(pl.col("node") == node).sort("weight", descending=True).head(5)
             .select("partner", pl.col("partner").replace_strict(b.names, default=pl.col("partner"))
                     .alias("name"), "weight"))
     whose = (f"the region's ({region})" if coop.level == "region"
@@ -404,6 +403,11 @@ def _peers(b: ReportBatch, region: str) -> pl.DataFrame:
         "similarity", "employment", "n_specialised", "traded_share")
 
 
+def _two(col: str) -> pl.Expr:
+    """A number with two decimals as text ("n/a" when unknown)."""
+    return pl.col(col).round(2).cast(pl.String).fill_null("n/a")
+
+
 def _profile(b: ReportBatch, region: str) -> RegionProfile:
     check_profile_regions([region], b.regions, b.data.not_mapped, b.data.nuts_version)
     data = b.data
@@ -412,9 +416,20 @@ def _profile(b: ReportBatch, region: str) -> RegionProfile:
     candidates, space, rule = _candidates(b, region)
     partners, coop_note = _partners(b, region)
     short = b.shortlist
-    emerging = (short.frame.filter(pl.col(REGION) == region)
-                .select(INDUSTRY, _label().alias("label"), "class", "score", "evidence")
-                .head(EMERGING))
+    ends = own.filter(pl.col(YEAR).is_in([b.start, b.end])).pivot(
+        on=YEAR, index=INDUSTRY, values=["lq", "lq_lo", "lq_hi", VALUE])
+    s_, e_ = str(b.start), str(b.end)
+    emerging = (short.frame.filter(pl.col(REGION) == region).head(EMERGING)
+                .join(ends, on=INDUSTRY, how="left")
+                .select(INDUSTRY, _label().alias("label"), "class", "score",
+                        pl.format("LQ {} in {} → {} in {} ({}–{}); {} employed",
+                                  _two(f"lq_{s_}"), pl.lit(b.start), _two(f"lq_{e_}"),
+                                  pl.lit(b.end), _two(f"lq_lo_{e_}"), _two(f"lq_hi_{e_}"),
+                                  pl.col(f"{VALUE}_{e_}").map_elements(
+                                      lambda v: f"{v:,.0f}", return_dtype=pl.String)
+                                  .fill_null("n/a"))
+                        .alias("evidence"),
+                        pl.col("evidence").alias("detail")))
     traded_first = specialisations.sort("traded", descending=True, maintain_order=True)
     map_industry = traded_first[INDUSTRY][0] if specialisations.height else None
     lq_map = b.lq.filter((pl.col(YEAR) == b.end) & (pl.col(INDUSTRY) == map_industry)).select(
@@ -447,6 +462,7 @@ def _profile(b: ReportBatch, region: str) -> RegionProfile:
         emerging=emerging, emerging_method=short.method, emerging_interim=short.interim,
         backtest=short.backtest,
         candidates=candidates, candidate_space=space, candidate_rule=rule,
+        exclusions=dict(sorted(b.exclusions.items())),
         partners=partners, cooperation_note=coop_note,
         peers=_peers(b, region),
         lq_map=lq_map, map_industry=map_industry, notes=tuple(notes), unknown_cells=unknown,

@@ -38,6 +38,12 @@ class Table:
         return [[fmt(row, c) for c in self.columns] for row in self.frame.iter_rows(named=True)]
 
 
+def spark_text(values) -> str:
+    """A sparkline in words: first and last known value."""
+    known = [v for v in (values or []) if v is not None]
+    return f"{known[0]:,.0f} → {known[-1]:,.0f}" if known else ""
+
+
 def _number(x, pattern: str) -> str:
     return "–" if x is None else format(x, pattern).replace("-", "−")
 
@@ -128,8 +134,8 @@ def emerging_table(p: RegionProfile) -> Table:
     cols = (Column("label", "Industry"), Column("industry", "NACE"), Column("class", "Class"),
             Column("evidence", "Evidence"))
     export = (Column("industry", "NACE Rev. 2"), Column("label", "Industry"),
-              Column("class", "Class"), Column("score", "Score", unit="growth gap, share a year"),
-              Column("evidence", "Evidence"))
+              Column("class", "Class"), Column("score", "Score", unit="detection score"),
+              Column("evidence", "Evidence"), Column("detail", "Evidence of the detection layer"))
     return Table("emerging", f"Emerging industries, {p.start}–{p.end}", cols, p.emerging,
                  export, p.emerging_method)
 

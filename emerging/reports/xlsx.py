@@ -25,6 +25,7 @@ def metadata_rows(p: RegionProfile) -> list[tuple[str, str]]:
         ("specialisation", "LQ lower 95 % bound above 1 (Moineddin, Beyene & Boyle 2003)"),
         ("emerging industries", p.emerging_method),
         ("diversification", p.candidate_rule),
+        ("left out of candidates", "; ".join(f"{c}: {why}" for c, why in p.exclusions.items())),
         ("co-operation", p.cooperation_note),
         ("confidential cells", f"{p.unknown_cells} of this region in {p.end}, left out of sums"),
         ("NUTS harmonisation", p.harmonisation),
