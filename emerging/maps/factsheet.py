@@ -150,7 +150,7 @@ def employment_chart(series: pl.DataFrame, *, title: str, source: str):
 def diversification_chart(space: pl.DataFrame, *, title: str, source: str):
     """Relatedness density (feasibility) against complexity (attractiveness); candidates labelled."""
     with style.house_style():
-        fig, ax = style.new_figure((3.1, 2.5))
+        fig, ax = style.new_figure((3.1, 2.3))
         rest = space.filter(~pl.col("candidate"))
         chosen = space.filter(pl.col("candidate"))
         ax.scatter(rest["density"], rest["pci"], s=7, color=style.MUTED, label="other industries")

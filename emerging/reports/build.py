@@ -128,7 +128,11 @@ def _render_region(region: str, out: Path, formats: tuple[str, ...],
             written.append(sheets / f"{region}.html")
         if "pdf" in formats:
             target = sheets / f"{region}.pdf"
-            pages[target.name] = pdf.write_pdf(page, target, base=sheets)
+            n = pdf.write_pdf(page, target, base=sheets)
+            if n > pdf.MAX_PAGES:  # long tables: print again in the compact layout
+                n = pdf.write_pdf(render_page(p, figures, base=str(sheets), compact=True),
+                                  target, base=sheets)
+            pages[target.name] = n
             written.append(target)
     if "xlsx" in formats:
         written.append(xlsx.write_annex(p, sheets / f"{region}.xlsx"))

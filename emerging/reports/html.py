@@ -76,8 +76,9 @@ def _figure_context(figures, base: str | None) -> dict:
     return out
 
 
-def _context(p: RegionProfile, figures, base: str | None) -> dict:
+def _context(p: RegionProfile, figures, base: str | None, compact: bool = False) -> dict:
     return {
+        "compact": compact,
         "p": p, "tables": {t.name: t for t in sheet_tables(p)},
         "figures": _figure_context(figures, base),
         "map_note": "the region has no specialisation to map" if p.map_industry is None
@@ -86,9 +87,13 @@ def _context(p: RegionProfile, figures, base: str | None) -> dict:
     }
 
 
-def render_page(p: RegionProfile, figures, *, base: str | None = None) -> str:
-    """The whole HTML page of a sheet; figure paths are made relative to ``base``."""
-    ctx = _context(p, figures, base)
+def render_page(p: RegionProfile, figures, *, base: str | None = None,
+                compact: bool = False) -> str:
+    """The whole HTML page of a sheet; figure paths are made relative to ``base``.
+
+    ``compact`` sets smaller type and figures (used when the PDF would exceed two pages).
+    """
+    ctx = _context(p, figures, base, compact)
     return environment().get_template("factsheet.html").render(
         css=stylesheet("sheet.css"), print_css=stylesheet("print.css"), **ctx)
 
