@@ -4,8 +4,9 @@ Splits: every origin the data allow for horizons of 1, 2 and 3 years with a 3-ye
 window (SBS 2008-2014, NUTS-2 x NACE divisions; analyses/_sbs.py), neighbours from the GISCO
 NUTS 2021 1:60M polygons, 200 region-bootstrap replicates. Prints the Markdown table of the
 README, the choice of the default score by the rule of the issue (beats persistence on PR-AUC
-and does not lose on ROC-AUC on every split), and writes the model cards and figures to
-figures/detect/.
+and does not lose on ROC-AUC on every split), writes the model cards and figures to
+figures/detect/ and the metrics shipped for reports to
+emerging/detect/data/backtest_sbs_entry.csv.
 
     python analyses/detect_backtest.py
 """
@@ -28,6 +29,9 @@ from emerging.maps.style import save_figure  # noqa: E402
 
 HORIZONS, WINDOW = (1, 2, 3), 3
 BASELINES = ("persistence", "density", "growth", "random")
+#: Interval columns left out of the copy shipped for reports (emerging.detect.published_backtest)
+SHIPPED_WITHOUT = ("best_f1_", "recall_at_50_", "recall_at_100_", "recall_at_500_",
+                   "precision_at_50_", "precision_at_500_")
 
 
 def choose_default(metrics: pl.DataFrame) -> tuple[str, pl.DataFrame]:
@@ -70,6 +74,9 @@ def main() -> None:
             print(f"note (h={h}): {note}")
     metrics = pl.concat(parts, how="diagonal_relaxed")
     metrics.write_csv(out / "backtest_entry.csv")
+    shipped = [c for c in metrics.columns if not c.startswith(SHIPPED_WITHOUT)]
+    metrics.select(shipped).with_columns(pl.col(pl.Float64).round(4)).write_csv(
+        REPO / "emerging" / "detect" / "data" / "backtest_sbs_entry.csv")
     print(metrics_table(metrics))
     default, verdict = choose_default(metrics)
     print("\n", verdict)

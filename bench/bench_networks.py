@@ -124,6 +124,8 @@ def real_data(data: Path) -> None:
     import subprocess
     import sys
 
+    from _report import record
+
     from emerging.io.cordis import read_h2020_eunets
     from emerging.networks import brokerage, project_network
 
@@ -135,6 +137,8 @@ def real_data(data: Path) -> None:
     print(f"H2020 organisation network: {org.nodes.height:,} organisations, "
           f"{org.edges.height:,} ties")
     print(f"  brokerage (target < 3 s): wall {wall:.2f} s, CPU {cpu:.2f} s (best of 3)")
+    record("networks", "brokerage, H2020 organisation network (783,141 ties)", wall,
+           note=f"CPU {cpu:.2f} s; target < 3 s")
     script = Path(__file__).resolve().parents[1] / "analyses" / "h2020_cooperation_networks.py"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -148,6 +152,8 @@ def real_data(data: Path) -> None:
     print(f"  whole H2020 analysis with figures (target < 15 s): wall {wall:.1f} s, CPU "
           f"{cpu:.1f} s (interpreter start and imports included)")
     print(f"  load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    record("networks", "whole H2020 analysis with figures", wall,
+           note=f"CPU {cpu:.1f} s; target < 15 s; load {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:

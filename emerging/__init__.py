@@ -30,6 +30,7 @@ _LAZY: dict[str, str] = {
     "read_sdmx_csv": "emerging.io.eurostat",
     "to_panel": "emerging.io.eurostat",
     "read_table": "emerging.io.tables",
+    "read_source": "emerging.io.sources",
     "read_cordis": "emerging.io.cordis",
     "read_h2020_eunets": "emerging.io.cordis",
     "load_nuts": "emerging.io.gisco",

@@ -7,7 +7,17 @@ column, what was expected and what was found, and how to fix it.
 Panel
     One row per ``(region, industry, year)``: ``region`` (NUTS code, String), ``industry``
     (NACE Rev. 2 code as Eurostat writes it, String), ``year`` (Int32), ``value``
-    (Float64, >= 0, null = unknown). Extra columns pass through.
+    (Float64, finite, >= 0, null = unknown). Extra columns pass through. Optional ``unit``
+    (String, one value per panel: ``persons``, ``thousand persons``, ``EUR million``...;
+    see :mod:`emerging._units`): a panel without it is taken to count persons.
+
+    At the door (:func:`validate_panel`) region codes are stripped and upper-cased (and
+    that is reported with a :class:`CodesNormalisedWarning`); Eurostat aggregates
+    (``EU27_2020``, ``EU28``, ``EA19``...) are refused, or dropped and reported with
+    ``drop_aggregates=True``; with ``check_codes=True`` (the readers use it) any code that
+    is no NUTS code of any version 2003-2024 is refused too. Non-finite values, Boolean
+    values, Date years, integer region codes and a NACE section beside its own divisions
+    are refused with the fix.
 Participations
     One row per organisation in a project: ``project``, ``organisation``, ``region``,
     ``country``, ``role``, ``start_year``; optional ``industry``, ``topic``, ``funding``.
@@ -108,6 +118,30 @@ class EmptySelectionError(SchemaError):
     """A selection or a whole table holds no rows."""
 
 
+class NonNutsCodeError(SchemaError):
+    """Region codes that are Eurostat aggregates or no NUTS code of any version."""
+
+
+class MixedIndustryLevelError(SchemaError):
+    """A NACE code beside its own sub-codes (e.g. section ``C`` and division ``C26``)."""
+
+
+class NonFiniteValueError(SchemaError):
+    """``inf``, ``-inf`` or ``NaN`` in a value column, or totals that overflow."""
+
+
+class CodesNormalisedWarning(UserWarning):
+    """Codes were stripped of spaces or upper-cased at the door."""
+
+
+class RowsDroppedWarning(UserWarning):
+    """Rows were dropped at the door on request (e.g. ``drop_aggregates=True``); counted."""
+
+
+#: Eurostat aggregates that can appear where a region code is expected.
+_AGGREGATE = r"^(EU|EA|EEA|EFTA|EU\d+|EA\d+|EEA\d+|EFTA\d*)(_\d{4})?$|_"
+
+
 @dataclass(frozen=True)
 class Exclusions:
     """Rows left out of a computation, counted by reason (never dropped silently)."""
@@ -162,6 +196,24 @@ def coerce_dtypes(
         if name not in frame.columns or frame.schema[name] == dtype:
             continue
         found = frame.schema[name]
+        if found.is_temporal() and dtype.is_integer():
+            raise DtypeError(
+                f"{what} column {name!r}: expected whole years ({dtype}), found {found} "
+                f"(e.g. {frame[name].drop_nulls().head(1).to_list()}). Take the year: "
+                f"pl.col({name!r}).dt.year()."
+            )
+        if found == pl.Boolean() and dtype.is_numeric():
+            raise DtypeError(
+                f"{what} column {name!r}: expected numbers ({dtype}), found Boolean. A "
+                f"true/false column is not a count; if it is meant as 0/1, cast it first: "
+                f"pl.col({name!r}).cast({dtype})."
+            )
+        if dtype == pl.String() and found.is_numeric() and name == REGION:
+            raise DtypeError(
+                f"{what} column {name!r}: expected NUTS codes as text (e.g. 'CZ01'), found "
+                f"{found} such as {frame[name].drop_nulls().head(3).to_list()}. Map the "
+                "numbers to NUTS codes (e.g. with a join on your code list) before analysis."
+            )
         if dtype == pl.String() and not (found.is_numeric() or found == pl.Categorical()):
             raise DtypeError(
                 f"{what} column {name!r}: expected {dtype}, found {found}. "
@@ -247,26 +299,175 @@ def check_single_level(frame: pl.DataFrame, *, what: str = "panel") -> None:
         )
 
 
+def normalise_codes(frame: pl.DataFrame, *, what: str = "panel") -> pl.DataFrame:
+    """Strip spaces from ``region`` and ``industry`` and upper-case ``region``; warn what changed.
+
+    A NACE-like industry code in lower case (``c26``) is upper-cased too; other industry
+    codes (cluster categories) keep their case.
+    """
+    import warnings
+
+    changes = []
+    exprs = []
+    for col in (REGION, INDUSTRY):
+        if col not in frame.columns or frame.schema[col] != pl.String:
+            continue
+        clean = pl.col(col).str.strip_chars()
+        if col == REGION:
+            clean = clean.str.to_uppercase()
+        else:
+            upper = clean.str.to_uppercase()
+            clean = pl.when(upper.str.contains(r"^[A-U](\d{2}(\d{1,2})?)?$")).then(upper).otherwise(clean)
+        # checked on the distinct codes (a few hundred), not on every row of a big panel
+        codes = frame.select(pl.col(col).unique().sort())
+        odd = codes.filter((pl.col(col) != clean).fill_null(False))[col]
+        if odd.len():
+            changed = frame.select(pl.col(col).is_in(odd.implode()).sum()).item()
+            changes.append(f"{changed:,} {col} code(s) such as {odd.head(3).to_list()}")
+            exprs.append(clean.alias(col))
+    if changes:
+        warnings.warn(
+            f"{what}: normalised {'; '.join(changes)} (spaces stripped, NUTS codes upper-cased). "
+            "Clean the source to silence this warning.",
+            CodesNormalisedWarning,
+            stacklevel=3,
+        )
+        frame = frame.with_columns(exprs)
+    return frame
+
+
+def check_region_codes(
+    frame: pl.DataFrame, *, what: str = "panel", drop_aggregates: bool = False, check_codes: bool = False
+) -> pl.DataFrame:
+    """Refuse (or drop with ``drop_aggregates``) Eurostat aggregates and, with ``check_codes``,
+    codes that are no NUTS code of any version."""
+    import warnings
+
+    codes = frame[REGION].unique().to_list()
+    aggregates = sorted(c for c in codes if _is_aggregate(c))
+    unknown: list[str] = []
+    if check_codes:
+        from emerging.codes.nuts_versions import is_nuts_code
+
+        unknown = sorted(
+            c for c in codes if c not in aggregates and not _is_extra_regio(c) and not is_nuts_code(c)
+        )
+    bad = aggregates + unknown
+    if not bad:
+        return frame
+    rows = frame.filter(pl.col(REGION).is_in(bad)).height
+    if drop_aggregates:
+        warnings.warn(
+            f"{what}: dropped {rows:,} row(s) of {len(bad)} region code(s) that are "
+            f"{'aggregates' if aggregates else ''}{' and ' if aggregates and unknown else ''}"
+            f"{'no NUTS code of any version 2003-2024' if unknown else ''}: {bad[:10]}",
+            RowsDroppedWarning,
+            stacklevel=3,
+        )
+        return frame.filter(~pl.col(REGION).is_in(bad))
+    parts = []
+    if aggregates:
+        parts.append(f"Eurostat aggregates {aggregates[:10]} (not regions: they double-count their members)")
+    if unknown:
+        from emerging.codes.nuts import closest_codes
+        from emerging.codes.nuts_versions import nuts_codes
+
+        hint = {c: closest_codes(c, nuts_codes(2021), 2) for c in unknown[:3]}
+        parts.append(f"codes that are no NUTS code of any version 2003-2024 {unknown[:10]} (closest: {hint})")
+    raise NonNutsCodeError(
+        f"{what} column 'region': expected NUTS codes, found {' and '.join(parts)} in {rows:,} "
+        "row(s). Filter them out (e.g. panel.filter(~pl.col('region').is_in([...]))) or pass "
+        "drop_aggregates=True to drop them and have them reported."
+    )
+
+
+def aggregate_expr(code: pl.Expr) -> pl.Expr:
+    """Polars expression: True where a region code is a Eurostat aggregate (``EU28``, ``EA19``...)."""
+    return code.str.contains(_AGGREGATE) | (code.str.len_chars() > 5) | ~code.str.contains(r"^[A-Za-z0-9]+$")
+
+
+def _is_aggregate(code: str) -> bool:
+    import re
+
+    return bool(re.search(_AGGREGATE, code)) or len(code) > 5 or not code.isalnum()
+
+
+def _is_extra_regio(code: str) -> bool:
+    return len(code) > 2 and code.endswith("Z" * (len(code) - 2))
+
+
+def check_industry_levels(frame: pl.DataFrame, *, what: str = "panel") -> None:
+    """Raise :class:`MixedIndustryLevelError` when a NACE code sits beside one of its own sub-codes."""
+    from emerging.codes.nace import is_nace_code
+
+    codes = {c for c in frame[INDUSTRY].unique().to_list() if c is not None and is_nace_code(c)}
+    clashes = sorted(
+        (parent, code)
+        for code in codes
+        for parent in {code[:1], code[:3], code[:4]}
+        if len(parent) < len(code) and parent in codes
+    )
+    if clashes:
+        shown = ", ".join(f"{p} with {c}" for p, c in clashes[:5])
+        raise MixedIndustryLevelError(
+            f"{what} column 'industry': expected NACE codes of one level, found {len(clashes)} "
+            f"code(s) beside their own sub-codes ({shown}); totals would count those jobs "
+            "twice. Keep one level, e.g. divisions: panel.filter(pl.col('industry')"
+            ".str.len_chars() == 3), or pass allow_mixed_levels=True if the mix is intended."
+        )
+
+
+def check_finite(frame: pl.DataFrame, column: str = VALUE, *, what: str = "panel") -> None:
+    """Raise :class:`NonFiniteValueError` for inf/NaN values or totals that overflow."""
+    col = pl.col(column)
+    bad = frame.filter(col.is_not_null() & ~col.is_finite())
+    if bad.height:
+        raise NonFiniteValueError(
+            f"{what} column {column!r}: expected finite numbers or null, found {bad.height:,} "
+            f"non-finite value(s) (inf or NaN); first: {_format_rows(bad.select([*KEYS, column]))}. "
+            "A NaN or inf is not an observation: set them to null (unknown) with "
+            f"pl.when(pl.col({column!r}).is_finite()).then(pl.col({column!r})), or fix the source."
+        )
+    if frame.height and not np_isfinite(frame.select(col.sum()).item()):
+        raise NonFiniteValueError(
+            f"{what} column {column!r}: the values are so large that their total overflows "
+            f"(largest {frame[column].max():.3g}). Rescale them (e.g. to thousands) first."
+        )
+
+
+def np_isfinite(x) -> bool:
+    import math
+
+    return x is None or math.isfinite(x)
+
+
 def validate_panel(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
     allow_mixed_levels: bool = False,
     allow_empty: bool = False,
     check_duplicates: bool = True,
+    drop_aggregates: bool = False,
+    check_codes: bool = False,
     what: str = "panel",
 ) -> pl.DataFrame:
     """Check a Panel against the contract and return it with contract dtypes.
 
-    Checks, in order: required columns, dtypes (safe casts only), duplicate keys, negative
-    values, one NUTS level (unless ``allow_mixed_levels``), and non-emptiness. Nulls in
-    ``value`` are allowed: they mean "unknown" (e.g. a confidential cell).
+    Checks, in order: required columns, dtypes (safe casts only; Date years, Boolean values
+    and integer region codes refused), code normalisation (spaces, lower case: fixed and
+    warned), Eurostat aggregates in ``region`` (and non-NUTS codes with ``check_codes``),
+    nulls in keys, duplicate keys, non-finite values and overflowing totals, negative
+    values, one NUTS level and one NACE level (unless ``allow_mixed_levels``), and
+    non-emptiness. Nulls in ``value`` are allowed: they mean "unknown" (e.g. a
+    confidential cell).
 
     Parameters
     ----------
     panel
         DataFrame or LazyFrame with ``region``, ``industry``, ``year``, ``value``.
     allow_mixed_levels
-        Accept region codes of several NUTS levels (e.g. a country and its regions).
+        Accept region codes of several NUTS levels (e.g. a country and its regions) and
+        NACE codes beside their own sub-codes (e.g. ``C`` and ``C26``).
     allow_empty
         Accept a panel with no rows.
     check_duplicates
@@ -274,6 +475,12 @@ def validate_panel(
         check on big panels). Pass False only when the caller checks uniqueness itself,
         e.g. on integer codes (``emerging.trends`` does, and then calls
         :func:`check_unique` for the message).
+    drop_aggregates
+        Drop rows whose region is an aggregate (or, with ``check_codes``, no NUTS code)
+        instead of refusing them; the rows dropped are reported with a
+        :class:`RowsDroppedWarning`.
+    check_codes
+        Also refuse region codes that are no NUTS code of any version 2003-2024.
 
     Returns
     -------
@@ -283,12 +490,19 @@ def validate_panel(
     Raises
     ------
     MissingColumnError, DtypeError, DuplicateKeyError, NegativeValueError,
-    MixedLevelError, EmptySelectionError
+    MixedLevelError, MixedIndustryLevelError, NonNutsCodeError, NonFiniteValueError,
+    EmptySelectionError
         All subclasses of :class:`SchemaError` (a ``ValueError``).
     """
     frame = panel.collect() if isinstance(panel, pl.LazyFrame) else panel
+    if not isinstance(frame, pl.DataFrame):
+        raise TypeError(
+            f"{what}: expected a polars DataFrame or LazyFrame, got {type(frame).__name__}. "
+            "Convert it first, e.g. pl.from_pandas(df)."
+        )
     require_columns(frame, list(PANEL_SCHEMA), what=what)
     frame = coerce_dtypes(frame, PANEL_SCHEMA, what=what)
+    frame = normalise_codes(frame, what=what)
     if not allow_empty:
         check_not_empty(frame, what=what)
     for key in KEYS:
@@ -298,12 +512,34 @@ def validate_panel(
                 f"{what} column {key!r}: expected no nulls in a key column, found {nulls:,}. "
                 "Fill or drop those rows explicitly."
             )
+    frame = check_region_codes(frame, what=what, drop_aggregates=drop_aggregates, check_codes=check_codes)
+    if not allow_empty:
+        check_not_empty(frame, what=what, hint="Every row was dropped as an aggregate or non-NUTS code.")
     if check_duplicates:
         check_unique(frame, KEYS, what=what)
+    check_finite(frame, VALUE, what=what)
     check_non_negative(frame, VALUE, KEYS, what=what)
     if not allow_mixed_levels:
         check_single_level(frame, what=what)
+        check_industry_levels(frame, what=what)
     return frame
+
+
+def year_argument(value, name: str = "year") -> int:
+    """An ``int`` year from a function argument; a string, float or date is refused with the fix."""
+    import datetime
+
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            fix = f"pass {name}={int(value)} (a number, not the text {value!r})"
+        elif isinstance(value, datetime.date):
+            fix = f"pass {name}={value.year}"
+        elif isinstance(value, float) and value.is_integer():
+            fix = f"pass {name}={int(value)}"
+        else:
+            fix = f"pass {name} as a whole year such as 2015"
+        raise TypeError(f"{name} must be an int year; got {value!r} ({type(value).__name__}): {fix}")
+    return int(value)
 
 
 def validate_participations(

@@ -19,6 +19,22 @@ app = typer.Typer(
 )
 
 
+def _fail(exc: BaseException, code: int = 2, label: str = "error") -> typer.Exit:
+    """Print one line on stderr, with no markup interpretation (so '[flags]' stays), and exit."""
+    message = " ".join(str(exc).split())  # one line, never wrapped or parsed as markup
+    typer.echo(typer.style(f"{label}:", fg="red", bold=True) + " " + message, err=True)
+    return typer.Exit(code=code)
+
+
+def _out_dir(path: Path, option: str = "--out") -> Path:
+    from emerging.io.store import OutputFolderError, ensure_writable_dir
+
+    try:
+        return ensure_writable_dir(path, option=option)
+    except OutputFolderError as exc:
+        raise _fail(exc) from exc
+
+
 @app.callback()
 def _main() -> None:
     """emerging: regional specialisation, dynamics, relatedness, co-operation and fact sheets."""
@@ -52,11 +68,11 @@ def demo(
     from emerging.pipeline import run_demo
 
     console = Console()
+    out = _out_dir(out)
     try:
         summary = run_demo(out, regions=regions, start=start, end=end, seed=seed)
-    except ValueError as exc:
-        console.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(code=2) from exc
+    except (ValueError, OSError) as exc:
+        raise _fail(exc) from exc
     console.print(summary.as_table())
 
 
@@ -65,50 +81,71 @@ def fetch(
     raw: Annotated[Path, typer.Option(help="Folder for the untouched source files.")] = Path(
         "data/raw"
     ),
-    geometries: Annotated[
-        bool, typer.Option(help="Also download NUTS 2021 geometries (GISCO, 1:20M).")
-    ] = True,
-    refresh: Annotated[bool, typer.Option(help="Download again even if a file exists.")] = False,
     dataset: Annotated[
         list[str] | None,
         typer.Option(
             "--dataset",
-            help="Download only this dataset (repeatable): cordis-h2020 or cordis-horizon "
-            "(the official CORDIS projects bulk zip, unpacked to RAW/<dataset>/ with "
-            "project.csv and organization.csv).",
+            help="Download only this dataset (repeatable). Eurostat, through the dissemination "
+            "API: sbs_r_nuts06_r2, sbs_r_nuts2021, nama_10r_3empers, nama_10r_2emhrw, "
+            "lfst_r_lfe2en2, nama_10r_2gdp; CORDIS: cordis-h2020 or cordis-horizon (the "
+            "official projects bulk zip, unpacked to RAW/<dataset>/ with project.csv and "
+            "organization.csv). Default: sbs_r_nuts06_r2 and nama_10r_2gdp.",
         ),
     ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="Download format of the Eurostat API: tsv or sdmx-csv."),
+    ] = "tsv",
+    geometries: Annotated[
+        bool, typer.Option(help="Also download NUTS 2021 geometries (GISCO, 1:20M).")
+    ] = True,
+    refresh: Annotated[bool, typer.Option(help="Download again even if a file exists.")] = False,
 ) -> None:
-    """Download the Eurostat SBS and regional GDP datasets (and NUTS geometries) into RAW.
+    """Download Eurostat datasets (and NUTS geometries) or CORDIS bulk files into RAW.
 
-    Files already there are kept, so a manually downloaded file is used as it is. Offline,
-    the error names the URL and the exact path to save a manual download at.
+    Eurostat files come through the current dissemination API; each file gets a sidecar
+    <file>.source.json with its URL, download time and sha256. Files already there are
+    kept, so a manually downloaded file is used as it is. Offline, the error names the URL
+    and the exact path to save a manual download at (exit code 3).
     """
     from rich.console import Console
 
+    from emerging.io.build import DEFAULT_DATASETS
     from emerging.io.build import fetch as fetch_raw
     from emerging.io.cache import OfflineError
     from emerging.io.cordis_bulk import CORDIS_BULK, download_cordis
+    from emerging.io.sources import SOURCES
 
-    console = Console()
+    eurostat_known = sorted({*SOURCES, *DEFAULT_DATASETS})
+    wanted = list(dataset or [])
+    unknown = [d for d in wanted if d not in eurostat_known and d not in CORDIS_BULK]
+    if unknown:
+        raise _fail(
+            ValueError(
+                f"unknown dataset(s) {unknown} for --dataset; known: "
+                f"{eurostat_known + list(CORDIS_BULK)}"
+            )
+        )
+    if fmt not in ("tsv", "sdmx-csv"):
+        raise _fail(ValueError(f"--format must be 'tsv' or 'sdmx-csv'; got {fmt!r}"))
+    eurostat = tuple(d for d in wanted if d not in CORDIS_BULK)
+    cordis = [d for d in wanted if d in CORDIS_BULK]
+    raw = _out_dir(raw, "--raw")
+    console = Console(highlight=False, soft_wrap=True)
+    paths = []
     try:
-        if dataset:
-            unknown = [d for d in dataset if d not in CORDIS_BULK]
-            if unknown:
-                console.print(f"[bold red]error:[/] unknown dataset(s) {unknown}; known: "
-                              f"{list(CORDIS_BULK)}")
-                raise typer.Exit(code=2)
-            paths = [download_cordis(d, raw, refresh=refresh) for d in dataset]
-        else:
-            paths = fetch_raw(raw, geometries=geometries, refresh=refresh)
+        if eurostat or not wanted:
+            paths += fetch_raw(
+                raw, datasets=eurostat or DEFAULT_DATASETS, geometries=geometries, fmt=fmt,
+                refresh=refresh,
+            )
+        paths += [download_cordis(d, raw, refresh=refresh) for d in cordis]
     except OfflineError as exc:
-        console.print(f"[bold red]offline:[/] {exc}")
-        raise typer.Exit(code=3) from exc
+        raise _fail(exc, code=3, label="offline") from exc
     except ValueError as exc:
-        console.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(code=2) from exc
+        raise _fail(exc) from exc
     for path in paths:
-        console.print(f"  {path}")
+        console.print(f"  {path}", markup=False)
 
 
 @app.command()
@@ -119,31 +156,36 @@ def build(
     out: Annotated[Path, typer.Option(help="Folder for the Parquet panels and manifest.")] = Path(
         "data/processed"
     ),
-    nuts: Annotated[int, typer.Option(help="NUTS version of the outputs (2016 or 2021).")] = 2021,
+    nuts: Annotated[int, typer.Option(help="NUTS version of the outputs (2016, 2021 or 2024).")] = 2021,
     splits: Annotated[
         str,
-        typer.Option(help="Split regions: 'report' (leave out) or 'aggregate' (keep old unit)."),
+        typer.Option(
+            help="Split regions: 'report' (leave out), 'aggregate' (keep the old unit) or "
+            "'apportion' (divide by the new units' shares; marked estimated)."
+        ),
     ] = "report",
     estimate: Annotated[
         bool, typer.Option(help="Estimate confidential cells from parent totals (opt-in).")
     ] = False,
 ) -> None:
-    """Turn RAW into harmonised Parquet panels plus manifest.json in OUT.
+    """Turn RAW into harmonised Parquet panels plus manifest.json in OUT, as one set.
 
-    Re-running on the same raw files changes nothing; every excluded row is counted by reason
-    in the manifest.
+    With sbs_r_nuts2021 in RAW the employment and local-unit panels continue the old SBS
+    series from 2021 (column 'break' marks the join; the manifest says so). The whole set is
+    written into a staging folder and swapped in at once, so an interrupted build leaves the
+    previous set; re-running on the same raw files changes nothing. Every excluded row is
+    counted by reason in the manifest.
     """
     from rich.console import Console
 
     from emerging.io.build import build as build_processed
 
-    console = Console()
+    out = _out_dir(out)
     try:
         result = build_processed(raw, out, to=nuts, splits=splits, estimate=estimate)
-    except (ValueError, FileNotFoundError) as exc:
-        console.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(code=2) from exc
-    console.print(result.summary())
+    except (ValueError, OSError) as exc:
+        raise _fail(exc) from exc
+    Console(highlight=False, soft_wrap=True).print(result.summary(), markup=False)
 
 
 @app.command()
@@ -191,7 +233,9 @@ def report(
 
 @app.command()
 def detect(
-    data: Annotated[Path, typer.Option(help="Panel file (Parquet, CSV, XLSX): region, industry, year, value.")],
+    data: Annotated[
+        Path, typer.Option(help="Panel file (Parquet, CSV, XLSX): region, industry, year, value.")
+    ],
     as_of: Annotated[int, typer.Option(help="Year the signals describe; later years are never read.")],
     window: Annotated[int, typer.Option(help="Years of signals, ending at --as-of.")] = 5,
     horizon: Annotated[int, typer.Option(help="Years ahead the scores predict.")] = 3,
@@ -206,7 +250,8 @@ def detect(
         str | None, typer.Option(help="default, persistence, composite or logit.")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option(help="TOML file with model, preset, weights, window, horizon, [classes].")
+        Path | None,
+        typer.Option(help="TOML file: model, preset, weights, window, horizon and a classes table."),
     ] = None,
     out: Annotated[Path, typer.Option(help="Folder for detect_scores.parquet and .csv.")] = Path(
         "data/processed"
@@ -218,7 +263,8 @@ def detect(
 
     Writes OUT/detect_scores.parquet and OUT/detect_scores.csv (region, industry, as_of,
     score, class, evidence, reasons, contrib_<signal>) and prints the top emerging
-    candidates. The default score is the one that won the real-data backtest (see README).
+    candidates. The default score is persistence (the LQ itself): no other score beat it on
+    every split of the real-data backtest (see README, "Detection").
     """
     from rich.console import Console
     from rich.table import Table
@@ -252,7 +298,9 @@ def detect(
 
 @app.command()
 def backtest(
-    data: Annotated[Path, typer.Option(help="Panel file (Parquet, CSV, XLSX): region, industry, year, value.")],
+    data: Annotated[
+        Path, typer.Option(help="Panel file (Parquet, CSV, XLSX): region, industry, year, value.")
+    ],
     horizon: Annotated[int, typer.Option(help="Years ahead the outcome is measured.")] = 3,
     window: Annotated[int, typer.Option(help="Years of signals before each origin.")] = 3,
     outcome: Annotated[str, typer.Option(help="entry, growth or exit.")] = "entry",
@@ -308,6 +356,11 @@ def partners(
                      "SIMULATED demo."),
     ] = None,
     top: Annotated[int, typer.Option(help="How many suggestions to print.")] = 10,
+    regions: Annotated[
+        str | None,
+        typer.Option(help="Only candidates in this region set, e.g. central_europe_2021_2027, "
+                     "or comma-separated codes."),
+    ] = None,
     year: Annotated[int | None, typer.Option(help="Employment year (default: latest known).")] = None,
     brokerage: Annotated[
         bool, typer.Option(help="Score the partners' cross-border brokerage (a few seconds).")
@@ -337,6 +390,7 @@ def partners(
             region, industry=industry, panel=inputs.panel,
             participations=inputs.participations, interreg=inputs.interreg, year=year,
             geometry=inputs.geometry(len(region) - 2), brokerage=brokerage, top=None,
+            regions=regions if regions is None or "," not in regions else regions.split(","),
         )
     except (ValueError, FileNotFoundError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
@@ -399,7 +453,10 @@ def networks(
             end=end, progress=lambda text: console.print(f"  {text} ...", style="dim"),
         )
         geometry = inputs.geometry(0 if node == "country" else level or 2)
-        paths = result.write(out, geometry=geometry if node != "organisation" else None)
+        paths = result.write(
+            out, geometry=geometry if node != "organisation" else None,
+            source="SIMULATED demo data (not real figures)" if data is None else "Source: CORDIS",
+        )
     except (ValueError, FileNotFoundError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from exc

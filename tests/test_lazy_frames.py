@@ -153,7 +153,8 @@ EXEMPT = {
     "proximity_row": "networks internal: partner-finder evidence",
     "feasibility": "networks internal: partner-finder evidence",
     "brokerage_by_unit": "networks internal: partner-finder evidence",
-    "interreg_by_level": "reads an InterregTable (or its eager frame) from emerging.io",
+    "interreg_by_level": "reads an InterregTable; LazyFrame in, LazyFrame out checked in "
+    "tests/io/test_interreg.py",
 }
 
 

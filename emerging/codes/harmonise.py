@@ -11,8 +11,15 @@ such a panel in one version using the crosswalk of :mod:`emerging.codes.nuts_ver
   or absent, never a partial total;
 * a unit split into several cannot be divided without inventing numbers: by default its
   series is reported and left out; with ``splits="aggregate"`` the old unit is kept and
-  the newer units are summed back into it;
-* units regrouped many-to-many (Ireland 2016, Norway 2021, Scotland 2016) are reported.
+  the newer units are summed back into it; with ``splits="apportion"`` its values are
+  divided between the new units by a weight (:mod:`emerging.codes._apportion`), flagged
+  ``estimated`` and listed in the report;
+* units regrouped many-to-many (Ireland 2016, Norway 2021, Portugal 2024) are reported;
+  where the table pairs each old unit with one new unit and only territory moved between
+  them (Slovenia 2013, Saxony 2010) the pair is a rename with a boundary change.
+
+Levels 1, 2 and 3 are covered, each through its own level of the crosswalk, which is read
+from Eurostat's NUTS change tables 2003-2024 (:mod:`emerging.codes.nuts_versions`).
 
 When old and new codes both give a value for the same year, the value of the newest NUTS
 version wins, whatever either value's flag, and the overlap is counted (``conflicts``) when
@@ -22,19 +29,27 @@ the two differ. A value always beats a null; when every candidate is null, a fla
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
 
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, validate_panel
+from emerging.codes._apportion import apportion, describe, split_weights
 from emerging.codes.nuts import closest_codes
-from emerging.codes.nuts_versions import TARGETS, VERSIONS, code_versions, lineage, nuts2_codes
+from emerging.codes.nuts_versions import (
+    TARGETS,
+    VERSIONS,
+    code_versions,
+    lineage,
+    nuts_codes,
+    regulations,
+)
 
-Splits = Literal["report", "aggregate"]
-_SPLITS = ("report", "aggregate")
-_MAPPED = ("recoded", "recoded_boundary_change", "merged", "split_aggregated")
+Splits = Literal["report", "aggregate", "apportion"]
+_SPLITS = ("report", "aggregate", "apportion")
+_MAPPED = ("recoded", "recoded_boundary_change", "merged", "split_aggregated", "split_apportioned")
 
 
 @dataclass(frozen=True, repr=False)
@@ -49,18 +64,24 @@ class HarmonisedPanel(Result):
     report
         One row per input code that was not kept as it is: ``code``, ``version`` (the NUTS
         version it was read in), ``status``, ``mapped`` (bool), ``targets``, ``rows`` (input
-        rows), ``null_rows`` (output rows left null because a merged part was unknown) and
-        ``reason``.
+        rows), ``null_rows`` (output rows left null because a merged part was unknown),
+        ``reason``, ``estimated_rows`` (values apportioned from it) and ``regulation`` (the
+        amendment regulations behind its changes).
     target
         The NUTS version of the output.
     conflicts
         Keys where codes of two versions both gave a value and the values differ.
+    estimates
+        With ``splits="apportion"``: one row per estimated value kept in ``panel``:
+        ``region``, ``industry``, ``year``, ``value``, ``source`` (the split unit), ``weight``
+        and ``basis`` (where the weight came from).
     """
 
     panel: pl.DataFrame
     report: pl.DataFrame
     target: int
     conflicts: int
+    estimates: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     def to_frame(self) -> pl.DataFrame:
         """The harmonised panel."""
@@ -69,6 +90,12 @@ class HarmonisedPanel(Result):
     def not_mapped(self) -> pl.DataFrame:
         """Report rows of codes whose series are not in the output panel."""
         return self.report.filter(~pl.col("mapped"))
+
+    def estimated(self) -> pl.DataFrame:
+        """Rows of the panel whose value is an estimate (``splits="apportion"``)."""
+        if "estimated" not in self.panel.columns:
+            return self.panel.clear()
+        return self.panel.filter(pl.col("estimated"))
 
     def summary(self) -> str:
         by = (
@@ -81,6 +108,9 @@ class HarmonisedPanel(Result):
             f"{self.panel[REGION].n_unique():,} regions; {self.conflicts:,} overlapping "
             "values differed between NUTS versions (newest kept)."
         ]
+        if "estimated" in self.panel.columns:
+            n = int(self.panel["estimated"].sum())
+            lines.append(f"  {n:,} values ESTIMATED by apportioning split regions (column 'estimated')")
         for r in by.iter_rows(named=True):
             kept = "kept" if r["mapped"] else "NOT mapped"
             lines.append(f"  {r['status']}: {r['codes']} codes, {r['rows']:,} input rows ({kept})")
@@ -105,26 +135,23 @@ def _source_version(code: str, to: int, from_: int | None) -> tuple[int | None, 
     level = len(code) - 2
     if level == 0:
         return to, "kept", ""
-    if level != 2:
+    if level not in (1, 2, 3):
         return (
             None,
-            "level_not_covered",
-            (
-                f"NUTS-{level} code: the crosswalk covers NUTS-2 only; harmonise NUTS-2 series "
-                "and aggregate them up, or select one level first"
-            ),
+            "unknown_code",
+            f"{len(code)} characters: not a NUTS code of any level (NUTS-1/2/3 codes have 3-5)",
         )
-    if code.endswith("ZZ"):
+    if code.endswith("Z" * level):
         return to, "kept", ""
     if from_ is not None:
-        if code in nuts2_codes(from_):
+        if code in nuts_codes(from_, level):
             return from_, "kept", ""
         return (
             None,
             "unknown_code",
             (
                 f"not a NUTS {from_} code (exists in {list(code_versions(code)) or 'no version'}); "
-                f"closest NUTS {from_} codes: {closest_codes(code, nuts2_codes(from_), 3)}"
+                f"closest NUTS {from_} codes: {closest_codes(code, nuts_codes(from_, level), 3)}"
             ),
         )
     versions = code_versions(code)
@@ -141,8 +168,8 @@ def _source_version(code: str, to: int, from_: int | None) -> tuple[int | None, 
         None,
         "unknown_code",
         (
-            f"not a NUTS-2 code of any version {VERSIONS}; closest NUTS {to} codes: "
-            f"{closest_codes(code, nuts2_codes(to), 3)}"
+            f"not a NUTS-{level} code of any version {VERSIONS}; closest NUTS {to} codes: "
+            f"{closest_codes(code, nuts_codes(to, level), 3)}"
         ),
     )
 
@@ -151,30 +178,43 @@ def _note(code: str, version: int | None, status: str, targets: str, reason: str
     return dict(code=code, version=version, status=status, targets=targets, reason=reason)
 
 
-def _one_to_one(
-    code: str, version: int, to: int, target: str, boundary: bool, boundary_changes: str
-) -> tuple[dict | None, dict | None]:
-    """Entry and report note of a code that became exactly one code (maybe renamed)."""
-    if boundary and boundary_changes == "report":
-        why = f"{code} -> {target} changed territory; left out (boundary_changes='report')"
-        return None, _note(code, version, "boundary_not_mapped", target, why)
-    entry = dict(target=target, version=version, parts=1)
-    if target == code and not boundary:
+def _renamed(code, version, to, sources, targets, renamed, boundary, boundary_changes):
+    """(entry or None, report note or None) of a code that keeps its identity under one code."""
+    joined = ", ".join(targets)
+    dest = renamed or targets[0]
+    if (boundary or renamed) and boundary_changes == "report":
+        why = f"{code} -> {dest} changed territory; left out (boundary_changes='report')"
+        return None, _note(code, version, "boundary_not_mapped", dest, why)
+    entry = dict(target=dest, version=version, parts=1)
+    if dest == code and not boundary and not renamed:
         return entry, None
-    status = "recoded_boundary_change" if boundary else "recoded"
-    why = f"NUTS {version} {code} -> NUTS {to} {target}." + (
-        " Boundary changed on the way; values are those of the old territory."
-        if boundary
-        else ""
+    if not (boundary or renamed):
+        return entry, _note(code, version, "recoded", dest, f"NUTS {version} {code} -> NUTS {to} {dest}.")
+    moved = (
+        f" Territory moved between {', '.join(sources)} and {joined} on the way; "
+        "values are those of the old territory."
+        if renamed
+        else " Boundary changed on the way; values are those of the old territory."
     )
-    return entry, _note(code, version, status, target, why)
+    why = f"NUTS {version} {code} -> NUTS {to} {dest}." + moved
+    return entry, _note(code, version, "recoded_boundary_change", dest, why)
 
 
-def _regrouped(
-    code: str, version: int, to: int, sources: tuple[str, ...], targets: tuple[str, ...],
-    splits: str,
-) -> tuple[dict | None, dict]:
-    """Entry (None when not mapped) and report note of a code in a merge, split or regroup."""
+def _discontinued(code: str, version: int, to: int, level: int) -> dict:
+    """Report note of a code with no successor in NUTS ``to``."""
+    covered = any(c.startswith(code[:2]) for c in nuts_codes(to, level))
+    why = (
+        f"NUTS {version} {code} was discontinued on the way to NUTS {to} and the change "
+        "table names no successor; its series cannot be placed"
+        if covered
+        else f"NUTS {to} has no codes for country {code[:2]} (e.g. the United Kingdom "
+        "after it left the EU); harmonise to an earlier version to keep it"
+    )
+    return _note(code, version, "discontinued_not_mapped", "", why)
+
+
+def _regrouped(code, version, to, sources, targets, splits, level) -> tuple[dict | None, dict]:
+    """(entry or None, report note) of a code in a merge, a split or a regrouping."""
     joined = ", ".join(targets)
     if len(targets) == 1:
         why = (
@@ -183,52 +223,67 @@ def _regrouped(
         )
         entry = dict(target=targets[0], version=version, parts=len(sources))
         return entry, _note(code, version, "merged", joined, why)
-    if len(sources) == 1 and splits == "aggregate":
+    if len(sources) > 1:
+        why = (
+            f"{', '.join(sources)} (NUTS {version}) were regrouped into {joined} "
+            f"(NUTS {to}); no one-to-one or summable mapping exists at NUTS-{level}"
+        )
+        return None, _note(code, version, "reorganised_not_mapped", joined, why)
+    if splits == "aggregate":
         why = (
             f"split into {joined} in NUTS {to}; kept as {code} with the newer units "
             "summed back (null where any of them is null)"
         )
-        entry = dict(target=code, version=version, parts=1)
-        return entry, _note(code, version, "split_aggregated", joined, why)
-    if len(sources) == 1:
-        why = (
-            f"split into {joined} in NUTS {to}; the series cannot be divided without "
-            f"inventing numbers. Pass splits='aggregate' to keep {code} and sum the "
-            "newer units back into it"
+        return dict(target=code, version=version, parts=1), _note(
+            code, version, "split_aggregated", joined, why
         )
-        return None, _note(code, version, "split_not_mapped", joined, why)
+    if splits == "apportion":
+        return None, _note(code, version, "split_apportioned", joined, "")
     why = (
-        f"{', '.join(sources)} (NUTS {version}) were regrouped into {joined} "
-        f"(NUTS {to}); no one-to-one or summable mapping exists at NUTS-2"
+        f"split into {joined} in NUTS {to}; the series cannot be divided without "
+        f"inventing numbers. Pass splits='aggregate' to keep {code} and sum the "
+        "newer units back into it, or splits='apportion' to divide it by a weight"
     )
-    return None, _note(code, version, "reorganised_not_mapped", joined, why)
+    return None, _note(code, version, "split_not_mapped", joined, why)
 
 
 def _code_map(
     codes: list[str], *, to: int, from_: int | None, splits: str, boundary_changes: str
-) -> tuple[pl.DataFrame, list[dict]]:
-    """Map each input code to (target code, version, parts expected); collect report rows."""
+) -> tuple[pl.DataFrame, list[dict], dict[str, tuple[str, ...]]]:
+    """Map each input code to (target code, version, parts expected); collect report rows.
+
+    Also returns the split units to apportion: old code -> its new units.
+    """
     entries: dict[str, dict] = {}
     report: list[dict] = []
     present = set(codes)
     aggregate_back: dict[str, tuple[str, int]] = {}  # newer child -> (old unit, n children)
+    to_apportion: dict[str, tuple[str, ...]] = {}
     for code in codes:
         version, status, reason = _source_version(code, to, from_)
         if version is None:
             report.append(_note(code, None, status, "", reason))
             continue
-        if len(code) != 4 or code.endswith("ZZ") or version == to:
+        level = len(code) - 2
+        if level == 0 or code.endswith("Z" * level) or version == to:
             entries[code] = dict(target=code, version=version, parts=1)
             continue
-        lin = lineage(version, to)
+        lin = lineage(version, to, level)
         sources, targets, kinds = lin.groups[lin.group_of[code]]
-        if len(sources) == 1 and len(targets) == 1:
-            boundary = "boundary" in kinds
-            entry, note = _one_to_one(code, version, to, targets[0], boundary, boundary_changes)
+        boundary = "boundary" in kinds
+        one_to_one = len(sources) == 1 and len(targets) == 1
+        renamed = lin.renames.get(code)
+        if not targets:
+            report.append(_discontinued(code, version, to, level))
+            continue
+        if one_to_one or renamed:
+            entry, note = _renamed(code, version, to, sources, targets, renamed, boundary, boundary_changes)
         else:
-            entry, note = _regrouped(code, version, to, sources, targets, splits)
-            if entry is not None and len(targets) > 1:  # a split kept as the old unit
+            entry, note = _regrouped(code, version, to, sources, targets, splits, level)
+            if note["status"] == "split_aggregated":
                 aggregate_back.update({child: (code, len(targets)) for child in targets})
+            elif note["status"] == "split_apportioned":
+                to_apportion[code] = targets
         if entry is not None:
             entries[code] = entry
         if note is not None:
@@ -246,50 +301,11 @@ def _code_map(
         ],
         schema={REGION: pl.String, "_target": pl.String, "_version": pl.Int32, "_parts": pl.Int32},
     )
-    return frame, report
+    return frame, report, to_apportion
 
 
-def harmonise(
-    panel: pl.DataFrame,
-    *,
-    to: Literal[2010, 2013, 2016, 2021] = 2021,
-    from_: Literal[2006, 2010, 2013, 2016, 2021] | None = None,
-    splits: Splits = "report",
-    boundary_changes: Literal["rename", "report"] = "rename",
-) -> HarmonisedPanel:
-    """Rewrite a NUTS-2 panel in one NUTS version.
-
-    Parameters
-    ----------
-    panel
-        A Panel (``region``, ``industry``, ``year``, ``value``; optional ``flag``). NUTS-0
-        codes and extra-regio units pass through; NUTS-1 and NUTS-3 codes are reported as
-        not covered.
-    to
-        Target NUTS version.
-    from_
-        NUTS version of every input code. ``None`` (default) infers it per code: the newest
-        version not after ``to`` in which the code exists, which handles files that mix
-        versions year by year (e.g. ``SI01`` up to 2012, ``SI03`` from 2013).
-    splits
-        ``"report"``: a unit split in a later version is left out and reported.
-        ``"aggregate"``: the old unit is kept and the newer units are summed back into it.
-    boundary_changes
-        A unit renamed across a boundary change (``SI01`` -> ``SI03``, ``DED1`` -> ``DED4``):
-        ``"rename"`` (default) keeps its series under the new code and reports it as
-        ``recoded_boundary_change``; ``"report"`` leaves it out as ``boundary_not_mapped``.
-
-    Returns
-    -------
-    HarmonisedPanel
-        ``.panel`` (validated), ``.report`` (every code not kept as it is, and why),
-        ``.conflicts``.
-
-    Notes
-    -----
-    A merged value is :math:`v_T = \\sum_{s \\in S(T)} v_s`, computed only when every part
-    :math:`s` has a value; otherwise it is null with the parts' flags. Nothing is estimated.
-    """
+def _check_options(*, to, from_, splits, boundary_changes, weights) -> None:
+    """Raise ValueError naming the option, the allowed values and what was given."""
     if splits not in _SPLITS:
         raise ValueError(f"splits must be one of {_SPLITS}; got {splits!r}")
     if to not in TARGETS:
@@ -298,14 +314,85 @@ def harmonise(
         raise ValueError(f"from_ must be None or one of {VERSIONS}; got {from_!r}")
     if from_ is not None and from_ > to:
         raise ValueError(f"from_={from_} is newer than to={to}; harmonise forward only")
-    frame = validate_panel(panel, allow_mixed_levels=True)
-    has_flag = "flag" in frame.columns
-    codes = frame[REGION].unique().sort().to_list()
     if boundary_changes not in ("rename", "report"):
         raise ValueError(
             f"boundary_changes must be one of ('rename', 'report'); got {boundary_changes!r}"
         )
-    code_map, report_rows = _code_map(
+    if weights is not None and splits != "apportion":
+        raise ValueError(
+            f"weights= is used only with splits='apportion'; got splits={splits!r}. "
+            "Pass splits='apportion' to divide split regions by these weights."
+        )
+
+
+def harmonise(
+    panel: pl.DataFrame,
+    *,
+    to: Literal[2010, 2013, 2016, 2021, 2024] = 2021,
+    from_: Literal[2003, 2006, 2010, 2013, 2016, 2021] | None = None,
+    splits: Splits = "report",
+    boundary_changes: Literal["rename", "report"] = "rename",
+    weights: pl.DataFrame | None = None,
+) -> HarmonisedPanel:
+    """Rewrite a NUTS-1, -2 or -3 panel (or a mix of levels) in one NUTS version.
+
+    Parameters
+    ----------
+    panel
+        A Panel (``region``, ``industry``, ``year``, ``value``; optional ``flag``). Country
+        codes and extra-regio units pass through; each NUTS level is mapped through its own
+        level of the crosswalk.
+    to
+        Target NUTS version (2010, 2013, 2016, 2021 or 2024).
+    from_
+        NUTS version of every input code. ``None`` (default) infers it per code: the newest
+        version not after ``to`` in which the code exists, which handles files that mix
+        versions year by year (e.g. ``SI01`` up to 2012, ``SI03`` from 2013).
+    splits
+        ``"report"``: a unit split in a later version is left out and reported.
+        ``"aggregate"``: the old unit is kept and the newer units are summed back into it.
+        ``"apportion"``: the old unit's values are divided between the new units (see
+        ``weights``); the output gets a Boolean column ``estimated`` and the estimates are
+        listed in ``.estimates`` and the report (status ``split_apportioned``).
+    boundary_changes
+        A unit renamed across a boundary change (``SI01`` -> ``SI03``, ``DED1`` -> ``DED4``):
+        ``"rename"`` (default) keeps its series under the new code and reports it as
+        ``recoded_boundary_change``; ``"report"`` leaves it out as ``boundary_not_mapped``.
+    weights
+        For ``splits="apportion"``: a frame with ``region`` (every new unit of each split),
+        ``weight`` (e.g. population, >= 0) and optionally ``industry``. Without it the
+        weights are the new units' shares in the first year all of them have a value in
+        the panel (industry by industry, else their totals). A split without weights is
+        reported as ``split_no_weights``.
+
+    Returns
+    -------
+    HarmonisedPanel
+        ``.panel`` (validated), ``.report`` (every code not kept as it is, and why),
+        ``.conflicts``, ``.estimates``.
+
+    Notes
+    -----
+    A merged value is :math:`v_T = \\sum_{s \\in S(T)} v_s`, computed only when every part
+    :math:`s` has a value; otherwise it is null with the parts' flags. An apportioned value
+    is :math:`\\hat v_{T_j} = w_j v_S` with :math:`\\sum_j w_j = 1` (see
+    :mod:`emerging.codes._apportion`); nothing else is estimated.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> p = pl.DataFrame({"region": ["HU10", "HU11", "HU12"], "industry": "C",
+    ...                   "year": [2015, 2016, 2016], "value": [100.0, 60.0, 40.0]})
+    >>> res = harmonise(p, to=2021, splits="apportion")
+    >>> res.panel.filter(pl.col("year") == 2015).select("region", "value", "estimated").rows()
+    [('HU11', 60.0, True), ('HU12', 40.0, True)]
+    """
+    _check_options(to=to, from_=from_, splits=splits, boundary_changes=boundary_changes,
+                   weights=weights)
+    frame = validate_panel(panel, allow_mixed_levels=True)
+    has_flag = "flag" in frame.columns
+    codes = frame[REGION].unique().sort().to_list()
+    code_map, report_rows, to_apportion = _code_map(
         codes, to=to, from_=from_, splits=splits, boundary_changes=boundary_changes
     )
     rows_per_code = dict(frame.group_by(REGION).len().iter_rows())
@@ -313,37 +400,6 @@ def harmonise(
     joined = frame.join(code_map, on=REGION, how="inner")
     if not has_flag:
         joined = joined.with_columns(pl.lit(None, dtype=pl.String).alias("flag"))
-    candidates = _candidates(joined)
-    best, conflicts = _best_candidates(candidates)
-    out = best.select(
-        pl.col("_target").alias(REGION),
-        INDUSTRY,
-        YEAR,
-        VALUE,
-        *(["flag"] if has_flag else []),
-        "nuts_source",
-    ).sort(REGION, INDUSTRY, YEAR)
-
-    # null rows caused by incomplete merges, per input code
-    incomplete = (
-        best.filter((pl.col("_parts") > 1) & (pl.col("_known") > 0) & pl.col(VALUE).is_null())
-        .select(pl.col("nuts_source").str.split("+").alias("code"))
-        .explode("code")
-        .group_by("code")
-        .len()
-    )
-    null_rows = dict(incomplete.iter_rows())
-    report = _report_frame(report_rows, rows_per_code, null_rows)
-    return HarmonisedPanel(
-        panel=validate_panel(out, allow_mixed_levels=True, allow_empty=True),
-        report=report,
-        target=to,
-        conflicts=conflicts,
-    )
-
-
-def _candidates(joined: pl.DataFrame) -> pl.DataFrame:
-    """Rows per target code: one-part rows as they are, summed parts of merged units."""
     # one-part rows (renames, unchanged codes) need no aggregation
     single = joined.filter(pl.col("_parts") == 1).select(
         "_target",
@@ -355,6 +411,7 @@ def _candidates(joined: pl.DataFrame) -> pl.DataFrame:
         "_parts",
         pl.col(VALUE).is_not_null().cast(pl.UInt32).alias("_known"),
         pl.col(REGION).alias("nuts_source"),
+        pl.lit(False).alias("estimated"),
     )
     merged = (
         joined.filter(pl.col("_parts") > 1)
@@ -369,44 +426,79 @@ def _candidates(joined: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             pl.when(pl.col("_known") == pl.col("_parts")).then(pl.col("_sum")).alias(VALUE),
             pl.col("_flags").str.split("").list.unique().list.sort().list.join("").alias("flag"),
+            pl.lit(False).alias("estimated"),
         )
         .with_columns(pl.when(pl.col("flag") != "").then(pl.col("flag")).alias("flag"))
         .select(single.columns)
     )
-    return pl.concat([single, merged])
-
-
-def _best_candidates(candidates: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """One row per target key (the best candidate) and the number of conflicting keys."""
+    candidates = pl.concat([single, merged])
+    estimates_note: dict[str, tuple[str, int]] = {}
+    if to_apportion:
+        candidates, estimates_note = _apportioned(candidates, frame, has_flag, to_apportion, weights)
     # a value beats a null; among values the newest version wins whatever the flags (e, p, b
-    # mark estimates, not better data); among nulls a flagged one (e.g. confidential "c")
-    # beats a plain one, then the newest
+    # mark estimates, not better data) and an observation beats an estimate; among nulls a
+    # flagged one (e.g. confidential "c") beats a plain one, then the newest
     is_null = pl.col(VALUE).is_null()
     ranked = candidates.sort(
-        [is_null, is_null & pl.col("flag").is_null(), pl.col("_version")],
-        descending=[False, False, True],
+        [is_null, pl.col("estimated"), is_null & pl.col("flag").is_null(), pl.col("_version")],
+        descending=[False, False, False, True],
     )
     keys = ["_target", INDUSTRY, YEAR]
     overlap = (
-        ranked.filter(pl.col(VALUE).is_not_null())
+        ranked.filter(pl.col(VALUE).is_not_null() & ~pl.col("estimated"))
         .group_by(keys)
         .agg((pl.col(VALUE).max() - pl.col(VALUE).min()).alias("_spread"), pl.len().alias("_n"))
     )
     conflicts = overlap.filter((pl.col("_n") > 1) & (pl.col("_spread") > 1e-9)).height
     best = ranked.unique(keys, keep="first", maintain_order=True)
-    return best, conflicts
+    out = best.select(
+        pl.col("_target").alias(REGION),
+        INDUSTRY,
+        YEAR,
+        VALUE,
+        *(["flag"] if has_flag else []),
+        "nuts_source",
+        *(["estimated"] if splits == "apportion" else []),
+    ).sort(REGION, INDUSTRY, YEAR)
 
-
-def _report_frame(report_rows: list[dict], rows_per_code: dict, null_rows: dict) -> pl.DataFrame:
-    """The harmonisation report: one row per input code."""
-    return (
+    # null rows caused by incomplete merges, per input code
+    incomplete = (
+        best.filter((pl.col("_parts") > 1) & (pl.col("_known") > 0) & pl.col(VALUE).is_null())
+        .select(pl.col("nuts_source").str.split("+").alias("code"))
+        .explode("code")
+        .group_by("code")
+        .len()
+    )
+    null_rows = dict(incomplete.iter_rows())
+    kept_estimates = dict(
+        best.filter(pl.col("estimated")).group_by("nuts_source").len().iter_rows()
+    )
+    for r in report_rows:
+        if r["status"] == "split_apportioned":
+            how, _ = estimates_note.get(r["code"], ("", 0))
+            if not how:
+                r["status"] = "split_no_weights"
+                r["reason"] = (
+                    f"split into {r['targets']} in NUTS {to}; no weights to divide it: the new "
+                    "units never all have a value in the same year of the panel. Pass "
+                    "weights=pl.DataFrame({'region': [...], 'weight': [...]}) (e.g. population "
+                    "of the new units), or splits='aggregate'"
+                )
+            else:
+                n = kept_estimates.get(r["code"], 0)
+                r["reason"] = f"divided between the new units by weight: {how}; {n:,} values estimated"
+    report = (
         pl.DataFrame(
             [
                 {
                     **r,
                     "rows": rows_per_code.get(r["code"], 0),
                     "null_rows": null_rows.get(r["code"], 0),
+                    "estimated_rows": kept_estimates.get(r["code"], 0),
                     "mapped": r["status"] in _MAPPED,
+                    "regulation": "; ".join(regulations(r["code"], r["version"], to))
+                    if r["version"] is not None and len(r["code"]) > 2
+                    else "",
                 }
                 for r in report_rows
             ],
@@ -418,9 +510,69 @@ def _report_frame(report_rows: list[dict], rows_per_code: dict, null_rows: dict)
                 "reason": pl.String,
                 "rows": pl.Int64,
                 "null_rows": pl.Int64,
+                "estimated_rows": pl.Int64,
                 "mapped": pl.Boolean,
+                "regulation": pl.String,
             },
         )
-        .select("code", "version", "status", "mapped", "targets", "rows", "null_rows", "reason")
+        .select(
+            "code", "version", "status", "mapped", "targets", "rows", "null_rows", "reason",
+            "estimated_rows", "regulation",
+        )
         .sort("code")
     )
+    estimates = best.filter(pl.col("estimated")).select(
+        pl.col("_target").alias(REGION),
+        INDUSTRY,
+        YEAR,
+        VALUE,
+        pl.col("nuts_source").alias("source"),
+        pl.col("_w").alias("weight"),
+        "basis",
+    ) if "_w" in best.columns else pl.DataFrame()
+    if "unit" in frame.columns:  # one unit per panel (emerging._units): carried through
+        units = frame["unit"].drop_nulls().unique().to_list()
+        if len(units) == 1:
+            out = out.with_columns(pl.lit(units[0]).alias("unit"))
+    return HarmonisedPanel(
+        panel=validate_panel(out, allow_mixed_levels=True, allow_empty=True),
+        report=report,
+        target=to,
+        conflicts=conflicts,
+        estimates=estimates.sort(REGION, INDUSTRY, YEAR) if estimates.height else estimates,
+    )
+
+
+def _apportioned(
+    candidates: pl.DataFrame,
+    frame: pl.DataFrame,
+    has_flag: bool,
+    groups: dict[str, tuple[str, ...]],
+    weights: pl.DataFrame | None,
+) -> tuple[pl.DataFrame, dict[str, tuple[str, int]]]:
+    """Candidates plus the estimated rows of the split units' successors."""
+    shares = split_weights(candidates, groups, weights)
+    source_rows = frame.filter(pl.col(REGION).is_in(list(groups))).select(
+        REGION, INDUSTRY, YEAR, VALUE, pl.col("flag") if has_flag else pl.lit(None, pl.String).alias("flag")
+    )
+    est = apportion(source_rows, shares)
+    versions = {c: _source_version(c, 9999, None)[0] or 0 for c in groups}
+    est_rows = est.select(
+        "_target",
+        INDUSTRY,
+        YEAR,
+        pl.col("_source").replace_strict(versions, return_dtype=pl.Int32).alias("_version"),
+        VALUE,
+        "flag",
+        pl.lit(1, dtype=pl.Int32).alias("_parts"),
+        pl.col(VALUE).is_not_null().cast(pl.UInt32).alias("_known"),
+        pl.col("_source").alias("nuts_source"),
+        pl.lit(True).alias("estimated"),
+        "_w",
+        "basis",
+    )
+    base = candidates.with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("_w"), pl.lit(None, dtype=pl.String).alias("basis")
+    )
+    notes = {s: (describe(shares, s), 0) for s in groups if shares.filter(pl.col("_source") == s).height}
+    return pl.concat([base, est_rows.select(base.columns)]), notes

@@ -12,6 +12,7 @@
 """
 
 from emerging.detect._backtest import Backtest, RuleCannotFireWarning, backtest
+from emerging.detect.card import headline, published_backtest
 from emerging.detect.classes import CLASSES, ClassRules
 from emerging.detect.rules import EmergenceFlags, Rule, flag_emerging
 from emerging.detect.score import DEFAULT_MODEL, EmergenceScores, emergence_scores, presets
@@ -31,5 +32,7 @@ __all__ = [
     "emergence_scores",
     "emergence_signals",
     "flag_emerging",
+    "headline",
     "presets",
+    "published_backtest",
 ]

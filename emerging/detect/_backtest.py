@@ -64,6 +64,15 @@ def _baseline(name: str, t: pl.DataFrame, outcome: str, rng: np.random.Generator
     return sign * t[column].cast(pl.Float64).to_numpy()
 
 
+def _interval(values: np.ndarray, level: float) -> tuple[float, float]:
+    """Percentile interval of the finite bootstrap values (NaN, NaN when there are none)."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return float("nan"), float("nan")
+    lo, hi = np.quantile(finite, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
+
 def _fill(score: np.ndarray) -> tuple[np.ndarray, int]:
     """Unknown scores rank last (below the lowest known one); how many there were."""
     score = np.asarray(score, dtype=np.float64)
@@ -121,6 +130,13 @@ class Backtest(Result):
 
         return backtest_figure(self, ax=ax, as_of=as_of, scores=scores)
 
+    def headline(self, score: str | None = None) -> str:
+        """One sentence on one score (default: the default score) at the latest origin, with
+        its intervals and persistence beside it: the line a fact sheet quotes."""
+        from emerging.detect.card import headline
+
+        return headline(self.metrics, score=score, outcome=self.outcome)
+
     def card(self) -> str:
         """A model card (Markdown): data, windows, outcome, metrics with intervals, baselines,
         caveats."""
@@ -174,6 +190,9 @@ def _score_split(frame, signals, risk, *, outcome, horizon, names, rules, rng, c
             kw = dict(window=signals.window, horizon=horizon, outcome=outcome,
                       origins=tuple(origins))
             fit = fit_logit_frame(train, **kw)
+            if not fit.converged:
+                notes.append(f"logit as of {signals.as_of}: the likelihood did not converge "
+                             "(quasi-separation); its coefficients are unstable")
             out[name] = logit_probability(fit, risk, window=signals.window)
             if leave_country_out:
                 loco = np.empty(risk.height)
@@ -205,6 +224,7 @@ def backtest(
     ks: tuple[int, ...] = (50, 100, 500),
     seed: int = 0,
     leave_country_out: bool = False,
+    stay: bool = False,
     data: str = "panel",
 ) -> Backtest:
     """Backtest scores at rolling origins beside the baselines (module docstring).
@@ -232,6 +252,9 @@ def backtest(
         The k of precision and recall at k.
     leave_country_out
         Also report ``logit_loco``: the logit fitted without the country it predicts.
+    stay
+        The entry (exit) must hold in the last two years of the horizon
+        (:func:`emerging.detect.outcomes.attach_outcome`).
     data
         A short description of the data for the model card.
     """
@@ -257,7 +280,8 @@ def backtest(
     def at(origin: int):
         if origin not in memo:
             s = emergence_signals(frame, as_of=origin, window=window, **options)
-            memo[origin] = (s, *attach_outcome(frame, s, horizon=horizon, outcome=outcome))
+            memo[origin] = (s, *attach_outcome(frame, s, horizon=horizon, outcome=outcome,
+                                               stay=stay))
         return memo[origin]
 
     rows, preds, notes = [], [], []
@@ -283,15 +307,15 @@ def backtest(
             row = {"as_of": a, "horizon": horizon, "score": name, "n": risk.height,
                    "events": int(y.sum()), "base_rate": float(y.mean()), "unscored": unknown}
             for key, values in m.items():
-                lo, hi = np.nanquantile(values[1:], [(1 - level) / 2, (1 + level) / 2])
+                lo, hi = _interval(values[1:], level)
                 row[key], row[f"{key}_lo"], row[f"{key}_hi"] = float(values[0]), lo, hi
             rows.append(row)
             point_ap[name], boot_ap[name] = m["pr_auc"][0], m["pr_auc"][1:]
         for row in rows[-len(split_scores):]:
             diff = boot_ap[row["score"]] - boot_ap["persistence"]
             row["pr_auc_vs_persistence"] = point_ap[row["score"]] - point_ap["persistence"]
-            row["pr_auc_vs_persistence_lo"], row["pr_auc_vs_persistence_hi"] = np.nanquantile(
-                diff, [(1 - level) / 2, (1 + level) / 2])
+            row["pr_auc_vs_persistence_lo"], row["pr_auc_vs_persistence_hi"] = _interval(
+                diff, level)
         preds.append(risk.select(*KEY, "country", pl.lit(a, pl.Int32).alias("as_of"),
                                  "outcome").with_columns(
             **{f"score_{k}": pl.Series(v, dtype=pl.Float64) for k, v in filled.items()}))

@@ -27,6 +27,39 @@ def metrics_table(metrics: pl.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def headline(metrics: pl.DataFrame, *, score: str | None = None, outcome: str = "entry") -> str:
+    """One sentence on ``score`` (default: :data:`~emerging.detect.score.DEFAULT_MODEL`) at
+    the latest origin of ``metrics``, with persistence beside it when it is another score."""
+    from emerging.detect.score import DEFAULT_MODEL
+
+    name = score or DEFAULT_MODEL
+    last = metrics.filter(pl.col("as_of") == metrics["as_of"].max())
+    rows = {r["score"]: r for r in last.iter_rows(named=True)}
+    if name not in rows:
+        raise ValueError(f"score {name!r} is not in the backtest; scores: {sorted(rows)}")
+    r = rows[name]
+    event = {"entry": "new specialisations", "exit": "lost specialisations",
+             "growth": "faster growth"}[outcome]
+    text = (f"Backtest of the {name} score on {event} {r['as_of']}-{r['as_of'] + r['horizon']} "
+            f"({r['n']:,} pairs, {r['events']:,} events): ROC-AUC {_interval(r, 'roc_auc')}, "
+            f"PR-AUC {_interval(r, 'pr_auc')}, precision of the top 100 {r['precision_at_100']:.0%}")
+    if name != "persistence" and "persistence" in rows:
+        p = rows["persistence"]
+        text += f" (persistence: ROC-AUC {p['roc_auc']:.3f}, PR-AUC {p['pr_auc']:.3f})"
+    return text + "."
+
+
+def published_backtest() -> pl.DataFrame:
+    """The metrics of the real-data backtest in the README (Eurostat SBS NUTS-2 x divisions,
+    2008-2014, entry, horizons 1-3), shipped so that reports can quote them; regenerate with
+    ``python analyses/detect_backtest.py``."""
+    from importlib import resources
+
+    path = resources.files("emerging.detect").joinpath("data", "backtest_sbs_entry.csv")
+    with path.open("rb") as handle:
+        return pl.read_csv(handle)
+
+
 def model_card(result) -> str:
     """Markdown model card of a :class:`~emerging.detect.Backtest`."""
     m = result.metrics

@@ -10,6 +10,9 @@ growth     pairs with a known value in :math:`a`        employment grows faster 
                                                         (CAGR gap :math:`a \to a+h` > 0)
 =========  ===========================================  ======================================
 
+With ``stay=True`` an entry (exit) must also hold one year before the outcome year, so
+that a cell that crosses 1 for a single year by noise does not count.
+
 The outcome LQ is computed on the region set of the signals (the regions kept as of
 :math:`a`), so a region that enters the data later cannot move it; a pair whose outcome is
 unknown (null value or a region without employment in :math:`a + h`) leaves the risk set
@@ -69,12 +72,18 @@ def attach_outcome(
     *,
     horizon: int,
     outcome: Outcome,
+    stay: bool = False,
 ) -> tuple[pl.DataFrame, Exclusions]:
     """The signals of the risk set with a Boolean ``outcome`` column, and what was left out.
 
     ``frame`` is the whole validated panel; only the year ``as_of + horizon`` (and, for
-    growth, ``as_of``) of the signals' region set is read.
+    growth, ``as_of``) of the signals' region set is read. With ``stay`` (entry and exit,
+    ``horizon >= 2``) the event must hold in ``as_of + horizon - 1`` as well: the new
+    specialisation (or its loss) lasts, rather than a one-year blip.
     """
+    if stay and (outcome == "growth" or horizon < 2):
+        raise ValueError("stay=True is for entry and exit with horizon >= 2: the event must "
+                         "hold in the last two years of the horizon")
     a = signals.as_of
     b = a + horizon
     check_horizon(frame[YEAR].unique().to_list(), a, horizon)
@@ -88,10 +97,14 @@ def attach_outcome(
         rates = growth(later, start=a, end=b, reference=signals.reference)
         event = rates.select(*KEY, (pl.col("cagr_vs_ref").fill_nan(None) > 0).alias("outcome"))
     else:
-        later = frame.filter(pl.col(YEAR) == b).join(regions, on=REGION, how="semi")
-        lq = location_quotient(later, base=signals.reference).select(*KEY, "lq")
+        years = [b - 1, b] if stay else [b]
+        later = frame.filter(pl.col(YEAR).is_in(years)).join(regions, on=REGION, how="semi")
+        lq = location_quotient(later, reference=signals.reference).select(*KEY, YEAR, "lq")
         hit = pl.col("lq") >= 1 if outcome == "entry" else pl.col("lq") < 1
-        event = lq.select(*KEY, hit.alias("outcome"))
+        # with stay, the event holds in both years (null when either is unknown)
+        event = lq.group_by(KEY).agg(
+            pl.when((pl.len() == len(years)) & (pl.col("lq").null_count() == 0))
+            .then(hit.all()).alias("outcome"))
     joined = at_risk.join(event, on=KEY, how="left")
     known = joined.filter(pl.col("outcome").is_not_null())
     counts = {
@@ -115,6 +128,7 @@ def outcome_frames(
     horizon: int,
     outcome: Outcome,
     signal_options: dict,
+    stay: bool = False,
 ) -> pl.DataFrame:
     """Risk sets with outcomes at several past origins, stacked (for fitting a model)."""
     from emerging.detect.signals import emergence_signals
@@ -122,6 +136,6 @@ def outcome_frames(
     parts = []
     for origin in origins:  # a handful of years, each a whole-panel computation
         s = emergence_signals(frame, as_of=origin, window=window, **signal_options)
-        parts.append(attach_outcome(frame, s, horizon=horizon, outcome=outcome)[0])
+        parts.append(attach_outcome(frame, s, horizon=horizon, outcome=outcome, stay=stay)[0])
     return pl.concat(parts, how="vertical_relaxed")
 

@@ -39,6 +39,7 @@ machine learning. *Chaos, Solitons & Fractals*, 176, 114071.
 from __future__ import annotations
 
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -161,6 +162,7 @@ class LogitFit:
     origins: tuple[int, ...]
     horizon: int
     outcome: str
+    converged: bool = True
 
     def coefficients(self) -> pl.DataFrame:
         names = ["intercept", *self.features]
@@ -183,6 +185,7 @@ def fit_logit_frame(
 ) -> LogitFit:
     """Fit the logit on stacked risk sets with a Boolean ``outcome`` (see :func:`fit_logit`)."""
     import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
     used = tuple(f for f in SIGNALS if f in features)
     x = train.select(**{k: v for k, v in _logit_features(window).items() if k in used}).to_numpy()
@@ -193,9 +196,12 @@ def fit_logit_frame(
     if y.sum() < 5 or (1 - y).sum() < 5:
         raise ValueError(f"too few events ({int(y.sum())}) in the past windows to fit a logit")
     means = x.mean(axis=0)
-    fit = sm.Logit(y, sm.add_constant(x - means, has_constant="add")).fit(disp=0, maxiter=200)
+    with warnings.catch_warnings():  # kept as ``converged`` on the fit instead
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit = sm.Logit(y, sm.add_constant(x - means, has_constant="add")).fit(disp=0, maxiter=200)
     return LogitFit(used, np.asarray(fit.params), np.asarray(fit.bse), means, len(y),
-                    int(y.sum()), tuple(origins), horizon, outcome)
+                    int(y.sum()), tuple(origins), horizon, outcome,
+                    bool(fit.mle_retvals.get("converged", True)))
 
 
 def fit_logit(

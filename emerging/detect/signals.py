@@ -21,6 +21,8 @@ Signals (columns; formulas use employment :math:`E_{rit}`):
                                   (:func:`emerging.growth`)
 ``density``                       relatedness density in :math:`a`, 0-100
                                   (:func:`emerging.relatedness_density`)
+``pci``, ``cog``                  the industry's complexity (PCI) and the pair's complexity
+                                  outlook gain in :math:`a` (:func:`emerging.opportunity`)
 ``value``, ``size_percentile``    employment in :math:`a`; its percentile (0-100) among the
                                   regions of the same industry
 ``neighbours``,                   number of neighbouring regions (in the region set) with a
@@ -60,6 +62,7 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._reference import deprecated
 from emerging._result import Result
 from emerging._schema import (
     INDUSTRY,
@@ -72,7 +75,7 @@ from emerging._schema import (
 )
 from emerging._typing import check_option
 from emerging.indices import location_quotient
-from emerging.relatedness import relatedness_density
+from emerging.relatedness import opportunity
 from emerging.trends import growth, trend_slopes
 
 Reference = Literal["all", "country"]
@@ -263,7 +266,7 @@ def emergence_signals(
         ``window = end - start + 1``), as descriptive functions name it.
     reference
         Reference economy of LQs and reference growth: ``"all"`` regions of the set or
-        each region's ``"country"``. ``base`` is accepted as an alias.
+        each region's ``"country"``. ``base=`` is the deprecated spelling (it warns).
     neighbours
         Adjacency table (``region``, ``neighbour``; one row per ordered adjacent pair),
         e.g. :func:`emerging.io.gisco.nuts_neighbours`; without it the neighbour signals
@@ -284,6 +287,7 @@ def emergence_signals(
         and ``signal_note`` (why the LQ or the growth is null).
     """
     if base is not None:
+        deprecated(f"base={base!r}", f"reference={base!r}")
         reference = base
     check_option("reference", reference, ("all", "country"))
     if as_of is None and end is None:
@@ -302,7 +306,9 @@ def emergence_signals(
     # only the window is read (and validated): nothing after as_of can move a signal
     frame = panel.lazy().filter(pl.col(YEAR).is_between(first, as_of)).select(
         REGION, INDUSTRY, YEAR, VALUE).collect()
-    frame = validate_panel(frame)
+    # duplicate keys are caught on integer codes by location_quotient below (the string
+    # group-by of the full check is the slowest step on big panels)
+    frame = validate_panel(frame, check_duplicates=False)
     counts: dict[str, int] = {}
     if fixed_regions:
         kept, dropped = fixed_region_set(frame, sorted(frame[YEAR].unique().to_list()))
@@ -313,12 +319,12 @@ def emergence_signals(
     if frame.is_empty():
         raise ValueError(f"no region has a known total in every year {first}-{as_of}; "
                          "pass fixed_regions=False or a shorter window")
-    lq = location_quotient(frame, base=reference, level=level)
+    lq = location_quotient(frame, reference=reference, level=level)
     table = _lq_columns(lq, first, as_of)
     if frame[YEAR].n_unique() >= 3:
         slopes = trend_slopes(
-            frame, measure="lq", se="ols", reference=None, acceleration=False,
-            inference=False, min_obs=3, lq_base=reference,
+            frame, measure="lq", se="ols", reference=reference, acceleration=False,
+            inference=False, min_obs=3,
         ).table.select(*KEY, pl.col("slope").alias("lq_slope"), pl.col("se").alias("lq_slope_se"))
         table = table.join(slopes, on=KEY, how="left")
     else:
@@ -336,7 +342,7 @@ def emergence_signals(
             *(pl.lit(None, pl.Float64).alias(c) for c in ("cagr", "ref_cagr", "growth_gap")),
             growth_reason=pl.lit("window of one year", pl.String),
         )
-    dens = relatedness_density(frame.filter(pl.col(YEAR) == as_of)).select(*KEY, "density")
+    dens = opportunity(frame.filter(pl.col(YEAR) == as_of)).select(*KEY, "density", "pci", "cog")
     table = (
         table.join(dens, on=KEY, how="left")
         .join(_neighbour_share(table, neighbours), on=KEY, how="left")
@@ -362,7 +368,7 @@ def emergence_signals(
         VALUE, "value_start", "value_end", "size_percentile",
         "lq", "lq_lo", "lq_hi", "lq_distance", "lq_start", "lq_end", "lq_change",
         "lq_slope", "lq_slope_se", "years_specialised",
-        "cagr", "ref_cagr", "growth_gap", "density",
+        "cagr", "ref_cagr", "growth_gap", "density", "pci", "cog",
         "neighbours", "neighbours_specialised", "national_lq",
         "industry_regions_change", "region_cagr", "traded", "signal_note",
     ).sort(KEY)

@@ -12,14 +12,11 @@ from statistics import NormalDist
 import polars as pl
 
 from emerging._checks import check_fraction
+from emerging._reference import lq
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 
 
 # ---------------------------------------------------------------- formulas (arrays or Exprs)
-def _lq(e, er, ei, et):
-    return (e / er) / (ei / et)
-
-
 def _additive(e, er, ei, et):
     return e / er - ei / et
 
@@ -68,7 +65,7 @@ def lq_expr(
     [1.875, 0.4167, 0.4167, 1.3889]
     """
     e, er, ei, et = _window_totals(value, region, industry, year)
-    return pl.when((er > 0) & (ei > 0)).then(_lq(e, er, ei, et))
+    return pl.when((er > 0) & (ei > 0)).then(lq(e, er, ei, et))
 
 
 def additive_lq_expr(
@@ -93,10 +90,10 @@ def lq_bounds_expr(
     (see :func:`~emerging.indices.location_quotient`)."""
     check_fraction("level", level)
     e, er, ei, et = _window_totals(value, region, industry, year)
-    lq = _lq(e, er, ei, et)
+    value = lq(e, er, ei, et)
     spread = (_z(level) * _log_variance(e, er, ei, et).sqrt()).exp()
     defined = (er > 0) & (ei > 0)
-    zero_hi = (_zero_count_upper(level) / er) / (ei / et)
-    lo = pl.when(defined & (e == 0)).then(0.0).when(defined).then(lq / spread)
-    hi = pl.when(defined & (e == 0)).then(zero_hi).when(defined).then(lq * spread)
+    zero_hi = lq(_zero_count_upper(level), er, ei, et)
+    lo = pl.when(defined & (e == 0)).then(0.0).when(defined).then(value / spread)
+    hi = pl.when(defined & (e == 0)).then(zero_hi).when(defined).then(value * spread)
     return pl.struct(lo.alias("lq_lo"), hi.alias("lq_hi"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from emerging._reference import factor_rows
 from emerging.indices._coded import CodedPanel
 
 LQ_REASONS = (
@@ -20,10 +21,8 @@ def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) ->
     reason = np.zeros(len(coded.value), dtype=np.uint8)
     if not len(bad):
         return reason
-    y, r, i = coded.y[bad], coded.r[bad], coded.i[bad]
-    g = np.minimum(r, f["ei"].shape[1] - 1)  # the region's row, or 0 for one reference
-    e, ei, et = coded.value[bad], f["ei"][y, g, i], f["et"][y, g, 0]
-    er = 1.0 / f["inv_er"][y, r, 0]  # the LQ's E_r (over industries known in the reference)
+    at = factor_rows(coded, f, bad)
+    e, er, ei, et = at["e"], at["er"], at["ei"], at["et"]
     codes = np.zeros(len(bad), dtype=np.uint8)
     checks = ((1, np.isnan(e)), (5, np.isnan(ei) | np.isnan(et)), (2, er == 0),
               (3, ei == 0), (4, (e > ei) | (er > et)))
@@ -35,6 +34,6 @@ def _lq_reasons(coded: CodedPanel, f: dict[str, np.ndarray], bad: np.ndarray) ->
 
 def _unknown_in_reference(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.ndarray | None:
     """Rows whose industry is unknown in an external reference (None when there are none)."""
-    if f["ei"].shape[1] > 1 or not np.isnan(f["ei"]).any():
+    if not np.isnan(f["ei"]).any():
         return None
-    return np.isnan(f["ei"][coded.y, 0, coded.i])
+    return np.isnan(factor_rows(coded, f)["ei"])

@@ -12,52 +12,63 @@ from emerging.indices._coded import CodedPanel, float_column, map_years
 _NO_SPREAD = 1e-12
 
 
-def _standardise_year(out: np.ndarray, ok: np.ndarray) -> None:
-    """z-scores in place of one year's ``(region, industry)`` values along regions: per
-    industry over the cells in ``ok`` (whose other cells must hold 0), ddof = 1; NaN
-    outside ``ok`` and where fewer than two cells or no spread."""
+def _year_stats(x: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sample standard deviation (ddof = 1) per industry of one year's
+    ``(region, industry)`` values ``x`` over the cells in ``ok`` (``x`` must hold 0 in the
+    others; it is overwritten). The deviation is NaN where fewer than two cells or no
+    spread."""
     n = np.count_nonzero(ok, axis=0)
     every = bool(n.size == 0 or n.min() == ok.shape[0])  # no cell left out
     with np.errstate(divide="ignore", invalid="ignore"):
         # "No spread" allows for rounding: LQs equal in exact arithmetic can differ in the
         # last bits, and z-scores of that noise would look like real differences.
-        scale = np.maximum(np.abs(out).sum(axis=0) / n, 1.0)
-        out -= out.sum(axis=0) / n
+        scale = np.maximum(np.abs(x).sum(axis=0) / n, 1.0)
+        mean = x.sum(axis=0) / n
+        x -= mean
         if not every:
-            out *= ok
-        sd = np.sqrt((out * out).sum(axis=0) / (n - 1))
+            x *= ok
+        sd = np.sqrt((x * x).sum(axis=0) / (n - 1))
         sd[(n < 2) | ~(sd > _NO_SPREAD * scale)] = np.nan
-        out /= sd
-    if not every:
-        np.copyto(out, np.nan, where=~ok)
+    return mean, sd
 
 
-def _standardised_cubes(coded: CodedPanel, lq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """SLQ and log SLQ cubes from an LQ cube (NaN where undefined), year by year."""
-    slq, slq_log = np.empty(coded.shape), np.empty(coded.shape)
+def _standardised_stats(coded: CodedPanel, lqs: np.ndarray) -> dict[str, np.ndarray]:
+    """Per ``(year, industry)``: mean and deviation of the defined LQs across the panel's
+    rows (``mean``, ``sd``) and of the logs of the positive ones (``mean_log``,
+    ``sd_log``), year by year on the LQ cube."""
+    nY, _, nI = coded.shape
+    out = {k: np.empty((nY, nI)) for k in ("mean", "sd", "mean_log", "sd_log")}
     present = coded.present
 
     def block(ys: slice) -> None:
         y = ys.start
-        ok = np.isfinite(lq[y])
+        ok = np.isfinite(lqs[y])
         if present is not None:
             ok &= present[y]
-        np.copyto(slq[y], lq[y])
-        if not ok.all():
-            np.copyto(slq[y], 0.0, where=~ok)
-        _standardise_year(slq[y], ok)
+        x = np.where(ok, lqs[y], 0.0)
+        out["mean"][y], out["sd"][y] = _year_stats(x, ok)
         with np.errstate(invalid="ignore"):
-            ok &= lq[y] > 0  # the log form: LQ > 0 only
-        slq_log[y].fill(0.0)
-        np.log(lq[y], out=slq_log[y], where=ok)
-        _standardise_year(slq_log[y], ok)
+            ok &= lqs[y] > 0  # the log form: LQ > 0 only
+        x.fill(0.0)
+        np.log(lqs[y], out=x, where=ok)
+        out["mean_log"][y], out["sd_log"][y] = _year_stats(x, ok)
 
-    map_years(block, coded.shape[0])
-    return slq, slq_log
+    map_years(block, nY)
+    return out
 
 
-def standardised_columns(coded: CodedPanel, lq: np.ndarray) -> list[pl.Series]:
-    """``slq`` and ``slq_log`` columns (panel row order) from an LQ cube."""
-    slq, slq_log = _standardised_cubes(coded, lq)
-    return [float_column("slq", coded.to_rows(slq)),
-            float_column("slq_log", coded.to_rows(slq_log))]
+def standardised_columns(coded: CodedPanel, lqs: np.ndarray,
+                         lq_rows: np.ndarray | None = None) -> list[pl.Series]:
+    """``slq`` and ``slq_log`` columns (panel row order) from an LQ cube (and its values
+    at the rows, NaN where undefined, when known already): z-scores of each row against
+    the ``(year, industry)`` tables of :func:`_standardised_stats`, gathered by the rows'
+    codes (cheap in any row order)."""
+    stats = _standardised_stats(coded, lqs)
+    x = coded.to_rows(lqs) if lq_rows is None else lq_rows
+    at = {k: v.reshape(-1)[coded.yi] for k, v in stats.items()}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slq = (x - at["mean"]) / at["sd"]
+        positive = x > 0
+        logs = np.log(x, out=np.full(len(x), np.nan), where=positive)
+        slq_log = (logs - at["mean_log"]) / at["sd_log"]
+    return [float_column("slq", slq), float_column("slq_log", slq_log)]

@@ -55,6 +55,7 @@ import numpy as np
 import polars as pl
 
 from emerging._frames import keeps_frame_kind
+from emerging._reference import ReferenceLike, Regions, by_region, lq_factors
 from emerging._result import Result
 from emerging._schema import REGION, YEAR
 from emerging.codes.nace import is_nace_code, nace_level, nace_parent
@@ -67,7 +68,7 @@ from emerging.indices._coded import (
     stack_years,
 )
 from emerging.indices._shares import lorenz_gini, xlogx
-from emerging.indices.lq import Base, lq_cubes
+from emerging.indices.lq import Base, economy_of
 
 REGION_INDICES = ("krugman", "hoover", "gini", "hhi", "theil", "entropy",
                   "related_variety", "unrelated_variety", "diversity")
@@ -93,7 +94,8 @@ def _sectors(industries: pl.Series, level: int) -> np.ndarray:
 
 def _region_block(cube, er, ei, et, *, threshold: float, member) -> dict:
     """All region indices of one block of years (``er`` (Y, R) the regions' known totals,
-    ``ei`` and ``et`` as in ``lq_cubes``)."""
+    ``ei`` and ``et`` the reference totals of :func:`emerging._reference.lq_factors`
+    broadcast to regions)."""
     zero = er == 0  # (Y, R): zero known employment
     unknown = np.broadcast_to(np.isnan(ei).any(axis=2), zero.shape)  # x unknown
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -170,13 +172,13 @@ class RegionalDiversity(Result):
     ubiquity
         One row per industry-year: ``industry``, ``year``, ``ubiquity`` (null in a year
         whose reference shares are unknown).
-    base, threshold, unrelated_level
-        The options used.
+    reference, threshold, unrelated_level
+        The options used (``reference`` describes the reference economy).
     """
 
     regions: pl.DataFrame
     ubiquity: pl.DataFrame
-    base: str
+    reference: str
     threshold: float
     unrelated_level: int | None
 
@@ -192,7 +194,7 @@ class RegionalDiversity(Result):
         nulls = self.regions.filter(pl.col("reason").is_not_null()).height
         lines = [
             f"{self._title}: {self.regions[REGION].n_unique():,} regions, years "
-            f"{self.regions[YEAR].min()}-{self.regions[YEAR].max()}, base={self.base!r}, "
+            f"{self.regions[YEAR].min()}-{self.regions[YEAR].max()}, reference: {self.reference}, "
             f"presence threshold LQ >= {self.threshold}",
             *(f"  mean {k:<18} {v:.4f}" for k, v in desc.items() if v is not None),
             f"  region-years with a null index and a reason: {nulls:,}",
@@ -210,10 +212,11 @@ class RegionalDiversity(Result):
 def regional_diversity(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
-    base: Base = "all",
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
     threshold: float = 1.0,
     unrelated_level: Literal[1, 2] | None = 1,
+    base: Base | None = None,
 ) -> RegionalDiversity:
     """Compute every region-level index of the module table, all years at once.
 
@@ -221,8 +224,10 @@ def regional_diversity(
     ----------
     panel
         Panel of one NUTS level.
-    base, reference
-        Reference shares :math:`x_i`, as in :func:`~emerging.indices.lq.location_quotient`.
+    reference, regions
+        Reference economy of the shares :math:`x_i`, as in
+        :func:`~emerging.indices.lq.location_quotient` (``base=`` is the deprecated
+        spelling of ``reference``).
     threshold
         LQ threshold of presence for ``diversity`` and ``ubiquity``.
     unrelated_level
@@ -239,25 +244,29 @@ def regional_diversity(
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
     coded = CodedPanel.from_panel(panel)
-    f = lq_cubes(coded, base, reference=reference)
+    economy = economy_of(coded, reference, regions, base=base)
+    f = lq_factors(coded, economy)
+    f = {"ei": by_region(f["ei"], economy), "et": by_region(f["et"], economy)}
     out = _region_indices(coded, f, threshold, unrelated_level)
     cols = [c for c in REGION_INDICES if c in out] + ["n_industries"]
-    regions = coded.region_year_frame().with_columns(
+    by_region_year = coded.region_year_frame().with_columns(
         *(float_column(c, out[c].reshape(-1)) for c in cols),
         float_column("unknown_share", coded.unknown_share().reshape(-1)),
         reason_column("reason", out["reason"].reshape(-1), _REASONS),
     ).with_columns(pl.col("diversity", "n_industries").cast(pl.Int32))
     ubiquity = coded.industry_year_frame().with_columns(
         float_column("ubiquity", out["ubiquity"].reshape(-1)).cast(pl.Int32))
-    return RegionalDiversity(regions, ubiquity, base, float(threshold), unrelated_level)
+    return RegionalDiversity(by_region_year, ubiquity, economy.label, float(threshold),
+                             unrelated_level)
 
 
 @keeps_frame_kind
-def specialisation(panel: pl.DataFrame | pl.LazyFrame, *, base: Base = "all",
-                   reference: pl.DataFrame | pl.LazyFrame | None = None) -> pl.DataFrame:
+def specialisation(panel: pl.DataFrame | pl.LazyFrame, *, reference: ReferenceLike = "all",
+                   regions: Regions = None, base: Base | None = None) -> pl.DataFrame:
     """Frame of ``krugman``, ``hoover``, ``gini``, ``hhi``, ``theil``, ``entropy`` per
     region-year (see the module table); a shortcut for :func:`regional_diversity`."""
-    res = regional_diversity(panel, base=base, reference=reference, unrelated_level=None)
+    res = regional_diversity(panel, reference=reference, regions=regions, base=base,
+                             unrelated_level=None)
     return res.regions.select(REGION, YEAR, "krugman", "hoover", "gini", "hhi", "theil",
                               "entropy", "unknown_share", "reason")
 
@@ -276,9 +285,11 @@ def variety(panel: pl.DataFrame | pl.LazyFrame, *,
 
 @keeps_frame_kind
 def ubiquity(panel: pl.DataFrame | pl.LazyFrame, *, threshold: float = 1.0,
-             base: Base = "all") -> pl.DataFrame:
+             reference: ReferenceLike = "all", regions: Regions = None,
+             base: Base | None = None) -> pl.DataFrame:
     """Frame of ``ubiquity`` (regions with LQ >= threshold) per industry-year."""
-    return regional_diversity(panel, base=base, threshold=threshold,
+    return regional_diversity(panel, reference=reference, regions=regions, base=base,
+                              threshold=threshold,
                               unrelated_level=None).ubiquity
 
 

@@ -8,10 +8,11 @@ share in a reference economy:
 
     LQ_{rit} = \frac{E_{rit} / E_{r\cdot t}}{E_{\cdot it} / E_{\cdot\cdot t}}
 
-where a dot is a sum over that index, taken over the reference: all regions of the panel
-(``base="all"``), the regions of the panel in the region's country (``base="country"``)
-or a separate reference panel such as the EU total (``base="reference"``). LQ > 1 means
-the region is relatively specialised in the industry.
+where a dot is a sum over that index, taken over the reference economy
+(:mod:`emerging._reference`): all regions of the panel (``reference="all"``), the regions
+of the panel in the region's country (``"country"``), a set of regions (``"set"`` with
+``regions=``), or a frame of external totals such as Eurostat's NUTS-0 or EU-27 rows.
+LQ > 1 means the region is relatively specialised in the industry.
 
 Edge cases: a region or an industry with zero total employment, or a null (confidential)
 cell, gives a null LQ and an ``lq_reason`` that says why; never ``inf`` or a silent 0.
@@ -24,7 +25,8 @@ two shares always cover the same industries (counted in ``unknown_share`` too).
 Three tiers: expressions (:func:`lq_expr`, :func:`additive_lq_expr`,
 :func:`lq_bounds_expr`) for your own polars pipelines; frame functions
 (:func:`location_quotient`, :func:`presence`) that validate a whole panel and compute on
-integer codes; the formulas themselves (``_lq``, ``_log_variance``) are shared by both.
+integer codes; the formulas themselves (:func:`emerging._reference.lq`, the one LQ formula, and
+``_log_variance``) are shared by both.
 
 References
 ----------
@@ -42,24 +44,33 @@ Theorie und Praxis*. Springer (additive location quotient).
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, VALUE, YEAR, require_columns, same_kind
+from emerging._engine import map_row_blocks
+from emerging._reference import (
+    ReferenceLike,
+    Regions,
+    by_region,
+    legacy_reference,
+    lq,
+    lq_cube,
+    lq_factors,
+    resolve_reference,
+)
+from emerging._schema import same_kind
+from emerging._units import persons_per_value
 from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
-    check_option,
     float_column,
     map_years,
     reason_column,
 )
-from emerging.indices._lq_expr import (  # noqa: F401  (the formulas are re-exported)
-    _additive,
-    _log_variance,
-    _lq,
+from emerging.indices._lq_expr import (  # noqa: F401  (the expressions are re-exported)
     _z,
     _zero_count_upper,
     additive_lq_expr,
@@ -69,161 +80,131 @@ from emerging.indices._lq_expr import (  # noqa: F401  (the formulas are re-expo
 from emerging.indices._lq_reasons import LQ_REASONS, _lq_reasons, _unknown_in_reference
 from emerging.indices._lq_standardised import standardised_columns
 
+#: Old name of the reference option (``base=``), kept for one release.
 Base = Literal["all", "country", "reference"]
-_BASES = ("all", "country", "reference")
 
 
-
-# ---------------------------------------------------------------- reference totals
-def _reference_table(reference: pl.DataFrame | pl.LazyFrame, coded: CodedPanel):
-    """Industry totals ``(year, 1, industry)`` of an external reference, mapped onto codes."""
-    ref = reference.collect() if isinstance(reference, pl.LazyFrame) else reference
-    require_columns(ref, [INDUSTRY, YEAR, VALUE], what="reference")
-    ref = ref.group_by(INDUSTRY, pl.col(YEAR).cast(pl.Int32)).agg(
-        pl.when(pl.col(VALUE).null_count() == 0).then(pl.col(VALUE).cast(pl.Float64).sum())
-    )
-    if (ref[VALUE] < 0).any():
-        raise ValueError("reference column 'value' holds negative numbers; expected >= 0")
-    ref = ref.filter(pl.col(INDUSTRY).is_in(coded.industries.implode())
-                     & pl.col(YEAR).is_in(coded.years.tolist()))
-    nY, _, nI = coded.shape
-    table = np.zeros((nY, 1, nI))
-    y = np.searchsorted(coded.years, ref[YEAR].to_numpy())
-    i = ref[INDUSTRY].cast(pl.Enum(coded.industries)).to_physical().to_numpy().astype(np.int64)
-    table[y, 0, i] = ref[VALUE].to_numpy()  # null -> NaN: unknown in reference
-    return table
+# ---------------------------------------------------------------- the reference economy
+def economy_of(coded: CodedPanel, reference, regions, *, base=None):
+    """The :class:`~emerging._reference.Economy` of a call, old spellings translated."""
+    reference, regions, sum_frame = legacy_reference(reference, regions, base=base)
+    return resolve_reference(coded, reference, regions, sum_frame=sum_frame)
 
 
-def reference_totals(
-    coded: CodedPanel,
-    base: str,
-    *,
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
-    regions: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Industry totals ``(year, group, industry)`` and the group of every region.
-
-    ``regions`` (a Boolean mask over region codes) restricts an internal reference to a
-    reference group, e.g. Central Europe.
-    """
-    check_option("base", base, _BASES)
-    nR = coded.shape[1]
-    if base == "reference":
-        if reference is None:
-            raise ValueError(
-                "base='reference' needs a reference panel: pass reference=<frame with "
-                "industry, year, value>, e.g. the EU total"
-            )
-        return _reference_table(reference, coded), np.zeros(nR, dtype=np.int64)
-    if reference is not None:
-        raise ValueError(f"a reference panel was given but base={base!r}; pass base='reference'")
-    group = coded.country_of_region if base == "country" else np.zeros(nR, dtype=np.int64)
-    member = np.zeros((int(group.max()) + 1, nR))
-    member[group, np.arange(nR)] = 1.0 if regions is None else regions
-    return np.matmul(member, coded.cube), group
-
-
-def lq_cubes(
-    coded: CodedPanel,
-    base: str,
-    *,
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
-    regions: np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
-    """The factors of the LQ as broadcastable arrays.
-
-    ``e`` (Y, R, I) values with NaN for unknown cells; ``inv_er`` (Y, R, 1) = 1/E_r;
-    ``ei`` (Y, R|1, I) reference industry totals per region's group (NaN where unknown in
-    an external reference); ``et`` (Y, R|1, 1). Zero totals give inf/NaN factors;
-    callers turn those into null with a reason. Without an external reference the
-    factors are kept on ``coded`` (read-only) and reused by later calls.
-
-    Region and reference shares cover the same industries: an industry unknown in the
-    reference (``ei`` NaN) is left out of the reference total ``et`` *and* of every
-    region's total ``E_r`` in that year, so the LQs of the other industries are those of
-    the economy without it (their additive LQs still sum to 0).
-    """
-    if regions is not None and bool(np.all(regions == 1.0)):
-        regions = None  # a reference group of every region is the plain reference
-    key = (base, None if regions is None else regions.tobytes())
-    if reference is None and key in coded.memo:  # computed by an earlier index
-        return coded.memo[key]
-    table, group = reference_totals(coded, base, reference=reference, regions=regions)
-    unknown = np.isnan(table)  # only an external reference (one group) has unknown cells
-    totals = np.nansum(table, axis=2, keepdims=True)
-    if table.shape[1] > 1:
-        table, totals = table[:, group, :], totals[:, group, :]
-    if unknown.any():  # E_r over the industries known in the reference, (Y, R, 1)
-        er = np.matmul(coded.cube, (~unknown).transpose(0, 2, 1).astype(float))
-    else:
-        er = coded.region_total[:, :, None]
-    with np.errstate(divide="ignore"):
-        inv_er = 1.0 / er
-    factors = {"e": coded.value_cube, "inv_er": inv_er, "ei": table, "et": totals}
-    if reference is None:
-        for a in (inv_er, table, totals):
-            a.setflags(write=False)  # shared by every index computed on ``coded``
-        coded.memo[key] = factors
-    return factors
-
-
-def _lq_block(e, inv_er, ei, et, out: dict, *, z: float, u: float, external: bool) -> None:
-    """LQ, interval bounds and additive LQ of one block of years, written into ``out``."""
-    lq, lo, hi, alq = out["lq"], out["lo"], out["hi"], out["alq"]
+def _lq_tables(f: dict[str, np.ndarray], economy, *, z: float, u: float) -> dict:
+    """What the LQ and its interval need beyond the cell's value, as small tables:
+    ``(year, region, 1)`` (``er``, ``et``, ``c``, ``u_er``, ``region_over``) and
+    ``(year, group, industry)`` (``ei``, ``share_ref``, ``k``)."""
+    er, ei, et = f["er"], f["ei"], f["et"]
+    et_r = np.broadcast_to(by_region(et, economy), er.shape)  # E per region's group
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        inv_share = et / ei  # (Y, G, I): E / E_i
-        np.multiply(e, inv_er, out=lq)
-        np.subtract(lq, 1.0 / inv_share, out=alq)
-        lq *= inv_share
+        outside = et_r - er  # E - E_r
+        return {
+            "er": er, "et": et_r, "ei": ei, "share_ref": ei / et, "k": (z * z) / (ei * ei),
+            "c": 1.0 / er + np.where(outside > 0, 1.0 / outside, 0.0), "u_er": u / er,
+            "region_over": er > et_r,
+        }
+
+
+_REGION_TABLES = ("er", "et", "c", "u_er", "region_over")
+_INDUSTRY_TABLES = ("ei", "share_ref", "k")
+
+
+def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
+    """LQ, interval bounds and additive LQ of one block (cubes of some years, or rows),
+    written into ``out``; ``t`` holds :func:`_lq_tables` broadcastable to ``e``.
+
+    V = d/E_i^2 * (1 + d * (1/e - 1/E_r - 1/(E - E_r))), d = E_i - e (see the docstring
+    of :func:`location_quotient`); ``c`` = 1/E_r + 1/(E - E_r), ``k`` = z^2/E_i^2.
+    """
+    lq_b, lo, hi, alq = out["lq"], out["lo"], out["hi"], out["alq"]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        lq(e, t["er"], t["ei"], t["et"], out=lq_b)
+        np.divide(e, t["er"], out=alq)
+        alq -= t["share_ref"]
         if external:
-            lq[(e > ei) | (1.0 / inv_er > et)] = np.nan
-        # V = d/E_i^2 * (1 + d * (1/e - 1/E_r - 1/(E - E_r))), d = E_i - e (see docstring)
-        outside = et - 1.0 / inv_er
-        c = inv_er + np.where(outside > 0, 1.0 / outside, 0.0)
-        d = np.subtract(ei, e, out=hi)
+            lq_b[(e > t["ei"]) | t["region_over"]] = np.nan
+        d = np.subtract(t["ei"], e, out=hi)
         v = np.divide(1.0, e, out=lo)
-        v -= c
+        v -= t["c"]
         v *= d
         v += 1.0
         v *= d
-        v *= (z * z) / (ei * ei)
+        v *= t["k"]
         np.sqrt(v, out=v)  # z * sqrt(V)
         spread = np.exp(v, out=v)
-        np.multiply(lq, spread, out=hi)
-        np.divide(lq, spread, out=lo)
-        np.multiply(u * inv_er, inv_share, out=hi, where=e == 0)
+        np.multiply(lq_b, spread, out=hi)
+        np.divide(lq_b, spread, out=lo)
+        np.divide(t["u_er"], t["share_ref"], out=hi, where=e == 0)
 
 
-def _lq_rows(coded: CodedPanel, base: str, reference, level: float) -> dict[str, np.ndarray]:
-    """LQ, interval and additive LQ at the panel's rows, computed per year on the cube."""
-    f = lq_cubes(coded, base, reference=reference)
-    z, u, external = _z(level), _zero_count_upper(level), base == "reference"
-    cubes = {k: np.empty(coded.shape) for k in ("lq", "lo", "hi", "alq")}
+def _lq_rows(
+    coded: CodedPanel, economy, level: float, persons: float | None = 1.0
+) -> dict[str, np.ndarray]:
+    """LQ, interval and additive LQ at the panel's rows.
 
-    def block(ys: slice) -> None:
-        _lq_block(f["e"][ys], f["inv_er"][ys], f["ei"][ys], f["et"][ys],
-                  {k: a[ys] for k, a in cubes.items()}, z=z, u=u, external=external)
+    Rows in cube order are computed year by year on the cube; any other order row by row
+    with the small tables of :func:`_lq_tables` gathered by the rows' codes (the same
+    operations on the same numbers, so the same bits), so that no whole cube is gathered
+    or scattered for a shuffled panel.
+    """
+    f = lq_factors(coded, economy)
+    external = economy.external is not None
+    z, u = _z(level), _zero_count_upper(level)
+    if persons:  # values count `persons` people each: V of the person counts is V / persons
+        z, u = z / math.sqrt(persons), u / persons
+    tables = _lq_tables(f, economy, z=z, u=u)
+    if coded.in_cube_order:
+        cubes = {k: np.empty(coded.shape) for k in ("lq", "lo", "hi", "alq")}
+        t = {k: by_region(v, economy) if k in _INDUSTRY_TABLES else v
+             for k, v in tables.items()}
 
-    map_years(block, coded.shape[0])
-    if reference is None:  # the LQ cube of this base, read-only, for later indices
-        cubes["lq"].setflags(write=False)
-        coded.memo[("lq_cube", base)] = cubes["lq"]
-    rows = {k: coded.to_rows(a) for k, a in cubes.items()}
-    rows["lq_cube"] = cubes["lq"]
+        def block(ys: slice) -> None:
+            _lq_block(f["e"][ys], {k: v[ys] for k, v in t.items()},
+                      {k: a[ys] for k, a in cubes.items()}, external=external)
+
+        map_years(block, coded.shape[0])
+        rows = {k: a.reshape(-1) for k, a in cubes.items()}
+    else:
+        n = len(coded.value)
+        rows = {k: np.empty(n) for k in ("lq", "lo", "hi", "alq")}
+        region_index, industry_index = coded.yr, _industry_index(coded, f)
+
+        def chunk(part: slice) -> None:  # tables gathered per block, in the threads
+            at = {k: tables[k].reshape(-1)[region_index[part]] for k in _REGION_TABLES}
+            at.update({k: tables[k].reshape(-1)[industry_index[part]]
+                       for k in _INDUSTRY_TABLES})
+            _lq_block(coded.value[part], at, {k: a[part] for k, a in rows.items()},
+                      external=external)
+
+        map_row_blocks(chunk, n, coded.shape[0])
     bad = np.flatnonzero(np.isnan(rows["lq"]))
     rows["reason"] = _lq_reasons(coded, f, bad)
     for k in ("lo", "hi", "alq"):
         if len(bad):
             rows[k][bad] = np.nan
+    if persons is None:  # values are no counts (EUR million, hours): no count interval
+        rows["lo"][:] = np.nan
+        rows["hi"][:] = np.nan
     rows["unknown_share"] = coded.unknown_share(excluded=_unknown_in_reference(coded, f))
     return rows
+
+
+def _industry_index(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.ndarray:
+    """Flat index of each row into a ``(year, group, industry)`` table."""
+    n_groups = f["ei"].shape[1]
+    if n_groups == 1:
+        return coded.yi
+    yg = coded.y.astype(np.int64) * n_groups + f["group"][coded.r]
+    return yg * coded.shape[2] + coded.i
 
 
 def standardised_lq(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
-    base: Base = "all",
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
+    base: Base | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     r"""Add standardised location quotients (O'Donoghue & Gleave 2004; Tian 2013).
 
@@ -245,18 +226,14 @@ def standardised_lq(
     right-skewed LQs better.
     """
     coded = CodedPanel.from_panel(panel)
-    f = lq_cubes(coded, base, reference=reference)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lq = f["e"] * f["inv_er"] * (f["et"] / f["ei"])
-        if base == "reference":
-            lq[(f["e"] > f["ei"]) | (1.0 / f["inv_er"] > f["et"])] = np.nan
-        lq[~np.isfinite(lq)] = np.nan
-    lq_rows = coded.to_rows(lq)
-    reason = _lq_reasons(coded, f, np.flatnonzero(np.isnan(lq_rows)))
+    economy = economy_of(coded, reference, regions, base=base)
+    lqs = lq_cube(coded, economy)
+    lq_rows = coded.to_rows(lqs)
+    reason = _lq_reasons(coded, lq_factors(coded, economy), np.flatnonzero(np.isnan(lq_rows)))
     out = coded.frame.with_columns(
         float_column("lq", lq_rows),
         reason_column("lq_reason", reason, LQ_REASONS),
-        *standardised_columns(coded, lq),
+        *standardised_columns(coded, lqs, lq_rows),
     )
     return same_kind(out, panel)
 
@@ -265,9 +242,10 @@ def standardised_lq(
 def location_quotient(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
-    base: Base = "all",
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
     level: float = 0.95,
+    base: Base | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     r"""Add location quotients, their confidence interval and variants to every row.
 
@@ -277,21 +255,27 @@ def location_quotient(
     ----------
     panel
         Panel (``region``, ``industry``, ``year``, ``value``) of one NUTS level.
-    base
-        Reference economy: ``"all"`` regions of the panel, each region's ``"country"``
-        (the regions of the panel sharing its first two letters), or ``"reference"``: the
-        ``reference`` panel.
     reference
-        With ``base="reference"``: a frame with ``industry``, ``year``, ``value`` (and
-        optionally ``region``, summed over), e.g. the EU-27 total. Only its industries
-        that appear in the panel enter the reference total, so that region and reference
-        shares cover the same industries. An industry whose reference value is null
-        (unknown) gets a null LQ with ``"unknown in reference"`` and is also left out of
-        every region's total :math:`E_r` that year, again so that both shares cover the
-        same industries; ``unknown_share`` counts it. The region is assumed to be part
-        of the reference.
+        Reference economy: ``"all"`` regions of the panel, each region's ``"country"``
+        (the regions of the panel sharing its first two letters), a ``"set"`` of regions
+        (``regions=``), or a frame of external totals with the Panel's columns
+        (``region``, ``industry``, ``year``, ``value``): Eurostat's NUTS-0 rows (each
+        region against its own country) or one aggregate such as ``EU27_2020``; a frame
+        without ``region`` is one aggregate. Only the frame's industries that appear in
+        the panel enter the reference total, so that region and reference shares cover
+        the same industries. An industry whose reference value is null (unknown) gets a
+        null LQ with ``"unknown in reference"`` and is also left out of every region's
+        total :math:`E_r` that year, again so that both shares cover the same industries;
+        ``unknown_share`` counts it. The region is assumed to be part of the reference.
+    regions
+        With ``reference="set"``: a region-set name
+        (:func:`emerging.codes.nuts.region_set`) or a collection of NUTS codes.
     level
         Confidence level of ``lq_lo``/``lq_hi`` (default 0.95).
+    base
+        Deprecated spelling of ``reference`` (``base="country"`` is
+        ``reference="country"``; ``base="reference", reference=frame`` is
+        ``reference=frame``, with the frame summed over its regions as before).
 
     Returns
     -------
@@ -306,7 +290,7 @@ def location_quotient(
         reference"``; null when the LQ is defined.
     ``unknown_share``
         Share of the region-year's rows left out of its total :math:`E_r` (0-1): null
-        in the panel or, with ``base="reference"``, unknown in the reference.
+        in the panel or, with a frame of external totals, unknown in the reference.
     ``lq_lo``, ``lq_hi``
         Confidence interval after Moineddin, Beyene & Boyle (2003): a delta-method
         interval on the log scale, :math:`LQ \cdot \exp(\pm z_{1-\alpha/2}\sqrt{V})`.
@@ -345,16 +329,15 @@ def location_quotient(
     >>> location_quotient(p)["lq"].round(4).to_list()
     [1.875, 0.4167, 0.4167, 1.3889]
     """
-    out, _ = _location_quotient(panel, base=base, reference=reference, level=level)
-    return out
-
-
-def _location_quotient(panel, *, base: str, reference, level: float):
-    """:func:`location_quotient` and its LQ cube ``(year, region, industry)``."""
-    check_option("base", base, _BASES)
-    check_fraction("level", level)
     coded = CodedPanel.from_panel(panel)
-    rows = _lq_rows(coded, base, reference, level)
+    economy = economy_of(coded, reference, regions, base=base)
+    return _location_quotient(coded, economy, level=level, like=panel)
+
+
+def _location_quotient(coded: CodedPanel, economy, *, level: float, like):
+    """:func:`location_quotient` of a coded panel against a resolved economy."""
+    check_fraction("level", level)
+    rows = _lq_rows(coded, economy, level, persons_per_value(coded.frame))
     out = coded.frame.with_columns(
         float_column("lq", rows["lq"]),
         reason_column("lq_reason", rows["reason"], LQ_REASONS),
@@ -365,30 +348,32 @@ def _location_quotient(panel, *, base: str, reference, level: float):
         float_column("lq_hi", rows["hi"]),
         float_column("alq", rows["alq"]),
     ).with_columns((pl.col("lq_lo") > 1).alias("specialised"))
-    return same_kind(out, panel), rows["lq_cube"]
+    return same_kind(out, like)
 
 
 def presence(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
     threshold: float = 1.0,
-    base: Base = "all",
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
     level: float = 0.95,
+    base: Base | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     r"""Binary presence :math:`M_{ri} = [LQ_{ri} \ge \text{threshold}]` (null where LQ is null).
 
     Adds every column of :func:`location_quotient` and ``present`` (Boolean). Use
-    ``specialised`` for the stricter "lower confidence bound above 1".
+    ``specialised`` for the stricter "lower confidence bound above 1". ``reference`` and
+    ``regions`` as in :func:`location_quotient`.
     """
-    out, _ = presence_and_cube(panel, threshold=threshold, base=base, reference=reference,
-                               level=level)
-    return out
+    coded = CodedPanel.from_panel(panel)
+    economy = economy_of(coded, reference, regions, base=base)
+    return same_kind(presence_frame(coded, economy, threshold=threshold, level=level), panel)
 
 
-def presence_and_cube(panel, *, threshold: float, base: str, reference, level: float):
-    """:func:`presence` and its LQ cube ``(year, region, industry)`` (NaN where null)."""
+def presence_frame(coded: CodedPanel, economy, *, threshold: float, level: float):
+    """:func:`presence` (a DataFrame) of a coded panel against a resolved economy."""
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
-    out, lq = _location_quotient(panel, base=base, reference=reference, level=level)
-    return out.with_columns((pl.col("lq") >= threshold).alias("present")), lq
+    out = _location_quotient(coded, economy, level=level, like=coded.frame)
+    return out.with_columns((pl.col("lq") >= threshold).alias("present"))

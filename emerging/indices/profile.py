@@ -10,17 +10,18 @@ reuse), so nothing is computed twice.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
+from emerging._reference import ReferenceLike, Regions, deprecated, lq_cube
 from emerging._result import Result
 from emerging.indices._coded import CodedPanel
 from emerging.indices.concentration import IndustryConcentration, industry_concentration
 from emerging.indices.diversity import RegionalDiversity, regional_diversity
-from emerging.indices.lq import Base, presence_and_cube, standardised_columns
+from emerging.indices.lq import Base, economy_of, presence_frame, standardised_columns
 from emerging.indices.stars import (
     DEFAULT_ECO,
     DEFAULT_US,
@@ -74,34 +75,49 @@ class SpecialisationProfile(Result):
 def specialisation_profile(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
-    base: Base = "all",
-    reference: pl.DataFrame | pl.LazyFrame | None = None,
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
     level: float = 0.95,
     threshold: float = 1.0,
     unrelated_level: Literal[1, 2] | None = 1,
-    stars_reference: str | Collection[str] = "all",
     establishments: pl.DataFrame | pl.LazyFrame | None = None,
     herfindahl: pl.DataFrame | pl.LazyFrame | None = None,
     eco: EcoRules = DEFAULT_ECO,
     us: UsRules = DEFAULT_US,
+    base: Base | None = None,
+    stars_reference=None,
 ) -> SpecialisationProfile:
     """LQs with intervals, standardised LQs, diversity, concentration and stars at once.
 
-    The options are those of :func:`~emerging.indices.lq.presence` (``base``,
-    ``reference``, ``level``, ``threshold``),
+    The options are those of :func:`~emerging.indices.lq.presence` (``reference``,
+    ``regions``, ``level``, ``threshold``),
     :func:`~emerging.indices.diversity.regional_diversity` (``unrelated_level``),
     :func:`~emerging.indices.concentration.industry_concentration` (``herfindahl``) and
-    :func:`~emerging.indices.stars.cluster_stars` (``stars_reference`` is its
-    ``reference``; ``establishments``, ``eco``, ``us``).
+    :func:`~emerging.indices.stars.cluster_stars` (``establishments``, ``eco``, ``us``).
+    The stars are rated against the same reference group when it is a group of regions
+    (``"all"`` or ``"set"``); against a ``"country"`` or a frame of totals, which give no
+    distribution of regions to rank against, they are rated against all regions of the
+    panel (their ``reference`` attribute says so).
+
+    ``base=`` (the old name of ``reference``) and ``stars_reference=`` (the old separate
+    reference group of the stars: pass ``reference="set", regions=...``) still work for
+    one release, with a ``DeprecationWarning``.
     """
     coded = CodedPanel.from_panel(panel)
-    lq, lq_cube = presence_and_cube(coded, threshold=threshold, base=base,
-                                    reference=reference, level=level)
+    economy = economy_of(coded, reference, regions, base=base)
+    stars_ref: dict = {"reference": "all"}
+    if stars_reference is not None:
+        deprecated("stars_reference=X", "reference='set', regions=X")
+        stars_ref = {"reference": "all"} if stars_reference == "all" else {
+            "reference": "set", "regions": stars_reference}
+    elif economy.kind in ("all", "set"):
+        stars_ref = {"reference": economy.kind, "regions": regions}
+    lq = presence_frame(coded, economy, threshold=threshold, level=level)
     return SpecialisationProfile(
-        lq=lq.with_columns(standardised_columns(coded, lq_cube)),
-        diversity=regional_diversity(coded, base=base, reference=reference,
-                                     threshold=threshold, unrelated_level=unrelated_level),
+        lq=lq.with_columns(standardised_columns(
+            coded, lq_cube(coded, economy), lq["lq"].fill_null(np.nan).to_numpy())),
+        diversity=regional_diversity(coded, reference=economy, threshold=threshold,
+                                     unrelated_level=unrelated_level),
         concentration=industry_concentration(coded, herfindahl=herfindahl),
-        stars=cluster_stars(coded, reference=stars_reference, establishments=establishments,
-                            eco=eco, us=us),
+        stars=cluster_stars(coded, establishments=establishments, eco=eco, us=us, **stars_ref),
     )

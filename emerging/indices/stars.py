@@ -66,12 +66,22 @@ from __future__ import annotations
 
 import importlib
 import warnings
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
+from emerging._reference import (
+    ReferenceLike,
+    Regions,
+    is_frame,
+    legacy_reference,
+    lq,
+    lq_cube,
+    lq_factors,
+    resolve_reference,
+)
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.indices._coded import (
@@ -82,7 +92,6 @@ from emerging.indices._coded import (
     reason_column,
 )
 from emerging.indices._us_ratings import US_RATINGS, UsRules, _rating_and_reason, us_ratings
-from emerging.indices.lq import lq_cubes
 
 ECO_STARS = ("size", "specialisation", "focus")
 _REASONS = ("confidential", "zero region total", "zero industry total in reference",
@@ -104,24 +113,17 @@ DEFAULT_ECO = EcoRules()
 DEFAULT_US = UsRules()
 
 
-def _reference_regions(
-    coded: CodedPanel, reference: str | Collection[str]
-) -> tuple[np.ndarray, str]:
-    if isinstance(reference, str):
-        if reference == "all":
-            return np.ones(coded.shape[1], dtype=bool), "all regions of the panel"
-        from emerging.codes.nuts import region_set
-
-        codes, label = region_set(reference), f"region set {reference!r}"
-    else:
-        codes, label = frozenset(reference), f"{len(set(reference))} listed regions"
-    mask = coded.reference_mask(codes)
-    if not mask.any():
+def _stars_economy(coded: CodedPanel, reference, regions):
+    """The reference group of the stars: all regions or a set (old spellings translated)."""
+    reference, regions, _ = legacy_reference(reference, regions)
+    if is_frame(reference) or reference == "country":
         raise ValueError(
-            f"reference {label} shares no region with the panel (panel regions e.g. "
-            f"{coded.regions.head(5).to_list()}); check the NUTS version of both"
+            "cluster_stars rates regions against the distribution of a group of regions, "
+            "so reference must be 'all' or 'set' (with regions=); got "
+            f"{'a frame of totals' if is_frame(reference) else repr(reference)}. For LQs "
+            "against a country or external totals use location_quotient(reference=...)"
         )
-    return mask, label
+    return resolve_reference(coded, reference, regions)
 
 
 def top_cutoffs(values: np.ndarray, mask: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
@@ -300,7 +302,8 @@ class ClusterStars(Result):
 def cluster_stars(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
-    reference: str | Collection[str] = "all",
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
     establishments: pl.DataFrame | pl.LazyFrame | None = None,
     traded: Iterable[str] | str | None = None,
     eco: EcoRules = DEFAULT_ECO,
@@ -312,9 +315,11 @@ def cluster_stars(
     ----------
     panel
         Employment panel of one NUTS level; ``industry`` holds the categories.
-    reference
-        ``"all"`` regions of the panel, the name of a region set
-        (:func:`emerging.codes.nuts.region_set`) or a collection of region codes.
+    reference, regions
+        The reference group: ``"all"`` regions of the panel, or ``"set"`` with
+        ``regions`` a region-set name (:func:`emerging.codes.nuts.region_set`) or a
+        collection of region codes. (The old spelling ``reference=<set name or codes>``
+        still works for one release, with a ``DeprecationWarning``.)
     establishments
         Optional panel (``region``, ``industry``, ``year``, ``value``) of establishment
         or local-unit counts (Eurostat SBS ``indic_sb = V11210``, the ``local_units``
@@ -337,15 +342,14 @@ def cluster_stars(
         check_fraction(name, q)
     us.check()
     coded = CodedPanel.from_panel(panel)
-    mask, label = _reference_regions(coded, reference)
+    economy = _stars_economy(coded, reference, regions)
+    mask, label = economy.member, economy.label
     traded_mask, traded_label = _traded_categories(coded, traded)
-    f = lq_cubes(coded, "all", regions=mask.astype(float))
+    f = lq_factors(coded, economy)
     est = None if establishments is None else _establishment_cube(establishments, coded)
     nY, _, nI = coded.shape
-    # the LQ against all regions, when a presence computed it on ``coded`` already
-    shared_lq = coded.memo.get(("lq_cube", "all")) if mask.all() else None
-    cubes = {"share": np.empty(coded.shape)}
-    cubes["lq"] = np.empty(coded.shape) if shared_lq is None else shared_lq
+    # the LQ cube of this reference (the engine's, shared with presence and the SLQs)
+    cubes = {"share": np.empty(coded.shape), "lq": lq_cube(coded, economy)}
     names = ("size", "specialisation", "focus", *US_RATINGS)
     flags = {k: np.empty(coded.shape, dtype=bool) for k in names}
     skipped = np.empty(coded.shape, dtype=bool)  # establishment floor not applied
@@ -357,12 +361,8 @@ def cluster_stars(
     def block(ys: slice) -> None:
         e = coded.value_cube[ys]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            share_b = np.multiply(e, f["inv_er"][ys], out=cubes["share"][ys])
-            if shared_lq is None:
-                lq_b = np.multiply(share_b, f["et"][ys] / f["ei"][ys], out=cubes["lq"][ys])
-                np.copyto(lq_b, np.nan, where=np.isinf(lq_b))  # NaN stays NaN
-            else:  # the same numbers (all regions in the reference: never inf)
-                lq_b = shared_lq[ys]
+            share_b = np.divide(e, f["er"][ys], out=cubes["share"][ys])
+        lq_b = cubes["lq"][ys]  # NaN where undefined
         np.copyto(share_b, np.nan, where=np.isinf(share_b))
         c = {"size_cutoff": top_cutoff(e, mask, eco.size_top),
              "focus_cutoff": top_cutoff(share_b, mask, eco.focus_top)}
@@ -387,8 +387,10 @@ def cluster_stars(
     zero_region = coded.to_rows((coded.region_total == 0)[:, :, None])
     zero_industry = coded.to_rows(f["ei"] == 0)  # zero total in the reference group
     local = ~coded.to_rows(traded_mask[None, None, :])
+    # every flag cube at the rows in one gather (one random pass for a shuffled panel)
+    row_flags = coded.flags_to_rows({**{k: flags.pop(k) for k in names}, "skipped": skipped})
     # in order of priority (the last written wins):
-    reason = np.where(coded.to_rows(skipped), np.uint8(5 if est is None else 6), np.uint8(0))
+    reason = np.where(row_flags.pop("skipped"), np.uint8(5 if est is None else 6), np.uint8(0))
     np.copyto(reason, 4, where=local)
     np.copyto(reason, 3, where=zero_industry)
     np.copyto(reason, 2, where=zero_region)
@@ -398,16 +400,17 @@ def cluster_stars(
     bad_us = np.flatnonzero(unknown | zero_region | zero_industry | local)
 
     def flag(name: str, a: np.ndarray, dtype=pl.Boolean) -> pl.Series:
-        s = pl.Series(name, coded.to_rows(a), dtype=dtype)
+        s = pl.Series(name, a, dtype=dtype)
         rows = bad if name in ("size", "focus") else bad_us if name in US_RATINGS else bad_lq
         return s.scatter(rows, None) if len(rows) else s
 
-    eco_stars = flag("eco_stars", sum(flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
+    eco_stars = flag("eco_stars", sum(row_flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
     # keep the peak low: each cube is freed once it is a column
-    columns = [float_column(k, coded.to_rows(cubes.pop(k))) for k in ("lq", "share")]
+    cubes.clear()  # free the share cube (the LQ cube stays in the cache)
+    columns = [float_column(k, v) for k, v in _row_values(coded, f).items()]
     columns += [pl.Series("in_reference", coded.to_rows(mask[None, :, None])),
                 pl.Series("traded", ~local),
-                *(flag(k, flags.pop(k)) for k in names), eco_stars,
+                *(flag(k, row_flags.pop(k)) for k in names), eco_stars,
                 reason_column("star_reason", reason, _REASONS)]
     keys = coded.frame.select(REGION, INDUSTRY, YEAR, pl.col(VALUE).alias("employment"))
     stars = keys.with_columns(columns)
@@ -423,6 +426,20 @@ def cluster_stars(
         pl.Series("n_us_population", population.reshape(-1)).cast(pl.Int32),
     )
     return ClusterStars(stars, thresholds, label, eco, us, traded_label)
+
+
+def _row_values(coded: CodedPanel, f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The LQ and the share of the region's employment at every row (NaN where
+    undefined): the one LQ formula on factors gathered from small tables by the rows'
+    codes, so the LQ cube's numbers without gathering the cube."""
+    e = coded.value
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        er = f["er"].reshape(-1)[coded.yr]
+        share = np.divide(e, er)
+        lq_rows = lq(e, er, f["ei"].reshape(-1)[coded.yi], f["et"].reshape(-1)[coded.y])
+    np.copyto(share, np.nan, where=np.isinf(share))
+    np.copyto(lq_rows, np.nan, where=~np.isfinite(lq_rows))
+    return {"lq": lq_rows, "share": share}
 
 
 def _traded_categories(coded: CodedPanel, traded: Iterable[str] | str | None

@@ -16,6 +16,7 @@ re-running a build on the same raw files changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from collections.abc import Sequence
@@ -26,9 +27,9 @@ from typing import Literal
 import polars as pl
 
 from emerging._result import Result
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
+from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, aggregate_expr
 from emerging.codes.harmonise import harmonise
-from emerging.io.cache import DEFAULT_RAW_DIR, atomic_write_bytes, sha256
+from emerging.io.cache import DEFAULT_RAW_DIR, sha256
 from emerging.io.cache import fetch as fetch_url
 from emerging.io.confidential import estimate_confidential
 from emerging.io.eurostat import read, to_panel
@@ -141,21 +142,11 @@ def fetch(
     return paths
 
 
-def _write_if_changed(frame: pl.DataFrame, path: Path) -> tuple[str, bool]:
+def _parquet_bytes(frame: pl.DataFrame) -> bytes:
+    """Parquet bytes with fixed compression and no statistics: the same frame, the same bytes."""
     buffer = io.BytesIO()
     frame.write_parquet(buffer, compression="zstd", statistics=False)
-    data = buffer.getvalue()
-    return _store(data, path)
-
-
-def _store(data: bytes, path: Path) -> tuple[str, bool]:
-    import hashlib
-
-    digest = hashlib.sha256(data).hexdigest()
-    if path.is_file() and sha256(path) == digest:
-        return digest, False
-    atomic_write_bytes(path, data)
-    return digest, True
+    return buffer.getvalue()
 
 
 def _nuts2_panel(
@@ -166,14 +157,20 @@ def _nuts2_panel(
     estimate: bool,
     to: int,
     splits: str,
-) -> tuple[pl.DataFrame, dict[str, int], int, dict]:
-    """Select, estimate (opt-in) and harmonise one indicator; count every excluded row."""
+    chain: tuple[pl.DataFrame, dict[str, int]] | None = None,
+) -> tuple[pl.DataFrame, dict[str, int], int, dict, dict]:
+    """Select, estimate (opt-in), chain (when a newer series is given) and harmonise one
+    indicator; count every excluded row."""
     selected = raw.filter(*(pl.col(d) == c for d, c in measure.items())) if measure else raw
     total = selected.height
     negative = pl.col(VALUE) < 0
     excluded: dict[str, int] = {
         "negative values in the source (invalid)": selected.filter(negative).height
     }
+    aggregate = aggregate_expr(pl.col("geo"))
+    selected = selected.with_columns(aggregate.alias("_aggregate"))
+    excluded["Eurostat aggregates (EU28, EA19, ...)"] = selected.filter(pl.col("_aggregate")).height
+    selected = selected.filter(~pl.col("_aggregate")).drop("_aggregate")
     panel = to_panel(
         selected.filter(~negative | pl.col(VALUE).is_null()), measure=measure, industry=industry
     )
@@ -190,12 +187,29 @@ def _nuts2_panel(
         division = pl.col(INDUSTRY).str.len_chars() == 3
         excluded["NACE sections and groups (divisions kept)"] = panel.filter(~division).height
         panel = panel.filter(division)
+    info: dict = {}
+    if chain is not None:
+        new, new_excluded = chain
+        first_new = int(new[YEAR].min())
+        covered = pl.col(YEAR) >= first_new
+        excluded[f"years covered by {CHAIN_NEW} (newer series kept)"] = panel.filter(covered).height
+        panel = panel.filter(~covered)
+        info = {"last_old": int(panel[YEAR].max()), "first_new": first_new, "break_year": first_new}
+        for why, n in new_excluded.items():
+            excluded[f"{CHAIN_NEW}: {why}"] = n
+        total += new.height + sum(new_excluded.values())
+        new = new.with_columns(pl.lit(False).alias("estimated")) if estimate else new
+        panel = pl.concat([panel, new.select(panel.columns)], how="vertical_relaxed")
     before = panel.height
     res = harmonise(panel, to=to, splits=splits)
     not_mapped = int(res.not_mapped()["rows"].sum())
     excluded[f"NUTS codes not mappable to NUTS {to}"] = not_mapped
     excluded["rows combined by NUTS harmonisation"] = before - not_mapped - res.panel.height
     out = res.panel
+    apportioned = None
+    if "estimated" in out.columns:  # splits="apportion"
+        apportioned = out["estimated"]
+        out = out.drop("estimated")
     if not estimate:
         out = out.with_columns(pl.lit(False).alias("estimated"))
     else:
@@ -211,34 +225,108 @@ def _nuts2_panel(
         out = out.join(parts, on=["nuts_source", INDUSTRY, YEAR], how="left").with_columns(
             pl.col("estimated").fill_null(False)
         )
+    if apportioned is not None:
+        out = out.with_columns((pl.col("estimated") | apportioned).alias("estimated"))
+    if chain is not None:
+        out = out.with_columns(
+            pl.when(pl.col(YEAR) >= info["first_new"])
+            .then(pl.lit(CHAIN_NEW))
+            .otherwise(pl.lit(CHAIN_OLD))
+            .alias("dataset"),
+            (pl.col(YEAR) == info["first_new"]).alias("break"),
+        )
     estimated = int(out["estimated"].sum())  # estimated cells kept in the output
     if total != out.height + sum(excluded.values()):  # internal invariant, never user input
         raise RuntimeError(f"row accounting broken: {total} != {out.height} + {excluded}")
     harm = {r["code"]: r["status"] for r in res.not_mapped().iter_rows(named=True)}
-    return out.sort(REGION, INDUSTRY, YEAR), excluded, estimated, harm
+    return out.sort(REGION, INDUSTRY, YEAR), excluded, estimated, harm, info
+
+
+#: The older SBS series and the one that continues it from 2021 (European business statistics).
+CHAIN_OLD, CHAIN_NEW = "sbs_r_nuts06_r2", "sbs_r_nuts2021"
+#: Indicators of the old series -> the same concept in the new series.
+CHAINED: dict[str, str] = {"V16110": "EMP_LOC_NR", "V11210": "LOC_NR"}
+UNITS: dict[str, str] = {"V16110": "persons", "V11210": "number", "V13320": "EUR million"}
+CHAIN_NOTE = (
+    "chained series: {old} (SBS Regulation (EC) No 295/2008, NUTS 2010/2013, to {last_old}) "
+    "and {new} (EBS Regulation (EU) 2019/2152, NUTS 2021, from {first_new}); column 'break' "
+    "marks the first year of {new}: definitions and coverage changed at the join (e.g. "
+    "persons employed in local units), so growth across it is not like for like"
+)
+
+
+def _new_series(raw_dir: Path, code: str) -> tuple[pl.DataFrame | None, dict, Path | None]:
+    """The continuing series of an old SBS indicator from sbs_r_nuts2021, if its file is there."""
+    from emerging.io.sources import read_source
+
+    if code not in CHAINED:
+        return None, {}, None
+    try:
+        path = find_raw(raw_dir, CHAIN_NEW)
+    except FileNotFoundError:
+        return None, {}, None
+    src = read_source(path, CHAIN_NEW, measure={"indic_sbs": CHAINED[code]})
+    return src.panel.drop("unit", "dataset"), src.excluded, path
+
+
+def _check_build_options(to: int, splits: str, indicators: Sequence[str]) -> None:
+    if splits not in ("report", "aggregate", "apportion"):
+        raise ValueError(f"splits must be one of ('report', 'aggregate', 'apportion'); got {splits!r}")
+    if to not in (2016, 2021, 2024):
+        raise ValueError(f"to must be one of (2016, 2021, 2024); got {to!r}")
+    unknown = sorted(set(indicators) - set(SBS_INDICATORS))
+    if unknown:
+        raise ValueError(f"unknown indicators {unknown}; expected some of {list(SBS_INDICATORS)}")
+
+
+def _optional_raw(raw_dir: Path, dataset: str) -> Path | None:
+    try:
+        return find_raw(raw_dir, dataset)
+    except FileNotFoundError:
+        return None
+
+
+def _gdp_panel(path: Path, *, to: int, splits: str) -> tuple[pl.DataFrame, dict, dict]:
+    """Regional GDP in the summable units (million EUR, million PPS), harmonised."""
+    gdp = read(path)
+    excluded_units = gdp.filter(~pl.col("unit").is_in(GDP_UNITS)).height
+    frame, excluded, _, harm, _ = _nuts2_panel(
+        gdp.filter(pl.col("unit").is_in(GDP_UNITS)),
+        {},
+        industry="unit",
+        estimate=False,
+        to=to,
+        splits="aggregate" if splits == "apportion" else splits,
+    )
+    excluded = {"per-head and index units (not summable)": excluded_units, **excluded}
+    frame = frame.rename({INDUSTRY: "unit"}).select(REGION, "unit", YEAR, VALUE, "flag", "nuts_source")
+    return frame, excluded, harm
 
 
 def build(
     raw_dir: str | Path = DEFAULT_RAW_DIR,
     processed_dir: str | Path = DEFAULT_PROCESSED_DIR,
     *,
-    to: Literal[2016, 2021] = 2021,
-    splits: Literal["report", "aggregate"] = "report",
+    to: Literal[2016, 2021, 2024] = 2021,
+    splits: Literal["report", "aggregate", "apportion"] = "report",
     estimate: bool = False,
     indicators: Sequence[str] = tuple(SBS_INDICATORS),
 ) -> BuildResult:
-    """Turn the raw Eurostat files into harmonised Parquet panels and a manifest.
+    """Turn the raw Eurostat files into harmonised Parquet panels and a manifest, as one set.
 
     Parameters
     ----------
     raw_dir
-        Folder with ``sbs_r_nuts06_r2.tsv.gz`` (required) and ``nama_10r_2gdp.tsv[.gz]``
-        (optional), as downloaded by :func:`fetch` or saved by hand.
+        Folder with ``sbs_r_nuts06_r2.tsv.gz`` (required), ``sbs_r_nuts2021`` (optional:
+        continues the series from 2021) and ``nama_10r_2gdp.tsv[.gz]`` (optional), as
+        downloaded by :func:`fetch` or saved by hand (TSV or SDMX-CSV, plain or gzip).
     processed_dir
         Output folder (created).
     to, splits
         NUTS version of the outputs and what to do with split units (see
-        :func:`emerging.codes.harmonise.harmonise`).
+        :func:`emerging.codes.harmonise.harmonise`; ``"apportion"`` divides a split unit
+        by the new units' shares in the first year they all appear, e.g. HU10 by HU11 and
+        HU12 in 2021 when the new series is there, and marks those cells ``estimated``).
     estimate
         Fill confidential NUTS-2 cells from NUTS-1 totals minus known regions (opt-in; the
         ``estimated`` column marks them).
@@ -249,77 +337,74 @@ def build(
     -------
     BuildResult
         Paths written and the manifest (also saved as ``manifest.json``).
+
+    Notes
+    -----
+    All files, manifest included, are written into a staging folder beside
+    ``processed_dir`` and swapped in at once (:func:`emerging.io.store.publish`): a build
+    killed at any moment, or failing at a later step, leaves either the previous complete
+    set or the new one, each with its manifest. A rebuild on the same raw files writes the
+    same bytes and touches nothing.
     """
-    if splits not in ("report", "aggregate"):
-        raise ValueError(f"splits must be one of ('report', 'aggregate'); got {splits!r}")
-    if to not in (2016, 2021):
-        raise ValueError(f"to must be one of (2016, 2021); got {to!r}")
-    unknown = sorted(set(indicators) - set(SBS_INDICATORS))
-    if unknown:
-        raise ValueError(f"unknown indicators {unknown}; expected some of {list(SBS_INDICATORS)}")
+    from emerging.io.store import publish
+
+    _check_build_options(to, splits, indicators)
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
-    sources, outputs, paths, changed = [], [], [], []
+    sources, outputs, files = [], [], {}
+    notes: list[str] = []
 
     def source(path: Path) -> None:
         entry = {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size}
         side = path.with_name(path.name + ".source.json")
         if side.is_file():
-            entry["url"] = json.loads(side.read_text())["url"]
-        sources.append(entry)
+            meta = json.loads(side.read_text())
+            entry["url"] = meta["url"]
+            if meta.get("sha256") and meta["sha256"] != entry["sha256"]:
+                notes.append(f"{path.name} changed since it was downloaded (sha256 differs from its sidecar)")
+        if entry["file"] not in {s["file"] for s in sources}:
+            sources.append(entry)
 
-    def output(frame, name, excluded, estimated, harm, src):
-        path = processed_dir / name
-        digest, did = _write_if_changed(frame, path)
-        paths.append(path)
-        if did:
-            changed.append(path)
+    def output(frame, name, excluded, estimated, harm, src, **extra):
+        files[name] = _parquet_bytes(frame)
         outputs.append(
             {
                 "file": name,
                 "source": src,
                 "rows": frame.height,
-                "sha256": digest,
+                "sha256": hashlib.sha256(files[name]).hexdigest(),
                 "excluded": excluded,
                 "estimated": estimated,
                 "not_mapped": harm,
+                **extra,
             }
         )
 
-    sbs_path = find_raw(raw_dir, "sbs_r_nuts06_r2")
+    sbs_path = find_raw(raw_dir, CHAIN_OLD)
     source(sbs_path)
     sbs = read(sbs_path)
     for code in indicators:
-        frame, excluded, estimated, harm = _nuts2_panel(
-            sbs, {"indic_sb": code}, industry="nace_r2", estimate=estimate, to=to, splits=splits
+        new, new_excluded, new_path = _new_series(raw_dir, code)
+        chain = None
+        if new is not None and new.height:
+            source(new_path)
+            chain = (new, new_excluded)
+        frame, excluded, estimated, harm, info = _nuts2_panel(
+            sbs, {"indic_sb": code}, industry="nace_r2", estimate=estimate, to=to, splits=splits,
+            chain=chain,
         )
-        output(
-            frame,
-            f"sbs_{SBS_INDICATORS[code]}_nuts2.parquet",
-            excluded,
-            estimated,
-            harm,
-            sbs_path.name,
-        )
-    try:
-        gdp_path = find_raw(raw_dir, "nama_10r_2gdp")
-    except FileNotFoundError:
-        gdp_path = None
+        frame = frame.with_columns(pl.lit(UNITS[code]).alias("unit"))
+        src = sbs_path.name if chain is None else f"{sbs_path.name} + {new_path.name}"
+        extra = {}
+        if info:
+            extra["chain"] = {
+                **info,
+                "note": CHAIN_NOTE.format(old=CHAIN_OLD, new=CHAIN_NEW, **info),
+            }
+        output(frame, f"sbs_{SBS_INDICATORS[code]}_nuts2.parquet", excluded, estimated, harm, src, **extra)
+    gdp_path = _optional_raw(raw_dir, "nama_10r_2gdp")
     if gdp_path is not None:
         source(gdp_path)
-        gdp = read(gdp_path)
-        excluded_units = gdp.filter(~pl.col("unit").is_in(GDP_UNITS)).height
-        frame, excluded, _, harm = _nuts2_panel(
-            gdp.filter(pl.col("unit").is_in(GDP_UNITS)),
-            {},
-            industry="unit",
-            estimate=False,
-            to=to,
-            splits=splits,
-        )
-        excluded = {"per-head and index units (not summable)": excluded_units, **excluded}
-        frame = frame.rename({INDUSTRY: "unit"}).select(
-            REGION, "unit", YEAR, VALUE, "flag", "nuts_source"
-        )
+        frame, excluded, harm = _gdp_panel(gdp_path, to=to, splits=splits)
         output(frame, "gdp_nuts2.parquet", excluded, 0, harm, gdp_path.name)
     manifest = {
         "nuts_version": to,
@@ -327,10 +412,9 @@ def build(
         "estimate_confidential": estimate,
         "sources": sources,
         "outputs": outputs,
+        "notes": notes,
     }
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    manifest_path = processed_dir / "manifest.json"
-    _, did = _store(text.encode("utf-8"), manifest_path)
-    if did:
-        changed.append(manifest_path)
-    return BuildResult(outputs=(*paths, manifest_path), manifest=manifest, changed=tuple(changed))
+    files["manifest.json"] = text.encode("utf-8")
+    paths, changed = publish(processed_dir, files)
+    return BuildResult(outputs=tuple(paths), manifest=manifest, changed=tuple(changed))

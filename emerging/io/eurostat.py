@@ -107,6 +107,13 @@ def read_tsv(path: str | Path) -> pl.DataFrame:
     path = Path(path)
     text = _read_text(path)
     header, _, _ = text.partition("\n")
+    if "\t" not in header and header.count(";") >= 1:
+        raise EurostatFormatError(
+            f"{path}, line 1: this file is semicolon-separated ({header.count(';') + 1} fields "
+            "split by ';'), but a Eurostat TSV is tab-separated. Download it again in TSV "
+            "format, or read a table you made yourself with emerging.read_table(path, "
+            "separator=';')."
+        )
     first = header.split("\t", 1)[0]
     if "\\" not in first:
         raise EurostatFormatError(
@@ -142,6 +149,16 @@ def read_tsv(path: str | Path) -> pl.DataFrame:
         .unnest("_dims")
         .with_columns(pl.col(d).str.strip_chars() for d in dims)
     )
+    n_fields = pl.col("_key").str.count_matches(",") + 1
+    extra = frame.filter(n_fields > len(dims))
+    if extra.height:
+        bad = extra.row(0, named=True)
+        raise EurostatFormatError(
+            f"{path}, line {bad['_line']}: expected {len(dims)} comma-separated codes "
+            f"({','.join(dims)}) as the header says, found {bad['_key']!r} with "
+            f"{bad['_key'].count(',') + 1} ({extra.height:,} such lines). The header and the "
+            "rows disagree: the file is damaged or was edited by hand."
+        )
     if frame.select(pl.col(dims[-1]).is_null().any()).item():
         bad = frame.filter(pl.col(dims[-1]).is_null()).row(0, named=True)
         raise EurostatFormatError(
@@ -179,13 +196,19 @@ def read_tsv(path: str | Path) -> pl.DataFrame:
     # checks on the few distinct flag strings, then one boolean pass for the numbers
     flags = parsed["flag"].unique().to_list()
     malformed = [f for f in flags if not re.match(r"^[a-z]*$", f)]
-    broken = (pl.col("_value").is_null() & (pl.col("_num") != ":")) | pl.col("flag").is_in(malformed)
+    broken = (
+        (pl.col("_value").is_null() & (pl.col("_num") != ":"))
+        | pl.col("flag").is_in(malformed)
+        | (pl.col("_value").is_not_null() & ~pl.col("_value").is_finite())
+    )
     n_bad = parsed.select(broken.sum()).item()
     if n_bad:
         row = parsed.filter(broken).row(0, named=True)
         raise EurostatFormatError(
             f"{path}, line {row['_line']}, period {row['_period']}: expected 'number [flags]' "
-            f"or ':', found {row['_cell']!r} ({n_bad:,} such cells)"
+            f"or ':' with a finite number, found {row['_cell']!r} ({n_bad:,} such cells; NaN, "
+            "inf and numbers beyond 1e308 are not Eurostat values). The file is damaged or "
+            "was edited: download it again."
         )
     unknown = sorted(set("".join(flags)) - set(FLAGS))
     if unknown:
@@ -213,6 +236,7 @@ def to_panel(
     region: str = "geo",
     industry: str = "nace_r2",
     keep_flags: bool = True,
+    drop_aggregates: bool = True,
 ) -> pl.DataFrame:
     """Select one indicator from a tidy Eurostat frame and return a validated Panel.
 
@@ -228,6 +252,10 @@ def to_panel(
         Names of the dimensions that become ``region`` and ``industry``.
     keep_flags
         Keep the ``flag`` column (confidential cells stay null with flag ``c``).
+    drop_aggregates
+        Eurostat's regional files carry aggregates (``EU28``, ``EU27_2020``, ``EA19``) in
+        the ``geo`` column: by default they are dropped and reported with a
+        :class:`emerging._schema.RowsDroppedWarning`; ``False`` refuses them.
     """
     for dim, code in measure.items():
         if dim not in frame.columns:
@@ -250,7 +278,7 @@ def to_panel(
     panel = frame.rename({region: REGION, industry: INDUSTRY}).select(
         REGION, INDUSTRY, YEAR, VALUE, *(["flag"] if keep_flags else [])
     )
-    return validate_panel(panel, allow_mixed_levels=True)
+    return validate_panel(panel, allow_mixed_levels=True, drop_aggregates=drop_aggregates)
 
 
 # ------------------------------------------------------------------------------ SDMX-CSV
@@ -316,12 +344,16 @@ def read_sdmx_csv(path: str | Path, *, drop_freq: bool = False) -> pl.DataFrame:
         pl.col("OBS_VALUE").str.strip_chars().cast(pl.Float64, strict=False).alias("_value"),
         pl.col("OBS_FLAG").str.strip_chars().fill_null("").alias("_flag"),
     )
-    broken = frame.filter(pl.col("_value").is_null() & pl.col("OBS_VALUE").str.strip_chars().ne(""))
+    broken = frame.filter(
+        (pl.col("_value").is_null() & pl.col("OBS_VALUE").str.strip_chars().ne(""))
+        | (pl.col("_value").is_not_null() & ~pl.col("_value").is_finite())
+    )
     if broken.height:
         row = broken.row(0, named=True)
         raise EurostatFormatError(
-            f"{path}, line {row['_line']}: OBS_VALUE {row['OBS_VALUE']!r} is not a number "
-            f"({broken.height:,} such rows)"
+            f"{path}, line {row['_line']}: OBS_VALUE {row['OBS_VALUE']!r} is not a number or not finite "
+            f"({broken.height:,} such rows); empty means not available, anything else must be a "
+            "number. The file is damaged or was edited: download it again."
         )
     if "CONF_STATUS" in frame.columns:
         status = pl.col("CONF_STATUS").fill_null("").str.strip_chars()

@@ -22,6 +22,10 @@ API = "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1/data"
 DATASET_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "sbs_r_nuts06_r2": ("freq", "nace_r2", "indic_sb", "geo"),
     "nama_10r_2gdp": ("freq", "unit", "geo"),
+    "sbs_r_nuts2021": ("freq", "nace_r2", "indic_sbs", "geo"),
+    "nama_10r_3empers": ("freq", "unit", "wstatus", "nace_r2", "geo"),
+    "nama_10r_2emhrw": ("freq", "unit", "wstatus", "nace_r2", "geo"),
+    "lfst_r_lfe2en2": ("freq", "unit", "sex", "age", "nace_r2", "geo"),
 }
 Format = Literal["sdmx-csv", "tsv"]
 _FORMATS = {"sdmx-csv": ("SDMX-CSV", "csv"), "tsv": ("TSV", "tsv")}

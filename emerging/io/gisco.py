@@ -24,6 +24,7 @@ boundaries".
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -65,33 +66,86 @@ def _check(*, level: int, year: int, scale: str, epsg: int) -> None:
         raise ValueError(f"epsg must be one of {EPSGS}; got {epsg!r}")
 
 
+#: Environment variable naming a folder of GISCO files (searched with its sub-folders).
+GEO_DIR_ENV = "EMERGING_GEO_DIR"
+_PREFERRED_SCALES = ("20M", "60M", "10M", "03M", "01M")
+
+
+def geo_dirs(folder: str | Path | None = None) -> list[Path]:
+    """Local folders searched for NUTS geometries, in order.
+
+    ``folder`` (if given), the folder named by ``$EMERGING_GEO_DIR``, then the project's shared
+    data, ``../shared/data/geo``, relative to the repository and to the working directory.
+    Only existing folders are returned.
+    """
+    repo = Path(__file__).resolve().parents[2]
+    candidates = [
+        Path(folder) if folder is not None else None,
+        Path(os.environ[GEO_DIR_ENV]) if os.environ.get(GEO_DIR_ENV) else None,
+        repo.parent / "shared" / "data" / "geo",
+        Path.cwd().parent / "shared" / "data" / "geo",
+    ]
+    seen, out = set(), []
+    for path in candidates:
+        if path is not None and path.is_dir() and path.resolve() not in seen:
+            seen.add(path.resolve())
+            out.append(path)
+    return out
+
+
+def _local_names(level: int, year: int, scale: str) -> list[tuple[str, bool]]:
+    """File names (lower-case) for one level, version and scale; True when the file holds all levels."""
+    epsgs = (3035, 4326, 3857)  # no reprojection first
+    names = [(gisco_file_name(level=level, year=year, scale=scale, epsg=e).lower(), False) for e in epsgs]
+    names += [(f"nuts_rg_{scale}_{year}_{e}.geojson".lower(), True) for e in epsgs]
+    names.append((f"nuts_rg_{scale}_{year}_lvl_{level}.geojson".lower(), False))  # shapefile conversions
+    return names
+
+
+def _find_local(dirs: list[Path], level: int, year: int, scales: tuple[str, ...]) -> tuple[Path, bool] | None:
+    for d in dirs:  # an earlier folder wins over a later one, whatever the scale
+        files = {path.name.lower(): path for path in sorted(d.rglob("*.geojson"), reverse=True)}
+        for scale in scales:
+            for name, all_levels in _local_names(level, year, scale):
+                if name in files:
+                    return files[name], all_levels
+    return None
+
+
 def load_nuts(
     *,
     level: int = 2,
     year: int = 2021,
-    scale: Scale = "20M",
+    scale: Scale | None = None,
     folder: str | Path | None = None,
     cache_dir: str | Path = DEFAULT_RAW_DIR / "gisco",
     download: bool = True,
 ):
-    """NUTS region polygons of one level, version and scale, in EPSG:3035.
+    """NUTS region polygons of one level and version, in EPSG:3035.
 
-    Looks for the file in ``folder`` (if given), then in ``cache_dir``, in the EPSG:3035 variant
-    first and the EPSG:4326 and 3857 variants next (reprojected); when none is there and
-    ``download`` is True, downloads the EPSG:3035 file from GISCO into ``cache_dir`` (with a
-    ``.source.json`` sidecar: URL, time, sha256).
+    Looks for a local file first, then downloads. Local places, in order: ``folder`` (if
+    given), the folder in ``$EMERGING_GEO_DIR``, the shared data folder ``../shared/data/geo``
+    (relative to the repository and to the working directory) and ``cache_dir``, each with its
+    sub-folders. Files are recognised by their GISCO names (``NUTS_RG_60M_2021_3035_LEVL_2.geojson``,
+    any EPSG, reprojected), GISCO's all-levels files (``NUTS_RG_20M_2024_4326.geojson``,
+    filtered on ``LEVL_CODE``) and the shapefile conversions of NUTS 2010/2013
+    (``nuts_rg_60M_2013_lvl_2.geojson``, names taken from the NUTS tables). When nothing is
+    local and ``download`` is True, the EPSG:3035 file is downloaded from GISCO into
+    ``cache_dir`` (with a ``.source.json`` sidecar: URL, time, sha256).
 
     Parameters
     ----------
     level
         NUTS level 0-3.
     year
-        NUTS version (2016, 2021, ...). Note that releases differ: the early 1:20M NUTS 2021
-        file has 333 NUTS-2 regions, the 1:60M one 334.
+        NUTS version (2010, 2013, 2016, 2021, 2024, ...). Releases differ: the early 1:20M
+        NUTS 2021 file has 333 NUTS-2 regions, the 1:60M one 334.
     scale
         ``"60M"`` (coarse, small files; fine for Europe-wide maps) to ``"01M"`` (detailed).
+        ``None`` (default): the first local scale of 20M, 60M, 10M, 03M, 01M, else a 20M
+        download.
     folder
-        A folder holding GISCO files under their published names (e.g. a manual download).
+        A folder holding GISCO files (e.g. a manual download).
     cache_dir
         The download cache (``data/raw/gisco`` by default).
     download
@@ -105,28 +159,44 @@ def load_nuts(
     Raises
     ------
     FileNotFoundError
-        No local copy and ``download=False``; the message lists the paths that were tried.
+        No local copy and ``download=False``; the message lists the folders searched.
     emerging.io.cache.OfflineError
         The download failed; the message says where to put a manually downloaded file.
     """
-    _check(level=level, year=year, scale=scale, epsg=3035)
-    places = [Path(p) for p in (folder, cache_dir) if p is not None]
-    tried = []
-    for epsg in (3035, 4326, 3857):
-        name = gisco_file_name(level=level, year=year, scale=scale, epsg=epsg)
-        for place in places:
-            path = place / name
-            tried.append(path)
-            if path.is_file():
-                return read_nuts_geojson(path)
-    name = gisco_file_name(level=level, year=year, scale=scale, epsg=3035)
+    _check(level=level, year=year, scale=scale or "20M", epsg=3035)
+    dirs = geo_dirs(folder)
+    if Path(cache_dir).is_dir():
+        dirs.append(Path(cache_dir))
+    found = _find_local(dirs, level, year, (scale,) if scale else _PREFERRED_SCALES)
+    if found is not None:
+        path, all_levels = found
+        frame = read_nuts_geojson(path)
+        if all_levels:
+            frame = frame[frame["level"] == level].reset_index(drop=True)
+        return frame
+    name = gisco_file_name(level=level, year=year, scale=scale or "20M", epsg=3035)
     if not download:
         raise FileNotFoundError(
-            f"no GISCO file for NUTS {year} level {level} at scale {scale}; looked for "
-            f"{[str(p) for p in tried]}. Pass download=True, or save {GISCO_URL}{name} there."
+            f"no GISCO file for NUTS {year} level {level} at scale {scale or 'any'}; searched "
+            f"{[str(d) for d in dirs] or 'no existing folder'} (and their sub-folders). Pass "
+            f"download=True, set ${GEO_DIR_ENV} to a folder of GISCO files, or save "
+            f"{GISCO_URL}{name} in {cache_dir}."
         )
     path = fetch(GISCO_URL + name, Path(cache_dir) / name)
     return read_nuts_geojson(path)
+
+
+def _table_names(path: Path) -> dict[str, str]:
+    """Names from the NUTS tables for a file without names (version read from the file name)."""
+    from emerging.codes.nuts_versions import VERSIONS, nuts_names
+
+    match = re.search(r"_(\d{4})_", path.name)
+    version = int(match.group(1)) if match else None
+    names: dict[str, str] = {}
+    # the file's own version last, so that its names win; other versions fill the gaps
+    for v in sorted(VERSIONS, key=lambda v: (v == version, -abs(v - (version or 2021)))):
+        names.update({c: n for c, n in nuts_names(v).items() if n})
+    return names
 
 
 def read_nuts_geojson(path: str | Path):
@@ -140,6 +210,10 @@ def read_nuts_geojson(path: str | Path):
 
     path = Path(path)
     frame = gpd.read_file(path)
+    if "LEVL_CODE" not in frame.columns and "STAT_LEVL_" in frame.columns:
+        frame = frame.rename(columns={"STAT_LEVL_": "LEVL_CODE"})  # GISCO shapefile conversions
+    if "NUTS_NAME" not in frame.columns and {"NUTS_ID", "LEVL_CODE"} <= set(frame.columns):
+        frame["NUTS_NAME"] = frame["NUTS_ID"].map(_table_names(path)).fillna(frame["NUTS_ID"])
     needed = {"NUTS_ID", "LEVL_CODE", "NUTS_NAME"}
     if not needed <= set(frame.columns):
         raise GeometryFormatError(

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import polars as pl
 
+from emerging._frames import keeps_frame_kind
 from emerging._result import Result
 from emerging._schema import Exclusions
 
@@ -221,7 +222,10 @@ def read_interreg(path: str | Path) -> InterregTable:
     )
 
 
-def interreg_by_level(table: InterregTable | pl.DataFrame, *, level: int = 2) -> pl.DataFrame:
+@keeps_frame_kind
+def interreg_by_level(
+    table: InterregTable | pl.DataFrame | pl.LazyFrame, *, level: int = 2
+) -> pl.DataFrame:
     """Sum Interreg participation from NUTS-3 to NUTS ``level`` (0, 1 or 2, NUTS 2021).
 
     Returns ``region, country, partners, project_links, budget_meur, erdf_meur, regions,
@@ -231,7 +235,8 @@ def interreg_by_level(table: InterregTable | pl.DataFrame, *, level: int = 2) ->
     budgets are sums over the NUTS-3 regions whose amount is known (null when none is);
     ``regions`` counts the NUTS-3 regions and ``regions_recorded`` those with partners on
     record. A region whose NUTS-3 regions all have 0 partners has ``regions_recorded = 0``:
-    read it as "nothing on record", not as a measured zero.
+    read it as "nothing on record", not as a measured zero. A LazyFrame of the NUTS-3
+    table gives a LazyFrame.
     """
     if level not in (0, 1, 2):
         raise ValueError(f"level must be 0, 1 or 2 (the table is NUTS-3); got {level!r}")

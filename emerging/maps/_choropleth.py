@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from emerging._checks import check_option
+from emerging._schema import EmptySelectionError, SchemaError
 from emerging.maps import style
 from emerging.maps._drawing import Drawing
 from emerging.maps.classify import (
@@ -42,6 +43,22 @@ from emerging.maps.labels import place_labels
 LabelText = Literal["code", "name", "value"]
 _LABEL_TEXTS = ("code", "name", "value")
 SOURCE = style.SOURCE_EUROSTAT
+
+
+def _check_codes(data: pl.DataFrame, region_col: str) -> None:
+    """Refuse an empty frame and region codes in lower case or with spaces, naming the fix."""
+    if data.height == 0:
+        raise EmptySelectionError(
+            "choropleth: frame is empty, so there is no region to map. Check the filters "
+            "that made it (year, industry, region set)."
+        )
+    odd = data.filter(pl.col("region") != pl.col("region").str.strip_chars().str.to_uppercase())
+    if odd.height:
+        raise SchemaError(
+            f"choropleth: column {region_col!r} holds codes in lower case or with spaces, e.g. "
+            f"{odd['region'].head(3).to_list()}; NUTS codes are upper case ('CZ06'). Fix them "
+            f"first: pl.col({region_col!r}).str.strip_chars().str.to_uppercase()."
+        )
 
 
 def choropleth(
@@ -121,6 +138,7 @@ def choropleth(
         raise ValueError(f"area must be one of {AREAS} or a list of NUTS codes; got {area!r}")
     require_3035(geometries)
     data = one_value_per_region(frame, column, region_col, reason_col)
+    _check_codes(data, region_col)
     level = _level_of(data["region"])
     if crosswalk is not None:
         geometries = _with_old_codes(geometries, crosswalk, data["region"])

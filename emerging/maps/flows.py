@@ -140,10 +140,10 @@ def flow_map(
             _label_nodes(ax, strength, xy, positions, names)
         notes = []
         if left_out:
-            notes.append(f"{left_out} weaker link(s) not drawn")
+            notes.append(f"{left_out:,} weaker link(s) not drawn")
         if outside_area:
             where = "with an end outside" if within == "area" else "outside"
-            notes.append(f"{outside_area} link(s) {where} the CENTRAL EUROPE area left out")
+            notes.append(f"{outside_area:,} link(s) {where} the CENTRAL EUROPE area left out")
         note = "; ".join(notes) or None
         if source and not isinstance(positions, str):
             source = f"{source}; administrative boundaries © EuroGeographics"
@@ -312,9 +312,10 @@ def network_drawing(
                    linewidths=0.6, zorder=2, gid="nodes")
         ax.set_aspect("equal")
         ax.set_axis_off()
+        ax.margins(0.1)  # room for the names of the outermost nodes
         ax.autoscale_view()
         if own:
-            ax.set_position((0.02, 0.08, 0.72, 0.84))
+            ax.set_position((0.04, 0.08, 0.7, 0.84))
         handles = _width_legend(wmax, max_width, style.QUALITATIVE[4])
         decimals = 0 if smax >= 10 else 2
         from emerging.maps.classify import format_number
@@ -322,7 +323,10 @@ def network_drawing(
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=np.sqrt(node_size[1]),
                               color=style.QUALITATIVE[0], markeredgecolor="white",
                               label=f"strength {format_number(smax, decimals)}"))
-        legend = ax.legend(handles=handles, title=units, loc="lower left",
+        import textwrap
+
+        legend = ax.legend(handles=handles, title="\n".join(textwrap.wrap(units, 20)),
+                           loc="lower left",
                            bbox_to_anchor=(1.0, 0.0), frameon=False, labelspacing=1.0)
         legend.set_zorder(6)
         if title:

@@ -66,13 +66,20 @@ def plot_partners(result, ax=None, *, top: int = 10):
     """Stacked horizontal bars of the score components of the ``top`` partner candidates."""
     t = result.table.head(top).reverse()
     fig, ax = canvas(ax, (style.SIZES["a4"][0], 0.4 * max(t.height, 3) + 1))
+    from emerging.codes.nuts import region_names
+
+    names = region_names()
+    rows = [f"{c} {names[c]}" if c in names else c for c in t["partner"].to_list()]
     left = np.zeros(t.height)
     parts = list(result.weights.items())
     for (part, weight), colour in zip(parts, style.qualitative_colours(len(parts)), strict=True):
         vals = weight * t[f"{part}_score"].to_numpy()
-        ax.barh(t["partner"].to_list(), vals, left=left, color=colour, label=part)
+        ax.barh(rows, vals, left=left, color=colour, label=part)
         left = left + vals
-    ax.set_xlabel("score")
-    ax.set_title(f"Partners for {result.region}, {result.industry}")
+    from emerging.codes.nace import nace_label
+
+    ax.set_xlabel("weighted score (0-1): the bars add up to the partner's score")
+    what = f"in {result.industry} {nace_label(result.industry)}" if result.industry else "for co-operation in general"
+    ax.set_title(f"Partners for {result.region} {what}", loc="left", wrap=True)
     ax.legend(loc="lower right")
     return fig, ax

@@ -153,8 +153,9 @@ def ties(
 
     Returns ``partner, joint_projects, tie_share, ties_score`` and the basis (``"region"``
     or ``"country"``): ``tie_share`` is the partner's share of the focal unit's
-    cross-border joint projects, :math:`w_{fp} / \sum_{q:\,c(q) \ne c(f)} w_{fq}` (count
-    weights: a project with both counts once per pair of units); ``ties_score`` is
+    cross-border ties, :math:`w_{fp} / \sum_{q:\,c(q) \ne c(f)} w_{fq}` (count weights:
+    a project counts once per pair of units, so a project with partners in three other
+    units counts three times in the denominator); ``ties_score`` is
     :math:`w_{fp} / \max_q w_{fq}`. When ``focal`` is a region but the participations carry
     no NUTS codes at that level (the shared H2020 table has country codes only), the ties
     of the two *countries* stand in (basis ``"country"``), and the reasons say so.
@@ -227,7 +228,9 @@ def interreg_by_unit(interreg, level: int) -> pl.DataFrame:
     """Interreg 2014-2020 intensity: keep.eu partner participations in the unit.
 
     ``interreg_score`` = partners / the most partners of any unit in the table (at the same
-    level); units with nothing on record score 0 and say so.
+    level); units with nothing on record score 0 and say so; units whose code is not in the
+    table (e.g. a NUTS 2013 code such as PL12 against the NUTS 2021 table) also score 0 and
+    are called unknown, not "none".
     """
     from emerging.io.interreg import InterregTable, interreg_by_level
 

@@ -82,11 +82,13 @@ class NetworkAnalysis(Result):
 
         return plot_projection(self.projection, ax, **kwargs)
 
-    def write(self, folder: str | Path, *, geometry=None, units: str | None = None) -> list[Path]:
+    def write(self, folder: str | Path, *, geometry=None, units: str | None = None,
+              source: str = "Source: CORDIS") -> list[Path]:
         """Write ``edges``, ``nodes`` (metrics), ``country_pairs`` and ``communities`` as
         Parquet and CSV, and the figures as PNG: ``network.png`` (drawing of the heaviest
         ties) and, for region and country networks, ``flow_map.png`` (on ``geometry`` when
-        given, else the tile grid). Returns the paths written."""
+        given, else the tile grid), with ``source`` as their source line. Returns the paths
+        written."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
@@ -100,10 +102,11 @@ class NetworkAnalysis(Result):
             for suffix, writer in ((".parquet", frame.write_parquet), (".csv", frame.write_csv)):
                 writer(folder / f"{name}{suffix}")
                 written.append(folder / f"{name}{suffix}")
-        written += self._figures(folder, geometry, units or f"{self.projection.weight} weight")
+        written += self._figures(folder, geometry, units or f"{self.projection.weight} weight",
+                                 source)
         return written
 
-    def _figures(self, folder: Path, geometry, units: str) -> list[Path]:
+    def _figures(self, folder: Path, geometry, units: str, source: str) -> list[Path]:
         import matplotlib.pyplot as plt
 
         from emerging.maps import flow_map, save_figure
@@ -111,9 +114,15 @@ class NetworkAnalysis(Result):
 
         kind = self.projection.node_kind
         out = []
-        labels = 0 if kind == "organisation" else 25
-        ax = draw_network(self.projection.edges, top_edges=150, labels=labels, units=units,
-                          title=f"Co-operation network: {kind} nodes")
+        edges, names, title = self.projection.edges, None, f"Co-operation network: {kind} nodes"
+        if kind == "organisation":  # the strongest organisations and the ties among them
+            nodes = self.projection.nodes.sort("strength", descending=True).head(80)
+            keep = nodes["node"].implode()
+            edges = edges.filter(pl.col("source").is_in(keep) & pl.col("target").is_in(keep))
+            names = {n: f"{n} ({c})" for n, c in nodes.select("node", "country").iter_rows()}
+            title = "The 80 strongest organisations (PIC, country)"
+        ax = draw_network(edges, top_edges=300, labels=15 if names else 25, names=names,
+                          units=units, title=title, source=source)
         save_figure(ax.figure, folder / "network", formats=("png",), dpi=200)
         plt.close(ax.figure)
         out.append(folder / "network.png")
@@ -122,7 +131,7 @@ class NetworkAnalysis(Result):
                 with warnings.catch_warnings():  # links to places off the map: said in the note
                     warnings.simplefilter("ignore", UserWarning)
                     fig, _ = flow_map(self.projection.edges, "tiles" if geometry is None else geometry,
-                                      top=40, units=units,
+                                      top=40, units=units, source=source,
                                       title=f"Co-operation in the CENTRAL EUROPE area ({kind} "
                                       "nodes)")
             except ValueError:  # no link inside the area (e.g. a network of other countries)

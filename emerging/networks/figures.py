@@ -34,7 +34,7 @@ def layout_positions(
 
     The force layout is Kamada & Kawai's (1989) on hop distances (up to 300 nodes;
     Fruchterman-Reingold above), one connected component at a time, the components set side
-    by side, largest first, each scaled by the square root of its size: strong hubs then
+    by side in rows, largest first, each scaled by the square root of its size: strong hubs then
     do not pull every node into one knot, and a small separate component does not squeeze
     the main one into a corner. Weights are shown by line width, not by distance.
     """
@@ -56,7 +56,8 @@ def _component_layout(edges: pl.DataFrame, *, seed: int) -> dict[str, tuple[floa
     graph.add_edges_from(edges.select("source", "target").iter_rows())
     parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     out: dict[str, tuple[float, float]] = {}
-    left = 0.0
+    left, top, row_height = 0.0, 0.0, 0.0
+    width = 3.0 * np.sqrt(len(parts[0])) + 4.0 if parts else 1.0  # wrap rows at this width
     for part in parts:
         sub = graph.subgraph(part)
         if len(part) == 1:
@@ -70,10 +71,15 @@ def _component_layout(edges: pl.DataFrame, *, seed: int) -> dict[str, tuple[floa
         span = np.abs(xy).max() or 1.0
         radius = np.sqrt(len(part))
         xy = xy / span * radius
-        xmin = xy[:, 0].min()
+        xmin, part_width = xy[:, 0].min(), xy[:, 0].max() - xy[:, 0].min()
+        if left > 0 and left + part_width > width:  # next row, below the tallest so far
+            left, top = 0.0, top - row_height - 1.0
+            row_height = 0.0
+        ymax = xy[:, 1].max()
         for node, (x, y) in zip(pos, xy, strict=True):
-            out[node] = (float(x - xmin + left), float(y))
-        left += xy[:, 0].max() - xmin + 0.6 * radius + 0.5
+            out[node] = (float(x - xmin + left), float(y - ymax + top))
+        row_height = max(row_height, xy[:, 1].max() - xy[:, 1].min())
+        left += part_width + 0.6 * radius + 0.5
     return out
 
 

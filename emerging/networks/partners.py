@@ -145,7 +145,7 @@ def find_partners(
     year: int | None = None,
     geometry=None,
     countries: Sequence[str] | None = None,
-    candidates: Sequence[str] | None = None,
+    regions: str | Sequence[str] | None = None,
     existing_ties: TiesKind = "reward",
     weights: Mapping[str, float] = DEFAULT_WEIGHTS,
     brokerage: bool = True,
@@ -182,8 +182,12 @@ def find_partners(
     geometry
         GeoDataFrame (``region, geometry``) of the focal level for distances; default the
         Central Europe tile grid (100 km tiles; units outside it have no distance).
-    countries, candidates
-        Keep only candidates in these countries, or these units.
+    countries
+        Keep only candidates in these countries.
+    regions
+        Keep only candidates in this named region set (e.g. ``"central_europe_2021_2027"``,
+        NUTS-2 codes: a candidate of another level is kept when it lies in, or contains, a
+        region of the set) or in this list of codes.
     existing_ties
         ``"reward"`` existing co-operation, ``"penalise"`` it (seek new partners; the ties
         score becomes one minus itself) or ``"ignore"`` it.
@@ -247,8 +251,10 @@ def find_partners(
             frames["ties"], basis, counts = ev.ties(participations, focal, nuts_level)
             notes["ties left out"] = ", ".join(f"{v:,} {k}" for k, v in counts.items()) or "none"
         notes["ties"] = (
-            "joint projects (count weights) with the focal unit; tie_share = of the focal "
-            f"unit's cross-border joint projects; basis: {basis}"
+            "joint projects (count weights) with the focal unit; tie_share = this partner's "
+            "joint projects over the sum of the focal unit's joint projects with every unit "
+            "abroad (a project counts once per partner, so a project with three partner "
+            f"countries counts three times); basis: {basis}"
         )
         if existing_ties == "ignore":
             frames.pop("ties")
@@ -274,7 +280,7 @@ def find_partners(
             "find_partners needs evidence: pass panel= (with industry=), participations= "
             "or edges=, or interreg="
         )
-    table = _candidates(frames, focal, nuts_level, countries, candidates)
+    table = _candidates(frames, focal, nuts_level, countries, regions)
     if nuts_level and basis == "country":  # every region takes its country's ties
         frames["ties"] = table.select("partner", "country").join(
             frames["ties"].rename({"partner": "country"}), on="country", how="inner"
@@ -322,7 +328,7 @@ def _ties_from_edges(edges: pl.DataFrame, focal: str) -> pl.DataFrame:
     )
 
 
-def _candidates(frames, focal, nuts_level, countries, candidates) -> pl.DataFrame:
+def _candidates(frames, focal, nuts_level, countries, regions) -> pl.DataFrame:
     """Units of the focal level in other countries: those of the panel when one is given
     (the units that can be judged in the industry), else those of any evidence frame."""
     from emerging.codes.nuts import region_names
@@ -343,12 +349,22 @@ def _candidates(frames, focal, nuts_level, countries, candidates) -> pl.DataFram
     )
     if countries is not None:
         table = table.filter(pl.col("partner").str.slice(0, 2).is_in(list(countries)))
-    if candidates is not None:
-        table = table.filter(pl.col("partner").is_in(list(candidates)))
+    if isinstance(regions, str):
+        from emerging.codes.nuts import region_set
+
+        members = sorted(region_set(regions))
+        prefixes = sorted({m[: nuts_level + 2] for m in members})
+        inside = (
+            pl.col("partner").str.slice(0, 4).is_in(members)
+            if nuts_level >= 2 else pl.col("partner").is_in(prefixes)
+        )
+        table = table.filter(inside)
+    elif regions is not None:
+        table = table.filter(pl.col("partner").is_in(list(regions)))
     if table.is_empty():
         raise ValueError(
             f"no candidate of NUTS level {nuts_level} in another country than {focal[:2]}: "
-            "check the level of the data and the countries= / candidates= filters"
+            "check the level of the data and the countries= / regions= filters"
         )
     names = {**nuts2021_names(), **region_names()}
     return table.with_columns(
@@ -401,14 +417,15 @@ def _reasons(focal: str, industry: str | None, basis: str | None, frames) -> pl.
         if basis == "country" and len(focal) > 2:
             text = pl.format(
                 "{} joint projects between {} and {} (country level: the participations carry "
-                "no NUTS codes; {}% of {}'s cross-border joint projects)",
+                "no NUTS codes; {}% of {}'s cross-border ties, a project counted once per "
+                "partner country)",
                 _thousands("joint_projects"), pl.lit(focal[:2]), pl.col("country"), share,
                 pl.lit(focal[:2]),
             )
         else:
-            text = pl.format("{} joint projects with {} ({}% of {}'s cross-border joint "
-                             "projects)", _thousands("joint_projects"), pl.lit(focal), share,
-                             pl.lit(focal))
+            text = pl.format("{} joint projects with {} ({}% of {}'s cross-border ties, a "
+                             "project counted once per partner)", _thousands("joint_projects"),
+                             pl.lit(focal), share, pl.lit(focal))
         parts.append(
             pl.when(pl.col("joint_projects") > 0).then(text)
             .otherwise(pl.lit(f"no joint project with {focal} yet"))
@@ -425,6 +442,8 @@ def _reasons(focal: str, industry: str | None, basis: str | None, frames) -> pl.
             pl.when(pl.col("interreg_regions_recorded") > 0)
             .then(pl.format("Interreg 2014-2020: {} partner participations",
                             _thousands("interreg_partners")))
+            .when(pl.col("interreg_regions_recorded").is_null())
+            .then(pl.lit("Interreg 2014-2020 unknown (code not in the NUTS 2021 keep.eu table)"))
             .otherwise(pl.lit("no Interreg 2014-2020 partner on record"))
         )
     parts.append(
@@ -490,5 +509,5 @@ def suggest_partners(
     return find_partners(
         region, industry=industry, presence=presence, proximity=pairs, edges=edges,
         existing_ties=existing_ties, weights={rename[k]: v for k, v in old.items()},
-        geometry=geometry, candidates=candidates, top=top,
+        geometry=geometry, regions=candidates, top=top,
     )

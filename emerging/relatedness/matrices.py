@@ -1,11 +1,12 @@
 """A long panel as integer-coded dense arrays (year x region x industry), and back.
 
 Every relatedness and complexity measure is matrix arithmetic on the binary presence
-matrix :math:`M_{ri}` of each year. The key encoding and validation are the indices'
-engine (:class:`emerging.indices._coded.CodedPanel`) and presence uses the single LQ
-definition of :mod:`emerging.indices.lq` (:func:`~emerging.indices.lq.lq_cubes`); this
-module adds what relatedness needs on top: presence cubes, results written back onto the
-very rows of the panel (no row dropped or added), and long frames of industry pairs.
+matrix :math:`M_{ri}` of each year. The key encoding and validation are the package's one
+engine (:class:`emerging._engine.CodedPanel`, absent rows count as zero) and presence uses
+the one LQ formula and factors (:func:`emerging._reference.lq`,
+:func:`~emerging._reference.lq_factors`, reference ``"all"``); this module adds what
+relatedness needs on top: presence cubes, results written back onto the very rows of the
+panel (no row dropped or added), and long frames of industry pairs.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from emerging._reference import lq, lq_factors, resolve_reference
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging.indices._coded import CodedPanel, float_column
-from emerging.indices.lq import _lq as lq_formula
 
 
 def single_threaded_blas(function):
@@ -56,30 +57,23 @@ def _presence_and_unknown(coded: CodedPanel, threshold: float) -> tuple[np.ndarr
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
     values = coded.value_cube
-    member = np.ones((1, coded.shape[1]))  # base "all": one group of every region
+    f = lq_factors(coded, resolve_reference(coded, "all"))
     out = np.empty(coded.shape, dtype=np.uint8)
     unknown = np.empty(coded.shape, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
-        for t in range(coded.shape[0]):  # per year: small temporaries, no dense copy
-            e = values[t]
-            f = year_lq_factors(e, member)
-            lq = lq_formula(e, f["er"], f["ei"], f["et"])
-            np.greater_equal(lq, threshold, out=out[t], casting="unsafe")
+        for t in range(coded.shape[0]):  # per year: small temporaries, no dense LQ cube
+            e, er, ei = values[t], f["er"][t], f["ei"][t]
+            np.greater_equal(lq(e, er, ei, f["et"][t]), threshold, out=out[t],
+                             casting="unsafe")
             # totals are sums of non-negative known values: zero exactly when all are zero
             np.isnan(e, out=unknown[t])
-            unknown[t] |= (f["er"] == 0) | (f["ei"] == 0)
+            unknown[t] |= (er == 0) | (ei == 0)
     return out, unknown
 
 
-def year_lq_factors(e: np.ndarray, member: np.ndarray) -> dict[str, np.ndarray]:
-    """The factors of :func:`emerging.indices.lq.lq_cubes` (base ``"all"``) for one year's
-    ``e[region, industry]`` (NaN = unknown), computed with the same operations in the same
-    order, so the LQs agree to the bit (a test checks it); one year at a time avoids the
-    dense copy of the whole value cube that ``lq_cubes`` makes."""
-    known = np.where(np.isnan(e), 0.0, e)  # CodedPanel.cube, one year
-    ei = np.matmul(member, known)  # reference_totals: (1, industry)
-    return {"er": known.sum(axis=1)[:, None], "ei": ei,
-            "et": np.nansum(ei, axis=1, keepdims=True)}
+#: Cache key (on the coded panel's :class:`~emerging._engine.PanelCache`) of the Boolean
+#: cube of cells whose LQ is undefined.
+_UNDEFINED_LQ = ("relatedness", "undefined_lq")
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,11 +113,13 @@ class PanelMatrices:
     def shape(self) -> tuple[int, int, int]:
         return self.coded.shape
 
-    @functools.cached_property
+    @property
     def unknown_cube(self) -> np.ndarray:
         """``bool[year, region, industry]``: True where the LQ is undefined (unknown value,
-        or a zero region or industry total); see :attr:`unknown_presence`."""
-        return _presence_and_unknown(self.coded, 1.0)[1]
+        or a zero region or industry total); see :attr:`unknown_presence`. Kept in the
+        coded panel's cache (it does not depend on the presence threshold)."""
+        return self.coded.cache.get(
+            _UNDEFINED_LQ, lambda: _presence_and_unknown(self.coded, 1.0)[1])
 
     @functools.cached_property
     def unknown_presence(self) -> np.ndarray:
@@ -165,12 +161,13 @@ class PanelMatrices:
 
     def presence(self, *, threshold: float = 1.0) -> np.ndarray:
         """See :func:`presence_cube`. Keeps the cube of undefined LQs (:attr:`unknown_cube`,
-        computed in the same pass) and drops the coded panel's cached value cubes afterwards
-        (two dense float arrays; recomputed if asked for again), to keep memory low."""
+        computed in the same pass) and drops the coded panel's dense value arrays
+        afterwards (:meth:`~emerging._engine.CodedPanel.drop_dense`; rebuilt if asked for
+        again), to keep memory low."""
         out, unknown = _presence_and_unknown(self.coded, threshold)
-        self.__dict__.setdefault("unknown_cube", unknown)  # functools.cached_property entry
-        for cached in ("cube", "value_cube"):
-            self.coded.__dict__.pop(cached, None)
+        if self.coded.cache.peek(_UNDEFINED_LQ) is None:
+            self.coded.cache.put(_UNDEFINED_LQ, unknown)
+        self.coded.drop_dense()
         return out
 
     def at_rows(self, array: np.ndarray) -> np.ndarray:

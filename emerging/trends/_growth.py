@@ -18,23 +18,23 @@ CAGR (percentage points) and ``log_growth_vs_ref`` = log growth minus reference 
 
 Edge cases: a pair needs known values in both years, else all rates are null with
 ``reason = "unknown value in a year used"`` (a null, e.g. confidential, value) or
-``"absent row at start"`` / ``"absent row at end"`` (the panel has no row for the pair in
+``"region absent at start"`` / ``"region absent at end"`` (the region has no row at all in
 that year); the reference sums only pairs known in both years (like for like).
 :math:`E_0 = 0`: relative change, CAGR and log growth are null (``reason = "zero at
 start"``; the absolute change is kept). :math:`E_1 = 0 < E_0`: relative change and CAGR are
 -1, log growth null (``"zero at end"``).
 
-Absent rows and null values. A null value is unknown. An absent row (no row for the pair
-in a year) follows the convention of :mod:`emerging.indices`: no employment. Entry and
-exit of specialisations (:func:`specialisation_changes`) therefore read an absent row as a
-zero (LQ 0, not present: a pair with no row at the start and an LQ of 1.29 at the end is
-an ``entry``), while a null value keeps the LQ unknown (``status = "unknown"``). If the
-region has no employment at all in that year (e.g. it was reported under another NUTS
-code), its LQ is undefined and the status is ``unknown`` as well. The growth rates of
-:func:`growth` cannot be computed from an absent row: the pair keeps null rates with its
-own reason (above) and stays out of the reference totals, as in
-:func:`emerging.trends.shift_share`, so that a region recoded between the two
-years is not counted as an industry born from nothing.
+Absent rows and null values (one policy for :func:`growth`,
+:func:`specialisation_changes` and :func:`emerging.trends.shift_share`; the engine's
+``absent="zero"``, see :mod:`emerging._engine`). A null value is unknown. An absent row (no
+row for the pair in a year in which its region has other rows) is no employment, as in
+:mod:`emerging.indices`: a pair with no row at the start and 30 employees at the end has
+``value_start`` 0, an absolute change of 30 and ``reason = "zero at start"``, and its
+specialisation, LQ 0 at the start, can be an ``entry``. A region with no row at all in a
+year has not reported that year (e.g. it was recoded to another NUTS version): its pairs
+are unknown there (growth: ``"region absent at start"``; specialisations: LQ undefined,
+``status = "unknown"``), so that a recoded region is not read as industries born from
+nothing.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ import numpy as np
 import polars as pl
 
 from emerging._checks import check_window, check_years
+from emerging._reference import ReferenceLike, Regions, deprecated
 from emerging._result import Result
 from emerging._schema import (
     INDUSTRY,
@@ -58,13 +59,13 @@ from emerging._schema import (
     same_kind,
     validate_panel,
 )
-from emerging.trends._cube import (
-    Reference,
+from emerging._typing import check_option
+from emerging.trends._window import (
     balanced_window,
-    check_option,
+    coded_window,
+    economy_label,
     gap_reasons,
-    to_frame,
-    validated_cube,
+    trend_economy,
 )
 
 
@@ -101,7 +102,8 @@ def growth(
     *,
     start: int,
     end: int,
-    reference: Reference = "all",
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
     reference_regions: str | Collection[str] | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Absolute and relative change, CAGR and log growth of every pair, and of its reference.
@@ -111,10 +113,15 @@ def growth(
     panel
         Panel of one NUTS level.
     start, end
-        First and last year of the window (any two years of the panel).
-    reference, reference_regions
-        ``"all"`` regions of the panel, the region's ``"country"``, or a ``"set"`` given by
-        ``reference_regions`` (a name such as ``"central_europe_2021_2027"`` or codes).
+        First and last year of the window (any two years of the panel). Only the rows
+        of these two years are read and validated.
+    reference, regions
+        ``"all"`` regions of the panel, the region's ``"country"``, a ``"set"`` given by
+        ``regions`` (a name such as ``"central_europe_2021_2027"`` or codes), or a frame of
+        external totals (Eurostat's NUTS-0 rows, each region against its country, or one
+        aggregate such as ``EU27_2020``), read as published: ``ref_start``/``ref_end``
+        are the frame's values for the region's country (or the aggregate) and industry.
+        ``reference_regions=`` is the deprecated name of ``regions=``.
 
     Returns
     -------
@@ -131,25 +138,25 @@ def growth(
     >>> growth(p, start=2010, end=2012)["cagr"].round(4).to_list()
     [0.1, 0.0]
     """
-    cube = validated_cube(panel)
-    steps = cube.window(start, end, every_year=False)
-    w = balanced_window(cube, steps, reference=reference, reference_regions=reference_regions)
+    coded = coded_window(panel, start, end, every_year=False)
+    economy = trend_economy(coded, reference, regions, reference_regions=reference_regions)
+    steps = coded.window(start, end, every_year=False)
+    w = balanced_window(coded, steps, economy, label=economy_label(economy, regions))
     years = end - start
-    e0 = np.where(w.included, w.values[:, :, 0], np.nan)
-    e1 = np.where(w.included, w.values[:, :, 1], np.nan)
-    n0, n1 = w.reference[:, :, 0], w.reference[:, :, 1]
+    e0 = np.where(w.included, w.values[0], np.nan)
+    e1 = np.where(w.included, w.values[1], np.nan)
+    n0, n1 = w.reference[0], w.reference[1]
     own, ref = _rates(e0, e1, years), _rates(n0, n1, years)
     reason = np.full(e0.shape, None, dtype=object)
     reason[e1 == 0] = "zero at end"
     reason[e0 == 0] = "zero at start"
-    gaps = gap_reasons(w, ["absent row at start", "absent row at end"])
+    gaps = gap_reasons(w, ["region absent at start", "region absent at end"])
     reason[~w.included] = gaps[~w.included]
-    out = to_frame(
-        cube,
+    out = coded.pair_frame(
         w.has_pair,
         {
-            "value_start": np.where(w.known[:, :, 0], w.values[:, :, 0], np.nan),
-            "value_end": np.where(w.known[:, :, 1], w.values[:, :, 1], np.nan),
+            "value_start": np.where(w.known[0], w.values[0], np.nan),
+            "value_end": np.where(w.known[1], w.values[1], np.nan),
             "abs_change": e1 - e0,
             **own,
             "ref_start": np.where(w.included, n0, np.nan),
@@ -217,21 +224,24 @@ def specialisation_changes(
     start: int,
     end: int,
     threshold: float = 1.0,
-    base: Literal["all", "country"] = "all",
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
+    base: Literal["all", "country"] | None = None,
 ) -> SpecialisationChanges:
     """Which specialisations (LQ >= ``threshold``) appear or disappear between two years.
 
-    Presence comes from :func:`emerging.indices.lq.presence` in each year separately (the
-    LQ of year *t* against the reference in year *t*). A pair with a row in only one of
-    the two years has no employment in the other (the indices' convention, see the module
-    docstring): LQ 0 there, so it can enter or exit; a null value stays unknown.
+    Presence comes from :func:`emerging.indices.presence` in each year separately (the
+    LQ of year *t* against the reference in year *t*; ``reference`` and ``regions`` as
+    there, ``base=`` is their deprecated spelling). A pair with a row in only one of the
+    two years has no employment in the other (the policy in the module docstring): LQ 0
+    there, so it can enter or exit; a null value stays unknown.
 
     Returns
     -------
     SpecialisationChanges
         ``.pairs`` (one row per pair present in either year) and ``.table(by=...)``.
     """
-    from emerging.indices.lq import presence
+    from emerging.indices import presence
 
     check_window(start, end)
     frame = validate_panel(panel)
@@ -247,7 +257,10 @@ def specialisation_changes(
         pl.col("row").fill_null(False),
         pl.when(pl.col("row")).then(pl.col(VALUE)).otherwise(0.0).alias(VALUE),
     )
-    marked = presence(filled, threshold=threshold, base=base)
+    if base is not None:
+        deprecated(f"base={base!r}", f"reference={base!r}")
+        reference = base
+    marked = presence(filled, threshold=threshold, reference=reference, regions=regions)
     wide = marked.select(REGION, INDUSTRY, YEAR, "lq", "present", "row")
     first = wide.filter(pl.col(YEAR) == start).drop(YEAR)
     last = wide.filter(pl.col(YEAR) == end).drop(YEAR)

@@ -35,9 +35,10 @@ from typing import Literal
 
 import polars as pl
 
+from emerging._reference import ReferenceLike, Regions, deprecated
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions, validate_panel
-from emerging.trends._cube import Reference, check_option
+from emerging._typing import check_option
 from emerging.trends._growth import growth
 
 _QUADRANTS = {
@@ -99,15 +100,22 @@ def _emerging_class(frame: pl.DataFrame, start: int, end: int) -> pl.DataFrame:
     return scores.select(REGION, INDUSTRY, (pl.col("class") == "emerging").alias("emerging"))
 
 
+def _label(reference, regions) -> str:
+    if isinstance(reference, pl.DataFrame | pl.LazyFrame):
+        return "external totals"
+    return reference if reference != "set" else f"set {regions}"
+
+
 def portfolio(
     panel: pl.DataFrame | pl.LazyFrame,
     *,
     start: int,
     end: int,
     x: Literal["lq", "lq_change"] = "lq",
-    reference: Reference = "all",
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
     reference_regions: str | Collection[str] | None = None,
-    lq_base: Literal["all", "country"] = "all",
+    lq_base: Literal["all", "country"] | None = None,
 ) -> Portfolio:
     """Place every region-industry pair in the LQ-growth portfolio (see module docstring).
 
@@ -119,18 +127,29 @@ def portfolio(
         Window for the growth and the LQ change.
     x
         Horizontal axis: ``"lq"`` at the end year or ``"lq_change"`` over the window.
-    reference, reference_regions
-        Reference of the growth comparison (see :func:`emerging.trends.growth`).
-    lq_base
-        Reference of the location quotient (``"all"`` regions or the ``"country"``).
+    reference, regions
+        Reference economy of the growth comparison and of the location quotient (see
+        :func:`emerging.trends.growth` and :func:`emerging.indices.location_quotient`).
+    reference_regions, lq_base
+        Deprecated: ``regions`` under its old name, and a separate reference of the LQ
+        (``"all"`` or ``"country"``; for one release it still overrides ``reference``
+        for the LQ).
     """
-    from emerging.indices.lq import location_quotient
+    from emerging.indices import location_quotient
 
     check_option("x", x, ("lq", "lq_change"))
     frame = validate_panel(panel)
-    g = growth(frame, start=start, end=end, reference=reference,
-               reference_regions=reference_regions)
-    lq = location_quotient(frame.filter(pl.col(YEAR).is_in([start, end])), base=lq_base)
+    if reference_regions is not None:
+        deprecated("reference_regions=", "regions=")
+        regions = reference_regions
+    lq_reference = reference
+    if lq_base is not None:
+        deprecated(f"lq_base={lq_base!r}", f"reference={lq_base!r}")
+        lq_reference = lq_base
+    g = growth(frame, start=start, end=end, reference=reference, regions=regions)
+    lq = location_quotient(frame.filter(pl.col(YEAR).is_in([start, end])),
+                           reference=lq_reference,
+                           regions=regions if lq_reference == "set" else None)
     lq_wide = (
         lq.select(REGION, INDUSTRY, YEAR, "lq")
         .pivot(on=YEAR, index=[REGION, INDUSTRY], values="lq")
@@ -161,7 +180,7 @@ def portfolio(
     undefined = int(table["quadrant"].null_count())
     return Portfolio(
         table=table, x=x, start=start, end=end,
-        reference=reference if reference != "set" else f"set {reference_regions}",
+        reference=_label(reference, regions),
         exclusions=Exclusions({"pairs with an undefined LQ or growth": undefined}),
     )
 

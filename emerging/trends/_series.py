@@ -1,6 +1,10 @@
-"""Log measures per series on a dense cube, shared by the trend models and convergence.
+"""Log measures per series, shared by the trend models and convergence.
 
-See :mod:`emerging.trends.models` for how zeros and unknown values are treated.
+The panel is coded once by the engine (:class:`emerging._engine.CodedPanel`) with the
+``absent="unknown"`` policy: a point without a row is left out of a series' fit. Fits run
+series by series, so the engine's ``(year, region, industry)`` arrays are transposed here
+into contiguous ``(region, industry, year)`` series; nothing is encoded a second way. See
+:mod:`emerging.trends.models` for how zeros and unknown values are treated.
 """
 
 from __future__ import annotations
@@ -10,20 +14,20 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from emerging.trends._cube import (
-    Cube,
-    check_option,
-    reference_groups,
-    reference_totals,
-    take_years,
-    to_cube,
-    validated_cube,
-)
+from emerging._engine import CodedPanel
+from emerging._reference import by_region, lq_cube, reference_totals
+from emerging._typing import check_option
+from emerging.trends._window import coded_panel, economy_label, trend_economy, window_values
+
+
+def series_first(array: np.ndarray) -> np.ndarray:
+    """A ``(year, region, industry)`` array as contiguous ``(region, industry, year)``."""
+    return np.ascontiguousarray(np.moveaxis(array, 0, -1))
 
 
 @dataclass(frozen=True)
 class LogSeries:
-    cube: Cube
+    coded: CodedPanel
     steps: np.ndarray
     years: np.ndarray
     values: np.ndarray  # (R, I, T) raw measure, NaN where unknown
@@ -37,6 +41,7 @@ class LogSeries:
     n_unknown: np.ndarray  # (R, I)
     n_zero: np.ndarray  # (R, I)
     has_pair: np.ndarray  # (R, I)
+    reference_label: str | None = None  # the reference economy (see economy_label)
 
 
 def prepare_series(
@@ -46,32 +51,43 @@ def prepare_series(
     start: int | None,
     end: int | None,
     zeros: str,
-    reference: str | None,
-    reference_regions,
-    lq_base: str,
+    reference,
+    regions=None,
+    reference_regions=None,
+    lq_base: str | None = None,
 ) -> LogSeries:
-    """Validate ``frame`` and return the log measure of every series on a dense cube."""
+    """Validate ``frame`` and return the log measure of every series.
+
+    ``reference`` (with ``regions``) is the reference economy: of the slope test for
+    employment (None: no test), of the LQ itself for ``measure="lq"`` (None: all regions).
+    ``lq_base`` is the deprecated name of the LQ's reference.
+    """
     check_option("measure", measure, ("value", "lq"))
     check_option("zeros", zeros, ("drop", "log1p"))
-    check_option("lq_base", lq_base, ("all", "country"))
+    if lq_base is not None:
+        check_option("lq_base", lq_base, ("all", "country"))
     if measure == "lq" and zeros == "log1p":
         raise ValueError("zeros='log1p' is for employment only; use zeros='drop' with measure='lq'")
-    column = "value"
-    if measure == "lq":
-        from emerging.indices.lq import location_quotient
-
-        frame, column = location_quotient(frame, base=lq_base), "lq"
-        frame = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
-    cube = validated_cube(frame) if column == "value" else to_cube(frame, column=column)
-    start = int(cube.years.min()) if start is None else start
-    end = int(cube.years.max()) if end is None else end
-    steps = np.flatnonzero((cube.years >= start) & (cube.years <= end))
+    coded = coded_panel(frame)
+    start = int(coded.years.min()) if start is None else start
+    end = int(coded.years.max()) if end is None else end
+    steps = np.flatnonzero((coded.years >= start) & (coded.years <= end))
     if steps.size < 3:
         raise ValueError(
             f"a trend needs at least 3 years; the window {start}-{end} holds "
-            f"{cube.years[steps].tolist()}"
+            f"{coded.years[steps].tolist()}"
         )
-    values = take_years(cube.values, steps)
+    economy = None
+    if measure == "lq":
+        economy = trend_economy(coded, "all" if reference is None else reference, regions,
+                                reference_regions=reference_regions, base=lq_base)
+        lqs = lq_cube(coded, economy)[steps]
+        values = np.where(coded.has_row_in(steps), lqs, np.nan)  # absent="unknown"
+    else:
+        if reference is not None or reference_regions is not None:
+            economy = trend_economy(coded, reference, regions,
+                                    reference_regions=reference_regions)
+        values = window_values(coded, steps, "unknown")
     known = ~np.isnan(values)
     zero = known & (values <= 0)
     with np.errstate(divide="ignore"):
@@ -80,27 +96,25 @@ def prepare_series(
         else:
             y, usable = np.log(values), known & ~zero
     log_ref = usable_relative = None
-    if measure == "value" and reference is not None:
-        group, member, labels = reference_groups(
-            cube.regions, reference=reference, reference_regions=reference_regions
-        )
-        balanced = np.where(known.all(axis=2, keepdims=True), values, 0.0)
-        totals = reference_totals(balanced, group, member, len(labels))
-        with np.errstate(divide="ignore"):
+    if measure == "value" and economy is not None:
+        totals = reference_totals(np.where(known.all(axis=0), values, 0.0), economy)
+        if economy.external is not None:
+            totals = totals[steps]
+        totals = series_first(np.broadcast_to(by_region(totals, economy), values.shape))
+        with np.errstate(divide="ignore", invalid="ignore"):
             log_ref = np.log1p(totals) if zeros == "log1p" else np.log(totals)
-        usable_relative = usable & (totals > 0)
+        usable_relative = series_first(usable) & (totals > 0)
     return LogSeries(
-        cube=cube,
+        coded=coded,
         steps=steps,
-        years=cube.years[steps].astype(float),
-        values=values,
-        y=y,
-        usable=usable,
+        years=coded.years[steps].astype(float),
+        values=series_first(values),
+        y=series_first(y),
+        usable=series_first(usable),
         log_reference=log_ref,
         usable_relative=usable_relative,
-        n_unknown=(~known).sum(axis=2),
-        n_zero=zero.sum(axis=2),
-        has_pair=take_years(cube.has_row, steps).any(axis=2),
+        n_unknown=(~known).sum(axis=0),
+        n_zero=zero.sum(axis=0),
+        has_pair=coded.has_row_in(steps).any(axis=0),
+        reference_label=None if economy is None else economy_label(economy, regions),
     )
-
-

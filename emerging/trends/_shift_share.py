@@ -25,15 +25,16 @@ Every table also has the net total shift, industry mix + competitive (Dunn 1960;
 and location factors, computed from the classic components at every level of
 aggregation (:mod:`emerging.trends._gerfin`).
 
-Edge cases. Unknown values and absent rows: a region-industry pair needs a known value
-in every year used; pairs with a null (confidential) value or with no row in some year are
-excluded (counted in ``exclusions``; ``reason`` says ``"unknown value in a year used"`` or
-``"absent row in <year>"``) and the reference totals (and, for the homothetic employment,
-the region's total) are summed over the included pairs only, so that the reference
-compares like with like. An absent row is not read as zero here (unlike the indices, for
-which it means no employment): a region reported under old and new NUTS codes in
-different years would otherwise count as an industry born from nothing under one code and
-dying under the other; it drops out instead. Zero start employment: the national share
+Edge cases. Unknown values and absent rows follow the policy of
+:func:`emerging.trends.growth` (the engine's ``absent="zero"``): a pair without a row in
+a year in which its region has other rows has no employment there (an industry that
+appears starts from 0, and its whole change is competitive); a pair of a region with no
+row at all in a year used (not reported, e.g. recoded between NUTS versions), or with a
+null (confidential) value, is excluded (counted in ``exclusions``; ``reason`` says
+``"region absent in <year>"`` or ``"unknown value in a year used"``), and the reference
+totals (and, for the homothetic employment, the region's total) are summed over the
+included pairs only, so that the reference compares like with like. A frame of external
+totals (``reference=nuts0_frame``) is read as published instead. Zero start employment: the national share
 and industry mix are 0 and the whole change is competitive; the Esteban-Marquillas split
 of that competitive effect is undefined (:math:`g_{ri}` has no value), so
 ``homothetic_competitive`` and ``allocation`` are null, the competitive effect goes to
@@ -63,17 +64,18 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._reference import ReferenceLike, Regions
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, Exclusions
-from emerging.trends._cube import (
-    Reference,
-    balanced_window,
-    check_option,
-    gap_reasons,
-    to_frame,
-    validated_cube,
-)
+from emerging._typing import check_option
 from emerging.trends._gerfin import gerfin_ratios, net_total_shift
+from emerging.trends._window import (
+    balanced_window,
+    coded_window,
+    economy_label,
+    gap_reasons,
+    trend_economy,
+)
 
 Method = Literal["classic", "esteban_marquillas", "dynamic", "gerfin"]
 METHODS = ("classic", "esteban_marquillas", "dynamic", "gerfin")
@@ -206,7 +208,8 @@ def shift_share(
     start: int,
     end: int,
     method: Method = "classic",
-    reference: Reference = "all",
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
     reference_regions: str | Collection[str] | None = None,
 ) -> ShiftShare:
     """Shift-share decomposition of every region-industry pair between two years.
@@ -216,7 +219,8 @@ def shift_share(
     panel
         Panel of one NUTS level (employment as ``value``).
     start, end
-        First and last year; ``method="dynamic"`` needs every year in between.
+        First and last year; ``method="dynamic"`` needs every year in between. Only the
+        rows of the years used are read and validated.
     method
         ``"classic"`` (Dunn 1960), ``"esteban_marquillas"`` (1972, adds ``homothetic`` and
         splits the competitive effect into ``homothetic_competitive`` and ``allocation``),
@@ -224,10 +228,16 @@ def shift_share(
         (Gerfin 1964: the classic components plus ``regional_factor``,
         ``structural_factor`` and ``location_factor``, per pair and in
         ``to_frame(by="region" | "industry")``).
-    reference
+    reference, regions
         The economy each region is compared with: ``"all"`` regions of the panel, the
-        region's ``"country"`` (regions sharing its first two letters), or a ``"set"`` of
-        regions given by ``reference_regions`` (e.g. ``"central_europe_2021_2027"``).
+        region's ``"country"`` (regions sharing its first two letters), a ``"set"`` of
+        regions given by ``regions`` (e.g. ``"central_europe_2021_2027"``), or a frame of
+        external totals with the Panel's columns: Eurostat's NUTS-0 rows (each region
+        against its own country, as REAT's ``shift()`` does with national figures) or
+        one aggregate such as ``EU27_2020``. A frame is read as published (its industries
+        that are in the panel; no like-for-like balancing); an industry unknown (null or
+        no row) in it in a year used gives that industry's pairs null components.
+        ``reference_regions=`` is the deprecated name of ``regions=``.
 
     Returns
     -------
@@ -250,47 +260,53 @@ def shift_share(
     [-2.417, 2.417]
     """
     check_option("method", method, METHODS)
-    cube = validated_cube(panel)
-    steps = cube.window(start, end, every_year=method == "dynamic")
-    w = balanced_window(cube, steps, reference=reference, reference_regions=reference_regions)
+    coded = coded_window(panel, start, end, every_year=method == "dynamic")
+    economy = trend_economy(coded, reference, regions, reference_regions=reference_regions)
+    steps = coded.window(start, end, every_year=method == "dynamic")
+    w = balanced_window(coded, steps, economy, label=economy_label(economy, regions))
     values, known, included, balanced, n = w.values, w.known, w.included, w.balanced, w.reference
     has_pair = w.has_pair
-    ntot = n.sum(axis=1, keepdims=True)  # (R, 1, T)
+    # an industry unknown in an external reference in some year drops out of N (like for
+    # like) and its pairs get null components
+    unknown_ref = np.isnan(n).any(axis=0)  # (R|1, I)
+    ntot = np.where(unknown_ref, 0.0, n).sum(axis=2, keepdims=True)  # (T, R|1, 1)
 
-    national = np.zeros(values.shape[:2])
+    national = np.zeros(values.shape[1:])
     mix = np.zeros_like(national)
     competitive = np.zeros_like(national)
-    first_undefined = np.full(values.shape[:2], -1)  # step whose start year has no reference
+    first_undefined = np.full(values.shape[1:], -1)  # step whose start year has no reference
     for s in range(len(steps) - 1):  # loop over years only
         ns, im, ce, _ = _components(
-            balanced[:, :, s], balanced[:, :, s + 1],
-            n[:, :, s], n[:, :, s + 1], ntot[:, :, s], ntot[:, :, s + 1],
+            balanced[s], balanced[s + 1], n[s], n[s + 1], ntot[s], ntot[s + 1],
         )
         national += ns
         mix += im
         competitive += ce
         first_undefined[(first_undefined < 0) & np.isnan(ce)] = s
-    e0, e1 = balanced[:, :, 0], balanced[:, :, -1]
+    e0, e1 = balanced[0], balanced[-1]
     undefined = included & np.isnan(competitive)
     decomposed = included & ~undefined
     columns = {
-        "value_start": np.where(known[:, :, 0], values[:, :, 0], np.nan),
-        "value_end": np.where(known[:, :, -1], values[:, :, -1], np.nan),
+        "value_start": np.where(known[0], values[0], np.nan),
+        "value_end": np.where(known[-1], values[-1], np.nan),
         "change": np.where(included, e1 - e0, np.nan),
         "national_share": np.where(included, national, np.nan),
         "industry_mix": np.where(included, mix, np.nan),
         "competitive": np.where(included, competitive, np.nan),
     }
-    years = cube.years[steps]
-    reason = gap_reasons(w, [f"absent row in {y}" for y in years])
+    years = coded.years[steps]
+    reason = gap_reasons(w, [f"region absent in {y}" for y in years])
     no_reference = np.array(
         [f"zero reference employment in the industry in {y}" for y in years], dtype=object
     )
     reason[undefined] = no_reference[first_undefined[undefined]]
+    unknown_pairs = undefined & np.broadcast_to(unknown_ref, undefined.shape)
+    reason[unknown_pairs] = "industry unknown in the reference"
+    region_absent = has_pair & ~w.reported.all(axis=0)[:, None]
     counts = {
-        "pairs with an absent row in a year used": int((has_pair & ~w.has_row.all(axis=2)).sum()),
+        "pairs whose region has no row in a year used": int(region_absent.sum()),
         "pairs with an unknown (null) value in a year used": int(
-            (has_pair & w.has_row.all(axis=2) & ~included).sum()
+            (has_pair & ~region_absent & ~included).sum()
         ),
         "pairs with zero reference employment in their industry in a year used": int(
             undefined.sum()
@@ -299,9 +315,9 @@ def shift_share(
     if method == "esteban_marquillas":
         region_total = e0.sum(axis=1, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
-            homothetic = region_total * n[:, :, 0] / ntot[:, :, 0]
+            homothetic = region_total * n[0] / ntot[0]
             g_ri = np.where(e0 > 0, e1 / e0 - 1.0, np.nan)
-            g_i = np.where(n[:, :, 0] > 0, n[:, :, -1] / n[:, :, 0] - 1.0, np.nan)
+            g_i = np.where(n[0] > 0, n[-1] / n[0] - 1.0, np.nan)
         unsplit = decomposed & (e0 == 0)  # g_ri undefined: the split has no value
         columns["homothetic"] = np.where(included, homothetic, np.nan)
         columns["homothetic_competitive"] = np.where(included, homothetic * (g_ri - g_i), np.nan)
@@ -315,7 +331,7 @@ def shift_share(
             "(their competitive effect is in unsplit_competitive)"
         ] = int(unsplit.sum())
     columns["reason"] = reason
-    table = to_frame(cube, has_pair, columns).with_columns(net_total_shift())
+    table = coded.pair_frame(has_pair, columns).with_columns(net_total_shift())
     if method == "gerfin":
         table = table.with_columns(gerfin_ratios())
     exclusions = Exclusions(counts)

@@ -41,9 +41,10 @@ import numpy as np
 import polars as pl
 
 from emerging._checks import check_level
+from emerging._reference import ReferenceLike, Regions
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, Exclusions
-from emerging.trends._cube import check_option, to_frame
+from emerging._typing import check_option
 from emerging.trends._ols import ols_rows, ols_se_expr, ols_slope_expr
 from emerging.trends._series import prepare_series
 
@@ -115,7 +116,9 @@ def beta_convergence(
     measure: Literal["value", "lq"] = "lq",
     by: By = "industry",
     level: float = 0.95,
-    lq_base: Literal["all", "country"] = "all",
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
+    lq_base: Literal["all", "country"] | None = None,
 ) -> BetaConvergence:
     """Beta convergence with speed and half-life, per group (see module docstring).
 
@@ -124,19 +127,20 @@ def beta_convergence(
     BetaConvergence
         ``table`` columns: ``group``, ``n``, ``alpha``, ``beta``, ``se`` (classical OLS),
         ``ci_lo``, ``ci_hi``, ``p_value``, ``speed``, ``half_life``; groups with fewer than
-        3 units get null estimates.
+        3 units get null estimates. ``reference`` and ``regions`` are the LQ's reference
+        economy for ``measure="lq"`` (``lq_base=`` is their deprecated spelling).
     """
     check_option("by", by, _BY)
     check_level(level)
     s = prepare_series(
         panel, measure=measure, start=start, end=end, zeros="drop",
-        reference=None, reference_regions=None, lq_base=lq_base,
+        reference=reference if measure == "lq" else None, regions=regions, lq_base=lq_base,
     )
-    first, last = s.cube.year_index(start), s.cube.year_index(end)
+    first, last = s.coded.year_index(start), s.coded.year_index(end)
     a, b = int(np.flatnonzero(s.steps == first)[0]), int(np.flatnonzero(s.steps == last)[0])
     ok = s.usable[:, :, a] & s.usable[:, :, b]
     horizon = end - start
-    units = to_frame(s.cube, ok, {
+    units = s.coded.pair_frame(ok, {
         "log_start": s.y[:, :, a],
         "growth": (s.y[:, :, b] - s.y[:, :, a]) / horizon,
     }).with_columns(_group_expr(by).alias("group"))
@@ -211,25 +215,29 @@ def sigma_convergence(
     measure: Literal["value", "lq"] = "lq",
     by: By = "industry",
     level: float = 0.95,
-    lq_base: Literal["all", "country"] = "all",
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
+    lq_base: Literal["all", "country"] | None = None,
 ) -> SigmaConvergence:
     """Dispersion of log values across units per year and its OLS trend (see module docs).
 
     Only units with a positive known value in every year of the window enter (a fixed set,
-    so that the dispersion does not move because units come and go).
+    so that the dispersion does not move because units come and go). ``reference`` and
+    ``regions`` are the LQ's reference economy for ``measure="lq"`` (``lq_base=`` is
+    their deprecated spelling).
     """
     check_option("by", by, _BY)
     check_level(level)
     s = prepare_series(
         panel, measure=measure, start=start, end=end, zeros="drop",
-        reference=None, reference_regions=None, lq_base=lq_base,
+        reference=reference if measure == "lq" else None, regions=regions, lq_base=lq_base,
     )
     balanced = s.usable.all(axis=2)
     y = np.where(balanced[:, :, None], s.y, np.nan)
     if by == "industry":
-        cube, labels = y.transpose(1, 0, 2), s.cube.industries
+        cube, labels = y.transpose(1, 0, 2), s.coded.industries
     elif by == "region":
-        cube, labels = y, s.cube.regions
+        cube, labels = y, s.coded.regions
     else:
         cube, labels = y.reshape(1, -1, y.shape[2]), pl.Series(["all"])
     n_units = (~np.isnan(cube[:, :, 0])).sum(axis=1)

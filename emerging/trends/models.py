@@ -54,9 +54,10 @@ import numpy as np
 import polars as pl
 
 from emerging._checks import check_level, check_regions
+from emerging._reference import ReferenceLike, Regions
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, validate_panel
-from emerging.trends._cube import Reference, check_option
+from emerging._typing import check_option
 from emerging.trends._ols import default_maxlags, ols_rows, residuals
 from emerging.trends._series import prepare_series
 from emerging.trends.slopes import (
@@ -169,12 +170,13 @@ def fit_trend(
     end: int | None = None,
     se: StandardError = "hac",
     maxlags: int | None = None,
-    reference: Reference | None = "all",
-    reference_regions: str | Collection[str] | None = None,
+    reference: ReferenceLike | None = "all",
+    regions: Regions = None,
     split: int | None = None,
     zeros: Zeros = "drop",
     level: float = 0.95,
-    lq_base: Literal["all", "country"] = "all",
+    reference_regions: str | Collection[str] | None = None,
+    lq_base: Literal["all", "country"] | None = None,
 ) -> TrendFit:
     """Fit the log-linear trend of one region-industry series with statsmodels.
 
@@ -192,10 +194,11 @@ def fit_trend(
         frame = frame.filter(pl.col(INDUSTRY) == industry)
     s = prepare_series(
         frame, measure=measure, start=start, end=end, zeros=zeros,
-        reference=reference, reference_regions=reference_regions, lq_base=lq_base,
+        reference=reference, regions=regions, reference_regions=reference_regions,
+        lq_base=lq_base,
     )
-    r = s.cube.regions.index_of(region)
-    i = s.cube.industries.index_of(industry)
+    r = s.coded.regions.index_of(region)
+    i = s.coded.industries.index_of(industry)
     usable = s.usable[r, i]
     n = int(usable.sum())
     if n < 3:
@@ -277,7 +280,9 @@ def fixed_effects_trend(
     zeros: Zeros = "drop",
     min_obs: int = 3,
     level: float = 0.95,
-    lq_base: Literal["all", "country"] = "all",
+    reference: ReferenceLike = "all",
+    regions: Regions = None,
+    lq_base: Literal["all", "country"] | None = None,
 ) -> FixedEffectsTrend:
     """Common log-linear trend of all series in a panel with series fixed effects.
 
@@ -295,7 +300,7 @@ def fixed_effects_trend(
     check_level(level)
     s = prepare_series(
         panel, measure=measure, start=start, end=end, zeros=zeros,
-        reference=None, reference_regions=None, lq_base=lq_base,
+        reference=reference if measure == "lq" else None, regions=regions, lq_base=lq_base,
     )
     r, i, t = s.y.shape
     usable = s.usable.reshape(r * i, t)

@@ -16,9 +16,10 @@ import numpy as np
 import polars as pl
 
 from emerging._checks import check_level
+from emerging._reference import ReferenceLike, Regions
 from emerging._result import Result
 from emerging._schema import Exclusions
-from emerging.trends._cube import Reference, check_option, to_frame
+from emerging._typing import check_option
 from emerging.trends._ols import default_maxlags, hac_se, ols_rows, slope_difference
 from emerging.trends._series import prepare_series
 
@@ -89,15 +90,16 @@ def trend_slopes(
     end: int | None = None,
     se: StandardError = "hac",
     maxlags: int | None = None,
-    reference: Reference | None = "all",
-    reference_regions: str | Collection[str] | None = None,
+    reference: ReferenceLike | None = "all",
+    regions: Regions = None,
     split: int | None = None,
     zeros: Zeros = "drop",
     min_obs: int = 4,
     level: float = 0.95,
     acceleration: bool = True,
     inference: bool = True,
-    lq_base: Literal["all", "country"] = "all",
+    reference_regions: str | Collection[str] | None = None,
+    lq_base: Literal["all", "country"] | None = None,
 ) -> PanelTrends:
     """Log-linear trend, its uncertainty, reference test and acceleration for every series.
 
@@ -106,14 +108,16 @@ def trend_slopes(
     panel
         Panel of one NUTS level.
     measure
-        ``"value"`` (employment) or ``"lq"`` (location quotient with base ``lq_base``).
+        ``"value"`` (employment) or ``"lq"`` (location quotient against ``reference``).
     start, end
         Window (default: all years of the panel).
     se
         ``"hac"`` (Newey-West, lag ``maxlags`` or the rule of thumb per series) or ``"ols"``.
-    reference, reference_regions
-        Reference economy for the slope test (employment only): ``"all"``, ``"country"``,
-        ``"set"`` (see :func:`emerging.trends.shift_share`), or None to skip.
+    reference, regions
+        Reference economy (see :func:`emerging.trends.shift_share`: ``"all"``,
+        ``"country"``, ``"set"`` with ``regions``, or a frame of external totals). For
+        employment, the economy of the slope test (None skips it); for ``measure="lq"``,
+        the LQ's reference (an LQ is already relative, so there is no separate test).
         The comparison (``ref_slope``, ``slope_diff``, ...) uses the usable points where
         the reference total is positive; it is null, and counted in ``exclusions``, when
         fewer than ``min_obs`` such points remain. The own ``slope`` uses every usable
@@ -132,6 +136,8 @@ def trend_slopes(
         Add confidence intervals and p-values (Student's t). The t distribution function
         costs about as much as the fits themselves; turn it off for slopes and standard
         errors only on very big panels.
+    reference_regions, lq_base
+        Deprecated spellings of ``regions`` and (for ``measure="lq"``) ``reference``.
 
     Returns
     -------
@@ -148,7 +154,8 @@ def trend_slopes(
         raise ValueError(f"min_obs must be at least 3 (a slope and its error); got {min_obs}")
     s = prepare_series(
         panel, measure=measure, start=start, end=end, zeros=zeros,
-        reference=reference, reference_regions=reference_regions, lq_base=lq_base,
+        reference=reference, regions=regions, reference_regions=reference_regions,
+        lq_base=lq_base,
     )
     r, i, t = s.y.shape
     y = s.y.reshape(r * i, t)
@@ -204,7 +211,7 @@ def trend_slopes(
     reason = np.full(r * i, None, dtype=object)
     reason[~fitted] = f"fewer than {min_obs} usable points"
     cols["reason"] = reason
-    table = to_frame(s.cube, s.has_pair, {k: np.asarray(v).reshape(r, i) for k, v in cols.items()})
+    table = s.coded.pair_frame(s.has_pair, {k: np.asarray(v).reshape(r, i) for k, v in cols.items()})
     table = table.with_columns(pl.col("n_obs", "n_unknown", "n_zero").cast(pl.Int32))
     has = s.has_pair.ravel()
     counts = {f"series with fewer than {min_obs} usable points": int((has & ~fitted).sum())}
@@ -217,7 +224,8 @@ def trend_slopes(
     exclusions = Exclusions(counts)
     return PanelTrends(
         table=table, measure=measure, start=int(years[0]), end=int(years[-1]), se_type=se,
-        split=split, reference=reference if measure == "value" else None,
+        split=split,
+        reference=None if measure != "value" or s.log_reference is None else s.reference_label,
         exclusions=exclusions,
     )
 

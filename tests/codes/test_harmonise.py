@@ -174,18 +174,22 @@ def test_other_levels_and_unknown_codes_are_reported():
             ("DE4", "C", 2010, 1.0, None),
             ("XX99", "C", 2010, 1.0, None),
             ("CZZZ", "C", 2010, 0.0, None),
+            ("DEX9Q", "C", 2010, 1.0, None),
         ]
     )
     res = harmonise(panel, to=2021)
-    assert set(res.panel["region"]) == {"DE", "CZZZ"}
+    assert set(res.panel["region"]) == {"DE", "CZZZ", "DE4"}  # NUTS-1 is covered now
     status = dict(res.report.select("code", "status").iter_rows())
-    assert status == {"DE4": "level_not_covered", "XX99": "unknown_code"}
+    assert status == {"XX99": "unknown_code", "DEX9Q": "unknown_code"}
+    assert "not a NUTS-3 code of any version" in res.report.filter(pl.col("code") == "DEX9Q")["reason"].item()
 
 
 def test_from_version_and_option_errors():
-    panel = _panel([("HR02", "C", 2010, 5.0, None), ("HR01", "C", 2010, 4.0, None)])
-    inferred = harmonise(panel, to=2016)  # HR02 in a 2016 target: the 2010 unit, merged
-    assert _value(inferred, "HR04", 2010)["value"] == 9.0
+    # Eurostat's tables list Croatia as HR03/HR04 from NUTS 2010; HR02 is a NUTS 2021 code
+    panel = _panel([("HR02", "C", 2010, 5.0, None), ("HR04", "C", 2010, 4.0, None)])
+    inferred = harmonise(panel, to=2016)
+    assert _value(inferred, "HR04", 2010)["value"] == 4.0
+    assert inferred.not_mapped()["status"].to_list() == ["newer_than_target"]
     newest = harmonise(panel.filter(pl.col("region") == "HR02"), to=2021)
     assert _value(newest, "HR02", 2010)["value"] == 5.0  # read as the NUTS 2021 unit
     with pytest.raises(ValueError, match="splits must be one of"):
@@ -195,7 +199,10 @@ def test_from_version_and_option_errors():
     with pytest.raises(ValueError, match="forward only"):
         harmonise(panel, to=2013, from_=2021)
     res = harmonise(panel, to=2021, from_=2013)
-    assert set(res.report["status"]) == {"unknown_code"}
+    assert dict(res.report.select("code", "status").iter_rows()) == {
+        "HR02": "unknown_code",  # not a NUTS 2013 code
+        "HR04": "split_not_mapped",  # split into HR02, HR05, HR06 in NUTS 2021
+    }
 
 
 @pytest.mark.realdata
@@ -246,8 +253,8 @@ _SUMMABLE = [
     "CZ06",
     "AT13",
     "FR21",
-    "HR01",
     "HR03",
+    "HR04",
 ]
 
 
@@ -264,12 +271,8 @@ def test_property_totals_are_preserved_for_renames_and_complete_merges(values, k
         for c, v, k in zip(_SUMMABLE, values, keep, strict=True)
         if k or c in ("DE41", "DE42", "FI13", "FI1A")
     ]
-    res = harmonise(_panel(rows), to=2013)  # HR01 merges into HR04 in 2013, no split yet
+    res = harmonise(_panel(rows), to=2013)
     kept_in = sum(r[3] for r in rows)
     total_out = res.panel["value"].sum()
-    # HR04 = HR01 + HR02: HR02 is never in the input, so HR04 is null (not a partial sum)
-    if any(r[0] == "HR01" for r in rows):
-        assert _value(res, "HR04", 2010)["value"] is None
-        kept_in -= next(r[3] for r in rows if r[0] == "HR01")
     assert total_out == kept_in
     assert res.panel["region"].is_unique().all()

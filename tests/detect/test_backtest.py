@@ -112,3 +112,40 @@ def test_real_sbs_persistence_benchmark(sbs_employment_nuts2):
     assert 0.55 < m["density"]["roc_auc"] < 0.65
     assert m["rule"]["roc_auc"] == 0.5
     assert m["composite:feasible"]["pr_auc"] < m["persistence"]["pr_auc"]
+
+
+def test_headline_quotes_the_default_beside_persistence(demo_backtest):
+    line = demo_backtest.headline("logit")
+    assert line.startswith("Backtest of the logit score on new specialisations 2018-2021")
+    assert "ROC-AUC" in line and "(persistence: ROC-AUC" in line
+    with pytest.raises(ValueError, match="score 'forest' is not in the backtest"):
+        demo_backtest.headline("forest")
+
+
+def test_published_real_data_backtest_is_shipped():
+    from emerging.detect import published_backtest
+
+    m = published_backtest()
+    assert set(m["horizon"]) == {1, 2, 3}
+    splits = m.select("as_of", "horizon").unique().height
+    assert splits == 9 and m.filter(pl.col("score") == "persistence").height == 9
+    # the default score is persistence: no other score beats it on every split
+    p = m.filter(pl.col("score") == "persistence").select(
+        "as_of", "horizon", pl.col("pr_auc").alias("p"))
+    beats = m.join(p, on=["as_of", "horizon"]).filter(pl.col("pr_auc") > pl.col("p"))
+    assert beats.group_by("score").len().filter(pl.col("len") == splits).is_empty()
+
+
+def test_stay_counts_only_lasting_entries(demo_data):
+    from emerging.detect.outcomes import attach_outcome
+    from emerging.detect.signals import emergence_signals
+
+    panel = demo_data.panel.drop("flag")
+    s = emergence_signals(panel, as_of=2016, window=3)
+    once, _ = attach_outcome(panel, s, horizon=3, outcome="entry")
+    lasting, _ = attach_outcome(panel, s, horizon=3, outcome="entry", stay=True)
+    assert lasting["outcome"].sum() <= once["outcome"].sum()
+    both = once.join(lasting, on=["region", "industry"], suffix="_stay")
+    assert not (both["outcome_stay"] & ~both["outcome"]).any()  # a lasting entry is an entry
+    with pytest.raises(ValueError, match="stay=True is for entry and exit with horizon >= 2"):
+        attach_outcome(panel, s, horizon=1, outcome="entry", stay=True)

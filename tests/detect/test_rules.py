@@ -100,8 +100,19 @@ def test_planted_emerging_pairs_are_flagged_and_ranked_high(demo_data):
 
 
 def test_signals_refuse_an_unsupported_base():
-    with pytest.raises(ValueError, match=r"reference must be one of \('all', 'country'\); got 'reference'"):
+    with pytest.warns(DeprecationWarning, match="use reference='reference' instead"), \
+            pytest.raises(ValueError,
+                          match=r"reference must be one of \('all', 'country'\); got 'reference'"):
         emergence_signals(PANEL, start=2015, end=2023, base="reference")
+    with pytest.raises(ValueError, match="reference must be one of"):
+        emergence_signals(PANEL, start=2015, end=2023, reference="nation")
+
+
+def test_signals_old_base_spelling_warns_and_agrees():
+    with pytest.warns(DeprecationWarning, match="use reference='country' instead"):
+        old = emergence_signals(PANEL, start=2015, end=2023, base="country")
+    new = emergence_signals(PANEL, start=2015, end=2023, reference="country")
+    assert old.table.equals(new.table)
 
 
 def test_employment_evidence_is_a_whole_number():

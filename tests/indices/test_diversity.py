@@ -73,7 +73,7 @@ def test_zero_region_and_confidential():
 def test_theil_null_when_industry_absent_from_reference(three_industries):
     ref = pl.DataFrame({"industry": ["C10", "C11"], "year": [2020, 2020],
                         "value": [500.0, 500.0]})
-    res = regional_diversity(three_industries, base="reference", reference=ref)
+    res = regional_diversity(three_industries, reference=ref)
     b = by_region(res, "AT12")  # has G46 employment, absent from the reference
     assert b["theil"] is None and b["reason"] == "industry absent from reference"
     assert b["krugman"] is not None
@@ -91,6 +91,7 @@ def test_non_nace_industries_need_unrelated_level_none():
     ({"unrelated_level": 3}, "unrelated_level must be one of"),
     ({"threshold": -1}, "threshold must be a positive number"),
     ({"base": "world"}, "base must be one of"),
+    ({"reference": "world"}, "reference must be one of"),
 ])
 def test_bad_options(three_industries, kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -109,7 +110,7 @@ def test_result_object(three_industries):
     with pytest.raises(ValueError, match="index must be one of"):
         res.plot(index="nope")
     with pytest.raises(AttributeError):
-        res.base = "country"  # frozen
+        res.reference = "country"  # frozen
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -177,8 +178,7 @@ def test_unknown_reference_share_nulls_the_indices_that_use_it(three_industries)
     ref = pl.DataFrame({"industry": ["C10", "C11", "G46"] * 2,
                         "year": [2020] * 3 + [2021] * 3,
                         "value": [500.0, 500.0, None, 500.0, 300.0, 200.0]})
-    res = regional_diversity(pl.concat([three_industries, later]), base="reference",
-                             reference=ref)
+    res = regional_diversity(pl.concat([three_industries, later]), reference=ref)
     rows = res.regions.sort("year", "region")
     unknown, known = rows.filter(pl.col("year") == 2020), rows.filter(pl.col("year") == 2021)
     assert unknown["reason"].to_list() == ["unknown in reference"] * 2

@@ -101,7 +101,7 @@ def test_country_base():
                     ("AT12", "C10", 2020, 10.0), ("AT12", "C11", 2020, 50.0),
                     ("CZ01", "C10", 2020, 5.0), ("CZ01", "C11", 2020, 5.0),
                     ("CZ02", "C10", 2020, 15.0), ("CZ02", "C11", 2020, 5.0)])
-    out = location_quotient(p, base="country")
+    out = location_quotient(p, reference="country")
     # CZ: E=30, C10=20; CZ01 share 1/2 -> LQ = (1/2)/(2/3) = 3/4
     assert col(out, "lq")[:4] == pytest.approx([15 / 8, 5 / 12, 5 / 12, 25 / 18])
     assert col(out, "lq")[4] == pytest.approx(float(F(3, 4)))
@@ -110,7 +110,7 @@ def test_country_base():
 def test_reference_panel_base(two_by_two):
     eu = pl.DataFrame({"industry": ["C10", "C11", "C99"], "year": [2020] * 3,
                        "value": [1000.0, 3000.0, 50.0]})
-    out = location_quotient(two_by_two, base="reference", reference=eu)
+    out = location_quotient(two_by_two, reference=eu)
     # reference restricted to the panel's industries: E = 4000, C10 share 1/4
     assert col(out, "lq")[0] == pytest.approx(float(F(3, 4) / F(1, 4)))
     assert col(out, "lq_reason") == [None] * 4
@@ -119,11 +119,11 @@ def test_reference_panel_base(two_by_two):
 def test_reference_problems_give_reasons(two_by_two):
     small = pl.DataFrame({"industry": ["C10", "C11"], "year": [2020, 2020],
                           "value": [20.0, 5000.0]})
-    out = location_quotient(two_by_two, base="reference", reference=small)
+    out = location_quotient(two_by_two, reference=small)
     assert col(out, "lq_reason") == ["region exceeds reference", None, None, None]
     assert col(out, "lq")[0] is None
     unknown = small.with_columns(value=pl.Series([2000.0, None]))
-    out = location_quotient(two_by_two, base="reference", reference=unknown)
+    out = location_quotient(two_by_two, reference=unknown)
     assert col(out, "lq_reason") == [None, "unknown in reference", None,
                                      "unknown in reference"]
 
@@ -176,12 +176,25 @@ def test_presence(two_by_two):
     [({"base": "nation"}, "base must be one of"),
      ({"level": 1.5}, "level must be a number strictly between"),
      ({"base": "reference"}, "needs a reference panel"),
-     ({"reference": pl.DataFrame({"industry": ["C10"], "year": [2020], "value": [1.0]})},
-      "pass base='reference'")],
+     ({"reference": "nation"}, "reference must be one of"),
+     ({"reference": "set"}, "needs regions="),
+     ({"reference": "all", "regions": ["AT11"]}, "only used with reference='set'")],
 )
 def test_bad_options_raise(two_by_two, kwargs, message):
     with pytest.raises(ValueError, match=message):
         location_quotient(two_by_two, **kwargs)
+
+
+def test_old_base_spelling_warns_and_gives_the_same_numbers(two_by_two):
+    """``base=`` keeps working for one release, with a DeprecationWarning naming
+    ``reference=``; ``base='reference', reference=frame`` is ``reference=frame``."""
+    with pytest.warns(DeprecationWarning, match="use reference='country' instead"):
+        old = location_quotient(two_by_two, base="country")
+    assert old.equals(location_quotient(two_by_two, reference="country"))
+    eu = pl.DataFrame({"industry": ["C10", "C11"], "year": [2020, 2020], "value": [80.0, 120]})
+    with pytest.warns(DeprecationWarning, match=r"use reference=<frame> instead"):
+        old = location_quotient(two_by_two, base="reference", reference=eu)
+    assert old.equals(location_quotient(two_by_two, reference=eu))
 
 
 def test_bad_threshold(two_by_two):
@@ -269,7 +282,7 @@ def test_unknown_reference_industry_left_out_of_both_shares():
                     ("AT12", "C11", 2020, 50.0), ("AT12", "G46", 2020, 40.0)])
     ref = pl.DataFrame({"industry": ["C10", "C11", "G46"], "year": [2020] * 3,
                         "value": [100.0, 100.0, None]})
-    out = location_quotient(p, base="reference", reference=ref)
+    out = location_quotient(p, reference=ref)
     # common industries C10, C11: E = 200, AT11 E_r = 40, AT12 E_r = 60
     expected = [F(3, 4) / F(1, 2), F(1, 4) / F(1, 2), None,
                 F(1, 6) / F(1, 2), F(5, 6) / F(1, 2), None]
@@ -280,7 +293,7 @@ def test_unknown_reference_industry_left_out_of_both_shares():
                                None, pytest.approx(float(F(-1, 3))),
                                pytest.approx(float(F(1, 3))), None]
     assert col(out, "unknown_share") == [pytest.approx(1 / 3)] * 6  # G46 reported
-    std = standardised_lq(p, base="reference", reference=ref)
+    std = standardised_lq(p, reference=ref)
     assert col(std, "lq") == col(out, "lq")
 
 
@@ -307,8 +320,8 @@ def test_unknown_reference_industry_equals_dropping_it(p):
     gone = p["industry"].min()
     unknown = ref.with_columns(pl.when(pl.col("industry") == gone).then(None)
                                .otherwise(pl.col("value")).alias("value"))
-    got = location_quotient(p, base="reference", reference=unknown)
-    want = location_quotient(p.filter(pl.col("industry") != gone), base="reference",
+    got = location_quotient(p, reference=unknown)
+    want = location_quotient(p.filter(pl.col("industry") != gone),
                              reference=ref.filter(pl.col("industry") != gone))
     assert got.filter(pl.col("industry") == gone)["lq_reason"].unique().to_list() == \
         ["unknown in reference"]

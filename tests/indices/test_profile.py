@@ -36,3 +36,27 @@ def test_profile_equals_separate_calls(p, seed, shuffle):
     stars = cluster_stars(p)
     assert_frame_equal(res.stars.stars, stars.stars)
     assert_frame_equal(res.stars.thresholds, stars.thresholds)
+
+
+def test_profile_reference_reaches_every_part_and_old_spellings_warn():
+    import pytest
+
+    rng = np.random.default_rng(4)
+    rows = [(r, i, 2020, float(rng.integers(1, 900))) for r in ("AT11", "AT12", "CZ01", "CZ02")
+            for i in ("C10", "C20", "J62")]
+    p = pl.DataFrame(rows, schema={"region": pl.String, "industry": pl.String,
+                                   "year": pl.Int32, "value": pl.Float64}, orient="row")
+    res = specialisation_profile(p, reference="set", regions=["AT11", "CZ01"],
+                                 unrelated_level=None)
+    assert_frame_equal(res.lq.drop("slq", "slq_log"),
+                       presence(p, reference="set", regions=["AT11", "CZ01"]))
+    assert_frame_equal(res.stars.stars,
+                       cluster_stars(p, reference="set", regions=["AT11", "CZ01"]).stars)
+    country = specialisation_profile(p, reference="country", unrelated_level=None)
+    assert country.stars.reference == "all regions of the panel"  # stars rank regions
+    with pytest.warns(DeprecationWarning, match="use reference='country' instead"):
+        old = specialisation_profile(p, base="country", unrelated_level=None)
+    assert_frame_equal(old.lq, country.lq)
+    with pytest.warns(DeprecationWarning, match=r"use reference='set', regions=X instead"):
+        old = specialisation_profile(p, stars_reference=["AT11", "CZ01"], unrelated_level=None)
+    assert_frame_equal(old.stars.stars, res.stars.stars)

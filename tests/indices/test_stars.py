@@ -172,7 +172,7 @@ def test_unknown_establishments_skip_the_floor(six_regions):
 
 
 def test_reference_group_sets_thresholds(four_regions):
-    res = cluster_stars(four_regions, reference=["AT11", "AT12", "AT13"])
+    res = cluster_stars(four_regions, reference="set", regions=["AT11", "AT12", "AT13"])
     r4 = get(res, "AT21")
     assert r4["in_reference"] is False
     # reference totals: C10 = 65, E = 210 -> LQ = (9/10) / (65/210) = 189/65
@@ -182,12 +182,27 @@ def test_reference_group_sets_thresholds(four_regions):
 
 
 def test_named_region_set(four_regions):
-    res = cluster_stars(four_regions, reference="central_europe_2014_2020")
+    res = cluster_stars(four_regions, reference="set", regions="central_europe_2014_2020")
     assert res.stars["in_reference"].all()
     with pytest.raises(ValueError, match="unknown region set"):
+        cluster_stars(four_regions, reference="set", regions="atlantis")
+    with pytest.raises(ValueError, match="for a region set pass reference='set'"):
         cluster_stars(four_regions, reference="atlantis")
-    with pytest.raises(ValueError, match="shares no region with the panel"):
-        cluster_stars(four_regions, reference=["FR10"])
+    with pytest.raises(ValueError, match="no region of the panel is in the reference"):
+        cluster_stars(four_regions, reference="set", regions=["FR10"])
+    with pytest.raises(ValueError, match="reference must be 'all' or 'set'"):
+        cluster_stars(four_regions, reference="country")
+
+
+def test_old_set_spelling_warns_and_gives_the_same_stars(four_regions):
+    """``reference=<set name or codes>`` keeps working for one release."""
+    new = cluster_stars(four_regions, reference="set", regions=["AT11", "AT12"])
+    with pytest.warns(DeprecationWarning, match=r"reference='set', regions=<list of codes>"):
+        old = cluster_stars(four_regions, reference=["AT11", "AT12"])
+    assert old.stars.equals(new.stars) and old.thresholds.equals(new.thresholds)
+    with pytest.warns(DeprecationWarning,
+                      match="use reference='set', regions='central_europe_2014_2020'"):
+        cluster_stars(four_regions, reference="central_europe_2014_2020")
 
 
 def test_confidential_gets_null_stars_and_reason(four_regions):
@@ -248,7 +263,7 @@ def test_zero_industry_total_in_reference_gives_reason_and_no_stars():
     # against a cut-off of 0. Reference AT11 has no C10 employment.
     p = make_panel([("AT11", "C10", 2020, 0.0), ("AT11", "C11", 2020, 40.0),
                     ("AT12", "C10", 2020, 30.0), ("AT12", "C11", 2020, 10.0)])
-    res = cluster_stars(p, reference=["AT11"], traded="all")
+    res = cluster_stars(p, reference="set", regions=["AT11"], traded="all")
     for region in ("AT11", "AT12"):
         r = get(res, region)
         assert r["lq"] is None and r["star_reason"] == "zero industry total in reference"

@@ -68,7 +68,9 @@ def test_build_small_real_rows_twice_changes_nothing(shared_data, tmp_path):
         "flag",
         "nuts_source",
         "estimated",
+        "unit",
     ]
+    assert set(panel["unit"]) == {"persons"}
     # the Slovak C30 2015 residual split (see test_confidential): (4133 - 641 - 1333) / 2
     sk01 = panel.filter(
         (pl.col("region") == "SK01") & (pl.col("industry") == "C30") & (pl.col("year") == 2015)
@@ -85,21 +87,40 @@ def test_build_small_real_rows_twice_changes_nothing(shared_data, tmp_path):
 
 
 @pytest.mark.realdata
-def test_interrupted_write_leaves_the_old_file(shared_data, tmp_path, monkeypatch):
+def test_failure_before_the_swap_leaves_the_old_set(shared_data, tmp_path, monkeypatch):
+    from emerging.io import store
+
     raw, _ = _small_raw(shared_data, tmp_path)
     out = tmp_path / "processed"
     build(raw, out, indicators=("V16110",))
-    target = out / "sbs_employment_nuts2.parquet"
-    before = target.read_bytes()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def crash(src, dst):
-        raise KeyboardInterrupt("simulated interruption during the rename")
+    def crash(a, b):
+        raise KeyboardInterrupt("simulated interruption at the swap")
 
-    monkeypatch.setattr(os, "replace", crash)
+    monkeypatch.setattr(store, "_exchange", crash)
     with pytest.raises(KeyboardInterrupt):
         build(raw, out, indicators=("V16110",), splits="aggregate")
-    assert target.read_bytes() == before
-    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    monkeypatch.undo()
+    # the next build clears the staging folder the failed one left and swaps in the new set
+    res = build(raw, out, indicators=("V16110",), splits="aggregate")
+    assert not store.staging_dir(out).exists()
+    assert json.loads((out / "manifest.json").read_text())["splits"] == "aggregate"
+    assert {p.name for p in res.changed} >= {"manifest.json", "sbs_employment_nuts2.parquet"}
+
+
+@pytest.mark.realdata
+def test_other_files_in_the_folder_survive_a_rebuild(shared_data, tmp_path):
+    raw, _ = _small_raw(shared_data, tmp_path)
+    out = tmp_path / "processed"
+    out.mkdir()
+    (out / "README.md").write_text("mine")
+    (out / "sub").mkdir()
+    (out / "sub" / "x.txt").write_text("x")
+    build(raw, out, indicators=("V16110",))
+    build(raw, out, indicators=("V16110",), splits="aggregate")
+    assert (out / "README.md").read_text() == "mine" and (out / "sub" / "x.txt").read_text() == "x"
 
 
 @pytest.mark.realdata
@@ -176,3 +197,17 @@ def test_cli_build_and_fetch(shared_data, tmp_path, monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", offline)
     result = runner.invoke(app, ["fetch", "--raw", str(tmp_path / "empty"), "--no-geometries"])
     assert result.exit_code == 3 and "offline" in result.output
+
+
+@pytest.mark.realdata
+def test_corrupt_optional_file_fails_and_keeps_the_previous_set(shared_data, tmp_path):
+    from emerging.io.eurostat import EurostatFormatError
+
+    raw, _ = _small_raw(shared_data, tmp_path)
+    out = tmp_path / "processed"
+    build(raw, out, indicators=("V16110",))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (raw / "nama_10r_2gdp.tsv").write_text("unit,geo\\time\t2014 \nMIO_EUR,CZ06\tlots \n")
+    with pytest.raises(EurostatFormatError, match="lots"):
+        build(raw, out, indicators=("V16110",), splits="aggregate")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

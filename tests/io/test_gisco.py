@@ -75,12 +75,20 @@ def test_levels_0_to_3(geo):
     assert counts == [37, 125, 1514]
 
 
-def test_missing_file_names_what_was_tried(tmp_path):
+@pytest.fixture
+def no_shared(monkeypatch):
+    """Search only the folder passed, not ../shared/data/geo (to exercise the download path)."""
+    from pathlib import Path
+
+    monkeypatch.setattr(gisco, "geo_dirs", lambda folder=None: [Path(folder)] if folder else [])
+
+
+def test_missing_file_names_what_was_tried(tmp_path, no_shared):
     with pytest.raises(FileNotFoundError, match="NUTS_RG_20M_2021_3035_LEVL_2.geojson"):
         gisco.load_nuts(level=2, folder=tmp_path, cache_dir=tmp_path, download=False)
 
 
-def test_offline_download_fails_with_manual_path(tmp_path, monkeypatch):
+def test_offline_download_fails_with_manual_path(tmp_path, monkeypatch, no_shared):
     from emerging.io import cache
 
     def offline(url, path, **kw):
@@ -92,7 +100,7 @@ def test_offline_download_fails_with_manual_path(tmp_path, monkeypatch):
         gisco.load_nuts(level=1, year=2016, scale="60M", cache_dir=tmp_path)
 
 
-def test_downloaded_file_is_read_from_cache(geo, tmp_path, monkeypatch):
+def test_downloaded_file_is_read_from_cache(geo, tmp_path, monkeypatch, no_shared):
     src = geo / "gisco_nuts2021_60m" / "NUTS_RG_60M_2021_3035_LEVL_0.geojson"
 
     def fake_fetch(url, path, **kw):
@@ -112,3 +120,37 @@ def test_not_a_nuts_file(tmp_path):
          "geometry": {"type": "Point", "coordinates": [15.0, 50.0]}}]}))
     with pytest.raises(gisco.GeometryFormatError, match="not a GISCO NUTS region file"):
         gisco.read_nuts_geojson(bad)
+
+
+@pytest.mark.parametrize(
+    ("year", "level", "n"),
+    [(2010, 1, 116), (2010, 2, 316), (2013, 2, 320), (2013, 3, 1480), (2016, 2, 332),
+     (2021, 2, 333), (2024, 2, 299), (2024, 3, 1345)],
+)
+def test_every_local_version_is_served_without_download(geo, year, level, n, monkeypatch, tmp_path):
+    # found in ../shared/data/geo with no folder argument; the 2024 20M file holds all levels
+    monkeypatch.delenv(gisco.GEO_DIR_ENV, raising=False)
+    g = gisco.load_nuts(level=level, year=year, cache_dir=tmp_path / "none", download=False)
+    assert len(g) == n and set(g["level"]) == {level} and g.crs.to_epsg() == 3035
+    assert g["region"].is_unique and (g["name"].str.len() > 0).all()
+
+
+def test_2013_names_come_from_the_nuts_tables(geo):
+    g = gisco.load_nuts(level=2, year=2013, download=False).set_index("region")
+    assert g.loc["HU10", "name"] == "Közép-Magyarország"
+
+
+def test_environment_folder_is_searched_first(geo, tmp_path, monkeypatch):
+    src = geo / "gisco_nuts2021_60m" / "NUTS_RG_60M_2021_4326_LEVL_1.geojson"
+    data = json.loads(src.read_text())
+    data["features"] = [f for f in data["features"] if f["properties"]["CNTR_CODE"] == "CZ"]
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / src.name).write_text(json.dumps(data))
+    monkeypatch.setenv(gisco.GEO_DIR_ENV, str(tmp_path))
+    g = gisco.load_nuts(level=1, year=2021, scale="60M", download=False)
+    assert list(g["region"]) == ["CZ0"]
+
+
+def test_missing_version_names_the_folders_and_the_fix(tmp_path):
+    with pytest.raises(FileNotFoundError, match="EMERGING_GEO_DIR"):
+        gisco.load_nuts(level=3, year=2010, cache_dir=tmp_path, download=False)

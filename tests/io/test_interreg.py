@@ -68,6 +68,10 @@ def test_aggregation_levels_are_consistent(interreg):
     assert cz["regions"] == by_hand.height == 2  # CZ063 Kraj Vysočina, CZ064 Jihomoravský kraj
     with pytest.raises(ValueError, match="level must be 0, 1 or 2"):
         interreg_by_level(interreg, level=3)
+    # LazyFrame in, LazyFrame out, same rows
+    lazy = interreg_by_level(interreg.regions.lazy(), level=1)
+    assert isinstance(lazy, pl.LazyFrame)
+    assert lazy.collect().equals(interreg_by_level(interreg, level=1))
 
 
 def test_bad_input_errors(tmp_path):

@@ -62,3 +62,23 @@ def test_networks_on_shared_h2020(shared_data, tmp_path):
     cz = nodes.filter(pl.col("node") == "CZ").row(0, named=True)
     assert 0.5 < cz["cross_border_share"] < 1.0  # domestic ties are in the denominator
     assert (tmp_path / "flow_map.png").is_file()
+
+
+
+def test_network_figures_carry_the_source_line(tmp_path, monkeypatch):
+    import emerging.maps
+    from emerging.datasets import demo
+    from emerging.networks import analyse_network
+
+    seen = {}
+
+    def keep_text(fig, path, **kwargs):
+        seen[path.name] = " ".join(t.get_text() for t in fig.texts)
+        return [path]
+
+    monkeypatch.setattr(emerging.maps, "save_figure", keep_text)
+    res = analyse_network(demo().participations, node="region")
+    res._figures(tmp_path, None, "joint projects", "SIMULATED demo data (not real figures)")
+    assert set(seen) == {"network", "flow_map"}
+    assert all("SIMULATED demo data" in text for text in seen.values())
+    assert "weaker" in seen["flow_map"]

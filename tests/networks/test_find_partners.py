@@ -54,11 +54,11 @@ def test_feasibility_and_ties_by_hand():
     assert t["SK02"]["score"] == pytest.approx((0.25 + 0.5) / 2)
     assert t["AT12"]["rank"] == 1
     assert "relatedness density of C29 100/100 (holds related C28, C27)" in t["AT12"]["reasons"]
-    assert "2 joint projects with CZ06 (66.7% of CZ06's cross-border joint projects)" in (
+    assert "2 joint projects with CZ06 (66.7% of CZ06's cross-border ties, a project counted" in (
         t["AT12"]["reasons"]
     )
     assert res.weights == {"feasibility": 0.5, "ties": 0.5}
-    assert "tie_share = of the focal unit's cross-border joint projects" in res.notes["ties"]
+    assert "a project counts once per partner" in res.notes["ties"]
 
 
 def test_country_level_and_country_ties_standing_in_for_regions():
@@ -72,7 +72,7 @@ def test_country_level_and_country_ties_standing_in_for_regions():
     t = {r["partner"]: r for r in res.table.to_dicts()}
     assert t["AT12"]["joint_projects"] == 2 and t["SK02"]["joint_projects"] == 2
     assert "2 joint projects between CZ and AT (country level: the participations carry no NUTS" \
-        " codes; 50.0% of CZ's cross-border joint projects)" in t["AT12"]["reasons"]
+        " codes; 50.0% of CZ's cross-border ties" in t["AT12"]["reasons"]
 
 
 def test_penalise_interreg_and_filters():
@@ -87,6 +87,13 @@ def test_penalise_interreg_and_filters():
     assert t["AT12"]["interreg_score"] == pytest.approx(1.0)
     assert t["SK02"]["score"] == pytest.approx((0.5 + 0.25) / 2)
     assert "no Interreg 2014-2020 partner on record" in t["SK02"]["reasons"]
+    # a candidate code missing from the (NUTS 2021) table is unknown, not "none on record"
+    res = find_partners("CZ06", industry="C29", presence=PRESENCE, proximity=PROX,
+                        interreg=interreg.filter(pl.col("region") == "AT12"),
+                        weights={"interreg": 1})
+    sk = res.table.filter(pl.col("partner") == "SK02").row(0, named=True)
+    assert "Interreg 2014-2020 unknown (code not in the NUTS 2021" in sk["reasons"]
+    assert sk["interreg_score"] == 0.0
     only = find_partners("CZ06", industry="C29", presence=PRESENCE, proximity=PROX,
                          countries=["SK"], weights={"feasibility": 1})
     assert only.table["partner"].to_list() == ["SK02"]
@@ -159,3 +166,17 @@ def test_real_proximity_output_into_find_partners(shared_data, sbs_employment_nu
     assert "between CZ and AT (country level" in at["reasons"]
     assert "Interreg 2014-2020" in at["reasons"]
     print(res.summary())
+
+
+def test_regions_named_set_or_codes(demo_data):
+    inside = find_partners("CZ06", industry="C27", panel=demo_data.panel, top=None,
+                           regions="central_europe_2021_2027", weights={"strength": 1})
+    from emerging.codes.nuts import region_set
+
+    assert set(inside.table["partner"]) <= set(region_set("central_europe_2021_2027"))
+    two = find_partners("CZ", industry="C27", panel=demo_data.panel, regions=["AT", "SK"],
+                        weights={"strength": 1})
+    assert sorted(two.table["partner"]) == ["AT", "SK"]
+    both = find_partners("CZ", industry="C27", panel=demo_data.panel,
+                         regions="central_europe_2021_2027", weights={"strength": 1}, top=None)
+    assert "AT" in both.table["partner"].to_list() and "FR" not in both.table["partner"].to_list()

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emerging._schema import DuplicateKeyError, MissingColumnError
-from emerging.indices.lq import location_quotient, lq_cubes, presence
-from emerging.relatedness.matrices import encode_panel, pair_frame, year_lq_factors
+from emerging.indices import location_quotient, presence
+from emerging.relatedness.matrices import encode_panel, pair_frame
 
 
 @settings(max_examples=30, deadline=None)
@@ -34,22 +34,18 @@ def test_presence_cube_equals_lq_presence(seed, null_share, drop):
     assert location_quotient(panel).height == panel.height
 
 
-@settings(max_examples=20, deadline=None)
-@given(seed=st.integers(0, 10_000), null_share=st.sampled_from([0.0, 0.1, 0.4]))
-def test_year_factors_are_lq_cubes_to_the_bit(seed, null_share):
-    panel = random_panel(30, 12, 3, seed=seed, null_share=null_share)
-    panel = panel.sample(n=panel.height - 7, seed=seed).with_columns(  # absent rows, zeros
-        pl.when(pl.col("region") == "CZ03").then(0.0).otherwise(pl.col("value")).alias("value")
-    )
-    coded = encode_panel(panel).coded
-    expected = lq_cubes(coded, "all")
-    member = np.ones((1, coded.shape[1]))
-    for t in range(coded.shape[0]):
-        got = year_lq_factors(coded.value_cube[t], member)
-        np.testing.assert_array_equal(got["ei"], expected["ei"][t])
-        np.testing.assert_array_equal(got["et"], expected["et"][t])
-        with np.errstate(divide="ignore"):
-            np.testing.assert_array_equal(1.0 / got["er"], expected["inv_er"][t])
+def test_presence_uses_the_one_lq_definition():
+    """The copy of the LQ factors that relatedness kept (and a test checked "to the bit")
+    is gone: presence reads the engine's factors and LQ formula, so its LQ cube is the
+    indices' (``emerging._reference.lq_cube``) cell by cell, ties at 1 included."""
+    from emerging._reference import lq_cube, resolve_reference
+
+    panel = random_panel(30, 12, 3, seed=3, null_share=0.1)
+    pm = encode_panel(panel)
+    lqs = lq_cube(pm.coded, resolve_reference(pm.coded, "all"))
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(pm.presence(), (lqs >= 1.0).astype(np.uint8))
+    np.testing.assert_array_equal(pm.unknown_cube, np.isnan(lqs))
 
 
 def test_round_trip_keeps_rows_and_order():

@@ -129,3 +129,20 @@ def test_convergence_by_region_and_bad_options():
         beta_convergence(panel, start=2008, end=2012, by="country")
     with pytest.raises(ValueError, match="level must be a confidence level strictly between 0 and 1"):
         beta_convergence(panel, start=2008, end=2012, level=95)
+
+
+def test_portfolio_old_lq_base_warns_and_agrees():
+    rng = np.random.default_rng(9)
+    rows = [(r, i, y, float(rng.integers(10, 500))) for y in (2010, 2015)
+            for r in ("AT11", "AT12", "CZ01", "CZ02") for i in ("C10", "C20", "J62")]
+    panel = pl.DataFrame(rows, schema={"region": pl.String, "industry": pl.String,
+                                       "year": pl.Int32, "value": pl.Float64}, orient="row")
+    with pytest.warns(DeprecationWarning, match="use reference='country' instead"):
+        old = portfolio(panel, start=2010, end=2015, reference="country", lq_base="country")
+    assert old.table.equals(portfolio(panel, start=2010, end=2015, reference="country").table)
+    three = pl.concat([panel, panel.filter(year=2015).with_columns(pl.lit(2016, pl.Int32)
+                                                                   .alias("year"))])
+    with pytest.warns(DeprecationWarning, match="use reference='country' instead"):
+        old = beta_convergence(three, start=2010, end=2016, lq_base="country")
+    assert old.table.equals(beta_convergence(three, start=2010, end=2016,
+                                             reference="country").table)

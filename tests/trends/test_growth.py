@@ -40,14 +40,14 @@ def test_country_and_region_set_references():
     assert by_country["CZ01"]["ref_start"] == 400.0 and by_country["CZ01"]["ref_end"] == 400.0
     assert by_country["SK01"]["cagr_vs_ref"] == pytest.approx(0.0)
     in_set = _rows(growth(PANEL, start=2010, end=2012, reference="set",
-                          reference_regions=["SK01"]))
+                          regions=["SK01"]))
     assert in_set["CZ02"]["ref_cagr"] == pytest.approx(math.sqrt(1.5) - 1)
 
 
 def test_named_central_europe_set_as_reference():
     panel = PANEL.with_columns(pl.col("region").replace({"CZ02": "FR10"}))
     out = _rows(growth(panel, start=2010, end=2012, reference="set",
-                       reference_regions="central_europe_2021_2027"))
+                       regions="central_europe_2021_2027"))
     assert out["FR10"]["ref_start"] == 150.0  # only CZ01 and SK01 are in the programme area
 
 
@@ -141,11 +141,15 @@ def test_absent_row_at_start_is_no_employment_so_the_pair_enters():
         ("CZ02", "C10"): "exit", ("CZ02", "C11"): "entry",
     }
     assert res.exclusions.total == 0
-    # growth rates cannot use the absent row: a reason of its own, not "unknown value"
+    # One policy since issue 11 (engine absent="zero"): growth() read the same absent row
+    # as unknown ("absent row at start") while the entry above read it as no employment.
+    # Now growth reads it as 0 too: absolute change 30, rates undefined ("zero at start"),
+    # and the pair counts in the reference totals (2010: C10 = 40 + 0; 2011: 40 + 30).
     g = growth(ABSENT_AT_START, start=2010, end=2011).filter(region="CZ01", industry="C10")
     row = g.row(0, named=True)
-    assert row["reason"] == "absent row at start"
-    assert row["cagr"] is None and row["value_end"] == 30.0
+    assert row["reason"] == "zero at start" and row["value_start"] == 0.0
+    assert row["abs_change"] == 30.0 and row["cagr"] is None and row["value_end"] == 30.0
+    assert (row["ref_start"], row["ref_end"]) == (40.0, 70.0)
 
 
 def test_null_value_and_a_region_without_any_row_stay_unknown():
@@ -163,4 +167,5 @@ def test_null_value_and_a_region_without_any_row_stay_unknown():
     assert res.exclusions.total == 3
     rows = _rows(growth(panel, start=2010, end=2011).filter(industry="C10"))
     assert rows["CZ01"]["reason"] == "unknown value in a year used"
-    assert rows["SK01"]["reason"] == "absent row at start"
+    # a region without any row in a year has not reported it: unknown, not zero
+    assert rows["SK01"]["reason"] == "region absent at start"

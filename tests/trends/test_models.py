@@ -277,3 +277,22 @@ def test_own_slope_does_not_depend_on_the_reference():
     assert row["slope_diff"] == pytest.approx(np.log(2) - ref, rel=1e-9)
     fit = fit_trend(panel, region="CZ01", industry="C10", reference="country", se="ols")
     assert fit.trend.params[1] == pytest.approx(np.log(2)) and fit.relative is None
+
+
+def test_old_trend_spellings_warn_and_agree():
+    """``lq_base=`` and ``reference_regions=`` work for one release, with a warning that
+    names ``reference=`` and ``regions=``."""
+    rng = np.random.default_rng(5)
+    rows = [(r, i, y, float(rng.integers(10, 500))) for y in range(2010, 2016)
+            for r in ("AT11", "AT12", "CZ01", "CZ02") for i in ("C10", "C20", "J62")]
+    panel = pl.DataFrame(rows, schema={"region": pl.String, "industry": pl.String,
+                                       "year": pl.Int32, "value": pl.Float64}, orient="row")
+    with pytest.warns(DeprecationWarning, match="use reference='country' instead"):
+        old = trend_slopes(panel, measure="lq", lq_base="country")
+    assert old.table.equals(trend_slopes(panel, measure="lq", reference="country").table)
+    with pytest.warns(DeprecationWarning, match="use regions= instead"):
+        old = trend_slopes(panel, reference="set", reference_regions=["AT11", "CZ01"])
+    new = trend_slopes(panel, reference="set", regions=["AT11", "CZ01"])
+    assert old.table.equals(new.table)
+    with pytest.warns(DeprecationWarning, match="use reference='country' instead"):
+        fit_trend(panel, region="AT11", industry="C10", measure="lq", lq_base="country")

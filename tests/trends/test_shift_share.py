@@ -81,7 +81,7 @@ def test_country_and_set_references():
     by_country = shift_share(panel, start=2010, end=2011, reference="country").table
     # each region is its own country: all change is national share + industry mix
     assert by_country["competitive"].to_numpy() == pytest.approx(np.zeros(4), abs=1e-12)
-    own = shift_share(panel, start=2010, end=2011, reference="set", reference_regions=["CZ01"])
+    own = shift_share(panel, start=2010, end=2011, reference="set", regions=["CZ01"])
     t = own.table.sort("region", "industry")
     # reference = CZ01 only: g_N = 0, g_C10 = 1/5, g_C11 = -1/10
     assert t["national_share"].to_list() == pytest.approx([0, 0, 0, 0], abs=1e-12)
@@ -175,11 +175,14 @@ def test_bad_options_fail_with_clear_messages():
         shift_share(TINY, start=2010, end=2011, method="dunn")
     with pytest.raises(ValueError, match=r"reference must be one of"):
         shift_share(TINY, start=2010, end=2011, reference="nation")
-    with pytest.raises(ValueError, match="needs reference_regions"):
+    with pytest.raises(ValueError, match="needs regions="):
         shift_share(TINY, start=2010, end=2011, reference="set")
     with pytest.raises(ValueError, match=r"year\(s\) \[2009\] not in the panel"):
         shift_share(TINY, start=2009, end=2011)
-    with pytest.raises(ValueError, match="no region of the panel is in the reference set"):
+    with pytest.raises(ValueError, match="no region of the panel is in the reference"):
+        shift_share(TINY, start=2010, end=2011, reference="set", regions=["AT11"])
+    with pytest.warns(DeprecationWarning, match="use regions= instead"), \
+            pytest.raises(ValueError, match="no region of the panel is in the reference"):
         shift_share(TINY, start=2010, end=2011, reference="set", reference_regions=["AT11"])
 
 
@@ -253,12 +256,23 @@ def test_esteban_marquillas_zero_start_pair_has_a_reason_and_region_totals_add_u
     assert str(plain.exclusions) == "no rows excluded"
 
 
-def test_absent_row_is_named_as_such_not_as_an_unknown_value():
+def test_absent_row_is_no_employment_and_an_absent_region_is_named_as_such():
+    """One policy with growth() and specialisation_changes() (engine ``absent="zero"``):
+    a pair without a row in a year its region reported starts from 0 (its whole change is
+    competitive); a region without any row in a year is excluded with its own reason."""
     panel = TINY.filter(~_cell("CZ02", "C11", 2010))
     res = shift_share(panel, start=2010, end=2011)
     row = res.table.filter(region="CZ02", industry="C11").row(0, named=True)
-    assert row["reason"] == "absent row in 2010" and row["competitive"] is None
-    assert res.exclusions.counts["pairs with an absent row in a year used"] == 1
+    assert row["value_start"] == 0.0 and row["reason"] is None
+    assert row["national_share"] == 0.0 and row["industry_mix"] == 0.0
+    assert row["competitive"] == row["change"] == row["value_end"]
+    assert res.exclusions.total == 0
+    gone = TINY.filter(~((pl.col("region") == "CZ02") & (pl.col("year") == 2010)))
+    res = shift_share(gone, start=2010, end=2011)
+    rows = res.table.filter(region="CZ02")
+    assert set(rows["reason"].to_list()) == {"region absent in 2010"}
+    assert rows["competitive"].null_count() == rows.height
+    assert res.exclusions.counts["pairs whose region has no row in a year used"] == rows.height
     assert res.exclusions.counts["pairs with an unknown (null) value in a year used"] == 0
 
 
@@ -271,7 +285,7 @@ def test_dynamic_names_the_intermediate_year_without_reference_employment():
         "year": [2010] * 4 + [2011] * 4 + [2012] * 4,
         "value": [10.0, 10, 5, 5, 0, 10, 5, 5, 5, 10, 5, 5],
     })
-    kw = {"reference": "set", "reference_regions": ["CZ01"]}
+    kw = {"reference": "set", "regions": ["CZ01"]}
     res = shift_share(panel, start=2010, end=2012, method="dynamic", **kw)
     row = res.table.filter(region="SK01", industry="C10").row(0, named=True)
     assert row["reason"] == "zero reference employment in the industry in 2011"

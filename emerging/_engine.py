@@ -1,0 +1,603 @@
+"""The coded-panel engine: one encoding of a Panel under every layer that computes on arrays.
+
+A tidy panel is validated and turned once into integer codes per row (``y``, ``r``, ``i``)
+and a value array. Dense arrays always have **one axis order, (year, region, industry)**;
+totals are sums over those axes, so they do not depend on the order of the panel's rows.
+The indices (:mod:`emerging.indices`), relatedness (:mod:`emerging.relatedness`) and the
+trends (:mod:`emerging.trends`) all build on :class:`CodedPanel`; a layer that needs series
+first (a trend fit per region-industry) transposes the engine's arrays, it never encodes the
+panel a second way.
+
+Absent rows
+-----------
+A panel may lack rows for some (year, region, industry) combinations. Each function says
+which of two policies it applies (:data:`Absent`), and :meth:`CodedPanel.values` builds
+the dense array under either:
+
+``absent="zero"``
+    No row means no employment (0). Cross-sections use it: location quotients, diversity,
+    concentration, stars, relatedness matrices, and the two-year comparisons
+    (:func:`~emerging.trends.growth`, :func:`~emerging.trends.shift_share`,
+    :func:`~emerging.trends.specialisation_changes`). A region with **no row at all** in a
+    year has not reported that year: its total is 0, so its LQs are undefined, and the
+    two-year comparisons treat its pairs as unknown in that year
+    (:meth:`CodedPanel.reported`), so that a region recoded between two NUTS versions is
+    not read as industries born from nothing.
+``absent="unknown"``
+    No row is an unknown value, like a null. Trend fits over many years use it
+    (:func:`~emerging.trends.trend_slopes`, convergence, models): a point that was never
+    published is left out of the fit, not fitted as a zero.
+
+Null values are always unknown (NaN in the arrays, null in the frames), never 0.
+
+Caches
+------
+What several functions derive from the same panel (the LQ factors of a reference economy,
+the LQ array) is kept in the panel's :class:`PanelCache`, an explicit object held as a
+field of the frozen :class:`CodedPanel`; every array stored there is read-only. Lazily
+derived arrays of the panel itself (codes per cell, the dense value array) are cached
+properties; :meth:`CodedPanel.drop_dense` forgets the dense ones to save memory.
+
+Row order
+---------
+Codes are found by run or block detection on sorted layouts and by one categorical cast
+otherwise (both key columns at once, in parallel); per-row results are gathered from small
+``(year, region)`` or ``(year, industry)`` tables wherever possible rather than from whole
+cubes, so a shuffled panel costs about what a sorted one does (``bench/bench_row_order.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection, Hashable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal, TypeVar
+
+import numpy as np
+import polars as pl
+
+from emerging._checks import check_window, check_years
+from emerging._schema import (
+    INDUSTRY,
+    KEYS,
+    PANEL_SCHEMA,
+    REGION,
+    VALUE,
+    YEAR,
+    SchemaError,
+    check_non_negative,
+    check_not_empty,
+    check_single_level,
+    check_unique,
+    coerce_dtypes,
+    require_columns,
+    year_argument,
+)
+
+T = TypeVar("T")
+
+#: Policy for key combinations without a row (see the module docstring).
+Absent = Literal["zero", "unknown"]
+ABSENT: tuple[str, ...] = ("zero", "unknown")
+
+
+# ---------------------------------------------------------------------------- key codes
+def _hashed_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:
+    """Codes of any layout: one categorical cast, then small tables only."""
+    return _codes_from_categorical(keys, keys.cast(pl.Categorical))
+
+
+def _codes_from_categorical(keys: pl.Series, cat: pl.Series) -> tuple[np.ndarray, pl.Series]:
+    ids = cat.to_physical().to_numpy()
+    n_ids = int(ids.max()) + 1
+    distinct = np.flatnonzero(np.bincount(ids, minlength=n_ids))
+    where = np.zeros(n_ids, dtype=np.int64)
+    where[ids] = np.arange(len(ids))  # some row holding each id (writes into a small table)
+    labels = keys.gather(where[distinct])
+    order = labels.arg_sort().to_numpy()
+    lut = np.zeros(n_ids, dtype=np.int32)  # codes: half the memory of int64
+    lut[distinct[order]] = np.arange(len(distinct), dtype=np.int32)
+    return lut[ids], labels.gather(order)
+
+
+def _period(keys: pl.Series) -> int | None:
+    """Length k of a verified repeating block (``keys[j] == keys[j + k]``), or None.
+
+    The candidate comes from the first 10,000 keys, so a column without a short period
+    (e.g. shuffled rows) is rejected without a pass over all of it.
+    """
+    n = len(keys)
+    head = keys.head(10_000)
+    hits = (head == head[0]).arg_true()
+    if len(hits) >= 2:
+        k = int(hits[1])
+        if not head.slice(k).equals(head.slice(0, len(head) - k)):
+            return None
+    else:  # no repeat in the head: a long block, or none
+        hits = (keys == keys[0]).arg_true()
+        if len(hits) < 2:
+            return None
+        k = int(hits[1])
+    if n % k or not keys.slice(k, min(k, 1_000)).equals(keys.slice(0, min(k, 1_000))):
+        return None
+    return k if keys.slice(k).equals(keys.slice(0, n - k)) else None
+
+
+def _structured_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series] | None:
+    """Codes of a column made of runs or of one repeated block, or None for other layouts.
+
+    Tidy panels are usually sorted, so a key column is either made of runs (``AT11``
+    repeated for all its industries) or of one block repeated (the industries of every
+    region-year). Both layouts are detected and verified exactly, and only the runs or the
+    block are hashed.
+    """
+    n = len(keys)
+    head = keys.head(10_000)
+    if n > 1 and int(head.rle_id().max()) + 1 <= len(head) // 2:
+        # run starts from one comparison with the shifted column (cheaper than rle());
+        # the run values have no equal neighbours, so this recursion goes one level deep
+        change = keys.slice(1).ne_missing(keys.slice(0, n - 1)).arg_true().to_numpy()
+        starts = np.concatenate([[0], change.astype(np.int64) + 1])
+        codes, labels = dense_codes(keys.gather(starts))  # often one repeated block
+        return np.repeat(codes, np.diff(starts, append=n)), labels
+    if n > 1 and (k := _period(keys)) is not None:
+        codes, labels = _hashed_codes(keys.slice(0, k))
+        return np.broadcast_to(codes, (n // k, k)).reshape(-1), labels  # = np.tile
+    return None
+
+
+def dense_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:
+    """Integer codes 0..k-1 of a key column, in the sorted order of its distinct values.
+
+    Whatever the row order, the codes and labels are the same function of the values.
+    """
+    found = _structured_codes(keys)
+    return _hashed_codes(keys) if found is None else found
+
+
+def _key_codes(frame: pl.DataFrame, columns: tuple[str, ...]) -> list[tuple[np.ndarray, pl.Series]]:
+    """:func:`dense_codes` of several key columns; the unstructured ones are cast to
+    categoricals in one polars call (in parallel)."""
+    found = {c: _structured_codes(frame[c]) for c in columns}
+    todo = [c for c in columns if found[c] is None]
+    if todo:
+        cats = frame.select(pl.col(todo).cast(pl.Categorical))
+        for c in todo:
+            found[c] = _codes_from_categorical(frame[c], cats[c])
+    return [found[c] for c in columns]  # type: ignore[misc]
+
+
+def map_years(fn: Callable[[slice], T], n_years: int) -> list[T]:
+    """``fn`` applied to one-year slices, on a thread pool (numpy releases the GIL).
+
+    Per-year blocks keep temporaries small (cache-friendly, lower peak memory) and use
+    every core; the loop is over years, never over regions or industries.
+    """
+    slices = [slice(y, y + 1) for y in range(n_years)]
+    workers = min(len(slices), os.cpu_count() or 1)
+    if workers <= 1:
+        return [fn(s) for s in slices]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(fn, slices))
+
+
+def map_row_blocks(fn: Callable[[slice], T], n_rows: int, n_blocks: int) -> list[T]:
+    """``fn`` applied to ``n_blocks`` consecutive slices of ``range(n_rows)``, on the
+    thread pool of :func:`map_years`."""
+    step = max(-(-n_rows // max(n_blocks, 1)), 1)
+    starts = range(0, n_rows, step)
+    return map_years(lambda s: fn(slice(starts[s.start], min(starts[s.start] + step, n_rows))),
+                     len(starts))
+
+
+def stack_years(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Concatenate per-year results (dicts of arrays with a leading year axis)."""
+    return {k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]}
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+def _flat_index(major: np.ndarray, size: int, minor: np.ndarray) -> np.ndarray:
+    """``major * size + minor`` in place, int32 when it fits (half the memory traffic)."""
+    dtype = np.int32 if (int(major.max(initial=0)) + 1) * size < 2**31 else np.int64
+    out = np.multiply(major, size, dtype=dtype)
+    out += minor
+    return out
+
+
+# ---------------------------------------------------------------------------- the cache
+class PanelCache:
+    """Arrays derived from one coded panel and shared by the functions computed on it.
+
+    Keys are tuples naming what is stored and the options it depends on, e.g.
+    ``("lq_factors", reference_key)`` or ``("lq", reference_key)``. Values are read-only
+    numpy arrays (or dicts of them), so a function that gets one cannot change what
+    another function sees. Only results of the panel alone go here (never of an external
+    frame passed in a call). :func:`emerging.indices.specialisation_profile` codes a panel
+    once and hands it to every index, which is how they share this cache.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[Hashable, object] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value stored under ``key``, computed (and stored) on first use."""
+        if key not in self._store:
+            self._store[key] = compute()
+        return self._store[key]  # type: ignore[return-value]
+
+    def peek(self, key: Hashable) -> object | None:
+        """The value stored under ``key``, or None (never computes)."""
+        return self._store.get(key)
+
+    def put(self, key: Hashable, value: T) -> T:
+        self._store[key] = value
+        return value
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+# ---------------------------------------------------------------------------- the panel
+@dataclass(frozen=True, eq=False)
+class CodedPanel:
+    """A validated panel with integer codes per row (original row order kept).
+
+    ``value`` holds NaN where the panel's value is null (unknown); ``known`` is its mask.
+    Dense arrays are ``(year, region, industry)``; :meth:`values` builds them under an
+    explicit policy for absent key combinations (see the module docstring). ``cache`` is
+    the :class:`PanelCache` of results shared between functions.
+    """
+
+    frame: pl.DataFrame
+    regions: pl.Series
+    industries: pl.Series
+    years: np.ndarray
+    r: np.ndarray
+    i: np.ndarray
+    y: np.ndarray
+    value: np.ndarray
+    cache: PanelCache = field(default_factory=PanelCache, repr=False, compare=False)
+
+    @classmethod
+    def from_panel(
+        cls, panel: pl.DataFrame | pl.LazyFrame | CodedPanel, *, what: str = "panel",
+        column: str = VALUE,
+    ) -> CodedPanel:
+        """Validate ``panel`` against the contract and code it (a CodedPanel is reused).
+
+        ``column`` names the value column (default ``value``); the others are the keys.
+        """
+        if isinstance(panel, CodedPanel):  # already validated and coded: reuse it
+            return panel
+        frame = panel.collect() if isinstance(panel, pl.LazyFrame) else panel
+        schema = {k: v for k, v in PANEL_SCHEMA.items() if k != VALUE}
+        require_columns(frame, [*schema, column], what=what)
+        frame = coerce_dtypes(frame, {**schema, column: pl.Float64}, what=what)
+        check_not_empty(frame, what=what)
+        for key in KEYS:
+            if nulls := frame[key].null_count():
+                raise SchemaError(
+                    f"{what} column {key!r}: expected no nulls in a key column, found "
+                    f"{nulls:,}. Fill or drop those rows explicitly."
+                )
+        if column == VALUE and frame[VALUE].lt(0).any():
+            check_non_negative(frame, VALUE, KEYS, what=what)
+        (r, regions), (i, industries) = _key_codes(frame, (REGION, INDUSTRY))
+        check_single_level(pl.DataFrame({REGION: regions}), what=what)
+        year = frame[YEAR]
+        first = int(year.min())
+        offset = (year - first).to_numpy()
+        lut = np.full(int(year.max()) - first + 1, -1, dtype=np.int32)
+        lut[offset] = 0
+        present_years = np.flatnonzero(lut >= 0)
+        lut[present_years] = np.arange(len(present_years))
+        years = (present_years + first).astype(np.int32)
+        # every year in its range present (the usual case): the offsets are the codes
+        y = offset.astype(np.int32) if len(present_years) == len(lut) else lut[offset]
+        value = frame[column].fill_null(np.nan).to_numpy()  # nulls become NaN (4x faster)
+        coded = cls(frame, regions, industries, years, r, i, y, value)
+        if not coded.in_cube_order:  # rows in cube order cannot repeat a key
+            seen = np.zeros(coded.n_cells, dtype=bool)
+            seen[coded.cell] = True
+            if np.count_nonzero(seen) < len(coded.cell):  # two rows share a cell
+                check_unique(frame, KEYS, what=what)
+        return coded
+
+    # ------------------------------------------------------------------ shapes and keys
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return len(self.years), len(self.regions), len(self.industries)
+
+    @property
+    def n_cells(self) -> int:
+        nY, nR, nI = self.shape
+        return nY * nR * nI
+
+    @cached_property
+    def cell(self) -> np.ndarray:
+        """Flat index of each row in the ``(year, region, industry)`` cube (int32 while the
+        cube has fewer than 2**31 cells: half the memory traffic of int64)."""
+        return _flat_index(self.yr, self.shape[2], self.i)
+
+    @cached_property
+    def in_cube_order(self) -> bool:
+        """True when the rows are exactly the cube's cells in order (no gather needed).
+
+        Checked code by code against the cube's layout (year-major, then region, then
+        industry), without building :attr:`cell`.
+        """
+        nY, nR, nI = self.shape
+        if len(self.value) != self.n_cells:
+            return False
+        return bool(
+            (self.i.reshape(-1, nI) == np.arange(nI)).all()
+            and (self.r.reshape(nY, nR, nI) == np.arange(nR)[:, None]).all()
+            and (self.y.reshape(nY, -1) == np.arange(nY)[:, None]).all()
+        )
+
+    def year_index(self, year: int) -> int:
+        """Position of ``year`` on the year axis; YearNotFoundError when absent."""
+        year = year_argument(year)
+        hits = np.flatnonzero(self.years == year)
+        if not hits.size:
+            check_years([year], self.years.tolist())
+        return int(hits[0])
+
+    def window(self, start: int, end: int, *, every_year: bool) -> np.ndarray:
+        """Year positions from ``start`` to ``end`` (every year between, or just both)."""
+        start, end = year_argument(start, "start"), year_argument(end, "end")
+        check_window(start, end)
+        if not every_year:
+            return np.array([self.year_index(start), self.year_index(end)])
+        wanted = np.arange(start, end + 1)
+        check_years(wanted.tolist(), self.years.tolist(), hint=(
+            f"A year-by-year computation from {start} to {end} needs every year in between "
+            "(choose another window)"))
+        return np.array([self.year_index(int(y)) for y in wanted])
+
+    # ------------------------------------------------------------------ rows <-> cells
+    def to_rows(self, cube: np.ndarray) -> np.ndarray:
+        """Values of a ``(year, region, industry)`` array at the panel's rows, in row order.
+
+        ``cube`` may be any array that broadcasts to the cube's shape (e.g. ``(Y, R, 1)``
+        region-year values); a small table is gathered by the rows' codes (cheap in any
+        row order), a full cube by the rows' cells.
+        """
+        if cube.shape != self.shape:
+            if not self.in_cube_order:
+                index = self._small_index(cube.shape)
+                return cube.reshape(-1)[index] if isinstance(index, np.ndarray) else cube[index]
+            cube = np.broadcast_to(cube, self.shape)
+        flat = cube.reshape(-1)
+        return flat if self.in_cube_order else flat[self.cell]
+
+    def flags_to_rows(self, cubes: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Several Boolean ``(year, region, industry)`` cubes at the panel's rows, gathered
+        together: packed as bits of one small-integer cube, so a shuffled panel pays one
+        random gather instead of one per flag."""
+        if self.in_cube_order or len(cubes) > 64:
+            return {k: self.to_rows(v) for k, v in cubes.items()}
+        dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64)
+                     if np.iinfo(t).bits >= len(cubes))
+        packed = np.zeros(self.shape, dtype=dtype)
+        for bit, cube in enumerate(cubes.values()):
+            packed |= cube.astype(dtype) << dtype(bit)
+        rows = packed.reshape(-1)[self.cell]
+        return {k: ((rows >> dtype(bit)) & dtype(1)).astype(bool)
+                for bit, k in enumerate(cubes)}
+
+    def _small_index(self, shape: tuple[int, ...]) -> np.ndarray | tuple:
+        """Index per row into a flattened table of ``shape`` (broadcastable to the cube)."""
+        nY, nR, nI = self.shape
+        flat = {(nY, nR, 1): "yr", (nY, 1, nI): "yi", (nY, 1, 1): "y", (1, nR, 1): "r",
+                (1, 1, nI): "i"}.get(tuple(shape))
+        if flat is not None:
+            return getattr(self, flat)
+        zero = np.zeros(1, dtype=np.int64)
+        return tuple(zero if n == 1 else k for n, k in zip(shape, (self.y, self.r, self.i),
+                                                            strict=True))
+
+    def scatter(self, rows: np.ndarray, fill: float = 0.0) -> np.ndarray:
+        """Dense ``(year, region, industry)`` array with ``rows`` (panel order) at their
+        cells and ``fill`` at absent ones."""
+        if self.in_cube_order:
+            return rows.reshape(self.shape)
+        out = np.full(self.n_cells, fill, dtype=rows.dtype)
+        out[self.cell] = rows
+        return out.reshape(self.shape)
+
+    @cached_property
+    def present(self) -> np.ndarray | None:
+        """Boolean cube of the cells that are rows of the panel (None when all are)."""
+        if len(self.value) == self.n_cells:  # no duplicates (checked), so every cell
+            return None
+        out = np.zeros(self.n_cells, dtype=bool)
+        out[self.cell] = True
+        return out.reshape(self.shape)
+
+    @property
+    def has_row(self) -> np.ndarray:
+        """Boolean ``(year, region, industry)`` array: the panel has a row for the cell."""
+        return np.ones(self.shape, dtype=bool) if self.present is None else self.present
+
+    @cached_property
+    def reported(self) -> np.ndarray:
+        """Boolean ``(year, region)``: the region has at least one row in the year."""
+        nY, nR, _ = self.shape
+        if self.present is None:
+            return np.ones((nY, nR), dtype=bool)
+        return np.bincount(self.yr, minlength=nY * nR).reshape(nY, nR) > 0
+
+    @cached_property
+    def value_cube(self) -> np.ndarray:
+        """Dense cube of values with NaN for unknown cells and 0 for absent ones."""
+        return self.scatter(self.value, 0.0)
+
+    def values(self, absent: Absent, steps: np.ndarray | None = None) -> np.ndarray:
+        """Dense ``(year, region, industry)`` values under a policy for absent rows:
+        ``"zero"`` (no row = 0) or ``"unknown"`` (no row = NaN). Nulls are NaN in both.
+
+        ``steps`` (year positions) builds only those years, in that order: a window of two
+        years out of twenty scatters a tenth of the rows of a shuffled panel.
+        """
+        if absent not in ABSENT:
+            raise ValueError(f"absent must be one of {ABSENT}; got {absent!r}")
+        fill = 0.0 if absent == "zero" else np.nan
+        if steps is None:
+            if absent == "zero" or self.present is None:
+                return self.value_cube
+            return self.scatter(self.value, np.nan)
+        if self.in_cube_order or "value_cube" in self.__dict__:
+            out = self.value_cube[steps]
+            if absent == "unknown" and self.present is not None:
+                out = np.where(self.present[steps], out, np.nan)
+            return out
+        rows, cells = self._rows_in(steps)
+        out = np.full((len(steps), *self.shape[1:]), fill)
+        out.reshape(-1)[cells] = self.value[rows]
+        return out
+
+    def has_row_in(self, steps: np.ndarray) -> np.ndarray:
+        """:attr:`has_row` for the year positions ``steps`` only."""
+        if self.present is None:
+            return np.ones((len(steps), *self.shape[1:]), dtype=bool)
+        if "present" in self.__dict__ and self.in_cube_order:
+            return self.present[steps]
+        _, cells = self._rows_in(steps)
+        out = np.zeros((len(steps), *self.shape[1:]), dtype=bool)
+        out.reshape(-1)[cells] = True
+        return out
+
+    def _rows_in(self, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows whose year is among ``steps`` and their flat cells in a ``(len(steps),
+        region, industry)`` array."""
+        wanted = np.zeros(len(self.years), dtype=bool)
+        wanted[steps] = True
+        rows = np.flatnonzero(wanted[self.y])
+        position = np.zeros(len(self.years), dtype=np.int64)
+        position[steps] = np.arange(len(steps))
+        _, nR, nI = self.shape
+        cells = position[self.y[rows]] * (nR * nI) + self.r[rows].astype(np.int64) * nI
+        cells += self.i[rows]
+        return rows, cells
+
+    def drop_dense(self) -> None:
+        """Forget the cached dense value arrays (they are rebuilt when asked for again)."""
+        for name in ("cube", "value_cube"):
+            self.__dict__.pop(name, None)
+
+    @cached_property
+    def yr(self) -> np.ndarray:
+        """Flat ``(year, region)`` index of each row (int32 while it fits)."""
+        return _flat_index(self.y, self.shape[1], self.r)
+
+    @cached_property
+    def yi(self) -> np.ndarray:
+        """Flat ``(year, industry)`` index of each row."""
+        return _flat_index(self.y, self.shape[2], self.i)
+
+    @cached_property
+    def known(self) -> np.ndarray:
+        return ~np.isnan(self.value)
+
+    @cached_property
+    def filled(self) -> np.ndarray:
+        """Values with unknown cells as 0 (for sums over known cells)."""
+        return np.where(self.known, self.value, 0.0)
+
+    @cached_property
+    def countries(self) -> pl.Series:
+        return self.regions.str.slice(0, 2).unique().sort()
+
+    @cached_property
+    def country_of_region(self) -> np.ndarray:
+        codes = self.regions.str.slice(0, 2).cast(pl.Enum(self.countries)).to_physical()
+        return codes.cast(pl.Int64).to_numpy()
+
+    # ------------------------------------------------------------------ sums
+    def sum_by(self, index: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(index, weights=self.filled if weights is None else weights,
+                           minlength=size)
+
+    @cached_property
+    def region_total(self) -> np.ndarray:
+        """Known employment per ``(year, region)`` (summed over the cube: any row order
+        gives the same bits)."""
+        return self.cube.sum(axis=2)
+
+    @cached_property
+    def cube(self) -> np.ndarray:
+        """Dense ``(year, region, industry)`` array of known values (unknown/absent = 0)."""
+        if self.known.all():
+            return self.value_cube
+        return np.where(np.isnan(self.value_cube), 0.0, self.value_cube)
+
+    def unknown_share(self, excluded: np.ndarray | None = None) -> np.ndarray:
+        """Share of each ``(year, region)``'s rows whose value is null (or, when given,
+        whose entry in the Boolean row mask ``excluded`` is true)."""
+        nY, nR, _ = self.shape
+        unknown = ~self.known if excluded is None else ~self.known | excluded
+        if not unknown.any():
+            return np.zeros((nY, nR))
+        rows = np.bincount(self.yr, minlength=nY * nR)
+        nulls = np.bincount(self.yr[unknown], minlength=nY * nR)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (nulls / rows).reshape(nY, nR)
+
+    # ------------------------------------------------------------------ output helpers
+    def region_year_frame(self) -> pl.DataFrame:
+        nY, nR, _ = self.shape
+        return pl.DataFrame({
+            REGION: self.regions.gather(np.tile(np.arange(nR), nY)),
+            YEAR: pl.Series(np.repeat(self.years, nR), dtype=pl.Int32),
+        })
+
+    def industry_year_frame(self) -> pl.DataFrame:
+        nY, _, nI = self.shape
+        return pl.DataFrame({
+            INDUSTRY: self.industries.gather(np.tile(np.arange(nI), nY)),
+            YEAR: pl.Series(np.repeat(self.years, nI), dtype=pl.Int32),
+        })
+
+    def pair_frame(self, keep: np.ndarray, columns: Mapping[str, np.ndarray]) -> pl.DataFrame:
+        """Long frame with ``region``, ``industry`` and one column per ``(R, I)`` array.
+
+        Only the ``(region, industry)`` pairs where ``keep`` is True become rows, sorted
+        by region then industry. Arrays of dtype object (e.g. reasons) become String
+        columns; NaN becomes null.
+        """
+        flat = np.flatnonzero(keep.ravel())
+        n_ind = self.shape[2]
+        out = {
+            REGION: self.regions.gather(flat // n_ind),
+            INDUSTRY: self.industries.gather(flat % n_ind),
+        }
+        for name, array in columns.items():
+            values = np.asarray(array).ravel()[flat]
+            if values.dtype == object:
+                out[name] = pl.Series(name, values.tolist(), dtype=pl.String)
+            else:
+                out[name] = pl.Series(name, values).fill_nan(None)
+        return pl.DataFrame(out)
+
+    def known_count(self, regions: np.ndarray) -> np.ndarray:
+        """Cells with a known value per ``(year, industry)`` among the masked regions
+        (absent rows count as known zeros, as in :attr:`cube`)."""
+        nY, _, nI = self.shape
+        if self.known.all():
+            return np.full((nY, nI), int(regions.sum()))
+        unknown = ~self.known & regions[self.r]
+        return int(regions.sum()) - np.bincount(
+            self.yi[unknown], minlength=nY * nI).reshape(nY, nI)
+
+    def reference_mask(self, regions: Collection[str] | None) -> np.ndarray:
+        """Boolean per region code: is it in the reference group (all when None)?"""
+        if regions is None:
+            return np.ones(self.shape[1], dtype=bool)
+        return self.regions.is_in(list(regions)).to_numpy()

@@ -1,0 +1,87 @@
+"""Kill a build at random moments: outputs and manifest always agree (old set or new set)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+
+SCRIPT = """
+import sys, warnings
+warnings.simplefilter("ignore")
+from emerging.io.build import build
+build(sys.argv[1], sys.argv[2], splits=sys.argv[3])
+"""
+
+
+def _raw(shared_data, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = []
+    with gzip.open(shared_data / "employment/sbs_r_nuts06_r2.tsv.gz", "rt") as fh:
+        lines.append(next(fh))
+        for line in fh:
+            key = line.split("\t", 1)[0].split(",")
+            if key[0][:1] in ("C",) and key[2][:2] in ("CZ", "SK", "HU", "PL", "AT", "SI"):
+                lines.append(line)
+    (raw / "sbs_r_nuts06_r2.tsv.gz").write_bytes(gzip.compress("".join(lines).encode(), mtime=0))
+    (raw / "nama_10r_2gdp.tsv").symlink_to(shared_data / "economy/nama_10r_2gdp.tsv")
+    return raw
+
+
+def _run(raw, out, splits):
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-c", SCRIPT, str(raw), str(out), splits], env=env, cwd=REPO)
+
+
+def _consistent(out: Path) -> str:
+    """The manifest's splits option when the folder is one complete set; fails otherwise."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    listed = {o["file"]: o["sha256"] for o in manifest["outputs"]}
+    on_disk = {p.name for p in out.glob("*.parquet")}
+    assert on_disk == set(listed), (on_disk, set(listed))
+    for name, digest in listed.items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, name
+    return manifest["splits"]
+
+
+def test_kills_at_random_points_never_leave_a_mix(shared_data, tmp_path):
+    raw = _raw(shared_data, tmp_path)
+    out = tmp_path / "processed"
+    start = time.monotonic()
+    assert _run(raw, out, "report").wait(timeout=300) == 0
+    duration = time.monotonic() - start
+    assert _consistent(out) == "report"
+    rng = random.Random(13)
+    outcomes = []
+    for k in range(10):
+        splits = "aggregate" if k % 2 == 0 else "report"
+        before = _consistent(out)
+        proc = _run(raw, out, splits)
+        time.sleep(rng.uniform(0.3, 1.5) * duration)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        after = _consistent(out)  # the previous set or the new one, never a mix
+        assert after in (before, splits)
+        outcomes.append((before, splits, after, proc.returncode))
+    # some builds were killed before their swap and some finished: both paths were exercised
+    assert any(a == b != s for b, s, a, _ in outcomes), outcomes
+    assert any(a == s != b for b, s, a, _ in outcomes), outcomes
+    # a complete rebuild after all that writes the same bytes as a clean build
+    assert _run(raw, out, "report").wait(timeout=300) == 0
+    clean = tmp_path / "clean"
+    assert _run(raw, clean, "report").wait(timeout=300) == 0
+    for path in clean.iterdir():
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
