@@ -51,6 +51,7 @@ class ReportData:
     participations_source: str | None = None
     not_mapped: dict[str, str] = field(default_factory=dict)  # code -> harmonisation status
     estimated_cells: int = 0
+    estimated: dict[str, int] = field(default_factory=dict)  # region -> estimated cells
 
 
 def _clean(panel: pl.DataFrame) -> pl.DataFrame:
@@ -104,6 +105,10 @@ def _from_processed(folder: Path) -> ReportData:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     out = next((o for o in manifest.get("outputs", []) if o["file"] == employment.name), {})
     panel = pl.read_parquet(employment)
+    estimated = {}
+    if "estimated" in panel.columns:
+        counts = panel.filter(pl.col("estimated")).group_by(REGION).len()
+        estimated = dict(counts.iter_rows())
     wages_path = folder / "sbs_wages_nuts2.parquet"
     wages = _clean(pl.read_parquet(wages_path)) if wages_path.is_file() else None
     sources = {s["file"]: s for s in manifest.get("sources", [])}
@@ -122,7 +127,7 @@ def _from_processed(folder: Path) -> ReportData:
         nuts_version=int(manifest.get("nuts_version", 2021)), wages=wages,
         participations=participations, participations_source=psource,
         not_mapped=dict(out.get("not_mapped", {})),
-        estimated_cells=int(out.get("estimated", 0)),
+        estimated_cells=int(out.get("estimated", 0)), estimated=estimated,
     )
 
 

@@ -56,10 +56,15 @@ def check_profile_regions(codes: Sequence[str], available: Iterable[str],
         if why:
             text += f": {why}"
             olds = [o for o in (not_mapped or {}) if o in why]
-            if olds:
-                text += (f". This build left {', '.join(olds)} out (split regions are not yet "
-                         "apportioned); `emerging build --splits aggregate` keeps the old unit "
-                         f"so that {', '.join(olds)} can be profiled instead")
+            if olds and all((not_mapped or {})[o] == "split_no_weights" for o in olds):
+                text += (f". The build could not apportion {', '.join(olds)} (no weights for "
+                         "the split in these data); `emerging build --splits aggregate` keeps "
+                         f"the old unit {', '.join(olds)}, which can be profiled instead")
+            elif olds:
+                text += (f". This build left {', '.join(olds)} out: rebuild with `emerging build "
+                         f"--splits apportion` to estimate {code} from {', '.join(olds)} (flagged "
+                         "as estimated on the sheet), or `--splits aggregate` to keep the old "
+                         f"unit {', '.join(olds)}")
         close = [c for c in closest_codes(code, available) if c[:3] == code[:3]] or closest_codes(
             code, available)
         parts.append(f"{text}. Closest codes in the data: {', '.join(close[:5])}")

@@ -443,11 +443,15 @@ def _profile(b: ReportBatch, region: str) -> RegionProfile:
         notes.append(coop_note)
     unknown = int(own.filter(pl.col(YEAR) == b.end)[VALUE].null_count())
     splits = sorted(c for c, s in data.not_mapped.items() if s.startswith("split"))
+    n_est = data.estimated.get(region, 0)
+    estimated = (f" {n_est} cell(s) of this region are estimated (confidential cells filled, or "
+                 "a NUTS split apportioned by `emerging build`): treat them as estimates."
+                 if n_est else "")
     harmonisation = (
         f"Codes recoded to NUTS {data.nuts_version}. Regions split between NUTS versions are "
         f"not apportioned in this build and are left out: {', '.join(splits)}." if splits
-        else f"Codes in NUTS {data.nuts_version}; no split region needed estimating."
-    )
+        else f"Codes in NUTS {data.nuts_version}; no split region was left out."
+    ) + estimated
     return RegionProfile(
         region=region, name=b.names.get(region, region), country=region[:2],
         country_name=COUNTRY_NAMES.get(region[:2], region[:2]), nuts_version=data.nuts_version,

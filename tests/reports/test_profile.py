@@ -109,7 +109,7 @@ def test_unknown_region_names_the_nuts_change():
         check_profile_regions(["HU11"], ["HU21", "HU22", "HU31"], {"HU10": "split_not_mapped"})
     text = str(err.value)
     assert "HU10 was split into HU11 and HU12 in NUTS 2016" in text
-    assert "--splits aggregate" in text and "HU21" in text
+    assert "--splits apportion" in text and "HU21" in text
     assert nuts_change_explanation("CZ06") is None
 
 
