@@ -140,7 +140,10 @@ def employment_chart(series: pl.DataFrame, *, title: str, source: str):
         ax.axhline(100, color="0.6", linewidth=0.6, linestyle=":")
         ax.set_ylabel("index, first year = 100")
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.legend(fontsize=5.5, loc="upper left", bbox_to_anchor=(-0.02, -0.12), frameon=False)
+        if any(not str(line.get_label()).startswith("_") for line in ax.lines):
+            ax.legend(fontsize=5.5, loc="upper left", bbox_to_anchor=(-0.02, -0.12), frameon=False)
+        else:
+            ax.text(0.5, 0.5, "no complete series", transform=ax.transAxes, ha="center")
         ax.set_title(title, fontsize=style.FONT_SIZE)
         style.add_source(fig, source)
         fig.subplots_adjust(left=0.17, right=0.97, top=0.9, bottom=0.36)
