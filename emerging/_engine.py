@@ -40,10 +40,13 @@ properties; :meth:`CodedPanel.drop_dense` forgets the dense ones to save memory.
 
 Row order
 ---------
-Codes are found by run or block detection on sorted layouts and by one categorical cast
-otherwise (both key columns at once, in parallel); per-row results are gathered from small
-``(year, region)`` or ``(year, industry)`` tables wherever possible rather than from whole
-cubes, so a shuffled panel costs about what a sorted one does (``bench/bench_row_order.py``).
+Codes are found by run or block detection on sorted layouts and otherwise by one cast to a
+categorical with its own category set (both key columns at once, in parallel): its ids are
+dense, so only the few distinct values are sorted and remapped, never the rows. Whole cubes
+are scattered from and gathered to shuffled rows in row blocks on every core, with no fill
+pass when every cell has a row; per-row results are gathered from small ``(year, region)``
+or ``(year, industry)`` tables wherever possible rather than from whole cubes
+(``bench/bench_row_order.py`` times each step in three row orders).
 """
 
 from __future__ import annotations
