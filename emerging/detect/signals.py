@@ -34,6 +34,17 @@ Signals (columns; formulas use employment :math:`E_{rit}`):
 ``region_cagr``                   annual growth of the region's total employment
 ``traded``                        the industry is traded (:mod:`emerging.codes.traded`);
                                   null for codes that are not NACE divisions
+``competitive``                   shift-share competitive effect :math:`s \to a`, persons
+                                  (:mod:`emerging.detect.dynamics`)
+``acceleration``                  change of the log-LQ growth rate between the window's
+                                  two halves, per year (:mod:`emerging.detect.dynamics`)
+``related_growth``                annual growth of the region's employment in the
+                                  industries related to it, proximity-weighted
+                                  (:mod:`emerging.detect.dynamics`)
+``coop_projects``,                the region's projects in the window, their cross-border
+``coop_cross_border_share``,      share, and its country's projects, when
+``coop_country_projects``         ``participations`` are given; ``coop_note`` says why
+                                  they are null (:mod:`emerging.detect.cooperation`)
 ================================  ==========================================================
 
 The columns ``start``, ``end``, ``value_start``, ``value_end``, ``lq_start``, ``lq_end``,
@@ -74,6 +85,8 @@ from emerging._schema import (
     validate_panel,
 )
 from emerging._typing import check_option
+from emerging.detect.cooperation import cooperation_embeddedness
+from emerging.detect.dynamics import acceleration, competitive_effect, related_growth
 from emerging.indices import location_quotient
 from emerging.relatedness import opportunity
 from emerging.trends import growth, trend_slopes
@@ -250,6 +263,7 @@ def emergence_signals(
     traded: frozenset[str] | None = None,
     fixed_regions: bool = True,
     level: float = 0.95,
+    participations: pl.DataFrame | pl.LazyFrame | None = None,
 ) -> EmergenceSignals:
     """Every emergence signal of every region-industry as of ``as_of`` (module docstring).
 
@@ -278,6 +292,9 @@ def emergence_signals(
         Keep only regions with a known positive total in every year of the window.
     level
         Confidence level of the LQ interval.
+    participations
+        Project participations (the contract's Participations table, e.g. CORDIS or
+        keep.eu); projects that started in the window give the ``coop_`` columns.
 
     Returns
     -------
@@ -351,6 +368,11 @@ def emergence_signals(
         .with_columns(country=pl.col(REGION).str.slice(0, 2))
         .join(_national_lq(frame, as_of), on=["country", INDUSTRY], how="left")
         .join(_traded_column(table[INDUSTRY], traded), on=INDUSTRY, how="left")
+        .join(competitive_effect(frame, first, as_of, reference), on=KEY, how="left")
+        .join(acceleration(lq, first, as_of), on=KEY, how="left")
+        .join(related_growth(frame, first, as_of), on=KEY, how="left")
+        .join(cooperation_embeddedness(participations, table[REGION], first, as_of),
+              on=REGION, how="left")
     )
     table = table.with_columns(
         pl.lit(as_of, pl.Int32).alias("as_of"),
@@ -371,8 +393,11 @@ def emergence_signals(
         "cagr", "ref_cagr", "growth_gap", "density", "pci", "cog",
         "neighbours", "neighbours_specialised", "national_lq",
         "industry_regions_change", "region_cagr", "traded", "signal_note",
+        "competitive", "acceleration", "related_growth",
+        "coop_projects", "coop_cross_border_share", "coop_country_projects", "coop_note",
     ).sort(KEY)
     options = {"reference": reference, "neighbours": neighbours, "traded": traded,
-               "fixed_regions": fixed_regions, "level": level}
+               "fixed_regions": fixed_regions, "level": level,
+               "participations": participations}
     return EmergenceSignals(table, as_of=as_of, window=window, reference=reference,
                             exclusions=Exclusions(counts), options=options)
