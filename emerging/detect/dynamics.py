@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
+from emerging._schema import INDUSTRY, REGION, YEAR
 
 KEY = [REGION, INDUSTRY]
 
@@ -51,55 +51,35 @@ def competitive_effect(frame: pl.DataFrame, start: int, as_of: int, reference: s
     return result.to_frame().select(*KEY, pl.col("competitive").fill_nan(None))
 
 
-def acceleration(lq: pl.DataFrame, start: int, as_of: int) -> pl.DataFrame:
-    """``region, industry, acceleration`` from the LQ rows (``year``, ``lq``) of the window."""
+def acceleration(cells, lq_rows: np.ndarray, start: int, as_of: int) -> np.ndarray:
+    """Per cell (:class:`emerging.detect._cells.Cells`) from the LQ of every panel row."""
     if as_of - start < 2:
-        return lq.select(KEY).unique().with_columns(acceleration=pl.lit(None, pl.Float64))
+        return np.full(cells.n_r * cells.n_i, np.nan)
     mid = start + (as_of - start) // 2
-    log_lq = pl.when(pl.col("lq") > 0).then(pl.col("lq").log())
-
-    def at(year: int) -> pl.Expr:
-        return log_lq.filter(pl.col(YEAR) == year).first()
-
-    return lq.filter(pl.col(YEAR).is_in([start, mid, as_of])).group_by(KEY).agg(
-        ((at(as_of) - at(mid)) / (as_of - mid) - (at(mid) - at(start)) / (mid - start))
-        .alias("acceleration")
-    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_lq = np.where(lq_rows > 0, np.log(np.where(lq_rows > 0, lq_rows, 1.0)), np.nan)
+    s, m, a = (cells.at_year(log_lq, year) for year in (start, mid, as_of))
+    return (a - m) / (as_of - mid) - (m - s) / (mid - start)
 
 
-def _cube(frame: pl.DataFrame, year: int, regions: pl.Series, industries: pl.Series) -> np.ndarray:
-    """Employment ``[region, industry]`` in ``year`` (no row or unknown value: 0)."""
-    rows = frame.filter(pl.col(YEAR) == year)
-    r = rows[REGION].cast(pl.Enum(regions)).to_physical().to_numpy()
-    i = rows[INDUSTRY].cast(pl.Enum(industries)).to_physical().to_numpy()
-    out = np.zeros((len(regions), len(industries)))
-    out[r, i] = rows[VALUE].fill_null(0.0).fill_nan(0.0).to_numpy()
-    return out
-
-
-def related_growth(frame: pl.DataFrame, start: int, as_of: int) -> pl.DataFrame:
-    """``region, industry, related_growth`` (module docstring); one matrix product a year."""
+def related_growth(cells, start: int, as_of: int) -> np.ndarray:
+    """Per cell (module docstring); one matrix product per end of the window."""
     from emerging.relatedness import proximity
 
-    regions = frame[REGION].unique().sort()
-    industries = frame[INDUSTRY].unique().sort()
     if start == as_of:
-        grid = pl.DataFrame({REGION: regions}).join(pl.DataFrame({INDUSTRY: industries}),
-                                                    how="cross")
-        return grid.with_columns(related_growth=pl.lit(None, pl.Float64))
-    pairs = proximity(frame.filter(pl.col(YEAR) == as_of)).select(
+        return np.full(cells.n_r * cells.n_i, np.nan)
+    coded = cells.coded
+    pairs = proximity(coded.frame.filter(pl.col(YEAR) == as_of)).select(
         INDUSTRY, "industry_other", "proximity")
-    phi = np.zeros((len(industries), len(industries)))
-    a = pairs[INDUSTRY].cast(pl.Enum(industries)).to_physical().to_numpy()
-    b = pairs["industry_other"].cast(pl.Enum(industries)).to_physical().to_numpy()
-    phi[a, b] = pairs["proximity"].fill_null(0.0).fill_nan(0.0).to_numpy()
+    phi = np.zeros((cells.n_i, cells.n_i))
+    phi[cells.codes(coded.industries, pairs[INDUSTRY]),
+        cells.codes(coded.industries, pairs["industry_other"])] = (
+        pairs["proximity"].fill_null(0.0).fill_nan(0.0).to_numpy())
     np.fill_diagonal(phi, 0.0)
-    then = _cube(frame, start, regions, industries) @ phi.T  # sum_j E_rj phi_ij
-    now = _cube(frame, as_of, regions, industries) @ phi.T
+    value = np.nan_to_num(coded.value, nan=0.0)  # an unknown value counts as no employment
+    shape = (cells.n_r, cells.n_i)
+    then = cells.at_year(value, start, fill=0.0).reshape(shape) @ phi.T  # sum_j E_rj phi_ij
+    now = cells.at_year(value, as_of, fill=0.0).reshape(shape) @ phi.T
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(then > 0, (now / then) ** (1.0 / (as_of - start)) - 1.0, np.nan)
-    return pl.DataFrame({
-        REGION: np.repeat(regions.to_numpy(), len(industries)),
-        INDUSTRY: np.tile(industries.to_numpy(), len(regions)),
-        "related_growth": rate.ravel(),
-    }).with_columns(pl.col("related_growth").fill_nan(None))
+    return rate.reshape(-1)
