@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION, YEAR
+from emerging._schema import INDUSTRY, REGION
 
 KEY = [REGION, INDUSTRY]
 
@@ -62,15 +62,13 @@ def acceleration(cells, lq_rows: np.ndarray, start: int, as_of: int) -> np.ndarr
     return (a - m) / (as_of - mid) - (m - s) / (mid - start)
 
 
-def related_growth(cells, start: int, as_of: int) -> np.ndarray:
-    """Per cell (module docstring); one matrix product per end of the window."""
-    from emerging.relatedness import proximity
-
+def related_growth(cells, start: int, as_of: int, pairs: pl.DataFrame) -> np.ndarray:
+    """Per cell (module docstring) from the proximity ``pairs`` in ``as_of``
+    (:func:`emerging.relatedness.proximity` of the year's rows); one matrix product per
+    end of the window."""
     if start == as_of:
         return np.full(cells.n_r * cells.n_i, np.nan)
     coded = cells.coded
-    pairs = proximity(coded.frame.filter(pl.col(YEAR) == as_of)).select(
-        INDUSTRY, "industry_other", "proximity")
     phi = np.zeros((cells.n_i, cells.n_i))
     phi[cells.codes(coded.industries, pairs[INDUSTRY]),
         cells.codes(coded.industries, pairs["industry_other"])] = (

@@ -91,7 +91,7 @@ from emerging.detect._cells import Cells, column, gather, region_totals
 from emerging.detect.cooperation import cooperation_embeddedness
 from emerging.detect.dynamics import acceleration, competitive_effect, related_growth
 from emerging.indices import location_quotient
-from emerging.relatedness import opportunity
+from emerging.relatedness import opportunity, proximity
 from emerging.trends import growth, trend_slopes
 
 Reference = Literal["all", "country"]
@@ -370,7 +370,9 @@ def emergence_signals(
             growth_reason=pl.lit("window of one year", pl.String),
         )
     at_frame = frame.filter(pl.col(YEAR) == as_of)
-    dens = opportunity(at_frame).select(*KEY, "density", "pci", "cog")
+    phi = proximity(at_frame)  # once, for the density and the related industries' growth
+    dens = opportunity(at_frame, proximity=phi.select(INDUSTRY, "industry_other", YEAR,
+                                                      "proximity")).select(*KEY, "density", "pci", "cog")
     neigh = _neighbour_share(table, neighbours)
     momentum = _industry_momentum(cells, lq_rows, first, as_of)
     regional = _region_growth(coded, first, as_of)
@@ -396,7 +398,7 @@ def emergence_signals(
                n_i, at_i),
         by_pair(competitive_effect(frame, first, as_of, reference)),
         pl.DataFrame([column("acceleration", acceleration(cells, lq_rows, first, as_of)[at_cell])]),
-        pl.DataFrame([column("related_growth", related_growth(cells, first, as_of)[at_cell])]),
+        pl.DataFrame([column("related_growth", related_growth(cells, first, as_of, phi)[at_cell])]),
         beside(coop.drop(REGION), cells.codes(coded.regions, coop[REGION]), cells.n_r, at_r),
     ], how="horizontal")
     table = table.with_columns(
