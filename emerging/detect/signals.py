@@ -370,9 +370,9 @@ def emergence_signals(
             growth_reason=pl.lit("window of one year", pl.String),
         )
     at_frame = frame.filter(pl.col(YEAR) == as_of)
-    phi = proximity(at_frame)  # once, for the density and the related industries' growth
-    dens = opportunity(at_frame, proximity=phi.select(INDUSTRY, "industry_other", YEAR,
-                                                      "proximity")).select(*KEY, "density", "pci", "cog")
+    # opportunity() computes its own proximity faster than it reads a given pair frame
+    dens = opportunity(at_frame).select(*KEY, "density", "pci", "cog")
+    phi = proximity(at_frame)
     neigh = _neighbour_share(table, neighbours)
     momentum = _industry_momentum(cells, lq_rows, first, as_of)
     regional = _region_growth(coded, first, as_of)
