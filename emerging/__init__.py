@@ -74,8 +74,9 @@ _LAZY: dict[str, str] = {
     "tile_map": "emerging.maps.tilegrid",
     "choropleth": "emerging.maps._choropleth",
     "save_figure": "emerging.maps.style",
-    "region_profile": "emerging.reports.factsheet",
-    "render_factsheet": "emerging.reports.factsheet",
+    "region_profile": "emerging.reports",
+    "render_factsheet": "emerging.reports",
+    "build_report": "emerging.reports",
 }
 
 

@@ -189,6 +189,49 @@ def build(
 
 
 @app.command()
+def report(
+    data: Annotated[
+        str,
+        typer.Option(help="'demo' (simulated), a folder written by `emerging build` "
+                     "(data/processed) or a panel Parquet file."),
+    ] = "data/processed",
+    regions: Annotated[
+        str,
+        typer.Option(help="A named set (central_europe_2021_2027, clustercoop) or "
+                     "comma-separated NUTS-2 codes, e.g. CZ06,SK02,SI04."),
+    ] = "clustercoop",
+    out: Annotated[Path, typer.Option(help="Folder that receives the pack.")] = Path("reports"),
+    formats: Annotated[
+        str, typer.Option(help="Comma-separated: html, pdf, xlsx, docx, md.")
+    ] = "html,pdf,xlsx,docx,md",
+    start: Annotated[int | None, typer.Option(help="First year of the window.")] = None,
+    end: Annotated[
+        int | None, typer.Option(help="Last year (default: the latest well-covered year).")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Processes rendering the sheets.")] = 1,
+) -> None:
+    """Write fact sheets and brief packs for REGIONS: per region an HTML page, a PDF (A4,
+    at most two pages), an XLSX annex with a metadata sheet, a DOCX brief and Markdown;
+    every figure as PNG (300 dpi), SVG and PDF; an index.html linking the sheets; and a
+    comparison sheet when 2 to 10 regions are given. Prints what it wrote.
+    """
+    from rich.console import Console
+
+    from emerging.reports import ReportInputError, build_report
+
+    console = Console()
+    try:
+        summary = build_report(
+            data, regions=regions, out=out, formats=[f.strip() for f in formats.split(",") if f.strip()],
+            start=start, end=end, workers=workers,
+        )
+    except (ReportInputError, ValueError, FileNotFoundError) as exc:
+        console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(code=2) from exc
+    console.print(summary.as_table())
+
+
+@app.command()
 def detect(
     data: Annotated[
         Path, typer.Option(help="Panel file (Parquet, CSV, XLSX): region, industry, year, value.")

@@ -74,10 +74,10 @@ def run_demo(
     )
     from emerging.detect.signals import emergence_signals
     from emerging.indices.lq import location_quotient
-    from emerging.io.store import write_parquet, write_text
+    from emerging.io.store import write_parquet
     from emerging.maps.style import save_figure
     from emerging.maps.tilegrid import tile_map
-    from emerging.reports.factsheet import region_profile, render_factsheet
+    from emerging.reports import build_report
 
     out = Path(out)
     processed, figures = out / "data" / "processed", out / "figures"
@@ -121,15 +121,12 @@ def run_demo(
         for path in save_figure(fig, figures / f"demo_lq_{top_industry}_{end}", formats=("png",)):
             written.append(Written(path, f"tile map: LQ of {top_industry} (most often flagged)"))
 
-        progress.update(task, description="fact sheets", total=len(codes), completed=0)
-        for code in codes:  # one page per requested region
-            profile = region_profile(
-                panel.drop("flag"), code, start=start, end=end, flags=flags,
-                source="simulated demo data", simulated=True,
-            )
-            path = write_text(render_factsheet(profile), figures / "factsheets" / f"{code}.html")
-            progress.advance(task)
-        written.append(Written(figures / "factsheets", f"{len(codes)} fact sheets (HTML)"))
+    from emerging.reports._inputs import demo_report_data
+
+    sheets = build_report(demo_report_data(data), regions=codes, out=figures / "factsheets",
+                          formats=("html",), figure_formats=(), start=start, end=end)
+    written.append(Written(figures / "factsheets" / "index.html",
+                           f"{len(sheets.regions)} fact sheets (HTML) and their index"))
 
     truth = data.truth.filter(kind="emerging").select(REGION, INDUSTRY)
     found = truth.join(flags.flagged(), on=[REGION, INDUSTRY]).height

@@ -28,9 +28,10 @@ def test_demo_writes_what_it_says(tmp_path):
     truth = pl.read_parquet(processed / "demo_truth.parquet")
     planted = truth.filter(kind="emerging").select("region", "industry")
     assert planted.join(flags.filter("flagged"), on=["region", "industry"]).height == 10
-    sheets = sorted(p.name for p in (tmp_path / "figures" / "factsheets").iterdir())
-    assert sheets == ["CZ06.html", "SK02.html"]
-    assert "Západné Slovensko" in (tmp_path / "figures" / "factsheets" / "SK02.html").read_text()
+    pack = tmp_path / "figures" / "factsheets"
+    assert sorted(p.name for p in (pack / "sheets").iterdir()) == ["CZ06.html", "SK02.html"]
+    assert "Západné Slovensko" in (pack / "sheets" / "SK02.html").read_text()
+    assert "sheets/SK02.html" in (pack / "index.html").read_text()
     pngs = list((tmp_path / "figures").glob("*.png"))
     assert len(pngs) == 2 and all(p.stat().st_size > 10_000 for p in pngs)
     assert "planted emerging pairs found" in result.output and "10 of 10" in result.output

@@ -108,7 +108,9 @@ def test_lq_feeds_stars_and_the_fact_sheet(source):
     own = stars.stars.filter(pl.col(REGION) == region).select(
         INDUSTRY, pl.col("eco_stars").fill_null(0).alias("expected"))
     listed = profile.specialisations.join(own, on=INDUSTRY, how="left")
-    assert listed["stars"].to_list() == listed["expected"].to_list()
+    # the sheet gives stars to traded industries only
+    expected = [e if t else 0 for e, t in zip(listed["expected"], listed["traded"], strict=True)]
+    assert listed["stars"].to_list() == expected
     page = render_factsheet(profile)
     assert page.startswith("<!DOCTYPE html>")
     assert html.escape(profile.name) in page
@@ -117,13 +119,20 @@ def test_lq_feeds_stars_and_the_fact_sheet(source):
 
 # ------------------------------------------- emergence_signals -> flags -> fact sheet
 def test_signals_feed_flags_and_the_fact_sheet(source):
+    from emerging.codes.traded import traded_industries
+    from emerging.detect import emergence_scores
+
     panel, region, start, end, simulated = source
     flags = flag_emerging(emergence_signals(panel, start=start, end=end))
-    profile = region_profile(panel, region, start=start, end=end, flags=flags,
-                             simulated=simulated)
-    expected = flags.flagged().filter(pl.col(REGION) == region)[INDUSTRY].to_list()
-    assert profile.flags[INDUSTRY].to_list() == expected
+    profile = region_profile(panel, region, start=start, end=end, simulated=simulated)
+    # the sheet lists the detection layer's 'emerging' and 'nascent' traded pairs
+    scores = emergence_scores(emergence_signals(panel, as_of=end, window=end - start + 1))
+    shortlist = scores.to_frame().filter(
+        (pl.col(REGION) == region) & pl.col("class").is_in(["emerging", "nascent"])
+        & pl.col(INDUSTRY).is_in(sorted(traded_industries())))
+    assert set(profile.emerging[INDUSTRY]) <= set(shortlist[INDUSTRY])
+    assert profile.emerging.height == min(shortlist.height, 4)
     page = render_factsheet(profile)
-    for label in profile.flags["label"].to_list():
+    for label in profile.emerging["label"].to_list():
         assert html.escape(label) in page
     assert flags._repr_html_().startswith('<div id="emerging-result-')
