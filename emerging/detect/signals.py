@@ -332,13 +332,11 @@ def emergence_signals(
     at_cell = cells.cell[at_rows]
     size = cells.n_r * cells.n_i
 
-    def beside(sub: pl.DataFrame, codes: np.ndarray, n: int, at: np.ndarray) -> pl.DataFrame:
-        return gather(sub, codes, n, at)
-
     def by_pair(sub: pl.DataFrame) -> pl.DataFrame:
-        return beside(sub.drop(KEY), cells.pair_codes(sub), size, at_cell)
+        return gather(sub.drop(KEY), cells.pair_codes(sub), size, at_cell)
 
-    table = lq[pl.Series(at_rows)].select(*KEY, VALUE, "lq", "lq_lo", "lq_hi", "lq_reason")
+    table = lq.select(*KEY, VALUE, "lq", "lq_lo", "lq_hi", "lq_reason")[pl.Series(at_rows)]
+    del lq  # the LQ rows of the whole window are not needed any more (memory)
     at_i = coded.i[at_rows].astype(np.int64)
     at_r = coded.r[at_rows].astype(np.int64)
     parts = [
@@ -390,16 +388,16 @@ def emergence_signals(
         momentum[pl.Series(at_i)],
         regional[pl.Series(at_r)],
         pl.DataFrame({"country": countries[pl.Series(at_r)]}),
-        beside(national.select("national_lq"),
+        gather(national.select("national_lq"),
                cells.codes(country_labels, national["country"]) * n_i
                + cells.codes(coded.industries, national[INDUSTRY]),
                len(country_labels) * n_i, country_of_region[at_r] * n_i + at_i),
-        beside(traded_table.select("traded"), cells.codes(coded.industries, traded_table[INDUSTRY]),
+        gather(traded_table.select("traded"), cells.codes(coded.industries, traded_table[INDUSTRY]),
                n_i, at_i),
         by_pair(competitive_effect(frame, first, as_of, reference)),
         pl.DataFrame([column("acceleration", acceleration(cells, lq_rows, first, as_of)[at_cell])]),
         pl.DataFrame([column("related_growth", related_growth(cells, first, as_of, phi)[at_cell])]),
-        beside(coop.drop(REGION), cells.codes(coded.regions, coop[REGION]), cells.n_r, at_r),
+        gather(coop.drop(REGION), cells.codes(coded.regions, coop[REGION]), cells.n_r, at_r),
     ], how="horizontal")
     table = table.with_columns(
         pl.lit(as_of, pl.Int32).alias("as_of"),
