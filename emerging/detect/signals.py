@@ -35,16 +35,16 @@ Signals (columns; formulas use employment :math:`E_{rit}`):
 ``traded``                        the industry is traded (:mod:`emerging.codes.traded`);
                                   null for codes that are not NACE divisions
 ``competitive``                   shift-share competitive effect :math:`s \to a`, persons
-                                  (:mod:`emerging.detect.dynamics`)
+                                  (:mod:`emerging.detect._dynamics`)
 ``acceleration``                  change of the log-LQ growth rate between the window's
-                                  two halves, per year (:mod:`emerging.detect.dynamics`)
+                                  two halves, per year (:mod:`emerging.detect._dynamics`)
 ``related_growth``                annual growth of the region's employment in the
                                   industries related to it, proximity-weighted
-                                  (:mod:`emerging.detect.dynamics`)
+                                  (:mod:`emerging.detect._dynamics`)
 ``coop_projects``,                the region's projects in the window, their cross-border
 ``coop_cross_border_share``,      share, and its country's projects, when
 ``coop_country_projects``         ``participations`` are given; ``coop_note`` says why
-                                  they are null (:mod:`emerging.detect.cooperation`)
+                                  they are null (:mod:`emerging.detect._cooperation`)
 ================================  ==========================================================
 
 The columns ``start``, ``end``, ``value_start``, ``value_end``, ``lq_start``, ``lq_end``,
@@ -88,8 +88,8 @@ from emerging._schema import (
 )
 from emerging._typing import check_option
 from emerging.detect._cells import Cells, column, gather, region_totals
-from emerging.detect.cooperation import cooperation_embeddedness
-from emerging.detect.dynamics import acceleration, competitive_effect, related_growth
+from emerging.detect._cooperation import cooperation_embeddedness
+from emerging.detect._dynamics import acceleration, competitive_effect, related_growth
 from emerging.indices import location_quotient
 from emerging.relatedness import opportunity, proximity
 from emerging.trends import growth, trend_slopes
