@@ -10,7 +10,9 @@
    are absent).
 
 Run: ``python bench/bench_detect.py`` (``make bench`` runs it with the others). Figures are
-only comparable on an idle machine; say so when quoting them.
+only comparable on an idle machine; say so when quoting them (CPU time is printed beside the
+wall clock for that reason). ``python bench/bench_detect.py --profile`` prints a pyinstrument
+profile of one signals + default score run of the L panel and stops (``bench`` extra).
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ def main() -> None:
     panel = l_panel("file")
     last = int(panel["year"].max())
     print(f"L panel: {panel.height:,} rows; peak memory after building it {peak_gb():.2f} GB")
+    if "--profile" in sys.argv:
+        from pyinstrument import Profiler
+
+        with Profiler() as profiler:
+            emergence_scores(emergence_signals(panel, as_of=last, window=5))
+        print(profiler.output_text(color=False))
+        return
     for label, kwargs in [("default score", {}), ("composite balanced", {"model": "composite"})]:
         best = None
         for _ in range(REPEAT):

@@ -121,15 +121,18 @@ def test_lq_feeds_stars_and_the_fact_sheet(source):
 def test_signals_feed_flags_and_the_fact_sheet(source):
     from emerging.codes.traded import traded_industries
     from emerging.detect import emergence_scores
+    from emerging.reports._inputs import policy_exclusions
 
     panel, region, start, end, simulated = source
     flags = flag_emerging(emergence_signals(panel, start=start, end=end))
     profile = region_profile(panel, region, start=start, end=end, simulated=simulated)
-    # the sheet lists the detection layer's 'emerging' and 'nascent' traded pairs
+    # the sheet lists the detection layer's 'emerging' and 'nascent' traded pairs, without the
+    # industries left out by policy (fossil fuels, tobacco) or as resource-bound mining
     scores = emergence_scores(emergence_signals(panel, as_of=end, window=end - start + 1))
     shortlist = scores.to_frame().filter(
         (pl.col(REGION) == region) & pl.col("class").is_in(["emerging", "nascent"])
-        & pl.col(INDUSTRY).is_in(sorted(traded_industries())))
+        & pl.col(INDUSTRY).is_in(sorted(traded_industries()))
+        & ~pl.col(INDUSTRY).is_in(sorted(policy_exclusions())))
     assert set(profile.emerging[INDUSTRY]) <= set(shortlist[INDUSTRY])
     assert profile.emerging.height == min(shortlist.height, 4)
     page = render_factsheet(profile)

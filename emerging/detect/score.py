@@ -54,14 +54,15 @@ from emerging.detect.signals import KEY, EmergenceSignals
 #: Signals a score can rest on, in the order of the ``contrib_`` columns.
 SIGNALS: tuple[str, ...] = (
     "lq", "lq_interval", "size", "density", "neighbours", "national_lq", "lq_slope",
-    "growth_gap", "years_specialised",
+    "growth_gap", "years_specialised", "competitive", "acceleration", "related_growth",
 )
 #: The signal column behind each score signal (for percentile ranks and evidence).
 SIGNAL_COLUMNS: dict[str, str] = {
     "lq": "lq", "lq_interval": "lq_hi", "size": "size_percentile", "density": "density",
     "neighbours": "neighbours_specialised", "national_lq": "national_lq",
     "lq_slope": "lq_slope", "growth_gap": "growth_gap",
-    "years_specialised": "years_specialised",
+    "years_specialised": "years_specialised", "competitive": "competitive",
+    "acceleration": "acceleration", "related_growth": "related_growth",
 }
 MODELS = ("persistence", "composite", "logit")
 #: The default model, chosen by the real-data backtest (see the module docstring).
@@ -146,6 +147,11 @@ def _logit_features(window: int) -> dict[str, pl.Expr]:
         "lq_slope": pl.col("lq_slope").fill_null(0).fill_nan(0).clip(-1, 1),
         "growth_gap": pl.col("growth_gap").fill_null(0).clip(-0.5, 0.5),
         "years_specialised": pl.col("years_specialised").fill_null(0) / window,
+        # persons, heavy-tailed both ways: signed log
+        "competitive": pl.col("competitive").fill_null(0).fill_nan(0).pipe(
+            lambda c: c.sign() * c.abs().log1p()),
+        "acceleration": pl.col("acceleration").fill_null(0).fill_nan(0).clip(-1, 1),
+        "related_growth": pl.col("related_growth").fill_null(0).fill_nan(0).clip(-0.5, 0.5),
     }
 
 

@@ -34,6 +34,17 @@ Signals (columns; formulas use employment :math:`E_{rit}`):
 ``region_cagr``                   annual growth of the region's total employment
 ``traded``                        the industry is traded (:mod:`emerging.codes.traded`);
                                   null for codes that are not NACE divisions
+``competitive``                   shift-share competitive effect :math:`s \to a`, persons
+                                  (:mod:`emerging.detect._dynamics`)
+``acceleration``                  change of the log-LQ growth rate between the window's
+                                  two halves, per year (:mod:`emerging.detect._dynamics`)
+``related_growth``                annual growth of the region's employment in the
+                                  industries related to it, proximity-weighted
+                                  (:mod:`emerging.detect._dynamics`)
+``coop_projects``,                the region's projects in the window, their cross-border
+``coop_cross_border_share``,      share, and its country's projects, when
+``coop_country_projects``         ``participations`` are given; ``coop_note`` says why
+                                  they are null (:mod:`emerging.detect._cooperation`)
 ================================  ==========================================================
 
 The columns ``start``, ``end``, ``value_start``, ``value_end``, ``lq_start``, ``lq_end``,
@@ -60,8 +71,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
+from emerging._engine import CodedPanel
 from emerging._reference import deprecated
 from emerging._result import Result
 from emerging._schema import (
@@ -74,8 +87,11 @@ from emerging._schema import (
     validate_panel,
 )
 from emerging._typing import check_option
+from emerging.detect._cells import Cells, column, gather, region_totals
+from emerging.detect._cooperation import cooperation_embeddedness
+from emerging.detect._dynamics import acceleration, competitive_effect, related_growth
 from emerging.indices import location_quotient
-from emerging.relatedness import opportunity
+from emerging.relatedness import opportunity, proximity
 from emerging.trends import growth, trend_slopes
 
 Reference = Literal["all", "country"]
@@ -133,21 +149,6 @@ def _check_window(frame: pl.DataFrame, as_of: int, window: int) -> None:
         )
 
 
-def fixed_region_set(frame: pl.DataFrame, years: list[int]) -> tuple[pl.DataFrame, int]:
-    """Regions with a known positive total in every one of ``years`` (the panel's years in
-    the window), and how many regions are not."""
-    totals = (
-        frame.filter(pl.col(YEAR).is_in(list(years)))
-        .group_by(REGION, YEAR)
-        .agg(pl.col(VALUE).sum().alias("total"))
-        .filter(pl.col("total") > 0)
-        .group_by(REGION)
-        .agg(pl.len().alias("n"))
-    )
-    kept = totals.filter(pl.col("n") == len(years)).select(REGION)
-    return kept, frame[REGION].n_unique() - kept.height
-
-
 def _percentile_within(col: str, by: str) -> pl.Expr:
     """Percentile rank (0-100, ties averaged) of ``col`` among the rows of the same ``by``."""
     known = pl.col(col).is_not_null()
@@ -156,47 +157,42 @@ def _percentile_within(col: str, by: str) -> pl.Expr:
     return pl.when(known & (n > 1)).then(100.0 * (rank - 1) / (n - 1))
 
 
-def _lq_columns(lq: pl.DataFrame, start: int, as_of: int) -> pl.DataFrame:
-    at = lq.filter(pl.col(YEAR) == as_of).select(
-        *KEY, VALUE, "lq", "lq_lo", "lq_hi", "lq_reason"
-    )
-    first = lq.filter(pl.col(YEAR) == start).select(
-        *KEY, pl.col(VALUE).alias("value_start"), pl.col("lq").alias("lq_start")
-    )
-    years = lq.group_by(KEY).agg(
-        (pl.col("lq") >= 1).sum().cast(pl.Int32).alias("years_specialised")
-    )
-    return at.join(first, on=KEY, how="left").join(years, on=KEY, how="left")
-
-
-def _industry_momentum(lq: pl.DataFrame, start: int, as_of: int) -> pl.DataFrame:
-    counts = (
-        lq.filter(pl.col(YEAR).is_in([start, as_of]))
-        .group_by(INDUSTRY, YEAR)
-        .agg((pl.col("lq") >= 1).sum().cast(pl.Int32).alias("n"))
-        .pivot(on=YEAR, index=INDUSTRY, values="n")
-    )
-    s, a = str(start), str(as_of)
-    change = pl.col(a) - pl.col(s) if start != as_of else pl.lit(0, pl.Int32)
-    return counts.select(INDUSTRY, change.alias("industry_regions_change"))
-
-
-def _region_growth(frame: pl.DataFrame, start: int, as_of: int) -> pl.DataFrame:
-    totals = frame.filter(pl.col(YEAR).is_in([start, as_of])).group_by(REGION, YEAR).agg(
-        pl.col(VALUE).sum()
-    ).pivot(on=YEAR, index=REGION, values=VALUE)
+def _industry_momentum(cells: Cells, lq_rows: np.ndarray, start: int, as_of: int) -> pl.DataFrame:
+    """``industry_regions_change`` per industry code: regions with LQ >= 1 in ``as_of``
+    minus in ``start`` (null when the industry has no row in one of them)."""
     if start == as_of:
-        return totals.select(REGION, pl.lit(None, pl.Float64).alias("region_cagr"))
+        return pl.DataFrame({"industry_regions_change": np.zeros(cells.n_i, np.int32)})
+    spec = lq_rows >= 1  # unknown LQs are not specialised
+    counts, seen = [], []
+    for year in (start, as_of):
+        rows = cells.rows_of(year)
+        codes = cells.coded.i[rows]
+        counts.append(np.bincount(codes, weights=spec[rows], minlength=cells.n_i))
+        seen.append(np.bincount(codes, minlength=cells.n_i) > 0)
+    change = np.where(seen[0] & seen[1], counts[1] - counts[0], np.nan)
+    return pl.DataFrame([column("industry_regions_change", change).cast(pl.Int32)])
+
+
+def _region_growth(coded, start: int, as_of: int) -> pl.DataFrame:
+    """``region_cagr`` per region code: annual growth of the region's total."""
+    if start == as_of:
+        return pl.DataFrame({"region_cagr": np.full(len(coded.regions), None)},
+                            schema={"region_cagr": pl.Float64})
+    totals = region_totals(coded)
+    rows = np.bincount(coded.y.astype(np.int64) * len(coded.regions) + coded.r,
+                       minlength=totals.size).reshape(totals.shape) > 0
+    ends = []
+    for year in (start, as_of):
+        k = int(np.flatnonzero(coded.years == year)[0])
+        ends.append(pl.Series(str(year), totals[k]).set(pl.Series(~rows[k]), None))
     ratio = pl.col(str(as_of)) / pl.col(str(start))
-    return totals.select(REGION, (ratio ** (1 / (as_of - start)) - 1).alias("region_cagr"))
+    return pl.DataFrame(ends).select((ratio ** (1 / (as_of - start)) - 1).alias("region_cagr"))
 
 
-def _national_lq(frame: pl.DataFrame, as_of: int) -> pl.DataFrame:
-    nations = (
-        frame.filter(pl.col(YEAR) == as_of)
-        .group_by(pl.col(REGION).str.slice(0, 2), INDUSTRY, YEAR)
-        .agg(pl.col(VALUE).sum())
-    )
+def _national_lq(at_frame: pl.DataFrame) -> pl.DataFrame:
+    """``country``, ``industry``, ``national_lq`` from the rows of the year ``as_of``."""
+    nations = at_frame.group_by(pl.col(REGION).str.slice(0, 2), INDUSTRY, YEAR).agg(
+        pl.col(VALUE).sum())
     lq = location_quotient(nations)
     return lq.select(pl.col(REGION).alias("country"), INDUSTRY, pl.col("lq").alias("national_lq"))
 
@@ -250,6 +246,7 @@ def emergence_signals(
     traded: frozenset[str] | None = None,
     fixed_regions: bool = True,
     level: float = 0.95,
+    participations: pl.DataFrame | pl.LazyFrame | None = None,
 ) -> EmergenceSignals:
     """Every emergence signal of every region-industry as of ``as_of`` (module docstring).
 
@@ -278,6 +275,9 @@ def emergence_signals(
         Keep only regions with a known positive total in every year of the window.
     level
         Confidence level of the LQ interval.
+    participations
+        Project participations (the contract's Participations table, e.g. CORDIS or
+        keep.eu); projects that started in the window give the ``coop_`` columns.
 
     Returns
     -------
@@ -310,23 +310,48 @@ def emergence_signals(
     # group-by of the full check is the slowest step on big panels)
     frame = validate_panel(frame, check_duplicates=False)
     counts: dict[str, int] = {}
+    coded = CodedPanel.from_panel(frame)
     if fixed_regions:
-        kept, dropped = fixed_region_set(frame, sorted(frame[YEAR].unique().to_list()))
+        kept = (region_totals(coded) > 0).all(axis=0)
+        dropped = int(len(kept) - kept.sum())
         rows_before = frame.height
-        frame = frame.join(kept, on=REGION, how="semi")
+        if dropped:
+            frame = frame.filter(pl.Series(kept[coded.r]))
+            coded = CodedPanel.from_panel(frame) if frame.height else coded
         counts[f"rows of {dropped:,} regions without a known total in every year "
                f"{first}-{as_of}"] = rows_before - frame.height
     if frame.is_empty():
         raise ValueError(f"no region has a known total in every year {first}-{as_of}; "
                          "pass fixed_regions=False or a shorter window")
-    lq = location_quotient(frame, reference=reference, level=level)
-    table = _lq_columns(lq, first, as_of)
+    frame = coded.frame
+    cells = Cells(coded)
+    lq = location_quotient(coded, reference=reference, level=level)
+    lq_rows = lq["lq"].fill_null(np.nan).to_numpy()
+    at_rows = cells.rows_of(as_of)
+    at_rows = at_rows[np.argsort(cells.cell[at_rows], kind="stable")]  # sorted by key
+    at_cell = cells.cell[at_rows]
+    size = cells.n_r * cells.n_i
+
+    def by_pair(sub: pl.DataFrame) -> pl.DataFrame:
+        return gather(sub.drop(KEY), cells.pair_codes(sub), size, at_cell)
+
+    table = lq.select(*KEY, VALUE, "lq", "lq_lo", "lq_hi", "lq_reason")[pl.Series(at_rows)]
+    del lq  # the LQ rows of the whole window are not needed any more (memory)
+    at_i = coded.i[at_rows].astype(np.int64)
+    at_r = coded.r[at_rows].astype(np.int64)
+    parts = [
+        column("value_start", cells.at_year(coded.value, first)[at_cell]),
+        column("lq_start", cells.at_year(lq_rows, first)[at_cell]),
+        pl.Series("years_specialised", cells.per_cell_sum(lq_rows >= 1)[at_cell]
+                  ).cast(pl.Int32),
+    ]
+    table = table.with_columns(parts)
     if frame[YEAR].n_unique() >= 3:
         slopes = trend_slopes(
-            frame, measure="lq", se="ols", reference=reference, acceleration=False,
+            coded, measure="lq", se="ols", reference=reference, acceleration=False,
             inference=False, min_obs=3,
         ).table.select(*KEY, pl.col("slope").alias("lq_slope"), pl.col("se").alias("lq_slope_se"))
-        table = table.join(slopes, on=KEY, how="left")
+        table = pl.concat([table, by_pair(slopes)], how="horizontal")
     else:
         table = table.with_columns(lq_slope=pl.lit(None, pl.Float64),
                                    lq_slope_se=pl.lit(None, pl.Float64))
@@ -336,22 +361,44 @@ def emergence_signals(
             pl.col("cagr_vs_ref").fill_nan(None).alias("growth_gap"),
             pl.col("reason").alias("growth_reason"),
         )
-        table = table.join(rates, on=KEY, how="left")
+        table = pl.concat([table, by_pair(rates)], how="horizontal")
     else:
         table = table.with_columns(
             *(pl.lit(None, pl.Float64).alias(c) for c in ("cagr", "ref_cagr", "growth_gap")),
             growth_reason=pl.lit("window of one year", pl.String),
         )
-    dens = opportunity(frame.filter(pl.col(YEAR) == as_of)).select(*KEY, "density", "pci", "cog")
-    table = (
-        table.join(dens, on=KEY, how="left")
-        .join(_neighbour_share(table, neighbours), on=KEY, how="left")
-        .join(_industry_momentum(lq, first, as_of), on=INDUSTRY, how="left")
-        .join(_region_growth(frame, first, as_of), on=REGION, how="left")
-        .with_columns(country=pl.col(REGION).str.slice(0, 2))
-        .join(_national_lq(frame, as_of), on=["country", INDUSTRY], how="left")
-        .join(_traded_column(table[INDUSTRY], traded), on=INDUSTRY, how="left")
-    )
+    at_frame = frame.filter(pl.col(YEAR) == as_of)
+    # opportunity() computes its own proximity faster than it reads a given pair frame
+    dens = opportunity(at_frame).select(*KEY, "density", "pci", "cog")
+    phi = proximity(at_frame)
+    neigh = _neighbour_share(table, neighbours)
+    momentum = _industry_momentum(cells, lq_rows, first, as_of)
+    regional = _region_growth(coded, first, as_of)
+    countries = coded.regions.str.slice(0, 2)
+    country_labels = countries.unique().sort()
+    country_of_region = cells.codes(country_labels, countries)
+    national = _national_lq(at_frame)
+    traded_table = _traded_column(coded.industries, traded)
+    coop = cooperation_embeddedness(participations, coded.regions, first, as_of)
+    n_i = cells.n_i
+    table = pl.concat([
+        table,
+        by_pair(dens),
+        by_pair(neigh),
+        momentum[pl.Series(at_i)],
+        regional[pl.Series(at_r)],
+        pl.DataFrame({"country": countries[pl.Series(at_r)]}),
+        gather(national.select("national_lq"),
+               cells.codes(country_labels, national["country"]) * n_i
+               + cells.codes(coded.industries, national[INDUSTRY]),
+               len(country_labels) * n_i, country_of_region[at_r] * n_i + at_i),
+        gather(traded_table.select("traded"), cells.codes(coded.industries, traded_table[INDUSTRY]),
+               n_i, at_i),
+        by_pair(competitive_effect(frame, first, as_of, reference)),
+        pl.DataFrame([column("acceleration", acceleration(cells, lq_rows, first, as_of)[at_cell])]),
+        pl.DataFrame([column("related_growth", related_growth(cells, first, as_of, phi)[at_cell])]),
+        gather(coop.drop(REGION), cells.codes(coded.regions, coop[REGION]), cells.n_r, at_r),
+    ], how="horizontal")
     table = table.with_columns(
         pl.lit(as_of, pl.Int32).alias("as_of"),
         pl.lit(window, pl.Int32).alias("window"),
@@ -371,8 +418,11 @@ def emergence_signals(
         "cagr", "ref_cagr", "growth_gap", "density", "pci", "cog",
         "neighbours", "neighbours_specialised", "national_lq",
         "industry_regions_change", "region_cagr", "traded", "signal_note",
-    ).sort(KEY)
+        "competitive", "acceleration", "related_growth",
+        "coop_projects", "coop_cross_border_share", "coop_country_projects", "coop_note",
+    )
     options = {"reference": reference, "neighbours": neighbours, "traded": traded,
-               "fixed_regions": fixed_regions, "level": level}
+               "fixed_regions": fixed_regions, "level": level,
+               "participations": participations}
     return EmergenceSignals(table, as_of=as_of, window=window, reference=reference,
                             exclusions=Exclusions(counts), options=options)

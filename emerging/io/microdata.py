@@ -311,6 +311,17 @@ def _distinct(lf: pl.LazyFrame, column: str, engine: str) -> pl.Series:
     return lf.select(_raw(column).unique().alias("raw")).collect(engine=engine)["raw"]
 
 
+def _prepare(records, columns, nuts_level, nace_level, region_map, streaming):
+    """Checks, then the code tables from the distinct raw codes: (lazy records, codes, engine)."""
+    _check_levels(nuts_level, nace_level)
+    lf = records.lazy()
+    _check_columns(lf.collect_schema(), columns)
+    engine = "streaming" if streaming else "in-memory"
+    spec = {"nuts_level": nuts_level, "nace_level": nace_level, "region_map": region_map}
+    codes = _codes(_distinct(lf, columns.region, engine), _distinct(lf, columns.activity, engine), spec)
+    return lf, codes, engine
+
+
 def partial_aggregate(
     records: pl.LazyFrame | pl.DataFrame,
     *,
@@ -328,12 +339,7 @@ def partial_aggregate(
     records have null ``region``/``industry``/``year`` and a ``reason``; accepted ones a null
     ``reason``.
     """
-    _check_levels(nuts_level, nace_level)
-    lf = records.lazy()
-    _check_columns(lf.collect_schema(), columns)
-    engine = "streaming" if streaming else "in-memory"
-    spec = {"nuts_level": nuts_level, "nace_level": nace_level, "region_map": region_map}
-    codes = _codes(_distinct(lf, columns.region, engine), _distinct(lf, columns.activity, engine), spec)
+    lf, codes, _ = _prepare(records, columns, nuts_level, nace_level, region_map, streaming)
     return _decode(_summed_ids(lf, columns, codes), codes)
 
 
@@ -407,12 +413,7 @@ def aggregate_records(
     >>> agg.exclusion_table.select("reason", "records").rows()
     [('region code coarser than NUTS-2', 1)]
     """
-    _check_levels(nuts_level, nace_level)
-    lf = records.lazy()
-    _check_columns(lf.collect_schema(), columns)
-    engine = "streaming" if streaming else "in-memory"
-    spec = {"nuts_level": nuts_level, "nace_level": nace_level, "region_map": region_map}
-    codes = _codes(_distinct(lf, columns.region, engine), _distinct(lf, columns.activity, engine), spec)
+    lf, codes, engine = _prepare(records, columns, nuts_level, nace_level, region_map, streaming)
     n = lf.select(pl.len()).collect(engine=engine).item() if streaming else 0
     # The streaming group-by keeps partial states that grow with the rows it has seen, so
     # long inputs are summed batch by batch (exact: sums and counts add up).

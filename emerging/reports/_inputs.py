@@ -47,6 +47,7 @@ class ReportData:
     nuts_version: int
     simulated: bool = False
     wages: pl.DataFrame | None = None  # wages and salaries, million EUR
+    local_units: pl.DataFrame | None = None  # SBS local units (V11210): establishment counts
     participations: pl.DataFrame | None = None
     participations_source: str | None = None
     not_mapped: dict[str, str] = field(default_factory=dict)  # code -> harmonisation status
@@ -111,6 +112,8 @@ def _from_processed(folder: Path) -> ReportData:
         estimated = dict(counts.iter_rows())
     wages_path = folder / "sbs_wages_nuts2.parquet"
     wages = _clean(pl.read_parquet(wages_path)) if wages_path.is_file() else None
+    units_path = folder / "sbs_local_units_nuts2.parquet"
+    local_units = _clean(pl.read_parquet(units_path)) if units_path.is_file() else None
     sources = {s["file"]: s for s in manifest.get("sources", [])}
     sbs = sources.get("sbs_r_nuts06_r2.tsv.gz")
     vintage = "Eurostat release of mid-2017" if sbs and sbs["sha256"].startswith("7e5843901b") else (
@@ -124,7 +127,7 @@ def _from_processed(folder: Path) -> ReportData:
         psource = "CORDIS Horizon 2020 participations (via zambujo/eunets), country level"
     return ReportData(
         _clean(panel), source=SBS_SOURCE, licence=EUROSTAT_LICENCE, vintage=vintage,
-        nuts_version=int(manifest.get("nuts_version", 2021)), wages=wages,
+        nuts_version=int(manifest.get("nuts_version", 2021)), wages=wages, local_units=local_units,
         participations=participations, participations_source=psource,
         not_mapped=dict(out.get("not_mapped", {})),
         estimated_cells=int(out.get("estimated", 0)), estimated=estimated,
@@ -194,12 +197,14 @@ def emergence_shortlist(panel: pl.DataFrame, lq: pl.DataFrame, *, start: int, en
     order = pl.col("class").replace_strict(list(SHORTLIST_CLASSES), [0, 1], return_dtype=pl.Int8)
     frame = (scores.to_frame()
              .filter(pl.col("class").is_in(SHORTLIST_CLASSES)
-                     & pl.col(INDUSTRY).is_in(sorted(traded())))
+                     & pl.col(INDUSTRY).is_in(sorted(traded()))
+                     & ~pl.col(INDUSTRY).is_in(sorted(policy_exclusions())))
              .sort(order, -pl.col("score"))
              .select(REGION, INDUSTRY, "class", "score", "evidence"))
     method = (f"emerging.detect, {scores.label} score as of {end} over {end - start + 1} years: "
               "'emerging' = not yet specialised, traded, and likely to become specialised; "
-              "'nascent' = specialised recently (LQ lower 95 % bound above 1); traded industries only")
+              "'nascent' = specialised recently (LQ lower 95 % bound above 1); traded industries only, "
+              "without the industries left out by policy or as resource-bound")
     line = _backtest_line(panel, scores.label) if with_backtest else None
     return Shortlist(frame, method, False, line)
 

@@ -244,8 +244,10 @@ def compute_batch(data, *, start: int | None = None, end: int | None = None) -> 
     lq = location_quotient(panel)
     traded, traded_source = _inputs.traded_industries()
     end_panel = panel.filter(pl.col(YEAR) == end)
-    stars = (cluster_stars(end_panel).stars
-             .select(REGION, INDUSTRY, "eco_stars", "size", "specialisation", "focus"))
+    units = None if data.local_units is None else data.local_units.filter(pl.col(YEAR) == end)
+    rated = cluster_stars(end_panel, establishments=units, traded=sorted(traded))
+    stars = (rated.stars.select(REGION, INDUSTRY, "eco_stars", "size", "specialisation", "focus")
+             .join(rated.us_rating().drop(YEAR), on=[REGION, INDUSTRY], how="left"))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rel = analyse_relatedness(end_panel)
@@ -326,6 +328,8 @@ def _specialisations(b: ReportBatch, region: str, own: pl.DataFrame) -> tuple[pl
         (pl.col("lq") - pl.col("lq_start")).alias("lq_change"),
         pl.when(pl.col("traded")).then(pl.col("eco_stars").fill_null(0)).otherwise(0)
         .cast(pl.Int64).alias("stars"), "traded", "series",
+        pl.when(pl.col("traded")).then(pl.col("us_rating")).alias("us_rating"),
+        pl.when(pl.col("traded")).then(pl.col("us_rating_reason")).alias("us_rating_reason"),
     ).with_columns(pl.Series("star_note", marks, dtype=pl.Int64))
     return table, tuple(notes)
 
@@ -340,7 +344,9 @@ def _candidates(b: ReportBatch, region: str) -> tuple[pl.DataFrame, pl.DataFrame
     ranked = eligible.with_columns(
         ((pl.col("density").rank() + pl.col("pci").rank()) / (2 * n)).alias("score")
     ).sort("score", INDUSTRY, descending=[True, False]).head(CANDIDATES)
-    present = cells.filter(pl.col("present").fill_null(False))[INDUSTRY].to_list()
+    # the reasons name the region's traded capabilities, not the industries left out by policy
+    present = cells.filter(pl.col("present").fill_null(False) & pl.col(INDUSTRY).is_in(sorted(b.traded))
+                           & ~pl.col(INDUSTRY).is_in(sorted(b.exclusions)))[INDUSTRY].to_list()
     near = (b.proximity.filter(pl.col(INDUSTRY).is_in(ranked[INDUSTRY].implode())
                                & pl.col("industry_other").is_in(present))
             .sort("proximity", descending=True).group_by(INDUSTRY, maintain_order=True).head(2))
@@ -474,15 +480,37 @@ def _profile(b: ReportBatch, region: str) -> RegionProfile:
     )
 
 
+_RETIRED_OPTIONS = {
+    "flags": "no argument: the emerging section uses emerging.detect's classes",
+    "rules": "no argument: the emerging section uses emerging.detect's classes",
+    "top": "no argument: a sheet shows the top specialisations by employment",
+    "candidates": "no argument: a sheet shows the top diversification candidates",
+    "lq_threshold": "no argument: a specialisation is an LQ whose lower 95 % bound is above 1",
+}
+
+
 def region_profile(data, region: str, *, start: int | None = None, end: int | None = None,
-                   source: str | None = None, simulated: bool = False) -> RegionProfile:
+                   source: str | None = None, simulated: bool = False,
+                   **retired) -> RegionProfile:
     """The profile of one region (computes the whole-panel indicators for this call).
 
     ``data`` is anything :func:`compute_batch` takes; for a bare panel, ``source`` names it
     and ``simulated=True`` puts the simulated-data banner on the sheet. For many regions,
     call :func:`compute_batch` once and :meth:`ReportBatch.profile` per region (what
     :func:`emerging.reports.build_report` does).
+
+    The options of the first release (``flags``, ``rules``, ``top``, ``candidates``,
+    ``lq_threshold``) are accepted for one more release with a ``DeprecationWarning`` and
+    ignored: the emerging section now comes from :mod:`emerging.detect`'s classes, and a
+    specialisation is always an LQ whose lower 95 % bound is above 1.
     """
+    from emerging._reference import deprecated
+
+    unknown = set(retired) - set(_RETIRED_OPTIONS)
+    if unknown:
+        raise TypeError(f"region_profile() got unexpected keyword argument(s) {sorted(unknown)}")
+    for name in retired:
+        deprecated(f"region_profile({name}=...)", _RETIRED_OPTIONS[name])
     if isinstance(data, pl.DataFrame | pl.LazyFrame):
         base = _inputs.load_report_data(data)
         data = _inputs.ReportData(

@@ -116,16 +116,22 @@ def specialisations_table(p: RegionProfile) -> Table:
             Column("lq", "LQ (95 % interval)", "lq_ci"),
             Column("lq_change", f"LQ change since {p.start}", "change"),
             Column("series", f"Employment {p.start}–{p.end}", "spark"),
-            Column("stars", "Cluster stars", "stars"))
+            Column("stars", "Cluster stars", "stars"),
+            Column("us_rating", "US rating"))
     export = (Column("industry", "NACE Rev. 2"), Column("label", "Industry"),
               Column("value", "Persons employed", unit="persons"), Column("lq", "LQ", unit="ratio"),
               Column("lq_lo", "LQ lower 95 % bound", unit="ratio"),
               Column("lq_hi", "LQ upper 95 % bound", unit="ratio"),
               Column("lq_change", f"LQ change since {p.start}", unit="ratio points"),
               Column("stars", "ECO cluster stars (traded only)", unit="0-3"),
+              Column("us_rating", "US Cluster Mapping rating (traded only)", unit="none to strong10"),
+              Column("us_rating_reason", "Why not the next rating up"),
               Column("traded", "Traded industry", unit="yes/no"))
     note = ("Largest specialisations by employment (LQ lower 95 % bound above 1). Stars "
-            "(European Cluster Observatory) are given to traded industries only.")
+            "(European Cluster Observatory) and US ratings (qualifying, significant, strong, "
+            "strong10: the US Cluster Mapping rules, against all regions, with local units as "
+            "establishments where the data have them) are given to traded industries only; the "
+            "annex says why each rating is not the next one up.")
     return Table("specialisations", f"Top specialisations, {p.end}", cols, p.specialisations,
                  export, note)
 

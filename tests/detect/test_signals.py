@@ -63,18 +63,85 @@ def test_without_neighbours_the_neighbour_signals_are_null():
     assert s.table["neighbours_specialised"].null_count() == s.table.height
 
 
+def test_change_signals_by_hand():
+    s = emergence_signals(PANEL, as_of=2012, window=3)
+    r = _row(s, "AT11", "x")
+    # competitive effect E_s (g_ri - g_i) = 10 * (30/10 - 1 - (100/100 - 1)) = 20 persons
+    assert r["competitive"] == pytest.approx(20.0)
+    assert _row(s, "AT12", "x")["competitive"] == pytest.approx(50 * (40 / 50 - 1))
+    # LQs 0.3, 0.6, 0.9 in 2010-2012, halves split at 2011: ln(0.9/0.6) - ln(0.6/0.3) = ln(3/4)
+    assert r["acceleration"] == pytest.approx(math.log(3 / 4))
+    # CZ01 x: 1.2, 0.9, 0.9 -> ln 1 - ln(3/4) = ln(4/3)
+    assert _row(s, "CZ01", "x")["acceleration"] == pytest.approx(math.log(4 / 3))
+    assert r["coop_projects"] is None
+    assert r["coop_note"] == "no participations given"
+
+
+# In 2012 a = C10 and b = C20 are specialised in AT11 and AT12 only, c = C30 in AT13 and
+# AT21 only: proximity a-b is min(P(a|b), P(b|a)) = 1, a-c and b-c 0.
+RELATED = pl.DataFrame(
+    [(r, ind, y, float(v)) for r, y, vals in [
+        ("AT11", 2010, (20, 5, 75)), ("AT11", 2011, (20, 5, 75)), ("AT11", 2012, (20, 20, 60)),
+        ("AT12", 2010, (10, 20, 70)), ("AT12", 2011, (10, 20, 70)), ("AT12", 2012, (20, 20, 60)),
+        ("AT13", 2010, (0, 0, 100)), ("AT13", 2011, (0, 0, 100)), ("AT13", 2012, (0, 0, 100)),
+        ("AT21", 2010, (0, 0, 100)), ("AT21", 2011, (0, 0, 100)), ("AT21", 2012, (0, 0, 100)),
+    ] for ind, v in zip(("C10", "C20", "C30"), vals, strict=True)],
+    schema={"region": pl.String, "industry": pl.String, "year": pl.Int32, "value": pl.Float64},
+    orient="row",
+)
+
+
+def test_related_growth_by_hand():
+    s = emergence_signals(RELATED, as_of=2012, window=3)
+    # a's one related industry in AT11 is b: (20 / 5)^(1/2) - 1 = 1
+    assert _row(s, "AT11", "C10")["related_growth"] == pytest.approx(1.0)
+    # b's in AT12 is a: (20 / 10)^(1/2) - 1
+    assert _row(s, "AT12", "C20")["related_growth"] == pytest.approx(math.sqrt(2) - 1)
+    # c has no related industry (proximity 0): unknown, not 0
+    assert _row(s, "AT11", "C30")["related_growth"] is None
+
+
+PARTICIPATIONS = pl.DataFrame({
+    "project": ["P1", "P1", "P2", "P2", "P3", "P4"],
+    "organisation": ["o1", "o2", "o3", "o4", "o1", "o5"],
+    "region": ["AT111", "CZ01", "AT12", "AT12", "AT11", "AT"],
+    "country": ["AT", "CZ", "AT", "AT", "AT", "AT"],
+    "role": ["participant"] * 6,
+    "start_year": [2011, 2011, 2012, 2012, 2013, 2010],
+})
+
+
+def test_cooperation_embeddedness_by_hand():
+    s = emergence_signals(PANEL, as_of=2012, window=3, participations=PARTICIPATIONS)
+    # AT11: P1 (its NUTS-3 participant; with CZ01: cross-border); P3 starts after as_of
+    r = _row(s, "AT11", "x")
+    assert (r["coop_projects"], r["coop_cross_border_share"]) == (1, 1.0)
+    at12 = _row(s, "AT12", "y")  # P2, two Austrian participants
+    assert (at12["coop_projects"], at12["coop_cross_border_share"]) == (1, 0.0)
+    # Austria: P1, P2 and P4 (a participant known only by its country); Czechia: P1
+    assert r["coop_country_projects"] == 3
+    assert _row(s, "CZ01", "x")["coop_country_projects"] == 1
+    assert r["coop_note"] is None
+
+
 def test_no_look_ahead(demo_data):
     panel = demo_data.panel.drop("flag")
-    before = emergence_signals(panel, as_of=2015, window=5).table
+    part = demo_data.participations
+    before = emergence_signals(panel, as_of=2015, window=5, participations=part).table
     rng = np.random.default_rng(1)
     changed = panel.with_columns(
         pl.when(pl.col("year") > 2015)
         .then(pl.col("value") * pl.Series(rng.uniform(0, 3, panel.height)))
         .otherwise(pl.col("value"))
     )
+    later = part.with_columns(  # projects of later years move to other regions
+        pl.when(pl.col("start_year") > 2015).then(pl.col("region").reverse())
+        .otherwise(pl.col("region")))
     assert not changed.equals(panel)
-    after = emergence_signals(changed, as_of=2015, window=5).table
+    after = emergence_signals(changed, as_of=2015, window=5, participations=later).table
     assert after.equals(before)
+    for col in ("competitive", "acceleration", "related_growth", "coop_projects"):
+        assert before[col].null_count() < before.height, col
 
 
 def test_no_look_ahead_in_the_fitted_score(demo_data):

@@ -116,3 +116,15 @@ def test_unknown_region_names_the_nuts_change():
 def test_bad_window_is_a_clear_error():
     with pytest.raises(ValueError, match="start=1999 is not in the data"):
         compute_batch(_tiny(), start=1999, end=2021)
+
+
+def test_retired_region_profile_options_warn_and_unknown_ones_fail():
+    import emerging
+    from emerging.reports.factsheet import region_profile
+
+    panel = emerging.demo().panel
+    with pytest.warns(DeprecationWarning, match="flags"):
+        profile = region_profile(panel, "CZ06", start=2015, end=2023, flags=None, simulated=True)
+    assert profile.region == "CZ06"
+    with pytest.raises(TypeError, match="colour"):
+        region_profile(panel, "CZ06", colour="red")

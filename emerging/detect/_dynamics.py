@@ -1,0 +1,83 @@
+r"""Signals of change over the window: competitive effect, acceleration, related growth.
+
+All three read only the window :math:`s, \dots, a` (years :math:`\le a`) of the panel that
+:func:`emerging.detect.emergence_signals` has already validated and restricted to its
+fixed region set.
+
+``competitive``
+    The shift-share competitive (regional) effect of the pair from :math:`s` to :math:`a`,
+    :math:`E_{ri,s}\,(g_{ri} - g_i)` in persons, with :math:`g` the growth over the whole
+    window of the pair and of the industry in the reference economy
+    (:func:`emerging.trends.shift_share`, Dunn 1960).
+``acceleration``
+    The change of the log-LQ growth rate between the two halves of the window, per year:
+    with :math:`m = s + \lfloor (a - s)/2 \rfloor`,
+    :math:`\frac{\ln LQ_a - \ln LQ_m}{a - m} - \frac{\ln LQ_m - \ln LQ_s}{m - s}`;
+    positive when the LQ rises faster (or falls slower) lately. Needs a window of at least
+    three years and positive LQs in :math:`s`, :math:`m` and :math:`a` (null otherwise).
+``related_growth``
+    Annual growth over the window of the employment of the region's industries related to
+    :math:`i`, weighted by proximity :math:`\varphi_{ij}` in :math:`a`
+    (:func:`emerging.relatedness.proximity`, the default minimum-conditional measure):
+    :math:`\left(\frac{\sum_{j \ne i} \varphi_{ij} E_{rj,a}}
+    {\sum_{j \ne i} \varphi_{ij} E_{rj,s}}\right)^{1/(a-s)} - 1`.
+    Null when the region has no related employment in :math:`s`.
+
+References
+----------
+Dunn, E. S. (1960). A statistical and analytical technique for regional analysis.
+*Papers in Regional Science*, 6(1), 97-112.
+Hidalgo, C. A. et al. (2007). The product space conditions the development of nations.
+*Science*, 317(5837), 482-487 (proximity).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from emerging._schema import INDUSTRY, REGION
+
+KEY = [REGION, INDUSTRY]
+
+
+def competitive_effect(frame: pl.DataFrame, start: int, as_of: int, reference: str) -> pl.DataFrame:
+    """``region, industry, competitive`` (persons) from :math:`s` to :math:`a`."""
+    from emerging.trends import shift_share
+
+    if start == as_of:
+        return frame.select(KEY).unique().with_columns(competitive=pl.lit(None, pl.Float64))
+    result = shift_share(frame, start=start, end=as_of, reference=reference)
+    return result.to_frame().select(*KEY, pl.col("competitive").fill_nan(None))
+
+
+def acceleration(cells, lq_rows: np.ndarray, start: int, as_of: int) -> np.ndarray:
+    """Per cell (:class:`emerging.detect._cells.Cells`) from the LQ of every panel row."""
+    if as_of - start < 2:
+        return np.full(cells.n_r * cells.n_i, np.nan)
+    mid = start + (as_of - start) // 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_lq = np.where(lq_rows > 0, np.log(np.where(lq_rows > 0, lq_rows, 1.0)), np.nan)
+    s, m, a = (cells.at_year(log_lq, year) for year in (start, mid, as_of))
+    return (a - m) / (as_of - mid) - (m - s) / (mid - start)
+
+
+def related_growth(cells, start: int, as_of: int, pairs: pl.DataFrame) -> np.ndarray:
+    """Per cell (module docstring) from the proximity ``pairs`` in ``as_of``
+    (:func:`emerging.relatedness.proximity` of the year's rows); one matrix product per
+    end of the window."""
+    if start == as_of:
+        return np.full(cells.n_r * cells.n_i, np.nan)
+    coded = cells.coded
+    phi = np.zeros((cells.n_i, cells.n_i))
+    phi[cells.codes(coded.industries, pairs[INDUSTRY]),
+        cells.codes(coded.industries, pairs["industry_other"])] = (
+        pairs["proximity"].fill_null(0.0).fill_nan(0.0).to_numpy())
+    np.fill_diagonal(phi, 0.0)
+    value = np.nan_to_num(coded.value, nan=0.0)  # an unknown value counts as no employment
+    shape = (cells.n_r, cells.n_i)
+    then = cells.at_year(value, start, fill=0.0).reshape(shape) @ phi.T  # sum_j E_rj phi_ij
+    now = cells.at_year(value, as_of, fill=0.0).reshape(shape) @ phi.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(then > 0, (now / then) ** (1.0 / (as_of - start)) - 1.0, np.nan)
+    return rate.reshape(-1)
