@@ -66,6 +66,7 @@ def run_demo(
     from rich.progress import Progress
 
     from emerging.datasets import demo
+    from emerging.detect import emergence_scores
     from emerging.detect.rules import (
         flag_emerging,
         grows_faster_than_reference,
@@ -91,6 +92,9 @@ def run_demo(
         lq = location_quotient(panel.drop("flag"))
         rules = (lq_crosses(1.0), grows_faster_than_reference(), min_employment(100))
         flags = flag_emerging(emergence_signals(panel.drop("flag"), start=start, end=end), rules)
+        progress.update(task, description="detection classes (emerging.detect)")
+        scores = emergence_scores(emergence_signals(panel.drop("flag"), as_of=end, window=end - start + 1))
+        classes = scores.to_frame().select(REGION, INDUSTRY, "as_of", "score", "class", "evidence")
 
         progress.update(task, description="writing data/processed")
         for name, frame, what in (
@@ -98,20 +102,24 @@ def run_demo(
             ("demo_participations", data.participations, "simulated project participations"),
             ("demo_truth", data.truth, "ground truth of the planted signals"),
             ("demo_lq", lq, "location quotients, all years, with reasons for nulls"),
-            ("demo_flags", flags.to_frame(), "emergence signals, rule verdicts, evidence"),
+            ("demo_flags", flags.to_frame(), "the explicit crossing rule: signals, verdicts, evidence"),
+            ("demo_detect_classes", classes,
+             f"emerging.detect classes and scores as of {end} ({scores.label})"),
         ):
             written.append(Written(write_parquet(frame, processed / f"{name}.parquet"), what))
 
         progress.update(task, description="figures")
-        per_region = flags.flagged().group_by(REGION).len().rename({"len": "flags"})
+        shortlist = classes.filter(pl.col("class").is_in(["emerging", "nascent"]))
+        per_region = shortlist.group_by(REGION).len().rename({"len": "flags"})
         counts = data.regions.select(REGION).join(per_region, on=REGION, how="left").fill_null(0)
         fig, _ = tile_map(
-            counts, column="flags", title=f"Industries flagged as emerging, {start}-{end}",
+            counts, column="flags",
+            title=f"Industries classed emerging or nascent (emerging.detect), as of {end}",
             units="industries", source="Source: simulated demo data",
         )
         for path in save_figure(fig, figures / "demo_emerging_per_region", formats=("png",)):
-            written.append(Written(path, "tile map: emerging industries per region"))
-        most_flagged = flags.flagged().group_by(INDUSTRY).len()
+            written.append(Written(path, "tile map: industries classed emerging or nascent per region"))
+        most_flagged = shortlist.group_by(INDUSTRY).len()
         top_industry = most_flagged.sort(["len", INDUSTRY], descending=[True, False])[INDUSTRY][0]
         fig, _ = tile_map(
             lq.filter((pl.col(YEAR) == end) & (pl.col(INDUSTRY) == top_industry)),
@@ -119,7 +127,7 @@ def run_demo(
             units="LQ", source="Source: simulated demo data",
         )
         for path in save_figure(fig, figures / f"demo_lq_{top_industry}_{end}", formats=("png",)):
-            written.append(Written(path, f"tile map: LQ of {top_industry} (most often flagged)"))
+            written.append(Written(path, f"tile map: LQ of {top_industry} (most often on the shortlist)"))
 
     from emerging.reports._inputs import demo_report_data
 
@@ -130,12 +138,15 @@ def run_demo(
 
     truth = data.truth.filter(kind="emerging").select(REGION, INDUSTRY)
     found = truth.join(flags.flagged(), on=[REGION, INDUSTRY]).height
+    classed = truth.join(shortlist, on=[REGION, INDUSTRY]).height
     return RunSummary(
         title="emerging demo (SIMULATED data)",
         outputs=tuple(written),
         facts=(
             ("data", data.summary()),
-            ("flags", flags.summary()),
-            ("planted emerging pairs found", f"{found} of {truth.height}"),
+            ("detection (emerging.detect)", scores.summary()),
+            ("planted emerging pairs classed emerging or nascent", f"{classed} of {truth.height}"),
+            ("crossing rule (explicit, describes the window)", flags.summary()),
+            ("planted emerging pairs found by the crossing rule", f"{found} of {truth.height}"),
         ),
     )

@@ -28,6 +28,11 @@ def test_demo_writes_what_it_says(tmp_path):
     truth = pl.read_parquet(processed / "demo_truth.parquet")
     planted = truth.filter(kind="emerging").select("region", "industry")
     assert planted.join(flags.filter("flagged"), on=["region", "industry"]).height == 10
+    # the one definition of "emerging" (emerging.detect): the planted pairs crossed 1 inside the
+    # window, so as of its last year they are classed nascent (or still emerging)
+    classes = pl.read_parquet(processed / "demo_detect_classes.parquet")
+    shortlisted = classes.filter(pl.col("class").is_in(["emerging", "nascent"]))
+    assert planted.join(shortlisted, on=["region", "industry"]).height == 10
     pack = tmp_path / "figures" / "factsheets"
     assert sorted(p.name for p in (pack / "sheets").iterdir()) == ["CZ06.html", "SK02.html"]
     assert "Západné Slovensko" in (pack / "sheets" / "SK02.html").read_text()
