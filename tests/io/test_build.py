@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 
 import polars as pl
 import pytest
+from sbs_rows import write_sbs_subset
 
 from emerging.io.build import build, fetch, find_raw
 
@@ -18,16 +18,9 @@ GEOS = ("SK", "SI", "DE4", "HU1", "PL1", "CZ0")
 def _small_raw(shared_data, tmp_path):
     """A small TSV made of real rows of the SBS file (B, C, C29, C30 in a few countries)."""
     raw = tmp_path / "raw"
-    raw.mkdir()
-    lines = []
-    with gzip.open(shared_data / "employment/sbs_r_nuts06_r2.tsv.gz", "rt") as fh:
-        lines.append(next(fh))
-        for line in fh:
-            key = line.split("\t", 1)[0]
-            if key.startswith(SERIES) and key.split(",")[2].startswith(GEOS):
-                lines.append(line)
-    (raw / "sbs_r_nuts06_r2.tsv.gz").write_bytes(gzip.compress("".join(lines).encode(), mtime=0))
-    return raw, len(lines) - 1
+    n = write_sbs_subset(shared_data, raw,
+                         lambda key: ",".join(key).startswith(SERIES) and key[2].startswith(GEOS))
+    return raw, n
 
 
 @pytest.mark.realdata

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
@@ -14,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sbs_rows import write_sbs_subset
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
@@ -28,15 +28,8 @@ build(sys.argv[1], sys.argv[2], splits=sys.argv[3])
 
 def _raw(shared_data, tmp_path):
     raw = tmp_path / "raw"
-    raw.mkdir()
-    lines = []
-    with gzip.open(shared_data / "employment/sbs_r_nuts06_r2.tsv.gz", "rt") as fh:
-        lines.append(next(fh))
-        for line in fh:
-            key = line.split("\t", 1)[0].split(",")
-            if key[0][:1] in ("C",) and key[2][:2] in ("CZ", "SK", "HU", "PL", "AT", "SI"):
-                lines.append(line)
-    (raw / "sbs_r_nuts06_r2.tsv.gz").write_bytes(gzip.compress("".join(lines).encode(), mtime=0))
+    write_sbs_subset(shared_data, raw, lambda key: key[0][:1] == "C"
+                     and key[2][:2] in ("CZ", "SK", "HU", "PL", "AT", "SI"))
     (raw / "nama_10r_2gdp.tsv").symlink_to(shared_data / "economy/nama_10r_2gdp.tsv")
     return raw
 

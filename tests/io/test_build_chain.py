@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
+from sbs_rows import write_sbs_subset
 
 from emerging.io.build import build
 
@@ -18,15 +18,7 @@ pytestmark = pytest.mark.realdata
 
 def _raw(shared_data, tmp_path, geos=("CZ06", "HU10", "PL12", "SK0")):
     raw = tmp_path / "raw"
-    raw.mkdir()
-    lines = []
-    with gzip.open(shared_data / "employment/sbs_r_nuts06_r2.tsv.gz", "rt") as fh:
-        lines.append(next(fh))
-        for line in fh:
-            key = line.split("\t", 1)[0].split(",")
-            if key[0] in ("C29", "C30") and key[2].startswith(geos):
-                lines.append(line)
-    (raw / "sbs_r_nuts06_r2.tsv.gz").write_bytes(gzip.compress("".join(lines).encode(), mtime=0))
+    write_sbs_subset(shared_data, raw, lambda key: key[0] in ("C29", "C30") and key[2].startswith(geos))
     shutil.copy(FIX / "sbs_r_nuts2021.tsv", raw / "sbs_r_nuts2021.tsv")
     return raw
 
