@@ -93,14 +93,25 @@ def specialisation_map(lq: pl.DataFrame, *, focal: str, industry: str, label: st
         x, y = row["tile_col"] + 0.5, -row["tile_row"] - 0.5
         patch = patches[row["region"]]
         colour = style.text_colour_on(_hex(patch.get_facecolor()))
-        short = _fit(names.get(row["region"], ""), 4.0, 0.86 * TILE * per_unit)
+        short = _fit(names.get(row["region"], ""), 4.0, round(0.9 * TILE * per_unit, 1))
         labels += [(row["region"], x, y + 0.12, True, 5.4, colour),
                    (short, x, y - 0.18, False, 4.0, colour)]
         if row["region"] == focal:
             patch.set(edgecolor="black", linewidth=2.4, zorder=4)
     ax.add_collection(_label_paths(ax, labels), autolim=False)
+    _room_for_title(fig, ax, title)
     ax.set_title(title, fontsize=style.FONT_SIZE + 0.5, loc="left")
     return fig, ax
+
+
+def _room_for_title(fig, ax, title: str, line: float = 0.17) -> None:
+    """Make the figure taller by the title's second and later lines (axes kept in inches)."""
+    extra = line * title.count("\n")  # the first line fits above the tiles as drawn
+    width, height = fig.get_size_inches()
+    pos = ax.get_position()
+    fig.set_size_inches(width, height + extra)
+    scale = height / (height + extra)
+    ax.set_position([pos.x0, pos.y0 * scale, pos.width, pos.height * scale])
 
 
 def _points_per_unit(ax) -> float:
@@ -113,27 +124,42 @@ def _points_per_unit(ax) -> float:
     return 72 * min(box.width * width / abs(x1 - x0), box.height * height / abs(y1 - y0))
 
 
+@lru_cache(maxsize=4096)
 def _fit(name: str, size: float, width: float) -> str:
     """``name``, shortened with a full stop until its outline is at most ``width`` points."""
+    from matplotlib.textpath import text_to_path
+
+    prop = _font(False, size)
     short = name
-    while short and _glyphs(short, False, size).get_extents().width > width:
+    while short and text_to_path.get_text_width_height_descent(short, prop, False)[0] > width:
         short = short[:-2].rstrip(" -") + "."
     return short
+
+
+def _font(bold: bool, size: float):
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(family=style.FONT_FAMILY[0], weight="bold" if bold else "normal",
+                          size=size)
+
+
+@lru_cache(maxsize=4096)
+def _outline(text: str, bold: bool, size: float):
+    """Outline of ``text`` in points, from the origin of its baseline."""
+    from matplotlib.textpath import TextPath
+
+    return TextPath((0, 0), text, size=size, prop=_font(bold, size))
 
 
 @lru_cache(maxsize=1024)
 def _glyphs(text: str, bold: bool, size: float):
     """Outline of ``text`` in points, centred on the origin (cap height for the vertical)."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
     from matplotlib.transforms import Affine2D
 
-    prop = FontProperties(family=style.FONT_FAMILY[0], weight="bold" if bold else "normal",
-                          size=size)
-    path = TextPath((0, 0), text, size=size, prop=prop)
-    cap = TextPath((0, 0), "H", size=size, prop=prop).get_extents()
-    box = path.get_extents()
-    return path.transformed(Affine2D().translate(-(box.x0 + box.x1) / 2, -cap.y1 / 2))
+    cap = _outline("H", bold, size).get_extents()
+    box = _outline(text, bold, size).get_extents()
+    return _outline(text, bold, size).transformed(
+        Affine2D().translate(-(box.x0 + box.x1) / 2, -cap.y1 / 2))
 
 
 def _label_paths(ax, labels):

@@ -67,7 +67,7 @@ class ReportSummary(Result):
         table.add_column("output")
         table.add_column("holds")
         table.add_row(str(self.out / "index.html"), "index of the sheets (table and map)")
-        for folder, what in (("sheets", "one sheet per region"), ("figures", "PNG 300 dpi, SVG, PDF")):
+        for folder, what in (("sheets", "one sheet per region"), ("figures", "every figure")):
             files = [p for p in self.written if p.parent.name == folder]
             if files:
                 exts = sorted({p.suffix for p in files})
@@ -106,45 +106,106 @@ def _resolve(spec: str | Sequence[str], batch: ReportBatch) -> tuple[list[str], 
     return list(dict.fromkeys(codes)), {}
 
 
-def _render_region(region: str, out: Path, formats: tuple[str, ...],
-                   figure_formats: tuple[str, ...]) -> tuple[list[Path], dict[str, int], dict]:
-    from emerging.reports import docx, markdown, pdf, xlsx
+def _write_figures(p, out: Path, formats: tuple[str, ...], figure_formats: tuple[str, ...]):
+    """Draw the region's figures once; save the PNG the pages use and any vector format asked."""
     from emerging.reports.figures import save_all
+
+    needs_png = bool({"html", "pdf", "docx", "md"} & set(formats))
+    fformats = tuple(dict.fromkeys(("png",) * needs_png + figure_formats))
+    return save_all(p, _BATCH.names, out / "figures", fformats) if fformats else []
+
+
+def _write_pages(p, figures, sheets: Path, formats: tuple[str, ...]) -> tuple[list[Path], dict]:
+    """The HTML page and its PDF print (compact layout when the first print exceeds 2 pages)."""
+    from emerging.reports import pdf
     from emerging.reports.html import render_page
 
-    batch = _BATCH
-    assert batch is not None
-    p = batch.profile(region)
-    sheets, figs = out / "sheets", out / "figures"
-    needs_png = {"html", "pdf", "docx", "md"} & set(formats)
-    fformats = tuple(dict.fromkeys(("png",) * bool(needs_png) + figure_formats))
-    figures = save_all(p, batch.names, figs, fformats) if fformats else []
+    written, pages = [], {}
+    page = render_page(p, figures, base=str(sheets))
+    if "html" in formats:
+        (sheets / f"{p.region}.html").write_text(page, "utf-8")
+        written.append(sheets / f"{p.region}.html")
+    if "pdf" in formats:
+        target = sheets / f"{p.region}.pdf"
+        pages[target.name] = pdf.print_pdf(
+            lambda compact: render_page(p, figures, base=str(sheets), compact=compact,
+                                        for_print=True), target, base=sheets)
+        written.append(target)
+    return written, pages
+
+
+def _index_row(p) -> dict:
+    head = {r["key"]: r["region"] for r in p.headline.iter_rows(named=True)}
+    return {"region": p.region, "name": p.name, "english": p.english_name,
+            "country": p.country_name, **head, "emerging": p.emerging.height,
+            "top": p.specialisations["label"][0] if p.specialisations.height else ""}
+
+
+def _render_region(region: str, out: Path, formats: tuple[str, ...],
+                   figure_formats: tuple[str, ...]) -> tuple[list[Path], dict[str, int], dict]:
+    from emerging.reports import docx, markdown, xlsx
+
+    assert _BATCH is not None
+    p = _BATCH.profile(region)
+    sheets = out / "sheets"
+    figures = _write_figures(p, out, formats, figure_formats)
     written = [path for f in figures for path in f.paths.values()]
-    pages = {}
+    pages: dict[str, int] = {}
     if "html" in formats or "pdf" in formats:
-        page = render_page(p, figures, base=str(sheets))
-        if "html" in formats:
-            (sheets / f"{region}.html").write_text(page, "utf-8")
-            written.append(sheets / f"{region}.html")
-        if "pdf" in formats:
-            target = sheets / f"{region}.pdf"
-            n = pdf.write_pdf(page, target, base=sheets)
-            if n > pdf.MAX_PAGES:  # long tables: print again in the compact layout
-                n = pdf.write_pdf(render_page(p, figures, base=str(sheets), compact=True),
-                                  target, base=sheets)
-            pages[target.name] = n
-            written.append(target)
+        w, pages = _write_pages(p, figures, sheets, formats)
+        written += w
     if "xlsx" in formats:
         written.append(xlsx.write_annex(p, sheets / f"{region}.xlsx"))
     if "docx" in formats:
         written.append(docx.write_brief(p, figures, sheets / f"{region}.docx"))
     if "md" in formats:
         written.append(markdown.write_markdown(p, figures, sheets / f"{region}.md", base=sheets))
-    head = {r["key"]: r["region"] for r in p.headline.iter_rows(named=True)}
-    row = {"region": region, "name": p.name, "country": p.country_name, **head,
-           "emerging": p.emerging.height,
-           "top": p.specialisations["label"][0] if p.specialisations.height else ""}
-    return written, pages, row
+    return written, pages, _index_row(p)
+
+
+def _check_formats(formats: Sequence[str], figure_formats: Sequence[str]) -> tuple[tuple, tuple]:
+    from emerging.reports.figures import FIGURE_FORMATS
+
+    formats, figure_formats = tuple(formats), tuple(figure_formats)
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ReportInputError(f"unknown format(s) {bad}; choose from {list(FORMATS)}")
+    bad = [f for f in figure_formats if f not in FIGURE_FORMATS]
+    if bad:
+        raise ReportInputError(f"unknown figure format(s) {bad}; choose from "
+                               f"{list(FIGURE_FORMATS)}")
+    return formats, figure_formats
+
+
+def _render_all(batch: ReportBatch, codes: list[str], args: tuple, workers: int,
+                progress: bool) -> tuple[list[Path], dict[str, int], list[dict]]:
+    """Render every region's sheets, in this process or on ``workers`` processes."""
+    from rich.progress import Progress
+
+    written: list[Path] = []
+    pages: dict[str, int] = {}
+    rows = []
+    with Progress(transient=True, disable=not progress) as bar:
+        task = bar.add_task("fact sheets", total=len(codes))
+        if workers > 1 and len(codes) > 1:
+            # spawn, not fork: forking a process whose polars thread pool runs can deadlock
+            with ProcessPoolExecutor(min(workers, len(codes)), mp_context=get_context("spawn"),
+                                     initializer=_set_batch, initargs=(batch,)) as pool:
+                results = (f.result() for f in [pool.submit(_render_region, c, *args)
+                                                for c in codes])
+                for w, pg, row in results:
+                    written += w
+                    pages.update(pg)
+                    rows.append(row)
+                    bar.advance(task)
+        else:
+            for c in codes:
+                w, pg, row = _render_region(c, *args)
+                written += w
+                pages.update(pg)
+                rows.append(row)
+                bar.advance(task)
+    return written, pages, rows
 
 
 def build_report(
@@ -155,7 +216,7 @@ def build_report(
     formats: Sequence[str] = FORMATS,
     start: int | None = None,
     end: int | None = None,
-    figure_formats: Sequence[str] = ("png", "svg", "pdf"),
+    figure_formats: Sequence[str] = ("png",),
     compare: bool | None = None,
     workers: int = 1,
     progress: bool = True,
@@ -165,8 +226,9 @@ def build_report(
     Parameters
     ----------
     data
-        ``"demo"`` (simulated), a folder written by ``emerging build``, a panel Parquet file
-        or a panel frame.
+        ``"demo"`` (simulated), a folder written by ``emerging build``, a panel Parquet file,
+        a panel frame, or a :class:`~emerging.reports.profile.ReportBatch` already computed
+        (then ``start`` and ``end`` must be left out).
     regions
         A named set (``"central_europe_2021_2027"``, ``"clustercoop"``; regions of the set
         absent from the data are skipped and reported) or NUTS-2 codes (a comma-separated
@@ -179,7 +241,11 @@ def build_report(
     start, end
         Window (see :func:`~emerging.reports.profile.compute_batch`).
     figure_formats
-        Formats every figure is saved in besides the PNG the pages use.
+        Formats every figure is saved in under ``out/figures``: any of ``png`` (300 dpi),
+        ``svg`` and ``pdf``. Default PNG only, the format the pages use: vector files cost
+        about three times the PNG's time, so ask for them (``("png", "svg", "pdf")``, CLI
+        ``--figure-formats png,svg,pdf``) when a brief writer needs to edit the figures.
+        The PNG is written whenever a page format is asked for.
     compare
         Write the comparison sheet (default: when 2 to 10 regions are given).
     workers
@@ -187,42 +253,21 @@ def build_report(
     """
     global _BATCH
     t0 = time.perf_counter()
-    formats = tuple(formats)
-    bad = [f for f in formats if f not in FORMATS]
-    if bad:
-        raise ReportInputError(f"unknown format(s) {bad}; choose from {list(FORMATS)}")
+    formats, figure_formats = _check_formats(formats, figure_formats)
     out = check_writable(out)
     (out / "sheets").mkdir(exist_ok=True)
     (out / "figures").mkdir(exist_ok=True)
-    batch = compute_batch(data, start=start, end=end)
+    if isinstance(data, ReportBatch):
+        if start is not None or end is not None:
+            raise ReportInputError("start and end are fixed by the ReportBatch given; "
+                                   "call compute_batch(data, start=..., end=...) instead")
+        batch = data
+    else:
+        batch = compute_batch(data, start=start, end=end)
     codes, skipped = _resolve(regions, batch)
     _BATCH = batch
-    written: list[Path] = []
-    pages: dict[str, int] = {}
-    rows = []
-    from rich.progress import Progress
-
-    with Progress(transient=True, disable=not progress) as bar:
-        task = bar.add_task("fact sheets", total=len(codes))
-        args = (out, formats, tuple(figure_formats))
-        if workers > 1 and len(codes) > 1:
-            # spawn, not fork: forking a process whose polars thread pool runs can deadlock
-            with ProcessPoolExecutor(min(workers, len(codes)), mp_context=get_context("spawn"),
-                                     initializer=_set_batch, initargs=(batch,)) as pool:
-                results = [pool.submit(_render_region, c, *args) for c in codes]
-                for fut in results:
-                    w, pg, row = fut.result()
-                    written += w
-                    pages.update(pg)
-                    rows.append(row)
-                    bar.advance(task)
-        else:
-            for c in codes:
-                w, pg, row = _render_region(c, *args)
-                written += w
-                pages.update(pg)
-                rows.append(row)
-                bar.advance(task)
+    written, pages, rows = _render_all(batch, codes, (out, formats, figure_formats), workers,
+                                       progress)
     from emerging.reports import compare as comparison
     from emerging.reports import index
 

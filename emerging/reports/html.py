@@ -88,14 +88,17 @@ def _context(p: RegionProfile, figures, base: str | None, compact: bool = False)
 
 
 def render_page(p: RegionProfile, figures, *, base: str | None = None,
-                compact: bool = False) -> str:
+                compact: bool = False, for_print: bool = False) -> str:
     """The whole HTML page of a sheet; figure paths are made relative to ``base``.
 
-    ``compact`` sets smaller type and figures (used when the PDF would exceed two pages).
+    ``compact`` sets smaller type and figures (used when the PDF would exceed two pages);
+    ``for_print`` leaves the stylesheets out (:mod:`emerging.reports.pdf` passes them to
+    WeasyPrint parsed once).
     """
     ctx = _context(p, figures, base, compact)
-    return environment().get_template("factsheet.html").render(
-        css=stylesheet("sheet.css"), print_css=stylesheet("print.css"), **ctx)
+    css = ("", "") if for_print else (stylesheet("sheet.css"), stylesheet("print.css"))
+    return environment().get_template("factsheet.html").render(css=css[0], print_css=css[1],
+                                                               **ctx)
 
 
 def render_fragment(p: RegionProfile, names: dict[str, str] | None = None) -> str:

@@ -30,7 +30,13 @@ import polars as pl
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.codes.nace import nace_label
-from emerging.codes.nuts import COUNTRY_NAMES, central_europe_2021_2027, region_names
+from emerging.codes.nuts import (
+    COUNTRY_NAMES,
+    central_europe_2021_2027,
+    display_name,
+    english_region_names,
+    region_names,
+)
 from emerging.reports import _inputs
 from emerging.reports.errors import check_profile_regions
 
@@ -97,6 +103,17 @@ class RegionProfile(Result):
     @property
     def map_label(self) -> str:
         return nace_label(self.map_industry) if self.map_industry else ""
+
+    @property
+    def english_name(self) -> str | None:
+        """The English name where it differs from the national one (``"Vienna"`` for Wien)."""
+        english = english_region_names().get(self.region)
+        return english if english != self.name else None
+
+    @property
+    def display_name(self) -> str:
+        """``"national (English)"``, or the national name alone when they are the same."""
+        return display_name(self.region, self.name)
 
     @property
     def n_specialised(self) -> int:

@@ -15,7 +15,7 @@ def metadata_rows(p: RegionProfile) -> list[tuple[str, str]]:
     from emerging.reports.html import version
 
     return [
-        ("region", f"{p.name} ({p.region}), {p.country_name}"),
+        ("region", f"{p.display_name}, {p.region}, {p.country_name}"),
         ("NUTS version", f"NUTS {p.nuts_version}, level 2"),
         ("data years", f"{p.first_year}-{p.last_year}; analysed {p.start}-{p.end}"),
         ("source", p.source),
@@ -80,7 +80,7 @@ def write_annex(p: RegionProfile, path: Path) -> Path:
     with xlsxwriter.Workbook(path, {"nan_inf_to_errors": True}) as book:
         for t in sheet_tables(p):
             frame, heads = _export(t, p)
-            _write(book, t.name, frame, heads, f"{t.title}: {p.name} ({p.region})", t.note)
+            _write(book, t.name, frame, heads, f"{t.title}: {p.display_name}, {p.region}", t.note)
         meta = pl.DataFrame(metadata_rows(p), schema=["field", "value"], orient="row")
         _write(book, "metadata", meta, ["Field", "Value"], "Metadata", "")
     return path
