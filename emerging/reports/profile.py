@@ -132,14 +132,14 @@ class RegionProfile(Result):
                 f"{self.emerging.height} emerging, {self.candidates.height} candidates.")
 
     def html(self) -> str:
-        """The whole sheet with its figures as an HTML fragment, CSS scoped to its element.
-
-        In Jupyter: ``IPython.display.HTML(profile.html())``. (Displaying the profile itself
-        shows the result protocol's summary and table of specialisations.)
-        """
+        """The whole sheet with its figures as an HTML fragment, CSS scoped to its element
+        (what a notebook shows when it displays the profile)."""
         from emerging.reports.html import render_fragment
 
         return render_fragment(self)
+
+    def _repr_html_(self) -> str:
+        return self.html()
 
 
 @dataclass(frozen=True)

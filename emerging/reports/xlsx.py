@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from emerging.reports.colours import SHEET_COLOURS
 from emerging.reports.profile import RegionProfile
 from emerging.reports.tables import Table, headline_export, sheet_tables
 
@@ -36,8 +37,8 @@ def metadata_rows(p: RegionProfile) -> list[tuple[str, str]]:
 
 def _write(book, name: str, frame: pl.DataFrame, headers: list[str], title: str, note: str):
     sheet = book.add_worksheet(name[:31])
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#EEF3F7",
-                            "border": 1})
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top",
+                            "bg_color": SHEET_COLOURS["head-fill"], "border": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     num = book.add_format({"num_format": "#,##0.00", "valign": "top"})
     sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 12}))

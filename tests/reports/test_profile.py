@@ -128,3 +128,22 @@ def test_retired_region_profile_options_warn_and_unknown_ones_fail():
     assert profile.region == "CZ06"
     with pytest.raises(TypeError, match="colour"):
         region_profile(panel, "CZ06", colour="red")
+
+
+def test_english_names_for_the_regions_whose_national_name_differs():
+    from emerging.codes.nuts import (
+        central_europe_2021_2027,
+        display_name,
+        english_region_names,
+        region_names,
+    )
+
+    english = english_region_names()
+    national = region_names()
+    assert set(english) <= central_europe_2021_2027()
+    assert all(english[c] != national[c] for c in english)  # only where they differ
+    assert english["AT13"] == "Vienna" and english["CZ01"] == "Prague"
+    assert english["PL91"] == "Warsaw capital region"
+    assert display_name("AT13") == "Wien (Vienna)"
+    assert display_name("HU11") == "Budapest"  # the same in English: shown once
+    assert display_name("XX99") == "XX99"
