@@ -455,7 +455,8 @@ def _profile(b: ReportBatch, region: str) -> RegionProfile:
                         pl.col("evidence").alias("detail")))
     traded_first = specialisations.sort("traded", descending=True, maintain_order=True)
     map_industry = traded_first[INDUSTRY][0] if specialisations.height else None
-    lq_map = b.lq.filter((pl.col(YEAR) == b.end) & (pl.col(INDUSTRY) == map_industry)).select(
+    lq_map = b.lq.filter((pl.col(YEAR) == b.end)
+                         & (pl.col(INDUSTRY) == pl.lit(map_industry, pl.String))).select(
         REGION, "lq", "lq_reason", "specialised")
     years = data.panel[YEAR].unique().sort()
     last = int(years[-1])
