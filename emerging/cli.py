@@ -208,7 +208,10 @@ def report(
     end: Annotated[
         int | None, typer.Option(help="Last year (default: the latest well-covered year).")
     ] = None,
-    workers: Annotated[int, typer.Option(help="Processes rendering the sheets.")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes rendering the sheets (default: one per core, "
+                                 "at most 4, for 8 regions or more).")
+    ] = None,
     figure_formats: Annotated[
         str, typer.Option(help="Formats of every figure in figures/: png (300 dpi), svg, pdf, "
                           "comma-separated. Default png: vector files triple the figures' time.")

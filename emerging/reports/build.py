@@ -11,6 +11,7 @@ the sheets are then rendered region by region, on ``workers`` processes.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +26,8 @@ from emerging.reports.errors import ReportInputError, check_profile_regions, che
 from emerging.reports.profile import ReportBatch, compute_batch
 
 FORMATS = ("html", "pdf", "xlsx", "docx", "md")
+MAX_AUTO_WORKERS = 4
+PARALLEL_FROM = 8  # regions from which worker processes pay for their start-up
 
 
 @dataclass(frozen=True, repr=False)
@@ -239,7 +242,7 @@ def build_report(
     end: int | None = None,
     figure_formats: Sequence[str] = ("png",),
     compare: bool | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     progress: bool = True,
 ) -> ReportSummary:
     """Write the brief pack for ``regions`` of ``data`` into ``out``.
@@ -270,7 +273,9 @@ def build_report(
     compare
         Write the comparison sheet (default: when 2 to 10 regions are given).
     workers
-        Processes rendering sheets (the indicators are computed once, before).
+        Processes rendering sheets (the indicators are computed once, before). Default:
+        one per core, at most :data:`MAX_AUTO_WORKERS`, for :data:`PARALLEL_FROM` regions
+        or more (a worker costs about 4 CPU seconds to start: imports, fonts), else none.
     """
     global _BATCH
     t0 = time.perf_counter()
@@ -287,6 +292,8 @@ def build_report(
         batch = compute_batch(data, start=start, end=end)
     codes, skipped = _resolve(regions, batch)
     _BATCH = batch
+    if workers is None:
+        workers = min(os.cpu_count() or 1, MAX_AUTO_WORKERS) if len(codes) >= PARALLEL_FROM else 1
     written, pages, rows = _render_all(batch, codes, (out, formats, figure_formats), workers,
                                        progress)
     from emerging.reports import compare as comparison
