@@ -2,7 +2,7 @@
 
 ``OUT/index.html``                 sortable, filterable table of the regions and a linked map
 ``OUT/sheets/<code>.html|pdf|xlsx|docx|md``   one sheet per region in every format asked for
-``OUT/figures/<code>_<figure>.png|svg|pdf``   every figure (PNG at 300 dpi)
+``OUT/figures/<code>_<figure>.png|svg|pdf``   every figure (PNG at 300 dpi; SVG, PDF on request)
 ``OUT/compare.*``                  the comparison sheet when 2 to 10 regions are given
 
 The whole-panel indicators are computed once (:func:`~emerging.reports.profile.compute_batch`);
