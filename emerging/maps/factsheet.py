@@ -210,7 +210,9 @@ def employment_chart(series: pl.DataFrame, *, title: str, source: str):
     with style.house_style():
         fig, ax = style.new_figure((3.1, 2.9))
         names = series["series"].unique(maintain_order=True).to_list()
-        colours = style.qualitative_colours(max(len(names), 1))
+        # the Okabe-Ito yellow is left out: a thin yellow line is hard to see on white
+        readable = [c for c in style.QUALITATIVE if c != style.QUALITATIVE[3]]
+        colours = readable[: max(len(names), 1)]
         for name, colour in zip(names, colours, strict=True):
             part = series.filter(pl.col("series") == name).drop_nulls("value").sort("year")
             if part.height < 2 or part["value"][0] <= 0:
