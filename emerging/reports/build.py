@@ -63,26 +63,24 @@ class ReportSummary(Result):
             text += " Skipped: " + "; ".join(f"{r} ({why})" for r, why in self.skipped.items())
         return text
 
-    def _repr_html_(self) -> str:
-        """The summary, the files by folder and the index map (an image: its styles stay inside)."""
-        import base64
-
-        from emerging._result import html_table, scoped_html
-
-        page = scoped_html(self._title, self.summary(), html_table(self._by_folder(), 20))
-        svg = self.out / "figures" / "index_map.svg"
-        if svg in self.written and svg.is_file():
-            uri = "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode()
-            page = (page[: -len("</div>")] + f'<img src="{uri}" alt="Map of the regions with '
-                    'a sheet" style="max-width: 100%; height: auto;"></div>')
-        return page
-
-    def _by_folder(self) -> pl.DataFrame:
+    def _html_frame(self) -> pl.DataFrame:
+        """In Jupyter: the files by folder and format (then the index map, see below)."""
         frame = self.to_frame().with_columns(
             pl.col("file").map_elements(lambda f: str(Path(f).parent), return_dtype=pl.String)
             .alias("folder"))
         return frame.group_by("folder", "format", maintain_order=True).agg(
             pl.len().alias("files"), pl.col("pages").max().alias("most pages"))
+
+    def _html_extra(self) -> str:
+        """The index map as an image (an ``<img>``: the SVG's own styles stay inside it)."""
+        import base64
+
+        svg = self.out / "figures" / "index_map.svg"
+        if svg not in self.written or not svg.is_file():
+            return ""
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode()
+        return (f'<img src="{uri}" alt="Map of the regions with a sheet" '
+                'style="max-width: 100%; height: auto;">')
 
     def as_table(self):
         from rich.table import Table

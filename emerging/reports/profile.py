@@ -138,7 +138,9 @@ class RegionProfile(Result):
 
         return render_fragment(self)
 
-    def _repr_html_(self) -> str:
+    _html_rows = 0  # in Jupyter: the summary line, then the sheet (it carries its own tables)
+
+    def _html_extra(self) -> str:
         return self.html()
 
 

@@ -101,10 +101,13 @@ def test_notebook_display_is_the_scoped_sheet_with_its_map(demo_batch):
     import re
 
     profile = demo_batch.profile("CZ06")
-    html = profile._repr_html_()  # what Jupyter shows
-    element = re.match(r'<div class="emerging-sheet" id="([\w-]+)">', html).group(1)
-    css = html.split("<style>", 1)[1].split("</style>", 1)[0]
-    assert html.index("<style>") < html.index("<header>")  # the style sits inside the element
+    html = profile._repr_html_()  # what Jupyter shows: the protocol's element, then the sheet
+    assert html.startswith('<div id="emerging-result-') and "<table" not in html.split(
+        '<div class="emerging-sheet"', 1)[0]  # the summary line only: the sheet has the tables
+    sheet = html.split('<div class="emerging-sheet"', 1)[1]
+    element = re.match(r' id="([\w-]+)">', sheet).group(1)
+    css = sheet.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert sheet.index("<style>") < sheet.index("<header>")  # the style sits inside the element
     selectors = [sel.strip() for rule in css.split("}") if rule.strip()
                  for sel in rule.split("{")[0].split(",")]
     assert selectors and all(s.startswith(f"#{element}.emerging-sheet") for s in selectors)
