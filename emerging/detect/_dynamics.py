@@ -36,19 +36,16 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION
-
-KEY = [REGION, INDUSTRY]
+from emerging._schema import INDUSTRY
 
 
-def competitive_effect(frame: pl.DataFrame, start: int, as_of: int, reference: str) -> pl.DataFrame:
-    """``region, industry, competitive`` (persons) from :math:`s` to :math:`a`."""
-    from emerging.trends import shift_share
+def competitive_effect(coded, start: int, as_of: int, economy, *, label: str) -> np.ndarray:
+    """``(region, industry)`` competitive effect (persons) from :math:`s` to :math:`a` of
+    the coded window against a resolved reference (the classic decomposition of
+    :func:`emerging.trends.shift_share`, computed without coding the panel again)."""
+    from emerging.trends._shift_share import decompose
 
-    if start == as_of:
-        return frame.select(KEY).unique().with_columns(competitive=pl.lit(None, pl.Float64))
-    result = shift_share(frame, start=start, end=as_of, reference=reference)
-    return result.to_frame().select(*KEY, pl.col("competitive").fill_nan(None))
+    return decompose(coded, start, as_of, "classic", economy, label=label)[1]["competitive"]
 
 
 def acceleration(cells, lq_rows: np.ndarray, start: int, as_of: int) -> np.ndarray:

@@ -24,9 +24,11 @@ Which is the default is decided by the real-data backtest (README, "Detection"):
 becomes the default only if it beats persistence on PR-AUC and does not lose on ROC-AUC
 on every split of the data. See :data:`DEFAULT_MODEL`.
 
-Result columns (stable; read by the reports): ``region``, ``industry``, ``as_of``,
-``score``, ``class``, ``evidence`` (String, words), one ``contrib_<signal>`` column per
-signal of :data:`SIGNALS`, and the class reasons in ``reasons``.
+Result columns of ``to_frame()`` (stable; read by the reports): ``region``, ``industry``,
+``as_of``, ``score``, ``class``, ``evidence`` (String, words), the class reasons in
+``reasons`` and one ``contrib_<signal>`` column per signal of :data:`SIGNALS`. The words
+are built on request, for the rows asked for (``to_frame(where=...)``, ``describe``,
+``top``, ``explain``); ``to_frame(evidence=False)`` leaves them out.
 
 References
 ----------
@@ -49,6 +51,7 @@ import polars as pl
 
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
+from emerging.detect.classes import ClassRules
 from emerging.detect.signals import KEY, EmergenceSignals
 
 #: Signals a score can rest on, in the order of the ``contrib_`` columns.
@@ -285,7 +288,13 @@ def _contributions(signals: EmergenceSignals, model: str, weights: dict[str, flo
 
 @dataclass(frozen=True, repr=False)
 class EmergenceScores(Result):
-    """Result of :func:`emergence_scores`."""
+    """Result of :func:`emergence_scores`.
+
+    ``table`` holds the signals, the ``contrib_`` columns, ``score`` and ``class`` of every
+    pair. The words (``reasons``, ``facts``, ``evidence``) are built when asked for, only
+    for the rows asked for: :meth:`to_frame` (every row, or those of ``where=``),
+    :meth:`describe`, :meth:`top` and :meth:`explain`.
+    """
 
     _title = "Emergence scores"
 
@@ -296,14 +305,29 @@ class EmergenceScores(Result):
     weights: dict[str, float] = field(default_factory=dict)
     fit: LogitFit | None = None
     base_log_odds: float = 0.0
+    rules: ClassRules = field(default_factory=ClassRules)
+    horizon: int = 3
 
-    def to_frame(self) -> pl.DataFrame:
-        """The stable columns (:func:`score_frame`); ``table`` holds the signals too."""
-        return score_frame(self)
+    def describe(self, where: pl.Expr | None = None) -> pl.DataFrame:
+        """The rows of ``table`` (those where ``where`` is true, or all) with ``reasons``,
+        ``facts`` and ``evidence`` in words (:func:`emerging.detect.classes.describe`)."""
+        from emerging.detect.classes import describe
+
+        pick = None if where is None else (lambda t: t.filter(where))
+        return describe(self.table, self.rules, horizon=self.horizon, pick=pick)
+
+    def to_frame(self, *, evidence: bool = True, where: pl.Expr | None = None) -> pl.DataFrame:
+        """The stable columns (:func:`score_frame`) of every pair, or of the pairs where
+        ``where`` is true (e.g. ``pl.col("class") == "emerging"``). ``evidence=False``
+        leaves out the words (``evidence``, ``reasons``): the fast choice for a big panel."""
+        return score_frame(self, evidence=evidence, where=where)
 
     def top(self, n: int = 20, *, klass: str = "emerging") -> pl.DataFrame:
-        """The ``n`` highest scores of one class."""
-        return self.table.filter(pl.col("class") == klass).sort("score", descending=True).head(n)
+        """The ``n`` highest scores of one class, with their words."""
+        from emerging.detect.classes import describe
+
+        return describe(self.table, self.rules, horizon=self.horizon, pick=lambda t: (
+            t.filter(pl.col("class") == klass).sort("score", descending=True).head(n)))
 
     def summary(self) -> str:
         counts = self.table["class"].value_counts().sort("class")
@@ -322,7 +346,7 @@ class EmergenceScores(Result):
         """The class, score, contributions and evidence of one pair, in words."""
         from emerging.detect.classes import explain_row
 
-        row = self.table.filter((pl.col(REGION) == region) & (pl.col(INDUSTRY) == industry))
+        row = self.describe((pl.col(REGION) == region) & (pl.col(INDUSTRY) == industry))
         if row.is_empty():
             raise ValueError(f"no scores for region {region!r}, industry {industry!r}; check "
                              "the codes (e.g. region='CZ06', industry='C26')")
@@ -362,7 +386,7 @@ def emergence_scores(
     rules
         :class:`emerging.detect.classes.ClassRules` (thresholds of the classes).
     """
-    from emerging.detect.classes import ClassRules, assign_classes
+    from emerging.detect.classes import assign_classes
 
     model = DEFAULT_MODEL if model == "default" else model
     if model not in MODELS:
@@ -384,14 +408,19 @@ def emergence_scores(
     table = pl.concat([signals.table, contrib], how="horizontal").with_columns(
         score=pl.Series(score)
     )
-    table = assign_classes(table, rules or ClassRules(), horizon=horizon, window=signals.window)
-    return EmergenceScores(table, signals, model, label, w, fit, base)
+    rules = rules or ClassRules()
+    table = assign_classes(table, rules, horizon=horizon, window=signals.window)
+    return EmergenceScores(table, signals, model, label, w, fit, base, rules, horizon)
 
 
-def score_frame(scores: EmergenceScores) -> pl.DataFrame:
+def score_frame(scores: EmergenceScores, *, evidence: bool = True,
+                where: pl.Expr | None = None) -> pl.DataFrame:
     """The stable columns: ``region``, ``industry``, ``as_of``, ``score``, ``class``,
-    ``evidence``, ``reasons`` and the ``contrib_`` columns."""
-    return scores.table.select(
-        *KEY, "as_of", "score", "class", "evidence", "reasons",
-        *(f"contrib_{s}" for s in SIGNALS),
-    )
+    ``evidence``, ``reasons`` (unless ``evidence=False``) and the ``contrib_`` columns, of
+    every pair or of those where ``where`` is true."""
+    contrib = [f"contrib_{s}" for s in SIGNALS]
+    if not evidence:
+        table = scores.table if where is None else scores.table.filter(where)
+        return table.select(*KEY, "as_of", "score", "class", *contrib)
+    return scores.describe(where).select(
+        *KEY, "as_of", "score", "class", "evidence", "reasons", *contrib)

@@ -102,7 +102,7 @@ def test_planted_emerging_pairs_are_flagged_and_ranked_high(demo_data):
 def test_signals_refuse_an_unsupported_base():
     with pytest.warns(DeprecationWarning, match="use reference='reference' instead"), \
             pytest.raises(ValueError,
-                          match=r"reference must be one of \('all', 'country'\); got 'reference'"):
+                          match=r"reference must be one of \('all', 'country', 'set'\); got 'reference'"):
         emergence_signals(PANEL, start=2015, end=2023, base="reference")
     with pytest.raises(ValueError, match="reference must be one of"):
         emergence_signals(PANEL, start=2015, end=2023, reference="nation")
