@@ -53,9 +53,13 @@ def acceleration(cells, lq_rows: np.ndarray, start: int, as_of: int) -> np.ndarr
     if as_of - start < 2:
         return np.full(cells.n_r * cells.n_i, np.nan)
     mid = start + (as_of - start) // 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_lq = np.where(lq_rows > 0, np.log(np.where(lq_rows > 0, lq_rows, 1.0)), np.nan)
-    s, m, a = (cells.at_year(log_lq, year) for year in (start, mid, as_of))
+
+    def log_lq(year: int) -> np.ndarray:  # the pairs' cells only, not every row
+        lq = cells.at_year(lq_rows, year)
+        with np.errstate(invalid="ignore"):
+            return np.where(lq > 0, np.log(np.where(lq > 0, lq, 1.0)), np.nan)
+
+    s, m, a = (log_lq(year) for year in (start, mid, as_of))
     return (a - m) / (as_of - mid) - (m - s) / (mid - start)
 
 
@@ -71,10 +75,13 @@ def related_growth(cells, start: int, as_of: int, pairs: pl.DataFrame) -> np.nda
         cells.codes(coded.industries, pairs["industry_other"])] = (
         pairs["proximity"].fill_null(0.0).fill_nan(0.0).to_numpy())
     np.fill_diagonal(phi, 0.0)
-    value = np.nan_to_num(coded.value, nan=0.0)  # an unknown value counts as no employment
     shape = (cells.n_r, cells.n_i)
-    then = cells.at_year(value, start, fill=0.0).reshape(shape) @ phi.T  # sum_j E_rj phi_ij
-    now = cells.at_year(value, as_of, fill=0.0).reshape(shape) @ phi.T
+
+    def employment(year: int) -> np.ndarray:  # an unknown value counts as no employment
+        return np.nan_to_num(cells.at_year(coded.value, year, fill=0.0), nan=0.0).reshape(shape)
+
+    then = employment(start) @ phi.T  # sum_j E_rj phi_ij
+    now = employment(as_of) @ phi.T
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(then > 0, (now / then) ** (1.0 / (as_of - start)) - 1.0, np.nan)
     return rate.reshape(-1)

@@ -84,6 +84,9 @@ from emerging._schema import (
     VALUE,
     YEAR,
     Exclusions,
+    MixedLevelError,
+    check_industry_levels,
+    check_single_level,
     require_columns,
     validate_panel,
 )
@@ -152,6 +155,16 @@ def _check_window(frame: pl.DataFrame, as_of: int, window: int) -> None:
         )
 
 
+def _check_levels(frame: pl.DataFrame) -> None:
+    """One NUTS level and one NACE level (the contract's checks), on the distinct codes;
+    the row counts of the message come from the full check, run only when it fails."""
+    try:
+        check_single_level(frame.select(pl.col(REGION).unique()))
+    except MixedLevelError:
+        check_single_level(frame)
+    check_industry_levels(frame)
+
+
 def _percentile_within(col: str, by: str) -> pl.Expr:
     """Percentile rank (0-100, ties averaged) of ``col`` among the rows of the same ``by``."""
     known = pl.col(col).is_not_null()
@@ -197,7 +210,7 @@ def _national_lq(cells: Cells, as_of: int) -> np.ndarray:
     unknown value counted as none) in the industry in ``as_of``, the countries of the
     panel as reference; NaN where undefined (a country or industry without employment)."""
     coded = cells.coded
-    value = cells.at_year(np.nan_to_num(coded.value, nan=0.0), as_of, fill=0.0)
+    value = np.nan_to_num(cells.at_year(coded.value, as_of, fill=0.0), nan=0.0)
     countries = resolve_reference(coded, "country")
     nations = reference_totals(value.reshape(1, cells.n_r, cells.n_i), countries)[0]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -370,7 +383,8 @@ def _coded_window(panel, as_of: int, window: int,
         REGION, INDUSTRY, YEAR, VALUE).collect()
     # duplicate keys are caught on integer codes by the engine's coding (the string
     # group-by of the full check is the slowest step on big panels)
-    frame = validate_panel(frame, check_duplicates=False)
+    frame = validate_panel(frame, check_duplicates=False, allow_mixed_levels=True)
+    _check_levels(frame)
     counts: dict[str, int] = {}
     coded = CodedPanel.from_panel(frame)
     if fixed_regions:
@@ -482,10 +496,11 @@ def _context_signals(pairs: _Pairs, table: pl.DataFrame, lq_rows: np.ndarray, *,
     """Relatedness, complexity, neighbours, country, momentum, region growth, traded,
     acceleration, related growth and co-operation, aligned with the pairs."""
     coded, cells, first, as_of = pairs.coded, pairs.cells, pairs.first, pairs.as_of
-    at_frame = coded.frame.filter(pl.col(YEAR) == as_of)
-    # opportunity() computes its own proximity faster than it reads a given pair frame
-    dens = opportunity(at_frame).select(*KEY, "density", "pci", "cog")
-    phi = proximity(at_frame)
+    # the year's rows coded once for both; opportunity() computes its own proximity
+    # faster than it reads a given pair frame
+    at_year = CodedPanel.from_panel(coded.frame.filter(pl.col(YEAR) == as_of))
+    dens = opportunity(at_year).select(*KEY, "density", "pci", "cog")
+    phi = proximity(at_year)
     traded_table = _traded_column(coded.industries, traded)
     coop = cooperation_embeddedness(participations, coded.regions, first, as_of)
     return pl.concat([
