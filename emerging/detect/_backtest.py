@@ -219,6 +219,7 @@ def backtest(
     rules=None,
     neighbours: pl.DataFrame | None = None,
     reference: str = "all",
+    regions=None,
     n_boot: int = 200,
     level: float = 0.95,
     ks: tuple[int, ...] = (50, 100, 500),
@@ -244,8 +245,10 @@ def backtest(
         Scores beside the baselines: ``"composite:<preset>"``, ``"logit"``, ``"rule"``.
     rules
         Rules of the ``"rule"`` score (default: those of :func:`flag_emerging`).
-    neighbours, reference
-        Passed to :func:`emerging.detect.signals.emergence_signals`.
+    neighbours, reference, regions
+        Passed to :func:`emerging.detect.signals.emergence_signals` (``reference="set"``
+        with ``regions=`` compares every region with a region set; the outcomes use the
+        same reference).
     n_boot, level, seed
         Region-bootstrap replicates, interval level and seed.
     ks
@@ -274,7 +277,7 @@ def backtest(
     for a in origins:
         check_horizon(years, a, horizon)
     rng = np.random.default_rng(seed)
-    options = {"neighbours": neighbours, "reference": reference}
+    options = {"neighbours": neighbours, "reference": reference, "regions": regions}
     memo: dict[int, tuple] = {}
 
     def at(origin: int):

@@ -149,3 +149,29 @@ def test_stay_counts_only_lasting_entries(demo_data):
     assert not (both["outcome_stay"] & ~both["outcome"]).any()  # a lasting entry is an entry
     with pytest.raises(ValueError, match="stay=True is for entry and exit with horizon >= 2"):
         attach_outcome(panel, s, horizon=1, outcome="entry", stay=True)
+
+
+def test_reference_set_reaches_the_outcomes(demo_data):
+    """With reference="set" the outcome LQ is measured against the same region set."""
+    from emerging.indices import location_quotient
+
+    panel = demo_data.panel.drop("flag")
+    czech = sorted(r for r in panel["region"].unique() if r.startswith("CZ"))
+    b = backtest(panel, as_of=2016, horizon=3, window=3, n_boot=5, scores=(),
+                 reference="set", regions=czech)
+    later = location_quotient(panel.filter(pl.col("year") == 2019), reference="set",
+                              regions=czech).select("region", "industry", "lq")
+    joined = b.predictions.join(later, on=["region", "industry"])
+    assert joined.height == b.predictions.height > 100
+    assert (joined["outcome"] == (joined["lq"] >= 1)).all()
+
+
+def test_ranking_scores_warn_nothing_numeric(demo_data):
+    """Rankings have no Brier score (NaN); their intervals must not warn (All-NaN slice)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        b = backtest(demo_data.panel.drop("flag"), as_of=2016, horizon=3, window=3, n_boot=10,
+                     scores=("composite:balanced",))
+    ranking = b.metrics.filter(pl.col("score") != "logit")
+    assert ranking["brier"].is_nan().all() and ranking["brier_lo"].is_nan().all()
+    assert ranking["roc_auc_lo"].is_not_nan().all()
