@@ -39,13 +39,16 @@ import polars as pl
 from emerging._schema import INDUSTRY
 
 
-def competitive_effect(coded, start: int, as_of: int, economy, *, label: str) -> np.ndarray:
+def competitive_effect(coded, start: int, as_of: int, economy, *, label: str,
+                       window=None) -> np.ndarray:
     """``(region, industry)`` competitive effect (persons) from :math:`s` to :math:`a` of
     the coded window against a resolved reference (the classic decomposition of
-    :func:`emerging.trends.shift_share`, computed without coding the panel again)."""
+    :func:`emerging.trends.shift_share`, computed without coding the panel again; ``window``
+    the balanced two-year window when the caller has it)."""
     from emerging.trends._shift_share import decompose
 
-    return decompose(coded, start, as_of, "classic", economy, label=label)[1]["competitive"]
+    return decompose(coded, start, as_of, "classic", economy, label=label,
+                     window=window)[1]["competitive"]
 
 
 def acceleration(cells, lq_rows: np.ndarray, start: int, as_of: int) -> np.ndarray:

@@ -21,7 +21,7 @@ Every region-industry gets exactly one class (:class:`ClassRules` holds the thre
     Everything else, with the reason (not likely to emerge, local industry, too small,
     LQ at or above 1 only within noise, or unknown).
 
-:func:`assign_classes` gives the class; :func:`describe` adds its ``reasons``, ``facts``
+:func:`assign_classes` gives the class; :func:`_describe` adds its ``reasons``, ``facts``
 and ``evidence`` in words for the rows asked for (a table, a fact sheet, ``explain``), so
 scoring a big panel does not build text for every pair.
 """
@@ -159,7 +159,7 @@ def _recent(window: int) -> pl.Expr:
 
 def assign_classes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
                    window: int) -> pl.DataFrame:
-    """Add ``class`` to a scored signals table (the words come from :func:`describe`)."""
+    """Add ``class`` to a scored signals table (the words come from :func:`_describe`)."""
     lq = pl.col("lq")
     below = lq < 1
     rising, falling = _trend(rules, horizon)
@@ -219,7 +219,7 @@ def _reasons(rules: ClassRules, horizon: int) -> pl.Expr:
     )
 
 
-def describe(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
+def _describe(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
              pick: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> pl.DataFrame:
     """The rows ``pick(table)`` (every row when None) of a classed table with ``reasons``
     (why the class), ``facts`` (the numbers behind it) and ``evidence`` (``class: reasons.

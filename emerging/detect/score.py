@@ -310,11 +310,11 @@ class EmergenceScores(Result):
 
     def describe(self, where: pl.Expr | None = None) -> pl.DataFrame:
         """The rows of ``table`` (those where ``where`` is true, or all) with ``reasons``,
-        ``facts`` and ``evidence`` in words (:func:`emerging.detect.classes.describe`)."""
-        from emerging.detect.classes import describe
+        ``facts`` and ``evidence`` in words (:func:`emerging.detect.classes._describe`)."""
+        from emerging.detect.classes import _describe
 
         pick = None if where is None else (lambda t: t.filter(where))
-        return describe(self.table, self.rules, horizon=self.horizon, pick=pick)
+        return _describe(self.table, self.rules, horizon=self.horizon, pick=pick)
 
     def to_frame(self, *, evidence: bool = True, where: pl.Expr | None = None) -> pl.DataFrame:
         """The stable columns (:func:`score_frame`) of every pair, or of the pairs where
@@ -324,9 +324,9 @@ class EmergenceScores(Result):
 
     def top(self, n: int = 20, *, klass: str = "emerging") -> pl.DataFrame:
         """The ``n`` highest scores of one class, with their words."""
-        from emerging.detect.classes import describe
+        from emerging.detect.classes import _describe
 
-        return describe(self.table, self.rules, horizon=self.horizon, pick=lambda t: (
+        return _describe(self.table, self.rules, horizon=self.horizon, pick=lambda t: (
             t.filter(pl.col("class") == klass).sort("score", descending=True).head(n)))
 
     def summary(self) -> str:

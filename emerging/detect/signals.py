@@ -98,7 +98,7 @@ from emerging.indices import location_quotient
 from emerging.relatedness import opportunity, proximity
 from emerging.trends import trend_slopes
 from emerging.trends._growth import growth_arrays
-from emerging.trends._window import economy_label, trend_economy
+from emerging.trends._window import balanced_window, economy_label, trend_economy
 
 Reference = Literal["all", "country", "set"]
 KEY = [REGION, INDUSTRY]
@@ -155,14 +155,17 @@ def _check_window(frame: pl.DataFrame, as_of: int, window: int) -> None:
         )
 
 
-def _check_levels(frame: pl.DataFrame) -> None:
-    """One NUTS level and one NACE level (the contract's checks), on the distinct codes;
-    the row counts of the message come from the full check, run only when it fails."""
+def _coded_one_level(frame: pl.DataFrame) -> CodedPanel:
+    """The frame coded, with the contract's one-NUTS-level and one-NACE-level checks run on
+    the distinct codes (the engine checks the regions); when the regions mix levels the
+    full check runs for its message with row counts."""
     try:
-        check_single_level(frame.select(pl.col(REGION).unique()))
+        coded = CodedPanel.from_panel(frame)
     except MixedLevelError:
         check_single_level(frame)
-    check_industry_levels(frame)
+        raise
+    check_industry_levels(pl.DataFrame({INDUSTRY: coded.industries}))
+    return coded
 
 
 def _percentile_within(col: str, by: str) -> pl.Expr:
@@ -384,9 +387,8 @@ def _coded_window(panel, as_of: int, window: int,
     # duplicate keys are caught on integer codes by the engine's coding (the string
     # group-by of the full check is the slowest step on big panels)
     frame = validate_panel(frame, check_duplicates=False, allow_mixed_levels=True)
-    _check_levels(frame)
     counts: dict[str, int] = {}
-    coded = CodedPanel.from_panel(frame)
+    coded = _coded_one_level(frame)
     if fixed_regions:
         kept = (region_totals(coded) > 0).all(axis=0)
         dropped = int(len(kept) - kept.sum())
@@ -479,7 +481,10 @@ def _change_signals(pairs: _Pairs, economy, *, label: str) -> pl.DataFrame:
              "growth_reason": ["window of one year"] * n},
             schema={"cagr": pl.Float64, "ref_cagr": pl.Float64, "growth_gap": pl.Float64,
                     "competitive": pl.Float64, "growth_reason": pl.String})
-    _, rates = growth_arrays(pairs.coded, first, as_of, economy, label=label)
+    # one balanced two-year window (absent rows as zeros) serves growth and shift-share
+    window = balanced_window(pairs.coded, pairs.coded.window(first, as_of, every_year=False),
+                             economy, label=label)
+    _, rates = growth_arrays(pairs.coded, first, as_of, economy, label=label, window=window)
     reason = rates["reason"].reshape(-1)[pairs.cell]
     return pl.DataFrame([
         pairs.at_cells("cagr", rates["cagr"]),
@@ -487,7 +492,7 @@ def _change_signals(pairs: _Pairs, economy, *, label: str) -> pl.DataFrame:
         pairs.at_cells("growth_gap", rates["cagr_vs_ref"]),
         pl.Series("growth_reason", reason.tolist(), dtype=pl.String),
         pairs.at_cells("competitive", competitive_effect(pairs.coded, first, as_of, economy,
-                                                         label=label)),
+                                                         label=label, window=window)),
     ])
 
 

@@ -100,16 +100,19 @@ def _rates(e0: np.ndarray, e1: np.ndarray, years: int) -> dict[str, np.ndarray]:
 
 
 def growth_arrays(
-    coded: CodedPanel, start: int, end: int, economy: Economy, *, label: str
+    coded: CodedPanel, start: int, end: int, economy: Economy, *, label: str,
+    window: Window | None = None,
 ) -> tuple[Window, dict[str, np.ndarray]]:
     """The columns of :func:`growth` as ``(region, industry)`` arrays of an already coded
     panel (any of its years; only ``start`` and ``end`` are read) against a resolved
     reference, and the :class:`~emerging.trends._window.Window` they come from (its
     ``has_pair`` marks the pairs :func:`growth` returns). The internal entry point for
     callers that hold the coded window already (:func:`emerging.detect.emergence_signals`).
+    ``window`` is :func:`~emerging.trends._window.balanced_window` of the two years, when
+    the caller has it already.
     """
-    steps = coded.window(start, end, every_year=False)
-    w = balanced_window(coded, steps, economy, label=label)
+    w = window or balanced_window(coded, coded.window(start, end, every_year=False), economy,
+                                  label=label)
     years = end - start
     e0 = np.where(w.included, w.values[0], np.nan)
     e1 = np.where(w.included, w.values[1], np.nan)

@@ -280,15 +280,18 @@ def shift_share(
 
 
 def decompose(
-    coded: CodedPanel, start: int, end: int, method: str, economy: Economy, *, label: str
+    coded: CodedPanel, start: int, end: int, method: str, economy: Economy, *, label: str,
+    window: Window | None = None,
 ) -> tuple[Window, dict[str, np.ndarray], dict[str, int]]:
     """The pair columns of :func:`shift_share` as ``(region, industry)`` arrays of an
     already coded panel (only the years of the window are read) against a resolved
     reference, with the :class:`~emerging.trends._window.Window` (its ``has_pair`` marks
     the pairs of the table) and the exclusion counts. The internal entry point for callers
-    that hold the coded window already (:func:`emerging.detect.emergence_signals`)."""
+    that hold the coded window already (:func:`emerging.detect.emergence_signals`);
+    ``window`` is :func:`~emerging.trends._window.balanced_window` of the years used, when
+    the caller has it already."""
     steps = coded.window(start, end, every_year=method == "dynamic")
-    w = balanced_window(coded, steps, economy, label=label)
+    w = window or balanced_window(coded, steps, economy, label=label)
     n = w.reference
     # an industry unknown in an external reference in some year drops out of N (like for
     # like) and its pairs get null components
