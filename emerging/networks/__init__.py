@@ -24,13 +24,19 @@ from emerging.networks.metrics import (
     node_metrics,
     tie_changes,
 )
-from emerging.networks.partners import PartnerSuggestions, find_partners, suggest_partners
+from emerging.networks.partners import (
+    PartnerOptions,
+    PartnerSuggestions,
+    find_partners,
+    suggest_partners,
+)
 from emerging.networks.summary import CooperationSummary, cooperation_summary
 
 __all__ = [
     "Communities",
     "CooperationSummary",
     "NetworkAnalysis",
+    "PartnerOptions",
     "PartnerSuggestions",
     "Projection",
     "adjusted_rand_index",
