@@ -115,7 +115,7 @@ class DemoData(Result):
             f"{p[REGION].n_unique()} regions x {p[INDUSTRY].n_unique()} industries x "
             f"{p[YEAR].n_unique()} years ({p.height:,} rows, {p[VALUE].null_count()} confidential); "
             f"{q['organisation'].n_unique():,} organisations in {q['project'].n_unique():,} projects; "
-            f"ground truth: {dict(self.truth.group_by('kind').len().iter_rows())}"
+            f"ground truth: {dict(self.truth.group_by('kind', maintain_order=True).len().iter_rows())}"
         )
 
     def to_frame(self) -> pl.DataFrame:
