@@ -142,6 +142,21 @@ class NetworkAnalysis(Result):
         return out
 
 
+class _Steps:
+    """Run named steps, saying each one's label first and timing it (``timings``)."""
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        self.say = say
+        self.timings: dict[str, float] = {}
+
+    def __call__(self, label: str, fn, *args, **kwargs):
+        self.say(label)
+        t0 = time.perf_counter()
+        out = fn(*args, **kwargs)
+        self.timings[label] = time.perf_counter() - t0
+        return out
+
+
 def analyse_network(
     participations: pl.DataFrame | pl.LazyFrame,
     *,
@@ -186,16 +201,7 @@ def analyse_network(
     from emerging.networks.metrics import node_metrics
 
     check_option("communities_on", communities_on, CommunitiesOn)
-    say = progress or (lambda _text: None)
-    timings: dict[str, float] = {}
-
-    def step(label: str, fn, *args, **kwargs):
-        say(label)
-        t0 = time.perf_counter()
-        out = fn(*args, **kwargs)
-        timings[label] = time.perf_counter() - t0
-        return out
-
+    step = _Steps(progress or (lambda _text: None))
     frame = participations.collect() if isinstance(participations, pl.LazyFrame) else participations
     if start is not None or end is not None:
         lo, hi = start if start is not None else -10**6, end if end is not None else 10**6
@@ -228,6 +234,7 @@ def analyse_network(
     if node != "country":
         roles = step("Gould-Fernandez brokerage", brokerage, edges, countries=countries)
         table = table.join(roles.drop("country"), on="node", how="left")
+    timings = step.timings
     return NetworkAnalysis(
         projection=net,
         metrics=table.sort("strength", descending=True, nulls_last=True),

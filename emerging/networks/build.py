@@ -318,16 +318,7 @@ def project_network(
     Projection
         ``edges`` (validated Edges frame), ``nodes``, ``exclusions``.
     """
-    check_option("node", node, NodeKind)
-    check_option("weight", weight, WeightKind)
-    check_option("slice", slice, SliceKind)
-    if slice == "window" and (not isinstance(window, int) or window < 1):
-        raise ValueError(f"window must be a positive whole number of years; got {window!r}")
-    if self_loops and node == "organisation":
-        raise ValueError(
-            "self_loops applies to region or country nodes; an organisation has no "
-            "ties with itself. Pass self_loops=False."
-        )
+    _check_projection(node, weight, slice, window, self_loops)
     enc = participations if isinstance(participations, Participations) else encode(participations)
     parts = enc.frame
     counts: dict[str, int] = {}
@@ -343,17 +334,7 @@ def project_network(
     inc = incidence(enc, node=node, level=level)
     slices = _year_slices(enc.start_year, slice, window, counts)
     if layer is not None:
-        themes = parts.select(
-            pl.col(layer).cast(pl.String).str.split("|").alias("t")
-        ).with_row_index()
-        themes = themes.explode("t").drop_nulls("t")
-        layered = []
-        for value, rows in themes.group_by("t").agg(pl.col("index")).sort("t").iter_rows():
-            rows = np.asarray(rows, dtype=np.int64)
-            for extra, base in slices:
-                keep = rows if base is None else np.intersect1d(rows, base)
-                layered.append(({**extra, "layer": value}, keep))
-        slices = layered
+        slices = _layer_slices(parts, layer, slices)
     frames, parts_rc, no_funding = [], [], 0
     for extra, rows in slices:
         r, c, v, nf = _project(inc, rows, weight, self_loops)
@@ -374,6 +355,35 @@ def project_network(
         weight=weight,
         exclusions=Exclusions({k: v for k, v in counts.items() if v}),
     )
+
+
+def _check_projection(node, weight, slicing, window, self_loops) -> None:
+    """The options of :func:`project_network`, each with its own message."""
+    check_option("node", node, NodeKind)
+    check_option("weight", weight, WeightKind)
+    check_option("slice", slicing, SliceKind)
+    if slicing == "window" and (not isinstance(window, int) or window < 1):
+        raise ValueError(f"window must be a positive whole number of years; got {window!r}")
+    if self_loops and node == "organisation":
+        raise ValueError(
+            "self_loops applies to region or country nodes; an organisation has no "
+            "ties with itself. Pass self_loops=False."
+        )
+
+
+def _layer_slices(parts: pl.DataFrame, layer: str, slices: list) -> list:
+    """Each year slice split by the themes of column ``layer`` ("|"-separated in a cell)."""
+    themes = parts.select(
+        pl.col(layer).cast(pl.String).str.split("|").alias("t")
+    ).with_row_index()
+    themes = themes.explode("t").drop_nulls("t")
+    layered = []
+    for value, rows in themes.group_by("t").agg(pl.col("index")).sort("t").iter_rows():
+        rows = np.asarray(rows, dtype=np.int64)
+        for extra, base in slices:
+            keep = rows if base is None else np.intersect1d(rows, base)
+            layered.append(({**extra, "layer": value}, keep))
+    return layered
 
 
 def _year_slices(years: np.ndarray, slicing: str, window: int, counts: dict) -> list:
