@@ -10,6 +10,7 @@ into contiguous ``(region, industry, year)`` series; nothing is encoded a second
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -53,15 +54,19 @@ def prepare_series(
     zeros: str,
     reference,
     regions=None,
-    reference_regions=None,
-    lq_base: str | None = None,
+    **deprecated: Any,
 ) -> LogSeries:
     """Validate ``frame`` and return the log measure of every series.
 
     ``reference`` (with ``regions``) is the reference economy: of the slope test for
     employment (None: no test), of the LQ itself for ``measure="lq"`` (None: all regions).
-    ``lq_base`` is the deprecated name of the LQ's reference.
+    ``deprecated`` takes the old spellings ``lq_base`` (the LQ's reference) and
+    ``reference_regions`` (``regions``), translated with a warning.
     """
+    reference_regions = deprecated.pop("reference_regions", None)
+    lq_base = deprecated.pop("lq_base", None)
+    if deprecated:
+        raise TypeError(f"prepare_series() got unexpected keyword argument(s) {sorted(deprecated)}")
     check_option("measure", measure, ("value", "lq"))
     check_option("zeros", zeros, ("drop", "log1p"))
     if lq_base is not None:

@@ -93,6 +93,26 @@ class SlopeOptions:
             )
 
 
+_DEPRECATED = ("reference_regions", "lq_base")
+
+
+def slope_options(options: SlopeOptions | None, keywords: dict[str, Any], *, function: str,
+                  fields: tuple[str, ...] | None = None) -> tuple[SlopeOptions, dict[str, Any]]:
+    """The :class:`SlopeOptions` of a call (``options`` with the keywords that name its
+    fields applied) and the deprecated spellings given (``reference_regions``, ``lq_base``),
+    for :func:`emerging.trends._series.prepare_series`. ``fields``: the fields the function
+    uses (other keywords are a ``TypeError``, as before the options object existed)."""
+    legacy = {k: keywords.pop(k) for k in _DEPRECATED if k in keywords}
+    if fields is not None:
+        unknown = [k for k in keywords if k not in fields]
+        if unknown:
+            raise TypeError(
+                f"{function}() got an unexpected keyword argument {unknown[0]!r}; its options "
+                f"are {list(fields)}"
+            )
+    return merge_options(SlopeOptions, options, keywords, function=function), legacy
+
+
 @dataclass(frozen=True, repr=False)
 class PanelTrends(Result):
     """Result of :func:`trend_slopes`: one row per region-industry series in ``table``."""
@@ -178,12 +198,10 @@ def trend_slopes(
         ``se_acceleration``, ``p_acceleration``; ``reason`` (null when fitted). Without
         ``inference`` the intervals and p-values are left out.
     """
-    legacy = {k: keywords.pop(k) for k in ("reference_regions", "lq_base") if k in keywords}
-    opts = merge_options(SlopeOptions, options, keywords, function="trend_slopes")
+    opts, legacy = slope_options(options, keywords, function="trend_slopes")
     s = prepare_series(
         panel, measure=opts.measure, start=start, end=end, zeros=opts.zeros,
-        reference=reference, regions=regions, reference_regions=legacy.get("reference_regions"),
-        lq_base=legacy.get("lq_base"),
+        reference=reference, regions=regions, **legacy,
     )
     flat = _Flat.of(s, opts.min_obs)
     lags = default_maxlags(flat.n_usable) if opts.maxlags is None else np.full(

@@ -73,3 +73,27 @@ def test_unknown_keyword_and_wrong_options_type_are_type_errors(panel):
 def test_options_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         SlopeOptions().se = "ols"
+
+
+def test_fit_trend_takes_the_same_options_object(panel):
+    from emerging.trends import fit_trend
+
+    settings = {"se": "ols", "maxlags": 1, "split": 2017, "level": 0.9}
+    by_keywords = fit_trend(panel, region="CZ06", industry="C26", **settings).to_frame()
+    by_options = fit_trend(panel, region="CZ06", industry="C26",
+                           options=SlopeOptions(**settings)).to_frame()
+    assert_frame_equal(by_keywords, by_options, check_exact=True)
+    # and the panel fit gives the same slope and interval for this series
+    row = trend_slopes(panel, options=SlopeOptions(**settings)).table.filter(
+        region="CZ06", industry="C26").row(0, named=True)
+    assert row["slope"] == pytest.approx(by_options["slope"][0], rel=1e-9)
+    assert row["ci_lo"] == pytest.approx(by_options["ci_lo"][0], rel=1e-9)
+
+
+def test_fit_trend_refuses_panel_only_keywords(panel):
+    from emerging.trends import fit_trend
+
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'min_obs'; its options"):
+        fit_trend(panel, region="CZ06", industry="C26", min_obs=5)
+    with pytest.raises(ValueError, match=r"se must be one of \('hac', 'ols'\); got 'x'"):
+        fit_trend(panel, region="CZ06", industry="C26", se="x")
