@@ -247,6 +247,29 @@ def _regrouped(code, version, to, sources, targets, splits, level) -> tuple[dict
     return None, _note(code, version, "split_not_mapped", joined, why)
 
 
+def _map_code(
+    code: str, *, to: int, from_: int | None, splits: str, boundary_changes: str
+) -> tuple[dict | None, dict | None, tuple[str, ...]]:
+    """(entry or None, report note or None, the new units of a regrouped code) of one code."""
+    version, status, reason = _source_version(code, to, from_)
+    if version is None:
+        return None, _note(code, None, status, "", reason), ()
+    level = len(code) - 2
+    if level == 0 or code.endswith("Z" * level) or version == to:
+        return dict(target=code, version=version, parts=1), None, ()
+    lin = lineage(version, to, level)
+    sources, targets, kinds = lin.groups[lin.group_of[code]]
+    renamed = lin.renames.get(code)
+    if not targets:
+        return None, _discontinued(code, version, to, level), ()
+    if (len(sources) == 1 and len(targets) == 1) or renamed:
+        entry, note = _renamed(code, version, to, sources, targets, renamed, "boundary" in kinds,
+                               boundary_changes)
+        return entry, note, ()
+    entry, note = _regrouped(code, version, to, sources, targets, splits, level)
+    return entry, note, tuple(targets)
+
+
 def _code_map(
     codes: list[str], *, to: int, from_: int | None, splits: str, boundary_changes: str
 ) -> tuple[pl.DataFrame, list[dict], dict[str, tuple[str, ...]]]:
@@ -260,34 +283,17 @@ def _code_map(
     aggregate_back: dict[str, tuple[str, int]] = {}  # newer child -> (old unit, n children)
     to_apportion: dict[str, tuple[str, ...]] = {}
     for code in codes:
-        version, status, reason = _source_version(code, to, from_)
-        if version is None:
-            report.append(_note(code, None, status, "", reason))
-            continue
-        level = len(code) - 2
-        if level == 0 or code.endswith("Z" * level) or version == to:
-            entries[code] = dict(target=code, version=version, parts=1)
-            continue
-        lin = lineage(version, to, level)
-        sources, targets, kinds = lin.groups[lin.group_of[code]]
-        boundary = "boundary" in kinds
-        one_to_one = len(sources) == 1 and len(targets) == 1
-        renamed = lin.renames.get(code)
-        if not targets:
-            report.append(_discontinued(code, version, to, level))
-            continue
-        if one_to_one or renamed:
-            entry, note = _renamed(code, version, to, sources, targets, renamed, boundary, boundary_changes)
-        else:
-            entry, note = _regrouped(code, version, to, sources, targets, splits, level)
-            if note["status"] == "split_aggregated":
-                aggregate_back.update({child: (code, len(targets)) for child in targets})
-            elif note["status"] == "split_apportioned":
-                to_apportion[code] = targets
+        entry, note, split_into = _map_code(code, to=to, from_=from_, splits=splits,
+                                            boundary_changes=boundary_changes)
         if entry is not None:
             entries[code] = entry
-        if note is not None:
-            report.append(note)
+        if note is None:
+            continue
+        report.append(note)
+        if note["status"] == "split_aggregated":
+            aggregate_back.update({child: (code, len(split_into)) for child in split_into})
+        elif note["status"] == "split_apportioned":
+            to_apportion[code] = split_into
     for child, (old, n) in aggregate_back.items():
         if child in entries and old in present:
             version = entries[child]["version"]
