@@ -13,7 +13,7 @@ the functions that need it.
 
 from emerging.networks._brokerage import brokerage
 from emerging.networks._communities import Communities, adjusted_rand_index, communities
-from emerging.networks.analysis import NetworkAnalysis, analyse_network
+from emerging.networks.analysis import NetworkAnalysis, NetworkOptions, analyse_network
 from emerging.networks.backbone import disparity_filter
 from emerging.networks.build import Projection, encode, project_network, to_networkx
 from emerging.networks.figures import draw_network, flow_map
@@ -36,6 +36,7 @@ __all__ = [
     "Communities",
     "CooperationSummary",
     "NetworkAnalysis",
+    "NetworkOptions",
     "PartnerOptions",
     "PartnerSuggestions",
     "Projection",
