@@ -464,19 +464,7 @@ def _reasons(focal: str, industry: str | None, basis: str | None, frames) -> pl.
     """One sentence per ground, joined with '; ' (grounds without data say nothing)."""
     parts: list[pl.Expr] = []
     if "strength" in frames:
-        verdict = (
-            pl.when(pl.col("lq_lo") > 1).then(pl.lit("specialised in "))
-            .when(pl.col("lq") >= 1).then(pl.lit("LQ above 1 (not significantly) in "))
-            .otherwise(pl.lit("not specialised in "))
-        )
-        stars = pl.when(pl.col("eco_stars").is_not_null()).then(
-            pl.format(", {} ECO star(s)", pl.col("eco_stars"))
-        ).otherwise(pl.lit(""))
-        parts.append(pl.when(pl.col("lq").is_not_null()).then(pl.concat_str(
-            verdict, pl.lit(industry),
-            pl.format(": LQ {} ({} interval {}-{})", _fmt("lq"), pl.lit("95 %"), _fmt("lq_lo"),
-                      _fmt("lq_hi")), stars,
-        )).otherwise(pl.lit(f"no employment figure for {industry}")))
+        parts.append(_strength_reason(industry))
     if "feasibility" in frames:
         related = pl.col("related_held").list.join(", ")
         parts.append(pl.concat_str(
@@ -486,23 +474,7 @@ def _reasons(focal: str, industry: str | None, basis: str | None, frames) -> pl.
             .then(pl.format(" (holds related {})", related)).otherwise(pl.lit("")),
         ))
     if "ties" in frames:
-        share = (pl.col("tie_share") * 100).round(1)
-        if basis == "country" and len(focal) > 2:
-            text = pl.format(
-                "{} joint projects between {} and {} (country level: the participations carry "
-                "no NUTS codes; {}% of {}'s cross-border ties, a project counted once per "
-                "partner country)",
-                _thousands("joint_projects"), pl.lit(focal[:2]), pl.col("country"), share,
-                pl.lit(focal[:2]),
-            )
-        else:
-            text = pl.format("{} joint projects with {} ({}% of {}'s cross-border ties, a "
-                             "project counted once per partner)", _thousands("joint_projects"),
-                             pl.lit(focal), share, pl.lit(focal))
-        parts.append(
-            pl.when(pl.col("joint_projects") > 0).then(text)
-            .otherwise(pl.lit(f"no joint project with {focal} yet"))
-        )
+        parts.append(_ties_reason(focal, basis))
     if "brokerage" in frames:
         parts.append(
             pl.when(pl.col("cross_border_brokerage") > 0)
@@ -529,6 +501,44 @@ def _reasons(focal: str, industry: str | None, basis: str | None, frames) -> pl.
         .when(area == "partly").then(pl.lit("partly in the CENTRAL EUROPE programme area"))
     )
     return pl.concat_str(parts, separator="; ", ignore_nulls=True)
+
+
+def _strength_reason(industry: str | None) -> pl.Expr:
+    """The strength sentence: the LQ verdict, its interval and the ECO stars."""
+    verdict = (
+        pl.when(pl.col("lq_lo") > 1).then(pl.lit("specialised in "))
+        .when(pl.col("lq") >= 1).then(pl.lit("LQ above 1 (not significantly) in "))
+        .otherwise(pl.lit("not specialised in "))
+    )
+    stars = pl.when(pl.col("eco_stars").is_not_null()).then(
+        pl.format(", {} ECO star(s)", pl.col("eco_stars"))
+    ).otherwise(pl.lit(""))
+    return pl.when(pl.col("lq").is_not_null()).then(pl.concat_str(
+        verdict, pl.lit(industry),
+        pl.format(": LQ {} ({} interval {}-{})", _fmt("lq"), pl.lit("95 %"), _fmt("lq_lo"),
+                  _fmt("lq_hi")), stars,
+    )).otherwise(pl.lit(f"no employment figure for {industry}"))
+
+
+def _ties_reason(focal: str, basis: str | None) -> pl.Expr:
+    """The ties sentence, at country level when the participations carry no NUTS codes."""
+    share = (pl.col("tie_share") * 100).round(1)
+    if basis == "country" and len(focal) > 2:
+        text = pl.format(
+            "{} joint projects between {} and {} (country level: the participations carry "
+            "no NUTS codes; {}% of {}'s cross-border ties, a project counted once per "
+            "partner country)",
+            _thousands("joint_projects"), pl.lit(focal[:2]), pl.col("country"), share,
+            pl.lit(focal[:2]),
+        )
+    else:
+        text = pl.format("{} joint projects with {} ({}% of {}'s cross-border ties, a "
+                         "project counted once per partner)", _thousands("joint_projects"),
+                         pl.lit(focal), share, pl.lit(focal))
+    return (
+        pl.when(pl.col("joint_projects") > 0).then(text)
+        .otherwise(pl.lit(f"no joint project with {focal} yet"))
+    )
 
 
 def suggest_partners(  # noqa: PLR0913  (deprecated old signature, kept for one release)
