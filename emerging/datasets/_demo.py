@@ -277,6 +277,43 @@ def _simulate_participations(
     rng: np.random.Generator, regions: pl.DataFrame, panel: pl.DataFrame
 ) -> pl.DataFrame:
     codes = np.asarray(regions[REGION].to_list())
+    orgs = _organisations(rng, codes, panel)
+    n_projects = 1500
+    size = np.clip(rng.geometric(0.17, size=n_projects) + 1, 2, 20)
+    kind = rng.choice(3, size=n_projects, p=[0.55, 0.25, 0.20])  # community, country, open
+    community = rng.integers(len(COMMUNITIES), size=n_projects)
+    country = rng.choice(np.unique(orgs["country"]), size=n_projects)
+    in_pool = np.where(
+        (kind == 0)[:, None],
+        orgs["community"][None, :] == community[:, None],
+        np.where((kind == 1)[:, None], orgs["country"][None, :] == country[:, None], True),
+    )  # (project, organisation)
+    project, org = _partners(rng, in_pool, size, orgs)
+    first = np.r_[True, project[1:] != project[:-1]]
+    start = rng.integers(FIRST_YEAR, LAST_YEAR + 1, size=n_projects)
+    topic = rng.choice(_TOPICS, size=n_projects)
+    funding = np.round(rng.lognormal(12.0, 1.0, size=project.size), -2)
+    return pl.DataFrame(
+        {
+            "project": np.char.add("P", np.char.zfill(project.astype(str), 5)),
+            "organisation": np.char.add("O", np.char.zfill(org.astype(str), 5)),
+            REGION: codes[orgs["region"][org]],
+            "country": orgs["country"][org],
+            "role": np.where(first, "coordinator", "participant"),
+            "start_year": start[project].astype(np.int32),
+            INDUSTRY: np.asarray(DIVISIONS)[orgs["industry"][org]],
+            "topic": topic[project],
+            "funding": funding,
+            "org_type": orgs["type"][org],
+        }
+    )
+
+
+def _organisations(rng: np.random.Generator, codes: np.ndarray,
+                   panel: pl.DataFrame) -> dict[str, np.ndarray]:
+    """The simulated organisations: more in larger regions, industry drawn from the region's
+    structure in the last year; their region (index), industry (index), type, activity,
+    NACE section, planted community (-1: none) and country."""
     n_r = len(codes)
     latest = panel.filter(pl.col(YEAR) == LAST_YEAR).fill_null(0.0)
     matrix = (
@@ -286,61 +323,37 @@ def _simulate_participations(
         .to_numpy()
     )
     total = matrix.sum(1)
-
-    # Organisations: more in larger regions; industry drawn from the region's structure.
     n_orgs = 2400
     p_region = total**0.8 / (total**0.8).sum()
     org_region = rng.choice(n_r, size=n_orgs, p=p_region)
     cum = np.cumsum(matrix / total[:, None], axis=1)[org_region]
     org_industry = (cum < rng.random(n_orgs)[:, None]).sum(1).clip(max=len(DIVISIONS) - 1)
-    org_type = rng.choice(_ORG_TYPES, size=n_orgs, p=_ORG_TYPE_P)
-    org_activity = rng.pareto(1.5, size=n_orgs) + 1.0
-    org_section = np.asarray([d[0] for d in DIVISIONS])[org_industry]
-
     community_of = np.full(n_r, -1)
     for k, members in enumerate(COMMUNITIES.values()):
         community_of[np.isin(codes, members)] = k
-    org_comm = community_of[org_region]
-    org_country = np.asarray([c[:2] for c in codes])[org_region]
-    countries = np.unique(org_country)
+    return {
+        "region": org_region,
+        "industry": org_industry,
+        "type": rng.choice(_ORG_TYPES, size=n_orgs, p=_ORG_TYPE_P),
+        "activity": rng.pareto(1.5, size=n_orgs) + 1.0,
+        "section": np.asarray([d[0] for d in DIVISIONS])[org_industry],
+        "community": community_of[org_region],
+        "country": np.asarray([c[:2] for c in codes])[org_region],
+    }
 
-    n_projects = 1500
-    size = np.clip(rng.geometric(0.17, size=n_projects) + 1, 2, 20)
-    kind = rng.choice(3, size=n_projects, p=[0.55, 0.25, 0.20])  # community, country, open
-    community = rng.integers(len(COMMUNITIES), size=n_projects)
-    country = rng.choice(countries, size=n_projects)
-    in_pool = np.where(
-        (kind == 0)[:, None],
-        org_comm[None, :] == community[:, None],
-        np.where((kind == 1)[:, None], org_country[None, :] == country[:, None], True),
-    )  # (project, organisation)
-    # The lead partner's NACE section: partners of the same section are 3x as likely.
+
+def _partners(rng: np.random.Generator, in_pool: np.ndarray, size: np.ndarray,
+              orgs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(project, organisation) index pairs: up to ``size`` partners per project from its
+    pool, by activity, partners of the lead partner's NACE section 3x as likely."""
     lead = np.argmax(np.where(in_pool, rng.random(in_pool.shape), -1.0), axis=1)
-    same_section = org_section[None, :] == org_section[lead][:, None]
-    weight = org_activity[None, :] * np.where(same_section, 3.0, 1.0)
+    section = orgs["section"]
+    same_section = section[None, :] == section[lead][:, None]
+    weight = orgs["activity"][None, :] * np.where(same_section, 3.0, 1.0)
     # Weighted sampling without replacement for all projects at once (Efraimidis & Spirakis
     # 2006): keep the k largest keys u^(1/w), i.e. the k smallest Exp(1)/w.
     keys = np.where(in_pool, rng.exponential(size=in_pool.shape) / weight, np.inf)
     order = np.argsort(keys, axis=1)
     k = np.minimum(size, in_pool.sum(1))
     take = np.arange(order.shape[1])[None, :] < k[:, None]
-    project = np.nonzero(take)[0]
-    org = order[take]
-    first = np.r_[True, project[1:] != project[:-1]]
-    start = rng.integers(FIRST_YEAR, LAST_YEAR + 1, size=n_projects)
-    topic = rng.choice(_TOPICS, size=n_projects)
-    funding = np.round(rng.lognormal(12.0, 1.0, size=project.size), -2)
-    return pl.DataFrame(
-        {
-            "project": np.char.add("P", np.char.zfill(project.astype(str), 5)),
-            "organisation": np.char.add("O", np.char.zfill(org.astype(str), 5)),
-            REGION: codes[org_region[org]],
-            "country": org_country[org],
-            "role": np.where(first, "coordinator", "participant"),
-            "start_year": start[project].astype(np.int32),
-            INDUSTRY: np.asarray(DIVISIONS)[org_industry[org]],
-            "topic": topic[project],
-            "funding": funding,
-            "org_type": org_type[org],
-        }
-    )
+    return np.nonzero(take)[0], order[take]
