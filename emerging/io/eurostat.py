@@ -288,6 +288,11 @@ def to_panel(
                 f"{[c for c in frame.columns if c not in (YEAR, VALUE, 'flag', 'period')]}"
             )
         available = frame[dim].unique().sort().to_list()
+        if not available:
+            raise SchemaError(
+                f"measure filter {dim}={code!r}: the frame has no rows to select from; check "
+                "that the file was read whole and that earlier filters kept some rows"
+            )
         if code not in available:
             raise SchemaError(f"measure filter {dim}={code!r}: no such code; available: {available[:20]}")
         frame = frame.filter(pl.col(dim) == code)
