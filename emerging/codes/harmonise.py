@@ -178,8 +178,10 @@ def _note(code: str, version: int | None, status: str, targets: str, reason: str
     return dict(code=code, version=version, status=status, targets=targets, reason=reason)
 
 
-def _renamed(code, version, to, sources, targets, renamed, boundary, boundary_changes):
-    """(entry or None, report note or None) of a code that keeps its identity under one code."""
+def _renamed(code, version, to, group, boundary_changes):
+    """(entry or None, report note or None) of a code that keeps its identity under one code;
+    ``group``: (sources, targets, the code's rename or None, whether a boundary changed)."""
+    sources, targets, renamed, boundary = group
     joined = ", ".join(targets)
     dest = renamed or targets[0]
     if (boundary or renamed) and boundary_changes == "report":
@@ -263,8 +265,8 @@ def _map_code(
     if not targets:
         return None, _discontinued(code, version, to, level), ()
     if (len(sources) == 1 and len(targets) == 1) or renamed:
-        entry, note = _renamed(code, version, to, sources, targets, renamed, "boundary" in kinds,
-                               boundary_changes)
+        group = (sources, targets, renamed, "boundary" in kinds)
+        entry, note = _renamed(code, version, to, group, boundary_changes)
         return entry, note, ()
     entry, note = _regrouped(code, version, to, sources, targets, splits, level)
     return entry, note, tuple(targets)

@@ -377,8 +377,8 @@ def build(
     sbs = read(sbs_path)
     _check_indicators_present(sbs, sbs_path, indicators)
     for code in indicators:
-        _sbs_output(written, sbs, sbs_path, raw_dir, code, to=to, splits=splits,
-                    estimate=estimate)
+        _sbs_output(written, sbs, sbs_path, raw_dir, code,
+                    {"to": to, "splits": splits, "estimate": estimate})
     gdp_path = _optional_raw(raw_dir, "nama_10r_2gdp")
     if gdp_path is not None:
         written.source(gdp_path)
@@ -458,16 +458,16 @@ def _check_indicators_present(sbs: pl.DataFrame, path: Path, indicators: Sequenc
 
 
 def _sbs_output(written: _Written, sbs: pl.DataFrame, sbs_path: Path, raw_dir: Path, code: str,
-                *, to: int, splits: str, estimate: bool) -> None:
-    """One SBS indicator's panel (chained with sbs_r_nuts2021 when its file is there)."""
+                settings: dict) -> None:
+    """One SBS indicator's panel (chained with sbs_r_nuts2021 when its file is there);
+    ``settings``: ``to``, ``splits``, ``estimate`` of :func:`build`."""
     new, new_excluded, new_path = _new_series(raw_dir, code)
     chain = None
     if new is not None and new.height:
         written.source(new_path)
         chain = (new, new_excluded)
     frame, excluded, estimated, harm, info = _nuts2_panel(
-        sbs, {"indic_sb": code}, industry="nace_r2", estimate=estimate, to=to, splits=splits,
-        chain=chain,
+        sbs, {"indic_sb": code}, industry="nace_r2", chain=chain, **settings
     )
     frame = frame.with_columns(pl.lit(UNITS[code]).alias("unit"))
     src = sbs_path.name if chain is None else f"{sbs_path.name} + {new_path.name}"
