@@ -168,33 +168,13 @@ def _project(
     if not np.all(b.data == 1.0):  # region or country nodes hold organisation counts
         binary = b.copy()
         binary.data[:] = 1.0
-    bt = binary.T.tocsr()
-
-    def rows_scaled(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
-        """diag(factor) @ m without a second sparse product."""
-        data = m.data * np.repeat(factor, np.diff(m.indptr))
-        return sp.csr_matrix((data, m.indices, m.indptr), shape=m.shape)
-
-    no_funding = 0
+    no_funding, diag = 0, None
     if weight == "fractional":
-        scale = np.divide(1.0, n_p - 1, out=np.zeros_like(n_p), where=n_p > 1)
-        w = (b.T.tocsr() @ rows_scaled(b, scale)).tocoo()
-        if self_loops:
-            pairs = b.copy()
-            pairs.data = pairs.data * (pairs.data - 1) / 2
-            diag = np.asarray(pairs.T @ scale).ravel()
+        w, diag = _fractional(b, n_p, self_loops)
     elif weight == "funding":
-        f = inc.funding if rows is None else inc.funding[rows]
-        pc = inc.project_code if rows is None else inc.project_code[rows]
-        known = ~np.isnan(f)
-        total = np.bincount(pc[known], weights=f[known], minlength=b.shape[0])
-        has_any = np.bincount(pc[known], minlength=b.shape[0]) > 0
-        no_funding = int(((n_p > 1) & ~has_any).sum())
-        w = (bt @ rows_scaled(binary, total)).tocoo()
-        if self_loops:
-            diag = np.asarray((b >= 2).astype(float).T @ total).ravel()
+        w, diag, no_funding = _funded(inc, rows, b, binary, n_p, self_loops)
     else:
-        w = (bt @ binary).tocoo()
+        w = (binary.T.tocsr() @ binary).tocoo()
         if self_loops and weight == "count":
             diag = np.asarray((b >= 2).sum(axis=0)).ravel().astype(float)
     upper = w.row < w.col
@@ -207,6 +187,40 @@ def _project(
         r, c, v = np.concatenate([r, idx]), np.concatenate([c, idx]), np.concatenate([v, diag[idx]])
     keep = v > 0
     return r[keep], c[keep], v[keep], no_funding
+
+
+def _rows_scaled(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
+    """diag(factor) @ m without a second sparse product."""
+    data = m.data * np.repeat(factor, np.diff(m.indptr))
+    return sp.csr_matrix((data, m.indices, m.indptr), shape=m.shape)
+
+
+def _fractional(b: sp.csr_matrix, n_p: np.ndarray, self_loops: bool):
+    """Newman's fractional counts (each project's unit spread over its partner pairs) and,
+    with ``self_loops``, the ties inside each node."""
+    scale = np.divide(1.0, n_p - 1, out=np.zeros_like(n_p), where=n_p > 1)
+    w = (b.T.tocsr() @ _rows_scaled(b, scale)).tocoo()
+    diag = None
+    if self_loops:
+        pairs = b.copy()
+        pairs.data = pairs.data * (pairs.data - 1) / 2
+        diag = np.asarray(pairs.T @ scale).ravel()
+    return w, diag
+
+
+def _funded(inc: Incidence, rows, b: sp.csr_matrix, binary: sp.csr_matrix, n_p: np.ndarray,
+            self_loops: bool):
+    """Funding weights (each project's known funding on every pair of its nodes), the ties
+    inside each node with ``self_loops``, and the multi-partner projects without funding."""
+    f = inc.funding if rows is None else inc.funding[rows]
+    pc = inc.project_code if rows is None else inc.project_code[rows]
+    known = ~np.isnan(f)
+    total = np.bincount(pc[known], weights=f[known], minlength=b.shape[0])
+    has_any = np.bincount(pc[known], minlength=b.shape[0]) > 0
+    no_funding = int(((n_p > 1) & ~has_any).sum())
+    w = (binary.T.tocsr() @ _rows_scaled(binary, total)).tocoo()
+    diag = np.asarray((b >= 2).astype(float).T @ total).ravel() if self_loops else None
+    return w, diag, no_funding
 
 
 @dataclass(frozen=True, repr=False)
