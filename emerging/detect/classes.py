@@ -249,7 +249,9 @@ def explain_row(row: dict, scores) -> str:
         ((s, row[f"contrib_{s}"]) for s in SIGNALS if row[f"contrib_{s}"]),
         key=lambda kv: -abs(kv[1]),
     )
-    unit = "log-odds" if scores.model == "logit" else "score points"
+    unit = {"logit": "log-odds",
+            "gbm": "log-odds lost when the signal is unknown; not additive"}.get(
+        scores.model, "score points")
     lines = [
         f"{row['region']} x {row['industry']} as of {row['as_of']}: {row['class']} "
         f"(score {row['score']:,.3f}, {scores.label}).",

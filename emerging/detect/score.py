@@ -1,6 +1,6 @@
 r"""Emergence scores: how likely a region-industry is to become specialised, and why.
 
-Three models, one shape of result (:class:`EmergenceScores`):
+Four models, one shape of result (:class:`EmergenceScores`):
 
 ``"persistence"``
     The baseline that is hard to beat: the LQ itself (the closer below 1, the likelier an
@@ -19,6 +19,11 @@ Three models, one shape of result (:class:`EmergenceScores`):
     from is known as of :math:`a`), predicting a probability. Contributions are on the
     log-odds scale, :math:`\beta_k (x_k - \bar x_k)` with :math:`\bar x_k` the training
     mean; with the log-odds of the average pair they add up to :math:`\mathrm{logit}(p)`.
+``"gbm"``
+    Gradient-boosted trees (scikit-learn, the optional ``ml`` extra;
+    :mod:`emerging.detect._gbm`), fitted on the same past origins as the logit, predicting
+    a probability. Contribution of signal *k*: the log-odds the pair loses when *k* is
+    taken as unknown; trees combine signals, so these do not add up to the score.
 
 Which is the default is decided by the real-data backtest (README, "Detection"): a model
 becomes the default only if it beats persistence on PR-AUC and does not lose on ROC-AUC
@@ -67,7 +72,7 @@ SIGNAL_COLUMNS: dict[str, str] = {
     "years_specialised": "years_specialised", "competitive": "competitive",
     "acceleration": "acceleration", "related_growth": "related_growth",
 }
-MODELS = ("persistence", "composite", "logit")
+MODELS = ("persistence", "composite", "logit", "gbm")
 #: The default model, chosen by the real-data backtest (see the module docstring).
 DEFAULT_MODEL = "persistence"
 PRESETS_FILE = "presets.toml"
@@ -227,22 +232,32 @@ def fit_logit(
     reference, neighbours, ...), its risk set and outcome with
     :func:`emerging.detect.outcomes.attach_outcome`; all origins are stacked.
     """
+    origins, train = past_training(panel, signals, horizon=horizon, outcome=outcome,
+                                   what="the logit")
+    return fit_logit_frame(train, window=signals.window, horizon=horizon, outcome=outcome,
+                           origins=tuple(origins), features=features)
+
+
+def past_training(panel: pl.DataFrame, signals: EmergenceSignals, *, horizon: int,
+                  outcome: str, what: str) -> tuple[list[int], pl.DataFrame]:
+    """The past origins ``o`` with ``o + horizon <= signals.as_of`` and their stacked risk
+    sets with outcomes (signals computed with the options of ``signals``), the training
+    data of a fitted score."""
     from emerging.detect.outcomes import outcome_frames
 
     first = int(panel[YEAR].min())
     origins = past_origins(first, signals.as_of, window=signals.window, horizon=horizon)
     if not origins:
         raise ValueError(
-            f"no past window to fit the logit on: with window={signals.window} and "
+            f"no past window to fit {what} on: with window={signals.window} and "
             f"horizon={horizon} the first origin is {first + signals.window - 1}, and its "
             f"outcome year {first + signals.window - 1 + horizon} is after as_of="
             f"{signals.as_of}; use a later as_of, a shorter window or horizon, or "
             "model='composite'"
         )
-    train = outcome_frames(panel, origins=origins, window=signals.window, horizon=horizon,
-                           outcome=outcome, signal_options=signals.options)
-    return fit_logit_frame(train, window=signals.window, horizon=horizon, outcome=outcome,
-                           origins=tuple(origins), features=features)
+    return origins, outcome_frames(panel, origins=origins, window=signals.window,
+                                   horizon=horizon, outcome=outcome,
+                                   signal_options=signals.options)
 
 
 def logit_probability(fit: LogitFit, table: pl.DataFrame, *, window: int) -> np.ndarray:
@@ -274,6 +289,13 @@ def _contributions(signals: EmergenceSignals, model: str, weights: dict[str, flo
         for s, w in weights.items():
             contrib[s] = w * ranks[s].to_numpy()
         score = np.sum([contrib[s] for s in SIGNALS], axis=0)
+    elif model == "gbm":
+        from emerging.detect._gbm import gbm_contributions
+
+        score, parts = gbm_contributions(fit, t)
+        for s in SIGNALS:
+            if SIGNAL_COLUMNS[s] in parts:
+                contrib[s] = parts[SIGNAL_COLUMNS[s]]
     else:
         x = t.select(**{k: v for k, v in _logit_features(signals.window).items()
                         if k in fit.features}).to_numpy()
@@ -353,6 +375,16 @@ class EmergenceScores(Result):
         return explain_row(row.row(0, named=True), self)
 
 
+def _fit_gbm(panel: pl.DataFrame, signals: EmergenceSignals, *, horizon: int,
+             outcome: str = "entry"):
+    """The trees of :mod:`emerging.detect._gbm` fitted on every past origin (as the logit)."""
+    from emerging.detect._gbm import fit_gbm_frame
+
+    origins, train = past_training(panel, signals, horizon=horizon, outcome=outcome,
+                                   what="the trees")
+    return fit_gbm_frame(train, horizon=horizon, outcome=outcome, origins=tuple(origins))
+
+
 def emergence_scores(
     signals: EmergenceSignals,
     *,
@@ -371,18 +403,22 @@ def emergence_scores(
     signals
         From :func:`emerging.detect.signals.emergence_signals`.
     model
-        ``"default"`` (:data:`DEFAULT_MODEL`), ``"persistence"``, ``"composite"`` or
-        ``"logit"``.
+        ``"default"`` (:data:`DEFAULT_MODEL`), ``"persistence"``, ``"composite"``,
+        ``"logit"`` or ``"gbm"`` (gradient-boosted trees, :mod:`emerging.detect._gbm`; the
+        ``ml`` extra; contributions: the change in log-odds when the signal is unknown,
+        not additive).
     preset, weights
         Composite weights: a preset name (``feasible``, ``balanced`` (default),
         ``ambitious``) or your own ``{signal: weight}`` adding up to 1.
     panel
-        The panel the signals came from; the logit is fitted on its past windows.
+        The panel the signals came from; the logit and the trees are fitted on its past
+        windows.
     horizon
         Years ahead the score predicts (the logit's training outcome; the class rules'
         trend projection).
     fit
-        An already fitted logit (:func:`fit_logit`) to apply instead of fitting.
+        An already fitted logit (:func:`fit_logit`) or trees
+        (:func:`emerging.detect._gbm.fit_gbm_frame`) to apply instead of fitting.
     rules
         :class:`emerging.detect.classes.ClassRules` (thresholds of the classes).
     """
@@ -397,13 +433,16 @@ def emergence_scores(
     if model == "composite":
         name, w = resolve_weights(preset, weights)
         label = f"composite, preset {name}"
-    if model == "logit" and fit is None:
+    if model in ("logit", "gbm") and fit is None:
         if panel is None:
-            raise ValueError("model='logit' is fitted on past windows: pass panel=<the panel>")
+            raise ValueError(f"model={model!r} is fitted on past windows: pass panel=<the panel>")
         frame = panel.collect() if isinstance(panel, pl.LazyFrame) else panel
-        fit = fit_logit(frame, signals, horizon=horizon)
+        fit = fit_logit(frame, signals, horizon=horizon) if model == "logit" else \
+            _fit_gbm(frame, signals, horizon=horizon)
     if model == "logit":
         label = f"logit fitted on origins {fit.origins[0]}-{fit.origins[-1]}"
+    if model == "gbm":
+        label = f"gradient-boosted trees fitted on origins {fit.origins[0]}-{fit.origins[-1]}"
     contrib, score, base = _contributions(signals, model, w, fit)
     table = pl.concat([signals.table, contrib], how="horizontal").with_columns(
         score=pl.Series(score)
