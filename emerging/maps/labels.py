@@ -43,9 +43,16 @@ def _overlap(a, boxes) -> float:
 
 
 def place_labels(
-    ax, points: Sequence[tuple[str, float, float, str]], *, fontsize: float | None = None
+    ax, points: Sequence[tuple[str, float, float, str]], *, fontsize: float | None = None,
+    avoid: np.ndarray | Sequence[tuple[float, float]] | None = None, avoid_radius: float = 4.0,
+    mark_anchors: bool = True,
 ) -> list:
     """Write ``(gid, x, y, text)`` labels in data coordinates without overlaps.
+
+    ``avoid``: points (data coordinates) that no label may cover, each a square of
+    ``avoid_radius`` points around it: the markers of a scatter or a network, so that a
+    label moves beside its marker instead of hiding it. ``mark_anchors``: put a small dot
+    on the place a moved label names (leave it off when a marker is drawn there already).
 
     Returns the created Text/Annotation artists (``gid`` = ``"label-<gid>"``).
     """
@@ -59,6 +66,10 @@ def place_labels(
     to_pixels = fig.dpi / 72.0
     offsets = np.asarray(_candidates()) * to_pixels
     placed, artists = [], []
+    if avoid is not None and len(avoid):
+        r = avoid_radius * to_pixels
+        for px, py in ax.transData.transform(np.asarray(avoid, dtype=float).reshape(-1, 2)):
+            placed.append((px - r, py - r, px + r, py + r))
     for gid, x, y, text in points:
         probe = ax.text(x, y, text, ha="center", va="center", fontsize=size)
         box = probe.get_window_extent(renderer)
@@ -81,7 +92,7 @@ def place_labels(
                 "arrowstyle": "-", "color": style.TEXT_COLOUR, "linewidth": 0.6, "shrinkA": 1,
                 "shrinkB": 0},
         )
-        if best != 0:  # a moved label: mark the place it names
+        if best != 0 and mark_anchors:  # a moved label: mark the place it names
             ax.plot([x], [y], "o", color=style.TEXT_COLOUR, markersize=1.8, zorder=5,
                     gid=f"anchor-{gid}")
         cx, cy = ax_x + dx, ax_y + dy

@@ -232,6 +232,20 @@ def add_source(fig: Figure, text: str = SOURCE_EUROSTAT, *, note: str | None = N
     )
 
 
+def add_source_and_note(fig: Figure, ax, *, source: str | None, note: str | None,
+                        own: bool) -> None:
+    """The lines under a map: on a figure the map made itself (``own``), the note and the
+    source line at the bottom of the figure; in an Axes the caller gave, the note only,
+    just under that Axes (the caller writes its own source)."""
+    line = ". ".join(p.rstrip(".") for p in (note, source) if p)
+    if own and line:
+        fig.text(0.01, 0.005, line, ha="left", va="bottom", fontsize=SOURCE_SIZE,
+                 color=SOURCE_COLOUR, gid="source-line", wrap=True)
+    elif note:
+        ax.text(0.0, -0.02, note, transform=ax.transAxes, fontsize=SOURCE_SIZE, va="top",
+                color=SOURCE_COLOUR, gid="map-note")
+
+
 def save_figure(
     fig: Figure,
     path: str | Path,
