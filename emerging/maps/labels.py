@@ -59,6 +59,7 @@ def place_labels(
     import matplotlib.patheffects as pe
 
     fig = ax.figure
+    ax.autoscale_view()  # settle pending autoscaling (scatter points) before measuring
     ax.apply_aspect()  # fix the final axes box first: an equal aspect moves it at draw time
     renderer = _renderer(fig)
     halo = [pe.withStroke(linewidth=2.2, foreground="white")]
