@@ -2,9 +2,10 @@
 
 Each label is first tried on its anchor (the region's representative point); when its box
 would overlap a label already placed, offsets around the anchor are tried in widening
-rings and the first free one is used, with a thin leader line back to the anchor. When no
-candidate is free, the one with the least overlap is used. Labels are placed in the order
-given, so put the most important first.
+rings and the first free one is used, with a thin leader line back to the anchor. A place
+partly outside the axes counts as an overlap (a label never runs into the title or the
+ticks). When no candidate is free, the one with the least overlap is used. Labels are
+placed in the order given, so put the most important first.
 """
 
 from __future__ import annotations
@@ -42,6 +43,15 @@ def _overlap(a, boxes) -> float:
     return float((w * h).sum())
 
 
+def _outside(box, frame) -> float:
+    """Area of ``box`` outside the rectangle ``frame`` (both x0, y0, x1, y1 in pixels)."""
+    w = box[2] - box[0]
+    h = box[3] - box[1]
+    inside_w = max(min(box[2], frame[2]) - max(box[0], frame[0]), 0.0)
+    inside_h = max(min(box[3], frame[3]) - max(box[1], frame[1]), 0.0)
+    return float(w * h - inside_w * inside_h)
+
+
 def place_labels(
     ax, points: Sequence[tuple[str, float, float, str]], *, fontsize: float | None = None,
     avoid: np.ndarray | Sequence[tuple[float, float]] | None = None, avoid_radius: float = 4.0,
@@ -66,6 +76,7 @@ def place_labels(
     size = fontsize or style.LABEL_SIZE + 0.5
     to_pixels = fig.dpi / 72.0
     offsets = np.asarray(_candidates()) * to_pixels
+    frame = ax.bbox.extents  # labels stay inside the axes (off the title, off the ticks)
     placed, artists = [], []
     if avoid is not None and len(avoid):
         r = avoid_radius * to_pixels
@@ -80,7 +91,8 @@ def place_labels(
         scores = []
         for dx, dy in offsets:
             cx, cy = ax_x + dx, ax_y + dy
-            scores.append(_overlap((cx - half_w, cy - half_h, cx + half_w, cy + half_h), placed))
+            box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+            scores.append(_overlap(box, placed) + _outside(box, frame))
             if scores[-1] == 0:
                 break
         best = int(np.argmin(scores))

@@ -176,3 +176,15 @@ def test_sigma_convergence_axis_shows_whole_years_and_names_industries():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[0].startswith("C29 Manufacture of motor vehicles")
     assert ax.get_ylabel() == "s.d. of log value across regions"
+
+
+def test_no_legend_no_missing_note_small_multiples_share_one_key():
+    from emerging.maps import small_multiples
+
+    gone = set(REGIONS[:6])
+    rows = [(r, y, float(i)) for y in (2013, 2014) for i, r in enumerate(REGIONS) if r not in gone]
+    frame = pl.DataFrame(rows, schema=["region", "year", "v"], orient="row")
+    fig, axes = small_multiples(frame, "v", by="year", ncols=2, source="Source: test")
+    assert not any(t.get_gid() == "map-note" for ax in axes.flat for t in ax.texts)
+    _, ax = tile_map(frame.filter(pl.col("year") == 2014), "v", legend=False, source=None)
+    assert ax.get_legend() is None and not ax.figure.texts
