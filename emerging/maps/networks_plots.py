@@ -106,7 +106,8 @@ def plot_partners(result, ax=None, *, top: int = 10):
     from emerging.codes.nace import nace_label
 
     ax.set_xlabel("weighted score (0-1): the bars add up to the partner's score")
-    what = f"in {result.industry} {nace_label(result.industry)}" if result.industry else "for co-operation in general"
+    what = (f"in {result.industry} {nace_label(result.industry)}" if result.industry
+            else "for co-operation in general")
     ax.set_title(f"Partners for {result.region} {what}", loc="left", wrap=True)
     ax.legend(loc="lower right")
     return fig, ax

@@ -188,3 +188,15 @@ def test_no_legend_no_missing_note_small_multiples_share_one_key():
     assert not any(t.get_gid() == "map-note" for ax in axes.flat for t in ax.texts)
     _, ax = tile_map(frame.filter(pl.col("year") == 2014), "v", legend=False, source=None)
     assert ax.get_legend() is None and not ax.figure.texts
+
+
+def test_small_multiples_take_the_style_object():
+    from emerging.maps import small_multiples
+
+    rows = [(r, y, float(i % 7) + y - 2013) for y in (2013, 2014) for i, r in enumerate(REGIONS)]
+    frame = pl.DataFrame(rows, schema=["region", "year", "v"], orient="row")
+    look = ChoroplethStyle(classes=[2.0, 4.0, 6.0], scheme="user", units="index")
+    fig, axes = small_multiples(frame, "v", by="year", ncols=2, style=look)
+    legend = next(ax.get_legend() for ax in axes.flat if ax.get_legend() is not None)
+    assert legend.get_title().get_text() == "index"
+    assert len(legend.get_texts()) == 4  # three breaks and the maximum: four classes
