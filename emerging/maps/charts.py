@@ -41,7 +41,7 @@ def small_multiples(
     diverging_at: float | None = None,
     units: str | None = None,
     title: str | None = None,
-    size: house.Size | tuple[float, float] = "a4",
+    size: house.Size | tuple[float, float] | None = None,
     source: str | None = None,
     **map_options,
 ):
@@ -53,6 +53,8 @@ def small_multiples(
     :func:`~emerging.maps.choropleth` (e.g. ``region_col``, ``crosswalk``). ``style`` is a
     :class:`~emerging.maps.ChoroplethStyle` (its ``classes``, ``scheme``, ``diverging_at``
     and ``units`` are used; the keywords of the same names win over it).
+
+    ``size`` defaults to the A4 text width, with a height that fits the rows of panels.
 
     Returns (Figure, array of Axes); unused panels are switched off.
     """
@@ -71,6 +73,9 @@ def small_multiples(
                       classes=look.classes, scheme=look.scheme, diverging_at=diverging_at)
     breaks = list(pooled.upper)
     nrows = -(-len(panels) // ncols)
+    if size is None:  # A4 width; each row of panels as tall as a panel is wide, plus the title
+        width = house.SIZES["a4"][0]
+        size = (width, min(nrows * 0.8 * width / ncols + 1.3, house.SIZES["a4"][1]))
     fig, axes = house.new_figure(size, nrows=nrows, ncols=ncols, squeeze=False)
     with house.house_style():
         from emerging.maps._choropleth import choropleth
