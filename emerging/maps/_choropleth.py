@@ -159,12 +159,12 @@ def choropleth(
         _draw_map(ax, regions, cls.colours, index, hatch_of, context=context, own=own)
         if look.legend:
             add_legend(ax, legend_handles(cls, miss, listed=look.list_missing > 0), look.units)
-        # the missing regions the legend counts are named under the map (with no legend,
-        # the caller composes the key: small multiples share one)
         if title:
             ax.set_title(title)
         if labels:
             place_labels(ax, _label_points(regions.shown, values, labels, label_text))
+        # the missing regions the legend counts are named under the map (with no legend,
+        # the caller composes the key: small multiples share one)
         note = _map_note(regions.cropped, miss, look.list_missing if look.legend else 0)
         house.add_source_and_note(fig, ax, source=source, note=note, own=own)
     return Drawing(fig, ax)

@@ -119,10 +119,10 @@ def tile_map(
         _frame_grid(ax, grid, own=own)
         if look.legend:
             add_legend(ax, legend_handles(cls, miss, listed=look.list_missing > 0), look.units)
-        # the missing regions the legend counts are named under the map (with no legend,
-        # the caller composes the key: small multiples share one)
         if title:
             ax.set_title(title)
+        # the missing regions the legend counts are named under the map (with no legend,
+        # the caller composes the key: small multiples share one)
         note = (missing_note(miss, list_up_to=look.list_missing)
                 if look.legend and look.list_missing else None)
         house.add_source_and_note(fig, ax, source=source, note=note, own=own)
