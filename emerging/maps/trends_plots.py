@@ -50,7 +50,7 @@ def plot_shift_share(result, ax=None, *, labels: Mapping[str, str], by: str = "r
         neg += np.clip(v, None, 0)
     ax.plot(x, totals["change"].to_numpy(), "o", color=style.TEXT_COLOUR, label="Actual change")
     ax.axhline(0, color=style.NEUTRAL, lw=0.8)
-    ax.set_xticks(x, names, rotation=90)
+    ax.set_xticks(x, [_group_label(by, n, width=22) for n in names], rotation=90)
     ax.set_ylabel("Change in employment")
     ax.set_title(f"Shift-share {result.start}-{result.end} (reference: {result.reference})")
     ax.legend()
@@ -159,13 +159,18 @@ def plot_beta_convergence(result, ax=None, *, group: str | None = None):
     ax.scatter(x, units["growth"].to_numpy(), s=10, color=style.HIGHLIGHT)
     r = row.row(0, named=True)
     grid = np.array([x.min(), x.max()])
+    p = r["p_value"]
     ax.plot(grid, r["alpha"] + r["beta"] * grid, color=style.NEGATIVE,
-            label=f"beta {r['beta']:+.3f}")
-    ax.set_xlabel(f"log {result.measure} {result.start}")
+            label=f"β = {r['beta']:+.4f}" + ("" if p is None else f" (p = {p:.2g})"))
+    ax.set_xlabel(f"log {_measure_name(result.measure)} {result.start}")
     ax.set_ylabel(f"annual log growth {result.start}-{result.end}")
-    ax.set_title(f"Beta convergence: {group}")
+    ax.set_title(f"Beta convergence: {_group_label(result.by, group, width=24)}")
     ax.legend()
     return fig, ax
+
+
+def _measure_name(measure: str) -> str:
+    return "LQ" if measure == "lq" else measure
 
 
 def _group_label(by: str, group: str, width: int = 38) -> str:
@@ -196,9 +201,8 @@ def plot_sigma_convergence(result, ax=None, *, groups: list[str] | None = None):
         d = result.dispersion.filter(pl.col("group") == g)
         ax.plot(d["year"], d["sigma"], marker="o", label=_group_label(result.by, g))
     year_axis(ax)
-    measure = "LQ" if result.measure == "lq" else result.measure
     across = {"industry": "regions", "region": "industries"}.get(result.by, "all pairs")
-    ax.set_ylabel(f"s.d. of log {measure} across {across}")
+    ax.set_ylabel(f"s.d. of log {_measure_name(result.measure)} across {across}")
     ax.set_title("Sigma convergence")
     ax.legend(fontsize=style.LABEL_SIZE + 0.5)
     return fig, ax

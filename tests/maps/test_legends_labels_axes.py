@@ -200,3 +200,22 @@ def test_small_multiples_take_the_style_object():
     legend = next(ax.get_legend() for ax in axes.flat if ax.get_legend() is not None)
     assert legend.get_title().get_text() == "index"
     assert len(legend.get_texts()) == 4  # three breaks and the maximum: four classes
+
+
+def test_shift_share_bars_and_beta_fit_are_named_and_precise():
+    import emerging
+    from emerging.trends import beta_convergence
+
+    rows = [(r, ind, y, float(100 + 10 * k + (y - 2010) * (k + 1) * (2 if ind == "C29" else 1)))
+            for k, r in enumerate(["CZ01", "CZ06", "CZ07"]) for ind in ("C29", "J62")
+            for y in (2010, 2012, 2014)]
+    panel = pl.DataFrame(rows, schema=["region", "industry", "year", "value"], orient="row")
+    _, ax = emerging.shift_share(panel, start=2010, end=2014, reference="country").plot()
+    ticks = {t.get_text() for t in ax.get_xticklabels()}
+    assert {"CZ01 Praha", "CZ06 Jihovýchod", "CZ07 Střední Morava"} <= ticks
+    beta = beta_convergence(panel, start=2010, end=2014, measure="value", by="industry")
+    _, ax = beta.plot(group="C29")
+    entry = ax.get_legend().get_texts()[0].get_text()
+    row = beta.table.filter(pl.col("group") == "C29").row(0, named=True)
+    assert entry == f"β = {row['beta']:+.4f} (p = {row['p_value']:.2g})"
+    assert ax.get_title(loc="left").startswith("Beta convergence: C29 Manufacture of motor")
