@@ -50,7 +50,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging._engine import map_row_blocks
+from emerging._engine import ROW_BLOCK, map_row_blocks
 from emerging._reference import (
     ReferenceLike,
     Regions,
@@ -140,8 +140,8 @@ def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
 
 
 _OUTPUTS = ("lq", "lo", "hi", "alq")
-#: Rows per block of the row path: its dozen temporaries stay in a core's cache.
-_ROW_BLOCK = 1 << 15
+#: Rows per block of the row path (see :data:`emerging._engine.ROW_BLOCK`).
+_ROW_BLOCK = ROW_BLOCK
 
 
 def _lq_rows(
