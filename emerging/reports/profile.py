@@ -393,7 +393,8 @@ def _partners(b: ReportBatch, region: str) -> tuple[pl.DataFrame | None, str]:
         return None, ("No participation data was given, so the co-operation section is omitted. "
                       "Add CORDIS participations to show it.")
     node = region if coop.level == "region" else region[:2]
-    ties = (coop.ties.filter(pl.col("node") == node).sort(["weight", "partner"], descending=[True, False]).head(5)
+    ties = (coop.ties.filter(pl.col("node") == node)
+            .sort(["weight", "partner"], descending=[True, False]).head(5)
             .select("partner", pl.col("partner").replace_strict(b.names, default=pl.col("partner"))
                     .alias("name"), "weight"))
     whose = (f"the region's ({region})" if coop.level == "region"
