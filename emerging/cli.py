@@ -256,7 +256,9 @@ def detect(
         str | None, typer.Option(help="Composite weights: feasible, balanced or ambitious.")
     ] = None,
     model: Annotated[
-        str | None, typer.Option(help="default, persistence, composite, logit or gbm (gradient-boosted trees; needs the ml extra).")
+        str | None,
+        typer.Option(help="default, persistence, composite, logit or gbm "
+                          "(gradient-boosted trees; needs the ml extra)."),
     ] = None,
     config: Annotated[
         Path | None,
