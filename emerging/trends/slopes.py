@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from emerging._checks import check_level, check_option, merge_options
+from emerging._engine import ROW_BLOCK, map_row_blocks
 from emerging._reference import ReferenceLike, Regions
 from emerging._result import Result
 from emerging._schema import Exclusions
@@ -206,13 +207,11 @@ def trend_slopes(
     flat = _Flat.of(s, opts.min_obs)
     lags = default_maxlags(flat.n_usable) if opts.maxlags is None else np.full(
         flat.n_usable.size, opts.maxlags)
-    cols = _own_trend(s, flat, lags, opts)
-    n_compared = np.zeros(flat.n_usable.size, dtype=np.int64)
-    if s.log_reference is not None:
-        n_compared = _reference_comparison(s, flat, lags, opts, cols)
     split = _split_year(s.years, opts.split)
-    if opts.acceleration:
-        _acceleration(s.years >= split, s.years, flat, opts, cols)
+    cols = _fit_blocks(s, flat, lags, split, opts)
+    n_compared = cols.pop("_n_compared")
+    cols = {"n_obs": flat.n_usable, "n_unknown": s.n_unknown.ravel(),
+            "n_zero": s.n_zero.ravel(), **cols}
     reason = np.full(flat.n_usable.size, None, dtype=object)
     reason[~flat.fitted] = f"fewer than {opts.min_obs} usable points"
     cols["reason"] = reason
@@ -246,41 +245,68 @@ class _Flat:
         return cls(s.y.reshape(r * i, t), usable & fitted[:, None], n_usable, fitted)
 
 
+def _fit_blocks(s: LogSeries, flat: _Flat, lags, split: int,
+                opts: SlopeOptions) -> dict[str, np.ndarray]:
+    """The fitted columns of every series, computed on consecutive blocks of series.
+
+    Each series' fit depends on its own row only, so blocks small enough for a core's
+    cache give the same numbers as whole arrays without allocating (and faulting in)
+    dozens of panel-sized temporaries; the blocks run on the engine's thread pool.
+    """
+    shape = flat.y.shape
+    log_ref = relative = None
+    if s.log_reference is not None:
+        log_ref = s.log_reference.reshape(shape)
+        relative = s.usable_relative.reshape(shape)
+    late = s.years >= split
+
+    def block(rows: slice) -> dict[str, np.ndarray]:
+        part = _Flat(flat.y[rows], flat.usable[rows], flat.n_usable[rows], flat.fitted[rows])
+        cols = _own_trend(s.years, part, lags[rows], opts)
+        cols["_n_compared"] = np.zeros(part.n_usable.size, dtype=np.int64)
+        if log_ref is not None:
+            cols["_n_compared"] = _reference_comparison(
+                s.years, part, log_ref[rows], relative[rows], lags[rows], opts, cols)
+        if opts.acceleration:
+            _acceleration(late, s.years, part, opts, cols)
+        return cols
+
+    n_series = shape[0]
+    n_blocks = -(-n_series // max(ROW_BLOCK // max(shape[1], 1), 1))
+    parts = map_row_blocks(block, n_series, n_blocks)
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
 def _fit(values, mask, years, lags, se: str):
     """OLS fits of the rows of ``values`` over ``mask`` and their standard errors."""
     fit = ols_rows(values, mask, years)
     return fit, (hac_se(fit, mask, lags) if se == "hac" else fit["se"])
 
 
-def _own_trend(s: LogSeries, flat: _Flat, lags, opts: SlopeOptions) -> dict[str, Any]:
-    """Counts, slope and its error (and t tests) of every series' own trend."""
-    fit, slope_se = _fit(flat.y, flat.usable, s.years, lags, opts.se)
-    cols: dict[str, Any] = {
-        "n_obs": flat.n_usable, "n_unknown": s.n_unknown.ravel(), "n_zero": s.n_zero.ravel(),
-        "slope": fit["slope"], "se": slope_se,
-    }
+def _own_trend(years, flat: _Flat, lags, opts: SlopeOptions) -> dict[str, Any]:
+    """Slope and its error (and t tests) of every series' own trend."""
+    fit, slope_se = _fit(flat.y, flat.usable, years, lags, opts.se)
+    cols: dict[str, Any] = {"slope": fit["slope"], "se": slope_se}
     if opts.inference:
         cols["ci_lo"], cols["ci_hi"], cols["p_value"] = _t_tests(
             fit["slope"], slope_se, flat.n_usable - 2, opts.level)
     return cols
 
 
-def _reference_comparison(s: LogSeries, flat: _Flat, lags, opts: SlopeOptions,
-                          cols: dict[str, Any]) -> np.ndarray:
+def _reference_comparison(years, flat: _Flat, log_ref, usable_relative, lags,
+                          opts: SlopeOptions, cols: dict[str, Any]) -> np.ndarray:
     """Add the reference slope and the test against it to ``cols``; points compared.
 
     The comparison uses only the points where the reference total is positive; the own
     slope uses every usable point, whatever the reference.
     """
-    shape = flat.y.shape
-    log_ref = s.log_reference.reshape(shape)
-    compared = s.usable_relative.reshape(shape) & flat.fitted[:, None]
+    compared = usable_relative & flat.fitted[:, None]
     n_compared = compared.sum(axis=1)
     compared &= (n_compared >= opts.min_obs)[:, None]
     rel_lags = default_maxlags(n_compared) if opts.maxlags is None else lags
     with np.errstate(invalid="ignore"):  # -inf - -inf where not usable (masked)
-        rel, rel_se = _fit(flat.y - log_ref, compared, s.years, rel_lags, opts.se)
-    cols["ref_slope"] = ols_rows(log_ref, compared, s.years)["slope"]
+        rel, rel_se = _fit(flat.y - log_ref, compared, years, rel_lags, opts.se)
+    cols["ref_slope"] = ols_rows(log_ref, compared, years)["slope"]
     cols["slope_diff"] = rel["slope"]
     cols["se_diff"] = rel_se
     if opts.inference:
