@@ -239,10 +239,10 @@ def run(tool: str, name: str, timeout: float | None = None) -> dict:
 
 def _line(name: str, tool: str, res: dict, ours: dict | None) -> str:
     if "error" in res:
-        return f"{name:<5}{tool:<21}{res['error']}"
+        return f"{name:<6}{tool:<21}{res['error']}"
     ratio = "" if ours is None or "wall" not in ours else (
         f"{res['wall'] / ours['wall']:>8.1f}{res['cpu'] / ours['cpu']:>8.1f}")
-    return (f"{name:<5}{tool:<21}{res['wall']:>8.2f}{res['cpu']:>8.2f}"
+    return (f"{name:<6}{tool:<21}{res['wall']:>8.2f}{res['cpu']:>8.2f}"
             f"{res['peak'] / 1e9:>8.2f}{res['load']:>6.1f}{ratio}")
 
 
@@ -271,7 +271,7 @@ def main() -> None:
           "proximity (min. conditional), density, COI, COG.")
     print("L = 1,170 regions x 615 industries x 20 years (14.4 M rows, file order); "
           "L1 = its last year. Ratios: peer / emerging+frame on the same panel.")
-    print(f"{'panel':<5}{'tool':<21}{'wall s':>8}{'cpu s':>8}{'peak GB':>8}{'load':>6}"
+    print(f"{'panel':<6}{'tool':<21}{'wall s':>8}{'cpu s':>8}{'peak GB':>8}{'load':>6}"
           f"{'x wall':>8}{'x cpu':>8}")
     for name, tool, res in rows:
         print(_line(name, tool, res, None if tool.startswith("emerging") else ours[name]))

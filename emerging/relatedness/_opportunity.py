@@ -58,9 +58,11 @@ def outlook_year(presence: np.ndarray, weights: np.ndarray, density: np.ndarray,
     """``coi[region]`` and ``cog[region, industry]`` of one year from its ``M`` (float64),
     one layer of :func:`outlook_weights`, its density and PCI (NaN: trimmed)."""
     absent = 1.0 - presence
-    pci0 = np.nan_to_num(pci, nan=0.0)[None, :]
-    coi = (np.nan_to_num(density, nan=0.0) / 100.0 * absent * pci0).sum(axis=1)
-    cog = absent * ((absent * pci0) @ weights.T)  # one BLAS product
+    gain = absent * np.nan_to_num(pci, nan=0.0)[None, :]  # (1 - M_rj) PCI_j
+    known = density if not np.isnan(density).any() else np.nan_to_num(density, nan=0.0)
+    coi = np.einsum("ri,ri->r", known, gain) / 100.0
+    cog = gain @ weights.T  # one BLAS product
+    cog *= absent
     return coi, cog
 
 
