@@ -165,8 +165,12 @@ class PanelMatrices:
     def presence_column(self, presence: np.ndarray) -> pl.Series:
         """``present`` per panel row from a presence cube: Boolean, null where the presence
         is unknown (see :attr:`unknown_presence`), as :func:`emerging.indices.lq.presence`."""
-        known = pl.Series("present", self.at_rows(presence).astype(bool))
-        return known.set(pl.Series(self.unknown_presence), None)
+        if "unknown_presence" in self.__dict__:  # already at the rows
+            known = pl.Series("present", self.at_rows(presence).astype(bool))
+            return known.set(pl.Series(self.unknown_presence), None)
+        # both flags in one gather (one random read per row of a shuffled panel)
+        rows = self.coded.flags_to_rows({"present": presence, "unknown": self.unknown_cube})
+        return pl.Series("present", rows["present"]).set(pl.Series(rows["unknown"]), None)
 
     def presence(self, *, threshold: float = 1.0) -> np.ndarray:
         """See :func:`presence_cube`. Keeps the cube of undefined LQs (:attr:`unknown_cube`,
