@@ -170,23 +170,24 @@ def agreement(frame, theirs) -> dict:
         pl.corr("coi", "coi_right").alias("coi_corr"),
         pl.corr("cog", "cog_right").alias("cog_corr"),
     ).row(0, named=True)
-    out["proximity_max_abs_diff"] = _proximity_diff(res, frame, calc_discrete_proximity)
+    out["proximity_max_abs_diff"] = _proximity_diff(res, t, calc_discrete_proximity)
     return {k: float(v) for k, v in out.items()}
 
 
-def _proximity_diff(res, frame, calc) -> float:
-    """Largest difference between our proximity and ecomplexity's on its own M (last year)."""
+def _proximity_diff(res, theirs, calc) -> float:
+    """Largest difference between our proximity and ecomplexity's
+    (``calc_discrete_proximity`` on its own ``mcp``) in the last year."""
     import numpy as np
     import polars as pl
 
-    year = int(frame["year"].max())
-    cells = res.cells.filter(pl.col("year") == year)
-    m = (cells.pivot(on="industry", index="region", values="present", sort_columns=True)
-         .sort("region").drop("region").fill_null(False).to_numpy().astype(float))
-    theirs = calc(m, m.sum(axis=0))
+    year = int(theirs["year"].max())
+    m = (theirs.filter(pl.col("year") == year)
+         .pivot(on="industry", index="region", values="mcp", sort_columns=True)
+         .sort("region").drop("region").to_numpy())
+    phi = calc(m, m.sum(axis=0))
     ours = res.proximity.filter(pl.col("year") == year).sort("industry", "industry_other")
     off = ~np.eye(m.shape[1], dtype=bool)
-    return float(np.nanmax(np.abs(ours["proximity"].to_numpy() - theirs[off])))
+    return float(np.nanmax(np.abs(ours["proximity"].to_numpy() - phi[off])))
 
 
 def _call(tool: str, frame):
