@@ -170,7 +170,8 @@ class PanelMatrices:
             return known.set(pl.Series(self.unknown_presence), None)
         # both flags in one gather (one random read per row of a shuffled panel)
         rows = self.coded.flags_to_rows({"present": presence, "unknown": self.unknown_cube})
-        return pl.Series("present", rows["present"]).set(pl.Series(rows["unknown"]), None)
+        known = pl.Series("present", rows["present"].astype(bool))  # uint8 in cube order
+        return known.set(pl.Series(rows["unknown"].astype(bool)), None)
 
     def presence(self, *, threshold: float = 1.0) -> np.ndarray:
         """See :func:`presence_cube`. Keeps the cube of undefined LQs (:attr:`unknown_cube`,
