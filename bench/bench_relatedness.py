@@ -296,9 +296,12 @@ def _targets(rows: list, ours: dict) -> None:
     for name, tool, res in rows:
         if tool == "ecomplexity" and "wall" in res and "wall" in ours[name]:
             ratio = res["wall"] / ours[name]["wall"]
-            ok = "met" if ratio >= TARGET_RATIO else "NOT met"
-            print(f"target: >= {TARGET_RATIO:.0f}x faster than ecomplexity on {name}: "
-                  f"{ratio:.0f}x wall ({res['cpu'] / ours[name]['cpu']:.0f}x cpu): {ok}")
+            verdict = ("met" if ratio >= TARGET_RATIO else "NOT met") if name == "L" else (
+                "the target is set on the whole L (EMERGING_BENCH_PEERS_FULL=1); one year "
+                "runs our chain on one core")
+            print(f"ecomplexity / emerging+frame on {name}: {ratio:.0f}x wall "
+                  f"({res['cpu'] / ours[name]['cpu']:.0f}x cpu); target >= "
+                  f"{TARGET_RATIO:.0f}x: {verdict}")
 
 
 if __name__ == "__main__":
