@@ -19,11 +19,14 @@ Both exception types derive from :class:`~emerging._schema.EmptySelectionError` 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-from collections.abc import Collection, Iterable, Sequence
-from typing import get_args
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any, TypeVar, get_args
 
 from emerging._schema import EmptySelectionError
+
+Options = TypeVar("Options")
 
 
 class YearNotFoundError(EmptySelectionError):
@@ -139,3 +142,35 @@ def check_regions(codes: Sequence[str], valid: Iterable[str], *, what: str = "re
     if unknown:
         hints = "; ".join(f"{c!r}: did you mean {closest_codes(c, valid)}?" for c in unknown[:5])
         raise UnknownCodeError(f"unknown {what} code(s) {unknown[:5]}: {hints}")
+
+
+def merge_options(
+    cls: type[Options], options: Options | None, keywords: Mapping[str, Any], *, function: str
+) -> Options:
+    """The options object of a function, with the keywords that name its fields applied.
+
+    Functions with many settings take ``options=`` (a frozen dataclass that checks its own
+    values) and still accept each field as a plain keyword, as they did before the object
+    existed; a keyword overrides the same field of ``options``. Any other keyword is a
+    ``TypeError`` that lists the valid ones.
+
+    >>> from emerging.trends import SlopeOptions
+    >>> merge_options(SlopeOptions, None, {"se": "ols"}, function="trend_slopes").se
+    'ols'
+    >>> merge_options(SlopeOptions, None, {"s": 1}, function="f")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: f() got an unexpected keyword argument 's'; its options ...
+    """
+    if options is None:
+        options = cls()
+    elif not isinstance(options, cls):
+        raise TypeError(f"options must be a {cls.__name__}; got {type(options).__name__}")
+    names = [f.name for f in dataclasses.fields(cls)]
+    unknown = [k for k in keywords if k not in names]
+    if unknown:
+        raise TypeError(
+            f"{function}() got an unexpected keyword argument {unknown[0]!r}; its options "
+            f"(keywords or fields of {cls.__name__}) are {names}"
+        )
+    return dataclasses.replace(options, **keywords) if keywords else options

@@ -195,48 +195,61 @@ def coerce_dtypes(
     for name, dtype in schema.items():
         if name not in frame.columns or frame.schema[name] == dtype:
             continue
-        found = frame.schema[name]
-        if found.is_temporal() and dtype.is_integer():
-            raise DtypeError(
-                f"{what} column {name!r}: expected whole years ({dtype}), found {found} "
-                f"(e.g. {frame[name].drop_nulls().head(1).to_list()}). Take the year: "
-                f"pl.col({name!r}).dt.year()."
-            )
-        if found == pl.Boolean() and dtype.is_numeric():
-            raise DtypeError(
-                f"{what} column {name!r}: expected numbers ({dtype}), found Boolean. A "
-                f"true/false column is not a count; if it is meant as 0/1, cast it first: "
-                f"pl.col({name!r}).cast({dtype})."
-            )
-        if dtype == pl.String() and found.is_numeric() and name == REGION:
-            raise DtypeError(
-                f"{what} column {name!r}: expected NUTS codes as text (e.g. 'CZ01'), found "
-                f"{found} such as {frame[name].drop_nulls().head(3).to_list()}. Map the "
-                "numbers to NUTS codes (e.g. with a join on your code list) before analysis."
-            )
-        if dtype == pl.String() and not (found.is_numeric() or found == pl.Categorical()):
-            raise DtypeError(
-                f"{what} column {name!r}: expected {dtype}, found {found}. "
-                f"Convert it with pl.col({name!r}).cast(pl.String)."
-            )
-        cast = frame[name].cast(dtype, strict=False)
-        lost = frame[name].is_not_null() & cast.is_null()
-        if lost.any():
-            bad = frame.filter(lost)[name].unique(maintain_order=True).head(_SHOW).to_list()
-            raise DtypeError(
-                f"{what} column {name!r}: expected {dtype}, found {found} with "
-                f"{int(lost.sum()):,} value(s) that are not {dtype}, e.g. {bad}. "
-                "Clean or null these values first."
-            )
-        if dtype.is_integer() and found.is_float():
-            frac = frame[name].is_not_null() & (frame[name] != frame[name].round(0))
-            if frac.any():
-                raise DtypeError(
-                    f"{what} column {name!r}: expected whole numbers ({dtype}), found "
-                    f"fractions such as {frame.filter(frac)[name].head(_SHOW).to_list()}."
-                )
-        casts.append(cast.alias(name))
+        _check_castable(frame, name, dtype, what)
+        casts.append(_lossless_cast(frame, name, dtype, what))
     return frame.with_columns(casts) if casts else frame
+
+
+def _check_castable(frame: pl.DataFrame, name: str, dtype: pl.DataType, what: str) -> None:
+    """Refuse the kinds of column no cast should turn into ``dtype`` (dates for years,
+    Booleans for counts, numbers for NUTS codes, other types for text)."""
+    found = frame.schema[name]
+    if found.is_temporal() and dtype.is_integer():
+        raise DtypeError(
+            f"{what} column {name!r}: expected whole years ({dtype}), found {found} "
+            f"(e.g. {frame[name].drop_nulls().head(1).to_list()}). Take the year: "
+            f"pl.col({name!r}).dt.year()."
+        )
+    if found == pl.Boolean() and dtype.is_numeric():
+        raise DtypeError(
+            f"{what} column {name!r}: expected numbers ({dtype}), found Boolean. A "
+            f"true/false column is not a count; if it is meant as 0/1, cast it first: "
+            f"pl.col({name!r}).cast({dtype})."
+        )
+    if dtype == pl.String() and found.is_numeric() and name == REGION:
+        raise DtypeError(
+            f"{what} column {name!r}: expected NUTS codes as text (e.g. 'CZ01'), found "
+            f"{found} such as {frame[name].drop_nulls().head(3).to_list()}. Map the "
+            "numbers to NUTS codes (e.g. with a join on your code list) before analysis."
+        )
+    if dtype == pl.String() and not (found.is_numeric() or found == pl.Categorical()):
+        raise DtypeError(
+            f"{what} column {name!r}: expected {dtype}, found {found}. "
+            f"Convert it with pl.col({name!r}).cast(pl.String)."
+        )
+
+
+def _lossless_cast(frame: pl.DataFrame, name: str, dtype: pl.DataType, what: str) -> pl.Series:
+    """The column cast to ``dtype``, refused when the cast would null a value or drop a
+    fraction."""
+    found = frame.schema[name]
+    cast = frame[name].cast(dtype, strict=False)
+    lost = frame[name].is_not_null() & cast.is_null()
+    if lost.any():
+        bad = frame.filter(lost)[name].unique(maintain_order=True).head(_SHOW).to_list()
+        raise DtypeError(
+            f"{what} column {name!r}: expected {dtype}, found {found} with "
+            f"{int(lost.sum()):,} value(s) that are not {dtype}, e.g. {bad}. "
+            "Clean or null these values first."
+        )
+    if dtype.is_integer() and found.is_float():
+        frac = frame[name].is_not_null() & (frame[name] != frame[name].round(0))
+        if frac.any():
+            raise DtypeError(
+                f"{what} column {name!r}: expected whole numbers ({dtype}), found "
+                f"fractions such as {frame.filter(frac)[name].head(_SHOW).to_list()}."
+            )
+    return cast.alias(name)
 
 
 def check_unique(frame: pl.DataFrame, keys: Sequence[str], *, what: str = "table") -> None:

@@ -67,6 +67,15 @@ def _check_weights(weights: pl.DataFrame, groups: dict[str, tuple[str, ...]]) ->
     return frame
 
 
+_WEIGHTS_SCHEMA = {
+    "_source": pl.String,
+    "_target": pl.String,
+    INDUSTRY: pl.String,
+    "_w": pl.Float64,
+    "basis": pl.String,
+}
+
+
 def split_weights(
     candidates: pl.DataFrame, groups: dict[str, tuple[str, ...]], weights: pl.DataFrame | None
 ) -> pl.DataFrame:
@@ -79,13 +88,7 @@ def split_weights(
         schema={"_source": pl.String, "_target": pl.String, "_k": pl.Int32},
         orient="row",
     )
-    schema = {
-        "_source": pl.String,
-        "_target": pl.String,
-        INDUSTRY: pl.String,
-        "_w": pl.Float64,
-        "basis": pl.String,
-    }
+    schema = _WEIGHTS_SCHEMA
     if not groups:
         return pl.DataFrame(schema=schema)
     if weights is not None:
@@ -103,7 +106,12 @@ def split_weights(
         rest = {s: t for s, t in groups.items() if s not in set(out["_source"].to_list())}
         return pl.concat([out.select(list(schema)), split_weights(candidates, rest, None)])
     known = candidates.filter(pl.col(VALUE).is_not_null()).join(pairs, on="_target")
-    # industry by industry: first year in which every successor has a value
+    return pl.concat([_industry_shares(known), _total_shares(known)]).select(list(schema))
+
+
+def _industry_shares(known: pl.DataFrame) -> pl.DataFrame:
+    """Industry by industry: the new units' shares in the first year every one of them has
+    a value (and their sum is positive)."""
     per = (
         known.group_by("_source", INDUSTRY, YEAR)
         .agg(
@@ -113,13 +121,18 @@ def split_weights(
         .group_by("_source", INDUSTRY)
         .agg(pl.col(YEAR).min())
     )
-    by_industry = known.join(per, on=["_source", INDUSTRY, YEAR]).select(
+    return known.join(per, on=["_source", INDUSTRY, YEAR]).select(
         "_source",
         "_target",
         INDUSTRY,
         (pl.col(VALUE) / pl.col(VALUE).sum().over("_source", INDUSTRY)).alias("_w"),
         pl.concat_str(pl.lit("panel, industry, "), pl.col(YEAR).cast(pl.String)).alias("basis"),
     )
+
+
+def _total_shares(known: pl.DataFrame) -> pl.DataFrame:
+    """All industries together: the new units' shares of the total in the first year every
+    one of them has a value (industry null: the fallback for any industry)."""
     totals = (
         known.group_by("_source", "_target", YEAR)
         .agg(pl.col(VALUE).sum(), pl.col("_k").first())
@@ -129,14 +142,13 @@ def split_weights(
         .filter(pl.col("_sum") > 0)
         .filter(pl.col(YEAR) == pl.col(YEAR).min().over("_source"))
     )
-    by_total = totals.select(
+    return totals.select(
         "_source",
         "_target",
         pl.lit(None, dtype=pl.String).alias(INDUSTRY),
         (pl.col(VALUE) / pl.col("_sum")).alias("_w"),
         pl.concat_str(pl.lit("panel, total, "), pl.col(YEAR).cast(pl.String)).alias("basis"),
     )
-    return pl.concat([by_industry, by_total]).select(list(schema))
 
 
 def apportion(source_rows: pl.DataFrame, weights: pl.DataFrame) -> pl.DataFrame:

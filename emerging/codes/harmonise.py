@@ -178,8 +178,10 @@ def _note(code: str, version: int | None, status: str, targets: str, reason: str
     return dict(code=code, version=version, status=status, targets=targets, reason=reason)
 
 
-def _renamed(code, version, to, sources, targets, renamed, boundary, boundary_changes):
-    """(entry or None, report note or None) of a code that keeps its identity under one code."""
+def _renamed(code, version, to, group, boundary_changes):
+    """(entry or None, report note or None) of a code that keeps its identity under one code;
+    ``group``: (sources, targets, the code's rename or None, whether a boundary changed)."""
+    sources, targets, renamed, boundary = group
     joined = ", ".join(targets)
     dest = renamed or targets[0]
     if (boundary or renamed) and boundary_changes == "report":
@@ -247,6 +249,29 @@ def _regrouped(code, version, to, sources, targets, splits, level) -> tuple[dict
     return None, _note(code, version, "split_not_mapped", joined, why)
 
 
+def _map_code(
+    code: str, *, to: int, from_: int | None, splits: str, boundary_changes: str
+) -> tuple[dict | None, dict | None, tuple[str, ...]]:
+    """(entry or None, report note or None, the new units of a regrouped code) of one code."""
+    version, status, reason = _source_version(code, to, from_)
+    if version is None:
+        return None, _note(code, None, status, "", reason), ()
+    level = len(code) - 2
+    if level == 0 or code.endswith("Z" * level) or version == to:
+        return dict(target=code, version=version, parts=1), None, ()
+    lin = lineage(version, to, level)
+    sources, targets, kinds = lin.groups[lin.group_of[code]]
+    renamed = lin.renames.get(code)
+    if not targets:
+        return None, _discontinued(code, version, to, level), ()
+    if (len(sources) == 1 and len(targets) == 1) or renamed:
+        group = (sources, targets, renamed, "boundary" in kinds)
+        entry, note = _renamed(code, version, to, group, boundary_changes)
+        return entry, note, ()
+    entry, note = _regrouped(code, version, to, sources, targets, splits, level)
+    return entry, note, tuple(targets)
+
+
 def _code_map(
     codes: list[str], *, to: int, from_: int | None, splits: str, boundary_changes: str
 ) -> tuple[pl.DataFrame, list[dict], dict[str, tuple[str, ...]]]:
@@ -260,34 +285,17 @@ def _code_map(
     aggregate_back: dict[str, tuple[str, int]] = {}  # newer child -> (old unit, n children)
     to_apportion: dict[str, tuple[str, ...]] = {}
     for code in codes:
-        version, status, reason = _source_version(code, to, from_)
-        if version is None:
-            report.append(_note(code, None, status, "", reason))
-            continue
-        level = len(code) - 2
-        if level == 0 or code.endswith("Z" * level) or version == to:
-            entries[code] = dict(target=code, version=version, parts=1)
-            continue
-        lin = lineage(version, to, level)
-        sources, targets, kinds = lin.groups[lin.group_of[code]]
-        boundary = "boundary" in kinds
-        one_to_one = len(sources) == 1 and len(targets) == 1
-        renamed = lin.renames.get(code)
-        if not targets:
-            report.append(_discontinued(code, version, to, level))
-            continue
-        if one_to_one or renamed:
-            entry, note = _renamed(code, version, to, sources, targets, renamed, boundary, boundary_changes)
-        else:
-            entry, note = _regrouped(code, version, to, sources, targets, splits, level)
-            if note["status"] == "split_aggregated":
-                aggregate_back.update({child: (code, len(targets)) for child in targets})
-            elif note["status"] == "split_apportioned":
-                to_apportion[code] = targets
+        entry, note, split_into = _map_code(code, to=to, from_=from_, splits=splits,
+                                            boundary_changes=boundary_changes)
         if entry is not None:
             entries[code] = entry
-        if note is not None:
-            report.append(note)
+        if note is None:
+            continue
+        report.append(note)
+        if note["status"] == "split_aggregated":
+            aggregate_back.update({child: (code, len(split_into)) for child in split_into})
+        elif note["status"] == "split_apportioned":
+            to_apportion[code] = split_into
     for child, (old, n) in aggregate_back.items():
         if child in entries and old in present:
             version = entries[child]["version"]
@@ -395,9 +403,57 @@ def harmonise(
     code_map, report_rows, to_apportion = _code_map(
         codes, to=to, from_=from_, splits=splits, boundary_changes=boundary_changes
     )
-    rows_per_code = dict(frame.group_by(REGION).len().iter_rows())
+    candidates = _candidates(frame.join(code_map, on=REGION, how="inner"), has_flag)
+    estimates_note: dict[str, tuple[str, int]] = {}
+    if to_apportion:
+        candidates, estimates_note = _apportioned(candidates, frame, has_flag, to_apportion, weights)
+    best, conflicts = _best_candidates(candidates)
+    out = best.select(
+        pl.col("_target").alias(REGION),
+        INDUSTRY,
+        YEAR,
+        VALUE,
+        *(["flag"] if has_flag else []),
+        "nuts_source",
+        *(["estimated"] if splits == "apportion" else []),
+    ).sort(REGION, INDUSTRY, YEAR)
+    kept_estimates = dict(
+        best.filter(pl.col("estimated")).group_by("nuts_source").len().iter_rows()
+    )
+    _settle_apportioned(report_rows, estimates_note, kept_estimates, to)
+    report = _report_frame(report_rows, frame, best, kept_estimates, to)
+    estimates = _estimates_frame(best)
+    if "unit" in frame.columns:  # one unit per panel (emerging._units): carried through
+        units = frame["unit"].drop_nulls().unique().to_list()
+        if len(units) == 1:
+            out = out.with_columns(pl.lit(units[0]).alias("unit"))
+    return HarmonisedPanel(
+        panel=validate_panel(out, allow_mixed_levels=True, allow_empty=True),
+        report=report,
+        target=to,
+        conflicts=conflicts,
+        estimates=estimates.sort(REGION, INDUSTRY, YEAR) if estimates.height else estimates,
+    )
 
-    joined = frame.join(code_map, on=REGION, how="inner")
+
+def _estimates_frame(best: pl.DataFrame) -> pl.DataFrame:
+    """One row per apportioned value kept (empty frame when nothing was apportioned)."""
+    if "_w" not in best.columns:
+        return pl.DataFrame()
+    return best.filter(pl.col("estimated")).select(
+        pl.col("_target").alias(REGION),
+        INDUSTRY,
+        YEAR,
+        VALUE,
+        pl.col("nuts_source").alias("source"),
+        pl.col("_w").alias("weight"),
+        "basis",
+    )
+
+
+def _candidates(joined: pl.DataFrame, has_flag: bool) -> pl.DataFrame:
+    """Every candidate value of each target key: the rows of one-part codes as they are,
+    and the merged parts summed (null unless every part has a value)."""
     if not has_flag:
         joined = joined.with_columns(pl.lit(None, dtype=pl.String).alias("flag"))
     # one-part rows (renames, unchanged codes) need no aggregation
@@ -431,13 +487,17 @@ def harmonise(
         .with_columns(pl.when(pl.col("flag") != "").then(pl.col("flag")).alias("flag"))
         .select(single.columns)
     )
-    candidates = pl.concat([single, merged])
-    estimates_note: dict[str, tuple[str, int]] = {}
-    if to_apportion:
-        candidates, estimates_note = _apportioned(candidates, frame, has_flag, to_apportion, weights)
-    # a value beats a null; among values the newest version wins whatever the flags (e, p, b
-    # mark estimates, not better data) and an observation beats an estimate; among nulls a
-    # flagged one (e.g. confidential "c") beats a plain one, then the newest
+    return pl.concat([single, merged])
+
+
+def _best_candidates(candidates: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """The one candidate kept per target key, and the number of keys where observed values
+    of two versions differ.
+
+    A value beats a null; among values the newest version wins whatever the flags (e, p, b
+    mark estimates, not better data) and an observation beats an estimate; among nulls a
+    flagged one (e.g. confidential "c") beats a plain one, then the newest.
+    """
     is_null = pl.col(VALUE).is_null()
     ranked = candidates.sort(
         [is_null, pl.col("estimated"), is_null & pl.col("flag").is_null(), pl.col("_version")],
@@ -450,17 +510,48 @@ def harmonise(
         .agg((pl.col(VALUE).max() - pl.col(VALUE).min()).alias("_spread"), pl.len().alias("_n"))
     )
     conflicts = overlap.filter((pl.col("_n") > 1) & (pl.col("_spread") > 1e-9)).height
-    best = ranked.unique(keys, keep="first", maintain_order=True)
-    out = best.select(
-        pl.col("_target").alias(REGION),
-        INDUSTRY,
-        YEAR,
-        VALUE,
-        *(["flag"] if has_flag else []),
-        "nuts_source",
-        *(["estimated"] if splits == "apportion" else []),
-    ).sort(REGION, INDUSTRY, YEAR)
+    return ranked.unique(keys, keep="first", maintain_order=True), conflicts
 
+
+def _settle_apportioned(report_rows: list[dict], estimates_note: dict[str, tuple[str, int]],
+                        kept_estimates: dict[str, int], to: int) -> None:
+    """Give each apportioned split its reason, or the status ``split_no_weights``."""
+    for r in report_rows:
+        if r["status"] != "split_apportioned":
+            continue
+        how, _ = estimates_note.get(r["code"], ("", 0))
+        if not how:
+            r["status"] = "split_no_weights"
+            r["reason"] = (
+                f"split into {r['targets']} in NUTS {to}; no weights to divide it: the new "
+                "units never all have a value in the same year of the panel. Pass "
+                "weights=pl.DataFrame({'region': [...], 'weight': [...]}) (e.g. population "
+                "of the new units), or splits='aggregate'"
+            )
+        else:
+            n = kept_estimates.get(r["code"], 0)
+            r["reason"] = f"divided between the new units by weight: {how}; {n:,} values estimated"
+
+
+_REPORT_SCHEMA = {
+    "code": pl.String,
+    "version": pl.Int32,
+    "status": pl.String,
+    "targets": pl.String,
+    "reason": pl.String,
+    "rows": pl.Int64,
+    "null_rows": pl.Int64,
+    "estimated_rows": pl.Int64,
+    "mapped": pl.Boolean,
+    "regulation": pl.String,
+}
+
+
+def _report_frame(report_rows: list[dict], frame: pl.DataFrame, best: pl.DataFrame,
+                  kept_estimates: dict[str, int], to: int) -> pl.DataFrame:
+    """The report: one row per code not kept as it is, with its input rows, the output
+    rows left null by an incomplete merge, its estimates and the regulations behind it."""
+    rows_per_code = dict(frame.group_by(REGION).len().iter_rows())
     # null rows caused by incomplete merges, per input code
     incomplete = (
         best.filter((pl.col("_parts") > 1) & (pl.col("_known") > 0) & pl.col(VALUE).is_null())
@@ -470,76 +561,26 @@ def harmonise(
         .len()
     )
     null_rows = dict(incomplete.iter_rows())
-    kept_estimates = dict(
-        best.filter(pl.col("estimated")).group_by("nuts_source").len().iter_rows()
-    )
-    for r in report_rows:
-        if r["status"] == "split_apportioned":
-            how, _ = estimates_note.get(r["code"], ("", 0))
-            if not how:
-                r["status"] = "split_no_weights"
-                r["reason"] = (
-                    f"split into {r['targets']} in NUTS {to}; no weights to divide it: the new "
-                    "units never all have a value in the same year of the panel. Pass "
-                    "weights=pl.DataFrame({'region': [...], 'weight': [...]}) (e.g. population "
-                    "of the new units), or splits='aggregate'"
-                )
-            else:
-                n = kept_estimates.get(r["code"], 0)
-                r["reason"] = f"divided between the new units by weight: {how}; {n:,} values estimated"
-    report = (
-        pl.DataFrame(
-            [
-                {
-                    **r,
-                    "rows": rows_per_code.get(r["code"], 0),
-                    "null_rows": null_rows.get(r["code"], 0),
-                    "estimated_rows": kept_estimates.get(r["code"], 0),
-                    "mapped": r["status"] in _MAPPED,
-                    "regulation": "; ".join(regulations(r["code"], r["version"], to))
-                    if r["version"] is not None and len(r["code"]) > 2
-                    else "",
-                }
-                for r in report_rows
-            ],
-            schema={
-                "code": pl.String,
-                "version": pl.Int32,
-                "status": pl.String,
-                "targets": pl.String,
-                "reason": pl.String,
-                "rows": pl.Int64,
-                "null_rows": pl.Int64,
-                "estimated_rows": pl.Int64,
-                "mapped": pl.Boolean,
-                "regulation": pl.String,
-            },
-        )
+    rows = [
+        {
+            **r,
+            "rows": rows_per_code.get(r["code"], 0),
+            "null_rows": null_rows.get(r["code"], 0),
+            "estimated_rows": kept_estimates.get(r["code"], 0),
+            "mapped": r["status"] in _MAPPED,
+            "regulation": "; ".join(regulations(r["code"], r["version"], to))
+            if r["version"] is not None and len(r["code"]) > 2
+            else "",
+        }
+        for r in report_rows
+    ]
+    return (
+        pl.DataFrame(rows, schema=_REPORT_SCHEMA)
         .select(
             "code", "version", "status", "mapped", "targets", "rows", "null_rows", "reason",
             "estimated_rows", "regulation",
         )
         .sort("code")
-    )
-    estimates = best.filter(pl.col("estimated")).select(
-        pl.col("_target").alias(REGION),
-        INDUSTRY,
-        YEAR,
-        VALUE,
-        pl.col("nuts_source").alias("source"),
-        pl.col("_w").alias("weight"),
-        "basis",
-    ) if "_w" in best.columns else pl.DataFrame()
-    if "unit" in frame.columns:  # one unit per panel (emerging._units): carried through
-        units = frame["unit"].drop_nulls().unique().to_list()
-        if len(units) == 1:
-            out = out.with_columns(pl.lit(units[0]).alias("unit"))
-    return HarmonisedPanel(
-        panel=validate_panel(out, allow_mixed_levels=True, allow_empty=True),
-        report=report,
-        target=to,
-        conflicts=conflicts,
-        estimates=estimates.sort(REGION, INDUSTRY, YEAR) if estimates.height else estimates,
     )
 
 

@@ -343,15 +343,31 @@ def cluster_stars(
     us.check()
     coded = CodedPanel.from_panel(panel)
     economy = _stars_economy(coded, reference, regions)
-    mask, label = economy.member, economy.label
     traded_mask, traded_label = _traded_categories(coded, traded)
     f = lq_factors(coded, economy)
     est = None if establishments is None else _establishment_cube(establishments, coded)
+    flags, skipped, cut = _star_cubes(coded, economy, f, est, eco, us)
+    # every flag cube at the rows in one gather (one random pass for a shuffled panel)
+    row_flags = coded.flags_to_rows({**flags, "skipped": skipped})
+    del flags
+    stars = _stars_frame(coded, f, economy.member, traded_mask, est, row_flags)
+    thresholds = _thresholds_frame(coded, cut, economy.member, eco)
+    return ClusterStars(stars, thresholds, economy.label, eco, us, traded_label)
+
+
+_STAR_NAMES = ("size", "specialisation", "focus", *US_RATINGS)
+
+
+def _star_cubes(coded: CodedPanel, economy, f: dict[str, np.ndarray], est: np.ndarray | None,
+                eco: EcoRules, us: UsRules):
+    """The ``(Y, R, I)`` cubes of every ECO star and US rating, of the rows where the
+    establishment floor was not applied, and the ``(Y, 1, I)`` cut-offs, year block by
+    year block (:func:`map_years`)."""
+    mask = economy.member
     nY, _, nI = coded.shape
-    # the LQ cube of this reference (the engine's, shared with presence and the SLQs)
-    cubes = {"share": np.empty(coded.shape), "lq": lq_cube(coded, economy)}
-    names = ("size", "specialisation", "focus", *US_RATINGS)
-    flags = {k: np.empty(coded.shape, dtype=bool) for k in names}
+    share = np.empty(coded.shape)
+    lq_all = lq_cube(coded, economy)  # the engine's, shared with presence and the SLQs
+    flags = {k: np.empty(coded.shape, dtype=bool) for k in _STAR_NAMES}
     skipped = np.empty(coded.shape, dtype=bool)  # establishment floor not applied
     cut_names = ["size_cutoff", "focus_cutoff", "lq_qualifying_cut", "lq_significant_cut",
                  "lq_strong_cut", "lq_strong10_cut", "employment_floor"]
@@ -361,8 +377,8 @@ def cluster_stars(
     def block(ys: slice) -> None:
         e = coded.value_cube[ys]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            share_b = np.divide(e, f["er"][ys], out=cubes["share"][ys])
-        lq_b = cubes["lq"][ys]  # NaN where undefined
+            share_b = np.divide(e, f["er"][ys], out=share[ys])
+        lq_b = lq_all[ys]  # NaN where undefined
         np.copyto(share_b, np.nan, where=np.isinf(share_b))
         c = {"size_cutoff": top_cutoff(e, mask, eco.size_top),
              "focus_cutoff": top_cutoff(share_b, mask, eco.focus_top)}
@@ -382,13 +398,18 @@ def cluster_stars(
             cut[k][ys] = v
 
     map_years(block, nY)
-    est_rows = None if est is None else coded.to_rows(est)
+    return flags, skipped, cut
+
+
+def _stars_frame(coded: CodedPanel, f: dict[str, np.ndarray], mask: np.ndarray,
+                 traded_mask: np.ndarray, est: np.ndarray | None,
+                 row_flags: dict[str, np.ndarray]) -> pl.DataFrame:
+    """One row per panel row: employment, LQ, share, the stars and ratings (null where
+    they are undefined) and the reason code of each row (``row_flags`` is emptied)."""
     unknown = np.isnan(coded.value)
     zero_region = coded.to_rows((coded.region_total == 0)[:, :, None])
     zero_industry = coded.to_rows(f["ei"] == 0)  # zero total in the reference group
     local = ~coded.to_rows(traded_mask[None, None, :])
-    # every flag cube at the rows in one gather (one random pass for a shuffled panel)
-    row_flags = coded.flags_to_rows({**{k: flags.pop(k) for k in names}, "skipped": skipped})
     # in order of priority (the last written wins):
     reason = np.where(row_flags.pop("skipped"), np.uint8(5 if est is None else 6), np.uint8(0))
     np.copyto(reason, 4, where=local)
@@ -406,26 +427,30 @@ def cluster_stars(
 
     eco_stars = flag("eco_stars", sum(row_flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
     # keep the peak low: each cube is freed once it is a column
-    cubes.clear()  # free the share cube (the LQ cube stays in the cache)
     columns = [float_column(k, v) for k, v in _row_values(coded, f).items()]
     columns += [pl.Series("in_reference", coded.to_rows(mask[None, :, None])),
                 pl.Series("traded", ~local),
-                *(flag(k, row_flags.pop(k)) for k in names), eco_stars,
+                *(flag(k, row_flags.pop(k)) for k in _STAR_NAMES), eco_stars,
                 reason_column("star_reason", reason, _REASONS)]
     keys = coded.frame.select(REGION, INDUSTRY, YEAR, pl.col(VALUE).alias("employment"))
     stars = keys.with_columns(columns)
     del columns
-    if est_rows is not None:
-        stars = stars.with_columns(float_column("establishments", est_rows))
+    if est is not None:
+        stars = stars.with_columns(float_column("establishments", coded.to_rows(est)))
+    return stars
+
+
+def _thresholds_frame(coded: CodedPanel, cut: dict[str, np.ndarray], mask: np.ndarray,
+                      eco: EcoRules) -> pl.DataFrame:
+    """One row per category-year: the cut-offs and the counts of reference regions."""
     with np.errstate(invalid="ignore"):
         population = ((coded.value_cube > 0) & mask[None, :, None]).sum(axis=1)
-    thresholds = coded.industry_year_frame().with_columns(
+    return coded.industry_year_frame().with_columns(
         *(float_column(k, v.reshape(-1)) for k, v in cut.items()),
         pl.lit(float(eco.specialisation_lq)).alias("specialisation_lq"),
         pl.Series("n_reference", coded.known_count(mask).reshape(-1)).cast(pl.Int32),
         pl.Series("n_us_population", population.reshape(-1)).cast(pl.Int32),
     )
-    return ClusterStars(stars, thresholds, label, eco, us, traded_label)
 
 
 def _row_values(coded: CodedPanel, f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

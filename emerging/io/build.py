@@ -27,7 +27,7 @@ from typing import Literal
 import polars as pl
 
 from emerging._result import Result
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, aggregate_expr
+from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, SchemaError, aggregate_expr
 from emerging.codes.harmonise import harmonise
 from emerging.io.cache import DEFAULT_RAW_DIR, sha256
 from emerging.io.cache import fetch as fetch_url
@@ -161,6 +161,36 @@ def _nuts2_panel(
 ) -> tuple[pl.DataFrame, dict[str, int], int, dict, dict]:
     """Select, estimate (opt-in), chain (when a newer series is given) and harmonise one
     indicator; count every excluded row."""
+    panel, excluded, total = _selected_panel(raw, measure, industry=industry, estimate=estimate)
+    info: dict = {}
+    if chain is not None:
+        panel, info, added = _chained(panel, chain, excluded, estimate=estimate)
+        total += added
+    before = panel.height
+    res = harmonise(panel, to=to, splits=splits)
+    not_mapped = int(res.not_mapped()["rows"].sum())
+    excluded[f"NUTS codes not mappable to NUTS {to}"] = not_mapped
+    excluded["rows combined by NUTS harmonisation"] = before - not_mapped - res.panel.height
+    out = _estimated_column(res.panel, panel, estimate=estimate)
+    if chain is not None:
+        out = out.with_columns(
+            pl.when(pl.col(YEAR) >= info["first_new"])
+            .then(pl.lit(CHAIN_NEW))
+            .otherwise(pl.lit(CHAIN_OLD))
+            .alias("dataset"),
+            (pl.col(YEAR) == info["first_new"]).alias("break"),
+        )
+    estimated = int(out["estimated"].sum())  # estimated cells kept in the output
+    if total != out.height + sum(excluded.values()):  # internal invariant, never user input
+        raise RuntimeError(f"row accounting broken: {total} != {out.height} + {excluded}")
+    harm = {r["code"]: r["status"] for r in res.not_mapped().iter_rows(named=True)}
+    return out.sort(REGION, INDUSTRY, YEAR), excluded, estimated, harm, info
+
+
+def _selected_panel(raw: pl.DataFrame, measure: dict[str, str], *, industry: str,
+                    estimate: bool) -> tuple[pl.DataFrame, dict[str, int], int]:
+    """The NUTS-2 rows of one indicator (divisions only for NACE), confidential cells
+    estimated when asked; the rows excluded by reason and the rows selected."""
     selected = raw.filter(*(pl.col(d) == c for d, c in measure.items())) if measure else raw
     total = selected.height
     negative = pl.col(VALUE) < 0
@@ -187,25 +217,29 @@ def _nuts2_panel(
         division = pl.col(INDUSTRY).str.len_chars() == 3
         excluded["NACE sections and groups (divisions kept)"] = panel.filter(~division).height
         panel = panel.filter(division)
-    info: dict = {}
-    if chain is not None:
-        new, new_excluded = chain
-        first_new = int(new[YEAR].min())
-        covered = pl.col(YEAR) >= first_new
-        excluded[f"years covered by {CHAIN_NEW} (newer series kept)"] = panel.filter(covered).height
-        panel = panel.filter(~covered)
-        info = {"last_old": int(panel[YEAR].max()), "first_new": first_new, "break_year": first_new}
-        for why, n in new_excluded.items():
-            excluded[f"{CHAIN_NEW}: {why}"] = n
-        total += new.height + sum(new_excluded.values())
-        new = new.with_columns(pl.lit(False).alias("estimated")) if estimate else new
-        panel = pl.concat([panel, new.select(panel.columns)], how="vertical_relaxed")
-    before = panel.height
-    res = harmonise(panel, to=to, splits=splits)
-    not_mapped = int(res.not_mapped()["rows"].sum())
-    excluded[f"NUTS codes not mappable to NUTS {to}"] = not_mapped
-    excluded["rows combined by NUTS harmonisation"] = before - not_mapped - res.panel.height
-    out = res.panel
+    return panel, excluded, total
+
+
+def _chained(panel: pl.DataFrame, chain: tuple[pl.DataFrame, dict[str, int]],
+             excluded: dict[str, int], *, estimate: bool) -> tuple[pl.DataFrame, dict, int]:
+    """The old series up to the first year of the new one, then the new one; adds the
+    exclusions to ``excluded``; returns the panel, the join's years and the rows added."""
+    new, new_excluded = chain
+    first_new = int(new[YEAR].min())
+    covered = pl.col(YEAR) >= first_new
+    excluded[f"years covered by {CHAIN_NEW} (newer series kept)"] = panel.filter(covered).height
+    panel = panel.filter(~covered)
+    info = {"last_old": int(panel[YEAR].max()), "first_new": first_new, "break_year": first_new}
+    for why, n in new_excluded.items():
+        excluded[f"{CHAIN_NEW}: {why}"] = n
+    added = new.height + sum(new_excluded.values())
+    new = new.with_columns(pl.lit(False).alias("estimated")) if estimate else new
+    return pl.concat([panel, new.select(panel.columns)], how="vertical_relaxed"), info, added
+
+
+def _estimated_column(out: pl.DataFrame, panel: pl.DataFrame, *, estimate: bool) -> pl.DataFrame:
+    """The harmonised panel with one ``estimated`` column: a harmonised cell is estimated
+    when any of its source cells was (``estimate``) or when it was apportioned."""
     apportioned = None
     if "estimated" in out.columns:  # splits="apportion"
         apportioned = out["estimated"]
@@ -213,7 +247,6 @@ def _nuts2_panel(
     if not estimate:
         out = out.with_columns(pl.lit(False).alias("estimated"))
     else:
-        # a harmonised cell is estimated when any of its source cells was
         parts = (
             out.select("nuts_source", INDUSTRY, YEAR)
             .with_columns(pl.col("nuts_source").str.split("+").alias(REGION))
@@ -227,19 +260,7 @@ def _nuts2_panel(
         )
     if apportioned is not None:
         out = out.with_columns((pl.col("estimated") | apportioned).alias("estimated"))
-    if chain is not None:
-        out = out.with_columns(
-            pl.when(pl.col(YEAR) >= info["first_new"])
-            .then(pl.lit(CHAIN_NEW))
-            .otherwise(pl.lit(CHAIN_OLD))
-            .alias("dataset"),
-            (pl.col(YEAR) == info["first_new"]).alias("break"),
-        )
-    estimated = int(out["estimated"].sum())  # estimated cells kept in the output
-    if total != out.height + sum(excluded.values()):  # internal invariant, never user input
-        raise RuntimeError(f"row accounting broken: {total} != {out.height} + {excluded}")
-    harm = {r["code"]: r["status"] for r in res.not_mapped().iter_rows(named=True)}
-    return out.sort(REGION, INDUSTRY, YEAR), excluded, estimated, harm, info
+    return out
 
 
 #: The older SBS series and the one that continues it from 2021 (European business statistics).
@@ -350,28 +371,66 @@ def build(
 
     _check_build_options(to, splits, indicators)
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
-    sources, outputs, files = [], [], {}
-    notes: list[str] = []
+    written = _Written()
+    sbs_path = find_raw(raw_dir, CHAIN_OLD)
+    written.source(sbs_path)
+    sbs = read(sbs_path)
+    _check_indicators_present(sbs, sbs_path, indicators)
+    for code in indicators:
+        _sbs_output(written, sbs, sbs_path, raw_dir, code,
+                    {"to": to, "splits": splits, "estimate": estimate})
+    gdp_path = _optional_raw(raw_dir, "nama_10r_2gdp")
+    if gdp_path is not None:
+        written.source(gdp_path)
+        frame, excluded, harm = _gdp_panel(gdp_path, to=to, splits=splits)
+        written.output(frame, "gdp_nuts2.parquet", excluded, 0, harm, gdp_path.name)
+    manifest = {
+        "nuts_version": to,
+        "splits": splits,
+        "estimate_confidential": estimate,
+        "sources": written.sources,
+        "outputs": written.outputs,
+        "notes": written.notes,
+    }
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    written.files["manifest.json"] = text.encode("utf-8")
+    paths, changed = publish(processed_dir, written.files)
+    return BuildResult(outputs=tuple(paths), manifest=manifest, changed=tuple(changed))
 
-    def source(path: Path) -> None:
+
+@dataclass
+class _Written:
+    """What a build has read (``sources``) and will write (``files``, ``outputs``), for the
+    manifest."""
+
+    sources: list[dict] = field(default_factory=list)
+    outputs: list[dict] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def source(self, path: Path) -> None:
+        """Record a raw file (sha256, size, URL from its sidecar; a note if it changed)."""
         entry = {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size}
         side = path.with_name(path.name + ".source.json")
         if side.is_file():
             meta = json.loads(side.read_text())
             entry["url"] = meta["url"]
             if meta.get("sha256") and meta["sha256"] != entry["sha256"]:
-                notes.append(f"{path.name} changed since it was downloaded (sha256 differs from its sidecar)")
-        if entry["file"] not in {s["file"] for s in sources}:
-            sources.append(entry)
+                self.notes.append(
+                    f"{path.name} changed since it was downloaded (sha256 differs from its sidecar)"
+                )
+        if entry["file"] not in {s["file"] for s in self.sources}:
+            self.sources.append(entry)
 
-    def output(frame, name, excluded, estimated, harm, src, **extra):
-        files[name] = _parquet_bytes(frame)
-        outputs.append(
+    def output(self, frame, name, excluded, estimated, harm, src, **extra) -> None:
+        """Add one output file and its manifest entry."""
+        self.files[name] = _parquet_bytes(frame)
+        self.outputs.append(
             {
                 "file": name,
                 "source": src,
                 "rows": frame.height,
-                "sha256": hashlib.sha256(files[name]).hexdigest(),
+                "sha256": hashlib.sha256(self.files[name]).hexdigest(),
                 "excluded": excluded,
                 "estimated": estimated,
                 "not_mapped": harm,
@@ -379,42 +438,44 @@ def build(
             }
         )
 
-    sbs_path = find_raw(raw_dir, CHAIN_OLD)
-    source(sbs_path)
-    sbs = read(sbs_path)
-    for code in indicators:
-        new, new_excluded, new_path = _new_series(raw_dir, code)
-        chain = None
-        if new is not None and new.height:
-            source(new_path)
-            chain = (new, new_excluded)
-        frame, excluded, estimated, harm, info = _nuts2_panel(
-            sbs, {"indic_sb": code}, industry="nace_r2", estimate=estimate, to=to, splits=splits,
-            chain=chain,
+
+def _check_indicators_present(sbs: pl.DataFrame, path: Path, indicators: Sequence[str]) -> None:
+    """Raise :class:`SchemaError` naming the asked-for indicators the SBS file lacks."""
+    if "indic_sb" not in sbs.columns:
+        return  # to_panel names the missing dimension and the ones there are
+    present = set(sbs["indic_sb"].unique().to_list())
+    missing = [code for code in indicators if code not in present]
+    if missing:
+        names = ", ".join(f"{code} ({SBS_INDICATORS[code]})" for code in missing)
+        held = [code for code in indicators if code in present]
+        fix = (f"or build only the indicators it holds: build(..., indicators={held})" if held
+               else "and check that it is the dataset sbs_r_nuts06_r2")
+        raise SchemaError(
+            f"{path} has no rows for indicator(s) {names}; its indic_sb codes are "
+            f"{sorted(present)[:20]}. It is probably a filtered or partial download: fetch "
+            f"the whole dataset again (`emerging fetch --refresh`), {fix}."
         )
-        frame = frame.with_columns(pl.lit(UNITS[code]).alias("unit"))
-        src = sbs_path.name if chain is None else f"{sbs_path.name} + {new_path.name}"
-        extra = {}
-        if info:
-            extra["chain"] = {
-                **info,
-                "note": CHAIN_NOTE.format(old=CHAIN_OLD, new=CHAIN_NEW, **info),
-            }
-        output(frame, f"sbs_{SBS_INDICATORS[code]}_nuts2.parquet", excluded, estimated, harm, src, **extra)
-    gdp_path = _optional_raw(raw_dir, "nama_10r_2gdp")
-    if gdp_path is not None:
-        source(gdp_path)
-        frame, excluded, harm = _gdp_panel(gdp_path, to=to, splits=splits)
-        output(frame, "gdp_nuts2.parquet", excluded, 0, harm, gdp_path.name)
-    manifest = {
-        "nuts_version": to,
-        "splits": splits,
-        "estimate_confidential": estimate,
-        "sources": sources,
-        "outputs": outputs,
-        "notes": notes,
-    }
-    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    files["manifest.json"] = text.encode("utf-8")
-    paths, changed = publish(processed_dir, files)
-    return BuildResult(outputs=tuple(paths), manifest=manifest, changed=tuple(changed))
+
+
+def _sbs_output(written: _Written, sbs: pl.DataFrame, sbs_path: Path, raw_dir: Path, code: str,
+                settings: dict) -> None:
+    """One SBS indicator's panel (chained with sbs_r_nuts2021 when its file is there);
+    ``settings``: ``to``, ``splits``, ``estimate`` of :func:`build`."""
+    new, new_excluded, new_path = _new_series(raw_dir, code)
+    chain = None
+    if new is not None and new.height:
+        written.source(new_path)
+        chain = (new, new_excluded)
+    frame, excluded, estimated, harm, info = _nuts2_panel(
+        sbs, {"indic_sb": code}, industry="nace_r2", chain=chain, **settings
+    )
+    frame = frame.with_columns(pl.lit(UNITS[code]).alias("unit"))
+    src = sbs_path.name if chain is None else f"{sbs_path.name} + {new_path.name}"
+    extra = {}
+    if info:
+        extra["chain"] = {
+            **info,
+            "note": CHAIN_NOTE.format(old=CHAIN_OLD, new=CHAIN_NEW, **info),
+        }
+    written.output(frame, f"sbs_{SBS_INDICATORS[code]}_nuts2.parquet", excluded, estimated, harm,
+                   src, **extra)

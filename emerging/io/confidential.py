@@ -123,40 +123,9 @@ def estimate_confidential(
             "panel has no 'flag' column, so confidential cells cannot be told from missing "
             "ones; read it with to_panel(..., keep_flags=True)"
         )
-    width = level + 2
-    child = pl.col(REGION).str.len_chars() == width
-    conf = pl.col(VALUE).is_null() & pl.col("flag").fill_null("").str.contains("c")
-    extra = pl.col(REGION).str.ends_with("Z")
-    children = frame.filter(child).with_columns(
-        pl.col(REGION).str.slice(0, width - 1).alias("_parent"),
-        conf.alias("_conf"),
-        (pl.col(VALUE).is_null() & ~conf & ~extra).alias("_missing"),
-    )
-    if weights is not None:
-        w = validate_panel(weights, allow_mixed_levels=True).select(
-            REGION, INDUSTRY, YEAR, pl.col(VALUE).alias("_w")
-        )
-        children = children.join(w, on=[REGION, INDUSTRY, YEAR], how="left")
-    else:
-        children = children.with_columns(pl.lit(1.0).alias("_w"))
-    if method == "equal":
-        children = children.with_columns(pl.lit(1.0).alias("_w"))
+    children = _children(frame, level, weights, equal=method == "equal")
     groups = _parent_groups(children, frame)
-    fill = (
-        children.join(
-            groups.filter(pl.col("status") == "estimated").select(*_KEYS, "residual", "_wsum"),
-            on=_KEYS,
-            how="left",
-        )
-        .with_columns((pl.col("_conf") & pl.col("residual").is_not_null()).alias("estimated"))
-        .with_columns(
-            pl.when(pl.col("estimated"))
-            .then(pl.col("residual") * pl.col("_w") / pl.col("_wsum"))
-            .otherwise(pl.col(VALUE))
-            .alias(VALUE)
-        )
-        .select(REGION, INDUSTRY, YEAR, VALUE, "estimated")
-    )
+    fill = _filled_children(children, groups)
     out = (
         frame.join(fill.rename({VALUE: "_est"}), on=[REGION, INDUSTRY, YEAR], how="left")
         .with_columns(
@@ -176,6 +145,50 @@ def estimate_confidential(
         "status",
     ).sort("parent", INDUSTRY, YEAR)
     return ConfidentialEstimate(panel=out, report=report, method=method)
+
+
+def _children(frame: pl.DataFrame, level: int, weights: pl.DataFrame | None, *,
+              equal: bool) -> pl.DataFrame:
+    """The NUTS-``level`` rows with their parent code, whether confidential (``_conf``) or
+    null without being confidential (``_missing``, extra-regio units aside), and the weight
+    ``_w`` (1 with ``equal`` or without ``weights``; ``weights`` are validated if given)."""
+    width = level + 2
+    child = pl.col(REGION).str.len_chars() == width
+    conf = pl.col(VALUE).is_null() & pl.col("flag").fill_null("").str.contains("c")
+    extra = pl.col(REGION).str.ends_with("Z")
+    children = frame.filter(child).with_columns(
+        pl.col(REGION).str.slice(0, width - 1).alias("_parent"),
+        conf.alias("_conf"),
+        (pl.col(VALUE).is_null() & ~conf & ~extra).alias("_missing"),
+    )
+    if weights is not None:
+        w = validate_panel(weights, allow_mixed_levels=True).select(
+            REGION, INDUSTRY, YEAR, pl.col(VALUE).alias("_w")
+        )
+        children = children.join(w, on=[REGION, INDUSTRY, YEAR], how="left")
+    if weights is None or equal:
+        children = children.with_columns(pl.lit(1.0).alias("_w"))
+    return children
+
+
+def _filled_children(children: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+    """Each child's value, the confidential ones of an estimable group filled with their
+    weight's share of the residual (``estimated`` True)."""
+    return (
+        children.join(
+            groups.filter(pl.col("status") == "estimated").select(*_KEYS, "residual", "_wsum"),
+            on=_KEYS,
+            how="left",
+        )
+        .with_columns((pl.col("_conf") & pl.col("residual").is_not_null()).alias("estimated"))
+        .with_columns(
+            pl.when(pl.col("estimated"))
+            .then(pl.col("residual") * pl.col("_w") / pl.col("_wsum"))
+            .otherwise(pl.col(VALUE))
+            .alias(VALUE)
+        )
+        .select(REGION, INDUSTRY, YEAR, VALUE, "estimated")
+    )
 
 
 def _parent_groups(children: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:

@@ -363,35 +363,8 @@ def read_cordis(
         raise ValueError("pass the path of project.csv, or a folder holding both tables")
     org = _read_semicolon(organisations, CORDIS_ORGANISATION_COLUMNS, what="CORDIS organisation")
     proj = _read_semicolon(projects, CORDIS_PROJECT_COLUMNS, what="CORDIS project")
-    proj = proj.select(
-        pl.col("id").str.strip_chars().alias("project"),
-        _parse_year("startDate").alias("start_year"),
-        *([pl.col("topics").str.strip_chars().alias("topic")] if "topics" in proj.columns else []),
-    ).unique("project", keep="first")
-    blank = {
-        c: pl.col(c).str.strip_chars().replace("", None)
-        for c in (
-            "projectID",
-            "organisationID",
-            "country",
-            "nutsCode",
-            "role",
-            "activityType",
-            "name",
-        )
-    }
-    frame = org.select(
-        blank["projectID"].alias("project"),
-        blank["organisationID"].alias("organisation"),
-        pl.coalesce(blank["nutsCode"], blank["country"]).str.to_uppercase().alias("region"),
-        pl.coalesce(blank["country"], blank["nutsCode"].str.slice(0, 2))
-        .str.to_uppercase()
-        .alias("country"),
-        blank["role"].str.to_lowercase().fill_null("unknown").alias("role"),
-        pl.col("ecContribution").alias("funding"),
-        blank["activityType"].alias("activity"),
-        blank["name"].alias("name"),
-    ).join(proj, on="project", how="left")
+    proj = _cordis_projects(proj)
+    frame = _cordis_rows(org).join(proj, on="project", how="left")
     funding, amounts = parse_amounts(frame["funding"])
     frame = frame.with_columns(funding)
     known = set(proj["project"].to_list())
@@ -414,6 +387,44 @@ def read_cordis(
         duplicates=duplicates,
         source=f"{Path(organisations).name} + {Path(projects).name}",
         amounts=amounts,
+    )
+
+
+def _cordis_projects(proj: pl.DataFrame) -> pl.DataFrame:
+    """``project``, ``start_year`` (and ``topic``) of CORDIS ``project.csv``, one row a project."""
+    return proj.select(
+        pl.col("id").str.strip_chars().alias("project"),
+        _parse_year("startDate").alias("start_year"),
+        *([pl.col("topics").str.strip_chars().alias("topic")] if "topics" in proj.columns else []),
+    ).unique("project", keep="first")
+
+
+def _cordis_rows(org: pl.DataFrame) -> pl.DataFrame:
+    """CORDIS ``organization.csv`` in contract columns (blank cells null; ``region`` the NUTS
+    code, else the country; ``funding`` still text)."""
+    blank = {
+        c: pl.col(c).str.strip_chars().replace("", None)
+        for c in (
+            "projectID",
+            "organisationID",
+            "country",
+            "nutsCode",
+            "role",
+            "activityType",
+            "name",
+        )
+    }
+    return org.select(
+        blank["projectID"].alias("project"),
+        blank["organisationID"].alias("organisation"),
+        pl.coalesce(blank["nutsCode"], blank["country"]).str.to_uppercase().alias("region"),
+        pl.coalesce(blank["country"], blank["nutsCode"].str.slice(0, 2))
+        .str.to_uppercase()
+        .alias("country"),
+        blank["role"].str.to_lowercase().fill_null("unknown").alias("role"),
+        pl.col("ecContribution").alias("funding"),
+        blank["activityType"].alias("activity"),
+        blank["name"].alias("name"),
     )
 
 

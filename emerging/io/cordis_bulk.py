@@ -54,10 +54,7 @@ def download_cordis(
     pathlib.Path
         The folder holding ``project.csv`` and ``organization.csv``.
     """
-    import json
-    import zipfile
-
-    from emerging.io.cache import atomic_write_bytes, fetch, sha256, sidecar_path, write_sidecar
+    from emerging.io.cache import fetch
 
     if dataset not in CORDIS_BULK:
         raise ValueError(f"unknown CORDIS dataset {dataset!r}; expected one of {list(CORDIS_BULK)}")
@@ -66,6 +63,16 @@ def download_cordis(
     zip_path = raw_dir / f"{dataset}-csv.zip"
     cached = zip_path.is_file() and not refresh
     fetch(source, zip_path, refresh=refresh, show_progress=show_progress)
+    _check_sidecar(zip_path, source, cached=cached)
+    return _unpacked(zip_path, raw_dir / dataset, rewrite=refresh or not cached)
+
+
+def _check_sidecar(zip_path: Path, source: str, *, cached: bool) -> None:
+    """A cached zip must still match the sha256 of its sidecar; a zip saved by hand gets one."""
+    import json
+
+    from emerging.io.cache import sha256, sidecar_path, write_sidecar
+
     side = sidecar_path(zip_path)
     if cached and side.is_file():
         recorded = json.loads(side.read_text()).get("sha256")
@@ -77,6 +84,15 @@ def download_cordis(
             )
     elif not side.is_file():
         write_sidecar(zip_path, f"(saved by hand; expected from {source})")
+
+
+def _unpacked(zip_path: Path, folder: Path, *, rewrite: bool) -> Path:
+    """``project.csv`` and ``organization.csv`` of the zip, found by name, in ``folder``
+    (written when ``rewrite`` or absent)."""
+    import zipfile
+
+    from emerging.io.cache import atomic_write_bytes
+
     try:
         archive = zipfile.ZipFile(zip_path)
     except zipfile.BadZipFile as err:
@@ -91,9 +107,8 @@ def download_cordis(
                 f"{zip_path} lacks {missing}; it holds {sorted(members)[:10]}. Is it a CORDIS "
                 "projects bulk zip?"
             )
-        folder = raw_dir / dataset
         for table in CORDIS_TABLES:
             target = folder / table
-            if refresh or not cached or not target.is_file():
+            if rewrite or not target.is_file():
                 atomic_write_bytes(target, archive.read(members[table]))
     return folder

@@ -106,6 +106,23 @@ def read_tsv(path: str | Path) -> pl.DataFrame:
     """
     path = Path(path)
     text = _read_text(path)
+    dims = _tsv_dimensions(path, text)
+    frame, periods = _tsv_series(path, text, dims)
+    long = frame.unpivot(index=["_line", *dims], on=periods, variable_name="_period", value_name="_cell")
+    parsed = _tsv_cells(path, long)
+    annual = all(re.match(r"^\d{4}$", label.strip()) for label in periods)
+    value = pl.col("_value")
+    period = pl.col("_period").cast(pl.Int32).alias(YEAR) if annual else pl.col("_period").alias("period")
+    return parsed.select(
+        *dims,
+        period,
+        value.alias(VALUE),
+        pl.when(pl.col("flag") != "").then(pl.col("flag")).alias("flag"),
+    )
+
+
+def _tsv_dimensions(path: Path, text: str) -> list[str]:
+    """The dimension names packed into the first header cell (``nace_r2,geo\\time``)."""
     header, _, _ = text.partition("\n")
     if "\t" not in header and header.count(";") >= 1:
         raise EurostatFormatError(
@@ -120,8 +137,13 @@ def read_tsv(path: str | Path) -> pl.DataFrame:
             f"{path}, line 1: expected a first header cell like 'nace_r2,indic_sb,geo\\time', "
             f"found {first[:60]!r}. Is this a Eurostat bulk TSV file?"
         )
-    dims_part, _, time_name = first.rpartition("\\")
-    dims = dims_part.split(",")
+    return first.rpartition("\\")[0].split(",")
+
+
+def _tsv_series(path: Path, text: str, dims: list[str]) -> tuple[pl.DataFrame, list[str]]:
+    """One row per series: ``_line``, ``_key``, the dimension codes and one text column per
+    period; checks the period labels and that every series key is complete and unique."""
+    header, _, _ = text.partition("\n")
     try:
         frame = pl.read_csv(
             io.StringIO(text),
@@ -149,6 +171,12 @@ def read_tsv(path: str | Path) -> pl.DataFrame:
         .unnest("_dims")
         .with_columns(pl.col(d).str.strip_chars() for d in dims)
     )
+    _check_series_keys(path, frame, dims)
+    return frame, periods
+
+
+def _check_series_keys(path: Path, frame: pl.DataFrame, dims: list[str]) -> None:
+    """Every series key has exactly the header's dimensions, and no key comes twice."""
     n_fields = pl.col("_key").str.count_matches(",") + 1
     extra = frame.filter(n_fields > len(dims))
     if extra.height:
@@ -171,7 +199,11 @@ def read_tsv(path: str | Path) -> pl.DataFrame:
             f"{path}: duplicated series {dup['_key'].unique().head(3).to_list()} "
             f"(lines {dup['_line'].head(4).to_list()}); the file is damaged or concatenated"
         )
-    long = frame.unpivot(index=["_line", *dims], on=periods, variable_name="_period", value_name="_cell")
+
+
+def _tsv_cells(path: Path, long: pl.DataFrame) -> pl.DataFrame:
+    """The cells (``_cell``) split into ``_value`` (Float64, null for ``:``) and ``flag``
+    (letters, ``""`` for none), each checked."""
     # "1234 cd" -> number "1234", flags "cd"; split once (much faster than a regex per cell)
     parts = pl.col("_cell").str.strip_chars().str.split_exact(" ", 1)
     parsed = (
@@ -217,15 +249,7 @@ def read_tsv(path: str | Path) -> pl.DataFrame:
             f"{path}, line {row['_line']}: unknown flag letter(s) {unknown} in {row['_cell']!r}; "
             f"known flags: {FLAGS}"
         )
-    annual = all(re.match(r"^\d{4}$", label.strip()) for label in periods)
-    value = pl.col("_value")
-    period = pl.col("_period").cast(pl.Int32).alias(YEAR) if annual else pl.col("_period").alias("period")
-    return parsed.select(
-        *dims,
-        period,
-        value.alias(VALUE),
-        pl.when(pl.col("flag") != "").then(pl.col("flag")).alias("flag"),
-    )
+    return parsed
 
 
 @keeps_frame_kind
@@ -264,6 +288,11 @@ def to_panel(
                 f"{[c for c in frame.columns if c not in (YEAR, VALUE, 'flag', 'period')]}"
             )
         available = frame[dim].unique().sort().to_list()
+        if not available:
+            raise SchemaError(
+                f"measure filter {dim}={code!r}: the frame has no rows to select from; check "
+                "that the file was read whole and that earlier filters kept some rows"
+            )
         if code not in available:
             raise SchemaError(f"measure filter {dim}={code!r}: no such code; available: {available[:20]}")
         frame = frame.filter(pl.col(dim) == code)
@@ -317,7 +346,32 @@ def read_sdmx_csv(path: str | Path, *, drop_freq: bool = False) -> pl.DataFrame:
         observations or a damaged gzip stream; the message names the file and the line.
     """
     path = Path(path)
-    text = _read_text(path)
+    frame = _sdmx_table(path, _read_text(path))
+    dims = _sdmx_dimensions(path, frame, drop_freq)
+    frame = _sdmx_observations(path, frame)
+    key = [*dims, "TIME_PERIOD"]
+    dup = frame.filter(pl.struct(key).is_duplicated())
+    if dup.height:
+        row = dup.row(0, named=True)
+        raise EurostatFormatError(
+            f"{path}, lines {dup['_line'].head(4).to_list()}: duplicated observation "
+            f"{ {k: row[k] for k in key} }; the file is damaged or concatenated"
+        )
+    annual = frame["TIME_PERIOD"].str.contains(r"^\d{4}$").all()
+    period = (
+        pl.col("TIME_PERIOD").cast(pl.Int32).alias(YEAR) if annual else pl.col("TIME_PERIOD").alias("period")
+    )
+    flag = pl.col("_flag").str.split("").list.sort().list.join("")
+    return frame.select(
+        *dims,
+        period,
+        pl.col("_value").alias(VALUE),
+        pl.when(pl.col("_flag") != "").then(flag).alias("flag"),
+    )
+
+
+def _sdmx_table(path: Path, text: str) -> pl.DataFrame:
+    """The SDMX-CSV table as text columns, checked for the fixed SDMX columns."""
     try:
         frame = pl.read_csv(io.StringIO(text), infer_schema=False, has_header=True)
     except pl.exceptions.PolarsError as exc:
@@ -331,6 +385,11 @@ def read_sdmx_csv(path: str | Path, *, drop_freq: bool = False) -> pl.DataFrame:
             f"dimensions, missing {missing}; found {frame.columns[:10]}. Download with "
             "format=SDMX-CSV, or read a TSV file with read_tsv()."
         )
+    return frame
+
+
+def _sdmx_dimensions(path: Path, frame: pl.DataFrame, drop_freq: bool) -> list[str]:
+    """The dimension columns (``freq`` left out with ``drop_freq`` if it holds one value)."""
     dims = [c for c in frame.columns if c not in _SDMX_FIXED + _SDMX_OPTIONAL]
     if drop_freq and "freq" in dims:
         if frame["freq"].n_unique() > 1:
@@ -339,6 +398,12 @@ def read_sdmx_csv(path: str | Path, *, drop_freq: bool = False) -> pl.DataFrame:
                 f"{frame['freq'].unique().to_list()}; select one first"
             )
         dims.remove("freq")
+    return dims
+
+
+def _sdmx_observations(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``_line``, ``_value`` (Float64) and ``_flag`` (with ``c`` for any confidentiality
+    status but ``F``), each checked."""
     frame = frame.with_row_index("_line", offset=2).with_columns(
         pl.col("TIME_PERIOD").str.strip_chars(),
         pl.col("OBS_VALUE").str.strip_chars().cast(pl.Float64, strict=False).alias("_value"),
@@ -370,25 +435,7 @@ def read_sdmx_csv(path: str | Path, *, drop_freq: bool = False) -> pl.DataFrame:
         raise EurostatFormatError(
             f"{path}, line {row['_line']}: unknown flag {row['_flag']!r}; known flags: {FLAGS}"
         )
-    key = [*dims, "TIME_PERIOD"]
-    dup = frame.filter(pl.struct(key).is_duplicated())
-    if dup.height:
-        row = dup.row(0, named=True)
-        raise EurostatFormatError(
-            f"{path}, lines {dup['_line'].head(4).to_list()}: duplicated observation "
-            f"{ {k: row[k] for k in key} }; the file is damaged or concatenated"
-        )
-    annual = frame["TIME_PERIOD"].str.contains(r"^\d{4}$").all()
-    period = (
-        pl.col("TIME_PERIOD").cast(pl.Int32).alias(YEAR) if annual else pl.col("TIME_PERIOD").alias("period")
-    )
-    flag = pl.col("_flag").str.split("").list.sort().list.join("")
-    return frame.select(
-        *dims,
-        period,
-        pl.col("_value").alias(VALUE),
-        pl.when(pl.col("_flag") != "").then(flag).alias("flag"),
-    )
+    return frame
 
 
 def read(path: str | Path) -> pl.DataFrame:

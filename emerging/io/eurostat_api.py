@@ -92,7 +92,7 @@ def raw_file_name(
     return f"{dataset}{suffix}.{_FORMATS[fmt][1]}.gz"
 
 
-def download(
+def download(  # noqa: PLR0913  (filters, format, cache and network settings)
     dataset: str,
     *,
     filters: Mapping[str, str | Sequence[str]] | None = None,

@@ -147,15 +147,43 @@ def read_interreg(path: str | Path) -> InterregTable:
         A missing file; a missing column, a duplicated NUTS code or a negative count (the
         message names the rows).
     """
-    from emerging.codes.nuts_versions import nuts2_codes
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
             f"Interreg file {path} not found; it is "
             "shared/data/cooperation/interreg_2014_2020_keep_eu_by_nuts3.csv"
         )
-    raw = pl.read_csv(path, infer_schema=False)
+    frame = _checked_counts(path, pl.read_csv(path, infer_schema=False))
+    frame, counts = _placed_rows(frame)
+    dup = frame.filter(pl.col("region").is_duplicated())
+    if dup.height:
+        raise ValueError(
+            f"{path}: NUTS codes appear more than once: {sorted(set(dup['region']))[:5]}"
+        )
+    recorded = pl.col("partners") > 0
+    notes = {
+        "budgets of 0 in regions with partners (not available)": int(
+            frame.select((recorded & (pl.col("budget_meur") == 0)).sum()).item()
+        ),
+        "ERDF amounts of 0 in regions with partners (not available)": int(
+            frame.select((recorded & (pl.col("erdf_meur") == 0)).sum()).item()
+        ),
+    }
+    frame = frame.with_columns(
+        pl.col("projects", "partners").round(0).cast(pl.Int64),
+        *(
+            pl.when(recorded & (pl.col(c) == 0)).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("budget_meur", "erdf_meur")
+        ),
+        recorded.alias("recorded"),
+    ).sort("region")
+    return InterregTable(
+        regions=frame, exclusions=Exclusions(counts), notes=notes, source=f"{SOURCE}; {path.name}"
+    )
+
+
+def _checked_counts(path: Path, raw: pl.DataFrame) -> pl.DataFrame:
+    """The keep.eu columns renamed, counts and amounts as numbers, each checked."""
     missing = [c for c in KEEP_COLUMNS if c not in raw.columns]
     if missing:
         raise ValueError(
@@ -182,6 +210,13 @@ def read_interreg(path: str | Path) -> InterregTable:
     )
     if negative.height:
         raise ValueError(f"{path}: negative counts or amounts, e.g. {negative.head(3).to_dicts()}")
+    return frame
+
+
+def _placed_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The rows with a NUTS 2021 NUTS-3 code of their country; the others counted by reason."""
+    from emerging.codes.nuts_versions import nuts2_codes
+
     valid2 = sorted(nuts2_codes(2021))
     code = pl.col("region")
     reasons = {
@@ -195,31 +230,7 @@ def read_interreg(path: str | Path) -> InterregTable:
         mask = frame.select(bad.fill_null(True).alias("b"))["b"]
         counts[reason] = int(mask.sum())
         frame = frame.filter(~mask)
-    dup = frame.filter(pl.col("region").is_duplicated())
-    if dup.height:
-        raise ValueError(
-            f"{path}: NUTS codes appear more than once: {sorted(set(dup['region']))[:5]}"
-        )
-    recorded = pl.col("partners") > 0
-    notes = {
-        "budgets of 0 in regions with partners (not available)": int(
-            frame.select((recorded & (pl.col("budget_meur") == 0)).sum()).item()
-        ),
-        "ERDF amounts of 0 in regions with partners (not available)": int(
-            frame.select((recorded & (pl.col("erdf_meur") == 0)).sum()).item()
-        ),
-    }
-    frame = frame.with_columns(
-        pl.col("projects", "partners").round(0).cast(pl.Int64),
-        *(
-            pl.when(recorded & (pl.col(c) == 0)).then(None).otherwise(pl.col(c)).alias(c)
-            for c in ("budget_meur", "erdf_meur")
-        ),
-        recorded.alias("recorded"),
-    ).sort("region")
-    return InterregTable(
-        regions=frame, exclusions=Exclusions(counts), notes=notes, source=f"{SOURCE}; {path.name}"
-    )
+    return frame, counts
 
 
 @keeps_frame_kind

@@ -127,23 +127,32 @@ def publish(folder: str | Path, files: dict[str, bytes]) -> tuple[list[Path], li
     :func:`recover` after a crash). When every file already has the same bytes nothing is
     touched. Returns (paths of ``files``, paths whose bytes changed).
     """
-    import hashlib
-    import os
-    import shutil
-
     folder = Path(folder)
     recover(folder)
     paths = [folder / name for name in files]
-
-    def same(name: str, data: bytes) -> bool:
-        path = folder / name
-        if not path.is_file() or path.stat().st_size != len(data):
-            return False
-        return hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(data).digest()
-
-    changed = [name for name, data in files.items() if not same(name, data)]
+    changed = [name for name, data in files.items() if not _same_bytes(folder / name, data)]
     if not changed:
         return paths, []
+    staging = _staged(folder, files, changed)
+    _swap_in(staging, folder)
+    return paths, [folder / name for name in changed]
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data``."""
+    import hashlib
+
+    if not path.is_file() or path.stat().st_size != len(data):
+        return False
+    return hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(data).digest()
+
+
+def _staged(folder: Path, files: dict[str, bytes], changed: list[str]) -> Path:
+    """The staging folder: the other entries of ``folder`` as hard links (or copies) and
+    the ``changed`` files written and synced to disk."""
+    import os
+    import shutil
+
     staging = staging_dir(folder)
     shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
     staging.mkdir(parents=True)
@@ -170,6 +179,14 @@ def publish(folder: str | Path, files: dict[str, bytes]) -> tuple[list[Path], li
         os.fsync(fd)
     finally:
         os.close(fd)
+    return staging
+
+
+def _swap_in(staging: Path, folder: Path) -> None:
+    """Put ``staging`` in the place of ``folder`` in one step where the system allows."""
+    import os
+    import shutil
+
     if not folder.exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging, folder)
@@ -180,4 +197,3 @@ def publish(folder: str | Path, files: dict[str, bytes]) -> tuple[list[Path], li
         os.rename(folder, old)
         os.rename(staging, folder)
         shutil.rmtree(old)
-    return paths, [folder / name for name in changed]

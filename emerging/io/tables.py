@@ -240,7 +240,7 @@ def _to_contract_columns(
     return frame
 
 
-def read_table(
+def read_table(  # noqa: PLR0913  (one keyword per thing a user table can get wrong)
     path: str | Path,
     *,
     columns: Mapping[str, str] | None = None,

@@ -13,7 +13,7 @@ the functions that need it.
 
 from emerging.networks._brokerage import brokerage
 from emerging.networks._communities import Communities, adjusted_rand_index, communities
-from emerging.networks.analysis import NetworkAnalysis, analyse_network
+from emerging.networks.analysis import NetworkAnalysis, NetworkOptions, analyse_network
 from emerging.networks.backbone import disparity_filter
 from emerging.networks.build import Projection, encode, project_network, to_networkx
 from emerging.networks.figures import draw_network, flow_map
@@ -24,13 +24,20 @@ from emerging.networks.metrics import (
     node_metrics,
     tie_changes,
 )
-from emerging.networks.partners import PartnerSuggestions, find_partners, suggest_partners
+from emerging.networks.partners import (
+    PartnerOptions,
+    PartnerSuggestions,
+    find_partners,
+    suggest_partners,
+)
 from emerging.networks.summary import CooperationSummary, cooperation_summary
 
 __all__ = [
     "Communities",
     "CooperationSummary",
     "NetworkAnalysis",
+    "NetworkOptions",
+    "PartnerOptions",
     "PartnerSuggestions",
     "Projection",
     "adjusted_rand_index",

@@ -95,6 +95,28 @@ def brokerage(
     )
 
 
+def _unpack(product: sp.csr_matrix, mask: sp.csr_matrix,
+            bits: int) -> dict[tuple[str, str], sp.csr_matrix]:
+    """The entries of ``product`` on the ties of ``mask``, split by the (x, y) tie types
+    packed in its ``bits``-wide fields."""
+    masked = product.multiply(mask).tocsr()
+    masked.eliminate_zeros()
+    out = {}
+    for k, key in enumerate((("S", "S"), ("D", "S"), ("S", "D"), ("D", "D"))):
+        field = (masked.data >> (bits * k)) & (2**bits - 1)
+        out[key] = sp.csr_matrix((field, masked.indices, masked.indptr), shape=product.shape)
+    return out
+
+
+def _role(own_a: str, own_b: str, opposite: str) -> str:
+    """The role of a corner whose own two ties are of types ``own_a``, ``own_b``."""
+    if own_a == own_b == "S":
+        return "coordinator"
+    if own_a != own_b:
+        return "gatekeeper"
+    return "consultant" if opposite == "S" else "liaison"
+
+
 def _closed_pairs_by_role(adj: sp.csr_matrix, codes: np.ndarray, degree: np.ndarray) -> dict:
     """Triangles through each node by the role its corner plays (see :func:`brokerage`).
 
@@ -128,28 +150,11 @@ def _closed_pairs_by_role(adj: sp.csr_matrix, codes: np.ndarray, degree: np.ndar
     mask = {t: sp.csr_matrix((np.ones(int(m.sum()), dtype=np.int64), (r[m], c[m])), shape=(n, n))
             for t, m in (("S", same), ("D", ~same))}
 
-    def unpack(product: sp.csr_matrix, z: str) -> dict[tuple[str, str], sp.csr_matrix]:
-        """The entries of ``product`` on the ties of type ``z``, split by (x, y) types."""
-        masked = product.multiply(mask[z]).tocsr()
-        masked.eliminate_zeros()
-        out = {}
-        for k, key in enumerate((("S", "S"), ("D", "S"), ("S", "D"), ("D", "D"))):
-            field = (masked.data >> (bits * k)) & (2**bits - 1)
-            out[key] = sp.csr_matrix((field, masked.indices, masked.indptr), shape=(n, n))
-        return out
-
     low_all = left @ right  # entry (a, c): middle corners b, by types of (a, b) and (b, c)
     mid_all = left.T.tocsr() @ right  # entry (b, c): lowest corners a, by (a, b) and (a, c)
-    low = {z: unpack(low_all, z) for z in ("S", "D")}
-    mid = {z: unpack(mid_all, z) for z in ("S", "D")}
+    low = {z: _unpack(low_all, mask[z], bits) for z in ("S", "D")}
+    mid = {z: _unpack(mid_all, mask[z], bits) for z in ("S", "D")}
     closed = dict.fromkeys(ROLES, np.zeros(n))
-
-    def role(own_a: str, own_b: str, opposite: str) -> str:
-        if own_a == own_b == "S":
-            return "coordinator"
-        if own_a != own_b:
-            return "gatekeeper"
-        return "consultant" if opposite == "S" else "liaison"
 
     # (x, y, z) = types of the ties low-mid, mid-high, low-high; two same-country ties in a
     # triangle force the third, so five patterns occur
@@ -159,9 +164,9 @@ def _closed_pairs_by_role(adj: sp.csr_matrix, codes: np.ndarray, degree: np.ndar
         lo = low[z_][x_, y_]  # masked by the (low, high) tie of type z
         mh = mid[y_][x_, z_]  # masked by the (mid, high) tie of type y
         role_counts = (
-            (role(x_, z_, y_), np.asarray(lo.sum(axis=1)).ravel()),
-            (role(x_, y_, z_), np.asarray(mh.sum(axis=1)).ravel()),
-            (role(z_, y_, x_), np.asarray(mh.sum(axis=0)).ravel()),
+            (_role(x_, z_, y_), np.asarray(lo.sum(axis=1)).ravel()),
+            (_role(x_, y_, z_), np.asarray(mh.sum(axis=1)).ravel()),
+            (_role(z_, y_, x_), np.asarray(mh.sum(axis=0)).ravel()),
         )
         for name, count in role_counts:
             closed[name] = closed[name] + count

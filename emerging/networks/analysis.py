@@ -12,10 +12,11 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
+from emerging._checks import merge_options
 from emerging._result import Result
 from emerging.networks._common import check_option
 from emerging.networks.build import NodeKind, Projection, WeightKind, project_network
@@ -142,19 +143,64 @@ class NetworkAnalysis(Result):
         return out
 
 
+class _Steps:
+    """Run named steps, saying each one's label first and timing it (``timings``)."""
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        self.say = say
+        self.timings: dict[str, float] = {}
+
+    def __call__(self, label: str, fn, *args, **kwargs):
+        self.say(label)
+        t0 = time.perf_counter()
+        out = fn(*args, **kwargs)
+        self.timings[label] = time.perf_counter() - t0
+        return out
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """What :func:`analyse_network` projects and how it measures (defaults: the function's).
+
+    Each field may also be passed to :func:`analyse_network` as a keyword of the same name.
+
+    Attributes
+    ----------
+    node, level, weight
+        As :func:`~emerging.networks.project_network` (``level`` truncates NUTS codes for
+        region networks).
+    communities_on
+        Where centrality and communities are computed: ``"full"`` network, its disparity
+        ``"backbone"`` (Serrano et al. 2009, significance ``alpha``), or ``"auto"``: the
+        backbone above 50,000 ties.
+    alpha
+        Significance of the disparity backbone.
+    k
+        Sampled sources for betweenness (Brandes & Pich 2007).
+    seed
+        Seed of the betweenness sample and of the Louvain communities.
+    """
+
+    node: NodeKind = "country"
+    level: int | None = None
+    weight: WeightKind = "fractional"
+    communities_on: CommunitiesOn = "auto"
+    alpha: float = 0.05
+    k: int = 256
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        check_option("communities_on", self.communities_on, CommunitiesOn)
+
+
 def analyse_network(
     participations: pl.DataFrame | pl.LazyFrame,
     *,
-    node: NodeKind = "country",
-    level: int | None = None,
-    weight: WeightKind = "fractional",
     start: int | None = None,
     end: int | None = None,
-    communities_on: CommunitiesOn = "auto",
-    alpha: float = 0.05,
-    k: int = 256,
-    seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    options: NetworkOptions | None = None,
+    **keywords: Any,
 ) -> NetworkAnalysis:
     """Project participations and measure the network in one call.
 
@@ -168,45 +214,34 @@ def analyse_network(
     participations
         Participations frame (``read_cordis(...).participations`` for NUTS-coded regions;
         ``read_h2020_eunets(...)`` for countries and organisations).
-    node, level, weight
-        As :func:`~emerging.networks.project_network` (``level`` truncates NUTS codes for
-        region networks).
     start, end
         Keep projects whose start year lies in ``[start, end]``.
-    communities_on
-        Where centrality and communities are computed: ``"full"`` network, its disparity
-        ``"backbone"`` (Serrano et al. 2009, significance ``alpha``), or ``"auto"``: the
-        backbone above 50,000 ties.
-    k
-        Sampled sources for betweenness (Brandes & Pich 2007).
     progress
         Called with a short text before each step (e.g. ``print``).
+    options
+        A :class:`NetworkOptions`: ``node``, ``level``, ``weight``, ``communities_on``,
+        ``alpha``, ``k``, ``seed`` (see there).
+    **keywords
+        Any field of :class:`NetworkOptions` as a keyword (``node="region", level=2``),
+        overriding the same field of ``options``.
     """
     from emerging.networks import brokerage, communities, cross_border, disparity_filter
     from emerging.networks.metrics import node_metrics
 
-    check_option("communities_on", communities_on, CommunitiesOn)
-    say = progress or (lambda _text: None)
-    timings: dict[str, float] = {}
-
-    def step(label: str, fn, *args, **kwargs):
-        say(label)
-        t0 = time.perf_counter()
-        out = fn(*args, **kwargs)
-        timings[label] = time.perf_counter() - t0
-        return out
-
+    opts = merge_options(NetworkOptions, options, keywords, function="analyse_network")
+    node, alpha = opts.node, opts.alpha
+    step = _Steps(progress or (lambda _text: None))
     frame = participations.collect() if isinstance(participations, pl.LazyFrame) else participations
     if start is not None or end is not None:
         lo, hi = start if start is not None else -10**6, end if end is not None else 10**6
         frame = frame.filter(pl.col("start_year").is_between(lo, hi))
     net = step(f"projecting {frame.height:,} participations onto {node} nodes", project_network,
-               frame, node=node, level=level, weight=weight,
-               self_loops=node != "organisation" and weight != "jaccard")
+               frame, node=node, level=opts.level, weight=opts.weight,
+               self_loops=node != "organisation" and opts.weight != "jaccard")
     edges = net.edges
     countries = net.nodes.select("node", "country")
-    use_backbone = communities_on == "backbone" or (
-        communities_on == "auto" and edges.height > BACKBONE_ABOVE
+    use_backbone = opts.communities_on == "backbone" or (
+        opts.communities_on == "auto" and edges.height > BACKBONE_ABOVE
     )
     measured = edges.filter(pl.col("source") != pl.col("target"))
     if use_backbone:
@@ -214,10 +249,10 @@ def analyse_network(
                         measured, alpha=alpha)
     measured_on = f"disparity backbone (alpha {alpha})" if use_backbone else "full network"
     metrics = step("centrality (PageRank, eigenvector, sampled betweenness)", node_metrics,
-                   measured, betweenness="sampled", k=k, seed=seed)
+                   measured, betweenness="sampled", k=opts.k, seed=opts.seed)
     shares = step("cross-border shares", cross_border, edges, countries=countries)
     pairs = step("country pairs", cross_border, edges, by="country_pair", countries=countries)
-    comms = step(f"Louvain communities on the {measured_on}", communities, measured, seed=seed)
+    comms = step(f"Louvain communities on the {measured_on}", communities, measured, seed=opts.seed)
     table = (
         net.nodes.select("node", "country", "projects", "participations")
         .join(metrics, on="node", how="left")
@@ -228,6 +263,7 @@ def analyse_network(
     if node != "country":
         roles = step("Gould-Fernandez brokerage", brokerage, edges, countries=countries)
         table = table.join(roles.drop("country"), on="node", how="left")
+    timings = step.timings
     return NetworkAnalysis(
         projection=net,
         metrics=table.sort("strength", descending=True, nulls_last=True),

@@ -168,33 +168,13 @@ def _project(
     if not np.all(b.data == 1.0):  # region or country nodes hold organisation counts
         binary = b.copy()
         binary.data[:] = 1.0
-    bt = binary.T.tocsr()
-
-    def rows_scaled(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
-        """diag(factor) @ m without a second sparse product."""
-        data = m.data * np.repeat(factor, np.diff(m.indptr))
-        return sp.csr_matrix((data, m.indices, m.indptr), shape=m.shape)
-
-    no_funding = 0
+    no_funding, diag = 0, None
     if weight == "fractional":
-        scale = np.divide(1.0, n_p - 1, out=np.zeros_like(n_p), where=n_p > 1)
-        w = (b.T.tocsr() @ rows_scaled(b, scale)).tocoo()
-        if self_loops:
-            pairs = b.copy()
-            pairs.data = pairs.data * (pairs.data - 1) / 2
-            diag = np.asarray(pairs.T @ scale).ravel()
+        w, diag = _fractional(b, n_p, self_loops)
     elif weight == "funding":
-        f = inc.funding if rows is None else inc.funding[rows]
-        pc = inc.project_code if rows is None else inc.project_code[rows]
-        known = ~np.isnan(f)
-        total = np.bincount(pc[known], weights=f[known], minlength=b.shape[0])
-        has_any = np.bincount(pc[known], minlength=b.shape[0]) > 0
-        no_funding = int(((n_p > 1) & ~has_any).sum())
-        w = (bt @ rows_scaled(binary, total)).tocoo()
-        if self_loops:
-            diag = np.asarray((b >= 2).astype(float).T @ total).ravel()
+        w, diag, no_funding = _funded(inc, rows, b, binary, n_p, self_loops)
     else:
-        w = (bt @ binary).tocoo()
+        w = (binary.T.tocsr() @ binary).tocoo()
         if self_loops and weight == "count":
             diag = np.asarray((b >= 2).sum(axis=0)).ravel().astype(float)
     upper = w.row < w.col
@@ -207,6 +187,40 @@ def _project(
         r, c, v = np.concatenate([r, idx]), np.concatenate([c, idx]), np.concatenate([v, diag[idx]])
     keep = v > 0
     return r[keep], c[keep], v[keep], no_funding
+
+
+def _rows_scaled(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
+    """diag(factor) @ m without a second sparse product."""
+    data = m.data * np.repeat(factor, np.diff(m.indptr))
+    return sp.csr_matrix((data, m.indices, m.indptr), shape=m.shape)
+
+
+def _fractional(b: sp.csr_matrix, n_p: np.ndarray, self_loops: bool):
+    """Newman's fractional counts (each project's unit spread over its partner pairs) and,
+    with ``self_loops``, the ties inside each node."""
+    scale = np.divide(1.0, n_p - 1, out=np.zeros_like(n_p), where=n_p > 1)
+    w = (b.T.tocsr() @ _rows_scaled(b, scale)).tocoo()
+    diag = None
+    if self_loops:
+        pairs = b.copy()
+        pairs.data = pairs.data * (pairs.data - 1) / 2
+        diag = np.asarray(pairs.T @ scale).ravel()
+    return w, diag
+
+
+def _funded(inc: Incidence, rows, b: sp.csr_matrix, binary: sp.csr_matrix, n_p: np.ndarray,
+            self_loops: bool):
+    """Funding weights (each project's known funding on every pair of its nodes), the ties
+    inside each node with ``self_loops``, and the multi-partner projects without funding."""
+    f = inc.funding if rows is None else inc.funding[rows]
+    pc = inc.project_code if rows is None else inc.project_code[rows]
+    known = ~np.isnan(f)
+    total = np.bincount(pc[known], weights=f[known], minlength=b.shape[0])
+    has_any = np.bincount(pc[known], minlength=b.shape[0]) > 0
+    no_funding = int(((n_p > 1) & ~has_any).sum())
+    w = (binary.T.tocsr() @ _rows_scaled(binary, total)).tocoo()
+    diag = np.asarray((b >= 2).astype(float).T @ total).ravel() if self_loops else None
+    return w, diag, no_funding
 
 
 @dataclass(frozen=True, repr=False)
@@ -318,16 +332,7 @@ def project_network(
     Projection
         ``edges`` (validated Edges frame), ``nodes``, ``exclusions``.
     """
-    check_option("node", node, NodeKind)
-    check_option("weight", weight, WeightKind)
-    check_option("slice", slice, SliceKind)
-    if slice == "window" and (not isinstance(window, int) or window < 1):
-        raise ValueError(f"window must be a positive whole number of years; got {window!r}")
-    if self_loops and node == "organisation":
-        raise ValueError(
-            "self_loops applies to region or country nodes; an organisation has no "
-            "ties with itself. Pass self_loops=False."
-        )
+    _check_projection(node, weight, slice, window, self_loops)
     enc = participations if isinstance(participations, Participations) else encode(participations)
     parts = enc.frame
     counts: dict[str, int] = {}
@@ -343,17 +348,7 @@ def project_network(
     inc = incidence(enc, node=node, level=level)
     slices = _year_slices(enc.start_year, slice, window, counts)
     if layer is not None:
-        themes = parts.select(
-            pl.col(layer).cast(pl.String).str.split("|").alias("t")
-        ).with_row_index()
-        themes = themes.explode("t").drop_nulls("t")
-        layered = []
-        for value, rows in themes.group_by("t").agg(pl.col("index")).sort("t").iter_rows():
-            rows = np.asarray(rows, dtype=np.int64)
-            for extra, base in slices:
-                keep = rows if base is None else np.intersect1d(rows, base)
-                layered.append(({**extra, "layer": value}, keep))
-        slices = layered
+        slices = _layer_slices(parts, layer, slices)
     frames, parts_rc, no_funding = [], [], 0
     for extra, rows in slices:
         r, c, v, nf = _project(inc, rows, weight, self_loops)
@@ -374,6 +369,35 @@ def project_network(
         weight=weight,
         exclusions=Exclusions({k: v for k, v in counts.items() if v}),
     )
+
+
+def _check_projection(node, weight, slicing, window, self_loops) -> None:
+    """The options of :func:`project_network`, each with its own message."""
+    check_option("node", node, NodeKind)
+    check_option("weight", weight, WeightKind)
+    check_option("slice", slicing, SliceKind)
+    if slicing == "window" and (not isinstance(window, int) or window < 1):
+        raise ValueError(f"window must be a positive whole number of years; got {window!r}")
+    if self_loops and node == "organisation":
+        raise ValueError(
+            "self_loops applies to region or country nodes; an organisation has no "
+            "ties with itself. Pass self_loops=False."
+        )
+
+
+def _layer_slices(parts: pl.DataFrame, layer: str, slices: list) -> list:
+    """Each year slice split by the themes of column ``layer`` ("|"-separated in a cell)."""
+    themes = parts.select(
+        pl.col(layer).cast(pl.String).str.split("|").alias("t")
+    ).with_row_index()
+    themes = themes.explode("t").drop_nulls("t")
+    layered = []
+    for value, rows in themes.group_by("t").agg(pl.col("index")).sort("t").iter_rows():
+        rows = np.asarray(rows, dtype=np.int64)
+        for extra, base in slices:
+            keep = rows if base is None else np.intersect1d(rows, base)
+            layered.append(({**extra, "layer": value}, keep))
+    return layered
 
 
 def _year_slices(years: np.ndarray, slicing: str, window: int, counts: dict) -> list:

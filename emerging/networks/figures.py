@@ -83,7 +83,7 @@ def _component_layout(edges: pl.DataFrame, *, seed: int) -> dict[str, tuple[floa
     return out
 
 
-def draw_network(
+def draw_network(  # noqa: PLR0913  (drawing settings; moves to maps/ with the one flow map)
     edges: pl.DataFrame | pl.LazyFrame,
     *,
     ax=None,

@@ -218,38 +218,48 @@ def cross_border(
                 UserWarning,
                 stacklevel=2,
             )
-        ends = pl.concat(
-            [
-                tagged.select(
-                    pl.col("source").alias("node"),
-                    pl.col("cs").alias("country"),
-                    pl.col("ct").alias("other"),
-                    "weight",
-                    *slices,
-                ),
-                tagged.filter(pl.col("source") != pl.col("target")).select(
-                    pl.col("target").alias("node"),
-                    pl.col("ct").alias("country"),
-                    pl.col("cs").alias("other"),
-                    "weight",
-                    *slices,
-                ),
-            ]
+        return _by_node(tagged, slices)
+    return _by_country_pair(tagged, slices)
+
+
+def _by_node(tagged: pl.DataFrame, slices: list[str]) -> pl.DataFrame:
+    """:func:`cross_border` with ``by="node"`` (``cs``, ``ct``: the ends' countries)."""
+    ends = pl.concat(
+        [
+            tagged.select(
+                pl.col("source").alias("node"),
+                pl.col("cs").alias("country"),
+                pl.col("ct").alias("other"),
+                "weight",
+                *slices,
+            ),
+            tagged.filter(pl.col("source") != pl.col("target")).select(
+                pl.col("target").alias("node"),
+                pl.col("ct").alias("country"),
+                pl.col("cs").alias("other"),
+                "weight",
+                *slices,
+            ),
+        ]
+    )
+    return (
+        ends.group_by(*slices, "node", "country")
+        .agg(
+            pl.col("weight").sum(),
+            pl.col("weight")
+            .filter(pl.col("other") != pl.col("country"))
+            .sum()
+            .alias("cross_border_weight"),
         )
-        return (
-            ends.group_by(*slices, "node", "country")
-            .agg(
-                pl.col("weight").sum(),
-                pl.col("weight")
-                .filter(pl.col("other") != pl.col("country"))
-                .sum()
-                .alias("cross_border_weight"),
-            )
-            .with_columns(
-                (pl.col("cross_border_weight") / pl.col("weight")).alias("cross_border_share")
-            )
-            .sort(*slices, "node")
+        .with_columns(
+            (pl.col("cross_border_weight") / pl.col("weight")).alias("cross_border_share")
         )
+        .sort(*slices, "node")
+    )
+
+
+def _by_country_pair(tagged: pl.DataFrame, slices: list[str]) -> pl.DataFrame:
+    """:func:`cross_border` with ``by="country_pair"``: shares, intensity, affinity."""
     pairs = (
         tagged.filter(pl.col("cs") != pl.col("ct"))
         .select(

@@ -35,10 +35,11 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
+from emerging._checks import merge_options
 from emerging._result import Result
 from emerging.networks import _evidence as ev
 from emerging.networks._common import check_option
@@ -123,6 +124,48 @@ def _check_weights(weights: Mapping[str, float]) -> dict[str, float]:
     return {k: float(v) for k, v in weights.items()}
 
 
+@dataclass(frozen=True)
+class PartnerOptions:
+    """How :func:`find_partners` weighs the grounds and which candidates it keeps.
+
+    Each field may also be passed to :func:`find_partners` as a keyword of the same name.
+    The values are checked when the object is made, with the messages of the function.
+
+    Attributes
+    ----------
+    weights
+        Weights of the grounds (keys of ``DEFAULT_WEIGHTS``); grounds without data drop
+        out and the rest are renormalised.
+    existing_ties
+        ``"reward"`` existing co-operation, ``"penalise"`` it (seek new partners; the ties
+        score becomes one minus itself) or ``"ignore"`` it.
+    countries
+        Keep only candidates in these countries.
+    regions
+        Keep only candidates in this named region set (e.g. ``"central_europe_2021_2027"``,
+        NUTS-2 codes: a candidate of another level is kept when it lies in, or contains, a
+        region of the set) or in this list of codes.
+    brokerage
+        Compute the brokerage ground (a few seconds on the whole H2020 organisation network).
+    level
+        Confidence level of the LQ interval.
+    top
+        Keep the best ``top`` suggestions (None: all).
+    """
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    existing_ties: TiesKind = "reward"
+    countries: Sequence[str] | None = None
+    regions: str | Sequence[str] | None = None
+    brokerage: bool = True
+    level: float = 0.95
+    top: int | None = 20
+
+    def __post_init__(self) -> None:
+        check_option("existing_ties", self.existing_ties, TiesKind)
+        _check_weights(self.weights)
+
+
 def _level_of(focal: str) -> int:
     if not isinstance(focal, str) or not 2 <= len(focal) <= 5 or not focal[:2].isalpha():
         raise ValueError(
@@ -132,7 +175,7 @@ def _level_of(focal: str) -> int:
     return len(focal) - 2
 
 
-def find_partners(
+def find_partners(  # noqa: PLR0913  (one keyword per kind of evidence; settings in options)
     region_or_country: str,
     *,
     industry: str | None = None,
@@ -144,13 +187,8 @@ def find_partners(
     interreg=None,
     year: int | None = None,
     geometry=None,
-    countries: Sequence[str] | None = None,
-    regions: str | Sequence[str] | None = None,
-    existing_ties: TiesKind = "reward",
-    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
-    brokerage: bool = True,
-    level: float = 0.95,
-    top: int | None = 20,
+    options: PartnerOptions | None = None,
+    **keywords: Any,
 ) -> PartnerSuggestions:
     """Rank partners across the border for a region or a country, with reasons.
 
@@ -182,113 +220,155 @@ def find_partners(
     geometry
         GeoDataFrame (``region, geometry``) of the focal level for distances; default the
         Central Europe tile grid (100 km tiles; units outside it have no distance).
-    countries
-        Keep only candidates in these countries.
-    regions
-        Keep only candidates in this named region set (e.g. ``"central_europe_2021_2027"``,
-        NUTS-2 codes: a candidate of another level is kept when it lies in, or contains, a
-        region of the set) or in this list of codes.
-    existing_ties
-        ``"reward"`` existing co-operation, ``"penalise"`` it (seek new partners; the ties
-        score becomes one minus itself) or ``"ignore"`` it.
-    weights
-        Weights of the grounds (keys of ``DEFAULT_WEIGHTS``); grounds without data drop
-        out and the rest are renormalised.
-    brokerage
-        Compute the brokerage ground (a few seconds on the whole H2020 organisation network).
-    level
-        Confidence level of the LQ interval.
-    top
-        Keep the best ``top`` suggestions (None: all).
+    options
+        A :class:`PartnerOptions`: ``weights``, ``existing_ties``, ``countries``,
+        ``regions``, ``brokerage``, ``level``, ``top`` (see there).
+    **keywords
+        Any field of :class:`PartnerOptions` as a keyword (``weights={"ties": 1}``,
+        ``countries=["AT"]``, ``top=None``, ...), overriding the same field of ``options``.
 
     Returns
     -------
     PartnerSuggestions
     """
-    check_option("existing_ties", existing_ties, TiesKind)
-    w = _check_weights(weights)
+    opts = merge_options(PartnerOptions, options, keywords, function="find_partners")
     nuts_level = _level_of(region_or_country)
     focal = region_or_country
-    frames: dict[str, pl.DataFrame] = {}
-    notes: dict[str, str] = {}
-    basis = None
+    found = _Evidence(focal, nuts_level)
     if industry is not None and (panel is not None or presence is not None):
-        pres = presence
-        if panel is not None:
-            from emerging.indices import presence as lq_presence
-
-            p = ev.panel_at(panel, nuts_level)
-            year = ev.latest_year(p, focal, industry) if year is None else year
-            p = p.filter(pl.col("year") == year)
-            if p.is_empty():
-                raise ValueError(f"the panel has no rows in year {year}")
-            if industry not in p["industry"].unique().to_list():
-                raise ValueError(f"industry {industry!r} is not in the panel in {year}")
-            frames["strength"] = ev.strength(p, industry, level=level)
-            notes["strength"] = (
-                f"LQ of {industry} in {year} against all units of the panel "
-                f"(employment share in the unit / share in the panel total), {level:.0%} "
-                "interval; ECO stars (size, specialisation, focus)"
-            )
-            pres = pres if pres is not None else lq_presence(p).select(
-                "region", "industry", "present"
-            )
-            if proximity is None:
-                from emerging.relatedness import proximity as compute_proximity
-
-                proximity = compute_proximity(ev.finest_year(panel, year))
-        if proximity is not None and pres is not None:
-            phi = ev.proximity_row(proximity, industry, year)
-            frames["feasibility"] = ev.feasibility(pres, phi, industry)
-            notes["feasibility"] = (
-                f"relatedness density of {industry}: proximity-weighted share of its related "
-                "industries in which the unit has LQ >= 1"
-            )
+        presence, proximity, year = _strength(found, panel, presence, proximity, industry,
+                                              year, opts.level)
+        if proximity is not None and presence is not None:
+            _feasibility(found, presence, proximity, industry, year)
     if participations is not None or edges is not None:
-        if edges is not None:
-            frames["ties"], basis = _ties_from_edges(edges, focal), "given edges"
-        else:
-            frames["ties"], basis, counts = ev.ties(participations, focal, nuts_level)
-            notes["ties left out"] = ", ".join(f"{v:,} {k}" for k, v in counts.items()) or "none"
-        notes["ties"] = (
-            "joint projects (count weights) with the focal unit; tie_share = this partner's "
-            "joint projects over the sum of the focal unit's joint projects with every unit "
-            "abroad (a project counts once per partner, so a project with three partner "
-            f"countries counts three times); basis: {basis}"
-        )
-        if existing_ties == "ignore":
-            frames.pop("ties")
-        placed = participations is not None and (
-            nuts_level == 0 or (participations["region"].str.len_chars() >= nuts_level + 2).any()
-        )
-        if brokerage and participations is not None and not placed:
-            notes["brokerage"] = (
-                "left out: the participations carry no NUTS codes, so organisations cannot "
-                "be placed in regions"
-            )
-        if brokerage and placed:
-            frames["brokerage"] = ev.brokerage_by_unit(participations, nuts_level)
-            notes["brokerage"] = (
-                "open partner pairs spanning a border brokered by the unit's organisations "
-                "(Gould-Fernandez gatekeeper + consultant + liaison, unweighted)"
-            )
+        _ties_and_brokerage(found, participations, edges, opts)
     if interreg is not None:
-        frames["interreg"] = ev.interreg_by_unit(interreg, nuts_level)
-        notes["interreg"] = "keep.eu Interreg 2014-2020 partner participations located in the unit"
-    if not frames and panel is None:
+        found.frames["interreg"] = ev.interreg_by_unit(interreg, nuts_level)
+        found.notes["interreg"] = (
+            "keep.eu Interreg 2014-2020 partner participations located in the unit"
+        )
+    if not found.frames and panel is None:
         raise ValueError(
             "find_partners needs evidence: pass panel= (with industry=), participations= "
             "or edges=, or interreg="
         )
-    table = _candidates(frames, focal, nuts_level, countries, regions)
-    if nuts_level and basis == "country":  # every region takes its country's ties
+    table = _candidates(found.frames, focal, nuts_level, opts.countries, opts.regions)
+    frames = found.frames
+    if nuts_level and found.basis == "country":  # every region takes its country's ties
         frames["ties"] = table.select("partner", "country").join(
             frames["ties"].rename({"partner": "country"}), on="country", how="inner"
         ).drop("country")
     frames["distance"] = ev.distances(focal, table["partner"], geometry)
-    notes["distance"] = "centroid distance, km (GISCO geometry when given, else the tile grid)"
+    found.notes["distance"] = (
+        "centroid distance, km (GISCO geometry when given, else the tile grid)"
+    )
     for frame in frames.values():
         table = table.join(frame, on="partner", how="left")
+    table, used = _score(table, frames, _check_weights(opts.weights), opts.existing_ties)
+    table = table.with_columns(_reasons(focal, industry, found.basis, frames).alias("reasons"))
+    table = table.sort(["score", "partner"], descending=[True, False]).with_row_index(
+        "rank", offset=1
+    )
+    lead = ["rank", "partner", "name", "country", "score", *[f"{k}_score" for k in used]]
+    table = table.select(*lead, *[c for c in table.columns if c not in lead and not
+                                  c.endswith("_score")])
+    top = opts.top
+    return PartnerSuggestions(table.head(top) if top else table, focal, industry, used,
+                              found.notes)
+
+
+@dataclass
+class _Evidence:
+    """What :func:`find_partners` has found so far about the candidates for ``focal`` (of
+    NUTS level ``nuts_level``): one frame (keyed by ``partner``) and one note per ground,
+    and the basis of the ties (None, "given edges", region, country)."""
+
+    focal: str
+    nuts_level: int
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    basis: str | None = None
+
+
+def _strength(found: _Evidence, panel, presence, proximity, industry: str, year: int | None,
+              level: float):
+    """The strength ground from ``panel`` (if given); returns the presence, proximity and
+    year for the feasibility ground (presence and proximity computed from the panel when
+    not given)."""
+    if panel is None:
+        return presence, proximity, year
+    from emerging.indices import presence as lq_presence
+
+    p = ev.panel_at(panel, found.nuts_level)
+    year = ev.latest_year(p, found.focal, industry) if year is None else year
+    p = p.filter(pl.col("year") == year)
+    if p.is_empty():
+        raise ValueError(f"the panel has no rows in year {year}")
+    if industry not in p["industry"].unique().to_list():
+        raise ValueError(f"industry {industry!r} is not in the panel in {year}")
+    found.frames["strength"] = ev.strength(p, industry, level=level)
+    found.notes["strength"] = (
+        f"LQ of {industry} in {year} against all units of the panel "
+        f"(employment share in the unit / share in the panel total), {level:.0%} "
+        "interval; ECO stars (size, specialisation, focus)"
+    )
+    if presence is None:
+        presence = lq_presence(p).select("region", "industry", "present")
+    if proximity is None:
+        from emerging.relatedness import proximity as compute_proximity
+
+        proximity = compute_proximity(ev.finest_year(panel, year))
+    return presence, proximity, year
+
+
+def _feasibility(found: _Evidence, presence, proximity, industry: str, year) -> None:
+    """The feasibility ground: relatedness density of ``industry`` in each unit."""
+    phi = ev.proximity_row(proximity, industry, year)
+    found.frames["feasibility"] = ev.feasibility(presence, phi, industry)
+    found.notes["feasibility"] = (
+        f"relatedness density of {industry}: proximity-weighted share of its related "
+        "industries in which the unit has LQ >= 1"
+    )
+
+
+def _ties_and_brokerage(found: _Evidence, participations, edges, opts: PartnerOptions) -> None:
+    """The ties ground (from edges or participations) and the brokerage ground."""
+    focal, nuts_level = found.focal, found.nuts_level
+    if edges is not None:
+        found.frames["ties"], found.basis = _ties_from_edges(edges, focal), "given edges"
+    else:
+        found.frames["ties"], found.basis, counts = ev.ties(participations, focal, nuts_level)
+        found.notes["ties left out"] = (
+            ", ".join(f"{v:,} {k}" for k, v in counts.items()) or "none"
+        )
+    found.notes["ties"] = (
+        "joint projects (count weights) with the focal unit; tie_share = this partner's "
+        "joint projects over the sum of the focal unit's joint projects with every unit "
+        "abroad (a project counts once per partner, so a project with three partner "
+        f"countries counts three times); basis: {found.basis}"
+    )
+    if opts.existing_ties == "ignore":
+        found.frames.pop("ties")
+    placed = participations is not None and (
+        nuts_level == 0 or (participations["region"].str.len_chars() >= nuts_level + 2).any()
+    )
+    if opts.brokerage and participations is not None and not placed:
+        found.notes["brokerage"] = (
+            "left out: the participations carry no NUTS codes, so organisations cannot "
+            "be placed in regions"
+        )
+    if opts.brokerage and placed:
+        found.frames["brokerage"] = ev.brokerage_by_unit(participations, nuts_level)
+        found.notes["brokerage"] = (
+            "open partner pairs spanning a border brokered by the unit's organisations "
+            "(Gould-Fernandez gatekeeper + consultant + liaison, unweighted)"
+        )
+
+
+def _score(table: pl.DataFrame, frames: Mapping[str, pl.DataFrame], w: Mapping[str, float],
+           existing_ties: str) -> tuple[pl.DataFrame, dict[str, float]]:
+    """The weighted score over the grounds with data and a positive weight (weights
+    renormalised to sum 1); missing component scores count 0."""
     used = {k: w.get(k, 0.0) for k in DEFAULT_WEIGHTS if k in frames and w.get(k, 0.0) > 0}
     if not used:
         raise ValueError(
@@ -302,14 +382,7 @@ def find_partners(
     table = table.with_columns(
         pl.sum_horizontal(pl.lit(v) * pl.col(f"{k}_score") for k, v in used.items()).alias("score")
     )
-    table = table.with_columns(_reasons(focal, industry, basis, frames).alias("reasons"))
-    table = table.sort(["score", "partner"], descending=[True, False]).with_row_index(
-        "rank", offset=1
-    )
-    lead = ["rank", "partner", "name", "country", "score", *[f"{k}_score" for k in used]]
-    table = table.select(*lead, *[c for c in table.columns if c not in lead and not
-                                  c.endswith("_score")])
-    return PartnerSuggestions(table.head(top) if top else table, focal, industry, used, notes)
+    return table, used
 
 
 def _ties_from_edges(edges: pl.DataFrame, focal: str) -> pl.DataFrame:
@@ -391,19 +464,7 @@ def _reasons(focal: str, industry: str | None, basis: str | None, frames) -> pl.
     """One sentence per ground, joined with '; ' (grounds without data say nothing)."""
     parts: list[pl.Expr] = []
     if "strength" in frames:
-        verdict = (
-            pl.when(pl.col("lq_lo") > 1).then(pl.lit("specialised in "))
-            .when(pl.col("lq") >= 1).then(pl.lit("LQ above 1 (not significantly) in "))
-            .otherwise(pl.lit("not specialised in "))
-        )
-        stars = pl.when(pl.col("eco_stars").is_not_null()).then(
-            pl.format(", {} ECO star(s)", pl.col("eco_stars"))
-        ).otherwise(pl.lit(""))
-        parts.append(pl.when(pl.col("lq").is_not_null()).then(pl.concat_str(
-            verdict, pl.lit(industry),
-            pl.format(": LQ {} ({} interval {}-{})", _fmt("lq"), pl.lit("95 %"), _fmt("lq_lo"),
-                      _fmt("lq_hi")), stars,
-        )).otherwise(pl.lit(f"no employment figure for {industry}")))
+        parts.append(_strength_reason(industry))
     if "feasibility" in frames:
         related = pl.col("related_held").list.join(", ")
         parts.append(pl.concat_str(
@@ -413,23 +474,7 @@ def _reasons(focal: str, industry: str | None, basis: str | None, frames) -> pl.
             .then(pl.format(" (holds related {})", related)).otherwise(pl.lit("")),
         ))
     if "ties" in frames:
-        share = (pl.col("tie_share") * 100).round(1)
-        if basis == "country" and len(focal) > 2:
-            text = pl.format(
-                "{} joint projects between {} and {} (country level: the participations carry "
-                "no NUTS codes; {}% of {}'s cross-border ties, a project counted once per "
-                "partner country)",
-                _thousands("joint_projects"), pl.lit(focal[:2]), pl.col("country"), share,
-                pl.lit(focal[:2]),
-            )
-        else:
-            text = pl.format("{} joint projects with {} ({}% of {}'s cross-border ties, a "
-                             "project counted once per partner)", _thousands("joint_projects"),
-                             pl.lit(focal), share, pl.lit(focal))
-        parts.append(
-            pl.when(pl.col("joint_projects") > 0).then(text)
-            .otherwise(pl.lit(f"no joint project with {focal} yet"))
-        )
+        parts.append(_ties_reason(focal, basis))
     if "brokerage" in frames:
         parts.append(
             pl.when(pl.col("cross_border_brokerage") > 0)
@@ -458,7 +503,45 @@ def _reasons(focal: str, industry: str | None, basis: str | None, frames) -> pl.
     return pl.concat_str(parts, separator="; ", ignore_nulls=True)
 
 
-def suggest_partners(
+def _strength_reason(industry: str | None) -> pl.Expr:
+    """The strength sentence: the LQ verdict, its interval and the ECO stars."""
+    verdict = (
+        pl.when(pl.col("lq_lo") > 1).then(pl.lit("specialised in "))
+        .when(pl.col("lq") >= 1).then(pl.lit("LQ above 1 (not significantly) in "))
+        .otherwise(pl.lit("not specialised in "))
+    )
+    stars = pl.when(pl.col("eco_stars").is_not_null()).then(
+        pl.format(", {} ECO star(s)", pl.col("eco_stars"))
+    ).otherwise(pl.lit(""))
+    return pl.when(pl.col("lq").is_not_null()).then(pl.concat_str(
+        verdict, pl.lit(industry),
+        pl.format(": LQ {} ({} interval {}-{})", _fmt("lq"), pl.lit("95 %"), _fmt("lq_lo"),
+                  _fmt("lq_hi")), stars,
+    )).otherwise(pl.lit(f"no employment figure for {industry}"))
+
+
+def _ties_reason(focal: str, basis: str | None) -> pl.Expr:
+    """The ties sentence, at country level when the participations carry no NUTS codes."""
+    share = (pl.col("tie_share") * 100).round(1)
+    if basis == "country" and len(focal) > 2:
+        text = pl.format(
+            "{} joint projects between {} and {} (country level: the participations carry "
+            "no NUTS codes; {}% of {}'s cross-border ties, a project counted once per "
+            "partner country)",
+            _thousands("joint_projects"), pl.lit(focal[:2]), pl.col("country"), share,
+            pl.lit(focal[:2]),
+        )
+    else:
+        text = pl.format("{} joint projects with {} ({}% of {}'s cross-border ties, a "
+                         "project counted once per partner)", _thousands("joint_projects"),
+                         pl.lit(focal), share, pl.lit(focal))
+    return (
+        pl.when(pl.col("joint_projects") > 0).then(text)
+        .otherwise(pl.lit(f"no joint project with {focal} yet"))
+    )
+
+
+def suggest_partners(  # noqa: PLR0913  (deprecated old signature, kept for one release)
     edges: pl.DataFrame | pl.LazyFrame,
     specialisation: pl.DataFrame,
     relatedness: pl.DataFrame,

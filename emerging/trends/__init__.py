@@ -24,7 +24,7 @@ from emerging.trends.convergence import (
     sigma_convergence,
 )
 from emerging.trends.models import FixedEffectsTrend, TrendFit, fit_trend, fixed_effects_trend
-from emerging.trends.slopes import PanelTrends, trend_slopes
+from emerging.trends.slopes import PanelTrends, SlopeOptions, trend_slopes
 
 __all__ = [
     "BetaConvergence",
@@ -33,6 +33,7 @@ __all__ = [
     "Portfolio",
     "ShiftShare",
     "SigmaConvergence",
+    "SlopeOptions",
     "SpecialisationChanges",
     "TrendFit",
     "beta_convergence",

@@ -10,6 +10,7 @@ into contiguous ``(region, industry, year)`` series; nothing is encoded a second
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -53,15 +54,19 @@ def prepare_series(
     zeros: str,
     reference,
     regions=None,
-    reference_regions=None,
-    lq_base: str | None = None,
+    **deprecated: Any,
 ) -> LogSeries:
     """Validate ``frame`` and return the log measure of every series.
 
     ``reference`` (with ``regions``) is the reference economy: of the slope test for
     employment (None: no test), of the LQ itself for ``measure="lq"`` (None: all regions).
-    ``lq_base`` is the deprecated name of the LQ's reference.
+    ``deprecated`` takes the old spellings ``lq_base`` (the LQ's reference) and
+    ``reference_regions`` (``regions``), translated with a warning.
     """
+    reference_regions = deprecated.pop("reference_regions", None)
+    lq_base = deprecated.pop("lq_base", None)
+    if deprecated:
+        raise TypeError(f"prepare_series() got unexpected keyword argument(s) {sorted(deprecated)}")
     check_option("measure", measure, ("value", "lq"))
     check_option("zeros", zeros, ("drop", "log1p"))
     if lq_base is not None:
@@ -69,14 +74,7 @@ def prepare_series(
     if measure == "lq" and zeros == "log1p":
         raise ValueError("zeros='log1p' is for employment only; use zeros='drop' with measure='lq'")
     coded = coded_panel(frame)
-    start = int(coded.years.min()) if start is None else start
-    end = int(coded.years.max()) if end is None else end
-    steps = np.flatnonzero((coded.years >= start) & (coded.years <= end))
-    if steps.size < 3:
-        raise ValueError(
-            f"a trend needs at least 3 years; the window {start}-{end} holds "
-            f"{coded.years[steps].tolist()}"
-        )
+    steps = _window_steps(coded, start, end)
     economy = None
     if measure == "lq":
         economy = trend_economy(coded, "all" if reference is None else reference, regions,
@@ -97,13 +95,7 @@ def prepare_series(
             y, usable = np.log(values), known & ~zero
     log_ref = usable_relative = None
     if measure == "value" and economy is not None:
-        totals = reference_totals(np.where(known.all(axis=0), values, 0.0), economy)
-        if economy.external is not None:
-            totals = totals[steps]
-        totals = series_first(np.broadcast_to(by_region(totals, economy), values.shape))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_ref = np.log1p(totals) if zeros == "log1p" else np.log(totals)
-        usable_relative = series_first(usable) & (totals > 0)
+        log_ref, usable_relative = _reference_logs(values, known, usable, economy, steps, zeros)
     return LogSeries(
         coded=coded,
         steps=steps,
@@ -118,3 +110,28 @@ def prepare_series(
         has_pair=coded.has_row_in(steps).any(axis=0),
         reference_label=None if economy is None else economy_label(economy, regions),
     )
+
+
+def _window_steps(coded: CodedPanel, start: int | None, end: int | None) -> np.ndarray:
+    """Positions of the window's years (default: all years), at least 3 of them."""
+    start = int(coded.years.min()) if start is None else start
+    end = int(coded.years.max()) if end is None else end
+    steps = np.flatnonzero((coded.years >= start) & (coded.years <= end))
+    if steps.size < 3:
+        raise ValueError(
+            f"a trend needs at least 3 years; the window {start}-{end} holds "
+            f"{coded.years[steps].tolist()}"
+        )
+    return steps
+
+
+def _reference_logs(values, known, usable, economy, steps, zeros: str):
+    """The log reference total of every series' industry, ``(R, I, T)``, and the points of
+    the reference-relative trend (``usable`` where that total is positive)."""
+    totals = reference_totals(np.where(known.all(axis=0), values, 0.0), economy)
+    if economy.external is not None:
+        totals = totals[steps]
+    totals = series_first(np.broadcast_to(by_region(totals, economy), values.shape))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_ref = np.log1p(totals) if zeros == "log1p" else np.log(totals)
+    return log_ref, series_first(usable) & (totals > 0)

@@ -46,7 +46,6 @@ and autocorrelation consistent covariance matrix. *Econometrica*, 55(3), 703-708
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -63,8 +62,9 @@ from emerging.trends._series import prepare_series
 from emerging.trends.slopes import (
     Measure,
     PanelTrends,
-    StandardError,
+    SlopeOptions,
     Zeros,
+    slope_options,
     trend_slopes,
 )
 
@@ -165,37 +165,34 @@ def fit_trend(
     *,
     region: str,
     industry: str,
-    measure: Measure = "value",
     start: int | None = None,
     end: int | None = None,
-    se: StandardError = "hac",
-    maxlags: int | None = None,
     reference: ReferenceLike | None = "all",
     regions: Regions = None,
-    split: int | None = None,
-    zeros: Zeros = "drop",
-    level: float = 0.95,
-    reference_regions: str | Collection[str] | None = None,
-    lq_base: Literal["all", "country"] | None = None,
+    options: SlopeOptions | None = None,
+    **keywords: Any,
 ) -> TrendFit:
     """Fit the log-linear trend of one region-industry series with statsmodels.
 
     Same model, options and edge cases as :func:`trend_slopes` (whose numbers it
     reproduces), but keeps the statsmodels results for inspection and plotting.
+    ``options`` is a :class:`~emerging.trends.SlopeOptions`, of which one series uses
+    ``measure``, ``se``, ``maxlags``, ``split``, ``zeros`` and ``level`` (each also a
+    keyword, as are the deprecated ``reference_regions`` and ``lq_base``); the
+    acceleration is always fitted, with at least 5 points and 2 on each side of ``split``.
     """
     import statsmodels.api as sm
 
-    check_option("se", se, ("hac", "ols"))
-    check_level(level)
+    opts, legacy = slope_options(options, keywords, function="fit_trend", fields=_ONE_SERIES)
+    measure, se, maxlags, level = opts.measure, opts.se, opts.maxlags, opts.level
     frame = validate_panel(panel)
     for col, code in ((REGION, region), (INDUSTRY, industry)):
         check_regions([code], frame[col].unique().to_list(), what=col)
     if measure == "value":  # the reference needs this industry only
         frame = frame.filter(pl.col(INDUSTRY) == industry)
     s = prepare_series(
-        frame, measure=measure, start=start, end=end, zeros=zeros,
-        reference=reference, regions=regions, reference_regions=reference_regions,
-        lq_base=lq_base,
+        frame, measure=measure, start=start, end=end, zeros=opts.zeros,
+        reference=reference, regions=regions, **legacy,
     )
     r = s.coded.regions.index_of(region)
     i = s.coded.industries.index_of(industry)
@@ -225,7 +222,7 @@ def fit_trend(
             relative = _fit(s.y[r, i] - log_ref, compared, rel_lags)
             ref_slope = float(np.polyfit(s.years[compared], log_ref[compared], 1)[0])
     years = s.years
-    split = int(np.ceil((years[0] + years[-1]) / 2.0)) if split is None else split
+    split = int(np.ceil((years[0] + years[-1]) / 2.0)) if opts.split is None else opts.split
     late = (x >= split).astype(float)
     interacted = None
     if min(late.sum(), (1 - late).sum()) >= 2 and n >= 5:
@@ -236,6 +233,10 @@ def fit_trend(
         split=split, level=level, data=_series_frame(s, r, i), trend=trend,
         relative=relative, interacted=interacted, ref_slope=ref_slope,
     )
+
+
+#: The fields of SlopeOptions that apply to one series (fit_trend).
+_ONE_SERIES = ("measure", "se", "maxlags", "split", "zeros", "level")
 
 
 @dataclass(frozen=True, repr=False)
@@ -270,7 +271,7 @@ class FixedEffectsTrend(Result):
         return plot_fixed_effects_trend(self, ax)
 
 
-def fixed_effects_trend(
+def fixed_effects_trend(  # noqa: PLR0913  (lq_base= stays a keyword for one release)
     panel: pl.DataFrame | pl.LazyFrame,
     *,
     measure: Measure = "value",

@@ -204,3 +204,21 @@ def test_corrupt_optional_file_fails_and_keeps_the_previous_set(shared_data, tmp
     with pytest.raises(EurostatFormatError, match="lots"):
         build(raw, out, indicators=("V16110",), splits="aggregate")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@pytest.mark.realdata
+def test_an_indicator_missing_from_the_raw_file_is_named_with_the_fix(shared_data, tmp_path):
+    """A filtered download (persons employed only) asked for all three indicators: the error
+    names the missing ones and both fixes, not "available: []"."""
+    raw = tmp_path / "raw"
+    write_sbs_subset(shared_data, raw, lambda key: key[1] == "V16110" and key[2].startswith("SK"))
+    with pytest.raises(ValueError) as info:
+        build(raw, tmp_path / "out")
+    message = str(info.value)
+    assert "no rows for indicator(s) V11210 (local_units), V13320 (wages)" in message
+    assert "its indic_sb codes are ['V16110']" in message
+    assert "emerging fetch --refresh" in message and "indicators=['V16110']" in message
+    assert "available: []" not in message
+    assert not (tmp_path / "out").exists()  # nothing written
+    res = build(raw, tmp_path / "out", indicators=("V16110",))
+    assert [o["file"] for o in res.manifest["outputs"]] == ["sbs_employment_nuts2.parquet"]

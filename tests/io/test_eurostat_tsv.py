@@ -168,5 +168,7 @@ def test_unknown_dimension_filters(tmp_path):
         to_panel(frame, measure={"indic_sb": "V9"})
     with pytest.raises(SchemaError, match=r"dimension 'indic_sb' still has 2 values"):
         to_panel(frame, measure={})
+    with pytest.raises(SchemaError, match=r"indic_sb='V1': the frame has no rows to select"):
+        to_panel(frame.clear(), measure={"indic_sb": "V1"})
     panel = to_panel(frame, measure={"indic_sb": "V2"})
     assert panel["value"].to_list() == [3, 4]
