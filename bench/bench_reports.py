@@ -7,7 +7,7 @@ out). Reports the wall time, CPU time of this process and its workers, the split
 whole-panel indicators and the sheets, and the load average before and after: the machine
 is shared, say so with the numbers.
 
-    python bench/bench_reports.py [--workers 2] [--figure-formats png,svg,pdf]
+    python bench/bench_reports.py [--workers 2] [--figure-formats png,svg,pdf] [--demo-only]
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def run(label: str, data, workers: int, figure_formats: tuple[str, ...]) -> floa
     batch = compute_batch(data)
     t1 = time.perf_counter()
     with tempfile.TemporaryDirectory() as out:
-        summary = build_report(batch.data, regions="central_europe_2021_2027", out=out,
+        summary = build_report(batch, regions="central_europe_2021_2027", out=out,
                                formats=FORMATS, figure_formats=figure_formats, workers=workers,
                                progress=False, compare=False)
     wall = time.perf_counter() - t0
@@ -60,12 +60,15 @@ def main() -> None:
     matplotlib.use("Agg")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--figure-formats", default="png,svg,pdf")
+    parser.add_argument("--figure-formats", default="png",
+                        help="formats of every figure (png,svg,pdf); the default is the "
+                             "pack's default, PNG only")
+    parser.add_argument("--demo-only", action="store_true", help="skip the real-data run")
     args = parser.parse_args()
     formats = tuple(f for f in args.figure_formats.split(",") if f)
     run("demo (simulated)", "demo", args.workers, formats)
     processed = DATA / "employment"
-    if processed.is_dir():
+    if processed.is_dir() and not args.demo_only:
         from emerging.io.build import build
 
         with tempfile.TemporaryDirectory() as folder:

@@ -45,8 +45,12 @@ categorical with its own category set (both key columns at once, in parallel): i
 dense, so only the few distinct values are sorted and remapped, never the rows. Whole cubes
 are scattered from and gathered to shuffled rows in row blocks on every core, with no fill
 pass when every cell has a row; per-row results are gathered from small ``(year, region)``
-or ``(year, industry)`` tables wherever possible rather than from whole cubes
-(``bench/bench_row_order.py`` times each step in three row orders).
+or ``(year, industry)`` tables wherever possible rather than from whole cubes, in row
+blocks small enough for a core's cache (:func:`emerging.indices.lq._lq_rows`); several
+Boolean cubes go to the rows packed as bits in one gather (:meth:`CodedPanel.flags_to_rows`).
+The duplicate check of a panel out of cube order marks each row's cell once, and that mark
+is kept as :attr:`CodedPanel.present`. ``bench/bench_row_order.py`` times each step in
+three row orders, wall and CPU time.
 """
 
 from __future__ import annotations
@@ -192,6 +196,11 @@ def map_years(fn: Callable[[slice], T], n_years: int) -> list[T]:
         return list(pool.map(fn, slices))
 
 
+#: Rows per block of a row-by-row computation on the thread pool: a dozen float64
+#: temporaries of this length stay in a core's cache (2**15 rows: 256 KiB each).
+ROW_BLOCK = 1 << 15
+
+
 def map_row_blocks(fn: Callable[[slice], T], n_rows: int, n_blocks: int) -> list[T]:
     """``fn`` applied to ``n_blocks`` consecutive slices of ``range(n_rows)``, on the
     thread pool of :func:`map_years`."""
@@ -313,9 +322,16 @@ class CodedPanel:
         coded = cls(frame, regions, industries, years, r, i, y, value)
         if not coded.in_cube_order:  # rows in cube order cannot repeat a key
             seen = np.zeros(coded.n_cells, dtype=bool)
-            seen[coded.cell] = True
+            cell = coded.cell
+
+            def mark(part: slice) -> None:  # random writes of True: one block per core
+                seen[cell[part]] = True
+
+            map_row_blocks(mark, len(cell), os.cpu_count() or 1)
             if np.count_nonzero(seen) < len(coded.cell):  # two rows share a cell
                 check_unique(frame, KEYS, what=what)
+            if len(coded.cell) < coded.n_cells:  # the cells with a row: kept, not redone
+                coded.__dict__["present"] = read_only(seen.reshape(coded.shape))
         return coded
 
     # ------------------------------------------------------------------ shapes and keys
@@ -394,12 +410,18 @@ class CodedPanel:
             return {k: self.to_rows(v) for k, v in cubes.items()}
         dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64)
                      if np.iinfo(t).bits >= len(cubes))
-        packed = np.zeros(self.shape, dtype=dtype)
-        for bit, cube in enumerate(cubes.values()):
-            packed |= cube.astype(dtype) << dtype(bit)
+        packed = np.empty(self.shape, dtype=dtype)
+        flags = [np.broadcast_to(c, self.shape) for c in cubes.values()]
+
+        def pack(ys: slice) -> None:  # one year at a time: the temporaries stay in cache
+            block = packed[ys]
+            block.fill(0)
+            for bit, cube in enumerate(flags):
+                block |= np.left_shift(cube[ys], bit, dtype=dtype)
+
+        map_years(pack, self.shape[0])
         rows = self._gather(packed.reshape(-1))
-        return {k: ((rows >> dtype(bit)) & dtype(1)).astype(bool)
-                for bit, k in enumerate(cubes)}
+        return {k: (rows & dtype(1 << bit)) != 0 for bit, k in enumerate(cubes)}
 
     def _small_index(self, shape: tuple[int, ...]) -> np.ndarray | tuple:
         """Index per row into a flattened table of ``shape`` (broadcastable to the cube)."""
@@ -442,12 +464,14 @@ class CodedPanel:
 
     @cached_property
     def present(self) -> np.ndarray | None:
-        """Boolean cube of the cells that are rows of the panel (None when all are)."""
+        """Boolean cube of the cells that are rows of the panel (None when all are;
+        read-only). A panel out of cube order has it from the duplicate check of
+        :meth:`from_panel` (one random pass over the cells, not two)."""
         if len(self.value) == self.n_cells:  # no duplicates (checked), so every cell
             return None
         out = np.zeros(self.n_cells, dtype=bool)
         out[self.cell] = True
-        return out.reshape(self.shape)
+        return read_only(out.reshape(self.shape))
 
     @property
     def has_row(self) -> np.ndarray:
@@ -497,7 +521,7 @@ class CodedPanel:
         """:attr:`has_row` for the year positions ``steps`` only."""
         if self.present is None:
             return np.ones((len(steps), *self.shape[1:]), dtype=bool)
-        if "present" in self.__dict__ and self.in_cube_order:
+        if "present" in self.__dict__:  # known already (a panel out of cube order)
             return self.present[steps]
         _, cells = self._rows_in(steps)
         out = np.zeros((len(steps), *self.shape[1:]), dtype=bool)

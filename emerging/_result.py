@@ -126,10 +126,15 @@ class Result:
         """The table shown in Jupyter (default: :meth:`to_frame`)."""
         return self.to_frame()
 
+    def _html_extra(self) -> str:
+        """HTML shown in Jupyter after the table (already escaped, its CSS scoped to its own
+        element): a result's figures or a whole fact sheet. Default: nothing."""
+        return ""
+
     def _repr_html_(self) -> str:
         title = self._title or type(self).__name__
-        table = html_table(self._html_frame(), self._html_rows)
-        return scoped_html(title, self.summary(), table)
+        table = html_table(self._html_frame(), self._html_rows) if self._html_rows else ""
+        return scoped_html(title, self.summary(), table + self._html_extra())
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>\n{self.summary()}"

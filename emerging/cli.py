@@ -208,12 +208,20 @@ def report(
     end: Annotated[
         int | None, typer.Option(help="Last year (default: the latest well-covered year).")
     ] = None,
-    workers: Annotated[int, typer.Option(help="Processes rendering the sheets.")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes rendering the sheets (default: one per core, "
+                                 "at most 4, for 8 regions or more).")
+    ] = None,
+    figure_formats: Annotated[
+        str, typer.Option(help="Formats of every figure in figures/: png (300 dpi), svg, pdf, "
+                          "comma-separated. Default png: vector files triple the figures' time.")
+    ] = "png",
 ) -> None:
     """Write fact sheets and brief packs for REGIONS: per region an HTML page, a PDF (A4,
     at most two pages), an XLSX annex with a metadata sheet, a DOCX brief and Markdown;
-    every figure as PNG (300 dpi), SVG and PDF; an index.html linking the sheets; and a
-    comparison sheet when 2 to 10 regions are given. Prints what it wrote.
+    every figure as PNG (300 dpi), and as SVG and PDF with --figure-formats png,svg,pdf;
+    an index.html linking the sheets; and a comparison sheet when 2 to 10 regions are
+    given. Prints what it wrote.
     """
     from rich.console import Console
 
@@ -224,6 +232,7 @@ def report(
         summary = build_report(
             data, regions=regions, out=out, formats=[f.strip() for f in formats.split(",") if f.strip()],
             start=start, end=end, workers=workers,
+            figure_formats=[f.strip() for f in figure_formats.split(",") if f.strip()],
         )
     except (ReportInputError, ValueError, FileNotFoundError) as exc:
         console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
@@ -247,7 +256,9 @@ def detect(
         str | None, typer.Option(help="Composite weights: feasible, balanced or ambitious.")
     ] = None,
     model: Annotated[
-        str | None, typer.Option(help="default, persistence, composite or logit.")
+        str | None,
+        typer.Option(help="default, persistence, composite, logit or gbm "
+                          "(gradient-boosted trees; needs the ml extra)."),
     ] = None,
     config: Annotated[
         Path | None,

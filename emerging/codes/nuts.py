@@ -95,6 +95,29 @@ def region_names() -> dict[str, str]:
     return {**COUNTRY_NAMES, **names}
 
 
+@cache
+def english_region_names() -> dict[str, str]:
+    """English names of the programme-area NUTS-2 regions whose national name differs.
+
+    NUTS names are national (``Wien``, ``Jihovýchod``); these are the English names the
+    national statistical offices use in their English publications (``Vienna``,
+    ``Southeast``), curated in ``emerging/codes/data/nuts2_english_names.csv`` with the
+    office each comes from. Regions whose English name is the national one are absent;
+    use :func:`display_name` for "national (English)".
+    """
+    text = resources.files("emerging.codes").joinpath("data/nuts2_english_names.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {r["region"]: r["name_en"] for r in rows}
+
+
+def display_name(code: str, national: str | None = None) -> str:
+    """``"national (English)"`` when the English name differs (``"Wien (Vienna)"``), else the
+    national name; ``national`` defaults to :func:`region_names`' name (or the code)."""
+    national = national or region_names().get(code, code)
+    english = english_region_names().get(code)
+    return f"{national} ({english})" if english and english != national else national
+
+
 COUNTRY_NAMES: dict[str, str] = {
     "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CH": "Switzerland", "CY": "Cyprus",
     "CZ": "Czechia", "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "EL": "Greece",

@@ -43,6 +43,7 @@ from emerging._schema import REGION, YEAR, validate_panel
 from emerging._typing import check_option
 from emerging.detect.metrics import ranking_metrics, region_bootstrap
 from emerging.detect.outcomes import EVENT, OUTCOMES, RISK_SET, Outcome, attach_outcome, check_horizon
+from emerging.detect.score import past_origins
 from emerging.detect.signals import KEY, emergence_signals
 
 BASELINES = ("persistence", "density", "growth", "random")
@@ -148,64 +149,104 @@ class Backtest(Result):
 def _score_split(frame, signals, risk, *, outcome, horizon, names, rules, rng, cache,
                  leave_country_out, notes):
     """Every score of one split, aligned with the rows of ``risk``."""
-    from emerging.detect.rules import README_RULES, flag_emerging
-    from emerging.detect.score import (
-        composite_score,
-        fit_logit_frame,
-        logit_probability,
-        past_origins,
-        resolve_weights,
-    )
-
     out: dict[str, np.ndarray] = {}
-    table = signals.table
-    idx = table.with_row_index("_row").join(risk.select(KEY), on=KEY, how="semi")["_row"]
     for name in BASELINES:
         out[name] = _baseline(name, risk, outcome, rng)
     for name in names:
         if name.startswith("composite"):
-            if outcome != "entry":
-                continue
-            preset = name.partition(":")[2] or "balanced"
-            _, weights = resolve_weights(preset, None)
-            out[name] = composite_score(table, weights)[idx.to_numpy()]
+            if outcome == "entry":
+                out[name] = _composite(name, signals.table, risk)
         elif name == "rule":
-            flags = flag_emerging(risk, rules or README_RULES)
-            fired = flags.table["flagged"].fill_null(False).to_numpy().astype(float)
-            if fired.sum() == 0:
-                message = (f"the rule ({'; '.join(r.description for r in flags.rules)}) flags "
-                           f"no pair of the {outcome} risk set as of {signals.as_of}: it cannot "
-                           "predict this outcome")
-                warnings.warn(message, RuleCannotFireWarning, stacklevel=3)
-                notes.append(message)
-            out[name] = fired
-        elif name == "logit":
+            out[name] = _rule(risk, rules, outcome, signals.as_of, notes)
+        elif name in FITTED:
             origins = past_origins(int(frame[YEAR].min()), signals.as_of,
                                    window=signals.window, horizon=horizon)
             if not origins:
-                notes.append(f"logit not available as of {signals.as_of}: no past origin with "
-                             f"window {signals.window} and horizon {horizon}")
+                notes.append(f"{name} not available as of {signals.as_of}: no past origin "
+                             f"with window {signals.window} and horizon {horizon}")
                 continue
             train = pl.concat([cache(o) for o in origins], how="vertical_relaxed")
-            kw = dict(window=signals.window, horizon=horizon, outcome=outcome,
-                      origins=tuple(origins))
-            fit = fit_logit_frame(train, **kw)
-            if not fit.converged:
-                notes.append(f"logit as of {signals.as_of}: the likelihood did not converge "
-                             "(quasi-separation); its coefficients are unstable")
-            out[name] = logit_probability(fit, risk, window=signals.window)
-            if leave_country_out:
-                loco = np.empty(risk.height)
-                countries = risk["country"].to_numpy()
-                for c in np.unique(countries):  # one fit per held-out country
-                    held = fit_logit_frame(train.filter(pl.col("country") != c), **kw)
-                    rows = countries == c
-                    loco[rows] = logit_probability(held, risk.filter(pl.col("country") == c),
-                                                   window=signals.window)
-                out["logit_loco"] = loco
+            fitted = FITTED[name](train, risk, window=signals.window, horizon=horizon,
+                                  outcome=outcome, origins=tuple(origins), as_of=signals.as_of,
+                                  leave_country_out=leave_country_out, notes=notes)
+            out.update(fitted)
         else:
-            raise ValueError(f"unknown score {name!r}; use one of {DEFAULT_SCORES}")
+            raise ValueError(f"unknown score {name!r}; use one of {KNOWN_SCORES}")
     return out
+
+
+def _composite(name: str, table: pl.DataFrame, risk: pl.DataFrame) -> np.ndarray:
+    """A composite preset's score (percentile ranks among all pairs) at the risk set."""
+    from emerging.detect.score import composite_score, resolve_weights
+
+    _, weights = resolve_weights(name.partition(":")[2] or "balanced", None)
+    idx = table.with_row_index("_row").join(risk.select(KEY), on=KEY, how="semi")["_row"]
+    return composite_score(table, weights)[idx.to_numpy()]
+
+
+def _rule(risk: pl.DataFrame, rules, outcome: str, as_of: int, notes: list) -> np.ndarray:
+    """1 for a pair the rules flag, else 0; warns when no pair of the risk set can be."""
+    from emerging.detect.rules import README_RULES, flag_emerging
+
+    flags = flag_emerging(risk, rules or README_RULES)
+    fired = flags.table["flagged"].fill_null(False).to_numpy().astype(float)
+    if fired.sum() == 0:
+        message = (f"the rule ({'; '.join(r.description for r in flags.rules)}) flags no pair "
+                   f"of the {outcome} risk set as of {as_of}: it cannot predict this outcome")
+        warnings.warn(message, RuleCannotFireWarning, stacklevel=4)
+        notes.append(message)
+    return fired
+
+
+def _by_country(fit, predict, train: pl.DataFrame, risk: pl.DataFrame) -> np.ndarray:
+    """Leave-one-country-out predictions: one fit without each country of ``risk``."""
+    out = np.empty(risk.height)
+    countries = risk["country"].to_numpy()
+    for c in np.unique(countries):  # one fit per held-out country
+        held = fit(train.filter(pl.col("country") != c))
+        out[countries == c] = predict(held, risk.filter(pl.col("country") == c))
+    return out
+
+
+def _logit(train, risk, *, window, horizon, outcome, origins, as_of, leave_country_out,
+           notes) -> dict[str, np.ndarray]:
+    """The logit fitted on the past origins (and, as asked, leaving each country out)."""
+    from emerging.detect.score import fit_logit_frame, logit_probability
+
+    def fit(rows):
+        return fit_logit_frame(rows, window=window, horizon=horizon, outcome=outcome,
+                               origins=origins)
+
+    def predict(model, rows):
+        return logit_probability(model, rows, window=window)
+
+    model = fit(train)
+    if not model.converged:
+        notes.append(f"logit as of {as_of}: the likelihood did not converge "
+                     "(quasi-separation); its coefficients are unstable")
+    out = {"logit": predict(model, risk)}
+    if leave_country_out:
+        out["logit_loco"] = _by_country(fit, predict, train, risk)
+    return out
+
+
+def _gbm(train, risk, *, window, horizon, outcome, origins, as_of, leave_country_out,
+         notes) -> dict[str, np.ndarray]:
+    """The gradient-boosted trees fitted on the past origins (:mod:`emerging.detect._gbm`)."""
+    from emerging.detect._gbm import fit_gbm_frame, gbm_probability
+
+    def fit(rows):
+        return fit_gbm_frame(rows, horizon=horizon, outcome=outcome, origins=origins)
+
+    out = {"gbm": gbm_probability(fit(train), risk)}
+    if leave_country_out:
+        out["gbm_loco"] = _by_country(fit, gbm_probability, train, risk)
+    return out
+
+
+#: Scores fitted on past origins, by name.
+FITTED = {"logit": _logit, "gbm": _gbm}
+KNOWN_SCORES = (*DEFAULT_SCORES, "gbm")
 
 
 def backtest(
@@ -219,6 +260,7 @@ def backtest(
     rules=None,
     neighbours: pl.DataFrame | None = None,
     reference: str = "all",
+    regions=None,
     n_boot: int = 200,
     level: float = 0.95,
     ks: tuple[int, ...] = (50, 100, 500),
@@ -241,17 +283,21 @@ def backtest(
     outcome
         ``"entry"``, ``"growth"`` or ``"exit"`` (:mod:`emerging.detect.outcomes`).
     scores
-        Scores beside the baselines: ``"composite:<preset>"``, ``"logit"``, ``"rule"``.
+        Scores beside the baselines: ``"composite:<preset>"``, ``"logit"``, ``"rule"`` and,
+        with the ``ml`` extra (scikit-learn), ``"gbm"`` (:mod:`emerging.detect._gbm`).
     rules
         Rules of the ``"rule"`` score (default: those of :func:`flag_emerging`).
-    neighbours, reference
-        Passed to :func:`emerging.detect.signals.emergence_signals`.
+    neighbours, reference, regions
+        Passed to :func:`emerging.detect.signals.emergence_signals` (``reference="set"``
+        with ``regions=`` compares every region with a region set; the outcomes use the
+        same reference).
     n_boot, level, seed
         Region-bootstrap replicates, interval level and seed.
     ks
         The k of precision and recall at k.
     leave_country_out
-        Also report ``logit_loco``: the logit fitted without the country it predicts.
+        Also report ``logit_loco`` (and ``gbm_loco``): the model fitted without the
+        country it predicts.
     stay
         The entry (exit) must hold in the last two years of the horizon
         (:func:`emerging.detect.outcomes.attach_outcome`).
@@ -262,19 +308,9 @@ def backtest(
     frame = validate_panel(panel)
     if isinstance(frame, pl.LazyFrame):
         frame = frame.collect()
-    years = sorted(frame[YEAR].unique().to_list())
-    if as_of is None:
-        origins = list(range(years[0] + window - 1, years[-1] - horizon + 1))
-        if not origins:
-            raise ValueError(
-                f"the panel's years {years[0]}-{years[-1]} leave no origin for window="
-                f"{window} and horizon={horizon}; shorten the window or the horizon")
-    else:
-        origins = [as_of] if isinstance(as_of, int) else list(as_of)
-    for a in origins:
-        check_horizon(years, a, horizon)
+    origins = _origins(sorted(frame[YEAR].unique().to_list()), as_of, window, horizon)
     rng = np.random.default_rng(seed)
-    options = {"neighbours": neighbours, "reference": reference}
+    options = {"neighbours": neighbours, "reference": reference, "regions": regions}
     memo: dict[int, tuple] = {}
 
     def at(origin: int):
@@ -293,29 +329,9 @@ def backtest(
             frame, signals, risk, outcome=outcome, horizon=horizon, names=scores,
             rules=rules, rng=rng, cache=lambda o: at(o)[1], leave_country_out=leave_country_out,
             notes=notes)
-        y = risk["outcome"].to_numpy()
-        codes = risk[REGION].cast(pl.Categorical).to_physical().to_numpy()
-        _, region_index = np.unique(codes, return_inverse=True)
-        weights = region_bootstrap(region_index, int(region_index.max()) + 1, n_boot, seed + a)
-        point_ap = {}
-        boot_ap = {}
-        filled = {}
-        for name, raw in split_scores.items():
-            score, unknown = _fill(raw)
-            filled[name] = score
-            m = ranking_metrics(score, y, weights, ks=ks, probability=name.startswith("logit"))
-            row = {"as_of": a, "horizon": horizon, "score": name, "n": risk.height,
-                   "events": int(y.sum()), "base_rate": float(y.mean()), "unscored": unknown}
-            for key, values in m.items():
-                lo, hi = _interval(values[1:], level)
-                row[key], row[f"{key}_lo"], row[f"{key}_hi"] = float(values[0]), lo, hi
-            rows.append(row)
-            point_ap[name], boot_ap[name] = m["pr_auc"][0], m["pr_auc"][1:]
-        for row in rows[-len(split_scores):]:
-            diff = boot_ap[row["score"]] - boot_ap["persistence"]
-            row["pr_auc_vs_persistence"] = point_ap[row["score"]] - point_ap["persistence"]
-            row["pr_auc_vs_persistence_lo"], row["pr_auc_vs_persistence_hi"] = _interval(
-                diff, level)
+        split_rows, filled = _split_metrics(risk, split_scores, as_of=a, horizon=horizon,
+                                            n_boot=n_boot, seed=seed + a, level=level, ks=ks)
+        rows += split_rows
         preds.append(risk.select(*KEY, "country", pl.lit(a, pl.Int32).alias("as_of"),
                                  "outcome").with_columns(
             **{f"score_{k}": pl.Series(v, dtype=pl.Float64) for k, v in filled.items()}))
@@ -323,6 +339,55 @@ def backtest(
     names = tuple(metrics["score"].unique(maintain_order=True).to_list())
     return Backtest(metrics, pl.concat(preds, how="diagonal_relaxed"), outcome, horizon, window,
                     n_boot, level, tuple(notes), data, names)
+
+
+def _origins(years: list[int], as_of, window: int, horizon: int) -> list[int]:
+    """The origins asked for (every one the data allow when None), each checked."""
+    if as_of is None:
+        origins = list(range(years[0] + window - 1, years[-1] - horizon + 1))
+        if not origins:
+            raise ValueError(
+                f"the panel's years {years[0]}-{years[-1]} leave no origin for window="
+                f"{window} and horizon={horizon}; shorten the window or the horizon")
+    else:
+        origins = [as_of] if isinstance(as_of, int) else list(as_of)
+    for a in origins:
+        check_horizon(years, a, horizon)
+    return origins
+
+
+def _split_metrics(risk: pl.DataFrame, split_scores: dict[str, np.ndarray], *, as_of: int,
+                   horizon: int, n_boot: int, seed: int, level: float,
+                   ks: tuple[int, ...]) -> tuple[list[dict], dict[str, np.ndarray]]:
+    """One metrics row per score of a split (point value and bootstrap interval of each
+    metric, the paired PR-AUC difference to persistence), and the scores as ranked."""
+    y = risk["outcome"].to_numpy()
+    codes = risk[REGION].cast(pl.Categorical).to_physical().to_numpy()
+    _, region_index = np.unique(codes, return_inverse=True)
+    weights = region_bootstrap(region_index, int(region_index.max()) + 1, n_boot, seed)
+    rows, boot_ap, filled = [], {}, {}
+    for name, raw in split_scores.items():
+        score, unknown = _fill(raw)
+        filled[name] = score
+        m = ranking_metrics(score, y, weights, ks=ks, probability=name in PROBABILITIES)
+        row = {"as_of": as_of, "horizon": horizon, "score": name, "n": risk.height,
+               "events": int(y.sum()), "base_rate": float(y.mean()), "unscored": unknown}
+        for key, values in m.items():
+            lo, hi = _interval(values[1:], level)
+            row[key], row[f"{key}_lo"], row[f"{key}_hi"] = float(values[0]), lo, hi
+        rows.append(row)
+        boot_ap[name] = m["pr_auc"][1:]
+    persistence = next(row["pr_auc"] for row in rows if row["score"] == "persistence")
+    for row in rows:
+        diff = boot_ap[row["score"]] - boot_ap["persistence"]
+        row["pr_auc_vs_persistence"] = row["pr_auc"] - persistence
+        row["pr_auc_vs_persistence_lo"], row["pr_auc_vs_persistence_hi"] = _interval(
+            diff, level)
+    return rows, filled
+
+
+#: Scores that are probabilities (they get a Brier score).
+PROBABILITIES = ("logit", "logit_loco", "gbm", "gbm_loco")
 
 
 def describe_outcome(outcome: str, as_of: int, horizon: int) -> str:

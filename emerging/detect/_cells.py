@@ -23,11 +23,15 @@ class Cells:
         self.coded = coded
         self.n_r, self.n_i = len(coded.regions), len(coded.industries)
         self.cell = coded.r.astype(np.int64) * self.n_i + coded.i
+        self._rows: dict[int, np.ndarray] = {}
 
     def rows_of(self, year: int) -> np.ndarray:
-        """Row positions of ``year`` (empty when the year has no row)."""
-        hits = np.flatnonzero(self.coded.years == year)
-        return np.flatnonzero(self.coded.y == hits[0]) if hits.size else np.empty(0, np.int64)
+        """Row positions of ``year`` (empty when the year has no row; kept for reuse)."""
+        if year not in self._rows:
+            hits = np.flatnonzero(self.coded.years == year)
+            self._rows[year] = (np.flatnonzero(self.coded.y == hits[0]) if hits.size
+                                else np.empty(0, np.int64))
+        return self._rows[year]
 
     def at_year(self, rows_values: np.ndarray, year: int, fill=np.nan) -> np.ndarray:
         """Per cell, the value of ``rows_values`` (one per panel row) in ``year``."""
@@ -66,7 +70,7 @@ def region_totals(coded: CodedPanel) -> np.ndarray:
     """``[year, region]`` sum of the known values."""
     n_y, n_r = len(coded.years), len(coded.regions)
     return np.bincount(coded.y.astype(np.int64) * n_r + coded.r,
-                       weights=np.nan_to_num(coded.value, nan=0.0),
+                       weights=coded.filled,  # unknown values as 0
                        minlength=n_y * n_r).reshape(n_y, n_r)
 
 

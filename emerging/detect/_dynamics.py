@@ -36,19 +36,19 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY, REGION
-
-KEY = [REGION, INDUSTRY]
+from emerging._schema import INDUSTRY
 
 
-def competitive_effect(frame: pl.DataFrame, start: int, as_of: int, reference: str) -> pl.DataFrame:
-    """``region, industry, competitive`` (persons) from :math:`s` to :math:`a`."""
-    from emerging.trends import shift_share
+def competitive_effect(coded, start: int, as_of: int, economy, *, label: str,
+                       window=None) -> np.ndarray:
+    """``(region, industry)`` competitive effect (persons) from :math:`s` to :math:`a` of
+    the coded window against a resolved reference (the classic decomposition of
+    :func:`emerging.trends.shift_share`, computed without coding the panel again; ``window``
+    the balanced two-year window when the caller has it)."""
+    from emerging.trends._shift_share import decompose
 
-    if start == as_of:
-        return frame.select(KEY).unique().with_columns(competitive=pl.lit(None, pl.Float64))
-    result = shift_share(frame, start=start, end=as_of, reference=reference)
-    return result.to_frame().select(*KEY, pl.col("competitive").fill_nan(None))
+    return decompose(coded, start, as_of, "classic", economy, label=label,
+                     window=window)[1]["competitive"]
 
 
 def acceleration(cells, lq_rows: np.ndarray, start: int, as_of: int) -> np.ndarray:
@@ -56,9 +56,13 @@ def acceleration(cells, lq_rows: np.ndarray, start: int, as_of: int) -> np.ndarr
     if as_of - start < 2:
         return np.full(cells.n_r * cells.n_i, np.nan)
     mid = start + (as_of - start) // 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_lq = np.where(lq_rows > 0, np.log(np.where(lq_rows > 0, lq_rows, 1.0)), np.nan)
-    s, m, a = (cells.at_year(log_lq, year) for year in (start, mid, as_of))
+
+    def log_lq(year: int) -> np.ndarray:  # the pairs' cells only, not every row
+        lq = cells.at_year(lq_rows, year)
+        with np.errstate(invalid="ignore"):
+            return np.where(lq > 0, np.log(np.where(lq > 0, lq, 1.0)), np.nan)
+
+    s, m, a = (log_lq(year) for year in (start, mid, as_of))
     return (a - m) / (as_of - mid) - (m - s) / (mid - start)
 
 
@@ -74,10 +78,13 @@ def related_growth(cells, start: int, as_of: int, pairs: pl.DataFrame) -> np.nda
         cells.codes(coded.industries, pairs["industry_other"])] = (
         pairs["proximity"].fill_null(0.0).fill_nan(0.0).to_numpy())
     np.fill_diagonal(phi, 0.0)
-    value = np.nan_to_num(coded.value, nan=0.0)  # an unknown value counts as no employment
     shape = (cells.n_r, cells.n_i)
-    then = cells.at_year(value, start, fill=0.0).reshape(shape) @ phi.T  # sum_j E_rj phi_ij
-    now = cells.at_year(value, as_of, fill=0.0).reshape(shape) @ phi.T
+
+    def employment(year: int) -> np.ndarray:  # an unknown value counts as no employment
+        return np.nan_to_num(cells.at_year(coded.value, year, fill=0.0), nan=0.0).reshape(shape)
+
+    then = employment(start) @ phi.T  # sum_j E_rj phi_ij
+    now = employment(as_of) @ phi.T
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(then > 0, (now / then) ** (1.0 / (as_of - start)) - 1.0, np.nan)
     return rate.reshape(-1)

@@ -83,7 +83,8 @@ def model_card(result) -> str:
 **Data.** {result.data}.
 **Origins.** {', '.join(str(o) for o in origins)}; signals over a window of {result.window} years
 ending at the origin, outcome {result.horizon} years later. Only years up to the origin are read;
-the logit is fitted on earlier origins whose outcome is known by the origin.
+the fitted models (logit, gradient-boosted trees) learn from earlier origins whose outcome is
+known by the origin.
 **Outcome.** Risk set: {RISK_SET[result.outcome].format(a=a)};
 event: {EVENT[result.outcome].format(a=a, b=b)}.
 **Intervals.** {result.level:.0%} percentile intervals from {result.n_boot} bootstrap replicates

@@ -21,11 +21,14 @@ Every region-industry gets exactly one class (:class:`ClassRules` holds the thre
     Everything else, with the reason (not likely to emerge, local industry, too small,
     LQ at or above 1 only within noise, or unknown).
 
-The ``evidence`` column states the numbers behind the class in words.
+:func:`assign_classes` gives the class; :func:`_describe` adds its ``reasons``, ``facts``
+and ``evidence`` in words for the rows asked for (a table, a fact sheet, ``explain``), so
+scoring a big panel does not build text for every pair.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -86,7 +89,8 @@ def _lq_text(col: str) -> pl.Expr:
     return ((pl.col(col) * 1000).floor() / 1000).cast(pl.String).fill_null("n/a")
 
 
-def _evidence(horizon: int) -> pl.Expr:
+def _evidence() -> pl.Expr:
+    """The ``facts`` text (reads the whole-table column :data:`DENSITY_SHARE`)."""
     direction = pl.when(pl.col("lq_slope") >= 0).then(pl.lit("rising")).otherwise(pl.lit("falling"))
     lq = pl.format("LQ {} [{}, {}] in {}", _lq_text("lq"), _num("lq_lo"), _num("lq_hi"),
                    pl.col("as_of"))
@@ -111,7 +115,7 @@ def _evidence(horizon: int) -> pl.Expr:
     density = pl.when(pl.col("density").is_not_null()).then(
         pl.format("; relatedness density {} (higher than {} of the region-industries)",
                   pl.col("density").round(0).cast(pl.Int64),
-                  _pct(pl.col("density").rank("average") / pl.col("density").count(), 0))
+                  _pct(pl.col(DENSITY_SHARE), 0))
     ).otherwise(pl.lit(""))
     national = pl.when(pl.col("national_lq").is_not_null()).then(
         pl.format("; national LQ {}", _num("national_lq"))
@@ -119,33 +123,69 @@ def _evidence(horizon: int) -> pl.Expr:
     return pl.concat_str([lq, trend, size, growth, neighbours, density, national])
 
 
-def assign_classes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
-                   window: int) -> pl.DataFrame:
-    """Add ``class``, ``reasons`` and ``evidence`` to a scored signals table."""
-    z = NormalDist().inv_cdf(0.5 + rules.level / 2)
-    lq, slope, se = pl.col("lq"), pl.col("lq_slope"), pl.col("lq_slope_se")
-    below = lq < 1
+#: Helper columns computed over the whole table before rows are picked for the text.
+TOP, DENSITY_SHARE = "_top_share", "_density_share"
+
+
+def _z(rules: ClassRules) -> float:
+    return NormalDist().inv_cdf(0.5 + rules.level / 2)
+
+
+def _top(rules: ClassRules) -> pl.Expr:
+    """Not yet specialised and the score in the top ``emerging_share`` of those pairs
+    (a rank over the whole table)."""
+    below = pl.col("lq") < 1
     n_below = below.fill_null(False).sum()
     rank = pl.when(below).then(pl.col("score")).rank("ordinal", descending=True)
-    top = below & (rank <= pl.max_horizontal(1, (n_below * rules.emerging_share).floor()))
+    return below & (rank <= pl.max_horizontal(1, (n_below * rules.emerging_share).floor()))
+
+
+def _trend(rules: ClassRules, horizon: int) -> tuple[pl.Expr, pl.Expr]:
+    """LQ rising (falling) significantly and, on its trend, at or above (below) 1 within
+    ``horizon`` years."""
+    z = _z(rules)
+    lq, slope, se = pl.col("lq"), pl.col("lq_slope"), pl.col("lq_slope_se")
     projected = lq * (slope * horizon).exp()
-    rising = ((slope - z * se) > 0) & (projected >= 1)
-    falling = ((slope + z * se) < 0) & (projected < 1)
+    return ((slope - z * se) > 0) & (projected >= 1), ((slope + z * se) < 0) & (projected < 1)
+
+
+def _traded(rules: ClassRules) -> pl.Expr:
+    return pl.col("traded").fill_null(True) | (not rules.traded_only)
+
+
+def _recent(window: int) -> pl.Expr:
+    return (pl.col("lq_start").fill_null(0) < 1) | (pl.col("years_specialised") < window)
+
+
+def assign_classes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
+                   window: int) -> pl.DataFrame:
+    """Add ``class`` to a scored signals table (the words come from :func:`_describe`)."""
+    lq = pl.col("lq")
+    below = lq < 1
+    rising, falling = _trend(rules, horizon)
     big = pl.col("size_percentile").fill_null(0) >= rules.size_floor
-    traded = pl.col("traded").fill_null(True) | (not rules.traded_only)
-    beyond = pl.col("lq_lo") > 1
-    recent = (pl.col("lq_start").fill_null(0) < 1) | (pl.col("years_specialised") < window)
-    year = pl.col("as_of") + horizon
-    share = f"{rules.emerging_share:.0%}".replace("%", " %")
+    beyond, recent = pl.col("lq_lo") > 1, _recent(window)
     klass = (
         pl.when(lq.is_null()).then(pl.lit("other"))
-        .when(below & (top | rising).fill_null(False) & traded).then(pl.lit("emerging"))
+        .when(below & (_top(rules) | rising).fill_null(False) & _traded(rules))
+        .then(pl.lit("emerging"))
         .when(below).then(pl.lit("other"))
         .when(falling.fill_null(False)).then(pl.lit("eroding"))
         .when(beyond & big & recent).then(pl.lit("nascent"))
         .when(beyond & ~recent).then(pl.lit("established"))
         .otherwise(pl.lit("other"))
     )
+    return table.with_columns(klass.alias("class"))
+
+
+def _reasons(rules: ClassRules, horizon: int) -> pl.Expr:
+    """Why each row has its class, in words (reads :data:`TOP`)."""
+    lq = pl.col("lq")
+    below, top = lq < 1, pl.col(TOP)
+    rising, _ = _trend(rules, horizon)
+    traded, beyond = _traded(rules), pl.col("lq_lo") > 1
+    year = pl.col("as_of") + horizon
+    share = f"{rules.emerging_share:.0%}".replace("%", " %")
     why_up = pl.concat_str([
         pl.when(top).then(pl.lit(f"score in the top {share} of the pairs not yet specialised"))
         .otherwise(pl.lit("")),
@@ -154,7 +194,7 @@ def assign_classes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
         .then(pl.format("LQ rising significantly, on its trend at or above 1 by {}", year))
         .otherwise(pl.lit("")),
     ])
-    reasons = (
+    return (
         pl.when(lq.is_null()).then(pl.format("LQ unknown ({})",
                                              pl.col("signal_note").fill_null("no value")))
         .when(pl.col("class") == "emerging").then(
@@ -177,12 +217,28 @@ def assign_classes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
         .otherwise(pl.format("LQ at or above 1 but within noise (lower bound {} <= 1)",
                              _num("lq_lo")))
     )
-    out = table.with_columns(klass.alias("class"))
-    out = out.with_columns(reasons.alias("reasons"), _evidence(horizon).alias("facts"))
+
+
+def _describe(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
+             pick: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> pl.DataFrame:
+    """The rows ``pick(table)`` (every row when None) of a classed table with ``reasons``
+    (why the class), ``facts`` (the numbers behind it) and ``evidence`` (``class: reasons.
+    facts``), in words.
+
+    The text is built only for the rows picked: the whole-table ranks it quotes (the top
+    share of the scores, the density percentile) are computed over ``table`` first, so
+    the words of a row do not depend on which other rows are picked.
+    """
+    full = table.with_columns(
+        _top(rules).alias(TOP),
+        (pl.col("density").rank("average") / pl.col("density").count()).alias(DENSITY_SHARE),
+    )
+    rows = full if pick is None else pick(full)
+    out = rows.with_columns(_reasons(rules, horizon).alias("reasons"), _evidence().alias("facts"))
     return out.with_columns(
         pl.concat_str([pl.col("class"), pl.lit(": "), pl.col("reasons"), pl.lit(". "),
                        pl.col("facts")]).alias("evidence")
-    )
+    ).drop(TOP, DENSITY_SHARE)
 
 
 def explain_row(row: dict, scores) -> str:
@@ -193,7 +249,9 @@ def explain_row(row: dict, scores) -> str:
         ((s, row[f"contrib_{s}"]) for s in SIGNALS if row[f"contrib_{s}"]),
         key=lambda kv: -abs(kv[1]),
     )
-    unit = "log-odds" if scores.model == "logit" else "score points"
+    unit = {"logit": "log-odds",
+            "gbm": "log-odds lost when the signal is unknown; not additive"}.get(
+        scores.model, "score points")
     lines = [
         f"{row['region']} x {row['industry']} as of {row['as_of']}: {row['class']} "
         f"(score {row['score']:,.3f}, {scores.label}).",

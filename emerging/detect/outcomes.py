@@ -54,6 +54,12 @@ def risk_set_expr(outcome: str) -> pl.Expr:
     return pl.col(VALUE) > 0
 
 
+def _reference(signals: EmergenceSignals) -> dict:
+    """The reference options of the signals (``regions`` only with ``reference="set"``)."""
+    regions = signals.options.get("regions")
+    return {"reference": signals.reference, **({} if regions is None else {"regions": regions})}
+
+
 def check_horizon(years: list[int], as_of: int, horizon: int) -> None:
     """Raise when ``as_of + horizon`` is not a year of the panel."""
     if not isinstance(horizon, int) or horizon < 1:
@@ -94,12 +100,12 @@ def attach_outcome(
         table.filter(~risk_set_expr(outcome).fill_null(True)).height)
     if outcome == "growth":
         later = frame.filter(pl.col(YEAR).is_in([a, b])).join(regions, on=REGION, how="semi")
-        rates = growth(later, start=a, end=b, reference=signals.reference)
+        rates = growth(later, start=a, end=b, **_reference(signals))
         event = rates.select(*KEY, (pl.col("cagr_vs_ref").fill_nan(None) > 0).alias("outcome"))
     else:
         years = [b - 1, b] if stay else [b]
         later = frame.filter(pl.col(YEAR).is_in(years)).join(regions, on=REGION, how="semi")
-        lq = location_quotient(later, reference=signals.reference).select(*KEY, YEAR, "lq")
+        lq = location_quotient(later, **_reference(signals)).select(*KEY, YEAR, "lq")
         hit = pl.col("lq") >= 1 if outcome == "entry" else pl.col("lq") < 1
         # with stay, the event holds in both years (null when either is unknown)
         event = lq.group_by(KEY).agg(

@@ -137,6 +137,18 @@ class EmergenceFlags(Result):
     def _html_frame(self) -> pl.DataFrame:
         return self.flagged().select(REGION, INDUSTRY, "evidence")
 
+    def plot(self, ax=None, *, region: str | None = None, industry: str | None = None,
+             label_top: int | None = None):
+        """LQ at the start against LQ at the end of the window, flagged pairs highlighted
+        and the ``label_top`` with the largest growth gap named (default 8 for one region
+        or industry, none for all pairs); ``region`` or ``industry``
+        keeps one region's industries or one industry's regions. Returns a
+        :class:`~emerging.maps.Drawing`."""
+        from emerging.maps.detect_plots import plot_emergence_flags
+
+        return plot_emergence_flags(self, ax, region=region, industry=industry,
+                                    label_top=label_top)
+
 
 def flag_emerging(signals, rules: Sequence[Rule] = DEFAULT_RULES) -> EmergenceFlags:
     """Apply ``rules`` to ``signals``; flag the rows where all rules pass.

@@ -3,7 +3,7 @@ the command line reads the panel and writes the outputs).
 
 A detection config (TOML, ``--config detect.toml``) may hold these keys, each optional::
 
-    model = "composite"          # default | persistence | composite | logit
+    model = "composite"          # default | persistence | composite | logit | gbm
     preset = "balanced"          # feasible | balanced | ambitious
     window = 5                   # years of signals
     horizon = 3                  # years ahead

@@ -1,6 +1,6 @@
 r"""Emergence scores: how likely a region-industry is to become specialised, and why.
 
-Three models, one shape of result (:class:`EmergenceScores`):
+Four models, one shape of result (:class:`EmergenceScores`):
 
 ``"persistence"``
     The baseline that is hard to beat: the LQ itself (the closer below 1, the likelier an
@@ -19,14 +19,21 @@ Three models, one shape of result (:class:`EmergenceScores`):
     from is known as of :math:`a`), predicting a probability. Contributions are on the
     log-odds scale, :math:`\beta_k (x_k - \bar x_k)` with :math:`\bar x_k` the training
     mean; with the log-odds of the average pair they add up to :math:`\mathrm{logit}(p)`.
+``"gbm"``
+    Gradient-boosted trees (scikit-learn, the optional ``ml`` extra;
+    :mod:`emerging.detect._gbm`), fitted on the same past origins as the logit, predicting
+    a probability. Contribution of signal *k*: the log-odds the pair loses when *k* is
+    taken as unknown; trees combine signals, so these do not add up to the score.
 
 Which is the default is decided by the real-data backtest (README, "Detection"): a model
 becomes the default only if it beats persistence on PR-AUC and does not lose on ROC-AUC
 on every split of the data. See :data:`DEFAULT_MODEL`.
 
-Result columns (stable; read by the reports): ``region``, ``industry``, ``as_of``,
-``score``, ``class``, ``evidence`` (String, words), one ``contrib_<signal>`` column per
-signal of :data:`SIGNALS`, and the class reasons in ``reasons``.
+Result columns of ``to_frame()`` (stable; read by the reports): ``region``, ``industry``,
+``as_of``, ``score``, ``class``, ``evidence`` (String, words), the class reasons in
+``reasons`` and one ``contrib_<signal>`` column per signal of :data:`SIGNALS`. The words
+are built on request, for the rows asked for (``to_frame(where=...)``, ``describe``,
+``top``, ``explain``); ``to_frame(evidence=False)`` leaves them out.
 
 References
 ----------
@@ -49,6 +56,7 @@ import polars as pl
 
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
+from emerging.detect.classes import ClassRules
 from emerging.detect.signals import KEY, EmergenceSignals
 
 #: Signals a score can rest on, in the order of the ``contrib_`` columns.
@@ -64,7 +72,7 @@ SIGNAL_COLUMNS: dict[str, str] = {
     "years_specialised": "years_specialised", "competitive": "competitive",
     "acceleration": "acceleration", "related_growth": "related_growth",
 }
-MODELS = ("persistence", "composite", "logit")
+MODELS = ("persistence", "composite", "logit", "gbm")
 #: The default model, chosen by the real-data backtest (see the module docstring).
 DEFAULT_MODEL = "persistence"
 PRESETS_FILE = "presets.toml"
@@ -224,22 +232,32 @@ def fit_logit(
     reference, neighbours, ...), its risk set and outcome with
     :func:`emerging.detect.outcomes.attach_outcome`; all origins are stacked.
     """
+    origins, train = past_training(panel, signals, horizon=horizon, outcome=outcome,
+                                   what="the logit")
+    return fit_logit_frame(train, window=signals.window, horizon=horizon, outcome=outcome,
+                           origins=tuple(origins), features=features)
+
+
+def past_training(panel: pl.DataFrame, signals: EmergenceSignals, *, horizon: int,
+                  outcome: str, what: str) -> tuple[list[int], pl.DataFrame]:
+    """The past origins ``o`` with ``o + horizon <= signals.as_of`` and their stacked risk
+    sets with outcomes (signals computed with the options of ``signals``), the training
+    data of a fitted score."""
     from emerging.detect.outcomes import outcome_frames
 
     first = int(panel[YEAR].min())
     origins = past_origins(first, signals.as_of, window=signals.window, horizon=horizon)
     if not origins:
         raise ValueError(
-            f"no past window to fit the logit on: with window={signals.window} and "
+            f"no past window to fit {what} on: with window={signals.window} and "
             f"horizon={horizon} the first origin is {first + signals.window - 1}, and its "
             f"outcome year {first + signals.window - 1 + horizon} is after as_of="
             f"{signals.as_of}; use a later as_of, a shorter window or horizon, or "
             "model='composite'"
         )
-    train = outcome_frames(panel, origins=origins, window=signals.window, horizon=horizon,
-                           outcome=outcome, signal_options=signals.options)
-    return fit_logit_frame(train, window=signals.window, horizon=horizon, outcome=outcome,
-                           origins=tuple(origins), features=features)
+    return origins, outcome_frames(panel, origins=origins, window=signals.window,
+                                   horizon=horizon, outcome=outcome,
+                                   signal_options=signals.options)
 
 
 def logit_probability(fit: LogitFit, table: pl.DataFrame, *, window: int) -> np.ndarray:
@@ -271,6 +289,13 @@ def _contributions(signals: EmergenceSignals, model: str, weights: dict[str, flo
         for s, w in weights.items():
             contrib[s] = w * ranks[s].to_numpy()
         score = np.sum([contrib[s] for s in SIGNALS], axis=0)
+    elif model == "gbm":
+        from emerging.detect._gbm import gbm_contributions
+
+        score, parts = gbm_contributions(fit, t)
+        for s in SIGNALS:
+            if SIGNAL_COLUMNS[s] in parts:
+                contrib[s] = parts[SIGNAL_COLUMNS[s]]
     else:
         x = t.select(**{k: v for k, v in _logit_features(signals.window).items()
                         if k in fit.features}).to_numpy()
@@ -285,7 +310,13 @@ def _contributions(signals: EmergenceSignals, model: str, weights: dict[str, flo
 
 @dataclass(frozen=True, repr=False)
 class EmergenceScores(Result):
-    """Result of :func:`emergence_scores`."""
+    """Result of :func:`emergence_scores`.
+
+    ``table`` holds the signals, the ``contrib_`` columns, ``score`` and ``class`` of every
+    pair. The words (``reasons``, ``facts``, ``evidence``) are built when asked for, only
+    for the rows asked for: :meth:`to_frame` (every row, or those of ``where=``),
+    :meth:`describe`, :meth:`top` and :meth:`explain`.
+    """
 
     _title = "Emergence scores"
 
@@ -296,14 +327,29 @@ class EmergenceScores(Result):
     weights: dict[str, float] = field(default_factory=dict)
     fit: LogitFit | None = None
     base_log_odds: float = 0.0
+    rules: ClassRules = field(default_factory=ClassRules)
+    horizon: int = 3
 
-    def to_frame(self) -> pl.DataFrame:
-        """The stable columns (:func:`score_frame`); ``table`` holds the signals too."""
-        return score_frame(self)
+    def describe(self, where: pl.Expr | None = None) -> pl.DataFrame:
+        """The rows of ``table`` (those where ``where`` is true, or all) with ``reasons``,
+        ``facts`` and ``evidence`` in words (:func:`emerging.detect.classes._describe`)."""
+        from emerging.detect.classes import _describe
+
+        pick = None if where is None else (lambda t: t.filter(where))
+        return _describe(self.table, self.rules, horizon=self.horizon, pick=pick)
+
+    def to_frame(self, *, evidence: bool = True, where: pl.Expr | None = None) -> pl.DataFrame:
+        """The stable columns (:func:`score_frame`) of every pair, or of the pairs where
+        ``where`` is true (e.g. ``pl.col("class") == "emerging"``). ``evidence=False``
+        leaves out the words (``evidence``, ``reasons``): the fast choice for a big panel."""
+        return score_frame(self, evidence=evidence, where=where)
 
     def top(self, n: int = 20, *, klass: str = "emerging") -> pl.DataFrame:
-        """The ``n`` highest scores of one class."""
-        return self.table.filter(pl.col("class") == klass).sort("score", descending=True).head(n)
+        """The ``n`` highest scores of one class, with their words."""
+        from emerging.detect.classes import _describe
+
+        return _describe(self.table, self.rules, horizon=self.horizon, pick=lambda t: (
+            t.filter(pl.col("class") == klass).sort("score", descending=True).head(n)))
 
     def summary(self) -> str:
         counts = self.table["class"].value_counts().sort("class")
@@ -322,11 +368,21 @@ class EmergenceScores(Result):
         """The class, score, contributions and evidence of one pair, in words."""
         from emerging.detect.classes import explain_row
 
-        row = self.table.filter((pl.col(REGION) == region) & (pl.col(INDUSTRY) == industry))
+        row = self.describe((pl.col(REGION) == region) & (pl.col(INDUSTRY) == industry))
         if row.is_empty():
             raise ValueError(f"no scores for region {region!r}, industry {industry!r}; check "
                              "the codes (e.g. region='CZ06', industry='C26')")
         return explain_row(row.row(0, named=True), self)
+
+
+def _fit_gbm(panel: pl.DataFrame, signals: EmergenceSignals, *, horizon: int,
+             outcome: str = "entry"):
+    """The trees of :mod:`emerging.detect._gbm` fitted on every past origin (as the logit)."""
+    from emerging.detect._gbm import fit_gbm_frame
+
+    origins, train = past_training(panel, signals, horizon=horizon, outcome=outcome,
+                                   what="the trees")
+    return fit_gbm_frame(train, horizon=horizon, outcome=outcome, origins=tuple(origins))
 
 
 def emergence_scores(
@@ -347,22 +403,26 @@ def emergence_scores(
     signals
         From :func:`emerging.detect.signals.emergence_signals`.
     model
-        ``"default"`` (:data:`DEFAULT_MODEL`), ``"persistence"``, ``"composite"`` or
-        ``"logit"``.
+        ``"default"`` (:data:`DEFAULT_MODEL`), ``"persistence"``, ``"composite"``,
+        ``"logit"`` or ``"gbm"`` (gradient-boosted trees, :mod:`emerging.detect._gbm`; the
+        ``ml`` extra; contributions: the change in log-odds when the signal is unknown,
+        not additive).
     preset, weights
         Composite weights: a preset name (``feasible``, ``balanced`` (default),
         ``ambitious``) or your own ``{signal: weight}`` adding up to 1.
     panel
-        The panel the signals came from; the logit is fitted on its past windows.
+        The panel the signals came from; the logit and the trees are fitted on its past
+        windows.
     horizon
         Years ahead the score predicts (the logit's training outcome; the class rules'
         trend projection).
     fit
-        An already fitted logit (:func:`fit_logit`) to apply instead of fitting.
+        An already fitted logit (:func:`fit_logit`) or trees
+        (:func:`emerging.detect._gbm.fit_gbm_frame`) to apply instead of fitting.
     rules
         :class:`emerging.detect.classes.ClassRules` (thresholds of the classes).
     """
-    from emerging.detect.classes import ClassRules, assign_classes
+    from emerging.detect.classes import assign_classes
 
     model = DEFAULT_MODEL if model == "default" else model
     if model not in MODELS:
@@ -373,25 +433,33 @@ def emergence_scores(
     if model == "composite":
         name, w = resolve_weights(preset, weights)
         label = f"composite, preset {name}"
-    if model == "logit" and fit is None:
+    if model in ("logit", "gbm") and fit is None:
         if panel is None:
-            raise ValueError("model='logit' is fitted on past windows: pass panel=<the panel>")
+            raise ValueError(f"model={model!r} is fitted on past windows: pass panel=<the panel>")
         frame = panel.collect() if isinstance(panel, pl.LazyFrame) else panel
-        fit = fit_logit(frame, signals, horizon=horizon)
+        fit = fit_logit(frame, signals, horizon=horizon) if model == "logit" else \
+            _fit_gbm(frame, signals, horizon=horizon)
     if model == "logit":
         label = f"logit fitted on origins {fit.origins[0]}-{fit.origins[-1]}"
+    if model == "gbm":
+        label = f"gradient-boosted trees fitted on origins {fit.origins[0]}-{fit.origins[-1]}"
     contrib, score, base = _contributions(signals, model, w, fit)
     table = pl.concat([signals.table, contrib], how="horizontal").with_columns(
         score=pl.Series(score)
     )
-    table = assign_classes(table, rules or ClassRules(), horizon=horizon, window=signals.window)
-    return EmergenceScores(table, signals, model, label, w, fit, base)
+    rules = rules or ClassRules()
+    table = assign_classes(table, rules, horizon=horizon, window=signals.window)
+    return EmergenceScores(table, signals, model, label, w, fit, base, rules, horizon)
 
 
-def score_frame(scores: EmergenceScores) -> pl.DataFrame:
+def score_frame(scores: EmergenceScores, *, evidence: bool = True,
+                where: pl.Expr | None = None) -> pl.DataFrame:
     """The stable columns: ``region``, ``industry``, ``as_of``, ``score``, ``class``,
-    ``evidence``, ``reasons`` and the ``contrib_`` columns."""
-    return scores.table.select(
-        *KEY, "as_of", "score", "class", "evidence", "reasons",
-        *(f"contrib_{s}" for s in SIGNALS),
-    )
+    ``evidence``, ``reasons`` (unless ``evidence=False``) and the ``contrib_`` columns, of
+    every pair or of those where ``where`` is true."""
+    contrib = [f"contrib_{s}" for s in SIGNALS]
+    if not evidence:
+        table = scores.table if where is None else scores.table.filter(where)
+        return table.select(*KEY, "as_of", "score", "class", *contrib)
+    return scores.describe(where).select(
+        *KEY, "as_of", "score", "class", "evidence", "reasons", *contrib)

@@ -69,13 +69,14 @@ performance. *Research Policy*, 43(10), 1785-1799 (size floors of cluster mappin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
 import polars as pl
 
 from emerging._engine import CodedPanel
-from emerging._reference import deprecated
+from emerging._reference import REFERENCES, Regions, deprecated, lq, reference_totals, resolve_reference
 from emerging._result import Result
 from emerging._schema import (
     INDUSTRY,
@@ -83,6 +84,9 @@ from emerging._schema import (
     VALUE,
     YEAR,
     Exclusions,
+    MixedLevelError,
+    check_industry_levels,
+    check_single_level,
     require_columns,
     validate_panel,
 )
@@ -92,9 +96,11 @@ from emerging.detect._cooperation import cooperation_embeddedness
 from emerging.detect._dynamics import acceleration, competitive_effect, related_growth
 from emerging.indices import location_quotient
 from emerging.relatedness import opportunity, proximity
-from emerging.trends import growth, trend_slopes
+from emerging.trends import trend_slopes
+from emerging.trends._growth import growth_arrays
+from emerging.trends._window import balanced_window, economy_label, trend_economy
 
-Reference = Literal["all", "country"]
+Reference = Literal["all", "country", "set"]
 KEY = [REGION, INDUSTRY]
 
 
@@ -149,6 +155,19 @@ def _check_window(frame: pl.DataFrame, as_of: int, window: int) -> None:
         )
 
 
+def _coded_one_level(frame: pl.DataFrame) -> CodedPanel:
+    """The frame coded, with the contract's one-NUTS-level and one-NACE-level checks run on
+    the distinct codes (the engine checks the regions); when the regions mix levels the
+    full check runs for its message with row counts."""
+    try:
+        coded = CodedPanel.from_panel(frame)
+    except MixedLevelError:
+        check_single_level(frame)
+        raise
+    check_industry_levels(pl.DataFrame({INDUSTRY: coded.industries}))
+    return coded
+
+
 def _percentile_within(col: str, by: str) -> pl.Expr:
     """Percentile rank (0-100, ties averaged) of ``col`` among the rows of the same ``by``."""
     known = pl.col(col).is_not_null()
@@ -189,12 +208,19 @@ def _region_growth(coded, start: int, as_of: int) -> pl.DataFrame:
     return pl.DataFrame(ends).select((ratio ** (1 / (as_of - start)) - 1).alias("region_cagr"))
 
 
-def _national_lq(at_frame: pl.DataFrame) -> pl.DataFrame:
-    """``country``, ``industry``, ``national_lq`` from the rows of the year ``as_of``."""
-    nations = at_frame.group_by(pl.col(REGION).str.slice(0, 2), INDUSTRY, YEAR).agg(
-        pl.col(VALUE).sum())
-    lq = location_quotient(nations)
-    return lq.select(pl.col(REGION).alias("country"), INDUSTRY, pl.col("lq").alias("national_lq"))
+def _national_lq(cells: Cells, as_of: int) -> np.ndarray:
+    """``national_lq`` per cell: the LQ of the region's country (its regions summed, an
+    unknown value counted as none) in the industry in ``as_of``, the countries of the
+    panel as reference; NaN where undefined (a country or industry without employment)."""
+    coded = cells.coded
+    value = np.nan_to_num(cells.at_year(coded.value, as_of, fill=0.0), nan=0.0)
+    countries = resolve_reference(coded, "country")
+    nations = reference_totals(value.reshape(1, cells.n_r, cells.n_i), countries)[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = lq(nations, nations.sum(axis=1, keepdims=True), nations.sum(axis=0),
+                 nations.sum())
+    out[~np.isfinite(out)] = np.nan
+    return out[countries.group].reshape(-1)
 
 
 def _neighbour_share(at: pl.DataFrame, neighbours: pl.DataFrame | None) -> pl.DataFrame:
@@ -241,7 +267,8 @@ def emergence_signals(
     start: int | None = None,
     end: int | None = None,
     reference: Reference = "all",
-    base: Reference | None = None,
+    regions: Regions = None,
+    base: Literal["all", "country"] | None = None,
     neighbours: pl.DataFrame | None = None,
     traded: frozenset[str] | None = None,
     fixed_regions: bool = True,
@@ -261,9 +288,13 @@ def emergence_signals(
     start, end
         The same window given by its first and last year (``as_of = end``,
         ``window = end - start + 1``), as descriptive functions name it.
-    reference
-        Reference economy of LQs and reference growth: ``"all"`` regions of the set or
-        each region's ``"country"``. ``base=`` is the deprecated spelling (it warns).
+    reference, regions
+        Reference economy of the LQs, trends, reference growth and competitive effect
+        (:mod:`emerging._reference`): ``"all"`` regions of the panel, each region's
+        ``"country"``, or a ``"set"`` named by ``regions`` (a region-set name such as
+        ``"central_europe_2021_2027"`` or a list of codes; every region of the panel is
+        compared with the set). ``base=`` is the deprecated spelling of ``reference``
+        (it warns). The national LQ always compares the countries of the panel.
     neighbours
         Adjacency table (``region``, ``neighbour``; one row per ordered adjacent pair),
         e.g. :func:`emerging.io.gisco.nuts_neighbours`; without it the neighbour signals
@@ -286,10 +317,51 @@ def emergence_signals(
         ``start``, ``end``, ``value_end`` (= ``value``), ``lq_end`` (= ``lq``), ``country``
         and ``signal_note`` (why the LQ or the growth is null).
     """
+    reference = _reference_option(reference, regions, base)
+    as_of, window = _window_option(as_of, window, start, end)
+    coded, counts = _coded_window(panel, as_of, window, fixed_regions)
+    first = as_of - window + 1
+    cells = Cells(coded)
+    economy = trend_economy(coded, reference, regions)
+    at_rows = cells.rows_of(as_of)
+    at_rows = at_rows[np.argsort(cells.cell[at_rows], kind="stable")]  # sorted by key
+    pairs = _Pairs(cells, at_rows, first, as_of)
+    table, lq_rows = _level_signals(pairs, reference, regions, level)
+    table = pl.concat([
+        table,
+        _trend_signals(pairs, reference, regions),
+        _change_signals(pairs, economy, label=economy_label(economy, regions)),
+    ], how="horizontal")
+    table = pl.concat([
+        table,
+        _context_signals(pairs, table, lq_rows, neighbours=neighbours, traded=traded,
+                         participations=participations),
+    ], how="horizontal")
+    options = {"reference": reference, "regions": regions, "neighbours": neighbours,
+               "traded": traded, "fixed_regions": fixed_regions, "level": level,
+               "participations": participations}
+    return EmergenceSignals(_finish(table, as_of, window, first), as_of=as_of, window=window,
+                            reference=reference, exclusions=Exclusions(counts),
+                            options=options)
+
+
+def _reference_option(reference, regions, base) -> str:
+    """``reference`` checked (``base=`` translated, with its warning)."""
     if base is not None:
         deprecated(f"base={base!r}", f"reference={base!r}")
         reference = base
-    check_option("reference", reference, ("all", "country"))
+    check_option("reference", reference, REFERENCES)
+    if reference == "set" and regions is None:
+        raise ValueError("reference='set' needs regions=: a region-set name such as "
+                         "'central_europe_2021_2027' or a list of NUTS codes")
+    if reference != "set" and regions is not None:
+        raise ValueError(f"regions= is only used with reference='set'; got reference="
+                         f"{reference!r}. Pass reference='set', regions=...")
+    return reference
+
+
+def _window_option(as_of, window, start, end) -> tuple[int, int]:
+    """``(as_of, window)`` from either spelling of the window."""
     if as_of is None and end is None:
         raise ValueError("pass as_of (and window), e.g. as_of=2014, window=5")
     if start is not None or end is not None:
@@ -298,7 +370,13 @@ def emergence_signals(
         if not start < end:
             raise ValueError(f"start must be before end; got start={start}, end={end}")
         as_of, window = end, end - start + 1
-    window = 5 if window is None else window
+    return as_of, 5 if window is None else window
+
+
+def _coded_window(panel, as_of: int, window: int,
+                  fixed_regions: bool) -> tuple[CodedPanel, dict[str, int]]:
+    """The window's rows validated and coded once, on the fixed region set; the rows left
+    out counted."""
     require_columns(panel, [REGION, INDUSTRY, YEAR, VALUE], what="panel")
     years = panel.lazy().select(pl.col(YEAR).unique()).collect()
     _check_window(years, as_of, window)
@@ -306,11 +384,11 @@ def emergence_signals(
     # only the window is read (and validated): nothing after as_of can move a signal
     frame = panel.lazy().filter(pl.col(YEAR).is_between(first, as_of)).select(
         REGION, INDUSTRY, YEAR, VALUE).collect()
-    # duplicate keys are caught on integer codes by location_quotient below (the string
+    # duplicate keys are caught on integer codes by the engine's coding (the string
     # group-by of the full check is the slowest step on big panels)
-    frame = validate_panel(frame, check_duplicates=False)
+    frame = validate_panel(frame, check_duplicates=False, allow_mixed_levels=True)
     counts: dict[str, int] = {}
-    coded = CodedPanel.from_panel(frame)
+    coded = _coded_one_level(frame)
     if fixed_regions:
         kept = (region_totals(coded) > 0).all(axis=0)
         dropped = int(len(kept) - kept.sum())
@@ -323,83 +401,133 @@ def emergence_signals(
     if frame.is_empty():
         raise ValueError(f"no region has a known total in every year {first}-{as_of}; "
                          "pass fixed_regions=False or a shorter window")
-    frame = coded.frame
-    cells = Cells(coded)
-    lq = location_quotient(coded, reference=reference, level=level)
-    lq_rows = lq["lq"].fill_null(np.nan).to_numpy()
-    at_rows = cells.rows_of(as_of)
-    at_rows = at_rows[np.argsort(cells.cell[at_rows], kind="stable")]  # sorted by key
-    at_cell = cells.cell[at_rows]
-    size = cells.n_r * cells.n_i
+    return coded, counts
 
-    def by_pair(sub: pl.DataFrame) -> pl.DataFrame:
-        return gather(sub.drop(KEY), cells.pair_codes(sub), size, at_cell)
 
-    table = lq.select(*KEY, VALUE, "lq", "lq_lo", "lq_hi", "lq_reason")[pl.Series(at_rows)]
-    del lq  # the LQ rows of the whole window are not needed any more (memory)
-    at_i = coded.i[at_rows].astype(np.int64)
-    at_r = coded.r[at_rows].astype(np.int64)
-    parts = [
-        column("value_start", cells.at_year(coded.value, first)[at_cell]),
-        column("lq_start", cells.at_year(lq_rows, first)[at_cell]),
-        pl.Series("years_specialised", cells.per_cell_sum(lq_rows >= 1)[at_cell]
+@dataclass(frozen=True)
+class _Pairs:
+    """The pairs of the signals (the rows of ``as_of``, sorted by key) and their codes."""
+
+    cells: Cells
+    rows: np.ndarray
+    first: int
+    as_of: int
+
+    @property
+    def coded(self) -> CodedPanel:
+        return self.cells.coded
+
+    @cached_property
+    def cell(self) -> np.ndarray:
+        return self.cells.cell[self.rows]
+
+    @cached_property
+    def region(self) -> np.ndarray:
+        return self.coded.r[self.rows].astype(np.int64)
+
+    @cached_property
+    def industry(self) -> np.ndarray:
+        return self.coded.i[self.rows].astype(np.int64)
+
+    def by_pair(self, sub: pl.DataFrame) -> pl.DataFrame:
+        """A frame keyed by region and industry, aligned with the pairs (left join)."""
+        return gather(sub.drop(KEY), self.cells.pair_codes(sub),
+                      self.cells.n_r * self.cells.n_i, self.cell)
+
+    def at_cells(self, name: str, per_cell: np.ndarray, dtype=pl.Float64) -> pl.Series:
+        """A ``(region, industry)`` array (or one value per cell) at the pairs."""
+        return column(name, np.asarray(per_cell).reshape(-1)[self.cell], dtype)
+
+
+def _level_signals(pairs: _Pairs, reference: str, regions: Regions,
+                   level: float) -> tuple[pl.DataFrame, np.ndarray]:
+    """Keys, value, the LQ with its interval in ``as_of`` and at the start, years
+    specialised; and the LQ of every row of the window (for the signals of change)."""
+    coded, cells = pairs.coded, pairs.cells
+    lq_frame = location_quotient(coded, reference=reference, regions=regions, level=level)
+    lq_rows = lq_frame["lq"].fill_null(np.nan).to_numpy()
+    table = lq_frame.select(*KEY, VALUE, "lq", "lq_lo", "lq_hi", "lq_reason")[
+        pl.Series(pairs.rows)]
+    del lq_frame  # the LQ rows of the whole window are not needed any more (memory)
+    return table.with_columns(
+        pairs.at_cells("value_start", cells.at_year(coded.value, pairs.first)),
+        pairs.at_cells("lq_start", cells.at_year(lq_rows, pairs.first)),
+        pl.Series("years_specialised", cells.per_cell_sum(lq_rows >= 1)[pairs.cell]
                   ).cast(pl.Int32),
-    ]
-    table = table.with_columns(parts)
-    if frame[YEAR].n_unique() >= 3:
-        slopes = trend_slopes(
-            coded, measure="lq", se="ols", reference=reference, acceleration=False,
-            inference=False, min_obs=3,
-        ).table.select(*KEY, pl.col("slope").alias("lq_slope"), pl.col("se").alias("lq_slope_se"))
-        table = pl.concat([table, by_pair(slopes)], how="horizontal")
-    else:
-        table = table.with_columns(lq_slope=pl.lit(None, pl.Float64),
-                                   lq_slope_se=pl.lit(None, pl.Float64))
-    if window >= 2:
-        rates = growth(frame, start=first, end=as_of, reference=reference).select(
-            *KEY, pl.col("cagr").fill_nan(None), pl.col("ref_cagr").fill_nan(None),
-            pl.col("cagr_vs_ref").fill_nan(None).alias("growth_gap"),
-            pl.col("reason").alias("growth_reason"),
-        )
-        table = pl.concat([table, by_pair(rates)], how="horizontal")
-    else:
-        table = table.with_columns(
-            *(pl.lit(None, pl.Float64).alias(c) for c in ("cagr", "ref_cagr", "growth_gap")),
-            growth_reason=pl.lit("window of one year", pl.String),
-        )
-    at_frame = frame.filter(pl.col(YEAR) == as_of)
-    # opportunity() computes its own proximity faster than it reads a given pair frame
-    dens = opportunity(at_frame).select(*KEY, "density", "pci", "cog")
-    phi = proximity(at_frame)
-    neigh = _neighbour_share(table, neighbours)
-    momentum = _industry_momentum(cells, lq_rows, first, as_of)
-    regional = _region_growth(coded, first, as_of)
-    countries = coded.regions.str.slice(0, 2)
-    country_labels = countries.unique().sort()
-    country_of_region = cells.codes(country_labels, countries)
-    national = _national_lq(at_frame)
+    ), lq_rows
+
+
+def _trend_signals(pairs: _Pairs, reference: str, regions: Regions) -> pl.DataFrame:
+    """``lq_slope`` and ``lq_slope_se``: the log-linear trend of the LQ over the window."""
+    if len(pairs.coded.years) < 3:  # years of the window with rows
+        return pl.DataFrame({"lq_slope": [None] * len(pairs.rows),
+                             "lq_slope_se": [None] * len(pairs.rows)},
+                            schema={"lq_slope": pl.Float64, "lq_slope_se": pl.Float64})
+    options = {} if regions is None else {"regions": regions}
+    slopes = trend_slopes(
+        pairs.coded, measure="lq", se="ols", reference=reference, acceleration=False,
+        inference=False, min_obs=3, **options,
+    ).table.select(*KEY, pl.col("slope").alias("lq_slope"), pl.col("se").alias("lq_slope_se"))
+    return pairs.by_pair(slopes)
+
+
+def _change_signals(pairs: _Pairs, economy, *, label: str) -> pl.DataFrame:
+    """Growth against the reference (:func:`emerging.trends.growth`) and the shift-share
+    competitive effect, computed on the coded window (no second coding)."""
+    first, as_of, n = pairs.first, pairs.as_of, len(pairs.rows)
+    if first == as_of:
+        return pl.DataFrame(
+            {**{c: [None] * n for c in ("cagr", "ref_cagr", "growth_gap", "competitive")},
+             "growth_reason": ["window of one year"] * n},
+            schema={"cagr": pl.Float64, "ref_cagr": pl.Float64, "growth_gap": pl.Float64,
+                    "competitive": pl.Float64, "growth_reason": pl.String})
+    # one balanced two-year window (absent rows as zeros) serves growth and shift-share
+    window = balanced_window(pairs.coded, pairs.coded.window(first, as_of, every_year=False),
+                             economy, label=label)
+    _, rates = growth_arrays(pairs.coded, first, as_of, economy, label=label, window=window)
+    reason = rates["reason"].reshape(-1)[pairs.cell]
+    return pl.DataFrame([
+        pairs.at_cells("cagr", rates["cagr"]),
+        pairs.at_cells("ref_cagr", rates["ref_cagr"]),
+        pairs.at_cells("growth_gap", rates["cagr_vs_ref"]),
+        pl.Series("growth_reason", reason.tolist(), dtype=pl.String),
+        pairs.at_cells("competitive", competitive_effect(pairs.coded, first, as_of, economy,
+                                                         label=label, window=window)),
+    ])
+
+
+def _context_signals(pairs: _Pairs, table: pl.DataFrame, lq_rows: np.ndarray, *,
+                     neighbours, traded, participations) -> pl.DataFrame:
+    """Relatedness, complexity, neighbours, country, momentum, region growth, traded,
+    acceleration, related growth and co-operation, aligned with the pairs."""
+    coded, cells, first, as_of = pairs.coded, pairs.cells, pairs.first, pairs.as_of
+    # the year's rows coded once for both; opportunity() computes its own proximity
+    # faster than it reads a given pair frame
+    at_year = CodedPanel.from_panel(coded.frame.filter(pl.col(YEAR) == as_of))
+    dens = opportunity(at_year).select(*KEY, "density", "pci", "cog")
+    phi = proximity(at_year)
     traded_table = _traded_column(coded.industries, traded)
     coop = cooperation_embeddedness(participations, coded.regions, first, as_of)
-    n_i = cells.n_i
-    table = pl.concat([
-        table,
-        by_pair(dens),
-        by_pair(neigh),
-        momentum[pl.Series(at_i)],
-        regional[pl.Series(at_r)],
-        pl.DataFrame({"country": countries[pl.Series(at_r)]}),
-        gather(national.select("national_lq"),
-               cells.codes(country_labels, national["country"]) * n_i
-               + cells.codes(coded.industries, national[INDUSTRY]),
-               len(country_labels) * n_i, country_of_region[at_r] * n_i + at_i),
-        gather(traded_table.select("traded"), cells.codes(coded.industries, traded_table[INDUSTRY]),
-               n_i, at_i),
-        by_pair(competitive_effect(frame, first, as_of, reference)),
-        pl.DataFrame([column("acceleration", acceleration(cells, lq_rows, first, as_of)[at_cell])]),
-        pl.DataFrame([column("related_growth", related_growth(cells, first, as_of, phi)[at_cell])]),
-        gather(coop.drop(REGION), cells.codes(coded.regions, coop[REGION]), cells.n_r, at_r),
+    return pl.concat([
+        pairs.by_pair(dens),
+        pairs.by_pair(_neighbour_share(table.select(*KEY, "lq"), neighbours)),
+        _industry_momentum(cells, lq_rows, first, as_of)[pl.Series(pairs.industry)],
+        _region_growth(coded, first, as_of)[pl.Series(pairs.region)],
+        pl.DataFrame({"country": coded.regions.str.slice(0, 2)[pl.Series(pairs.region)]}),
+        pl.DataFrame([pairs.at_cells("national_lq", _national_lq(cells, as_of))]),
+        gather(traded_table.select("traded"),
+               cells.codes(coded.industries, traded_table[INDUSTRY]), cells.n_i,
+               pairs.industry),
+        pl.DataFrame([pairs.at_cells("acceleration", acceleration(cells, lq_rows, first, as_of)),
+                      pairs.at_cells("related_growth", related_growth(cells, first, as_of, phi))]),
+        gather(coop.drop(REGION), cells.codes(coded.regions, coop[REGION]), cells.n_r,
+               pairs.region),
     ], how="horizontal")
-    table = table.with_columns(
+
+
+def _finish(table: pl.DataFrame, as_of: int, window: int, first: int) -> pl.DataFrame:
+    """The derived columns, in the documented order."""
+    return table.with_columns(
         pl.lit(as_of, pl.Int32).alias("as_of"),
         pl.lit(window, pl.Int32).alias("window"),
         pl.lit(first, pl.Int32).alias("start"),
@@ -410,19 +538,18 @@ def emergence_signals(
         pl.col(VALUE).alias("value_end"),
         pl.col("lq").alias("lq_end"),
         pl.coalesce("lq_reason", "growth_reason").alias("signal_note"),
-    ).select(
-        REGION, INDUSTRY, "country", "as_of", "window", "start", "end",
-        VALUE, "value_start", "value_end", "size_percentile",
-        "lq", "lq_lo", "lq_hi", "lq_distance", "lq_start", "lq_end", "lq_change",
-        "lq_slope", "lq_slope_se", "years_specialised",
-        "cagr", "ref_cagr", "growth_gap", "density", "pci", "cog",
-        "neighbours", "neighbours_specialised", "national_lq",
-        "industry_regions_change", "region_cagr", "traded", "signal_note",
-        "competitive", "acceleration", "related_growth",
-        "coop_projects", "coop_cross_border_share", "coop_country_projects", "coop_note",
-    )
-    options = {"reference": reference, "neighbours": neighbours, "traded": traded,
-               "fixed_regions": fixed_regions, "level": level,
-               "participations": participations}
-    return EmergenceSignals(table, as_of=as_of, window=window, reference=reference,
-                            exclusions=Exclusions(counts), options=options)
+    ).select(COLUMNS)
+
+
+#: The columns of the signals table, in order (module docstring).
+COLUMNS = (
+    REGION, INDUSTRY, "country", "as_of", "window", "start", "end",
+    VALUE, "value_start", "value_end", "size_percentile",
+    "lq", "lq_lo", "lq_hi", "lq_distance", "lq_start", "lq_end", "lq_change",
+    "lq_slope", "lq_slope_se", "years_specialised",
+    "cagr", "ref_cagr", "growth_gap", "density", "pci", "cog",
+    "neighbours", "neighbours_specialised", "national_lq",
+    "industry_regions_change", "region_cagr", "traded", "signal_note",
+    "competitive", "acceleration", "related_growth",
+    "coop_projects", "coop_cross_border_share", "coop_country_projects", "coop_note",
+)

@@ -13,6 +13,7 @@ import polars as pl
 
 from emerging._checks import check_fraction, check_option  # noqa: F401  (re-exported for this subpackage)
 from emerging._engine import (  # noqa: F401  (re-exported for the indices and relatedness)
+    ROW_BLOCK,
     CodedPanel,
     _hashed_codes,  # noqa: F401  (tests compare the fast paths with it)
     dense_codes,

@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from emerging.indices._coded import CodedPanel, float_column, map_years
+from emerging.indices._coded import (
+    ROW_BLOCK,
+    CodedPanel,
+    float_column,
+    map_row_blocks,
+    map_years,
+)
 
 #: Relative spread below which an industry's LQs count as all equal (rounding noise).
 _NO_SPREAD = 1e-12
@@ -62,13 +68,20 @@ def standardised_columns(coded: CodedPanel, lqs: np.ndarray,
     """``slq`` and ``slq_log`` columns (panel row order) from an LQ cube (and its values
     at the rows, NaN where undefined, when known already): z-scores of each row against
     the ``(year, industry)`` tables of :func:`_standardised_stats`, gathered by the rows'
-    codes (cheap in any row order)."""
+    codes (cheap in any row order), in row blocks small enough for a core's cache."""
     stats = _standardised_stats(coded, lqs)
     x = coded.to_rows(lqs) if lq_rows is None else lq_rows
-    at = {k: v.reshape(-1)[coded.yi] for k, v in stats.items()}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slq = (x - at["mean"]) / at["sd"]
-        positive = x > 0
-        logs = np.log(x, out=np.full(len(x), np.nan), where=positive)
-        slq_log = (logs - at["mean_log"]) / at["sd_log"]
+    flat = {k: v.reshape(-1) for k, v in stats.items()}
+    slq, slq_log = np.empty(len(x)), np.empty(len(x))
+
+    def block(part: slice) -> None:
+        index = coded.yi[part].astype(np.intp)
+        at = {k: v.take(index) for k, v in flat.items()}
+        xs = x[part]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.divide(xs - at["mean"], at["sd"], out=slq[part])
+            logs = np.log(xs, out=np.full(len(xs), np.nan), where=xs > 0)
+            np.divide(logs - at["mean_log"], at["sd_log"], out=slq_log[part])
+
+    map_row_blocks(block, len(x), -(-len(x) // ROW_BLOCK))
     return [float_column("slq", slq), float_column("slq_log", slq_log)]

@@ -50,7 +50,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging._engine import map_row_blocks
+from emerging._engine import ROW_BLOCK, map_row_blocks
 from emerging._reference import (
     ReferenceLike,
     Regions,
@@ -106,20 +106,21 @@ def _lq_tables(f: dict[str, np.ndarray], economy, *, z: float, u: float) -> dict
         }
 
 
-_REGION_TABLES = ("er", "et", "c", "u_er", "region_over")
 _INDUSTRY_TABLES = ("ei", "share_ref", "k")
 
 
 def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
     """LQ, interval bounds and additive LQ of one block (cubes of some years, or rows),
-    written into ``out``; ``t`` holds :func:`_lq_tables` broadcastable to ``e``.
+    written into ``out``; ``t`` holds :func:`_lq_tables` broadcastable to ``e`` (only
+    ``er``, ``share_ref``, ``ei``, ``c``, ``k``, ``u_er`` and, with an external reference,
+    ``region_over`` are read).
 
     V = d/E_i^2 * (1 + d * (1/e - 1/E_r - 1/(E - E_r))), d = E_i - e (see the docstring
     of :func:`location_quotient`); ``c`` = 1/E_r + 1/(E - E_r), ``k`` = z^2/E_i^2.
     """
     lq_b, lo, hi, alq = out["lq"], out["lo"], out["hi"], out["alq"]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        lq(e, t["er"], t["ei"], t["et"], out=lq_b)
+        lq(e, t["er"], t["share_ref"], 1.0, out=lq_b)  # (e / E_r) / (E_i / E)
         np.divide(e, t["er"], out=alq)
         alq -= t["share_ref"]
         if external:
@@ -138,6 +139,11 @@ def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
         np.divide(t["u_er"], t["share_ref"], out=hi, where=e == 0)
 
 
+_OUTPUTS = ("lq", "lo", "hi", "alq")
+#: Rows per block of the row path (see :data:`emerging._engine.ROW_BLOCK`).
+_ROW_BLOCK = ROW_BLOCK
+
+
 def _lq_rows(
     coded: CodedPanel, economy, level: float, persons: float | None = 1.0
 ) -> dict[str, np.ndarray]:
@@ -146,7 +152,7 @@ def _lq_rows(
     Rows in cube order are computed year by year on the cube; any other order row by row
     with the small tables of :func:`_lq_tables` gathered by the rows' codes (the same
     operations on the same numbers, so the same bits), so that no whole cube is gathered
-    or scattered for a shuffled panel.
+    for a shuffled panel. The row blocks are small enough for a core's cache.
     """
     f = lq_factors(coded, economy)
     external = economy.external is not None
@@ -155,7 +161,7 @@ def _lq_rows(
         z, u = z / math.sqrt(persons), u / persons
     tables = _lq_tables(f, economy, z=z, u=u)
     if coded.in_cube_order:
-        cubes = {k: np.empty(coded.shape) for k in ("lq", "lo", "hi", "alq")}
+        cubes = {k: np.empty(coded.shape) for k in _OUTPUTS}
         t = {k: by_region(v, economy) if k in _INDUSTRY_TABLES else v
              for k, v in tables.items()}
 
@@ -166,18 +172,7 @@ def _lq_rows(
         map_years(block, coded.shape[0])
         rows = {k: a.reshape(-1) for k, a in cubes.items()}
     else:
-        n = len(coded.value)
-        rows = {k: np.empty(n) for k in ("lq", "lo", "hi", "alq")}
-        region_index, industry_index = coded.yr, _industry_index(coded, f)
-
-        def chunk(part: slice) -> None:  # tables gathered per block, in the threads
-            at = {k: tables[k].reshape(-1)[region_index[part]] for k in _REGION_TABLES}
-            at.update({k: tables[k].reshape(-1)[industry_index[part]]
-                       for k in _INDUSTRY_TABLES})
-            _lq_block(coded.value[part], at, {k: a[part] for k, a in rows.items()},
-                      external=external)
-
-        map_row_blocks(chunk, n, coded.shape[0])
+        rows = _lq_row_blocks(coded, f, tables, external=external)
     bad = np.flatnonzero(np.isnan(rows["lq"]))
     rows["reason"] = _lq_reasons(coded, f, bad)
     for k in ("lo", "hi", "alq"):
@@ -187,6 +182,28 @@ def _lq_rows(
         rows["lo"][:] = np.nan
         rows["hi"][:] = np.nan
     rows["unknown_share"] = coded.unknown_share(excluded=_unknown_in_reference(coded, f))
+    return rows
+
+
+def _lq_row_blocks(coded: CodedPanel, f: dict, tables: dict, *, external: bool) -> dict:
+    """:func:`_lq_block` of the rows in blocks of ``_ROW_BLOCK``, on every core, each
+    block gathering what it needs of the small tables (each index converted once)."""
+    n = len(coded.value)
+    rows = {k: np.empty(n) for k in _OUTPUTS}
+    region_index, industry_index = coded.yr, _industry_index(coded, f)
+    by_row = {"er": region_index, "c": region_index, "u_er": region_index,
+              "share_ref": industry_index, "ei": industry_index, "k": industry_index}
+    if external:
+        by_row["region_over"] = region_index
+    flat = {k: tables[k].reshape(-1) for k in by_row}
+
+    def chunk(part: slice) -> None:
+        index = {id(a): a[part].astype(np.intp) for a in (region_index, industry_index)}
+        at = {k: flat[k].take(index[id(a)]) for k, a in by_row.items()}
+        _lq_block(coded.value[part], at, {k: a[part] for k, a in rows.items()},
+                  external=external)
+
+    map_row_blocks(chunk, n, -(-n // _ROW_BLOCK))
     return rows
 
 

@@ -3,6 +3,7 @@
 * :func:`choropleth` - NUTS regions (levels 0-3, NUTS 2016/2021) on GISCO geometry in
   EPSG:3035; the Central Europe programme area in colour, neighbours in grey.
 * :func:`tile_map` - the 81 programme-area NUTS-2 regions as equal tiles (no geometry).
+* :class:`ChoroplethStyle` - classification, colours and legend of both maps in one object.
 * :func:`flow_map` - co-operation links as arcs between regions.
 * :func:`small_multiples`, :func:`sparklines`, :func:`bar_chart`, :func:`bubble_chart`.
 * :mod:`emerging.maps.style` - fonts, colour-blind-safe palettes, sizes, the source line and
@@ -19,10 +20,12 @@ from emerging.maps._choropleth import choropleth
 from emerging.maps._drawing import Drawing
 from emerging.maps.charts import bar_chart, bubble_chart, small_multiples, sparklines
 from emerging.maps.flows import flow_map
+from emerging.maps.map_style import ChoroplethStyle
 from emerging.maps.style import save_figure
 from emerging.maps.tilegrid import tile_map
 
 __all__ = [
+    "ChoroplethStyle",
     "Drawing",
     "bar_chart",
     "bubble_chart",

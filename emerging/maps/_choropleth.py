@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -17,13 +18,14 @@ import polars as pl
 
 from emerging._checks import check_option
 from emerging._schema import EmptySelectionError, SchemaError
-from emerging.maps import style
+from emerging.maps import style as house
 from emerging.maps._drawing import Drawing
 from emerging.maps.classify import (
     Scheme,
     add_legend,
     classify_regions,
     legend_handles,
+    missing_note,
     one_value_per_region,
 )
 from emerging.maps.geometry import (
@@ -39,10 +41,11 @@ from emerging.maps.geometry import (
     split_crosswalk,
 )
 from emerging.maps.labels import place_labels
+from emerging.maps.map_style import ChoroplethStyle, resolve_style
 
 LabelText = Literal["code", "name", "value"]
 _LABEL_TEXTS = ("code", "name", "value")
-SOURCE = style.SOURCE_EUROSTAT
+SOURCE = house.SOURCE_EUROSTAT
 
 
 def _check_codes(data: pl.DataFrame, region_col: str) -> None:
@@ -66,12 +69,13 @@ def choropleth(
     geometries,
     column: str = "value",
     *,
+    style: ChoroplethStyle | None = None,
     region_col: str = "region",
     area: Area | Sequence[str] = "central_europe",
-    classes: int | Sequence[float] = 5,
-    scheme: Scheme = "quantiles",
+    classes: int | Sequence[float] | None = None,
+    scheme: Scheme | None = None,
     diverging_at: float | None = None,
-    missing: str = "No data",
+    missing: str | None = None,
     reason_col: str | None = None,
     crosswalk=None,
     context: bool = True,
@@ -79,8 +83,8 @@ def choropleth(
     units: str | None = None,
     labels: Sequence[str] | None = None,
     label_text: LabelText = "code",
-    size: style.Size | tuple[float, float] = "a4_half",
-    legend: bool = True,
+    size: house.Size | tuple[float, float] = "a4_half",
+    legend: bool | None = None,
     source: str | None = SOURCE,
     ax=None,
 ):
@@ -97,17 +101,24 @@ def choropleth(
         the data is selected from it.
     column
         Column with the values.
+    style
+        A :class:`~emerging.maps.ChoroplethStyle`: classification, colours and legend in one
+        object, to share between maps. The keywords ``classes``, ``scheme``,
+        ``diverging_at``, ``missing``, ``units`` and ``legend`` set the same fields and,
+        when given, win over it.
     area
         Regions drawn in colour: ``"central_europe"`` (the 2021-2027 programme area; default),
         ``"data"`` (the regions in ``frame``), ``"all"`` (every region in ``geometries``) or
         a list of codes. Area regions absent from ``frame`` are drawn as missing. Overseas
         regions (outside mainland Europe) are cropped and named in a note under the map.
     classes, scheme, diverging_at
-        Classification, see :func:`emerging.maps.classify.classify`; ``diverging_at=1``
-        for location quotients.
+        Classification, see :func:`emerging.maps.classify.classify` (default: 5 quantile
+        classes); ``diverging_at=1`` for location quotients.
     missing, reason_col
-        Legend name of missing values, and a column giving why each is missing (defaults to
-        ``f"{column}_reason"`` when present, e.g. ``lq_reason``).
+        Legend name of missing values (default ``"No data"``), and a column giving why each
+        is missing (defaults to ``f"{column}_reason"`` when present, e.g. ``lq_reason``). The
+        legend names up to three missing regions per reason; when there are more it counts
+        them and the note under the map names them.
     crosswalk
         For data in an older NUTS version: a frame ``old_code``, ``new_code`` (one row per
         old unit and current unit sharing territory), or the result of
@@ -123,7 +134,7 @@ def choropleth(
     size
         Figure size when a new figure is made.
     legend
-        Draw the legend (off for panels of small multiples that share one).
+        Draw the legend (default True; off for panels of small multiples that share one).
     source
         Source line under a new figure.
     ax
@@ -134,6 +145,47 @@ def choropleth(
     :class:`~emerging.maps.Drawing`: unpacks as ``(Figure, Axes)``. No window is opened.
     """
     check_option("label_text", label_text, _LABEL_TEXTS)
+    look = resolve_style(style, classes=classes, scheme=scheme, diverging_at=diverging_at,
+                         missing=missing, units=units, legend=legend)
+    regions = _map_regions(frame, geometries, column, region_col=region_col, area=area,
+                           reason_col=reason_col, crosswalk=crosswalk)
+    cls, values, index, miss, hatch_of = classify_regions(
+        regions.shown["region"].to_list(), regions.data, classes=look.classes,
+        scheme=look.scheme, diverging_at=look.diverging_at, missing=look.missing,
+    )
+    with house.house_style():
+        own = ax is None
+        fig, ax = house.new_figure(size) if own else (ax.figure, ax)
+        _draw_map(ax, regions, cls.colours, index, hatch_of, context=context, own=own)
+        if look.legend:
+            add_legend(ax, legend_handles(cls, miss, listed=look.list_missing > 0), look.units)
+        if title:
+            ax.set_title(title)
+        if labels:
+            place_labels(ax, _label_points(regions.shown, values, labels, label_text))
+        # the missing regions the legend counts are named under the map (with no legend,
+        # the caller composes the key: small multiples share one)
+        note = _map_note(regions.cropped, miss, look.list_missing if look.legend else 0)
+        house.add_source_and_note(fig, ax, source=source, note=note, own=own)
+    return Drawing(fig, ax)
+
+
+@dataclass(frozen=True)
+class _MapRegions:
+    """The regions of one map: the data per region, the polygons drawn in colour
+    (``shown``), those drawn grey for context, and the overseas ones left out."""
+
+    data: pl.DataFrame  # region, _value, _reason
+    shown: object  # GeoDataFrame
+    context: object  # GeoDataFrame
+    cropped: list[str]
+    extent: tuple[float, float, float, float]
+
+
+def _map_regions(frame, geometries, column: str, *, region_col: str, area, reason_col,
+                 crosswalk) -> _MapRegions:
+    """Check the input and select the polygons: the level of the data, the area in colour,
+    the context around it, overseas regions cropped."""
     if isinstance(area, str) and area not in AREAS:
         raise ValueError(f"area must be one of {AREAS} or a list of NUTS codes; got {area!r}")
     require_3035(geometries)
@@ -146,42 +198,34 @@ def choropleth(
     _check_drawable(data["region"], geoms)
     focus = _focus_mask(geoms, area, data["region"], level)
     far = overseas_mask(geoms)
-    cropped = sorted(geoms.loc[focus & far, "region"])
     shown = geoms.loc[focus & ~far].reset_index(drop=True)
     if shown.empty:
         raise ValueError(f"no region of area {area!r} at NUTS level {level} to draw")
-    cls, values, index, miss, hatch_of = classify_regions(
-        shown["region"].to_list(), data, classes=classes, scheme=scheme,
-        diverging_at=diverging_at, missing=missing,
-    )
-    extent = padded_extent(shown)
+    return _MapRegions(data, shown, geoms.loc[~focus & ~far],
+                       sorted(geoms.loc[focus & far, "region"]), padded_extent(shown))
 
-    with style.house_style():
-        own = ax is None
-        fig, ax = style.new_figure(size) if own else (ax.figure, ax)
-        if context:
-            _draw_context(ax, geoms.loc[~focus & ~far], extent)
-        _draw_regions(ax, shown, cls.colours, index, hatch_of)
-        _draw_country_borders(ax, shown)
-        ax.set_xlim(extent[0], extent[2])
-        ax.set_ylim(extent[1], extent[3])
-        ax.set_aspect("equal")
-        ax.set_axis_off()
-        if own:
-            ax.set_position((0.0, 0.05, 0.7, 0.87))
-        if legend:
-            add_legend(ax, legend_handles(cls, miss), units)
-        if title:
-            ax.set_title(title)
-        if labels:
-            place_labels(ax, _label_points(shown, values, labels, label_text))
-        note = _cropped_note(cropped)
-        if own and (source or note):
-            style.add_source(fig, source or "", note=note)
-        elif note:
-            ax.text(0.0, -0.02, note, transform=ax.transAxes, fontsize=style.SOURCE_SIZE,
-                    va="top", color=style.SOURCE_COLOUR)
-    return Drawing(fig, ax)
+
+def _draw_map(ax, regions: _MapRegions, colours, index, hatch_of, *, context: bool,
+              own: bool) -> None:
+    """Context, regions and country borders on ``ax``, framed on the area."""
+    if context:
+        _draw_context(ax, regions.context, regions.extent)
+    _draw_regions(ax, regions.shown, colours, index, hatch_of)
+    _draw_country_borders(ax, regions.shown)
+    xmin, ymin, xmax, ymax = regions.extent
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if own:
+        ax.set_position((0.0, 0.05, 0.7, 0.87))
+
+
+def _map_note(cropped: list[str], miss, list_missing: int) -> str | None:
+    """The note under a map: overseas regions left out, missing regions the legend counts."""
+    parts = [_cropped_note(cropped),
+             missing_note(miss, list_up_to=list_missing) if list_missing else None]
+    return "; ".join(p for p in parts if p) or None
 
 
 def _with_old_codes(geometries, crosswalk, regions: pl.Series):
@@ -229,8 +273,8 @@ def _draw_regions(ax, shown, colours, index, hatch_of) -> None:
     for region, geom, i in zip(shown["region"], shown.geometry, index, strict=True):
         patch = PathPatch(
             geometry_path(geom),
-            facecolor=colours[i] if i >= 0 else style.MISSING_FILL,
-            edgecolor=style.REGION_EDGE if i >= 0 else style.MISSING_EDGE,
+            facecolor=colours[i] if i >= 0 else house.MISSING_FILL,
+            edgecolor=house.REGION_EDGE if i >= 0 else house.MISSING_EDGE,
             linewidth=0.3, hatch=hatch_of.get(region), gid=region,
         )
         ax.add_artist(patch)  # add_patch would recompute the data limits for every region
@@ -245,7 +289,7 @@ def _draw_context(ax, others, extent) -> None:
         return
     paths = [geometry_path(g) for g in near.geometry]
     ax.add_collection(
-        PathCollection(paths, facecolors=style.CONTEXT_FILL, edgecolors=style.CONTEXT_EDGE,
+        PathCollection(paths, facecolors=house.CONTEXT_FILL, edgecolors=house.CONTEXT_EDGE,
                        linewidths=0.3, gid="context", zorder=0.5)
     )
 
@@ -256,7 +300,7 @@ def _draw_country_borders(ax, shown) -> None:
     countries = shown[["country", "geometry"]].dissolve(by="country")
     paths = [geometry_path(g) for g in countries.geometry.buffer(0)]
     ax.add_collection(
-        PathCollection(paths, facecolors="none", edgecolors=style.COUNTRY_EDGE, linewidths=0.7,
+        PathCollection(paths, facecolors="none", edgecolors=house.COUNTRY_EDGE, linewidths=0.7,
                        gid="country-borders", zorder=2)
     )
 

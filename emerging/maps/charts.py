@@ -10,9 +10,10 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging.maps import style
+from emerging.maps import style as house
 from emerging.maps._drawing import Drawing
 from emerging.maps.classify import Scheme, add_legend, classify, legend_handles, missing_patch
+from emerging.maps.map_style import ChoroplethStyle, resolve_style
 
 Kind = Literal["tiles", "choropleth"]
 _KINDS = ("tiles", "choropleth")
@@ -34,12 +35,13 @@ def small_multiples(
     kind: Kind = "tiles",
     geometries=None,
     ncols: int = 3,
-    classes: int | Sequence[float] = 5,
-    scheme: Scheme = "quantiles",
+    style: ChoroplethStyle | None = None,
+    classes: int | Sequence[float] | None = None,
+    scheme: Scheme | None = None,
     diverging_at: float | None = None,
     units: str | None = None,
     title: str | None = None,
-    size: style.Size | tuple[float, float] = "a4",
+    size: house.Size | tuple[float, float] | None = None,
     source: str | None = None,
     **map_options,
 ):
@@ -48,7 +50,11 @@ def small_multiples(
     The classes are computed once over all panels, so a colour means the same value in every
     panel; one legend serves them all. ``kind="choropleth"`` needs ``geometries``;
     ``map_options`` go to :func:`~emerging.maps.tilegrid.tile_map` or
-    :func:`~emerging.maps.choropleth` (e.g. ``region_col``, ``crosswalk``).
+    :func:`~emerging.maps.choropleth` (e.g. ``region_col``, ``crosswalk``). ``style`` is a
+    :class:`~emerging.maps.ChoroplethStyle` (its ``classes``, ``scheme``, ``diverging_at``
+    and ``units`` are used; the keywords of the same names win over it).
+
+    ``size`` defaults to the A4 text width, with a height that fits the rows of panels.
 
     Returns (Figure, array of Axes); unused panels are switched off.
     """
@@ -60,12 +66,18 @@ def small_multiples(
     panels = data[by].unique().sort().to_list()
     if len(panels) > 12:
         raise ValueError(f"{len(panels)} panels for {by!r} is too many to read: pick 12 or fewer")
+    look = resolve_style(style, classes=classes, scheme=scheme, diverging_at=diverging_at,
+                         units=units)
+    diverging_at, units = look.diverging_at, look.units
     pooled = classify(data[column].cast(pl.Float64).fill_nan(None).to_numpy().astype(float),
-                      classes=classes, scheme=scheme, diverging_at=diverging_at)
+                      classes=look.classes, scheme=look.scheme, diverging_at=diverging_at)
     breaks = list(pooled.upper)
     nrows = -(-len(panels) // ncols)
-    fig, axes = style.new_figure(size, nrows=nrows, ncols=ncols, squeeze=False)
-    with style.house_style():
+    if size is None:  # A4 width; each row of panels as tall as a panel is wide, plus the title
+        width = house.SIZES["a4"][0]
+        size = (width, min(nrows * 0.8 * width / ncols + 1.3, house.SIZES["a4"][1]))
+    fig, axes = house.new_figure(size, nrows=nrows, ncols=ncols, squeeze=False)
+    with house.house_style():
         from emerging.maps._choropleth import choropleth
         from emerging.maps.tilegrid import tile_map
 
@@ -77,7 +89,7 @@ def small_multiples(
                 tile_map(part, column, labels="none", **common)
             else:
                 choropleth(part, geometries, column, **common)
-            ax.set_title(str(value), fontsize=style.FONT_SIZE)
+            ax.set_title(str(value), fontsize=house.FONT_SIZE)
         for ax in axes.flat[len(panels):]:
             ax.set_axis_off()
         fig.subplots_adjust(left=0.01, right=0.8, top=0.9, bottom=0.06, wspace=0.05,
@@ -87,9 +99,9 @@ def small_multiples(
             handles.append(missing_patch("No data or confidential"))
         add_legend(axes.flat[min(ncols, len(panels)) - 1], handles, units, anchor=(1.02, 1.0))
         if title:
-            fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=style.TITLE_SIZE)
+            fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=house.TITLE_SIZE)
         if source:
-            style.add_source(fig, source)
+            house.add_source(fig, source)
     return Drawing(fig, axes)
 
 
@@ -114,28 +126,28 @@ def sparklines(
     if not names:
         raise ValueError("no series to draw: the frame is empty")
     height = size or (3.2, 0.32 * len(names) + 0.3)
-    fig, axes = style.new_figure(height, nrows=len(names), ncols=1, squeeze=False)
+    fig, axes = house.new_figure(height, nrows=len(names), ncols=1, squeeze=False)
     axes = axes[:, 0]
-    with style.house_style():
+    with house.house_style():
         for ax, name in zip(axes, names, strict=True):
             part = data.filter(pl.col(series) == name).drop_nulls(y)
             ax.set_axis_off()
             ax.text(-0.02, 0.5, str(name), transform=ax.transAxes, ha="right", va="center",
-                    fontsize=style.FONT_SIZE - 1)
+                    fontsize=house.FONT_SIZE - 1)
             if part.is_empty():
                 ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center",
-                        va="center", fontsize=style.SOURCE_SIZE, color=style.SOURCE_COLOUR)
+                        va="center", fontsize=house.SOURCE_SIZE, color=house.SOURCE_COLOUR)
                 continue
             xs, ys = part[x].to_numpy(), part[y].to_numpy().astype(float)
-            ax.plot(xs, ys, color=style.QUALITATIVE[4], linewidth=1.0, gid=f"spark:{name}")
-            ax.plot(xs[-1:], ys[-1:], "o", color=style.QUALITATIVE[5], markersize=2.5)
+            ax.plot(xs, ys, color=house.QUALITATIVE[4], linewidth=1.0, gid=f"spark:{name}")
+            ax.plot(xs[-1:], ys[-1:], "o", color=house.QUALITATIVE[5], markersize=2.5)
             ax.text(1.02, 0.5, f"{ys[-1]:,.{decimals}f}", transform=ax.transAxes, ha="left",
-                    va="center", fontsize=style.FONT_SIZE - 1)
+                    va="center", fontsize=house.FONT_SIZE - 1)
         first, last = data[x].min(), data[x].max()
         axes[-1].text(0.0, -0.35, str(first), transform=axes[-1].transAxes, ha="left",
-                      va="top", fontsize=style.SOURCE_SIZE, color=style.SOURCE_COLOUR)
+                      va="top", fontsize=house.SOURCE_SIZE, color=house.SOURCE_COLOUR)
         axes[-1].text(1.0, -0.35, str(last), transform=axes[-1].transAxes, ha="right",
-                      va="top", fontsize=style.SOURCE_SIZE, color=style.SOURCE_COLOUR)
+                      va="top", fontsize=house.SOURCE_SIZE, color=house.SOURCE_COLOUR)
         fig.subplots_adjust(left=0.25, right=0.78, top=0.98, bottom=0.1, hspace=0.3)
     return Drawing(fig, axes)
 
@@ -151,7 +163,7 @@ def bar_chart(
     decimals: int = 2,
     units: str | None = None,
     title: str | None = None,
-    size: style.Size | tuple[float, float] | None = None,
+    size: house.Size | tuple[float, float] | None = None,
     ax=None,
 ):
     """Horizontal bars, largest on top, with the value at the end of each bar.
@@ -166,21 +178,21 @@ def bar_chart(
     cats = [str(c) for c in data[category].to_list()]
     vals = data[value].cast(pl.Float64).to_numpy().astype(float)
     own = ax is None
-    fig, ax = (style.new_figure(size or (5.5, 0.22 * len(cats) + 0.9)) if own
+    fig, ax = (house.new_figure(size or (5.5, 0.22 * len(cats) + 0.9)) if own
                else (ax.figure, ax))
-    with style.house_style():
-        colours = [style.QUALITATIVE[5] if c in set(highlight) else style.QUALITATIVE[4]
+    with house.house_style():
+        colours = [house.QUALITATIVE[5] if c in set(highlight) else house.QUALITATIVE[4]
                    for c in cats]
         bars = ax.barh(np.arange(len(cats)), np.nan_to_num(vals), color=colours, height=0.7)
         for bar, cat, v in zip(bars, cats, vals, strict=True):
             bar.set_gid(cat)
             ax.text(max(v, 0) if np.isfinite(v) else 0, bar.get_y() + bar.get_height() / 2,
                     f" {v:,.{decimals}f}" if np.isfinite(v) else " n/a", va="center",
-                    fontsize=style.FONT_SIZE - 1.5)
+                    fontsize=house.FONT_SIZE - 1.5)
         ax.set_yticks(np.arange(len(cats)), cats)
         ax.tick_params(axis="y", length=0)
         if reference is not None:
-            ax.axvline(reference, color=style.TEXT_COLOUR, linewidth=0.7, linestyle="--")
+            ax.axvline(reference, color=house.TEXT_COLOUR, linewidth=0.7, linestyle="--")
         if units:
             ax.set_xlabel(units)
         if title:
@@ -202,7 +214,7 @@ def bubble_chart(
     y_label: str | None = None,
     size_label: str | None = None,
     title: str | None = None,
-    figsize: style.Size | tuple[float, float] = "a4_half",
+    figsize: house.Size | tuple[float, float] = "a4_half",
     ax=None,
 ):
     """Bubbles at (x, y) with area proportional to ``size``; quadrant lines optional.
@@ -220,17 +232,17 @@ def bubble_chart(
     sz = complete[size].to_numpy().astype(float)
     smax = sz.max() if sz.size and sz.max() > 0 else 1.0
     own = ax is None
-    fig, ax = style.new_figure(figsize) if own else (ax.figure, ax)
-    with style.house_style():
-        ax.scatter(xs, ys, s=600 * sz / smax, color=style.QUALITATIVE[1], alpha=0.6,
-                   edgecolors=style.QUALITATIVE[4], linewidths=0.5, gid="bubbles")
+    fig, ax = house.new_figure(figsize) if own else (ax.figure, ax)
+    with house.house_style():
+        ax.scatter(xs, ys, s=600 * sz / smax, color=house.QUALITATIVE[1], alpha=0.6,
+                   edgecolors=house.QUALITATIVE[4], linewidths=0.5, gid="bubbles")
         if x_reference is not None:
-            ax.axvline(x_reference, color=style.NEUTRAL, linewidth=0.7, linestyle="--")
+            ax.axvline(x_reference, color=house.NEUTRAL, linewidth=0.7, linestyle="--")
         if y_reference is not None:
-            ax.axhline(y_reference, color=style.NEUTRAL, linewidth=0.7, linestyle="--")
+            ax.axhline(y_reference, color=house.NEUTRAL, linewidth=0.7, linestyle="--")
         ax.set_xlabel(x_label or x)
         ax.set_ylabel(y_label or y)
-        handles = [ax.scatter([], [], s=600 * f, color=style.QUALITATIVE[1], alpha=0.6,
+        handles = [ax.scatter([], [], s=600 * f, color=house.QUALITATIVE[1], alpha=0.6,
                               label=f"{smax * f:,.0f}") for f in (1.0, 0.25)]
         ax.legend(handles=handles, title=size_label or size, loc="upper left",
                   bbox_to_anchor=(1.0, 1.0), labelspacing=1.6, borderpad=1.0)
@@ -245,6 +257,6 @@ def bubble_chart(
             place_labels(ax, points)
         if dropped:
             ax.text(0.0, -0.16, f"{dropped} row(s) with missing values not drawn",
-                    transform=ax.transAxes, fontsize=style.SOURCE_SIZE,
-                    color=style.SOURCE_COLOUR)
+                    transform=ax.transAxes, fontsize=house.SOURCE_SIZE,
+                    color=house.SOURCE_COLOUR)
     return Drawing(fig, ax)

@@ -233,15 +233,37 @@ def missing_entries(
     }
 
 
-def missing_label(reason: str, regions: Sequence[str], name_up_to: int = 3) -> str:
-    """Legend text of a missing-data entry: ``"Confidential: PL22, HU11"`` or ``"No data (12)"``."""
+def missing_label(reason: str, regions: Sequence[str], name_up_to: int = 3, *,
+                  listed: bool = False) -> str:
+    """Legend text of a missing-data entry: ``"Confidential: PL22, HU11"`` or ``"No data (12)"``.
+
+    ``listed=True`` says that the regions of a counted entry are named under the map
+    (:func:`missing_note`): ``"No data (12 regions, listed below)"``.
+    """
     if len(regions) <= name_up_to:
         return f"{reason}: {', '.join(regions)}"
-    return f"{reason} ({len(regions)} regions)"
+    return f"{reason} ({len(regions)} regions{', listed below' if listed else ''})"
 
 
-def legend_handles(classes: Classes, missing: dict[str, tuple[str, list[str]]]):
-    """Matplotlib patches for the legend: one per class (highest first), then missing data."""
+def missing_note(missing: dict[str, tuple[str, list[str]]], name_up_to: int = 3,
+                 list_up_to: int = 10) -> str | None:
+    """The note under a map that names the missing regions a legend entry only counts:
+    ``"No data: HR02, HR05, HU11 and 4 more"`` (the first ``list_up_to`` codes of each
+    reason with more than ``name_up_to`` regions); None when the legend names them all."""
+    parts = []
+    for reason, (_, regions) in missing.items():
+        if len(regions) <= name_up_to:
+            continue
+        shown = ", ".join(regions[:list_up_to])
+        more = len(regions) - list_up_to
+        parts.append(f"{reason}: {shown}" + (f" and {more} more" if more > 0 else ""))
+    return "; ".join(parts) or None
+
+
+def legend_handles(classes: Classes, missing: dict[str, tuple[str, list[str]]], *,
+                   listed: bool = False):
+    """Matplotlib patches for the legend: one per class (highest first), then missing data
+    (``listed``: the regions a missing entry counts are named under the map)."""
     from matplotlib.patches import Patch
 
     handles = [
@@ -249,7 +271,7 @@ def legend_handles(classes: Classes, missing: dict[str, tuple[str, list[str]]]):
         for c, lab in zip(classes.colours, classes.labels, strict=True)
     ][::-1]
     for reason, (hatch, regions) in missing.items():
-        handles.append(missing_patch(missing_label(reason, regions), hatch))
+        handles.append(missing_patch(missing_label(reason, regions, listed=listed), hatch))
     return handles
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import polars as pl
@@ -79,26 +80,107 @@ def specialisation_map(lq: pl.DataFrame, *, focal: str, industry: str, label: st
         if geometries is None:
             return None
         return _geographic_map(area, focal, breaks, title, names, source, geometries)
-    from emerging.maps.tilegrid import tile_map, tile_positions
+    from emerging.maps.tilegrid import TILE, tile_map, tile_positions
 
     fig, ax = tile_map(area.select("region", "lq", "lq_reason"), column="lq", classes=breaks,
                        scheme="user", diverging_at=1.0, units="LQ (employment)", labels="none",
                        title=None, size=(6.3, 4.1), source=source)
     grid = tile_positions()
+    per_unit = _points_per_unit(ax)
+    patches = {p.get_gid(): p for p in ax.patches}
+    labels = []
     for row in grid.iter_rows(named=True):
         x, y = row["tile_col"] + 0.5, -row["tile_row"] - 0.5
-        patch = next(p for p in ax.patches if p.get_gid() == row["region"])
+        patch = patches[row["region"]]
         colour = style.text_colour_on(_hex(patch.get_facecolor()))
-        name = names.get(row["region"], "")
-        short = name if len(name) <= 12 else name[:11].rstrip() + "."
-        ax.text(x, y + 0.12, row["region"], ha="center", va="center", fontsize=5.4,
-                fontweight="bold", color=colour, zorder=6)
-        ax.text(x, y - 0.18, short, ha="center", va="center", fontsize=4.0, color=colour,
-                zorder=6)
+        short = _fit(names.get(row["region"], ""), 4.0, round(0.9 * TILE * per_unit, 1))
+        labels += [(row["region"], x, y + 0.12, True, 5.4, colour),
+                   (short, x, y - 0.18, False, 4.0, colour)]
         if row["region"] == focal:
             patch.set(edgecolor="black", linewidth=2.4, zorder=4)
-    ax.set_title(title, fontsize=style.FONT_SIZE + 0.5)
+    ax.add_collection(_label_paths(ax, labels), autolim=False)
+    _room_for_title(fig, ax, title)
+    ax.set_title(title, fontsize=style.FONT_SIZE + 0.5, loc="left")
     return fig, ax
+
+
+def _room_for_title(fig, ax, title: str, line: float = 0.17) -> None:
+    """Make the figure taller by the title's second and later lines (axes kept in inches)."""
+    extra = line * title.count("\n")  # the first line fits above the tiles as drawn
+    width, height = fig.get_size_inches()
+    pos = ax.get_position()
+    fig.set_size_inches(width, height + extra)
+    scale = height / (height + extra)
+    ax.set_position([pos.x0, pos.y0 * scale, pos.width, pos.height * scale])
+
+
+def _points_per_unit(ax) -> float:
+    """Typographic points per data unit of an equal-aspect axes (as drawn)."""
+    ax.apply_aspect()
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    box = ax.get_position()
+    width, height = ax.figure.get_size_inches()
+    return 72 * min(box.width * width / abs(x1 - x0), box.height * height / abs(y1 - y0))
+
+
+@lru_cache(maxsize=4096)
+def _fit(name: str, size: float, width: float) -> str:
+    """``name``, shortened with a full stop until its outline is at most ``width`` points."""
+    from matplotlib.textpath import text_to_path
+
+    prop = _font(False, size)
+    short = name
+    while short and text_to_path.get_text_width_height_descent(short, prop, False)[0] > width:
+        short = short[:-2].rstrip(" -") + "."
+    return short
+
+
+def _font(bold: bool, size: float):
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(family=style.FONT_FAMILY[0], weight="bold" if bold else "normal",
+                          size=size)
+
+
+@lru_cache(maxsize=4096)
+def _outline(text: str, bold: bool, size: float):
+    """Outline of ``text`` in points, from the origin of its baseline."""
+    from matplotlib.textpath import TextPath
+
+    return TextPath((0, 0), text, size=size, prop=_font(bold, size))
+
+
+@lru_cache(maxsize=1024)
+def _glyphs(text: str, bold: bool, size: float):
+    """Outline of ``text`` in points, centred on the origin (cap height for the vertical)."""
+    from matplotlib.transforms import Affine2D
+
+    cap = _outline("H", bold, size).get_extents()
+    box = _outline(text, bold, size).get_extents()
+    return _outline(text, bold, size).transformed(
+        Affine2D().translate(-(box.x0 + box.x1) / 2, -cap.y1 / 2))
+
+
+def _label_paths(ax, labels):
+    """Many small labels as one collection of glyph outlines (``text, x, y, bold, size, colour``).
+
+    Drawing 162 tile labels as text objects takes two thirds of the time a 300-dpi PNG of
+    the map takes; as outlines in one collection they render in a fraction of it. The
+    labels are outlines (not editable text) in the SVG and PDF files too.
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.transforms import Affine2D
+
+    fig = ax.figure
+    paths = [_glyphs(text, bold, size) for text, _, _, bold, size, _ in labels]
+    points = Affine2D().scale(1 / 72) + fig.dpi_scale_trans  # points -> inches -> display
+    collection = PathCollection(paths, offsets=[(x, y) for _, x, y, *_ in labels],
+                                offset_transform=ax.transData, transform=points,
+                                facecolors=[c for *_, c in labels], edgecolors="none",
+                                linewidths=0, zorder=6, gid="tile-labels")
+    collection.set_in_layout(False)  # inside the tiles: no part of the tight bounding box
+    return collection
 
 
 def _hex(rgba) -> str:
@@ -128,7 +210,9 @@ def employment_chart(series: pl.DataFrame, *, title: str, source: str):
     with style.house_style():
         fig, ax = style.new_figure((3.1, 2.9))
         names = series["series"].unique(maintain_order=True).to_list()
-        colours = style.qualitative_colours(max(len(names), 1))
+        # the Okabe-Ito yellow is left out: a thin yellow line is hard to see on white
+        readable = [c for c in style.QUALITATIVE if c != style.QUALITATIVE[3]]
+        colours = readable[: max(len(names), 1)]
         for name, colour in zip(names, colours, strict=True):
             part = series.filter(pl.col("series") == name).drop_nulls("value").sort("year")
             if part.height < 2 or part["value"][0] <= 0:

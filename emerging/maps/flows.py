@@ -9,6 +9,7 @@ always lies inside it). Arc width is proportional to the weight (the widest arc 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -73,21 +74,70 @@ def flow_map(
     (Figure, Axes). Each arc is a ``FancyArrowPatch`` with ``gid`` ``"flow:<source>-<target>"``;
     the nodes are a scatter collection with ``gid`` ``"nodes"``.
     """
-    frame = validate_edges(edges).filter(pl.col("weight") > 0)
     xy = _positions(positions)
+    links = _links_to_draw(edges, xy, positions, top=top, within=within)
+    drawn, strength = links.drawn, _strength(links.drawn, "region")
+    wmax = drawn["weight"].max()
+    with style.house_style():
+        own = ax is None
+        fig, ax = style.new_figure(size) if own else (ax.figure, ax)
+        _background(ax, positions)
+        pts = _draw_flows(ax, drawn, strength, xy, max_width=max_width, colour=colour)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        if not isinstance(positions, str):  # frame the drawn links, not whole countries
+            _frame_points(ax, pts)
+        if own:
+            ax.set_position((0.02, 0.08, 0.96, 0.84))
+        legend = ax.legend(handles=_width_legend(wmax, max_width, colour), title=units,
+                           loc=_emptiest_corner(ax, pts), frameon=True, framealpha=0.92,
+                           edgecolor="none")
+        legend.set_zorder(6)
+        if title:
+            ax.set_title(title)
+        if labels if labels is not None else not isinstance(positions, str):
+            _label_nodes(ax, strength, xy, positions, names)
+        if source and not isinstance(positions, str):
+            source = f"{source}; administrative boundaries © EuroGeographics"
+        if own:
+            _footer(fig, links.note(within), source)
+    return Drawing(fig, ax)
+
+
+@dataclass(frozen=True)
+class _Links:
+    """The links a flow map draws, heaviest first, and how many were left out and why."""
+
+    drawn: pl.DataFrame  # source, target, weight
+    left_out: int  # weaker than the top
+    outside_area: int  # an end (or both) outside the area
+
+    def note(self, within: str) -> str | None:
+        notes = []
+        if self.left_out:
+            notes.append(f"{self.left_out:,} weaker link(s) not drawn")
+        if self.outside_area:
+            where = "with an end outside" if within == "area" else "outside"
+            notes.append(f"{self.outside_area:,} link(s) {where} the CENTRAL EUROPE area left out")
+        return "; ".join(notes) or None
+
+
+def _links_to_draw(edges, xy: dict, positions, *, top: int | None, within: str) -> _Links:
+    """Positive links between placed regions, kept by ``within``, the ``top`` heaviest."""
+    if within not in ("area", "touching", "all"):
+        raise ValueError(f"within must be one of ('area', 'touching', 'all'); got {within!r}")
+    frame = validate_edges(edges).filter(pl.col("weight") > 0)
     known = pl.col("source").is_in(list(xy)) & pl.col("target").is_in(list(xy))
     unknown = frame.filter(~known)
     if unknown.height:
         codes = sorted(set(unknown["source"]) | set(unknown["target"]) - set(xy))
         warnings.warn(
             f"{unknown.height} link(s) touch regions without a position and are not drawn "
-            f"(e.g. {codes[:5]})", stacklevel=2,
+            f"(e.g. {codes[:5]})", stacklevel=3,
         )
     frame = frame.filter(known).sort("weight", descending=True)
     if frame.is_empty():
         raise ValueError("no link between regions with a position: check the region codes")
-    if within not in ("area", "touching", "all"):
-        raise ValueError(f"within must be one of ('area', 'touching', 'all'); got {within!r}")
     outside_area = 0
     if within != "all" and not isinstance(positions, str):
         from emerging.maps.geometry import in_central_europe
@@ -101,55 +151,46 @@ def flow_map(
         if frame.is_empty():
             raise ValueError(f"no link with within={within!r}; pass within='all'")
     left_out = max(frame.height - top, 0) if top else 0
-    drawn = frame.head(top) if top else frame
-    strength = (
-        pl.concat([drawn.select(region="source", w="weight"), drawn.select(region="target",
-                                                                          w="weight")])
-        .group_by("region").agg(pl.col("w").sum()).sort("region")
-    )
-    wmax = drawn["weight"].max()
+    return _Links(frame.head(top) if top else frame, left_out, outside_area)
 
-    with style.house_style():
-        own = ax is None
-        fig, ax = style.new_figure(size) if own else (ax.figure, ax)
-        _background(ax, positions)
-        # lightest first so heavy links are on top
-        for s, t, w in drawn.reverse().iter_rows():
-            _arc(ax, xy[s], xy[t], max_width * w / wmax, colour, f"flow:{s}-{t}")
-        pts = np.array([xy[r] for r in strength["region"]])
-        node_size = 8 + 60 * strength["w"].to_numpy() / strength["w"].max()
-        ax.scatter(pts[:, 0], pts[:, 1], s=node_size, color=style.TEXT_COLOUR, zorder=4,
-                   linewidths=0, gid="nodes")
-        ax.set_aspect("equal")
-        ax.set_axis_off()
-        if not isinstance(positions, str):  # frame the drawn links, not whole countries
-            xmin, ymin = pts.min(axis=0)
-            xmax, ymax = pts.max(axis=0)
-            pad = 0.12 * max(xmax - xmin, ymax - ymin, 1.0)
-            ax.set_xlim(xmin - pad, xmax + pad)
-            ax.set_ylim(ymin - pad, ymax + pad)
-        if own:
-            ax.set_position((0.02, 0.08, 0.96, 0.84))
-        legend = ax.legend(handles=_width_legend(wmax, max_width, colour), title=units,
-                           loc=_emptiest_corner(ax, pts), frameon=True, framealpha=0.92,
-                           edgecolor="none")
-        legend.set_zorder(6)
-        if title:
-            ax.set_title(title)
-        if labels if labels is not None else not isinstance(positions, str):
-            _label_nodes(ax, strength, xy, positions, names)
-        notes = []
-        if left_out:
-            notes.append(f"{left_out:,} weaker link(s) not drawn")
-        if outside_area:
-            where = "with an end outside" if within == "area" else "outside"
-            notes.append(f"{outside_area:,} link(s) {where} the CENTRAL EUROPE area left out")
-        note = "; ".join(notes) or None
-        if source and not isinstance(positions, str):
-            source = f"{source}; administrative boundaries © EuroGeographics"
-        if own and (source or note):
-            style.add_source(fig, "\n".join(t for t in (note and note + ".", source) if t))
-    return Drawing(fig, ax)
+
+def _strength(links: pl.DataFrame, node: str) -> pl.DataFrame:
+    """``node``, ``w``: the sum of the weights of each node's links (its strength)."""
+    return (
+        pl.concat([links.select(pl.col("source").alias(node), w="weight"),
+                   links.select(pl.col("target").alias(node), w="weight")])
+        .group_by(node).agg(pl.col("w").sum())
+    )
+
+
+def _draw_flows(ax, drawn: pl.DataFrame, strength: pl.DataFrame, xy: dict, *,
+                max_width: float, colour: str) -> np.ndarray:
+    """Arcs (lightest first, so heavy links are on top) and nodes sized by strength;
+    returns the node positions."""
+    strength = strength.sort("region")
+    wmax = drawn["weight"].max()
+    for s, t, w in drawn.reverse().iter_rows():
+        _arc(ax, xy[s], xy[t], max_width * w / wmax, colour, f"flow:{s}-{t}")
+    pts = np.array([xy[r] for r in strength["region"]])
+    node_size = 8 + 60 * strength["w"].to_numpy() / strength["w"].max()
+    ax.scatter(pts[:, 0], pts[:, 1], s=node_size, color=style.TEXT_COLOUR, zorder=4,
+               linewidths=0, gid="nodes")
+    return pts
+
+
+def _frame_points(ax, pts: np.ndarray) -> None:
+    """Limits around the nodes with a margin of 12 % of the wider side."""
+    xmin, ymin = pts.min(axis=0)
+    xmax, ymax = pts.max(axis=0)
+    pad = 0.12 * max(xmax - xmin, ymax - ymin, 1.0)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+
+
+def _footer(fig, note: str | None, source: str | None) -> None:
+    """The note (what was left out) above the source line, under the figure."""
+    if source or note:
+        style.add_source(fig, "\n".join(t for t in (note and note + ".", source) if t))
 
 
 def _emptiest_corner(ax, pts: np.ndarray) -> str:
@@ -282,9 +323,6 @@ def network_drawing(
     (Figure, Axes). Edges are one ``LineCollection`` with ``gid`` ``"edges"``, nodes a
     scatter collection with ``gid`` ``"nodes"``.
     """
-    from matplotlib.collections import LineCollection
-    from matplotlib.lines import Line2D
-
     from emerging.maps.labels import place_labels
 
     frame = edges.filter(
@@ -293,42 +331,15 @@ def network_drawing(
     ).sort("weight")
     if frame.is_empty():
         raise ValueError("no edge between nodes with a position")
-    strength = (
-        pl.concat([frame.select(node="source", w="weight"), frame.select(node="target", w="weight")])
-        .group_by("node").agg(pl.col("w").sum()).sort("w", descending=True)
-    )
-    wmax, smax = frame["weight"].max(), strength["w"].max()
+    strength = _strength(frame, "node").sort("w", "node", descending=[True, False])
     with style.house_style():
         own = ax is None
         fig, ax = style.new_figure(size) if own else (ax.figure, ax)
-        segments = [(positions[s], positions[t]) for s, t in frame.select("source", "target").iter_rows()]
-        ax.add_collection(LineCollection(
-            segments, linewidths=np.maximum(max_width * frame["weight"].to_numpy() / wmax, 0.25),
-            colors=style.QUALITATIVE[4], alpha=0.55, zorder=1, gid="edges", capstyle="round",
-        ))
-        xy = np.array([positions[n] for n in strength["node"]])
-        sizes = node_size[0] + (node_size[1] - node_size[0]) * strength["w"].to_numpy() / smax
-        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, color=style.QUALITATIVE[0], edgecolors="white",
-                   linewidths=0.6, zorder=2, gid="nodes")
-        ax.set_aspect("equal")
-        ax.set_axis_off()
-        ax.margins(0.1)  # room for the names of the outermost nodes
-        ax.autoscale_view()
+        _draw_network(ax, frame, strength, positions, max_width=max_width, node_size=node_size)
         if own:
             ax.set_position((0.04, 0.08, 0.7, 0.84))
-        handles = _width_legend(wmax, max_width, style.QUALITATIVE[4])
-        decimals = 0 if smax >= 10 else 2
-        from emerging.maps.classify import format_number
-
-        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=np.sqrt(node_size[1]),
-                              color=style.QUALITATIVE[0], markeredgecolor="white",
-                              label=f"strength {format_number(smax, decimals)}"))
-        import textwrap
-
-        legend = ax.legend(handles=handles, title="\n".join(textwrap.wrap(units, 20)),
-                           loc="lower left",
-                           bbox_to_anchor=(1.0, 0.0), frameon=False, labelspacing=1.0)
-        legend.set_zorder(6)
+        _network_legend(ax, frame["weight"].max(), strength["w"].max(), units,
+                        max_width=max_width, node_size=node_size)
         if title:
             ax.set_title(title)
         n_labels = strength.height if labels is True else int(labels or 0)
@@ -336,6 +347,47 @@ def network_drawing(
             names = names or {}
             place_labels(ax, [(n, *positions[n], names.get(n) or n)
                               for n in strength["node"].head(n_labels)])
-        if own and (source or note):
-            style.add_source(fig, "\n".join(t for t in (note and note + ".", source) if t))
+        if own:
+            _footer(fig, note, source)
     return Drawing(fig, ax)
+
+
+def _draw_network(ax, frame: pl.DataFrame, strength: pl.DataFrame, positions: dict, *,
+                  max_width: float, node_size: tuple[float, float]) -> None:
+    """Edges as one LineCollection (width by weight), nodes by strength, framed."""
+    from matplotlib.collections import LineCollection
+
+    wmax, smax = frame["weight"].max(), strength["w"].max()
+    segments = [(positions[s], positions[t]) for s, t in frame.select("source", "target").iter_rows()]
+    ax.add_collection(LineCollection(
+        segments, linewidths=np.maximum(max_width * frame["weight"].to_numpy() / wmax, 0.25),
+        colors=style.QUALITATIVE[4], alpha=0.55, zorder=1, gid="edges", capstyle="round",
+    ))
+    xy = np.array([positions[n] for n in strength["node"]])
+    sizes = node_size[0] + (node_size[1] - node_size[0]) * strength["w"].to_numpy() / smax
+    ax.scatter(xy[:, 0], xy[:, 1], s=sizes, color=style.QUALITATIVE[0], edgecolors="white",
+               linewidths=0.6, zorder=2, gid="nodes")
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.margins(0.1)  # room for the names of the outermost nodes
+    ax.autoscale_view()
+
+
+def _network_legend(ax, wmax: float, smax: float, units: str, *, max_width: float,
+                    node_size: tuple[float, float]) -> None:
+    """Three edge widths in ``units`` and the strongest node, right of the axes."""
+    import textwrap
+
+    from matplotlib.lines import Line2D
+
+    from emerging.maps.classify import format_number
+
+    handles = _width_legend(wmax, max_width, style.QUALITATIVE[4])
+    decimals = 0 if smax >= 10 else 2
+    handles.append(Line2D([], [], linestyle="none", marker="o", markersize=np.sqrt(node_size[1]),
+                          color=style.QUALITATIVE[0], markeredgecolor="white",
+                          label=f"strength {format_number(smax, decimals)}"))
+    legend = ax.legend(handles=handles, title="\n".join(textwrap.wrap(units, 20)),
+                       loc="lower left", bbox_to_anchor=(1.0, 0.0), frameon=False,
+                       labelspacing=1.0)
+    legend.set_zorder(6)

@@ -223,13 +223,26 @@ def text_colour_on(fill: str) -> str:
     return "#000000" if luminance > 0.22 else "#ffffff"
 
 
-def add_source(fig: Figure, text: str = SOURCE_EUROSTAT, *, note: str | None = None) -> None:
-    """Write the source line (and an optional note before it) at the bottom left of ``fig``."""
-    line = f"{note}. {text}" if note else text
-    fig.text(
-        0.01, 0.005, line, ha="left", va="bottom", fontsize=SOURCE_SIZE, color=SOURCE_COLOUR,
-        gid="source-line",
-    )
+def add_source(fig: Figure, text: str = SOURCE_EUROSTAT, *, note: str | None = None,
+               wrap: bool = False) -> None:
+    """Write the source line (and an optional note before it) at the bottom left of ``fig``;
+    ``wrap`` breaks a line wider than the figure."""
+    line = ". ".join(p for p in (note.rstrip(".") if note else None, text) if p)
+    if line:
+        fig.text(0.01, 0.005, line, ha="left", va="bottom", fontsize=SOURCE_SIZE,
+                 color=SOURCE_COLOUR, gid="source-line", wrap=wrap)
+
+
+def add_source_and_note(fig: Figure, ax, *, source: str | None, note: str | None,
+                        own: bool) -> None:
+    """The lines under a map: on a figure the map made itself (``own``), the note and the
+    source line at the bottom of the figure; in an Axes the caller gave, the note only,
+    just under that Axes (the caller writes its own source)."""
+    if own:
+        add_source(fig, source or "", note=note, wrap=True)
+    elif note:
+        ax.text(0.0, -0.02, note, transform=ax.transAxes, fontsize=SOURCE_SIZE, va="top",
+                color=SOURCE_COLOUR, gid="map-note")
 
 
 def save_figure(

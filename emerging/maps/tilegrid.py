@@ -17,15 +17,17 @@ import numpy as np
 import polars as pl
 
 from emerging.codes.nuts import central_europe_table
-from emerging.maps import style
+from emerging.maps import style as house
 from emerging.maps._drawing import Drawing
 from emerging.maps.classify import (
     Scheme,
     add_legend,
     classify_regions,
     legend_handles,
+    missing_note,
     one_value_per_region,
 )
+from emerging.maps.map_style import ChoroplethStyle, resolve_style
 
 Labels = Literal["code", "code+value", "none"]
 _LABELS = ("code", "code+value", "none")
@@ -41,17 +43,18 @@ def tile_map(
     frame: pl.DataFrame | pl.LazyFrame,
     column: str = "value",
     *,
+    style: ChoroplethStyle | None = None,
     region_col: str = "region",
-    classes: int | Sequence[float] = 5,
-    scheme: Scheme = "quantiles",
+    classes: int | Sequence[float] | None = None,
+    scheme: Scheme | None = None,
     diverging_at: float | None = None,
-    missing: str = "No data",
+    missing: str | None = None,
     reason_col: str | None = None,
     title: str | None = None,
     units: str | None = None,
     labels: Labels = "code",
-    size: style.Size | tuple[float, float] = "a4_half",
-    legend: bool = True,
+    size: house.Size | tuple[float, float] = "a4_half",
+    legend: bool | None = None,
     source: str | None = "Source: Eurostat",
     ax=None,
 ):
@@ -65,15 +68,19 @@ def tile_map(
         missing; rows for regions outside the area are not drawn and a warning counts them.
     column
         Column with the values to map.
+    style
+        A :class:`~emerging.maps.ChoroplethStyle` (classification, colours, legend), shared
+        with :func:`~emerging.maps.choropleth`; the keywords of the same names win over it.
     classes, scheme, diverging_at
-        Classification, see :func:`emerging.maps.classify.classify`. Use
-        ``diverging_at=1`` for location quotients.
+        Classification, see :func:`emerging.maps.classify.classify` (default: 5 quantile
+        classes). Use ``diverging_at=1`` for location quotients.
     missing
-        Legend name for missing values without a reason.
+        Legend name for missing values without a reason (default ``"No data"``).
     reason_col
         Column giving why a value is missing (e.g. ``lq_reason`` from
         :func:`emerging.indices.lq.location_quotient`: ``"confidential"``...); each reason
         gets its own hatch and legend entry. Defaults to ``f"{column}_reason"`` when present.
+        The legend names up to three regions per reason; the note under the map names more.
     title, units
         Axes title and legend title (put the unit here, e.g. ``"LQ (employment)"``).
     labels
@@ -82,7 +89,7 @@ def tile_map(
     size
         Figure size when a new figure is made (see :data:`emerging.maps.style.SIZES`).
     legend
-        Draw the legend (off for panels of small multiples that share one).
+        Draw the legend (default True; off for panels of small multiples that share one).
     source
         Source line written under a new figure (not when drawing into a given ``ax``).
     ax
@@ -95,42 +102,53 @@ def tile_map(
     """
     if labels not in _LABELS:
         raise ValueError(f"labels must be one of {_LABELS}; got {labels!r}")
+    look = resolve_style(style, classes=classes, scheme=scheme, diverging_at=diverging_at,
+                         missing=missing, units=units, legend=legend)
     data = one_value_per_region(frame, column, region_col, reason_col)
     grid = tile_positions()
+    _warn_outside(data, grid)
+    cls, values, index, miss, hatch_of = classify_regions(
+        grid["region"].to_list(), data, classes=look.classes, scheme=look.scheme,
+        diverging_at=look.diverging_at, missing=look.missing,
+    )
+    with house.house_style():
+        own = ax is None
+        fig, ax = house.new_figure(size) if own else (ax.figure, ax)
+        _draw_tiles(ax, grid, cls.colours, index, hatch_of, values, labels)
+        _draw_country_outlines(ax, grid)
+        _frame_grid(ax, grid, own=own)
+        if look.legend:
+            add_legend(ax, legend_handles(cls, miss, listed=look.list_missing > 0), look.units)
+        if title:
+            ax.set_title(title)
+        # the missing regions the legend counts are named under the map (with no legend,
+        # the caller composes the key: small multiples share one)
+        note = (missing_note(miss, list_up_to=look.list_missing)
+                if look.legend and look.list_missing else None)
+        house.add_source_and_note(fig, ax, source=source, note=note, own=own)
+    return Drawing(fig, ax)
+
+
+def _warn_outside(data: pl.DataFrame, grid: pl.DataFrame) -> None:
+    """Warn, with a count and examples, about rows for regions the grid does not hold."""
     outside = data.filter(~pl.col("region").is_in(grid["region"].implode()))
     if outside.height:
         warnings.warn(
             f"{outside.height} region(s) outside the Central Europe tile grid are not drawn "
             f"(e.g. {outside['region'].head(3).to_list()})",
-            stacklevel=2,
+            stacklevel=3,
         )
-    cls, values, index, miss, hatch_of = classify_regions(
-        grid["region"].to_list(), data, classes=classes, scheme=scheme,
-        diverging_at=diverging_at, missing=missing,
-    )
 
-    with style.house_style():
-        if ax is None:
-            fig, ax = style.new_figure(size)
-            own_figure = True
-        else:
-            fig, own_figure = ax.figure, False
-        _draw_tiles(ax, grid, cls.colours, index, hatch_of, values, labels)
-        _draw_country_outlines(ax, grid)
-        ax.set_aspect("equal")
-        rows, cols = grid["tile_row"].max() + 1, grid["tile_col"].max() + 1
-        ax.set_xlim(-0.2, cols + 0.1)
-        ax.set_ylim(-rows - 0.1, 0.2)
-        ax.set_axis_off()
-        if own_figure:
-            ax.set_position((0.01, 0.06, 0.64, 0.86))  # room for the legend on the right
-        if legend:
-            add_legend(ax, legend_handles(cls, miss), units)
-        if title:
-            ax.set_title(title)
-        if own_figure and source:
-            style.add_source(fig, source)
-    return Drawing(fig, ax)
+
+def _frame_grid(ax, grid: pl.DataFrame, *, own: bool) -> None:
+    """Equal aspect, the limits of the grid, no axes; room for the legend on a new figure."""
+    ax.set_aspect("equal")
+    rows, cols = grid["tile_row"].max() + 1, grid["tile_col"].max() + 1
+    ax.set_xlim(-0.2, cols + 0.1)
+    ax.set_ylim(-rows - 0.1, 0.2)
+    ax.set_axis_off()
+    if own:
+        ax.set_position((0.01, 0.06, 0.64, 0.86))  # room for the legend on the right
 
 
 def _draw_tiles(ax, tiles: pl.DataFrame, colours, index, hatch_of, values, labels) -> None:
@@ -144,10 +162,10 @@ def _draw_tiles(ax, tiles: pl.DataFrame, colours, index, hatch_of, values, label
     for region, row, col, i, v in zip(
         tiles["region"], tiles["tile_row"], tiles["tile_col"], index, values, strict=True
     ):
-        fill = colours[i] if i >= 0 else style.MISSING_FILL
+        fill = colours[i] if i >= 0 else house.MISSING_FILL
         patch = Rectangle(
             (col + pad, -row - 1 + pad), TILE, TILE, facecolor=fill,
-            edgecolor=style.MISSING_EDGE if i < 0 else style.TILE_EDGE, linewidth=0.3,
+            edgecolor=house.MISSING_EDGE if i < 0 else house.TILE_EDGE, linewidth=0.3,
             hatch=hatch_of.get(region), gid=region, label=None,
         )
         ax.add_patch(patch)
@@ -155,9 +173,9 @@ def _draw_tiles(ax, tiles: pl.DataFrame, colours, index, hatch_of, values, label
             continue
         text = region if labels == "code" or i < 0 else f"{region}\n{format_number(v, decimals)}"
         ax.text(
-            col + 0.5, -row - 0.5, text, ha="center", va="center", fontsize=style.LABEL_SIZE,
-            color=style.text_colour_on(fill), linespacing=1.1,
-            bbox=({"boxstyle": "round,pad=0.1", "fc": style.MISSING_FILL, "ec": "none"}
+            col + 0.5, -row - 0.5, text, ha="center", va="center", fontsize=house.LABEL_SIZE,
+            color=house.text_colour_on(fill), linespacing=1.1,
+            bbox=({"boxstyle": "round,pad=0.1", "fc": house.MISSING_FILL, "ec": "none"}
                   if i < 0 else None),
         )
 
@@ -183,7 +201,7 @@ def _draw_country_outlines(ax, tiles: pl.DataFrame) -> None:
     y0 = -(vr - 1.0)
     v_segments = np.stack([np.stack([x, y0], 1), np.stack([x, y0 - 1], 1)], 1)
     lines = LineCollection(
-        np.concatenate([h_segments, v_segments]), colors=style.COUNTRY_EDGE, linewidths=1.1,
+        np.concatenate([h_segments, v_segments]), colors=house.COUNTRY_EDGE, linewidths=1.1,
         capstyle="projecting", gid="country-outlines",
     )
     ax.add_collection(lines)

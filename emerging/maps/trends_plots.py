@@ -12,6 +12,7 @@ from emerging._schema import INDUSTRY, REGION
 from emerging._typing import check_option
 from emerging.maps import style
 from emerging.maps._drawing import canvas, draws
+from emerging.maps.axes import ratio_log_axis, year_axis
 
 
 @draws
@@ -49,7 +50,7 @@ def plot_shift_share(result, ax=None, *, labels: Mapping[str, str], by: str = "r
         neg += np.clip(v, None, 0)
     ax.plot(x, totals["change"].to_numpy(), "o", color=style.TEXT_COLOUR, label="Actual change")
     ax.axhline(0, color=style.NEUTRAL, lw=0.8)
-    ax.set_xticks(x, names, rotation=90)
+    ax.set_xticks(x, [_group_label(by, n, width=22) for n in names], rotation=90)
     ax.set_ylabel("Change in employment")
     ax.set_title(f"Shift-share {result.start}-{result.end} (reference: {result.reference})")
     ax.legend()
@@ -110,10 +111,11 @@ def plot_portfolio(result, ax=None, *, quadrants: Sequence[str], region: str | N
     fig, ax = canvas(ax, "a4_half")
     _portfolio_bubbles(ax, d, quadrants, max_size, log_x=result.x == "lq")
     if label_col is not None:
+        from emerging.maps.labels import place_labels
+
         biggest = d.sort("value_end", descending=True).head(label_top)
-        for row in biggest.iter_rows(named=True):
-            ax.annotate(row[label_col], (row["x"], row["growth_vs_ref"] * 100),
-                        fontsize=style.LABEL_SIZE + 1, ha="center")
+        place_labels(ax, [(str(r[label_col]), r["x"], r["growth_vs_ref"] * 100, str(r[label_col]))
+                          for r in biggest.iter_rows(named=True)], fontsize=style.LABEL_SIZE + 1)
     change = f"change in LQ {result.start}-{result.end}"
     ax.set_xlabel(f"LQ {result.end}" if result.x == "lq" else change)
     ax.set_ylabel("CAGR minus reference CAGR (percentage points)")
@@ -136,11 +138,7 @@ def _portfolio_bubbles(ax, d: pl.DataFrame, quadrants: Sequence[str], max_size: 
     ax.axvline(1.0 if log_x else 0.0, color=style.NEUTRAL, lw=0.8)
     ax.axhline(0, color=style.NEUTRAL, lw=0.8)
     if log_x:
-        from matplotlib.ticker import FormatStrFormatter
-
-        ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
-        ax.xaxis.set_minor_formatter(FormatStrFormatter("%g"))
+        ratio_log_axis(ax, "x")
     corners = ((0.98, 0.98, "right", "top"), (0.98, 0.02, "right", "bottom"),
                (0.02, 0.98, "left", "top"), (0.02, 0.02, "left", "bottom"))
     for name, colour, (cx, cy, ha, va) in zip(quadrants, colours, corners, strict=True):
@@ -161,13 +159,37 @@ def plot_beta_convergence(result, ax=None, *, group: str | None = None):
     ax.scatter(x, units["growth"].to_numpy(), s=10, color=style.HIGHLIGHT)
     r = row.row(0, named=True)
     grid = np.array([x.min(), x.max()])
+    p = r["p_value"]
     ax.plot(grid, r["alpha"] + r["beta"] * grid, color=style.NEGATIVE,
-            label=f"beta {r['beta']:+.3f}")
-    ax.set_xlabel(f"log {result.measure} {result.start}")
+            label=f"β = {r['beta']:+.4f}" + ("" if p is None else f" (p = {p:.2g})"))
+    ax.set_xlabel(f"log {_measure_name(result.measure)} {result.start}")
     ax.set_ylabel(f"annual log growth {result.start}-{result.end}")
-    ax.set_title(f"Beta convergence: {group}")
+    ax.set_title(f"Beta convergence: {_group_label(result.by, group, width=24)}")
     ax.legend()
     return fig, ax
+
+
+def _measure_name(measure: str) -> str:
+    return "LQ" if measure == "lq" else measure
+
+
+def _group_label(by: str, group: str, width: int = 38) -> str:
+    """A legend entry: the code with its NACE label (industries) or NUTS name (regions)."""
+    if by == "industry":
+        from emerging.codes.nace import nace_label
+
+        try:
+            name = nace_label(group)
+        except ValueError:  # not a NACE code (a user's own classification)
+            name = ""
+    elif by == "region":
+        from emerging.codes.nuts import region_names
+
+        name = region_names().get(group, "")
+    else:
+        return group
+    name = name if len(name) <= width else name[: width - 1].rstrip() + "…"
+    return f"{group} {name}" if name and name != group else group
 
 
 @draws
@@ -177,10 +199,12 @@ def plot_sigma_convergence(result, ax=None, *, groups: list[str] | None = None):
     groups = result.trend["group"].head(8).to_list() if groups is None else groups
     for g in groups:
         d = result.dispersion.filter(pl.col("group") == g)
-        ax.plot(d["year"], d["sigma"], marker="o", label=g)
-    ax.set_ylabel(f"s.d. of log {result.measure}")
+        ax.plot(d["year"], d["sigma"], marker="o", label=_group_label(result.by, g))
+    year_axis(ax)
+    across = {"industry": "regions", "region": "industries"}.get(result.by, "all pairs")
+    ax.set_ylabel(f"s.d. of log {_measure_name(result.measure)} across {across}")
     ax.set_title("Sigma convergence")
-    ax.legend()
+    ax.legend(fontsize=style.LABEL_SIZE + 0.5)
     return fig, ax
 
 

@@ -1,5 +1,5 @@
 """Fact sheets and brief packs: HTML, PDF (A4, at most two pages), XLSX annex, DOCX brief,
-Markdown, figures (PNG 300 dpi, SVG, PDF), a batch index and a comparison sheet.
+Markdown, figures (PNG 300 dpi; SVG and PDF on request), a batch index and a comparison sheet.
 
 * :func:`build_report` - the whole pack for a set of regions (what ``emerging report`` runs);
 * :func:`compute_batch` / :class:`ReportBatch` - the whole-panel indicators, once per batch;

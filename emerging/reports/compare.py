@@ -37,7 +37,7 @@ def comparison_table(batch: ReportBatch, codes: list[str]) -> tuple[Table, list]
         rows.append(row)
     frame = pl.DataFrame(rows, infer_schema_length=None)
     cols = (Column("indicator", "Indicator"),
-            *[Column(p.region, f"{p.name} ({p.region})") for p in profiles])
+            *[Column(p.region, f"{p.display_name}, {p.region}") for p in profiles])
     export = (Column("indicator", "Indicator"), Column("unit", "Unit"),
               *[Column(f"{p.region}_value", p.region) for p in profiles])
     note = ("Specialisation: LQ lower 95 % bound above 1. Employment growth over the industries "

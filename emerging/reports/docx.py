@@ -39,8 +39,8 @@ def write_brief(p: RegionProfile, figures, path: Path) -> Path:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(18)
-    doc.core_properties.title = f"{p.name} ({p.region}): regional brief"
-    doc.add_heading(f"{p.name} ({p.region})", level=0)
+    doc.core_properties.title = f"{p.display_name}, {p.region}: regional brief"
+    doc.add_heading(f"{p.display_name}, {p.region}", level=0)
     doc.add_paragraph(f"{p.country_name} · NUTS {p.nuts_version} · data {p.first_year}–"
                       f"{p.last_year}, analysed {p.start}–{p.end} · vintage: {p.vintage}")
     if p.simulated:

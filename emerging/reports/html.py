@@ -9,6 +9,7 @@ the banner on every page) is added only to whole pages.
 from __future__ import annotations
 
 import html as _html
+import itertools
 import os
 from functools import cache
 from importlib import resources
@@ -32,7 +33,11 @@ def environment():
 
 @cache
 def stylesheet(name: str) -> str:
-    return resources.files("emerging.reports").joinpath(f"templates/{name}").read_text("utf-8")
+    """A stylesheet of ``templates/``; ``sheet.css`` starts with the house colours."""
+    from emerging.reports.colours import css_custom_properties
+
+    text = resources.files("emerging.reports").joinpath(f"templates/{name}").read_text("utf-8")
+    return css_custom_properties() + text if name == "sheet.css" else text
 
 
 def version() -> str:
@@ -49,6 +54,8 @@ def sparkline_svg(values) -> str:
     """A word-sized line chart as inline SVG (markup-safe)."""
     from markupsafe import Markup
 
+    from emerging.reports.colours import SHEET_COLOURS
+
     vals = [float(v) for v in values if v is not None]
     if len(vals) < 2:
         return Markup("")
@@ -60,8 +67,9 @@ def sparkline_svg(values) -> str:
     label = _html.escape(f"from {vals[0]:,.0f} to {vals[-1]:,.0f}")
     return Markup(
         f'<svg class="spark" viewBox="0 0 56 14" role="img" aria-label="{label}">'
-        f'<polyline fill="none" stroke="#1b5e8a" stroke-width="1.1" points="{pts}"/>'
-        f'<circle cx="{last[0]}" cy="{last[1]}" r="1.4" fill="#c0392b"/></svg>'
+        f'<polyline fill="none" stroke="{SHEET_COLOURS["spark"]}" stroke-width="1.1" '
+        f'points="{pts}"/><circle cx="{last[0]}" cy="{last[1]}" r="1.4" '
+        f'fill="{SHEET_COLOURS["spark-end"]}"/></svg>'
     )
 
 
@@ -88,24 +96,41 @@ def _context(p: RegionProfile, figures, base: str | None, compact: bool = False)
 
 
 def render_page(p: RegionProfile, figures, *, base: str | None = None,
-                compact: bool = False) -> str:
+                compact: bool = False, for_print: bool = False) -> str:
     """The whole HTML page of a sheet; figure paths are made relative to ``base``.
 
-    ``compact`` sets smaller type and figures (used when the PDF would exceed two pages).
+    ``compact`` sets smaller type and figures (used when the PDF would exceed two pages);
+    ``for_print`` leaves the stylesheets out (:mod:`emerging.reports.pdf` passes them to
+    WeasyPrint parsed once).
     """
     ctx = _context(p, figures, base, compact)
-    return environment().get_template("factsheet.html").render(
-        css=stylesheet("sheet.css"), print_css=stylesheet("print.css"), **ctx)
+    css = ("", "") if for_print else (stylesheet("sheet.css"), stylesheet("print.css"))
+    return environment().get_template("factsheet.html").render(css=css[0], print_css=css[1],
+                                                               **ctx)
+
+
+_fragment_ids = itertools.count()
+
+
+def scoped_css(css: str, element: str) -> str:
+    """``css`` with every ``.emerging-sheet`` selector narrowed to the element ``#element``."""
+    return css.replace(".emerging-sheet", f"#{element}.emerging-sheet")
 
 
 def render_fragment(p: RegionProfile, names: dict[str, str] | None = None) -> str:
-    """The sheet as a scoped HTML fragment with its figures inline (for Jupyter)."""
+    """The sheet as one ``<div>`` with its figures inline as PNG ``data:`` URIs (for Jupyter).
+
+    Its ``<style>`` sits inside the element and every selector starts with the element's
+    own id, so displaying it never restyles the notebook or another sheet.
+    """
     from emerging.reports.figures import inline_figures
     from emerging.reports.profile import _names
 
     figures = inline_figures(p, names or _names())
-    body = environment().get_template("_sheet.html").render(**_context(p, figures, None))
-    return f"<style>{stylesheet('sheet.css')}</style>{body}"
+    element = f"emerging-sheet-{p.region}-{next(_fragment_ids)}"
+    return environment().get_template("_sheet.html").render(
+        **_context(p, figures, None), sheet_id=element,
+        style=scoped_css(stylesheet("sheet.css"), element))
 
 
 def render_factsheet(profile: RegionProfile, *, include_map: bool = True) -> str:

@@ -24,7 +24,7 @@ def table_markdown(t: Table) -> str:
 
 def render_markdown(p: RegionProfile, figures, base: Path | None = None) -> str:
     tables = {t.name: t for t in sheet_tables(p)}
-    lines = [f"# {p.name} ({p.region}): regional fact sheet", "",
+    lines = [f"# {p.display_name}, {p.region}: regional fact sheet", "",
              f"{p.country_name} · NUTS {p.nuts_version} · data {p.first_year}–{p.last_year}, "
              f"analysed {p.start}–{p.end} · vintage: {p.vintage}", ""]
     if p.simulated:

@@ -30,7 +30,13 @@ import polars as pl
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.codes.nace import nace_label
-from emerging.codes.nuts import COUNTRY_NAMES, central_europe_2021_2027, region_names
+from emerging.codes.nuts import (
+    COUNTRY_NAMES,
+    central_europe_2021_2027,
+    display_name,
+    english_region_names,
+    region_names,
+)
 from emerging.reports import _inputs
 from emerging.reports.errors import check_profile_regions
 
@@ -99,6 +105,17 @@ class RegionProfile(Result):
         return nace_label(self.map_industry) if self.map_industry else ""
 
     @property
+    def english_name(self) -> str | None:
+        """The English name where it differs from the national one (``"Vienna"`` for Wien)."""
+        english = english_region_names().get(self.region)
+        return english if english != self.name else None
+
+    @property
+    def display_name(self) -> str:
+        """``"national (English)"``, or the national name alone when they are the same."""
+        return display_name(self.region, self.name)
+
+    @property
     def n_specialised(self) -> int:
         return int(self.headline.filter(pl.col("key") == "n_specialised")["region"][0])
 
@@ -115,14 +132,16 @@ class RegionProfile(Result):
                 f"{self.emerging.height} emerging, {self.candidates.height} candidates.")
 
     def html(self) -> str:
-        """The whole sheet with its figures as an HTML fragment, CSS scoped to its element.
-
-        In Jupyter: ``IPython.display.HTML(profile.html())``. (Displaying the profile itself
-        shows the result protocol's summary and table of specialisations.)
-        """
+        """The whole sheet with its figures as an HTML fragment, CSS scoped to its element
+        (what a notebook shows when it displays the profile)."""
         from emerging.reports.html import render_fragment
 
         return render_fragment(self)
+
+    _html_rows = 0  # in Jupyter: the summary line, then the sheet (it carries its own tables)
+
+    def _html_extra(self) -> str:
+        return self.html()
 
 
 @dataclass(frozen=True)
@@ -374,7 +393,8 @@ def _partners(b: ReportBatch, region: str) -> tuple[pl.DataFrame | None, str]:
         return None, ("No participation data was given, so the co-operation section is omitted. "
                       "Add CORDIS participations to show it.")
     node = region if coop.level == "region" else region[:2]
-    ties = (coop.ties.filter(pl.col("node") == node).sort("weight", descending=True).head(5)
+    ties = (coop.ties.filter(pl.col("node") == node)
+            .sort(["weight", "partner"], descending=[True, False]).head(5)
             .select("partner", pl.col("partner").replace_strict(b.names, default=pl.col("partner"))
                     .alias("name"), "weight"))
     whose = (f"the region's ({region})" if coop.level == "region"
@@ -438,7 +458,8 @@ def _profile(b: ReportBatch, region: str) -> RegionProfile:
                         pl.col("evidence").alias("detail")))
     traded_first = specialisations.sort("traded", descending=True, maintain_order=True)
     map_industry = traded_first[INDUSTRY][0] if specialisations.height else None
-    lq_map = b.lq.filter((pl.col(YEAR) == b.end) & (pl.col(INDUSTRY) == map_industry)).select(
+    lq_map = b.lq.filter((pl.col(YEAR) == b.end)
+                         & (pl.col(INDUSTRY) == pl.lit(map_industry, pl.String))).select(
         REGION, "lq", "lq_reason", "specialised")
     years = data.panel[YEAR].unique().sort()
     last = int(years[-1])

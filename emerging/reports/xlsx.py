@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from emerging.reports.colours import SHEET_COLOURS
 from emerging.reports.profile import RegionProfile
 from emerging.reports.tables import Table, headline_export, sheet_tables
 
@@ -15,7 +16,7 @@ def metadata_rows(p: RegionProfile) -> list[tuple[str, str]]:
     from emerging.reports.html import version
 
     return [
-        ("region", f"{p.name} ({p.region}), {p.country_name}"),
+        ("region", f"{p.display_name}, {p.region}, {p.country_name}"),
         ("NUTS version", f"NUTS {p.nuts_version}, level 2"),
         ("data years", f"{p.first_year}-{p.last_year}; analysed {p.start}-{p.end}"),
         ("source", p.source),
@@ -36,8 +37,8 @@ def metadata_rows(p: RegionProfile) -> list[tuple[str, str]]:
 
 def _write(book, name: str, frame: pl.DataFrame, headers: list[str], title: str, note: str):
     sheet = book.add_worksheet(name[:31])
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#EEF3F7",
-                            "border": 1})
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top",
+                            "bg_color": SHEET_COLOURS["head-fill"], "border": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     num = book.add_format({"num_format": "#,##0.00", "valign": "top"})
     sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 12}))
@@ -80,7 +81,7 @@ def write_annex(p: RegionProfile, path: Path) -> Path:
     with xlsxwriter.Workbook(path, {"nan_inf_to_errors": True}) as book:
         for t in sheet_tables(p):
             frame, heads = _export(t, p)
-            _write(book, t.name, frame, heads, f"{t.title}: {p.name} ({p.region})", t.note)
+            _write(book, t.name, frame, heads, f"{t.title}: {p.display_name}, {p.region}", t.note)
         meta = pl.DataFrame(metadata_rows(p), schema=["field", "value"], orient="row")
         _write(book, "metadata", meta, ["Field", "Value"], "Metadata", "")
     return path

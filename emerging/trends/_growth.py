@@ -47,7 +47,8 @@ import numpy as np
 import polars as pl
 
 from emerging._checks import check_window, check_years
-from emerging._reference import ReferenceLike, Regions, deprecated
+from emerging._engine import CodedPanel
+from emerging._reference import Economy, ReferenceLike, Regions, deprecated
 from emerging._result import Result
 from emerging._schema import (
     INDUSTRY,
@@ -61,6 +62,7 @@ from emerging._schema import (
 )
 from emerging._typing import check_option
 from emerging.trends._window import (
+    Window,
     balanced_window,
     coded_window,
     economy_label,
@@ -95,6 +97,45 @@ def _rates(e0: np.ndarray, e1: np.ndarray, years: int) -> dict[str, np.ndarray]:
             "cagr": ratio ** (1.0 / years) - 1.0,
             "log_growth": np.where(ratio > 0, np.log(ratio) / years, np.nan),
         }
+
+
+def growth_arrays(
+    coded: CodedPanel, start: int, end: int, economy: Economy, *, label: str,
+    window: Window | None = None,
+) -> tuple[Window, dict[str, np.ndarray]]:
+    """The columns of :func:`growth` as ``(region, industry)`` arrays of an already coded
+    panel (any of its years; only ``start`` and ``end`` are read) against a resolved
+    reference, and the :class:`~emerging.trends._window.Window` they come from (its
+    ``has_pair`` marks the pairs :func:`growth` returns). The internal entry point for
+    callers that hold the coded window already (:func:`emerging.detect.emergence_signals`).
+    ``window`` is :func:`~emerging.trends._window.balanced_window` of the two years, when
+    the caller has it already.
+    """
+    w = window or balanced_window(coded, coded.window(start, end, every_year=False), economy,
+                                  label=label)
+    years = end - start
+    e0 = np.where(w.included, w.values[0], np.nan)
+    e1 = np.where(w.included, w.values[1], np.nan)
+    n0, n1 = w.reference[0], w.reference[1]
+    own, ref = _rates(e0, e1, years), _rates(n0, n1, years)
+    reason = np.full(e0.shape, None, dtype=object)
+    reason[e1 == 0] = "zero at end"
+    reason[e0 == 0] = "zero at start"
+    gaps = gap_reasons(w, ["region absent at start", "region absent at end"])
+    reason[~w.included] = gaps[~w.included]
+    return w, {
+        "value_start": np.where(w.known[0], w.values[0], np.nan),
+        "value_end": np.where(w.known[1], w.values[1], np.nan),
+        "abs_change": e1 - e0,
+        **own,
+        "ref_start": np.where(w.included, n0, np.nan),
+        "ref_end": np.where(w.included, n1, np.nan),
+        "ref_cagr": np.where(w.included, ref["cagr"], np.nan),
+        "ref_log_growth": np.where(w.included, ref["log_growth"], np.nan),
+        "cagr_vs_ref": own["cagr"] - ref["cagr"],
+        "log_growth_vs_ref": own["log_growth"] - ref["log_growth"],
+        "reason": reason,
+    }
 
 
 def growth(
@@ -140,34 +181,8 @@ def growth(
     """
     coded = coded_window(panel, start, end, every_year=False)
     economy = trend_economy(coded, reference, regions, reference_regions=reference_regions)
-    steps = coded.window(start, end, every_year=False)
-    w = balanced_window(coded, steps, economy, label=economy_label(economy, regions))
-    years = end - start
-    e0 = np.where(w.included, w.values[0], np.nan)
-    e1 = np.where(w.included, w.values[1], np.nan)
-    n0, n1 = w.reference[0], w.reference[1]
-    own, ref = _rates(e0, e1, years), _rates(n0, n1, years)
-    reason = np.full(e0.shape, None, dtype=object)
-    reason[e1 == 0] = "zero at end"
-    reason[e0 == 0] = "zero at start"
-    gaps = gap_reasons(w, ["region absent at start", "region absent at end"])
-    reason[~w.included] = gaps[~w.included]
-    out = coded.pair_frame(
-        w.has_pair,
-        {
-            "value_start": np.where(w.known[0], w.values[0], np.nan),
-            "value_end": np.where(w.known[1], w.values[1], np.nan),
-            "abs_change": e1 - e0,
-            **own,
-            "ref_start": np.where(w.included, n0, np.nan),
-            "ref_end": np.where(w.included, n1, np.nan),
-            "ref_cagr": np.where(w.included, ref["cagr"], np.nan),
-            "ref_log_growth": np.where(w.included, ref["log_growth"], np.nan),
-            "cagr_vs_ref": own["cagr"] - ref["cagr"],
-            "log_growth_vs_ref": own["log_growth"] - ref["log_growth"],
-            "reason": reason,
-        },
-    )
+    w, columns = growth_arrays(coded, start, end, economy, label=economy_label(economy, regions))
+    out = coded.pair_frame(w.has_pair, columns)
     return same_kind(out, panel)
 
 

@@ -96,7 +96,8 @@ def _emerging_class(frame: pl.DataFrame, start: int, end: int) -> pl.DataFrame:
     """``emerging`` (Boolean) per pair: the class of :mod:`emerging.detect` as of ``end``."""
     from emerging.detect import emergence_scores, emergence_signals
 
-    scores = emergence_scores(emergence_signals(frame, start=start, end=end)).to_frame()
+    scores = emergence_scores(emergence_signals(frame, start=start, end=end)).to_frame(
+        evidence=False)
     return scores.select(REGION, INDUSTRY, (pl.col("class") == "emerging").alias("emerging"))
 
 

@@ -64,12 +64,14 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging._reference import ReferenceLike, Regions
+from emerging._engine import CodedPanel
+from emerging._reference import Economy, ReferenceLike, Regions
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, Exclusions
 from emerging._typing import check_option
 from emerging.trends._gerfin import gerfin_ratios, net_total_shift
 from emerging.trends._window import (
+    Window,
     balanced_window,
     coded_window,
     economy_label,
@@ -262,20 +264,67 @@ def shift_share(
     check_option("method", method, METHODS)
     coded = coded_window(panel, start, end, every_year=method == "dynamic")
     economy = trend_economy(coded, reference, regions, reference_regions=reference_regions)
+    w, columns, counts = decompose(coded, start, end, method, economy,
+                                   label=economy_label(economy, regions))
+    table = coded.pair_frame(w.has_pair, columns).with_columns(net_total_shift())
+    if method == "gerfin":
+        table = table.with_columns(gerfin_ratios())
+    return ShiftShare(
+        table=table,
+        method=method,
+        reference=w.label,
+        start=start,
+        end=end,
+        exclusions=Exclusions(counts),
+    )
+
+
+def decompose(
+    coded: CodedPanel, start: int, end: int, method: str, economy: Economy, *, label: str,
+    window: Window | None = None,
+) -> tuple[Window, dict[str, np.ndarray], dict[str, int]]:
+    """The pair columns of :func:`shift_share` as ``(region, industry)`` arrays of an
+    already coded panel (only the years of the window are read) against a resolved
+    reference, with the :class:`~emerging.trends._window.Window` (its ``has_pair`` marks
+    the pairs of the table) and the exclusion counts. The internal entry point for callers
+    that hold the coded window already (:func:`emerging.detect.emergence_signals`);
+    ``window`` is :func:`~emerging.trends._window.balanced_window` of the years used, when
+    the caller has it already."""
     steps = coded.window(start, end, every_year=method == "dynamic")
-    w = balanced_window(coded, steps, economy, label=economy_label(economy, regions))
-    values, known, included, balanced, n = w.values, w.known, w.included, w.balanced, w.reference
-    has_pair = w.has_pair
+    w = window or balanced_window(coded, steps, economy, label=label)
+    n = w.reference
     # an industry unknown in an external reference in some year drops out of N (like for
     # like) and its pairs get null components
     unknown_ref = np.isnan(n).any(axis=0)  # (R|1, I)
     ntot = np.where(unknown_ref, 0.0, n).sum(axis=2, keepdims=True)  # (T, R|1, 1)
+    national, mix, competitive, first_undefined = _summed_steps(w.balanced, n, ntot)
+    included = w.included
+    undefined = included & np.isnan(competitive)
+    columns = {
+        "value_start": np.where(w.known[0], w.values[0], np.nan),
+        "value_end": np.where(w.known[-1], w.values[-1], np.nan),
+        "change": np.where(included, w.balanced[-1] - w.balanced[0], np.nan),
+        "national_share": np.where(included, national, np.nan),
+        "industry_mix": np.where(included, mix, np.nan),
+        "competitive": np.where(included, competitive, np.nan),
+    }
+    reason = _pair_reasons(w, coded.years[steps], undefined, first_undefined, unknown_ref)
+    counts = _exclusion_counts(w, undefined)
+    if method == "esteban_marquillas":
+        _esteban_marquillas(w, ntot, competitive, undefined, columns, reason, counts)
+    columns["reason"] = reason
+    return w, columns, counts
 
-    national = np.zeros(values.shape[1:])
+
+def _summed_steps(balanced: np.ndarray, n: np.ndarray, ntot: np.ndarray):
+    """Classic components summed over the window's steps (one step for two years; every
+    year for the dynamic variant) and, per pair, the first step whose start year has no
+    reference employment (-1 for none)."""
+    national = np.zeros(balanced.shape[1:])
     mix = np.zeros_like(national)
     competitive = np.zeros_like(national)
-    first_undefined = np.full(values.shape[1:], -1)  # step whose start year has no reference
-    for s in range(len(steps) - 1):  # loop over years only
+    first_undefined = np.full(balanced.shape[1:], -1)
+    for s in range(balanced.shape[0] - 1):  # loop over years only
         ns, im, ce, _ = _components(
             balanced[s], balanced[s + 1], n[s], n[s + 1], ntot[s], ntot[s + 1],
         )
@@ -283,18 +332,12 @@ def shift_share(
         mix += im
         competitive += ce
         first_undefined[(first_undefined < 0) & np.isnan(ce)] = s
-    e0, e1 = balanced[0], balanced[-1]
-    undefined = included & np.isnan(competitive)
-    decomposed = included & ~undefined
-    columns = {
-        "value_start": np.where(known[0], values[0], np.nan),
-        "value_end": np.where(known[-1], values[-1], np.nan),
-        "change": np.where(included, e1 - e0, np.nan),
-        "national_share": np.where(included, national, np.nan),
-        "industry_mix": np.where(included, mix, np.nan),
-        "competitive": np.where(included, competitive, np.nan),
-    }
-    years = coded.years[steps]
+    return national, mix, competitive, first_undefined
+
+
+def _pair_reasons(w: Window, years: np.ndarray, undefined: np.ndarray,
+                  first_undefined: np.ndarray, unknown_ref: np.ndarray) -> np.ndarray:
+    """Why a pair has null components (None where it has all), ``(region, industry)``."""
     reason = gap_reasons(w, [f"region absent in {y}" for y in years])
     no_reference = np.array(
         [f"zero reference employment in the industry in {y}" for y in years], dtype=object
@@ -302,44 +345,43 @@ def shift_share(
     reason[undefined] = no_reference[first_undefined[undefined]]
     unknown_pairs = undefined & np.broadcast_to(unknown_ref, undefined.shape)
     reason[unknown_pairs] = "industry unknown in the reference"
-    region_absent = has_pair & ~w.reported.all(axis=0)[:, None]
-    counts = {
+    return reason
+
+
+def _exclusion_counts(w: Window, undefined: np.ndarray) -> dict[str, int]:
+    region_absent = w.has_pair & ~w.reported.all(axis=0)[:, None]
+    return {
         "pairs whose region has no row in a year used": int(region_absent.sum()),
         "pairs with an unknown (null) value in a year used": int(
-            (has_pair & ~region_absent & ~included).sum()
+            (w.has_pair & ~region_absent & ~w.included).sum()
         ),
         "pairs with zero reference employment in their industry in a year used": int(
             undefined.sum()
         ),
     }
-    if method == "esteban_marquillas":
-        region_total = e0.sum(axis=1, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            homothetic = region_total * n[0] / ntot[0]
-            g_ri = np.where(e0 > 0, e1 / e0 - 1.0, np.nan)
-            g_i = np.where(n[0] > 0, n[-1] / n[0] - 1.0, np.nan)
-        unsplit = decomposed & (e0 == 0)  # g_ri undefined: the split has no value
-        columns["homothetic"] = np.where(included, homothetic, np.nan)
-        columns["homothetic_competitive"] = np.where(included, homothetic * (g_ri - g_i), np.nan)
-        columns["allocation"] = np.where(included, (e0 - homothetic) * (g_ri - g_i), np.nan)
-        columns[UNSPLIT] = np.where(decomposed, np.where(unsplit, competitive, 0.0), np.nan)
-        reason[unsplit] = (
-            "zero start employment: competitive effect not split (see unsplit_competitive)"
-        )
-        counts[
-            "pairs with zero start employment left out of the Esteban-Marquillas split "
-            "(their competitive effect is in unsplit_competitive)"
-        ] = int(unsplit.sum())
-    columns["reason"] = reason
-    table = coded.pair_frame(has_pair, columns).with_columns(net_total_shift())
-    if method == "gerfin":
-        table = table.with_columns(gerfin_ratios())
-    exclusions = Exclusions(counts)
-    return ShiftShare(
-        table=table,
-        method=method,
-        reference=w.label,
-        start=start,
-        end=end,
-        exclusions=exclusions,
+
+
+def _esteban_marquillas(w: Window, ntot: np.ndarray, competitive: np.ndarray,
+                        undefined: np.ndarray, columns: dict, reason: np.ndarray,
+                        counts: dict) -> None:
+    """Add the homothetic employment and the Esteban-Marquillas split (module docstring)
+    to ``columns``, ``reason`` and ``counts``."""
+    e0, e1, n, included = w.balanced[0], w.balanced[-1], w.reference, w.included
+    decomposed = included & ~undefined
+    region_total = e0.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        homothetic = region_total * n[0] / ntot[0]
+        g_ri = np.where(e0 > 0, e1 / e0 - 1.0, np.nan)
+        g_i = np.where(n[0] > 0, n[-1] / n[0] - 1.0, np.nan)
+    unsplit = decomposed & (e0 == 0)  # g_ri undefined: the split has no value
+    columns["homothetic"] = np.where(included, homothetic, np.nan)
+    columns["homothetic_competitive"] = np.where(included, homothetic * (g_ri - g_i), np.nan)
+    columns["allocation"] = np.where(included, (e0 - homothetic) * (g_ri - g_i), np.nan)
+    columns[UNSPLIT] = np.where(decomposed, np.where(unsplit, competitive, 0.0), np.nan)
+    reason[unsplit] = (
+        "zero start employment: competitive effect not split (see unsplit_competitive)"
     )
+    counts[
+        "pairs with zero start employment left out of the Esteban-Marquillas split "
+        "(their competitive effect is in unsplit_competitive)"
+    ] = int(unsplit.sum())

@@ -140,9 +140,13 @@ def beta_convergence(
     a, b = int(np.flatnonzero(s.steps == first)[0]), int(np.flatnonzero(s.steps == last)[0])
     ok = s.usable[:, :, a] & s.usable[:, :, b]
     horizon = end - start
+    # Only usable endpoints enter the subtraction: a zero at both ends is log 0 = -inf twice,
+    # and -inf - (-inf) would warn for a pair that is left out (and counted) anyway.
+    log_start = np.where(ok, s.y[:, :, a], np.nan)
+    log_end = np.where(ok, s.y[:, :, b], np.nan)
     units = s.coded.pair_frame(ok, {
-        "log_start": s.y[:, :, a],
-        "growth": (s.y[:, :, b] - s.y[:, :, a]) / horizon,
+        "log_start": log_start,
+        "growth": (log_end - log_start) / horizon,
     }).with_columns(_group_expr(by).alias("group"))
     n = pl.col("growth").count()
     beta = ols_slope_expr("growth", "log_start")

@@ -149,3 +149,68 @@ def test_stay_counts_only_lasting_entries(demo_data):
     assert not (both["outcome_stay"] & ~both["outcome"]).any()  # a lasting entry is an entry
     with pytest.raises(ValueError, match="stay=True is for entry and exit with horizon >= 2"):
         attach_outcome(panel, s, horizon=1, outcome="entry", stay=True)
+
+
+def test_reference_set_reaches_the_outcomes(demo_data):
+    """With reference="set" the outcome LQ is measured against the same region set."""
+    from emerging.indices import location_quotient
+
+    panel = demo_data.panel.drop("flag")
+    czech = sorted(r for r in panel["region"].unique() if r.startswith("CZ"))
+    b = backtest(panel, as_of=2016, horizon=3, window=3, n_boot=5, scores=(),
+                 reference="set", regions=czech)
+    later = location_quotient(panel.filter(pl.col("year") == 2019), reference="set",
+                              regions=czech).select("region", "industry", "lq")
+    joined = b.predictions.join(later, on=["region", "industry"])
+    assert joined.height == b.predictions.height > 100
+    assert (joined["outcome"] == (joined["lq"] >= 1)).all()
+
+
+def test_ranking_scores_warn_nothing_numeric(demo_data):
+    """Rankings have no Brier score (NaN); their intervals must not warn (All-NaN slice)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        b = backtest(demo_data.panel.drop("flag"), as_of=2016, horizon=3, window=3, n_boot=10,
+                     scores=("composite:balanced",))
+    ranking = b.metrics.filter(pl.col("score") != "logit")
+    assert ranking["brier"].is_nan().all() and ranking["brier_lo"].is_nan().all()
+    assert ranking["roc_auc_lo"].is_not_nan().all()
+
+
+def test_gbm_is_fitted_on_past_origins_only(demo_data):
+    """The tree score as of 2018 (horizon 3) equals scikit-learn's trees fitted on the risk
+    sets of the origins 2012-2015 only (every outcome known by 2018), with the fixed
+    settings of emerging.detect._gbm."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
+
+    from emerging.detect import emergence_signals
+    from emerging.detect._gbm import SETTINGS, feature_columns
+    from emerging.detect.outcomes import attach_outcome
+
+    panel = demo_data.panel.drop("flag")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuleCannotFireWarning)
+        b = backtest(panel, as_of=2018, horizon=3, window=3, n_boot=5, scores=("gbm",))
+
+    def risk(origin):
+        s = emergence_signals(panel, as_of=origin, window=3)
+        return attach_outcome(panel, s, horizon=3, outcome="entry")[0]
+
+    first = int(panel["year"].min()) + 2
+    train = pl.concat([risk(o) for o in range(first, 2016)], how="vertical_relaxed")
+    # without neighbours, neighbours_specialised is unknown everywhere: left out
+    cols = [c for c in feature_columns() if c != "neighbours_specialised"]
+
+    def x(t):
+        return t.select(pl.col(c).cast(pl.Float64).fill_nan(None) for c in cols).to_numpy()
+
+    with threadpool_limits(limits=1, user_api="openmp"):  # spinning threads are slow
+        model = HistGradientBoostingClassifier(**SETTINGS).fit(
+            x(train), train["outcome"].cast(pl.Int8).to_numpy())
+        expected = model.predict_proba(x(risk(2018)))[:, 1]
+    got = b.predictions.sort("region", "industry")["score_gbm"].to_numpy()
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+    row = b.metrics.filter(pl.col("score") == "gbm").row(0, named=True)
+    y = b.predictions.sort("region", "industry")["outcome"].to_numpy()
+    assert row["brier"] == pytest.approx(brier_score_loss(y, expected), abs=1e-12)

@@ -102,7 +102,7 @@ def test_planted_emerging_pairs_are_flagged_and_ranked_high(demo_data):
 def test_signals_refuse_an_unsupported_base():
     with pytest.warns(DeprecationWarning, match="use reference='reference' instead"), \
             pytest.raises(ValueError,
-                          match=r"reference must be one of \('all', 'country'\); got 'reference'"):
+                          match=r"reference must be one of \('all', 'country', 'set'\); got 'reference'"):
         emergence_signals(PANEL, start=2015, end=2023, base="reference")
     with pytest.raises(ValueError, match="reference must be one of"):
         emergence_signals(PANEL, start=2015, end=2023, reference="nation")
@@ -119,3 +119,26 @@ def test_employment_evidence_is_a_whole_number():
     signals = emergence_signals(PANEL, start=2015, end=2023)
     evidence = flag_emerging(signals, [min_employment(10)]).to_frame()["evidence"].to_list()
     assert "40 persons employed at the end" in evidence
+
+
+def test_flags_plot_draws_each_verdict_with_its_count(demo_data):
+    from emerging.maps import Drawing
+
+    flags = flag_emerging(emergence_signals(demo_data.panel.drop("flag"), start=2015, end=2023))
+    drawing = flags.plot()
+    assert isinstance(drawing, Drawing)
+    ax = drawing.ax
+    t = flags.table.filter((pl.col("lq_start") > 0) & (pl.col("lq_end") > 0))
+    flagged = int(t["flagged"].fill_null(False).sum())
+    points = {c.get_label(): len(c.get_offsets()) for c in ax.collections}
+    assert points[f"flagged ({flagged:,})"] == flagged > 0
+    assert points[f"not flagged ({t.height - flagged - t['flagged'].null_count():,})"] > 0
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert "2015" in ax.get_xlabel() and "2023" in ax.get_ylabel()
+    one = flags.plot(region="CZ06").ax  # one region: its industries, flagged ones named
+    names = {text.get_text() for text in one.texts}
+    expected = set(flags.table.filter((pl.col("region") == "CZ06")
+                                      & pl.col("flagged").fill_null(False))["industry"])
+    assert names == expected and one.get_title(loc="left").startswith("CZ06")
+    with pytest.raises(ValueError, match="no pair with positive LQs"):
+        flags.plot(region="XX99")

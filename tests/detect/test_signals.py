@@ -186,3 +186,37 @@ def test_row_order_does_not_matter():
     a = emergence_signals(PANEL, as_of=2012, window=3).table
     b = emergence_signals(PANEL.reverse(), as_of=2012, window=3).table
     assert a.equals(b)
+
+
+def test_reference_set_compares_every_region_with_the_set():
+    """reference="set", regions=[AT11, AT12]: the reference is the two Austrian regions."""
+    s = emergence_signals(PANEL, as_of=2012, window=3, reference="set", regions=["AT11", "AT12"])
+    assert s.reference == "set" and s.options["regions"] == ["AT11", "AT12"]
+    r = _row(s, "AT11", "x")
+    # x in the set in 2012: 30 + 40 = 70 of 200 persons; AT11 30 of 100 -> 0.3 / 0.35 = 6/7
+    assert r["lq"] == pytest.approx(6 / 7)
+    # CZ01 is outside the set but compared with it: 30/100 / 0.35 = 6/7
+    assert _row(s, "CZ01", "x")["lq"] == pytest.approx(6 / 7)
+    # 2010: x in the set 10 + 50 = 60 of 200 -> AT11 0.1 / 0.3 = 1/3
+    assert r["lq_start"] == pytest.approx(1 / 3)
+    # the set's x grew 60 -> 70 over two years; AT11's 10 -> 30
+    assert r["ref_cagr"] == pytest.approx(math.sqrt(70 / 60) - 1)
+    assert r["growth_gap"] == pytest.approx(math.sqrt(3) - math.sqrt(70 / 60))
+    # competitive effect E_s (g_ri - g_i) = 10 * (30/10 - 70/60) persons
+    assert r["competitive"] == pytest.approx(10 * (3 - 70 / 60))
+    # the national LQ keeps the countries of the panel as its reference: 21/20 as with "all"
+    assert r["national_lq"] == pytest.approx(1.05)
+    # a set of every region is the plain reference
+    every = emergence_signals(PANEL, as_of=2012, window=3, reference="set",
+                              regions=["AT11", "AT12", "CZ01"]).table
+    plain = emergence_signals(PANEL, as_of=2012, window=3).table
+    assert every.drop("signal_note").equals(plain.drop("signal_note"))
+
+
+def test_reference_set_needs_regions_and_regions_need_a_set():
+    with pytest.raises(ValueError, match="reference='set' needs regions="):
+        emergence_signals(PANEL, as_of=2012, window=3, reference="set")
+    with pytest.raises(ValueError, match="regions= is only used with reference='set'"):
+        emergence_signals(PANEL, as_of=2012, window=3, regions=["AT11"])
+    with pytest.raises(ValueError, match="no region of the panel is in the reference"):
+        emergence_signals(PANEL, as_of=2012, window=3, reference="set", regions=["DE11"])

@@ -202,3 +202,29 @@ def test_harmonise_report_as_crosswalk(nuts):
     assert set(drawn(ax)) == {"PL12", "HU10", "CZ01"}
     with pytest.raises(ValueError, match="harmonise"):
         split_crosswalk(pl.DataFrame({"x": [1]}))
+
+
+def test_many_missing_regions_are_named_under_the_map(nuts):
+    gone = ["HR02", "HR05", "HR06", "HU11", "HU12", "PL91", "PL92"]  # the NUTS 2021 splits
+    frame = lq_frame().filter(~pl.col("region").is_in(gone))
+    fig, ax = choropleth(frame, nuts[2], "lq", source="Source: test")
+    assert {r for r, p in drawn(ax).items() if p.get_hatch()} == set(gone)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "No data (7 regions, listed below)" in legend
+    line = " ".join(t.get_text() for t in fig.texts)
+    assert "No data: HR02, HR05, HR06, HU11, HU12, PL91, PL92" in line
+    assert line.endswith("Source: test")
+
+
+def test_style_object_and_keywords_draw_the_same_choropleth(nuts):
+    from emerging.maps import ChoroplethStyle
+
+    look = ChoroplethStyle(classes=[0.8, 1.0, 1.25, 2.0], scheme="user", diverging_at=1.0,
+                           units="LQ")
+    _, a = choropleth(lq_frame(), nuts[2], "lq", style=look, context=False)
+    _, b = choropleth(lq_frame(), nuts[2], "lq", classes=[0.8, 1.0, 1.25, 2.0], scheme="user",
+                      diverging_at=1.0, units="LQ", context=False)
+    pa, pb = drawn(a), drawn(b)
+    assert pa.keys() == pb.keys()
+    assert all(same_color(pa[r].get_facecolor(), pb[r].get_facecolor()) for r in pa)
+    assert a.get_legend().get_title().get_text() == "LQ"

@@ -18,8 +18,8 @@ def demo_batch(demo_data):
 @pytest.fixture(scope="session")
 def demo_pack(tmp_path_factory, demo_batch):
     out = tmp_path_factory.mktemp("pack")
-    summary = build_report(demo_batch.data, regions=DEMO_REGIONS, out=out, progress=False,
-                           workers=2)
+    summary = build_report(demo_batch, regions=DEMO_REGIONS, out=out, progress=False,
+                           workers=2, figure_formats=("png", "svg", "pdf"))
     return out, summary
 
 

@@ -42,7 +42,7 @@ def test_docx_brief_reopens_with_headings_tables_and_figures(demo_pack):
     out, _ = demo_pack
     doc = docx.Document(out / "sheets" / "CZ06.docx")
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    assert headings[0] == "Jihovýchod (CZ06)"
+    assert headings[0] == "Jihovýchod (Southeast), CZ06"  # national (English), code
     assert {"Headline figures", "Top specialisations, 2023", "Method"} <= set(headings)
     assert len(doc.tables) >= 6
     captions = [p.text for p in doc.paragraphs if p.text.startswith("Figure ")]
@@ -72,7 +72,7 @@ def test_xlsx_annex_one_sheet_per_table_and_metadata(demo_pack, demo_batch):
 def test_markdown_and_figures_in_every_format(demo_pack):
     out, _ = demo_pack
     text = (out / "sheets" / "AT13.md").read_text()
-    assert text.startswith("# Wien (AT13)") and "| Industry |" in text
+    assert text.startswith("# Wien (Vienna), AT13") and "| Industry |" in text
     for key in ("map", "employment", "diversify"):
         for ext in ("png", "svg", "pdf"):
             assert (out / "figures" / f"AT13_{key}.{ext}").stat().st_size > 1000
@@ -90,20 +90,73 @@ def test_index_and_comparison_link_every_sheet(demo_pack):
     assert 'id="filter"' in index and "aria-sort" in index  # filterable, sortable
     assert "sheets/CZ06.html" in index.split("<svg", 1)[1]  # the map links too
     compare = (out / "compare.html").read_text()
-    assert all(f"({code})" in compare for code in DEMO_REGIONS)
+    assert all(f", {code}</th>" in compare for code in DEMO_REGIONS)
+    assert "Jihovýchod (Southeast), CZ06" in compare and "Wien (Vienna), AT13" in compare
+    assert "Jihovýchod</a> <span class=\"english\">(Southeast)</span>" in index
     for ext in ("pdf", "xlsx", "docx", "md"):
         assert (out / f"compare.{ext}").is_file()
 
 
-def test_notebook_display_is_scoped(demo_batch):
+def test_notebook_display_is_the_scoped_sheet_with_its_map(demo_batch):
+    import re
+
     profile = demo_batch.profile("CZ06")
-    assert profile._repr_html_().startswith('<div id="emerging-result-')  # the protocol's
-    html = profile.html()  # the whole sheet
-    css = html.split("<style>", 1)[1].split("</style>", 1)[0]
-    rules = [r.strip() for r in css.split("}") if r.strip()]
-    assert rules and all(r.startswith(".emerging-sheet") for r in rules)
+    html = profile._repr_html_()  # what Jupyter shows: the protocol's element, then the sheet
+    assert html.startswith('<div id="emerging-result-') and "<table" not in html.split(
+        '<div class="emerging-sheet"', 1)[0]  # the summary line only: the sheet has the tables
+    sheet = html.split('<div class="emerging-sheet"', 1)[1]
+    element = re.match(r' id="([\w-]+)">', sheet).group(1)
+    css = sheet.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert sheet.index("<style>") < sheet.index("<header>")  # the style sits inside the element
+    selectors = [sel.strip() for rule in css.split("}") if rule.strip()
+                 for sel in rule.split("{")[0].split(",")]
+    assert selectors and all(s.startswith(f"#{element}.emerging-sheet") for s in selectors)
     assert "@page" not in css and "body" not in css
-    assert html.count('src="data:image/png;base64,') == 3  # the map and charts inline
+    assert html.count('<img src="data:image/png;base64,') == 3  # the map and charts inline
+    assert 'alt="Map of the location quotient' in html
+    for part in ("Jihovýchod", "(Southeast)", "Headline figures", "Top specialisations"):
+        assert part in html
+    assert profile._repr_html_() != html  # a new element id each time: two sheets never clash
+
+
+def test_report_summary_displays_its_map(demo_pack):
+    _, summary = demo_pack
+    html = summary._repr_html_()
+    assert html.startswith('<div id="emerging-result-')
+    assert '<img src="data:image/svg+xml;base64,' in html and "sheets" in html
+
+
+def test_sheet_colours_come_from_the_house_palette():
+    import re
+    from importlib import resources
+
+    from emerging.maps import style
+    from emerging.reports.colours import SHEET_COLOURS
+    from emerging.reports.html import stylesheet
+
+    palette = {v.lower() for k, v in vars(style).items() if isinstance(v, str) and k.isupper()}
+    palette |= {c.lower() for k, v in vars(style).items() if isinstance(v, tuple) and k.isupper()
+                for c in v if isinstance(c, str)}
+    assert {c.lower() for c in SHEET_COLOURS.values()} <= palette
+    folder = resources.files("emerging.reports")
+    for name in ("templates/sheet.css", "templates/print.css", "templates/index.html",
+                 "templates/_sheet.html", "html.py", "xlsx.py", "docx.py", "index.py"):
+        text = folder.joinpath(name).read_text("utf-8")
+        assert not re.search(r"#[0-9a-fA-F]{6}\b", text), name
+    css = stylesheet("sheet.css")
+    for role, colour in SHEET_COLOURS.items():
+        assert f"--em-{role}: {colour};" in css
+
+
+def test_default_figures_are_png_only(tmp_path, demo_batch):
+    summary = build_report(demo_batch, regions="SK02", out=tmp_path, formats=("html",),
+                           progress=False)
+    figures = {p.suffix for p in summary.written if p.parent.name == "figures"}
+    assert figures == {".png", ".svg"}  # sheet figures PNG; the index map is SVG (links)
+    assert not list((tmp_path / "figures").glob("SK02_*.svg"))
+    with pytest.raises(ReportInputError, match="unknown figure format"):
+        build_report(demo_batch, regions="SK02", out=tmp_path, figure_formats=("jpg",),
+                     progress=False)
 
 
 def test_unwritable_folder_and_unknown_region(tmp_path, demo_batch):

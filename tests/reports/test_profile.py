@@ -8,7 +8,7 @@ import pytest
 
 from emerging.indices import location_quotient
 from emerging.maps.factsheet import nonempty_breaks
-from emerging.reports import ReportInputError, compute_batch, region_profile
+from emerging.reports import ReportInputError, build_report, compute_batch, region_profile
 from emerging.reports.errors import check_profile_regions, nuts_change_explanation
 
 
@@ -128,3 +128,38 @@ def test_retired_region_profile_options_warn_and_unknown_ones_fail():
     assert profile.region == "CZ06"
     with pytest.raises(TypeError, match="colour"):
         region_profile(panel, "CZ06", colour="red")
+
+
+def test_english_names_for_the_regions_whose_national_name_differs():
+    from emerging.codes.nuts import (
+        central_europe_2021_2027,
+        display_name,
+        english_region_names,
+        region_names,
+    )
+
+    english = english_region_names()
+    national = region_names()
+    assert set(english) <= central_europe_2021_2027()
+    assert all(english[c] != national[c] for c in english)  # only where they differ
+    assert english["AT13"] == "Vienna" and english["CZ01"] == "Prague"
+    assert english["PL91"] == "Warsaw capital region"
+    assert display_name("AT13") == "Wien (Vienna)"
+    assert display_name("HU11") == "Budapest"  # the same in English: shown once
+    assert display_name("XX99") == "XX99"
+
+
+def test_missing_optional_data_omits_the_section_with_a_note(tmp_path, monkeypatch):
+    """No wages, no participations, no geometry for a region off the tile grid: notes, no crash."""
+    from emerging.reports import figures
+
+    panel = _tiny().with_columns(pl.col("region").replace({"CZ01": "FR10"}))
+    monkeypatch.setattr(figures, "_geometries", lambda: None)  # as if GISCO files were absent
+    summary = build_report(panel, regions="FR10,AT11", out=tmp_path, formats=("html", "md"),
+                           progress=False, start=2020, end=2021, compare=False)
+    page = (tmp_path / "sheets" / "FR10.html").read_text()
+    assert "co-operation section is omitted" in page
+    assert "wages per person employed are omitted" in page
+    assert "No map:" in page and "FR10_map.png" not in page
+    assert (tmp_path / "sheets" / "AT11.md").read_text().count("Wages are not in this data") == 1
+    assert summary.regions == ("FR10", "AT11")

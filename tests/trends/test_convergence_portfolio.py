@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import polars as pl
@@ -50,6 +51,22 @@ def test_beta_convergence_counts_excluded_units_and_pools():
     assert res.table.height == 1 and res.table["n"][0] == 12
     assert res.exclusions.total == 3
     assert "half-life" in res.summary()
+
+
+def test_beta_convergence_on_zeros_at_both_ends_is_silent_and_counts_them():
+    # CZ00 x C10 is zero in 2008 and 2015 (log 0 = -inf at both ends): the pair is left out
+    # and counted, with no RuntimeWarning from subtracting -inf from -inf
+    panel = _converging_panel(n_r=5).with_columns(
+        pl.when((pl.col("region") == "CZ00") & (pl.col("industry") == "C10")
+                & pl.col("year").is_in([2008, 2015])).then(0.0)
+        .otherwise(pl.col("value")).alias("value")
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = beta_convergence(panel, start=2008, end=2015, measure="value", by="industry")
+    assert res.exclusions.total == 1
+    assert res.table.filter(pl.col("group") == "C10")["n"][0] == 4
+    assert res.units["growth"].is_finite().all() and res.units["log_start"].is_finite().all()
 
 
 def test_sigma_convergence_by_hand():
