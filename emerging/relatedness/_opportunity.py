@@ -35,33 +35,51 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._engine import map_years
 from emerging._frames import keeps_frame_kind
 from emerging.indices._coded import check_option
 from emerging.relatedness._complexity import complexity_arrays
 from emerging.relatedness._orientation import Orient, warn_if_weak
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
 from emerging.relatedness._user_proximity import user_proximity
-from emerging.relatedness.density import density_matrix
+from emerging.relatedness.density import density_matrix, density_weights
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
+
+
+def outlook_weights(weights: np.ndarray) -> np.ndarray:
+    """:math:`\\varphi_{ij} / \\sum_k \\varphi_{kj}` (``[layer, i, j]``, 0 where undefined)
+    from the weights of :func:`~emerging.relatedness.density.density_weights`."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.nan_to_num(weights / weights.sum(axis=1, keepdims=True))
+
+
+def outlook_year(presence: np.ndarray, weights: np.ndarray, density: np.ndarray,
+                 pci: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``coi[region]`` and ``cog[region, industry]`` of one year from its ``M`` (float64),
+    one layer of :func:`outlook_weights`, its density and PCI (NaN: trimmed)."""
+    absent = 1.0 - presence
+    gain = absent * np.nan_to_num(pci, nan=0.0)[None, :]  # (1 - M_rj) PCI_j
+    known = density if not np.isnan(density).any() else np.nan_to_num(density, nan=0.0)
+    coi = np.einsum("ri,ri->r", known, gain) / 100.0
+    cog = gain @ weights.T  # one BLAS product
+    cog *= absent
+    return coi, cog
 
 
 def outlook_arrays(
     presence: np.ndarray, phi: np.ndarray, density: np.ndarray, pci: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``coi[year, region]`` and ``cog[year, region, industry]`` (see module docstring)."""
-    absent = 1.0 - presence.astype(np.float64)
-    pci0 = np.nan_to_num(pci, nan=0.0)[:, None, :]  # [year, 1, industry]
-    coi = (np.nan_to_num(density, nan=0.0) / 100.0 * absent * pci0).sum(axis=2)
-    weights = np.nan_to_num(phi, nan=0.0).astype(np.float64)
-    idx = np.arange(weights.shape[-1])
-    weights[:, idx, idx] = 0.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # phi_ij / sum_k phi_kj
-        weights = np.nan_to_num(weights / weights.sum(axis=1, keepdims=True))
-    cog = np.empty(presence.shape)
-    for t in range(presence.shape[0]):  # one BLAS product per year
-        w = weights[t if weights.shape[0] > 1 else 0]
-        cog[t] = absent[t] * ((absent[t] * pci0[t]) @ w.T)
+    """``coi[year, region]`` and ``cog[year, region, industry]`` (see module docstring),
+    the years on the engine's thread pool."""
+    weights = outlook_weights(density_weights(phi)[0])
+    coi, cog = np.empty(presence.shape[:2]), np.empty(presence.shape)
+
+    def year(t: slice) -> None:
+        w = weights[t.start if weights.shape[0] > 1 else 0]
+        coi[t.start], cog[t.start] = outlook_year(presence[t.start].astype(np.float64), w,
+                                                  density[t.start], pci[t.start])
+
+    map_years(year, presence.shape[0])
     return coi, cog
 
 
@@ -117,8 +135,8 @@ def opportunity(
         {
             "present": pm.presence_column(m),
             "density": density,
-            "pci": np.broadcast_to(pci[:, None, :], m.shape),
-            "coi": np.broadcast_to(coi[:, :, None], m.shape),
+            "pci": pci[:, None, :],  # small tables: gathered by the rows' codes
+            "coi": coi[:, :, None],
             "cog": cog,
         }
     )

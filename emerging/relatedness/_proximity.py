@@ -58,6 +58,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from emerging._engine import map_years
 from emerging._frames import keeps_frame_kind
 from emerging.indices._coded import check_option
 from emerging.relatedness._econgeo import ECONGEO_MEASURES, cooccurrence_normalised
@@ -80,20 +81,23 @@ Test = Literal["none", "hypergeometric"]
 TESTS: tuple[str, ...] = ("none", "hypergeometric")
 
 
-def _gram(layer: np.ndarray) -> np.ndarray:
-    m = layer.astype(np.float32)  # counts stay exact in float32 up to 2**24
-    return m.T @ m
-
-
 def cooccurrence(presence: np.ndarray, *, by: By = "year"):
     """Co-occurrence counts, ubiquities and numbers of regions from ``M[year, region, i]``.
 
     Returns ``(C, u, n)``: ``C[layer, i, j]``, ``u[layer, i]`` and ``n[layer]``, with one
-    layer per year (``by="year"``) or a single pooled layer.
+    layer per year (``by="year"``) or a single pooled layer. One single-precision BLAS
+    product per year (counts stay exact in float32 up to 2**24), the years on the engine's
+    thread pool.
     """
-    c = np.stack([_gram(layer) for layer in presence])  # one BLAS product per year
+    n_t, _, n_i = presence.shape
+    c = np.empty((n_t, n_i, n_i), dtype=np.float64)
+
+    def gram(t: slice) -> None:
+        m = presence[t.start].astype(np.float32)
+        c[t.start] = m.T @ m  # numpy calls syrk for a matrix times its own transpose
+
+    map_years(gram, n_t)
     n = (presence.max(axis=2) > 0).sum(axis=1).astype(np.float64)
-    c = c.astype(np.float64)
     if by == "pooled":
         c = c.sum(axis=0, keepdims=True)
         n = n.sum(keepdims=True)
@@ -151,7 +155,12 @@ def proximity_arrays(
         raise ValueError(f"alpha must be in (0, 1]; got {alpha!r}")
     m = pm.presence(threshold=threshold) if presence is None else presence
     c, u, n = cooccurrence(m, by=by)
-    phi = proximity_matrix(c, u, n, measure)
+    phi = np.empty_like(c)
+
+    def layer(t: slice) -> None:  # one layer at a time: temporaries stay in cache
+        phi[t] = proximity_matrix(c[t], u[t], n[t], measure)
+
+    map_years(layer, c.shape[0])
     out = {"cooccurrence": c, "proximity": phi}
     if test == "hypergeometric":
         p = hypergeometric_pvalues(c, u, n)

@@ -16,12 +16,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from emerging._engine import map_years
 from emerging._result import Result
 from emerging._schema import Exclusions
-from emerging.relatedness._complexity import Complexity, complexity_arrays, complexity_result
-from emerging.relatedness._opportunity import outlook_arrays
+from emerging.relatedness._complexity import (
+    Complexity,
+    complexity_result,
+    complexity_year,
+    stack_complexity,
+)
+from emerging.relatedness._opportunity import outlook_weights, outlook_year
 from emerging.relatedness._proximity import By, Measure, pairs_with_exclusions, proximity_arrays
-from emerging.relatedness.density import density_matrix
+from emerging.relatedness.density import density_weights, density_year
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 
 
@@ -33,7 +39,9 @@ class RelatednessAnalysis(Result):
     ----------
     cells
         The panel with ``present`` (null where the LQ is undefined), ``density`` (0-100)
-        and, with ``outlook``, ``cog`` and ``coi``.
+        and, with ``outlook``, ``cog`` and ``coi``. Built from the result's matrices on
+        first access (on a large panel, writing the cubes back onto millions of rows costs
+        more than all the arithmetic), then kept.
     proximity
         One row per ordered industry pair (and year when ``by="year"``), with the layer's
         ``unknown_cells`` and ``absent_cells``. Built from the proximity matrices on first
@@ -45,13 +53,21 @@ class RelatednessAnalysis(Result):
     exclusions
         Cells that could not count as present, by reason: unknown value, undefined LQ
         (zero total), absent from the panel (counted as zero).
+    n_rows, n_present
+        Number of panel rows, and of those with ``present`` true (the specialisations).
     """
 
-    cells: pl.DataFrame
     complexity: Complexity
     exclusions: Exclusions
     n_pairs: int
+    n_rows: int
+    n_present: int
+    _cell_frame: Callable[[], pl.DataFrame] = field(repr=False, compare=False)
     _pair_frame: Callable[[], pl.DataFrame] = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def cells(self) -> pl.DataFrame:  # noqa: D102 (documented with the attributes)
+        return self._cell_frame()
 
     @functools.cached_property
     def proximity(self) -> pl.DataFrame:  # noqa: D102 (documented with the attributes)
@@ -63,8 +79,8 @@ class RelatednessAnalysis(Result):
 
     def summary(self) -> str:
         return (
-            f"Relatedness analysis of {self.cells.height:,} panel rows: "
-            f"{int(self.cells['present'].sum()):,} specialisations, "
+            f"Relatedness analysis of {self.n_rows:,} panel rows: "
+            f"{self.n_present:,} specialisations, "
             f"{self.n_pairs:,} industry pairs. {self.complexity.summary()} "
             f"Cells not counted as present: {self.exclusions}."
         )
@@ -75,6 +91,38 @@ class RelatednessAnalysis(Result):
 
     def _html_frame(self) -> pl.DataFrame:
         return self.cells
+
+
+def relatedness_chain(
+    presence: np.ndarray, phi: np.ndarray, *, outlook: bool
+) -> dict[str, np.ndarray]:
+    """Density, ECI/PCI and (with ``outlook``) COI/COG of every year in one pass.
+
+    Per year (on the engine's thread pool): ``M`` as float64 once, its density
+    (:func:`~.density.density_year`), its eigenvector ECI/PCI
+    (:func:`~._complexity.complexity_year`) and its outlook
+    (:func:`~._opportunity.outlook_year`): the same functions as the single-purpose ones,
+    on arrays that stay in cache. ``phi`` is ``[layer, i, j]`` (one layer per year, or one
+    pooled layer).
+    """
+    weights, scale = density_weights(phi)
+    w_out = outlook_weights(weights) if outlook else None
+    density = np.empty(presence.shape)
+    coi = np.empty(presence.shape[:2]) if outlook else None
+    cog = np.empty(presence.shape) if outlook else None
+
+    def year(s: slice) -> dict:
+        t = s.start
+        layer = 0 if weights.shape[0] == 1 else t
+        m = presence[t].astype(np.float64)
+        density_year(m, weights[layer], scale[layer], density[t])
+        comp = complexity_year(presence[t])
+        if outlook:
+            coi[t], cog[t] = outlook_year(m, w_out[layer], density[t], comp["pci"])
+        return comp
+
+    comp = stack_complexity(map_years(year, presence.shape[0]), presence, "diversity")
+    return {"density": density, "complexity": comp, "coi": coi, "cog": cog}
 
 
 @single_threaded_blas
@@ -101,22 +149,35 @@ def analyse_relatedness(
     Returns
     -------
     RelatednessAnalysis
+        The matrices are computed at once; the long frames (``cells``, ``proximity``) are
+        written on first access.
     """
     pm = encode_panel(panel)
     m = pm.presence(threshold=threshold)
     prox = proximity_arrays(pm, measure=measure, by=by, presence=m)
-    density = density_matrix(m, prox["proximity"])
-    comp = complexity_arrays(m)
-    columns = {"present": pm.presence_column(m), "density": density}
-    if outlook:
-        coi, cog = outlook_arrays(m, prox["proximity"], density, comp["pci"])
-        columns |= {"cog": cog, "coi": np.broadcast_to(coi[:, :, None], m.shape)}
-    cells = pm.with_cells(columns)
+    chain = relatedness_chain(m, prox["proximity"], outlook=outlook)
     n = m.shape[2]
     return RelatednessAnalysis(
-        cells, complexity_result(pm, comp, "eigenvector"), pm.exclusions,
+        complexity_result(pm, chain["complexity"], "eigenvector"), pm.exclusions,
         n_pairs=prox["proximity"].shape[0] * n * (n - 1),
+        n_rows=pm.frame.height, n_present=_count_present(pm, m),
+        _cell_frame=functools.partial(_cells, pm, m, chain),
         # the parts only (not the coded panel, hundreds of MB on a large panel)
         _pair_frame=functools.partial(pairs_with_exclusions, pm.industries, pm.years,
                                       pm.excluded_cells(), prox, by=by),
     )
+
+
+def _cells(pm, presence: np.ndarray, chain: dict) -> pl.DataFrame:
+    """The panel with ``present``, ``density`` and, with the outlook, ``cog``, ``coi``."""
+    columns = {"present": pm.presence_column(presence), "density": chain["density"]}
+    if chain["cog"] is not None:
+        # a (year, region, 1) table is gathered by the rows' codes, never as a whole cube
+        columns |= {"cog": chain["cog"], "coi": chain["coi"][:, :, None]}
+    return pm.with_cells(columns)
+
+
+def _count_present(pm, presence: np.ndarray) -> int:
+    """Panel rows with ``present`` true (cells without a row are never present)."""
+    rows = pm.coded.present  # None when every cell is a row
+    return int(np.count_nonzero(presence if rows is None else presence.astype(bool) & rows))

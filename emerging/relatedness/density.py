@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from emerging._engine import map_years
 from emerging._frames import keeps_frame_kind
 from emerging._schema import REGION, YEAR
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
@@ -41,30 +42,49 @@ from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 
 
-def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
-    """``RD[year, region, i]`` (0-100) from ``M[year, region, j]`` and ``phi[layer, i, j]``.
-
-    ``phi`` has one layer per year or a single (pooled) layer used for every year. One
-    double-precision matrix product per year (single precision would halve the time but
-    shows as densities like 100.000003).
-    """
+def density_weights(phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The weights :math:`\\varphi_{ij}` (``[layer, i, j]``; undefined as 0, diagonal 0) and
+    the scale :math:`100 / \\sum_{j \\ne i} \\varphi_{ij}` (``[layer, i]``; inf when the
+    industry has no related industry) of :func:`density_matrix`."""
     weights = np.nan_to_num(np.asarray(phi, dtype=np.float64), nan=0.0)  # one copy
     idx = np.arange(weights.shape[-1])
     weights[:, idx, idx] = 0.0
     with np.errstate(divide="ignore"):
         scale = 100.0 / weights.sum(axis=1)  # [layer, i]; inf: no related industry
+    return weights, scale
+
+
+def density_year(presence: np.ndarray, weights: np.ndarray, scale: np.ndarray,
+                 out: np.ndarray) -> np.ndarray:
+    """One year of :func:`density_matrix` into ``out`` (``[region, i]``) from that year's
+    ``M[region, j]`` (float64) and one layer of :func:`density_weights`."""
+    np.matmul(presence, weights, out=out)  # one BLAS product, scaled while in cache
+    with np.errstate(invalid="ignore"):
+        out *= scale
+    if not np.isfinite(scale).all():  # 0 * inf: no related industry
+        out[~np.isfinite(out)] = np.nan
+    # numerator <= denominator exactly; only rounding (different summation order) can push
+    # a full-density cell one ulp above 100
+    np.clip(out, 0.0, 100.0, out=out)
+    return out
+
+
+def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """``RD[year, region, i]`` (0-100) from ``M[year, region, j]`` and ``phi[layer, i, j]``.
+
+    ``phi`` has one layer per year or a single (pooled) layer used for every year. One
+    double-precision matrix product per year (single precision would halve the time but
+    shows as densities like 100.000003), the years on the engine's thread pool.
+    """
+    weights, scale = density_weights(phi)
     out = np.empty(presence.shape, dtype=np.float64)
-    for t in range(presence.shape[0]):  # one BLAS product per year, scaled while in cache
-        layer = 0 if weights.shape[0] == 1 else t
-        year = out[t]
-        np.matmul(presence[t].astype(np.float64), weights[layer], out=year)
-        with np.errstate(invalid="ignore"):
-            year *= scale[layer]
-        if not np.isfinite(scale[layer]).all():  # 0 * inf: no related industry
-            year[~np.isfinite(year)] = np.nan
-        # numerator <= denominator exactly; only rounding (different summation order) can
-        # push a full-density cell one ulp above 100
-        np.clip(year, 0.0, 100.0, out=year)
+
+    def year(t: slice) -> None:
+        layer = 0 if weights.shape[0] == 1 else t.start
+        density_year(presence[t.start].astype(np.float64), weights[layer], scale[layer],
+                     out[t.start])
+
+    map_years(year, presence.shape[0])
     return out
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from emerging._engine import map_years
 from emerging._reference import lq, lq_factors, resolve_reference
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging.indices._coded import CodedPanel, float_column
@@ -27,11 +28,15 @@ def single_threaded_blas(function):
 
     The products here are mid-sized (hundreds by about a thousand); OpenBLAS threads made
     them 3-6 times slower on a machine whose two cores are shared with other work
-    (``bench/bench_relatedness.py``), and they never helped by more than about 1.8x.
+    (``bench/bench_relatedness.py``), and they never helped by more than about 1.8x. The
+    cores are used instead by running the years on the engine's thread pool
+    (:func:`emerging._engine.map_years`). numpy and scipy each load their own OpenBLAS;
+    both are limited.
     """
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
+        import scipy.linalg  # noqa: F401 (scipy ships its own OpenBLAS: load it to limit it too)
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=1, user_api="blas"):
@@ -60,14 +65,18 @@ def _presence_and_unknown(coded: CodedPanel, threshold: float) -> tuple[np.ndarr
     f = lq_factors(coded, resolve_reference(coded, "all"))
     out = np.empty(coded.shape, dtype=np.uint8)
     unknown = np.empty(coded.shape, dtype=bool)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for t in range(coded.shape[0]):  # per year: small temporaries, no dense LQ cube
-            e, er, ei = values[t], f["er"][t], f["ei"][t]
+
+    def year(s: slice) -> None:  # per year: small temporaries, no dense LQ cube
+        t = s.start
+        e, er, ei = values[t], f["er"][t], f["ei"][t]
+        with np.errstate(divide="ignore", invalid="ignore"):
             np.greater_equal(lq(e, er, ei, f["et"][t]), threshold, out=out[t],
                              casting="unsafe")
-            # totals are sums of non-negative known values: zero exactly when all are zero
-            np.isnan(e, out=unknown[t])
-            unknown[t] |= (er == 0) | (ei == 0)
+        # totals are sums of non-negative known values: zero exactly when all are zero
+        np.isnan(e, out=unknown[t])
+        unknown[t] |= (er == 0) | (ei == 0)
+
+    map_years(year, coded.shape[0])  # the years on the engine's thread pool
     return out, unknown
 
 
@@ -156,8 +165,13 @@ class PanelMatrices:
     def presence_column(self, presence: np.ndarray) -> pl.Series:
         """``present`` per panel row from a presence cube: Boolean, null where the presence
         is unknown (see :attr:`unknown_presence`), as :func:`emerging.indices.lq.presence`."""
-        known = pl.Series("present", self.at_rows(presence).astype(bool))
-        return known.set(pl.Series(self.unknown_presence), None)
+        if "unknown_presence" in self.__dict__:  # already at the rows
+            known = pl.Series("present", self.at_rows(presence).astype(bool))
+            return known.set(pl.Series(self.unknown_presence), None)
+        # both flags in one gather (one random read per row of a shuffled panel)
+        rows = self.coded.flags_to_rows({"present": presence, "unknown": self.unknown_cube})
+        known = pl.Series("present", rows["present"].astype(bool))  # uint8 in cube order
+        return known.set(pl.Series(rows["unknown"].astype(bool)), None)
 
     def presence(self, *, threshold: float = 1.0) -> np.ndarray:
         """See :func:`presence_cube`. Keeps the cube of undefined LQs (:attr:`unknown_cube`,
