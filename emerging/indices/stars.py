@@ -85,9 +85,11 @@ from emerging._reference import (
 from emerging._result import Result
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 from emerging.indices._coded import (
+    ROW_BLOCK,
     CodedPanel,
     check_fraction,
     float_column,
+    map_row_blocks,
     map_years,
     reason_column,
 )
@@ -456,15 +458,28 @@ def _thresholds_frame(coded: CodedPanel, cut: dict[str, np.ndarray], mask: np.nd
 def _row_values(coded: CodedPanel, f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The LQ and the share of the region's employment at every row (NaN where
     undefined): the one LQ formula on factors gathered from small tables by the rows'
-    codes, so the LQ cube's numbers without gathering the cube."""
-    e = coded.value
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        er = f["er"].reshape(-1)[coded.yr]
-        share = np.divide(e, er)
-        lq_rows = lq(e, er, f["ei"].reshape(-1)[coded.yi], f["et"].reshape(-1)[coded.y])
-    np.copyto(share, np.nan, where=np.isinf(share))
-    np.copyto(lq_rows, np.nan, where=~np.isfinite(lq_rows))
-    return {"lq": lq_rows, "share": share}
+    codes, so the LQ cube's numbers without gathering the cube.
+
+    Computed in row blocks of :data:`~emerging._engine.ROW_BLOCK` on every core: the
+    gathered factors and the temporaries stay in a core's cache, and the two outputs are
+    the only row-length arrays allocated (fresh memory is what costs, not arithmetic).
+    """
+    n = len(coded.value)
+    out = {"lq": np.empty(n), "share": np.empty(n)}
+    er, ei, et = (f[k].reshape(-1) for k in ("er", "ei", "et"))
+
+    def chunk(part: slice) -> None:
+        e = coded.value[part]
+        share, lq_rows = out["share"][part], out["lq"][part]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            er_b = er.take(coded.yr[part])
+            np.divide(e, er_b, out=share)
+            lq(e, er_b, ei.take(coded.yi[part]), et.take(coded.y[part]), out=lq_rows)
+        np.copyto(share, np.nan, where=np.isinf(share))
+        np.copyto(lq_rows, np.nan, where=~np.isfinite(lq_rows))
+
+    map_row_blocks(chunk, n, -(-n // ROW_BLOCK))
+    return out
 
 
 def _traded_categories(coded: CodedPanel, traded: Iterable[str] | str | None
