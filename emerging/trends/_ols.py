@@ -41,6 +41,148 @@ def default_maxlags(n: np.ndarray | int) -> np.ndarray:
     return np.floor(4.0 * (np.asarray(n, dtype=float) / 100.0) ** (2.0 / 9.0)).astype(np.int64)
 
 
+class Scratch:
+    """Reusable work arrays, one per name, for computations repeated on blocks.
+
+    Fresh memory costs a page fault per 4 KiB on first touch, which on some machines
+    (virtual ones in particular) costs more than the arithmetic done in it; a loop over
+    blocks that takes its temporaries from one ``Scratch`` touches them once. Not
+    thread-safe: one per thread. :data:`FRESH` hands out new arrays every time.
+    """
+
+    def __init__(self, enabled: bool = True) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+        self._enabled = enabled
+
+    def get(self, name: str, shape: tuple[int, ...], dtype=float) -> np.ndarray:
+        """An uninitialised C-contiguous array of ``shape`` (the buffer ``name``, grown
+        when needed; its previous content is overwritten by the caller)."""
+        if not self._enabled:
+            return np.empty(shape, dtype=dtype)
+        size = int(np.prod(shape))
+        array = self._arrays.get(name)
+        if array is None or array.size < size or array.dtype != dtype:
+            array = self._arrays[name] = np.empty(size, dtype=dtype)
+        return array[:size].reshape(shape)
+
+
+#: Fresh arrays every time (no reuse).
+FRESH = Scratch(enabled=False)
+
+
+class Design:
+    """The regressor of many series over their own masks, time on the first axis.
+
+    ``known`` is ``(T, S)`` (one column per series), ``x`` the ``(T,)`` regressor shared
+    by all series. The regressor is centred once for all series (its sums are then exact
+    for years); ``n``, ``x_bar`` (mean of the centred regressor over each series' points)
+    and ``sxx`` are per series, ``xc`` (the regressor centred per series, 0 where a point
+    is not used) is computed when first needed. Several responses fitted over the same
+    points share one design. ``scratch`` and ``name`` say where the ``(T, S)`` arrays go.
+    """
+
+    def __init__(self, known: np.ndarray, x: np.ndarray, *, scratch: Scratch = FRESH,
+                 name: str = "design") -> None:
+        x = np.asarray(x, dtype=float)
+        self.known = known
+        self.x_mean = x.mean()
+        self.xg = x - self.x_mean
+        self.m = scratch.get(f"{name}.m", known.shape)
+        np.copyto(self.m, known)
+        self.n = np.count_nonzero(known, axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.x_bar = (self.xg @ self.m) / self.n
+            self.sxx = (self.xg * self.xg) @ self.m - self.n * self.x_bar * self.x_bar
+        self._scratch, self._name = scratch, name
+        self._xc: np.ndarray | None = None
+
+    @property
+    def xc(self) -> np.ndarray:
+        if self._xc is None:
+            self._xc = self._scratch.get(f"{self._name}.xc", self.m.shape)
+            np.subtract(self.xg[:, None], self.x_bar[None, :], out=self._xc)
+            self._xc *= self.m
+        return self._xc
+
+
+def ols_columns(y: np.ndarray, d: Design, *, min_n: int = 3, slope_only: bool = False,
+                out: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Closed-form OLS of every column of ``y`` (``(T, S)``) on the design ``d``.
+
+    ``y`` must be finite everywhere (its values where the design's mask is False are
+    ignored: they are multiplied by 0, which is cheaper than a masked select). ``out``
+    (shape of ``y``) receives ``yc``.
+
+    Returns ``(S,)`` arrays ``n``, ``slope``, ``y_bar``, ``se``, ``rss``, ``sxx``,
+    ``x_bar`` and the centred response ``yc`` (``(T, S)``, 0 where a point is not used);
+    with ``slope_only`` just ``slope`` (and ``yc``). Columns with fewer than ``min_n``
+    points or a constant regressor get NaN slope; the standard error needs 3 points.
+    """
+    n, sxx = d.n, d.sxx
+    with np.errstate(divide="ignore", invalid="ignore"):
+        yc = np.multiply(y, d.m, out=out)
+        y_bar = yc.sum(axis=0) / n
+        yc -= y_bar
+        yc *= d.m  # centred y, 0 where not known
+        sxy = d.xg @ yc
+        slope = sxy / sxx
+    bad = (n < min_n) | ~(sxx > 0)
+    slope[bad] = np.nan
+    if slope_only:
+        return {"slope": slope, "yc": yc}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        syy = np.einsum("ts,ts->s", yc, yc)
+        rss = syy - slope * sxy
+        fragile = np.flatnonzero(rss < 1e-6 * syy)
+        if fragile.size:  # an almost perfect fit: explicit residuals keep the digits
+            resid = yc[:, fragile] - slope[fragile] * d.xc[:, fragile]
+            rss[fragile] = np.einsum("ts,ts->s", resid, resid)
+        se = np.sqrt(rss / (n - 2) / sxx)
+    se[bad | (n < 3)] = np.nan
+    return {"n": n, "slope": slope, "y_bar": y_bar, "se": se, "rss": rss, "sxx": sxx,
+            "x_bar": d.x_bar, "yc": yc}
+
+
+def hac_columns(fit: dict[str, np.ndarray], d: Design, maxlags, *,
+                out: np.ndarray | None = None) -> np.ndarray:
+    """Newey-West standard error of each column's slope (a fit of :func:`ols_columns`).
+
+    ``maxlags`` is an ``(S,)`` integer array (or a scalar). Lags count known points: the
+    score :math:`v_t` of each of the last ``L`` known points is carried forward through
+    the years (a loop over years and lags only), so a gap is skipped. ``out`` (the
+    design's shape) receives the scores.
+    """
+    t, s = d.known.shape
+    maxlags = np.broadcast_to(np.asarray(maxlags, dtype=np.int64), (s,))
+    v = np.multiply(d.xc, -np.nan_to_num(fit["slope"]), out=out)
+    v += fit["yc"]  # residuals e_t (0 where not used)
+    v *= d.xc  # x_t e_t
+    meat = np.einsum("ts,ts->s", v, v)
+    top = min(int(maxlags.max(initial=0)), t - 1)
+    if top > 0:
+        # carried[l - 1]: v at the l-th last known point before the year; it moves on at
+        # a known point by arithmetic (kept * (1 - m) + new * m, exact for 0/1 weights
+        # and finite values), which is cheaper than a masked copy
+        carried = np.zeros((top + 1, s))
+        cross = np.zeros((top, s))
+        keep, take, stay = np.empty((top, s)), np.empty((top, s)), np.empty(s)
+        for k in range(1, t):  # loop over years only
+            carried[0] = v[k - 1]
+            np.subtract(1.0, d.m[k - 1], out=stay)
+            np.multiply(carried[1:], stay, out=keep)
+            np.multiply(carried[:-1], d.m[k - 1], out=take)
+            np.add(keep, take, out=carried[1:])
+            np.multiply(carried[1:], v[k], out=take)
+            cross += take
+        lags = np.arange(1, top + 1)[:, None]
+        weight = np.where(lags <= maxlags, 1.0 - lags / (maxlags + 1.0), 0.0)
+        meat += 2.0 * np.einsum("ls,ls->s", weight, cross)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(meat) / fit["sxx"]
+    se[np.isnan(fit["slope"])] = np.nan
+    return se
+
+
 def ols_rows(
     y: np.ndarray, known: np.ndarray, x: np.ndarray, *, min_n: int = 3
 ) -> dict[str, np.ndarray]:
@@ -58,88 +200,40 @@ def ols_rows(
     Returns
     -------
     dict of ``(S,)`` arrays ``n``, ``slope``, ``intercept``, ``se``, ``rss``, ``sxx``,
-    ``x_bar``, plus what :func:`residuals` needs. Rows with fewer than ``min_n`` points or
-    a constant regressor get NaN slope; the standard error needs at least 3 points.
+    ``x_bar``, plus what :func:`residuals` and :func:`hac_se` need. Rows with fewer than
+    ``min_n`` points or a constant regressor get NaN slope; the standard error needs at
+    least 3 points.
 
     Notes
     -----
-    The regressor is centred once for all rows (its sums are then exact for years) and the
-    response per row, so the cross products are taken on centred data. The residual sum
-    of squares :math:`S_{yy} - \\hat\\beta S_{xy}` loses digits only when the fit is almost
-    perfect; rows with :math:`RSS < 10^{-6} S_{yy}` are recomputed from explicit residuals.
+    The rows are fitted as the columns of :func:`ols_columns` (the same arithmetic, time
+    on the first axis). The residual sum of squares :math:`S_{yy} - \\hat\\beta S_{xy}`
+    loses digits only when the fit is almost perfect; rows with :math:`RSS < 10^{-6}
+    S_{yy}` are recomputed from explicit residuals.
     """
-    x = np.asarray(x, dtype=float)
-    xg = x - x.mean()
-    m = known.astype(float)
-    n = known.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x_bar = (m @ xg) / n
-        sxx = m @ (xg * xg) - n * x_bar * x_bar
-        yc = np.where(known, y, 0.0)
-        y_bar = yc.sum(axis=1) / n
-        yc -= y_bar[:, None]
-        yc *= m  # centred y, 0 where not known
-        sxy = yc @ xg
-        slope = sxy / sxx
-        syy = np.einsum("st,st->s", yc, yc)
-        rss = syy - slope * sxy
-        fragile = np.flatnonzero(rss < 1e-6 * syy)
-        if fragile.size:
-            xc = (xg[None, :] - x_bar[fragile, None]) * m[fragile]
-            resid = yc[fragile] - slope[fragile, None] * xc
-            rss[fragile] = np.einsum("st,st->s", resid, resid)
-        se = np.sqrt(rss / (n - 2) / sxx)
-    bad = (n < min_n) | ~(sxx > 0)
-    slope[bad] = np.nan
-    se[bad | (n < 3)] = np.nan
-    return {
-        "n": n,
-        "slope": slope,
-        "intercept": y_bar - slope * (x_bar + x.mean()),
-        "se": se,
-        "rss": rss,
-        "sxx": sxx,
-        "x_bar": x_bar,
-        "_xg": xg,
-        "_m": m,
-        "_yc": yc,
-    }
+    d = Design(known.T, x)
+    with np.errstate(invalid="ignore"):
+        fit = ols_columns(np.where(known, y, 0.0).T, d, min_n=min_n)
+    fit["intercept"] = fit.pop("y_bar") - fit["slope"] * (d.x_bar + d.x_mean)
+    fit["_design"] = d
+    fit["_yc"] = fit.pop("yc").T
+    return fit
 
 
 def residuals(fit: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Centred regressor and residuals ``(S, T)`` of a fit from :func:`ols_rows` (0 where
     a point is not used)."""
-    xc = np.subtract(fit["_xg"][None, :], fit["x_bar"][:, None])
-    xc *= fit["_m"]
+    xc = fit["_design"].xc.T
     resid = xc * -np.nan_to_num(fit["slope"])[:, None]
     resid += fit["_yc"]
     return xc, resid
 
 
 def hac_se(fit: dict[str, np.ndarray], known: np.ndarray, maxlags: np.ndarray) -> np.ndarray:
-    """Newey-West standard error of each row's slope from the output of :func:`ols_rows`.
-
-    ``maxlags`` is an ``(S,)`` integer array (or a scalar). Lags count known points.
-    """
-    s, t = known.shape
-    maxlags = np.broadcast_to(np.asarray(maxlags, dtype=np.int64), (s,))
-    v, resid = residuals(fit)
-    v *= resid  # x_t e_t
-    # move each row's known points to its front, keeping their order (boolean masks
-    # are read and written in the same row-major order; far cheaper than a sort)
-    if not known.all():
-        front = np.arange(t) < known.sum(axis=1)[:, None]
-        compact = np.zeros_like(v)
-        compact[front] = v[known]
-        v = compact
-    meat = np.einsum("st,st->s", v, v)
-    for lag in range(1, min(int(maxlags.max(initial=0)), t - 1) + 1):  # loop over lags only
-        weight = np.where(lag <= maxlags, 1.0 - lag / (maxlags + 1.0), 0.0)
-        meat += 2.0 * weight * np.einsum("st,st->s", v[:, lag:], v[:, :-lag])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se = np.sqrt(meat) / fit["sxx"]
-    se[np.isnan(fit["slope"])] = np.nan
-    return se
+    """Newey-West standard error of each row's slope from the output of :func:`ols_rows`
+    (see :func:`hac_columns`; ``known`` is the mask of the fit)."""
+    d = fit["_design"]
+    return hac_columns({**fit, "yc": fit["_yc"].T}, d, maxlags)
 
 
 def slope_difference(early: dict, late: dict) -> tuple[np.ndarray, np.ndarray]:

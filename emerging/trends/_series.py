@@ -16,8 +16,9 @@ import numpy as np
 import polars as pl
 
 from emerging._engine import CodedPanel
-from emerging._reference import by_region, lq_cube, reference_totals
+from emerging._reference import lq_cube, reference_totals
 from emerging._typing import check_option
+from emerging.trends._ols import FRESH, Scratch
 from emerging.trends._window import coded_panel, economy_label, trend_economy, window_values
 
 
@@ -27,26 +28,77 @@ def series_first(array: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class LogSeries:
+class MeasureCube:
+    """The measure of every series of a window in the engine's axis order.
+
+    ``values`` is ``(T, R, I)`` with NaN where unknown (a null value or, under
+    ``absent="unknown"``, no row). With a reference for employment, ``totals`` holds the
+    like-for-like reference totals ``(T, G, I)`` of the ``G`` groups of regions (``group``
+    gives each region's, None when every region has the same reference): see
+    :meth:`totals_of`. :func:`series_logs` turns any slice of the series into log values.
+    """
+
     coded: CodedPanel
     steps: np.ndarray
-    years: np.ndarray
-    values: np.ndarray  # (R, I, T) raw measure, NaN where unknown
-    y: np.ndarray  # (R, I, T) log measure
-    usable: np.ndarray  # (R, I, T) points of the series' own trend
-    log_reference: np.ndarray | None  # (R, I, T) or None for LQ
-    # (R, I, T) points of the reference-relative trend: ``usable`` where the reference
-    # total is positive (None without a reference). Kept apart from ``usable`` so that a
-    # series' own slope never depends on the choice of reference.
-    usable_relative: np.ndarray | None
-    n_unknown: np.ndarray  # (R, I)
-    n_zero: np.ndarray  # (R, I)
+    years: np.ndarray  # (T,) float
+    values: np.ndarray  # (T, R, I)
+    zeros: str
     has_pair: np.ndarray  # (R, I)
-    reference_label: str | None = None  # the reference economy (see economy_label)
+    totals: np.ndarray | None  # (T, G, I) reference totals, None without a reference
+    group: np.ndarray | None  # (R,) group of each region, None for one group
+    reference_label: str | None = None
+
+    def totals_of(self, regions: slice) -> np.ndarray:
+        """The reference totals of the series of ``regions``, ``(T, n_regions, I)``."""
+        nT, nR, nI = self.values.shape
+        part = self.totals if self.group is None else self.totals[:, self.group[regions]]
+        return np.broadcast_to(part, (nT, len(range(nR)[regions]), nI))
 
 
-def prepare_series(
-    frame: pl.DataFrame | pl.LazyFrame,
+def series_logs(values: np.ndarray, zeros: str):
+    """Log measure, known points, zeros and usable points of ``values`` (NaN unknown):
+    ``ln y`` with zeros left out (``zeros="drop"``) or ``ln(1 + y)`` with every known
+    point (``"log1p"``)."""
+    known = ~np.isnan(values)
+    zero = known & (values <= 0)
+    with np.errstate(divide="ignore"):
+        if zeros == "log1p":
+            return np.log1p(values), known, zero, known
+        return np.log(values), known, zero, known & ~zero
+
+
+#: The smallest positive double: ``max(y, TINY)`` is ``y`` for every positive ``y``.
+TINY = float(np.finfo(float).smallest_subnormal)
+
+
+def finite_logs(values: np.ndarray, zeros: str, scratch: Scratch = FRESH):
+    """:func:`series_logs` with a finite log everywhere: equal at the usable points, some
+    finite number (to be masked out) elsewhere, as :func:`~emerging.trends._ols.ols_columns`
+    wants it. The arrays are taken from ``scratch`` (names ``logs.*``)."""
+    known = np.isnan(values, out=scratch.get("logs.known", values.shape, bool))
+    np.logical_not(known, out=known)
+    zero = np.less_equal(values, 0.0, out=scratch.get("logs.zero", values.shape, bool))
+    y = scratch.get("logs.y", values.shape)
+    if zeros == "log1p":  # NaN <= 0 is False: zero is known & (values <= 0)
+        return np.log1p(np.fmax(values, 0.0, out=y), out=y), known, zero, known
+    usable = np.greater(values, 0.0, out=scratch.get("logs.usable", values.shape, bool))
+    return np.log(np.fmax(values, TINY, out=y), out=y), known, zero, usable
+
+
+def log_totals(totals: np.ndarray, zeros: str, *, out: np.ndarray | None = None) -> np.ndarray:
+    """The log of reference totals, as the series' own logs: with ``out``, as
+    :func:`finite_logs` (only the logs of positive totals are meaningful; written to
+    ``out``), else as :func:`series_logs`."""
+    if out is not None:
+        if zeros == "log1p":
+            return np.log1p(np.fmax(totals, 0.0, out=out), out=out)
+        return np.log(np.fmax(totals, TINY, out=out), out=out)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log1p(totals) if zeros == "log1p" else np.log(totals)
+
+
+def measure_cube(
+    frame: pl.DataFrame | pl.LazyFrame | CodedPanel,
     *,
     measure: str,
     start: int | None,
@@ -55,8 +107,8 @@ def prepare_series(
     reference,
     regions=None,
     **deprecated: Any,
-) -> LogSeries:
-    """Validate ``frame`` and return the log measure of every series.
+) -> MeasureCube:
+    """Validate ``frame`` and return the measure of every series of the window.
 
     ``reference`` (with ``regions``) is the reference economy: of the slope test for
     employment (None: no test), of the LQ itself for ``measure="lq"`` (None: all regions).
@@ -86,29 +138,76 @@ def prepare_series(
             economy = trend_economy(coded, reference, regions,
                                     reference_regions=reference_regions)
         values = window_values(coded, steps, "unknown")
-    known = ~np.isnan(values)
-    zero = known & (values <= 0)
-    with np.errstate(divide="ignore"):
-        if zeros == "log1p":
-            y, usable = np.log1p(values), known
-        else:
-            y, usable = np.log(values), known & ~zero
-    log_ref = usable_relative = None
+    totals = group = None
     if measure == "value" and economy is not None:
-        log_ref, usable_relative = _reference_logs(values, known, usable, economy, steps, zeros)
-    return LogSeries(
+        totals = _like_for_like_totals(coded, values, economy, steps)
+        group = None if totals.shape[1] == 1 else economy.group
+    has_pair = (np.ones(coded.shape[1:], dtype=bool) if coded.present is None
+                else coded.has_row_in(steps).any(axis=0))
+    return MeasureCube(
         coded=coded,
         steps=steps,
         years=coded.years[steps].astype(float),
-        values=series_first(values),
+        values=values,
+        zeros=zeros,
+        has_pair=has_pair,
+        totals=totals,
+        group=group,
+        reference_label=None if economy is None else economy_label(economy, regions),
+    )
+
+
+def _like_for_like_totals(coded: CodedPanel, values: np.ndarray, economy, steps) -> np.ndarray:
+    """Reference totals ``(T, G, I)`` over the series known in every year of the window."""
+    if economy.external is not None:
+        return reference_totals(values, economy)[steps]
+    complete = coded.present is None and bool(coded.known.all())
+    return reference_totals(values if complete else
+                            np.where(~np.isnan(values).any(axis=0), values, 0.0), economy)
+
+
+@dataclass(frozen=True)
+class LogSeries:
+    coded: CodedPanel
+    steps: np.ndarray
+    years: np.ndarray
+    values: np.ndarray  # (R, I, T) raw measure, NaN where unknown
+    y: np.ndarray  # (R, I, T) log measure
+    usable: np.ndarray  # (R, I, T) points of the series' own trend
+    log_reference: np.ndarray | None  # (R, I, T) or None for LQ
+    # (R, I, T) points of the reference-relative trend: ``usable`` where the reference
+    # total is positive (None without a reference). Kept apart from ``usable`` so that a
+    # series' own slope never depends on the choice of reference.
+    usable_relative: np.ndarray | None
+    n_unknown: np.ndarray  # (R, I)
+    n_zero: np.ndarray  # (R, I)
+    has_pair: np.ndarray  # (R, I)
+    reference_label: str | None = None  # the reference economy (see economy_label)
+
+
+def prepare_series(frame: pl.DataFrame | pl.LazyFrame, **options: Any) -> LogSeries:
+    """:func:`measure_cube` as contiguous ``(region, industry, year)`` series (for the
+    functions that take single series or whole cross-sections of them)."""
+    c = measure_cube(frame, **options)
+    y, known, zero, usable = series_logs(c.values, c.zeros)
+    log_ref = usable_relative = None
+    if c.totals is not None:
+        totals = series_first(c.totals_of(slice(None)))
+        log_ref = log_totals(totals, c.zeros)
+        usable_relative = series_first(usable) & (totals > 0)
+    return LogSeries(
+        coded=c.coded,
+        steps=c.steps,
+        years=c.years,
+        values=series_first(c.values),
         y=series_first(y),
         usable=series_first(usable),
         log_reference=log_ref,
         usable_relative=usable_relative,
         n_unknown=(~known).sum(axis=0),
         n_zero=zero.sum(axis=0),
-        has_pair=coded.has_row_in(steps).any(axis=0),
-        reference_label=None if economy is None else economy_label(economy, regions),
+        has_pair=c.has_pair,
+        reference_label=c.reference_label,
     )
 
 
@@ -123,15 +222,3 @@ def _window_steps(coded: CodedPanel, start: int | None, end: int | None) -> np.n
             f"{coded.years[steps].tolist()}"
         )
     return steps
-
-
-def _reference_logs(values, known, usable, economy, steps, zeros: str):
-    """The log reference total of every series' industry, ``(R, I, T)``, and the points of
-    the reference-relative trend (``usable`` where that total is positive)."""
-    totals = reference_totals(np.where(known.all(axis=0), values, 0.0), economy)
-    if economy.external is not None:
-        totals = totals[steps]
-    totals = series_first(np.broadcast_to(by_region(totals, economy), values.shape))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_ref = np.log1p(totals) if zeros == "log1p" else np.log(totals)
-    return log_ref, series_first(usable) & (totals > 0)

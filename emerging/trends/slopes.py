@@ -8,6 +8,7 @@ single series (:func:`emerging.trends.models.fit_trend`) to 1e-9.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,8 +20,15 @@ from emerging._engine import ROW_BLOCK, map_row_blocks
 from emerging._reference import ReferenceLike, Regions
 from emerging._result import Result
 from emerging._schema import Exclusions
-from emerging.trends._ols import default_maxlags, hac_se, ols_rows, slope_difference
-from emerging.trends._series import LogSeries, prepare_series
+from emerging.trends._ols import (
+    Design,
+    Scratch,
+    default_maxlags,
+    hac_columns,
+    ols_columns,
+    slope_difference,
+)
+from emerging.trends._series import MeasureCube, finite_logs, log_totals, measure_cube
 
 Measure = Literal["value", "lq"]
 Zeros = Literal["drop", "log1p"]
@@ -200,118 +208,135 @@ def trend_slopes(
         ``inference`` the intervals and p-values are left out.
     """
     opts, legacy = slope_options(options, keywords, function="trend_slopes")
-    s = prepare_series(
+    c = measure_cube(
         panel, measure=opts.measure, start=start, end=end, zeros=opts.zeros,
         reference=reference, regions=regions, **legacy,
     )
-    flat = _Flat.of(s, opts.min_obs)
-    lags = default_maxlags(flat.n_usable) if opts.maxlags is None else np.full(
-        flat.n_usable.size, opts.maxlags)
-    split = _split_year(s.years, opts.split)
-    cols = _fit_blocks(s, flat, lags, split, opts)
-    n_compared = cols.pop("_n_compared")
-    cols = {"n_obs": flat.n_usable, "n_unknown": s.n_unknown.ravel(),
-            "n_zero": s.n_zero.ravel(), **cols}
-    reason = np.full(flat.n_usable.size, None, dtype=object)
-    reason[~flat.fitted] = f"fewer than {opts.min_obs} usable points"
-    cols["reason"] = reason
-    r, i = s.has_pair.shape
-    table = s.coded.pair_frame(s.has_pair, {k: np.asarray(v).reshape(r, i) for k, v in cols.items()})
-    table = table.with_columns(pl.col("n_obs", "n_unknown", "n_zero").cast(pl.Int32))
+    split = _split_year(c.years, opts.split)
+    cols = _fit_blocks(c, split, opts)
+    fitted, n_compared = cols.pop("_fitted"), cols.pop("_n_compared")
     return PanelTrends(
-        table=table, measure=opts.measure, start=int(s.years[0]), end=int(s.years[-1]),
+        table=_table(c, cols, fitted, f"fewer than {opts.min_obs} usable points"),
+        measure=opts.measure, start=int(c.years[0]), end=int(c.years[-1]),
         se_type=opts.se, split=split,
-        reference=(None if opts.measure != "value" or s.log_reference is None
-                   else s.reference_label),
-        exclusions=_exclusions(s, flat, n_compared, opts.min_obs),
+        reference=(None if opts.measure != "value" or c.totals is None
+                   else c.reference_label),
+        exclusions=_exclusions(c, fitted, n_compared, opts.min_obs),
     )
 
 
-@dataclass(frozen=True)
-class _Flat:
-    """The series of a :class:`LogSeries` as rows: ``(R * I, T)`` arrays."""
-
-    y: np.ndarray  # log measure
-    usable: np.ndarray  # usable points of fitted series only
-    n_usable: np.ndarray  # (R * I,) usable points per series
-    fitted: np.ndarray  # (R * I,) at least min_obs usable points and a row in the window
-
-    @classmethod
-    def of(cls, s: LogSeries, min_obs: int) -> _Flat:
-        r, i, t = s.y.shape
-        usable = s.usable.reshape(r * i, t)
-        n_usable = usable.sum(axis=1)
-        fitted = (n_usable >= min_obs) & s.has_pair.ravel()
-        return cls(s.y.reshape(r * i, t), usable & fitted[:, None], n_usable, fitted)
+def _columns(opts: SlopeOptions, reference: bool) -> list[str]:
+    """The fitted columns of the table, in order."""
+    tests = opts.inference
+    names = ["slope", "se", *(["ci_lo", "ci_hi", "p_value"] if tests else [])]
+    if reference:
+        names += ["ref_slope", "slope_diff", "se_diff", *(["p_diff"] if tests else [])]
+    if opts.acceleration:
+        names += ["acceleration", "se_acceleration", *(["p_acceleration"] if tests else [])]
+    return names
 
 
-def _fit_blocks(s: LogSeries, flat: _Flat, lags, split: int,
-                opts: SlopeOptions) -> dict[str, np.ndarray]:
-    """The fitted columns of every series, computed on consecutive blocks of series.
+def _fit_blocks(c: MeasureCube, split: int, opts: SlopeOptions) -> dict[str, np.ndarray]:
+    """Every column of the table, one ``(R * I,)`` array each, computed on blocks of whole
+    regions in the engine's axis order (time first: a block is ``(T, series)``).
 
-    Each series' fit depends on its own row only, so blocks small enough for a core's
+    Each series' fit depends on its own points only, so blocks small enough for a core's
     cache give the same numbers as whole arrays without allocating (and faulting in)
-    dozens of panel-sized temporaries; the blocks run on the engine's thread pool.
+    dozens of panel-sized temporaries, and without transposing the panel to series
+    first; the blocks run on the engine's thread pool and write into the output columns.
     """
-    shape = flat.y.shape
-    log_ref = relative = None
-    if s.log_reference is not None:
-        log_ref = s.log_reference.reshape(shape)
-        relative = s.usable_relative.reshape(shape)
-    late = s.years >= split
+    nT, nR, nI = c.values.shape
+    flat = c.values.reshape(nT, nR * nI)
+    has_pair = c.has_pair.reshape(-1)
+    n_early = int(np.count_nonzero(c.years < split))
+    out: dict[str, np.ndarray] = {
+        "n_obs": np.empty(nR * nI, dtype=np.int32),
+        "n_unknown": np.empty(nR * nI, dtype=np.int32),
+        "n_zero": np.empty(nR * nI, dtype=np.int32),
+        **{k: np.empty(nR * nI) for k in _columns(opts, c.totals is not None)},
+        "_fitted": np.empty(nR * nI, dtype=bool),
+        "_n_compared": np.zeros(nR * nI, dtype=np.int64),
+    }
 
-    def block(rows: slice) -> dict[str, np.ndarray]:
-        part = _Flat(flat.y[rows], flat.usable[rows], flat.n_usable[rows], flat.fitted[rows])
-        cols = _own_trend(s.years, part, lags[rows], opts)
-        cols["_n_compared"] = np.zeros(part.n_usable.size, dtype=np.int64)
-        if log_ref is not None:
-            cols["_n_compared"] = _reference_comparison(
-                s.years, part, log_ref[rows], relative[rows], lags[rows], opts, cols)
+    def block(regions: slice) -> None:
+        rows = slice(regions.start * nI, regions.stop * nI)
+        ws = scratch()
+        values = ws.get("values", (nT, rows.stop - rows.start))
+        np.copyto(values, flat[:, rows])
+        y, known, zero, usable = finite_logs(values, c.zeros, ws)
+        n_usable = np.count_nonzero(usable, axis=0)
+        fitted = (n_usable >= opts.min_obs) & has_pair[rows]
+        usable &= fitted
+        cols = {"n_obs": n_usable, "n_unknown": nT - np.count_nonzero(known, axis=0),
+                "n_zero": np.count_nonzero(zero, axis=0), "_fitted": fitted}
+        own = Design(usable, c.years, scratch=ws, name="own")
+        _own_trend(y, own, n_usable, opts, cols, ws)
+        if c.totals is not None:
+            _reference_comparison(y, own, c.totals_of(regions).reshape(nT, -1), c, opts,
+                                  cols, ws)
         if opts.acceleration:
-            _acceleration(late, s.years, part, opts, cols)
-        return cols
+            _acceleration(y, usable, c.years, n_early, n_usable, opts, cols, ws)
+        for k, v in cols.items():
+            out[k][rows] = v
 
-    n_series = shape[0]
-    n_blocks = -(-n_series // max(ROW_BLOCK // max(shape[1], 1), 1))
-    parts = map_row_blocks(block, n_series, n_blocks)
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    local = threading.local()
+
+    def scratch() -> Scratch:  # one set of work arrays per thread of the pool
+        if not hasattr(local, "scratch"):
+            local.scratch = Scratch()
+        return local.scratch
+
+    map_row_blocks(block, nR, -(-nR // max(ROW_BLOCK // max(nT * nI, 1), 1)))
+    return out
 
 
-def _fit(values, mask, years, lags, se: str):
-    """OLS fits of the rows of ``values`` over ``mask`` and their standard errors."""
-    fit = ols_rows(values, mask, years)
-    return fit, (hac_se(fit, mask, lags) if se == "hac" else fit["se"])
+def _fit(y, d: Design, lags, se: str, ws: Scratch, name: str):
+    """OLS fits of the columns of ``y`` over the design ``d`` and their standard errors."""
+    fit = ols_columns(y, d, out=ws.get(f"{name}.yc", y.shape))
+    if se == "ols":
+        return fit, fit["se"]
+    return fit, hac_columns(fit, d, lags, out=ws.get("scores", y.shape))
 
 
-def _own_trend(years, flat: _Flat, lags, opts: SlopeOptions) -> dict[str, Any]:
-    """Slope and its error (and t tests) of every series' own trend."""
-    fit, slope_se = _fit(flat.y, flat.usable, years, lags, opts.se)
-    cols: dict[str, Any] = {"slope": fit["slope"], "se": slope_se}
+def _lags(n: np.ndarray, opts: SlopeOptions) -> np.ndarray:
+    return default_maxlags(n) if opts.maxlags is None else np.full(n.size, opts.maxlags)
+
+
+def _own_trend(y, own: Design, n_usable, opts: SlopeOptions, cols: dict[str, Any],
+               ws: Scratch) -> None:
+    """Add the slope and its error (and t tests) of every series' own trend to ``cols``."""
+    fit, slope_se = _fit(y, own, _lags(n_usable, opts), opts.se, ws, "own")
+    cols["slope"], cols["se"] = fit["slope"], slope_se
     if opts.inference:
         cols["ci_lo"], cols["ci_hi"], cols["p_value"] = _t_tests(
-            fit["slope"], slope_se, flat.n_usable - 2, opts.level)
-    return cols
+            fit["slope"], slope_se, n_usable - 2, opts.level)
 
 
-def _reference_comparison(years, flat: _Flat, log_ref, usable_relative, lags,
-                          opts: SlopeOptions, cols: dict[str, Any]) -> np.ndarray:
-    """Add the reference slope and the test against it to ``cols``; points compared.
+def _reference_comparison(y, own: Design, totals, c: MeasureCube, opts: SlopeOptions,
+                          cols: dict[str, Any], ws: Scratch) -> None:
+    """Add the reference slope and the test against it to ``cols`` (and the points
+    compared as ``_n_compared``); ``totals`` are the reference totals of the block.
 
     The comparison uses only the points where the reference total is positive; the own
     slope uses every usable point, whatever the reference.
     """
-    compared = usable_relative & flat.fitted[:, None]
-    n_compared = compared.sum(axis=1)
-    compared &= (n_compared >= opts.min_obs)[:, None]
-    rel_lags = default_maxlags(n_compared) if opts.maxlags is None else lags
-    with np.errstate(invalid="ignore"):  # -inf - -inf where not usable (masked)
-        rel, rel_se = _fit(flat.y - log_ref, compared, years, rel_lags, opts.se)
-    cols["ref_slope"] = ols_rows(log_ref, compared, years)["slope"]
+    compared = np.greater(totals, 0.0, out=ws.get("compared", y.shape, bool))
+    compared &= own.known
+    n_compared = np.count_nonzero(compared, axis=0)
+    compared &= n_compared >= opts.min_obs
+    # the usual case: the reference is positive wherever the series is (one design)
+    design = (own if np.array_equal(compared, own.known)
+              else Design(compared, c.years, scratch=ws, name="compared"))
+    log_ref = log_totals(totals, c.zeros, out=ws.get("log_ref", y.shape))
+    relative = np.subtract(y, log_ref, out=ws.get("relative", y.shape))
+    rel, rel_se = _fit(relative, design, _lags(n_compared, opts), opts.se, ws, "relative")
+    cols["ref_slope"] = ols_columns(log_ref, design, slope_only=True,
+                                    out=ws.get("ref.yc", y.shape))["slope"]
     cols["slope_diff"] = rel["slope"]
     cols["se_diff"] = rel_se
     if opts.inference:
         cols["p_diff"] = _t_tests(rel["slope"], rel_se, n_compared - 2, opts.level)[2]
-    return n_compared
+    cols["_n_compared"] = n_compared
 
 
 def _split_year(years: np.ndarray, split: int | None) -> int:
@@ -325,23 +350,45 @@ def _split_year(years: np.ndarray, split: int | None) -> int:
     return split
 
 
-def _acceleration(late, years, flat: _Flat, opts: SlopeOptions, cols: dict[str, Any]) -> None:
-    """Add the change of slope from the early to the late segment to ``cols``."""
-    early_fit = ols_rows(flat.y[:, ~late], flat.usable[:, ~late], years[~late], min_n=2)
-    late_fit = ols_rows(flat.y[:, late], flat.usable[:, late], years[late], min_n=2)
-    acc, acc_se = slope_difference(early_fit, late_fit)
+def _acceleration(y, usable, years, n_early: int, n_usable, opts: SlopeOptions,
+                  cols: dict[str, Any], ws: Scratch) -> None:
+    """Add the change of slope from the early to the late segment (the years before
+    ``split`` and from it: the first ``n_early`` rows and the rest) to ``cols``."""
+    fits = []
+    for name, part in (("early", slice(0, n_early)), ("late", slice(n_early, None))):
+        d = Design(usable[part], years[part], scratch=ws, name=name)
+        fits.append(ols_columns(y[part], d, min_n=2, out=ws.get(f"{name}.yc", d.m.shape)))
+    acc, acc_se = slope_difference(*fits)
     cols["acceleration"] = acc
     cols["se_acceleration"] = acc_se
     if opts.inference:
-        cols["p_acceleration"] = _t_tests(acc, acc_se, flat.n_usable - 4, opts.level)[2]
+        cols["p_acceleration"] = _t_tests(acc, acc_se, n_usable - 4, opts.level)[2]
 
 
-def _exclusions(s: LogSeries, flat: _Flat, n_compared, min_obs: int) -> Exclusions:
+def _table(c: MeasureCube, cols: dict[str, np.ndarray], fitted: np.ndarray,
+           reason: str) -> pl.DataFrame:
+    """The table: one row per pair with a row in the window, sorted by region then
+    industry; NaN becomes null, ``reason`` is null for fitted series."""
+    keep = c.has_pair.reshape(-1)
+    rows = None if keep.all() else np.flatnonzero(keep)
+    pick = (lambda a: a) if rows is None else (lambda a: a[rows])
+    keys = c.coded.pair_frame(c.has_pair, {})
+    table = keys.with_columns(
+        *[pl.Series(k, pick(v), nan_to_null=v.dtype.kind == "f") for k, v in cols.items()],
+        pl.Series("_fitted", pick(fitted)),
+    )
+    return table.with_columns(
+        pl.when(pl.col("_fitted")).then(pl.lit(None, dtype=pl.String))
+        .otherwise(pl.lit(reason)).alias("reason")
+    ).drop("_fitted")
+
+
+def _exclusions(c: MeasureCube, fitted, n_compared, min_obs: int) -> Exclusions:
     """Series not fitted, and fitted series without enough points to compare."""
-    has = s.has_pair.ravel()
-    counts = {f"series with fewer than {min_obs} usable points": int((has & ~flat.fitted).sum())}
-    if s.log_reference is not None:
-        uncompared = has & flat.fitted & (n_compared < min_obs)
+    has = c.has_pair.reshape(-1)
+    counts = {f"series with fewer than {min_obs} usable points": int((has & ~fitted).sum())}
+    if c.totals is not None:
+        uncompared = has & fitted & (n_compared < min_obs)
         counts[
             f"fitted series with fewer than {min_obs} points where the reference total is "
             "positive (reference columns null)"
