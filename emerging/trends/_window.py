@@ -35,13 +35,17 @@ def coded_panel(panel: pl.DataFrame | pl.LazyFrame, *, column: str = "value") ->
 
 
 def coded_window(
-    panel: pl.DataFrame | pl.LazyFrame, start: int, end: int, *, every_year: bool
+    panel: pl.DataFrame | pl.LazyFrame | CodedPanel, start: int, end: int, *, every_year: bool
 ) -> CodedPanel:
     """Validate and code only the rows of the window's years (``start`` and ``end``, or
     every year between): no other year can move a two-year comparison, and a shuffled
     panel then hashes a tenth of its keys, not all of them. The years asked for are
     checked against all of the panel's years first (same errors as
-    :meth:`~emerging._engine.CodedPanel.window`)."""
+    :meth:`~emerging._engine.CodedPanel.window`). A panel coded already is used as it is
+    (its other years are not read)."""
+    if isinstance(panel, CodedPanel):
+        panel.window(start, end, every_year=every_year)  # the years are checked
+        return panel
     start, end = year_argument(start, "start"), year_argument(end, "end")
     check_window(start, end)
     lazy = panel.lazy()
@@ -49,11 +53,30 @@ def coded_window(
     if YEAR not in schema.names() or not schema[YEAR].is_integer():
         return coded_panel(panel)  # the contract's own error names the column
     wanted = list(range(start, end + 1)) if every_year else [start, end]
-    present = lazy.select(pl.col(YEAR).unique()).collect()[YEAR].to_list()
     hint = (f"A year-by-year computation from {start} to {end} needs every year in between "
             "(choose another window)") if every_year else ""
+    if isinstance(panel, pl.DataFrame) and not panel[YEAR].null_count():
+        return coded_panel(_window_rows(panel, start, end, wanted, hint))
+    present = lazy.select(pl.col(YEAR).unique()).collect()[YEAR].to_list()
     check_years(wanted, [y for y in present if y is not None], hint=hint)
     return coded_panel(lazy.filter(pl.col(YEAR).is_in(wanted)).collect())
+
+
+def _window_rows(frame: pl.DataFrame, start: int, end: int, wanted: list[int],
+                 hint: str) -> pl.DataFrame:
+    """The rows of the years ``wanted`` (``start``, ``end`` and maybe those between),
+    found on the year column as numpy and taken in one gather: cheaper than a polars
+    filter of rows out of order, and no pass to list every year of the panel unless one
+    asked for is missing (whose error lists them)."""
+    year = frame[YEAR].to_numpy()
+    inside = (year >= start) & (year <= end)
+    if len(wanted) == 2:
+        inside &= (year == start) | (year == end)
+    rows = np.flatnonzero(inside)
+    found = np.bincount(year[rows] - start, minlength=end - start + 1) > 0
+    if not found[np.asarray(wanted) - start].all():
+        check_years(wanted, frame[YEAR].unique().to_list(), hint=hint)
+    return frame[rows]
 
 
 def trend_economy(coded: CodedPanel, reference, regions, *, reference_regions=None,
