@@ -82,13 +82,15 @@ class Design:
     """
 
     def __init__(self, known: np.ndarray, x: np.ndarray, *, scratch: Scratch = FRESH,
-                 name: str = "design") -> None:
+                 name: str = "design", m: np.ndarray | None = None) -> None:
         x = np.asarray(x, dtype=float)
         self.known = known
         self.x_mean = x.mean()
         self.xg = x - self.x_mean
-        self.m = scratch.get(f"{name}.m", known.shape)
-        np.copyto(self.m, known)
+        if m is None:  # ``m``: ``known`` as 0/1 floats, when the caller has it already
+            m = scratch.get(f"{name}.m", known.shape)
+            np.copyto(m, known)
+        self.m = m
         self.n = np.count_nonzero(known, axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
             self.x_bar = (self.xg @ self.m) / self.n
@@ -118,12 +120,23 @@ def ols_columns(y: np.ndarray, d: Design, *, min_n: int = 3, slope_only: bool = 
     with ``slope_only`` just ``slope`` (and ``yc``). Columns with fewer than ``min_n``
     points or a constant regressor get NaN slope; the standard error needs 3 points.
     """
-    n, sxx = d.n, d.sxx
     with np.errstate(divide="ignore", invalid="ignore"):
         yc = np.multiply(y, d.m, out=out)
-        y_bar = yc.sum(axis=0) / n
+        y_bar = yc.sum(axis=0) / d.n
         yc -= y_bar
         yc *= d.m  # centred y, 0 where not known
+    fit = centred_fit(yc, d, min_n=min_n, slope_only=slope_only)
+    if not slope_only:
+        fit["y_bar"] = y_bar
+    return fit
+
+
+def centred_fit(yc: np.ndarray, d: Design, *, min_n: int = 3,
+                slope_only: bool = False) -> dict[str, np.ndarray]:
+    """:func:`ols_columns` of an already centred response ``yc`` (0 where a point is not
+    used), e.g. the difference of two centred responses on the same design."""
+    n, sxx = d.n, d.sxx
+    with np.errstate(divide="ignore", invalid="ignore"):
         sxy = d.xg @ yc
         slope = sxy / sxx
     bad = (n < min_n) | ~(sxx > 0)
@@ -139,8 +152,8 @@ def ols_columns(y: np.ndarray, d: Design, *, min_n: int = 3, slope_only: bool = 
             rss[fragile] = np.einsum("ts,ts->s", resid, resid)
         se = np.sqrt(rss / (n - 2) / sxx)
     se[bad | (n < 3)] = np.nan
-    return {"n": n, "slope": slope, "y_bar": y_bar, "se": se, "rss": rss, "sxx": sxx,
-            "x_bar": d.x_bar, "yc": yc}
+    return {"n": n, "slope": slope, "se": se, "rss": rss, "sxx": sxx, "x_bar": d.x_bar,
+            "yc": yc}
 
 
 def hac_columns(fit: dict[str, np.ndarray], d: Design, maxlags, *,

@@ -23,6 +23,7 @@ from emerging._schema import Exclusions
 from emerging.trends._ols import (
     Design,
     Scratch,
+    centred_fit,
     default_maxlags,
     hac_columns,
     ols_columns,
@@ -236,6 +237,12 @@ def _columns(opts: SlopeOptions, reference: bool) -> list[str]:
     return names
 
 
+#: Points per block of :func:`_fit_blocks` (about 1 MB per work array): measured on the
+#: L panel, blocks of 2**15 points spend a third more CPU time in numpy's per-call
+#: overhead and blocks of 2**19 points fall out of the cores' caches.
+_BLOCK = 4 * ROW_BLOCK
+
+
 def _fit_blocks(c: MeasureCube, split: int, opts: SlopeOptions) -> dict[str, np.ndarray]:
     """Every column of the table, one ``(R * I,)`` array each, computed on blocks of whole
     regions in the engine's axis order (time first: a block is ``(T, series)``).
@@ -275,7 +282,8 @@ def _fit_blocks(c: MeasureCube, split: int, opts: SlopeOptions) -> dict[str, np.
             _reference_comparison(y, own, c.totals_of(regions).reshape(nT, -1), c, opts,
                                   cols, ws)
         if opts.acceleration:
-            _acceleration(y, usable, c.years, n_early, n_usable, opts, cols, ws)
+            _acceleration(y, own, c.years, n_early, n_usable, opts, cols, ws)
+        cols.pop("_own_yc")
         for k, v in cols.items():
             out[k][rows] = v
 
@@ -286,16 +294,15 @@ def _fit_blocks(c: MeasureCube, split: int, opts: SlopeOptions) -> dict[str, np.
             local.scratch = Scratch()
         return local.scratch
 
-    map_row_blocks(block, nR, -(-nR // max(ROW_BLOCK // max(nT * nI, 1), 1)))
+    map_row_blocks(block, nR, -(-nR // max(_BLOCK // max(nT * nI, 1), 1)))
     return out
 
 
-def _fit(y, d: Design, lags, se: str, ws: Scratch, name: str):
-    """OLS fits of the columns of ``y`` over the design ``d`` and their standard errors."""
-    fit = ols_columns(y, d, out=ws.get(f"{name}.yc", y.shape))
+def _with_se(fit: dict[str, np.ndarray], d: Design, lags, se: str, ws: Scratch):
+    """A fit and its standard errors (OLS, or Newey-West with ``lags``)."""
     if se == "ols":
         return fit, fit["se"]
-    return fit, hac_columns(fit, d, lags, out=ws.get("scores", y.shape))
+    return fit, hac_columns(fit, d, lags, out=ws.get("scores", d.m.shape))
 
 
 def _lags(n: np.ndarray, opts: SlopeOptions) -> np.ndarray:
@@ -305,7 +312,9 @@ def _lags(n: np.ndarray, opts: SlopeOptions) -> np.ndarray:
 def _own_trend(y, own: Design, n_usable, opts: SlopeOptions, cols: dict[str, Any],
                ws: Scratch) -> None:
     """Add the slope and its error (and t tests) of every series' own trend to ``cols``."""
-    fit, slope_se = _fit(y, own, _lags(n_usable, opts), opts.se, ws, "own")
+    fit, slope_se = _with_se(ols_columns(y, own, out=ws.get("own.yc", y.shape)), own,
+                             _lags(n_usable, opts), opts.se, ws)
+    cols["_own_yc"] = fit["yc"]
     cols["slope"], cols["se"] = fit["slope"], slope_se
     if opts.inference:
         cols["ci_lo"], cols["ci_hi"], cols["p_value"] = _t_tests(
@@ -324,14 +333,20 @@ def _reference_comparison(y, own: Design, totals, c: MeasureCube, opts: SlopeOpt
     compared &= own.known
     n_compared = np.count_nonzero(compared, axis=0)
     compared &= n_compared >= opts.min_obs
-    # the usual case: the reference is positive wherever the series is (one design)
-    design = (own if np.array_equal(compared, own.known)
-              else Design(compared, c.years, scratch=ws, name="compared"))
     log_ref = log_totals(totals, c.zeros, out=ws.get("log_ref", y.shape))
-    relative = np.subtract(y, log_ref, out=ws.get("relative", y.shape))
-    rel, rel_se = _fit(relative, design, _lags(n_compared, opts), opts.se, ws, "relative")
-    cols["ref_slope"] = ols_columns(log_ref, design, slope_only=True,
-                                    out=ws.get("ref.yc", y.shape))["slope"]
+    lags = _lags(n_compared, opts)
+    if np.array_equal(compared, own.known):  # the usual case: the same points as the own
+        ref = ols_columns(log_ref, own, out=ws.get("ref.yc", y.shape), slope_only=True)
+        # the fit is linear in y: the relative response centred is own minus reference
+        relative = np.subtract(cols["_own_yc"], ref["yc"], out=ws.get("relative", y.shape))
+        rel, rel_se = _with_se(centred_fit(relative, own), own, lags, opts.se, ws)
+    else:
+        design = Design(compared, c.years, scratch=ws, name="compared")
+        ref = ols_columns(log_ref, design, out=ws.get("ref.yc", y.shape), slope_only=True)
+        relative = np.subtract(y, log_ref, out=ws.get("relative", y.shape))
+        rel, rel_se = _with_se(ols_columns(relative, design, out=relative), design, lags,
+                               opts.se, ws)
+    cols["ref_slope"] = ref["slope"]
     cols["slope_diff"] = rel["slope"]
     cols["se_diff"] = rel_se
     if opts.inference:
@@ -350,13 +365,13 @@ def _split_year(years: np.ndarray, split: int | None) -> int:
     return split
 
 
-def _acceleration(y, usable, years, n_early: int, n_usable, opts: SlopeOptions,
+def _acceleration(y, own: Design, years, n_early: int, n_usable, opts: SlopeOptions,
                   cols: dict[str, Any], ws: Scratch) -> None:
     """Add the change of slope from the early to the late segment (the years before
     ``split`` and from it: the first ``n_early`` rows and the rest) to ``cols``."""
     fits = []
     for name, part in (("early", slice(0, n_early)), ("late", slice(n_early, None))):
-        d = Design(usable[part], years[part], scratch=ws, name=name)
+        d = Design(own.known[part], years[part], m=own.m[part])
         fits.append(ols_columns(y[part], d, min_n=2, out=ws.get(f"{name}.yc", d.m.shape)))
     acc, acc_se = slope_difference(*fits)
     cols["acceleration"] = acc
