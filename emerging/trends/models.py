@@ -219,7 +219,8 @@ def fit_trend(
         if n_compared >= 3:
             rel_lags = int(default_maxlags(n_compared)) if maxlags is None else maxlags
             log_ref = s.log_reference[r, i]
-            relative = _fit(s.y[r, i] - log_ref, compared, rel_lags)
+            with np.errstate(invalid="ignore"):  # -inf - -inf at points left out
+                relative = _fit(s.y[r, i] - log_ref, compared, rel_lags)
             ref_slope = float(np.polyfit(s.years[compared], log_ref[compared], 1)[0])
     years = s.years
     split = int(np.ceil((years[0] + years[-1]) / 2.0)) if opts.split is None else opts.split
