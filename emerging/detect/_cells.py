@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from emerging._engine import CodedPanel
-from emerging._schema import INDUSTRY, REGION
+from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 
 
 class Cells:
@@ -39,6 +39,14 @@ class Cells:
         rows = self.rows_of(year)
         out[self.cell[rows]] = rows_values[rows]
         return out
+
+    def cube_at(self, cube: np.ndarray, year: int) -> np.ndarray:
+        """Per cell, a ``(year, region, industry)`` array of the window in ``year`` (NaN
+        when the year has no row)."""
+        hits = np.flatnonzero(self.coded.years == year)
+        if not hits.size:
+            return np.full(self.n_r * self.n_i, np.nan)
+        return cube[int(hits[0])].reshape(-1)
 
     def per_cell_sum(self, weights: np.ndarray) -> np.ndarray:
         return np.bincount(self.cell, weights=weights, minlength=self.n_r * self.n_i)
@@ -75,3 +83,57 @@ def region_totals(coded: CodedPanel) -> np.ndarray:
 
 
 
+
+
+class RowsNotKept:
+    """The ``frame`` of a :func:`sub_panel` built without one: the rows are only codes.
+    Reading it is a programming error (the window's rows would be a second copy of the
+    panel's strings), so every attribute says so instead of giving a wrong frame."""
+
+    def __getattr__(self, name: str):
+        raise AttributeError(
+            f"this coded window keeps no frame (asked for .{name}); build it with "
+            "sub_panel(..., frame=True)")
+
+
+def _used_codes(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """``codes`` renumbered densely over the codes that occur (their order kept), and the
+    mask of those that occur (None when all do: nothing renumbered)."""
+    used = np.bincount(codes, minlength=n) > 0
+    if used.all():
+        return codes, None
+    lut = (np.cumsum(used) - 1).astype(codes.dtype)
+    return lut[codes], used
+
+
+def sub_panel(coded: CodedPanel, rows: np.ndarray, *, frame: bool,
+              keep_labels: bool = False) -> CodedPanel:
+    """The panel's rows at positions ``rows`` (in that order) as a coded panel of their
+    own, without coding strings again: what :meth:`CodedPanel.from_panel` of those rows
+    gives (codes of the labels that occur, in sorted order; the years that occur), from
+    slices of the arrays.
+
+    ``frame`` builds the rows' frame (``region``, ``industry``, ``year``, ``value``; the
+    functions that add columns to it need one) from the codes; without it the coded panel
+    keeps none (:class:`RowsNotKept`). ``keep_labels`` keeps every region and industry
+    label of ``coded`` (codes unchanged), so that sums over the industry axis have the
+    same length, and the same bits, as on ``coded``.
+    """
+    r, i, y = coded.r[rows], coded.i[rows], coded.y[rows]
+    regions, industries = coded.regions, coded.industries
+    if not keep_labels:
+        r, used = _used_codes(r, len(regions))
+        regions = regions if used is None else regions.filter(pl.Series(used))
+        i, used = _used_codes(i, len(industries))
+        industries = industries if used is None else industries.filter(pl.Series(used))
+    y, used = _used_codes(y, len(coded.years))
+    years = coded.years if used is None else coded.years[used]
+    value = coded.value[rows]
+    out = RowsNotKept()
+    if frame:
+        out = pl.DataFrame([
+            regions.gather(r).alias(REGION), industries.gather(i).alias(INDUSTRY),
+            pl.Series(YEAR, years[y], dtype=pl.Int32),
+            pl.Series(VALUE, value, dtype=pl.Float64).fill_nan(None),
+        ])
+    return CodedPanel(out, regions, industries, years, r, i, y, value)
