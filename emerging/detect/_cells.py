@@ -22,22 +22,38 @@ class Cells:
     def __init__(self, coded: CodedPanel):
         self.coded = coded
         self.n_r, self.n_i = len(coded.regions), len(coded.industries)
-        self.cell = coded.r.astype(np.int64) * self.n_i + coded.i
-        self._rows: dict[int, np.ndarray] = {}
+        self._rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _year(self, year: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row positions of ``year`` and their cells (empty when the year has no row)."""
+        if year not in self._rows:
+            hits = np.flatnonzero(self.coded.years == year)
+            rows = (np.flatnonzero(self.coded.y == hits[0]) if hits.size
+                    else np.empty(0, np.int64))
+            cell = self.coded.r[rows].astype(np.int64) * self.n_i + self.coded.i[rows]
+            self._rows[year] = rows, cell
+        return self._rows[year]
 
     def rows_of(self, year: int) -> np.ndarray:
         """Row positions of ``year`` (empty when the year has no row; kept for reuse)."""
-        if year not in self._rows:
-            hits = np.flatnonzero(self.coded.years == year)
-            self._rows[year] = (np.flatnonzero(self.coded.y == hits[0]) if hits.size
-                                else np.empty(0, np.int64))
-        return self._rows[year]
+        return self._year(year)[0]
+
+    def cells_of(self, year: int) -> np.ndarray:
+        """The cells (``region * n_industries + industry``) of :meth:`rows_of`."""
+        return self._year(year)[1]
+
+    def rows_by_cell(self, year: int) -> np.ndarray:
+        """:meth:`rows_of`, sorted by cell (a year has at most one row per cell)."""
+        rows, cell = self._year(year)
+        at = np.full(self.n_r * self.n_i, -1, dtype=np.int64)
+        at[cell] = rows
+        return at[at >= 0]
 
     def at_year(self, rows_values: np.ndarray, year: int, fill=np.nan) -> np.ndarray:
         """Per cell, the value of ``rows_values`` (one per panel row) in ``year``."""
         out = np.full(self.n_r * self.n_i, fill, dtype=np.float64)
-        rows = self.rows_of(year)
-        out[self.cell[rows]] = rows_values[rows]
+        rows, cell = self._year(year)
+        out[cell] = rows_values[rows]
         return out
 
     def cube_at(self, cube: np.ndarray, year: int) -> np.ndarray:
@@ -47,9 +63,6 @@ class Cells:
         if not hits.size:
             return np.full(self.n_r * self.n_i, np.nan)
         return cube[int(hits[0])].reshape(-1)
-
-    def per_cell_sum(self, weights: np.ndarray) -> np.ndarray:
-        return np.bincount(self.cell, weights=weights, minlength=self.n_r * self.n_i)
 
     def codes(self, labels: pl.Series, values: pl.Series) -> np.ndarray:
         """Codes of ``values`` among the sorted ``labels``."""
@@ -65,8 +78,11 @@ def gather(frame: pl.DataFrame, codes: np.ndarray, size: int, at: np.ndarray) ->
     without a row gives nulls (a left join)."""
     position = np.full(size, frame.height, dtype=np.int64)
     position[codes] = np.arange(frame.height)
+    index = position[at]
+    if index.size and index.max() < frame.height:  # every key has a row: no padding
+        return frame[pl.Series(index)]
     padded = pl.concat([frame, frame.clear(1)])
-    return padded[pl.Series(position[at])]
+    return padded[pl.Series(index)]
 
 
 def column(name: str, values: np.ndarray, dtype=pl.Float64) -> pl.Series:
