@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from emerging._engine import CodedPanel
+from emerging._engine import CodedPanel, read_only
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 
 
@@ -91,11 +91,13 @@ def column(name: str, values: np.ndarray, dtype=pl.Float64) -> pl.Series:
 
 
 def region_totals(coded: CodedPanel) -> np.ndarray:
-    """``[year, region]`` sum of the known values."""
-    n_y, n_r = len(coded.years), len(coded.regions)
-    return np.bincount(coded.y.astype(np.int64) * n_r + coded.r,
-                       weights=coded.filled,  # unknown values as 0
-                       minlength=n_y * n_r).reshape(n_y, n_r)
+    """``[year, region]`` sum of the known values (kept in the panel's cache; read-only)."""
+    def compute() -> np.ndarray:
+        n_y, n_r = len(coded.years), len(coded.regions)
+        return read_only(np.bincount(coded.yr, weights=coded.filled,  # unknown values as 0
+                                     minlength=n_y * n_r).reshape(n_y, n_r))
+
+    return coded.cache.get(("detect", "region_totals"), compute)
 
 
 

@@ -82,7 +82,7 @@ def related_growth(cells, start: int, as_of: int, pairs: pl.DataFrame) -> np.nda
     shape = (cells.n_r, cells.n_i)
 
     def employment(year: int) -> np.ndarray:  # an unknown value counts as no employment
-        return np.nan_to_num(cells.at_year(coded.value, year, fill=0.0), nan=0.0).reshape(shape)
+        return coded.cube[coded.year_index(year)].reshape(shape)
 
     then = employment(start) @ phi.T  # sum_j E_rj phi_ij
     now = employment(as_of) @ phi.T

@@ -202,8 +202,7 @@ def _region_growth(coded, start: int, as_of: int) -> pl.DataFrame:
         return pl.DataFrame({"region_cagr": np.full(len(coded.regions), None)},
                             schema={"region_cagr": pl.Float64})
     totals = region_totals(coded)
-    rows = np.bincount(coded.y.astype(np.int64) * len(coded.regions) + coded.r,
-                       minlength=totals.size).reshape(totals.shape) > 0
+    rows = coded.reported  # (year, region): the region has a row
     ends = []
     for year in (start, as_of):
         k = int(np.flatnonzero(coded.years == year)[0])
@@ -217,7 +216,7 @@ def _national_lq(cells: Cells, as_of: int) -> np.ndarray:
     unknown value counted as none) in the industry in ``as_of``, the countries of the
     panel as reference; NaN where undefined (a country or industry without employment)."""
     coded = cells.coded
-    value = np.nan_to_num(cells.at_year(coded.value, as_of, fill=0.0), nan=0.0)
+    value = coded.cube[coded.year_index(as_of)]  # unknown and absent as 0
     countries = resolve_reference(coded, "country")
     nations = reference_totals(value.reshape(1, cells.n_r, cells.n_i), countries)[0]
     with np.errstate(divide="ignore", invalid="ignore"):
