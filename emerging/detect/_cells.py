@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from emerging._engine import CodedPanel, read_only
+from emerging._engine import ROW_BLOCK, CodedPanel, map_row_blocks, read_only
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 
 
@@ -100,7 +100,37 @@ def region_totals(coded: CodedPanel) -> np.ndarray:
     return coded.cache.get(("detect", "region_totals"), compute)
 
 
+def rows_in_years(coded: CodedPanel, first: int, last: int) -> np.ndarray:
+    """Positions of the rows whose year is in ``first..last``, ascending (row blocks on
+    the engine's thread pool: no row-length temporaries)."""
+    steps = np.flatnonzero((coded.years >= first) & (coded.years <= last))
+    if steps.size == len(coded.years):
+        return np.arange(len(coded.y))
+    if not steps.size:
+        return np.empty(0, np.int64)
+    lo, hi, y = int(steps[0]), int(steps[-1]), coded.y  # the years are sorted
 
+    def block(part: slice) -> np.ndarray:
+        block_y = y[part]
+        return np.flatnonzero((block_y >= lo) & (block_y <= hi)) + part.start
+
+    return np.concatenate(map_row_blocks(block, len(y), -(-len(y) // ROW_BLOCK)))
+
+
+def _take(coded: CodedPanel, rows: np.ndarray) -> tuple[dict[str, np.ndarray], dict]:
+    """The codes and values of ``rows`` and how often each code occurs among them, in row
+    blocks on the engine's thread pool."""
+    sizes = {"r": len(coded.regions), "i": len(coded.industries), "y": len(coded.years)}
+    out = {k: np.empty(len(rows), dtype=getattr(coded, k).dtype) for k in (*sizes, "value")}
+
+    def block(part: slice) -> dict[str, np.ndarray]:
+        at = rows[part]
+        for k, a in out.items():
+            np.take(getattr(coded, k), at, out=a[part])
+        return {k: np.bincount(out[k][part], minlength=n) for k, n in sizes.items()}
+
+    counts = map_row_blocks(block, len(rows), -(-len(rows) // ROW_BLOCK))
+    return out, {k: sum((c[k] for c in counts), np.zeros(n, np.int64)) for k, n in sizes.items()}
 
 
 class RowsNotKept:
@@ -114,10 +144,10 @@ class RowsNotKept:
             "sub_panel(..., frame=True)")
 
 
-def _used_codes(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """``codes`` renumbered densely over the codes that occur (their order kept), and the
-    mask of those that occur (None when all do: nothing renumbered)."""
-    used = np.bincount(codes, minlength=n) > 0
+def _renumbered(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """``codes`` renumbered densely over the codes that occur (``counts`` > 0; their order
+    kept), and the mask of those that occur (None when all do: nothing renumbered)."""
+    used = counts > 0
     if used.all():
         return codes, None
     lut = (np.cumsum(used) - 1).astype(codes.dtype)
@@ -137,16 +167,16 @@ def sub_panel(coded: CodedPanel, rows: np.ndarray, *, frame: bool,
     label of ``coded`` (codes unchanged), so that sums over the industry axis have the
     same length, and the same bits, as on ``coded``.
     """
-    r, i, y = coded.r[rows], coded.i[rows], coded.y[rows]
+    taken, counts = _take(coded, rows)
+    r, i, value = taken["r"], taken["i"], taken["value"]
     regions, industries = coded.regions, coded.industries
     if not keep_labels:
-        r, used = _used_codes(r, len(regions))
+        r, used = _renumbered(r, counts["r"])
         regions = regions if used is None else regions.filter(pl.Series(used))
-        i, used = _used_codes(i, len(industries))
+        i, used = _renumbered(i, counts["i"])
         industries = industries if used is None else industries.filter(pl.Series(used))
-    y, used = _used_codes(y, len(coded.years))
+    y, used = _renumbered(taken["y"], counts["y"])
     years = coded.years if used is None else coded.years[used]
-    value = coded.value[rows]
     out = RowsNotKept()
     if frame:
         out = pl.DataFrame([

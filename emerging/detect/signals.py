@@ -97,7 +97,14 @@ from emerging._schema import (
     validate_panel,
 )
 from emerging._typing import check_option
-from emerging.detect._cells import Cells, column, gather, region_totals, sub_panel
+from emerging.detect._cells import (
+    Cells,
+    column,
+    gather,
+    region_totals,
+    rows_in_years,
+    sub_panel,
+)
 from emerging.detect._cooperation import cooperation_embeddedness
 from emerging.detect._dynamics import acceleration, competitive_effect, related_growth
 from emerging.indices import location_quotient
@@ -393,8 +400,7 @@ def _coded_window(panel, as_of: int, window: int,
     whole = _coded_whole(panel)
     if whole is not None:
         _check_window(whole.years.tolist(), as_of, window)
-        steps = (whole.years >= first) & (whole.years <= as_of)
-        coded = sub_panel(whole, np.flatnonzero(steps[whole.y]), frame=False)
+        coded = sub_panel(whole, rows_in_years(whole, first, as_of), frame=False)
     else:
         years = panel.lazy().select(pl.col(YEAR).unique()).collect()[YEAR]
         _check_window(years.to_list(), as_of, window)
