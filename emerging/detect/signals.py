@@ -291,7 +291,10 @@ def emergence_signals(
     ----------
     panel
         Panel of employment of one NUTS level (``region``, ``industry``, ``year``,
-        ``value``).
+        ``value``). A DataFrame is coded as a whole (the coding that the other functions
+        called on the same frame share) and the window sliced from it; when rows the
+        window does not read would fail the contract's checks, or for a LazyFrame, only
+        the window's rows are collected, checked and coded.
     as_of, window
         The year the signals describe and the number of years they look back over
         (``window=5``: ``as_of - 4`` to ``as_of``). Years after ``as_of`` are never read.
@@ -395,13 +398,15 @@ def _coded_window(panel, as_of: int, window: int,
     arrays; only their values are read and checked. A LazyFrame, or a frame whose window
     the contract's full check would change or refuse (codes to normalise, aggregates,
     non-finite values), has only its window's rows collected and validated."""
-    require_columns(panel, [REGION, INDUSTRY, YEAR, VALUE], what="panel")
+    source = panel.frame if isinstance(panel, CodedPanel) else panel
+    require_columns(source, [REGION, INDUSTRY, YEAR, VALUE], what="panel")
     first = as_of - window + 1
     whole = _coded_whole(panel)
     if whole is not None:
         _check_window(whole.years.tolist(), as_of, window)
         coded = sub_panel(whole, rows_in_years(whole, first, as_of), frame=False)
     else:
+        panel = source
         years = panel.lazy().select(pl.col(YEAR).unique()).collect()[YEAR]
         _check_window(years.to_list(), as_of, window)
         # only the window is read (and validated): nothing after as_of can move a signal
@@ -431,12 +436,16 @@ def _coded_window(panel, as_of: int, window: int,
 
 
 def _coded_whole(panel) -> CodedPanel | None:
-    """A DataFrame coded as a whole, when the contract's full check of its rows would
-    neither change nor refuse them beyond what the coding checks (the codes are clean, no
-    aggregate regions, every value finite or null); otherwise None."""
-    if not isinstance(panel, pl.DataFrame):
+    """A DataFrame coded as a whole (a CodedPanel as it is), when the contract's full
+    check of its rows would neither change nor refuse them beyond what the coding checks
+    (the codes are clean, no aggregate regions, every value finite or null); otherwise
+    None."""
+    if not isinstance(panel, pl.DataFrame | CodedPanel):
         return None
-    coded = _coded_one_level(panel)
+    try:
+        coded = _coded_one_level(panel)
+    except SchemaError:  # perhaps outside the window, which the window's own check tells
+        return None
     labels = [pl.DataFrame({REGION: coded.regions}), pl.DataFrame({INDUSTRY: coded.industries})]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CodesNormalisedWarning)

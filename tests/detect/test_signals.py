@@ -286,3 +286,19 @@ def test_rows_the_full_check_would_refuse_after_as_of_are_not_read(demo_data):
     lower = panel.with_columns(pl.col("region").str.to_lowercase())
     with pytest.warns(CodesNormalisedWarning):
         assert emergence_signals(lower, as_of=2016, window=3).table.equals(clean)
+
+
+def test_a_coded_panel_and_bad_rows_outside_the_window(demo_data):
+    """A CodedPanel gives the signals of its frame; a duplicate key after ``as_of`` (refused
+    by the coding of the whole frame) is not read, as before; one inside is refused."""
+    from emerging._engine import CodedPanel
+    from emerging._schema import SchemaError
+
+    panel = demo_data.panel.drop("flag")
+    clean = emergence_signals(panel, as_of=2016, window=3).table
+    assert emergence_signals(CodedPanel.from_panel(panel), as_of=2016, window=3).table.equals(clean)
+    twice = pl.concat([panel, panel.filter(pl.col("year") == 2020).head(1)])
+    assert emergence_signals(twice, as_of=2016, window=3).table.equals(clean)
+    twice = pl.concat([panel, panel.filter(pl.col("year") == 2015).head(1)])
+    with pytest.raises(SchemaError, match="duplicate"):
+        emergence_signals(twice, as_of=2016, window=3)
