@@ -87,7 +87,10 @@ def gather(frame: pl.DataFrame, codes: np.ndarray, size: int, at: np.ndarray) ->
 
 def column(name: str, values: np.ndarray, dtype=pl.Float64) -> pl.Series:
     """A column from an array; NaN (undefined) becomes null."""
-    return pl.Series(name, values, dtype=dtype).fill_nan(None)
+    out = pl.Series(name, values, dtype=dtype)
+    if values.dtype.kind == "f" and not np.isnan(values).any():
+        return out  # nothing undefined: no second pass
+    return out.fill_nan(None)
 
 
 def region_totals(coded: CodedPanel) -> np.ndarray:
