@@ -61,10 +61,10 @@ def main() -> None:
         return
     from emerging._engine import CodedPanel
 
-    coded = CodedPanel.from_panel(panel)  # as a pipeline's first step codes the frame
+    held = {"coded": CodedPanel.from_panel(panel)}  # as a pipeline's first step codes it
     runs = [
         ("default score", {}, "the frame", lambda: panel.clone()),  # a new frame: coded again
-        ("default score", {}, "the frame coded already", lambda: coded),
+        ("default score", {}, "the frame coded already", lambda: held["coded"]),
         ("composite balanced", {"model": "composite"}, "the frame", lambda: panel.clone()),
     ]
     for label, kwargs, given, data in runs:
@@ -80,7 +80,7 @@ def main() -> None:
               f"{peak_gb():.2f} GB; load average {os.getloadavg()[0]:.1f}")
         record("detect", f"L panel signals + scores, {label}, given {given}", best[0],
                peak_gb=peak_gb(), note=f"{best[1]:.2f} s CPU, window 5")
-    del coded, scores
+    held.clear()  # the backtests below code their own panel
 
     from _sbs import SBS, SOURCE, sbs_nuts2
 
@@ -90,7 +90,6 @@ def main() -> None:
     from emerging.detect import backtest
 
     sbs = sbs_nuts2()
-    scores = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wall, cpu, result = timed(lambda: backtest(sbs, horizon=3, window=3, n_boot=200,

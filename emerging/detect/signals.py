@@ -77,9 +77,16 @@ import numpy as np
 import polars as pl
 
 from emerging._engine import CodedPanel
-from emerging._reference import REFERENCES, Regions, deprecated, lq, reference_totals, resolve_reference
+from emerging._reference import (
+    REFERENCES,
+    Regions,
+    deprecated,
+    lq,
+    lq_cube,
+    reference_totals,
+    resolve_reference,
+)
 from emerging._result import Result
-from emerging._reference import lq_cube
 from emerging._schema import (
     INDUSTRY,
     REGION,
