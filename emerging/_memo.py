@@ -1,0 +1,304 @@
+"""The memo of coded panels: a frame passed to several functions is coded once.
+
+Every public function validates and codes its panel (:meth:`emerging._engine.CodedPanel.
+from_panel`), 0.5-2 s for a panel of 14 M rows. A user's chain (location quotients, then
+the profile, trends, relatedness, detection) passes the *same* frame to each function, so
+the coded panel of a recent eager frame is kept and handed back, together with its
+:class:`~emerging._engine.PanelCache` (the LQ factors of a reference economy computed by
+one function are then reused by the next).
+
+What is kept
+    At most :data:`MEMO_SIZE` entries (the frames coded most recently), each holding the
+    coded panel and a *weak* reference to the user's frame: the memo never keeps a frame
+    alive, and an entry is dropped as soon as its frame is garbage-collected (its memory
+    is then freed with it). The coded panel holds a shallow copy of the frame (the same
+    column buffers, a different object).
+When it hits
+    Only for the same ``pl.DataFrame`` object (``id`` and a live weak reference to it)
+    and the same value column, whose content is proven unchanged:
+
+    * the same height and schema (names, order, dtypes);
+    * every column still made of the same Arrow buffers (addresses, offsets, lengths and
+      null counts, read through the Arrow C stream interface, zero-copy). Polars never
+      writes into a buffer another reference shares, and the memo holds references to
+      all of them, so an in-place method (``replace_column``, ``insert_column``,
+      ``df[...] = ...``, ``extend``, ``vstack``/``hstack(in_place=True)``,
+      ``drop_in_place``, renaming) always shows as a change;
+    * the year and value columns equal, bit for bit, to the coded panel's own copies:
+      a numeric column built from a numpy array shares that array's memory, which numpy
+      code can change behind polars' back.
+
+    Anything else (a LazyFrame, a new frame with the same content, key columns that are
+    not ``String``) is coded afresh.
+Switching it off
+    :func:`clear_cache` forgets every entry (benchmarks call it before each timed call);
+    :func:`set_memo` turns the memo off or on.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+#: Most coded panels kept at once (the frames coded most recently).
+MEMO_SIZE = 2
+
+
+# ------------------------------------------------------- buffer identity (Arrow C ABI)
+class _ArrowSchema(ctypes.Structure):
+    pass
+
+
+class _ArrowArray(ctypes.Structure):
+    pass
+
+
+_ArrowSchema._fields_ = [
+    ("format", ctypes.c_char_p), ("name", ctypes.c_char_p), ("metadata", ctypes.c_char_p),
+    ("flags", ctypes.c_int64), ("n_children", ctypes.c_int64),
+    ("children", ctypes.POINTER(ctypes.POINTER(_ArrowSchema))),
+    ("dictionary", ctypes.POINTER(_ArrowSchema)),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowSchema))),
+    ("private_data", ctypes.c_void_p),
+]
+_ArrowArray._fields_ = [
+    ("length", ctypes.c_int64), ("null_count", ctypes.c_int64), ("offset", ctypes.c_int64),
+    ("n_buffers", ctypes.c_int64), ("n_children", ctypes.c_int64),
+    ("buffers", ctypes.POINTER(ctypes.c_void_p)),
+    ("children", ctypes.POINTER(ctypes.POINTER(_ArrowArray))),
+    ("dictionary", ctypes.POINTER(_ArrowArray)),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowArray))),
+    ("private_data", ctypes.c_void_p),
+]
+
+
+class _ArrowArrayStream(ctypes.Structure):
+    pass
+
+
+_ArrowArrayStream._fields_ = [
+    ("get_schema", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_ArrowArrayStream),
+                                    ctypes.POINTER(_ArrowSchema))),
+    ("get_next", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_ArrowArrayStream),
+                                  ctypes.POINTER(_ArrowArray))),
+    ("get_last_error", ctypes.CFUNCTYPE(ctypes.c_char_p, ctypes.POINTER(_ArrowArrayStream))),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowArrayStream))),
+    ("private_data", ctypes.c_void_p),
+]
+
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.restype = ctypes.c_void_p
+_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+
+def _array_print(array: _ArrowArray, schema: _ArrowSchema) -> tuple:
+    """Length, offset, null count and buffer addresses of an exported array, with its
+    children's. The last buffer of a view layout (``vu``, ``vz``) lists the sizes of the
+    data buffers: the exporter allocates it on each export, so it is left out."""
+    n = array.n_buffers - (1 if schema.format in (b"vu", b"vz") else 0)
+    return (array.length, array.offset, array.null_count,
+            tuple(array.buffers[k] or 0 for k in range(n)),
+            tuple(_array_print(array.children[k][0], schema.children[k][0])
+                  for k in range(array.n_children)),
+            _array_print(array.dictionary[0], schema.dictionary[0])
+            if array.dictionary else None)
+
+
+def buffer_print(series: pl.Series) -> tuple:
+    """Where a column's data lives: per chunk, its buffers' addresses, offsets, lengths
+    and null counts (nested children included), read zero-copy through the Arrow C stream
+    interface. Two prints are equal only if both columns are made of the same buffers."""
+    capsule = series.__arrow_c_stream__()
+    stream = _ArrowArrayStream.from_address(_capsule_pointer(capsule, b"arrow_array_stream"))
+    pointer = ctypes.pointer(stream)
+    schema = _ArrowSchema()
+    if stream.get_schema(pointer, ctypes.byref(schema)):
+        raise RuntimeError("the Arrow export of a column failed (schema)")
+    chunks = []
+    try:
+        while True:
+            array = _ArrowArray()
+            if stream.get_next(pointer, ctypes.byref(array)):
+                raise RuntimeError("the Arrow export of a column failed (array)")
+            if not array.release:  # end of the stream
+                break
+            try:
+                chunks.append(_array_print(array, schema))
+            finally:
+                array.release(ctypes.byref(array))
+    finally:
+        schema.release(ctypes.byref(schema))
+    return (schema.format, tuple(chunks))  # the capsule releases the stream
+
+
+# ------------------------------------------------------------------ content checks
+def _blocks_equal(test: Callable[[slice], bool], n_rows: int) -> bool:
+    """True when ``test`` holds on every block of rows (blocks on a thread pool; numpy
+    releases the GIL, and blocks of 2**18 rows keep the temporaries small)."""
+    from emerging._engine import map_row_blocks
+
+    step = 1 << 18
+
+    def part(rows: slice) -> bool:
+        return all(test(slice(s, min(s + step, rows.stop)))
+                   for s in range(rows.start, rows.stop, step))
+
+    return all(map_row_blocks(part, n_rows, os.cpu_count() or 1))
+
+
+def value_rows(series: pl.Series) -> np.ndarray:
+    """A value column as the engine reads it: float64 with NaN for null (zero-copy for a
+    float64 column without nulls)."""
+    if series.null_count() == 0 and series.dtype == pl.Float64:
+        return series.to_numpy()
+    return series.cast(pl.Float64).fill_null(np.nan).to_numpy()
+
+
+def same_bits(series: pl.Series, values: np.ndarray) -> bool:
+    """Is the value column, read as :func:`value_rows`, bit for bit ``values``?"""
+    current = value_rows(series)
+    a, b = current.view(np.uint64), values.view(np.uint64)
+    return _blocks_equal(lambda s: bool(np.array_equal(a[s], b[s])), len(b))
+
+
+def same_years(series: pl.Series, years: np.ndarray, codes: np.ndarray) -> bool:
+    """Is the (integer, null-free) year column exactly ``years[codes]``?"""
+    current = series.to_numpy()
+    first = int(years[0])
+    if int(years[-1]) - first + 1 == len(years):  # every year of the range: code = year - first
+        return _blocks_equal(lambda s: bool(np.array_equal(current[s] - first, codes[s])),
+                             len(codes))
+    return _blocks_equal(lambda s: bool(np.array_equal(current[s], years[codes[s]])),
+                         len(codes))
+
+
+# ------------------------------------------------------------------ the memo
+@dataclass(eq=False)
+class _Entry:
+    ref: weakref.ref
+    height: int
+    schema: list
+    prints: tuple
+    held: tuple  # the frame's columns at coding time: keeps their buffers (addresses) alive
+    coded: Any
+
+
+class PanelMemo:
+    """Coded panels of the frames coded most recently (see the module docstring)."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self.size = size
+        self.enabled = True
+        self._entries: OrderedDict[tuple[int, str], _Entry] = OrderedDict()
+        self._lock = threading.RLock()  # a weakref callback may run inside a locked block
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def lookup(self, frame: pl.DataFrame, column: str, *, year: str):
+        """The coded panel of ``frame`` (same object, unchanged content), or None."""
+        if not self.enabled:
+            return None
+        key = (id(frame), column)
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is None or entry.ref() is not frame:
+            return None
+        coded = entry.coded
+        unchanged = (
+            frame.height == entry.height
+            and list(frame.schema.items()) == entry.schema
+            and _prints(frame) == entry.prints
+            and same_years(frame[year], coded.years, coded.y)
+            and same_bits(frame[column], coded.value)
+        )
+        with self._lock:
+            if not unchanged:
+                if self._entries.get(key) is entry:
+                    del self._entries[key]
+                return None
+            if key in self._entries:
+                self._entries.move_to_end(key)
+        return coded
+
+    def can_keep(self, frame: pl.DataFrame, column: str, *, year: str, keys: tuple[str, ...]) -> bool:
+        """Whether ``frame`` can be kept: its key columns are strings (polars owns their
+        buffers) and its year and value columns numeric."""
+        if not (self.enabled and isinstance(frame, pl.DataFrame)):
+            return False
+        schema = frame.schema
+        found = [schema.get(c) for c in (year, column)]
+        return (all(schema.get(k) == pl.String for k in keys)
+                and all(dtype is not None for dtype in found)
+                and found[0].is_integer() and found[1].is_numeric())
+
+    def store(self, frame: pl.DataFrame, column: str, coded) -> None:
+        """Keep ``coded`` as the coded panel of ``frame`` (evicting the oldest entry)."""
+        if not self.enabled:
+            return
+        try:
+            prints = _prints(frame)
+        except (RuntimeError, ValueError, TypeError, AttributeError):  # e.g. Object columns
+            return
+        key = (id(frame), column)
+        ref = weakref.ref(frame, lambda dead, key=key: self._forget(key, dead))
+        entry = _Entry(ref, frame.height, list(frame.schema.items()), prints,
+                       tuple(frame.get_columns()), coded)
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def _forget(self, key: tuple[int, str], dead: weakref.ref) -> None:
+        """Weakref callback: the frame is gone, so is its entry (its memory is freed)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry.ref is dead:
+                del self._entries[key]
+
+
+def _prints(frame: pl.DataFrame) -> tuple:
+    return tuple(buffer_print(s) for s in frame.get_columns())
+
+
+#: The package's memo of coded panels.
+PANELS = PanelMemo()
+
+
+def clear_cache() -> None:
+    """Forget every coded panel kept by the memo (see :mod:`emerging._memo`).
+
+    Functions such as :func:`~emerging.location_quotient`,
+    :func:`~emerging.specialisation_profile` or :func:`~emerging.trends.trend_slopes`
+    validate and integer-code their panel; a frame passed to several of them is coded once
+    and the coded panel (with the LQ factors and other arrays derived from it) is kept for
+    the next call, at most for the two frames coded last and never beyond the life of the
+    frame. A hit is only given for the same, unchanged frame object (checked exactly:
+    same buffers, same years and values), so results are identical with or without it.
+    Call this to free that memory at once, or before timing a function's first call.
+    """
+    PANELS.clear()
+
+
+def set_memo(enabled: bool) -> bool:
+    """Turn the memo of coded panels on or off (on by default); returns the previous
+    setting. Turning it off also forgets what it kept (:func:`clear_cache`)."""
+    previous = PANELS.enabled
+    PANELS.enabled = bool(enabled)
+    if not enabled:
+        PANELS.clear()
+    return previous
