@@ -299,17 +299,14 @@ class CodedPanel:
         keep = PANELS.can_keep(panel, column, year=YEAR, keys=(REGION, INDUSTRY))
         if keep and (coded := PANELS.lookup(panel, column, year=YEAR)) is not None:
             return coded  # the same frame, unchanged, coded recently (emerging._memo)
-        coded = cls._code(panel, what=what, column=column, own_values=keep)
+        coded = cls._code(panel, what=what, column=column)
         if keep:
             PANELS.store(panel, column, coded)
         return coded
 
     @classmethod
-    def _code(cls, frame: pl.DataFrame, *, what: str, column: str,
-              own_values: bool = False) -> CodedPanel:
-        """Validate and code an eager frame (see :meth:`from_panel`). ``own_values`` makes
-        the value array a copy when it would share the frame's memory (so that the memo
-        can compare the frame against it)."""
+    def _code(cls, frame: pl.DataFrame, *, what: str, column: str) -> CodedPanel:
+        """Validate and code an eager frame (see :meth:`from_panel`)."""
         panel = frame
         schema = {k: v for k, v in PANEL_SCHEMA.items() if k != VALUE}
         require_columns(frame, [*schema, column], what=what)
@@ -336,8 +333,6 @@ class CodedPanel:
         # every year in its range present (the usual case): the offsets are the codes
         y = offset.astype(np.int32) if len(present_years) == len(lut) else lut[offset]
         value = frame[column].fill_null(np.nan).to_numpy()  # nulls become NaN (4x faster)
-        if own_values and panel.schema[column] == pl.Float64 and not panel[column].null_count():
-            value = value.copy()  # else it is a view of the caller's column
         if frame is panel:  # a shallow copy: the coded panel never holds the caller's object
             frame = frame.clone()
         coded = cls(frame, regions, industries, years, r, i, y, value)

@@ -24,9 +24,12 @@ When it hits
       all of them, so an in-place method (``replace_column``, ``insert_column``,
       ``df[...] = ...``, ``extend``, ``vstack``/``hstack(in_place=True)``,
       ``drop_in_place``, renaming) always shows as a change;
-    * the year and value columns equal, bit for bit, to the coded panel's own copies:
-      a numeric column built from a numpy array shares that array's memory, which numpy
-      code can change behind polars' back.
+    * the year column equal to the coded years, and the value column bit for bit equal
+      to the values coded: a numeric column built from a numpy array shares that array's
+      memory, which numpy code can change behind polars' back. When the engine's value
+      array is a view of the frame's column (float64 without nulls), the entry keeps a
+      copy in the smallest dtype that gives the values back exactly (16 or 32 bits for
+      counts of employees), else the engine's own array is the reference.
 
     Anything else (a LazyFrame, a new frame with the same content, key columns that are
     not ``String``) is coded afresh.
@@ -163,11 +166,41 @@ def value_rows(series: pl.Series) -> np.ndarray:
     return series.cast(pl.Float64).fill_null(np.nan).to_numpy()
 
 
-def same_bits(series: pl.Series, values: np.ndarray) -> bool:
-    """Is the value column, read as :func:`value_rows`, bit for bit ``values``?"""
-    current = value_rows(series)
-    a, b = current.view(np.uint64), values.view(np.uint64)
-    return _blocks_equal(lambda s: bool(np.array_equal(a[s], b[s])), len(b))
+def _as_float_bits(values: np.ndarray) -> np.ndarray:
+    return values.astype(np.float64, copy=False).view(np.uint64)
+
+
+def value_snapshot(values: np.ndarray) -> np.ndarray:
+    """A copy of float64 ``values`` in the smallest dtype that gives them back bit for bit
+    (counts of employees usually fit 16 or 32 bits: a quarter or a half of the memory)."""
+    with np.errstate(invalid="ignore"):
+        top = float(np.nanmax(values)) if len(values) else 0.0
+    kinds = [t for t, limit in ((np.uint8, 2**8), (np.uint16, 2**16), (np.uint32, 2**32))
+             if 0 <= top < limit] + [np.float32]
+    for dtype in kinds:
+        with np.errstate(invalid="ignore", over="ignore"):
+            small = values.astype(dtype)
+        if same_bits_as(values, small):
+            return small
+    return values.copy()
+
+
+def may_share(values: np.ndarray, column_print: tuple) -> bool:
+    """Can ``values`` lie in one of the buffers of a column (from its :func:`buffer_print`)?
+    Conservative: any overlap of address ranges (elements taken as 8 bytes wide)."""
+    low = values.__array_interface__["data"][0]
+    high = low + values.nbytes
+    for length, offset, _, buffers, *_ in column_print[1]:
+        if any(b and b < high and low < b + (offset + length) * 8 for b in buffers):
+            return True
+    return False
+
+
+def same_bits_as(values: np.ndarray, snapshot: np.ndarray) -> bool:
+    """Is float64 ``values`` bit for bit ``snapshot`` read as float64?"""
+    a = values.view(np.uint64)
+    return _blocks_equal(lambda s: bool(np.array_equal(a[s], _as_float_bits(snapshot[s]))),
+                         len(a))
 
 
 def same_years(series: pl.Series, years: np.ndarray, codes: np.ndarray) -> bool:
@@ -189,6 +222,7 @@ class _Entry:
     schema: list
     prints: tuple
     held: tuple  # the frame's columns at coding time: keeps their buffers (addresses) alive
+    values: np.ndarray  # what the engine read from the value column (a compact copy)
     coded: Any
 
 
@@ -223,7 +257,7 @@ class PanelMemo:
             and list(frame.schema.items()) == entry.schema
             and _prints(frame) == entry.prints
             and same_years(frame[year], coded.years, coded.y)
-            and same_bits(frame[column], coded.value)
+            and same_bits_as(value_rows(frame[column]), entry.values)
         )
         with self._lock:
             if not unchanged:
@@ -253,10 +287,14 @@ class PanelMemo:
             prints = _prints(frame)
         except (RuntimeError, ValueError, TypeError, AttributeError):  # e.g. Object columns
             return
+        # the engine's values are a view of the caller's column (float64 without nulls):
+        # that memory may be a numpy array's, so keep a copy to compare against
+        shared = may_share(coded.value, prints[frame.get_column_index(column)])
         key = (id(frame), column)
         ref = weakref.ref(frame, lambda dead, key=key: self._forget(key, dead))
         entry = _Entry(ref, frame.height, list(frame.schema.items()), prints,
-                       tuple(frame.get_columns()), coded)
+                       tuple(frame.get_columns()),
+                       value_snapshot(coded.value) if shared else coded.value, coded)
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
