@@ -37,6 +37,9 @@ the LQ array) is kept in the panel's :class:`PanelCache`, an explicit object hel
 field of the frozen :class:`CodedPanel`; every array stored there is read-only. Lazily
 derived arrays of the panel itself (codes per cell, the dense value array) are cached
 properties; :meth:`CodedPanel.drop_dense` forgets the dense ones to save memory.
+:meth:`CodedPanel.from_panel` keeps the coded panels of the two eager frames coded last
+(:mod:`emerging._memo`): the same unchanged frame passed to the next function gets the
+same coded panel and cache back, proven unchanged exactly; ``emerging.clear_cache()``.
 
 Row order
 ---------
@@ -291,6 +294,9 @@ class CodedPanel:
         """Validate ``panel`` against the contract and code it (a CodedPanel is reused).
 
         ``column`` names the value column (default ``value``); the others are the keys.
+        An eager frame coded recently, unchanged (the same object, the same buffers, the
+        same years and values), gets its coded panel back from the memo
+        (:mod:`emerging._memo`; :func:`emerging.clear_cache`, :func:`emerging.set_memo`).
         """
         if isinstance(panel, CodedPanel):  # already validated and coded: reuse it
             return panel
