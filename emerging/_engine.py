@@ -68,6 +68,7 @@ from typing import Literal, TypeVar
 import numpy as np
 import polars as pl
 
+from emerging._arrow import INLINE, string_views
 from emerging._checks import check_window, check_years
 from emerging._memo import PANELS
 from emerging._schema import (
@@ -142,6 +143,35 @@ def _period(keys: pl.Series) -> int | None:
     return k if keys.slice(k).equals(keys.slice(0, n - k)) else None
 
 
+def _view_changes(keys: pl.Series) -> np.ndarray | None:
+    """Rows ``j`` whose next row holds another string, from the columns' 16-byte views
+    (:func:`emerging._arrow.string_views`) compared as integers in row blocks on every
+    core: no row-length temporaries, 3-4x less work than comparing strings. Exact when
+    every string is inline (checked in the same pass); None otherwise (or for a column
+    that is not a one-chunk String without nulls)."""
+    views = string_views(keys)
+    if views is None or len(views) < 2:
+        return None
+    first, second = views[:, 0], views[:, 1]
+    inline = np.uint64(INLINE)
+    low = np.uint64(0xFFFFFFFF)
+
+    def part(rows: slice) -> np.ndarray | None:
+        found = []
+        for s in range(rows.start, rows.stop, ROW_BLOCK):
+            e = min(s + ROW_BLOCK, rows.stop)
+            a, b = first[s:e + 1], second[s:e + 1]
+            if (a & low).max() > inline:
+                return None
+            found.append(np.flatnonzero((a[1:] != a[:-1]) | (b[1:] != b[:-1])) + s)
+        return np.concatenate(found)
+
+    parts = map_row_blocks(part, len(views) - 1, os.cpu_count() or 1)
+    if any(p is None for p in parts):
+        return None
+    return np.concatenate(parts)
+
+
 def _structured_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series] | None:
     """Codes of a column made of runs or of one repeated block, or None for other layouts.
 
@@ -155,7 +185,9 @@ def _structured_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series] | None:
     if n > 1 and int(head.rle_id().max()) + 1 <= len(head) // 2:
         # run starts from one comparison with the shifted column (cheaper than rle());
         # the run values have no equal neighbours, so this recursion goes one level deep
-        change = keys.slice(1).ne_missing(keys.slice(0, n - 1)).arg_true().to_numpy()
+        change = _view_changes(keys)
+        if change is None:
+            change = keys.slice(1).ne_missing(keys.slice(0, n - 1)).arg_true().to_numpy()
         starts = np.concatenate([[0], change.astype(np.int64) + 1])
         codes, labels = dense_codes(keys.gather(starts))  # often one repeated block
         return np.repeat(codes, np.diff(starts, append=n)), labels
@@ -337,7 +369,7 @@ class CodedPanel:
         lut[present_years] = np.arange(len(present_years))
         years = (present_years + first).astype(np.int32)
         # every year in its range present (the usual case): the offsets are the codes
-        y = offset.astype(np.int32) if len(present_years) == len(lut) else lut[offset]
+        y = offset.astype(np.int32, copy=False) if len(present_years) == len(lut) else lut[offset]
         value = frame[column].fill_null(np.nan).to_numpy()  # nulls become NaN (4x faster)
         if frame is panel:  # a shallow copy: the coded panel never holds the caller's object
             frame = frame.clone()
@@ -381,6 +413,10 @@ class CodedPanel:
         """
         nY, nR, nI = self.shape
         if len(self.value) != self.n_cells:
+            return False
+        # the first cube row first: other layouts fail there, without row-length temporaries
+        if not ((self.y[:nI] == 0).all() and (self.r[:nI] == 0).all()
+                and (self.i[:nI] == np.arange(nI)).all()):
             return False
         return bool(
             (self.i.reshape(-1, nI) == np.arange(nI)).all()
