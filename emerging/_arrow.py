@@ -3,16 +3,13 @@
 Polars exports a column through ``__arrow_c_stream__`` (a PyCapsule) without copying; the
 structures read here are the stable C ABI of the Arrow C data interface
 (https://arrow.apache.org/docs/format/CDataInterface.html), so no pyarrow import is needed.
-:func:`buffer_print` says where a column's data lives (for :mod:`emerging._memo`);
-:func:`string_views` reads the 16-byte views of a ``String`` column (length and inline
-bytes) as numpy integers, for run detection on key columns in :mod:`emerging._engine`.
+:func:`buffer_print` says where a column's data lives (for :mod:`emerging._memo`).
 """
 
 from __future__ import annotations
 
 import ctypes
 
-import numpy as np
 import polars as pl
 
 
@@ -101,31 +98,3 @@ def buffer_print(series: pl.Series) -> tuple:
     finally:
         schema.release(ctypes.byref(schema))
     return (kind, tuple(chunks))  # the capsule releases the stream
-
-
-#: Longest string (bytes) held inside its view.
-INLINE = 12
-
-
-def string_views(series: pl.Series) -> np.ndarray | None:
-    """The views of a one-chunk ``String`` column without nulls, as a read-only ``uint64``
-    array of shape ``(n, 2)`` (a view of polars' memory, valid while ``series`` lives), or
-    None for any other column.
-
-    The low 32 bits of the first word are the string's length. A string of at most
-    :data:`INLINE` bytes is held in its view, zero-padded (Arrow's layout): two such rows
-    are equal strings exactly when their views are equal. A longer string's view points
-    into a data buffer, so equal strings may have different views (never the reverse).
-    """
-    if series.dtype != pl.String or series.n_chunks() != 1 or series.null_count():
-        return None
-    kind, chunks = buffer_print(series)
-    if kind != b"vu" or len(chunks) != 1:
-        return None
-    length, offset, _, buffers, *_ = chunks[0]
-    if length == 0 or len(buffers) < 2 or not buffers[1]:
-        return None
-    raw = (ctypes.c_uint64 * (2 * (offset + length))).from_address(buffers[1])
-    views = np.frombuffer(raw, dtype=np.uint64).reshape(-1, 2)[offset:]
-    views.setflags(write=False)
-    return views

@@ -99,32 +99,3 @@ def test_flags_gathered_together_equal_one_by_one():
         together = coded.flags_to_rows(cubes)
         for name, cube in cubes.items():
             np.testing.assert_array_equal(together[name], coded.to_rows(cube))
-
-
-@pytest.mark.parametrize("case", ["inline", "long", "sliced", "chunked", "boundaries"])
-def test_run_detection_on_string_views_equals_string_comparison(case):
-    """Run starts found on the Arrow views (integers) equal those of comparing strings,
-    for inline strings, strings too long to be inline (compared as strings instead), a
-    sliced column (view offset), several chunks, and runs across row-block boundaries."""
-    from emerging._engine import ROW_BLOCK, _structured_codes, _view_changes
-
-    rng = np.random.default_rng(5)
-    labels = ["AT11", "AT12", "CZ010", "SK0421", "a twelve byt", "C"]
-    if case == "long":
-        labels = [w + " and a longer tail" for w in labels]
-    runs = rng.integers(1, 50 if case != "boundaries" else 3 * ROW_BLOCK, 400)
-    values = np.repeat(rng.choice(labels, len(runs)), runs)
-    keys = pl.Series(values.tolist())
-    if case == "sliced":
-        keys = keys.slice(17, len(keys) - 40)
-    if case == "chunked":
-        keys = pl.concat([keys, keys], rechunk=False)
-    expected = keys.slice(1).ne_missing(keys.slice(0, len(keys) - 1)).arg_true().to_numpy()
-    found = _view_changes(keys)
-    if case in ("long", "chunked"):
-        assert found is None  # falls back to comparing the strings
-    else:
-        assert np.array_equal(found, expected)
-    codes, names = _structured_codes(keys)
-    assert names.gather(codes).to_list() == keys.to_list()
-    assert names.to_list() == sorted(set(keys.to_list()))
