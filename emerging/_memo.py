@@ -184,11 +184,14 @@ class PanelMemo:
 
     def can_keep(self, frame: pl.DataFrame, column: str, *, year: str, keys: tuple[str, ...]) -> bool:
         """Whether ``frame`` can be kept: its key columns are strings (polars owns their
-        buffers) and its year and value columns numeric."""
+        buffers), its year and value columns numeric, and no column holds Python objects
+        (whose content polars does not own)."""
         if not (self.enabled and isinstance(frame, pl.DataFrame)):
             return False
         schema = frame.schema
         found = [schema.get(c) for c in (year, column)]
+        if any(dtype == pl.Object for dtype in schema.values()):
+            return False
         return (all(schema.get(k) == pl.String for k in keys)
                 and all(dtype is not None for dtype in found)
                 and found[0].is_integer() and found[1].is_numeric())
@@ -199,7 +202,7 @@ class PanelMemo:
             return
         try:
             prints = _prints(frame)
-        except (RuntimeError, ValueError, TypeError, AttributeError):  # e.g. Object columns
+        except Exception:  # a column polars cannot export (e.g. Object): not kept  # noqa: BLE001
             return
         # the engine's values are a view of the caller's column (float64 without nulls):
         # that memory may be a numpy array's, so keep a copy to compare against

@@ -265,3 +265,9 @@ def test_value_snapshot_gives_the_values_back_bit_for_bit(values):
     changed = array.copy()
     changed[1234] = np.nextafter(changed[1234], np.inf)
     assert not same_bits_as(changed, snapshot)
+
+
+def test_frame_with_an_object_column_is_coded_but_not_kept():
+    panel = _panel().with_columns(pl.Series("obj", [object()] * 120, dtype=pl.Object))
+    coded = CodedPanel.from_panel(panel)
+    assert len(PANELS) == 0 and coded.frame.width == panel.width
