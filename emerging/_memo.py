@@ -117,6 +117,22 @@ def same_bits_as(values: np.ndarray, snapshot: np.ndarray) -> bool:
                          len(a))
 
 
+def same_values(series: pl.Series, snapshot: np.ndarray) -> bool:
+    """Is the value column, read as :func:`value_rows`, bit for bit ``snapshot``? A column
+    with nulls, of another dtype or in several chunks is read block by block (no copy of
+    the whole column)."""
+    if len(series) != len(snapshot):
+        return False
+    if series.null_count() == 0 and series.dtype == pl.Float64 and series.n_chunks() == 1:
+        return same_bits_as(series.to_numpy(), snapshot)  # zero-copy
+
+    def block(s: slice) -> bool:
+        current = value_rows(series.slice(s.start, s.stop - s.start))
+        return bool(np.array_equal(current.view(np.uint64), _as_float_bits(snapshot[s])))
+
+    return _blocks_equal(block, len(snapshot))
+
+
 def same_years(series: pl.Series, years: np.ndarray, codes: np.ndarray) -> bool:
     """Is the (integer, null-free) year column exactly ``years[codes]``?"""
     current = series.to_numpy()
@@ -171,7 +187,7 @@ class PanelMemo:
             and list(frame.schema.items()) == entry.schema
             and _prints(frame) == entry.prints
             and same_years(frame[year], coded.years, coded.y)
-            and same_bits_as(value_rows(frame[column]), entry.values)
+            and same_values(frame[column], entry.values)
         )
         with self._lock:
             if not unchanged:

@@ -271,3 +271,27 @@ def test_frame_with_an_object_column_is_coded_but_not_kept():
     panel = _panel().with_columns(pl.Series("obj", [object()] * 120, dtype=pl.Object))
     coded = CodedPanel.from_panel(panel)
     assert len(PANELS) == 0 and coded.frame.width == panel.width
+
+
+@pytest.mark.parametrize("layout", ["nulls", "chunks", "integers"])
+def test_value_columns_read_block_by_block(layout):
+    """A value column with nulls, in several chunks or of integers is compared with the
+    coded values block by block: an unchanged frame hits, a changed one misses."""
+    from emerging._memo import same_values
+
+    panel = _panel(4)
+    if layout == "nulls":
+        panel = panel.with_columns(pl.when(pl.col("value") > 40).then(None)
+                                   .otherwise(pl.col("value")).alias("value"))
+    elif layout == "chunks":
+        panel = pl.concat([panel.head(50), panel.tail(panel.height - 50)], rechunk=False)
+        assert panel["value"].n_chunks() == 2
+    else:
+        panel = panel.with_columns(pl.col("value").cast(pl.Int64))
+    first = CodedPanel.from_panel(panel)
+    assert CodedPanel.from_panel(panel) is first
+    assert same_values(panel["value"], PANELS._entries[(id(panel), "value")].values)
+    changed = panel["value"].scatter(3, (panel["value"][3] or 0) + 1)
+    assert not same_values(changed, PANELS._entries[(id(panel), "value")].values)
+    panel.replace_column(3, changed)
+    assert CodedPanel.from_panel(panel) is not first
