@@ -51,8 +51,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from emerging._arrow import buffer_print
-
 #: Most coded panels kept at once (the frames coded most recently).
 MEMO_SIZE = 2
 
@@ -243,6 +241,8 @@ class PanelMemo:
 
 
 def _prints(frame: pl.DataFrame) -> tuple:
+    from emerging._arrow import buffer_print  # ctypes: loaded on first use, not at import
+
     return tuple(buffer_print(s) for s in frame.get_columns())
 
 

@@ -13,8 +13,9 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import emerging
+from emerging._arrow import buffer_print
 from emerging._engine import CodedPanel
-from emerging._memo import MEMO_SIZE, PANELS, buffer_print
+from emerging._memo import MEMO_SIZE, PANELS
 
 
 def _panel(seed: int = 0, *, regions: int = 6, industries: int = 5, years: int = 4,
