@@ -17,6 +17,7 @@ import polars as pl
 
 from emerging._checks import check_window, check_years
 from emerging._engine import Absent, CodedPanel
+from emerging._memo import PANELS
 from emerging._reference import (
     Economy,
     by_region,
@@ -24,7 +25,7 @@ from emerging._reference import (
     reference_totals,
     resolve_reference,
 )
-from emerging._schema import YEAR, year_argument
+from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, year_argument
 
 UNKNOWN_VALUE = "unknown value in a year used"
 
@@ -42,7 +43,8 @@ def coded_window(
     panel then hashes a tenth of its keys, not all of them. The years asked for are
     checked against all of the panel's years first (same errors as
     :meth:`~emerging._engine.CodedPanel.window`). A panel coded already is used as it is
-    (its other years are not read)."""
+    (its other years are not read), and so is the coded panel of a frame that an earlier
+    call coded whole and the engine's memo still holds."""
     if isinstance(panel, CodedPanel):
         panel.window(start, end, every_year=every_year)  # the years are checked
         return panel
@@ -55,11 +57,22 @@ def coded_window(
     wanted = list(range(start, end + 1)) if every_year else [start, end]
     hint = (f"A year-by-year computation from {start} to {end} needs every year in between "
             "(choose another window)") if every_year else ""
+    if isinstance(panel, pl.DataFrame) and (coded := _memoized(panel)) is not None:
+        coded.window(start, end, every_year=every_year)  # the years are checked
+        return coded
     if isinstance(panel, pl.DataFrame) and not panel[YEAR].null_count():
         return coded_panel(_window_rows(panel, start, end, wanted, hint))
     present = lazy.select(pl.col(YEAR).unique()).collect()[YEAR].to_list()
     check_years(wanted, [y for y in present if y is not None], hint=hint)
     return coded_panel(lazy.filter(pl.col(YEAR).is_in(wanted)).collect())
+
+
+def _memoized(frame: pl.DataFrame) -> CodedPanel | None:
+    """The whole panel coded already by an earlier call on the same unchanged frame (the
+    engine's memo, :mod:`emerging._memo`), or None: it is never coded whole here."""
+    if not PANELS.can_keep(frame, VALUE, year=YEAR, keys=(REGION, INDUSTRY)):
+        return None
+    return PANELS.lookup(frame, VALUE, year=YEAR)
 
 
 def _window_rows(frame: pl.DataFrame, start: int, end: int, wanted: list[int],

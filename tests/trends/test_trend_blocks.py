@@ -159,3 +159,20 @@ def test_eager_and_lazy_frames_take_the_same_window():
             shift_share(frame, start=2007, end=2011, method="dynamic")
         with pytest.raises(ValueError, match=r"year\(s\) \[2009\] not in the panel"):
             growth(frame, start=2009, end=2011)
+
+
+def test_a_frame_coded_whole_before_is_not_coded_again(monkeypatch):
+    """After trend_slopes coded the whole frame (kept by the engine's memo), shift_share
+    and growth on the same frame use that coded panel: the same tables, no window pick."""
+    from emerging._memo import clear_cache
+    from emerging.trends import _window
+
+    panel = _panel(seed=11)
+    clear_cache()
+    want_ss = shift_share(panel, start=2006, end=2012).table
+    want_gr = growth(panel, start=2006, end=2012)
+    trend_slopes(panel)  # codes the whole frame; the memo keeps it
+    monkeypatch.setattr(_window, "_window_rows", None)  # a window pick would now fail
+    assert_frame_equal(shift_share(panel, start=2006, end=2012).table, want_ss)
+    assert_frame_equal(growth(panel, start=2006, end=2012), want_gr)
+    clear_cache()
