@@ -144,8 +144,7 @@ def test_a_coded_panel_gives_the_tables_of_its_frame(order):
 
 
 def test_eager_and_lazy_frames_take_the_same_window():
-    """An eager frame's window rows are found with numpy, a LazyFrame's by a filter:
-    the same tables and the same errors."""
+    """Eager and lazy frames: the same window, tables and errors."""
     panel = _panel(seed=9)
     for start, end in ((2005, 2014), (2008, 2011)):
         assert_frame_equal(growth(panel, start=start, end=end),
@@ -172,7 +171,7 @@ def test_a_frame_coded_whole_before_is_not_coded_again(monkeypatch):
     want_ss = shift_share(panel, start=2006, end=2012).table
     want_gr = growth(panel, start=2006, end=2012)
     trend_slopes(panel)  # codes the whole frame; the memo keeps it
-    monkeypatch.setattr(_window, "_window_rows", None)  # a window pick would now fail
+    monkeypatch.setattr(_window, "coded_panel", None)  # coding the window would now fail
     assert_frame_equal(shift_share(panel, start=2006, end=2012).table, want_ss)
     assert_frame_equal(growth(panel, start=2006, end=2012), want_gr)
     clear_cache()
