@@ -113,7 +113,7 @@ def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
     """LQ, interval bounds and additive LQ of one block (cubes of some years, or rows),
     written into ``out``; ``t`` holds :func:`_lq_tables` broadcastable to ``e`` (only
     ``er``, ``share_ref``, ``ei``, ``c``, ``k``, ``u_er`` and, with an external reference,
-    ``region_over`` are read).
+    ``region_over`` are read); with ``out["share"]`` also the share ``e / E_r``.
 
     V = d/E_i^2 * (1 + d * (1/e - 1/E_r - 1/(E - E_r))), d = E_i - e (see the docstring
     of :func:`location_quotient`); ``c`` = 1/E_r + 1/(E - E_r), ``k`` = z^2/E_i^2.
@@ -122,6 +122,8 @@ def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         lq(e, t["er"], t["share_ref"], 1.0, out=lq_b)  # (e / E_r) / (E_i / E)
         np.divide(e, t["er"], out=alq)
+        if "share" in out:  # e / E_r itself (the cluster stars' focus measure)
+            np.copyto(out["share"], alq)
         alq -= t["share_ref"]
         if external:
             lq_b[(e > t["ei"]) | t["region_over"]] = np.nan
@@ -145,9 +147,11 @@ _ROW_BLOCK = ROW_BLOCK
 
 
 def _lq_rows(
-    coded: CodedPanel, economy, level: float, persons: float | None = 1.0
+    coded: CodedPanel, economy, level: float, persons: float | None = 1.0, *,
+    share: bool = False,
 ) -> dict[str, np.ndarray]:
-    """LQ, interval and additive LQ at the panel's rows.
+    """LQ, interval and additive LQ at the panel's rows (and, with ``share``, the share
+    of the region's employment, ``e / E_r``, NaN where ``E_r`` is 0).
 
     Rows in cube order are computed year by year on the cube; any other order row by row
     with the small tables of :func:`_lq_tables` gathered by the rows' codes (the same
@@ -160,19 +164,23 @@ def _lq_rows(
     if persons:  # values count `persons` people each: V of the person counts is V / persons
         z, u = z / math.sqrt(persons), u / persons
     tables = _lq_tables(f, economy, z=z, u=u)
+    outputs = (*_OUTPUTS, "share") if share else _OUTPUTS
     if coded.in_cube_order:
-        cubes = {k: np.empty(coded.shape) for k in _OUTPUTS}
+        cubes = {k: np.empty(coded.shape) for k in outputs}
         t = {k: by_region(v, economy) if k in _INDUSTRY_TABLES else v
              for k, v in tables.items()}
+        e = coded.value_cube  # the rows themselves, in cube order
 
         def block(ys: slice) -> None:
-            _lq_block(f["e"][ys], {k: v[ys] for k, v in t.items()},
+            _lq_block(e[ys], {k: v[ys] for k, v in t.items()},
                       {k: a[ys] for k, a in cubes.items()}, external=external)
 
         map_years(block, coded.shape[0])
         rows = {k: a.reshape(-1) for k, a in cubes.items()}
     else:
-        rows = _lq_row_blocks(coded, f, tables, external=external)
+        rows = _lq_row_blocks(coded, f, tables, outputs, external=external)
+    if share:
+        np.copyto(rows["share"], np.nan, where=np.isinf(rows["share"]))
     bad = np.flatnonzero(np.isnan(rows["lq"]))
     rows["reason"] = _lq_reasons(coded, f, bad)
     for k in ("lo", "hi", "alq"):
@@ -185,11 +193,12 @@ def _lq_rows(
     return rows
 
 
-def _lq_row_blocks(coded: CodedPanel, f: dict, tables: dict, *, external: bool) -> dict:
+def _lq_row_blocks(coded: CodedPanel, f: dict, tables: dict, outputs: tuple[str, ...] = _OUTPUTS,
+                   *, external: bool) -> dict:
     """:func:`_lq_block` of the rows in blocks of ``_ROW_BLOCK``, on every core, each
     block gathering what it needs of the small tables (each index converted once)."""
     n = len(coded.value)
-    rows = {k: np.empty(n) for k in _OUTPUTS}
+    rows = {k: np.empty(n) for k in outputs}
     region_index, industry_index = coded.yr, _industry_index(coded, f)
     by_row = {"er": region_index, "c": region_index, "u_er": region_index,
               "share_ref": industry_index, "ei": industry_index, "k": industry_index}
@@ -353,10 +362,19 @@ def location_quotient(
 
 def _location_quotient(coded: CodedPanel, economy, *, level: float, like):
     """:func:`location_quotient` of a coded panel against a resolved economy."""
+    return same_kind(lq_frame(coded, economy, level=level)[0], like)
+
+
+def lq_frame(coded: CodedPanel, economy, *, level: float, share: bool = False
+             ) -> tuple[pl.DataFrame, dict[str, np.ndarray]]:
+    """The frame of :func:`location_quotient` and the arrays behind it: the rows of
+    :func:`_lq_rows` (with ``share`` also ``e / E_r``) and ``"lq_column"``, the ``lq``
+    column itself (for a caller that puts the same LQ in another frame)."""
     check_fraction("level", level)
-    rows = _lq_rows(coded, economy, level, persons_per_value(coded.frame))
+    rows = _lq_rows(coded, economy, level, persons_per_value(coded.frame), share=share)
+    rows["lq_column"] = float_column("lq", rows["lq"])
     out = coded.frame.with_columns(
-        float_column("lq", rows["lq"]),
+        rows["lq_column"],
         reason_column("lq_reason", rows["reason"], LQ_REASONS),
         float_column("unknown_share", rows["unknown_share"].reshape(-1)[coded.yr])
         if rows["unknown_share"].any()
@@ -365,7 +383,7 @@ def _location_quotient(coded: CodedPanel, economy, *, level: float, like):
         float_column("lq_hi", rows["hi"]),
         float_column("alq", rows["alq"]),
     ).with_columns((pl.col("lq_lo") > 1).alias("specialised"))
-    return same_kind(out, like)
+    return out, rows
 
 
 def presence(
@@ -388,9 +406,12 @@ def presence(
     return same_kind(presence_frame(coded, economy, threshold=threshold, level=level), panel)
 
 
-def presence_frame(coded: CodedPanel, economy, *, threshold: float, level: float):
-    """:func:`presence` (a DataFrame) of a coded panel against a resolved economy."""
+def presence_frame(coded: CodedPanel, economy, *, threshold: float, level: float,
+                   share: bool = False):
+    """:func:`presence` (a DataFrame) of a coded panel against a resolved economy; with
+    ``share``, also the arrays of :func:`lq_frame` (a pair: frame, arrays)."""
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
-    out = _location_quotient(coded, economy, level=level, like=coded.frame)
-    return out.with_columns((pl.col("lq") >= threshold).alias("present"))
+    out, rows = lq_frame(coded, economy, level=level, share=share)
+    out = out.with_columns((pl.col("lq") >= threshold).alias("present"))
+    return (out, rows) if share else out

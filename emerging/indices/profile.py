@@ -29,6 +29,7 @@ from emerging.indices.stars import (
     EcoRules,
     UsRules,
     cluster_stars,
+    rate_clusters,
 )
 
 
@@ -105,19 +106,39 @@ def specialisation_profile(
     """
     coded = CodedPanel.from_panel(panel)
     economy = economy_of(coded, reference, regions, base=base)
+    stars_economy: object = None  # the stars' reference group when it is the LQs' own
     stars_ref: dict = {"reference": "all"}
     if stars_reference is not None:
         deprecated("stars_reference=X", "reference='set', regions=X")
         stars_ref = {"reference": "all"} if stars_reference == "all" else {
             "reference": "set", "regions": stars_reference}
     elif economy.kind in ("all", "set"):
-        stars_ref = {"reference": economy.kind, "regions": regions}
-    lq = presence_frame(coded, economy, threshold=threshold, level=level)
+        stars_economy = economy
+    # Every index below works on the dense cube: build it first, so that the LQ factors
+    # are summed on it rather than from the rows (the same bits; the cube is needed anyway).
+    coded.value_cube  # noqa: B018
+    lq, rows = presence_frame(coded, economy, threshold=threshold, level=level, share=True)
+    lq = lq.with_columns(standardised_columns(coded, lq_cube(coded, economy), rows["lq"]))
+    if stars_economy is not None:
+        stars = rate_clusters(coded, stars_economy, establishments=establishments, eco=eco,
+                              us=us, rows=_stars_rows(rows))
+    else:
+        stars = cluster_stars(coded, establishments=establishments, eco=eco, us=us,
+                              **stars_ref)
+    del rows
     return SpecialisationProfile(
-        lq=lq.with_columns(standardised_columns(
-            coded, lq_cube(coded, economy), lq["lq"].fill_null(np.nan).to_numpy())),
+        lq=lq,
         diversity=regional_diversity(coded, reference=economy, threshold=threshold,
                                      unrelated_level=unrelated_level),
         concentration=industry_concentration(coded, herfindahl=herfindahl),
-        stars=cluster_stars(coded, establishments=establishments, eco=eco, us=us, **stars_ref),
+        stars=stars,
     )
+
+
+def _stars_rows(rows: dict) -> dict:
+    """The LQ and share at the rows as the cluster stars take them (NaN, never inf, where
+    undefined; the LQ column shared when it needs no change)."""
+    lq_rows = rows["lq"]
+    if np.isinf(lq_rows).any():  # e.g. a region outside a set, the set without the industry
+        return {"lq": np.where(np.isinf(lq_rows), np.nan, lq_rows), "share": rows["share"]}
+    return {"lq": lq_rows, "share": rows["share"], "lq_column": rows["lq_column"]}
