@@ -86,9 +86,13 @@ def linear_quantiles(values: np.ndarray, population: np.ndarray,
     a NaN value are left out. Returns one ``(Y, 1, I)`` array per ``q`` (NaN where the
     population is empty), computed with d3's arithmetic (see the module docstring).
     """
-    sub = np.where(population & ~np.isnan(values), values, np.nan).transpose(0, 2, 1)
-    ranked = np.sort(sub, axis=2)  # NaN sorts last, after the n values that count
-    n = (~np.isnan(ranked)).sum(axis=2)
+    keep = population & ~np.isnan(values)
+    n = np.count_nonzero(keep, axis=1)  # values that count per (year, industry)
+    # (Y, I, R), contiguous along regions; the cells left out sort last (as +inf) and
+    # are never read: every position taken below is below n
+    ranked = np.full((values.shape[0], values.shape[2], values.shape[1]), np.inf)
+    np.copyto(ranked, values.transpose(0, 2, 1), where=keep.transpose(0, 2, 1))
+    ranked.sort(axis=2)
     m = ranked.shape[2]
     out = []
     for q in qs:
@@ -96,7 +100,8 @@ def linear_quantiles(values: np.ndarray, population: np.ndarray,
         h = np.floor(big_h).astype(np.int64)
         frac = big_h - h
         lo = np.take_along_axis(ranked, np.clip(h - 1, 0, m - 1)[..., None], axis=2)[..., 0]
-        hi = np.take_along_axis(ranked, np.clip(h, 0, m - 1)[..., None], axis=2)[..., 0]
+        hi = np.take_along_axis(ranked, np.clip(np.minimum(h, n - 1), 0, m - 1)[..., None],
+                                axis=2)[..., 0]
         with np.errstate(invalid="ignore"):
             cut = np.where(frac > 0, lo + frac * (hi - lo), lo)
         cut[n == 0] = np.nan
