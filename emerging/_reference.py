@@ -424,20 +424,27 @@ def _row_sums(coded: CodedPanel, economy: Economy) -> tuple[np.ndarray, np.ndarr
 def lq_cube(coded: CodedPanel, economy: Economy) -> np.ndarray:
     """LQ ``(year, region, industry)`` (NaN where undefined: unknown value, zero total,
     unknown or smaller external reference); cached for an internal reference."""
-    def compute() -> np.ndarray:
-        f = lq_factors(coded, economy)
-        e = coded.value_cube
-        ei, et = by_region(f["ei"], economy), by_region(f["et"], economy)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = lq(e, f["er"], ei, et)
-            if economy.external is not None:
-                out[(e > ei) | (f["er"] > et)] = np.nan
-            out[~np.isfinite(out)] = np.nan
-        return read_only(out)
-
     if economy.key is None:
-        return compute()
-    return coded.cache.get(("lq", economy.key), compute)
+        return lq_years(coded, economy, slice(None))
+    return coded.cache.get(("lq", economy.key),
+                           lambda: read_only(lq_years(coded, economy, slice(None))))
+
+
+def lq_years(coded: CodedPanel, economy: Economy, years: slice) -> np.ndarray:
+    """:func:`lq_cube` of the year positions ``years`` only (a fresh array, or a view of the
+    cached cube when there is one): a caller that reads the LQ year by year needs no
+    whole LQ cube."""
+    if economy.key is not None and (cube := coded.cache.peek(("lq", economy.key))) is not None:
+        return cube[years]  # type: ignore[index]
+    f = lq_factors(coded, economy)
+    e, er = coded.value_cube[years], f["er"][years]
+    ei, et = by_region(f["ei"][years], economy), by_region(f["et"][years], economy)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = lq(e, er, ei, et)
+        if economy.external is not None:
+            out[(e > ei) | (er > et)] = np.nan
+        out[~np.isfinite(out)] = np.nan
+    return out
 
 
 def factor_rows(

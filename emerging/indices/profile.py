@@ -2,11 +2,12 @@
 
 Validating and integer-coding a large panel costs about as much as computing the LQs;
 :func:`specialisation_profile` does it once and hands the coded panel to each index
-function (all of which also accept a plain panel and code it themselves). The coded panel
-also keeps what several indices share (the LQ factors, and the LQ cube of
-:func:`~emerging.indices.lq.presence` that the standardised LQs and the cluster stars
-reuse), so nothing is computed twice.
-"""
+function (all of which also accept a plain panel and code it themselves). What several
+indices share is computed once: the LQ factors (kept in the coded panel's cache), and
+the LQ and share of each row, which the cluster stars take from the location quotients
+when both use the same reference group (the ``lq`` column is then one column shared by
+both frames). The standardised LQs and the stars' cut-offs read the LQ year by year, so
+no whole LQ cube is built for them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging._reference import ReferenceLike, Regions, deprecated, lq_cube
+from emerging._reference import ReferenceLike, Regions, deprecated, lq_years
 from emerging._result import Result
 from emerging.indices._coded import CodedPanel
 from emerging.indices.concentration import IndustryConcentration, industry_concentration
@@ -118,7 +119,9 @@ def specialisation_profile(
     # are summed on it rather than from the rows (the same bits; the cube is needed anyway).
     coded.value_cube  # noqa: B018
     lq, rows = presence_frame(coded, economy, threshold=threshold, level=level, share=True)
-    lq = lq.with_columns(standardised_columns(coded, lq_cube(coded, economy), rows["lq"]))
+    # the LQ year by year (no whole LQ cube, unless one is cached already)
+    lq = lq.with_columns(standardised_columns(
+        coded, lambda ys: lq_years(coded, economy, ys), rows["lq"]))
     if stars_economy is not None:
         stars = rate_clusters(coded, stars_economy, establishments=establishments, eco=eco,
                               us=us, rows=_stars_rows(rows))

@@ -78,8 +78,8 @@ from emerging._reference import (
     is_frame,
     legacy_reference,
     lq,
-    lq_cube,
     lq_factors,
+    lq_years,
     resolve_reference,
 )
 from emerging._result import Result
@@ -386,7 +386,6 @@ def _star_cutoffs(coded: CodedPanel, economy, f: dict[str, np.ndarray],
     (:func:`_row_stars`)."""
     mask = economy.member
     nY, _, nI = coded.shape
-    lq_all = lq_cube(coded, economy)  # the engine's, shared with presence and the SLQs
     cut_names = ["size_cutoff", "focus_cutoff", "lq_qualifying_cut", "lq_significant_cut",
                  "lq_strong_cut", "lq_strong10_cut", "employment_floor"]
     cut_names += [] if est is None else ["establishments_floor"]
@@ -400,7 +399,9 @@ def _star_cutoffs(coded: CodedPanel, economy, f: dict[str, np.ndarray],
         c = {"size_cutoff": top_cutoff(e, mask, eco.size_top),
              "focus_cutoff": top_cutoff(share_b, mask, eco.focus_top)}
         del share_b
-        c.update(us_cutoffs(lq_all[ys], e, None if est is None else est[ys], mask, us))
+        # the LQ of the year (a view of the LQ cube when it is cached; no whole cube else)
+        c.update(us_cutoffs(lq_years(coded, economy, ys), e, None if est is None else est[ys],
+                            mask, us))
         for k, v in c.items():
             cut[k][ys] = v
 
