@@ -12,8 +12,11 @@ from emerging.indices._coded import (
     ROW_BLOCK,
     CodedPanel,
     float_column,
+    gather_into,
+    index_into,
     map_row_blocks,
     map_years,
+    scratch,
 )
 
 #: Relative spread below which an industry's LQs count as all equal (rounding noise).
@@ -82,13 +85,16 @@ def standardised_columns(coded: CodedPanel, lqs: np.ndarray | Callable[[slice], 
     slq, slq_log = np.empty(len(x)), np.empty(len(x))
 
     def block(part: slice) -> None:
-        index = coded.yi[part].astype(np.intp)
-        at = {k: v.take(index) for k, v in flat.items()}
-        xs = x[part]
+        index = index_into("yi", coded.yi[part])
+        at = {k: gather_into(k, v, index) for k, v in flat.items()}
+        xs, z, z_log = x[part], slq[part], slq_log[part]
         with np.errstate(divide="ignore", invalid="ignore"):
-            np.divide(xs - at["mean"], at["sd"], out=slq[part])
-            logs = np.log(xs, out=np.full(len(xs), np.nan), where=xs > 0)
-            np.divide(logs - at["mean_log"], at["sd_log"], out=slq_log[part])
+            np.subtract(xs, at["mean"], out=z)
+            z /= at["sd"]
+            z_log.fill(np.nan)
+            np.log(xs, out=z_log, where=np.greater(xs, 0, out=scratch("positive", len(xs), bool)))
+            z_log -= at["mean_log"]
+            z_log /= at["sd_log"]
 
     map_row_blocks(block, len(x), -(-len(x) // ROW_BLOCK))
     return [float_column("slq", slq), float_column("slq_log", slq_log)]

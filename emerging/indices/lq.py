@@ -67,8 +67,11 @@ from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
     float_column,
+    gather_into,
+    index_into,
     map_years,
     reason_column,
+    scratch,
 )
 from emerging.indices._lq_expr import (  # noqa: F401  (the expressions are re-exported)
     _z,
@@ -138,7 +141,8 @@ def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
         spread = np.exp(v, out=v)
         np.multiply(lq_b, spread, out=hi)
         np.divide(lq_b, spread, out=lo)
-        np.divide(t["u_er"], t["share_ref"], out=hi, where=e == 0)
+        zero = np.equal(e, 0, out=scratch("zero", e.size, bool).reshape(e.shape))
+        np.divide(t["u_er"], t["share_ref"], out=hi, where=zero)
 
 
 _OUTPUTS = ("lq", "lo", "hi", "alq")
@@ -206,9 +210,10 @@ def _lq_row_blocks(coded: CodedPanel, f: dict, tables: dict, outputs: tuple[str,
         by_row["region_over"] = region_index
     flat = {k: tables[k].reshape(-1) for k in by_row}
 
-    def chunk(part: slice) -> None:
-        index = {id(a): a[part].astype(np.intp) for a in (region_index, industry_index)}
-        at = {k: flat[k].take(index[id(a)]) for k, a in by_row.items()}
+    def chunk(part: slice) -> None:  # temporaries in reused buffers (no fresh memory)
+        index = {id(region_index): index_into("region", region_index[part]),
+                 id(industry_index): index_into("industry", industry_index[part])}
+        at = {k: gather_into(k, flat[k], index[id(a)]) for k, a in by_row.items()}
         _lq_block(coded.value[part], at, {k: a[part] for k, a in rows.items()},
                   external=external)
 

@@ -89,6 +89,8 @@ from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
     float_column,
+    gather_into,
+    index_into,
     map_row_blocks,
     map_years,
     reason_column,
@@ -430,10 +432,10 @@ def _row_stars(coded: CodedPanel, f: dict[str, np.ndarray], values: dict, cut: d
     skipped_code = np.uint8(5 if est_rows is None else 6)
 
     def chunk(part: slice) -> None:
-        yi, yr = coded.yi[part].astype(np.intp), coded.yr[part].astype(np.intp)
+        yi, yr = index_into("yi", coded.yi[part]), index_into("yr", coded.yr[part])
         e, lq_b, share = coded.value[part], values["lq"][part], values["share"][part]
-        c = {k: v.take(yi) for k, v in flat.items()}
-        ei_b = ei.take(yi)
+        c = {k: gather_into(k, v, yi) for k, v in flat.items()}  # reused buffers
+        ei_b = gather_into("ei", ei, yi)
         o = {k: a[part] for k, a in out.items()}
         with np.errstate(invalid="ignore"):
             rated = (e > 0) & (ei_b > 0)  # no size/focus against an empty reference
@@ -449,7 +451,7 @@ def _row_stars(coded: CodedPanel, f: dict[str, np.ndarray], values: dict, cut: d
         np.multiply(np.broadcast_to(skipped, e.shape), skipped_code, out=reason)
         np.copyto(reason, 4, where=local[coded.i[part]])
         np.copyto(reason, 3, where=ei_b == 0)
-        np.copyto(reason, 2, where=er.take(yr) == 0)
+        np.copyto(reason, 2, where=gather_into("er", er, yr) == 0)
         np.copyto(reason, 1, where=np.isnan(e))
 
     map_row_blocks(chunk, n, -(-n // ROW_BLOCK))
