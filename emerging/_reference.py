@@ -369,8 +369,8 @@ def _lq_factors(coded: CodedPanel, economy: Economy) -> dict[str, np.ndarray]:
 
 #: Sums of non-negative integers below 2**53 are exact in float64, so in any order.
 _EXACT_LIMIT = 2.0**53
-#: Rows per ``bincount`` of :func:`_row_sums` (a few of the engine's row blocks).
-_SUM_BLOCK = 4 * ROW_BLOCK
+#: Rows per ``bincount`` of :func:`_row_sums` (its buffers are allocated once per core).
+_SUM_BLOCK = 32 * ROW_BLOCK
 
 
 def _row_sums(coded: CodedPanel, economy: Economy) -> tuple[np.ndarray, np.ndarray] | None:
@@ -394,11 +394,15 @@ def _row_sums(coded: CodedPanel, economy: Economy) -> tuple[np.ndarray, np.ndarr
 
     def part_sums(part: slice):
         er, ei = np.zeros(nY * nR), np.zeros(nY * n_groups * nI) if internal else None
-        for start in range(part.start, part.stop, _SUM_BLOCK):
-            rows = slice(start, min(start + _SUM_BLOCK, part.stop))
-            w = coded.value[rows]
-            w = np.where(w == w, w, 0.0)  # unknown (NaN) counts 0, as in the cube's sums
-            if not np.array_equal(np.trunc(w), w):
+        size = min(_SUM_BLOCK, part.stop - part.start)
+        w_buf, t_buf, b_buf = np.empty(size), np.empty(size), np.empty(size, dtype=bool)
+        for start in range(part.start, part.stop, _SUM_BLOCK):  # buffers reused: no
+            rows = slice(start, min(start + _SUM_BLOCK, part.stop))  # fresh memory
+            v, m = coded.value[rows], rows.stop - rows.start
+            w, t, b = w_buf[:m], t_buf[:m], b_buf[:m]
+            np.copyto(w, v)
+            np.copyto(w, 0.0, where=np.isnan(v, out=b))  # unknown counts 0, as in the cube
+            if np.not_equal(np.trunc(w, out=t), w, out=b).any():
                 return None  # a fractional value: these sums may round differently
             er += np.bincount(coded.yr[rows], weights=w, minlength=nY * nR)
             if internal:
