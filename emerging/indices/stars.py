@@ -372,7 +372,7 @@ def rate_clusters(coded: CodedPanel, economy, *, establishments=None, traded=Non
     f = lq_factors(coded, economy)
     est = None if establishments is None else _establishment_cube(establishments, coded)
     cut = _star_cutoffs(coded, economy, f, est, eco, us)
-    stars = _stars_frame(coded, f, economy.member, traded_mask, est, cut, eco, us,
+    stars = _stars_frame(coded, f, (economy.member, traded_mask), est, cut, (eco, us),
                          _row_values(coded, f) if rows is None else rows)
     thresholds = _thresholds_frame(coded, cut, economy.member, eco)
     return ClusterStars(stars, thresholds, economy.label, eco, us, traded_label)
@@ -458,12 +458,15 @@ def _row_stars(coded: CodedPanel, f: dict[str, np.ndarray], values: dict, cut: d
     return out
 
 
-def _stars_frame(coded: CodedPanel, f: dict[str, np.ndarray], mask: np.ndarray,
-                 traded_mask: np.ndarray, est: np.ndarray | None, cut: dict[str, np.ndarray],
-                 eco: EcoRules, us: UsRules, values: dict) -> pl.DataFrame:
+def _stars_frame(coded: CodedPanel, f: dict[str, np.ndarray], masks: tuple[np.ndarray, np.ndarray],
+                 est: np.ndarray | None, cut: dict[str, np.ndarray],
+                 rules: tuple[EcoRules, UsRules], values: dict) -> pl.DataFrame:
     """One row per panel row: employment, LQ, share, the stars and ratings (null where
-    they are undefined) and the reason of each row (``values``: the LQ and share at the
-    rows, see :func:`rate_clusters`)."""
+    they are undefined) and the reason of each row. ``masks``: the reference regions and
+    the traded categories; ``values``: the LQ and share at the rows (see
+    :func:`rate_clusters`)."""
+    mask, traded_mask = masks
+    eco, us = rules
     est_rows = None if est is None else coded.to_rows(est)
     lq_column = values.get("lq_column")
     if lq_column is None:
