@@ -378,8 +378,8 @@ def _row_sums(coded: CodedPanel, economy: Economy) -> tuple[np.ndarray, np.ndarr
     by their codes, or None where the cube's sums must be used.
 
     Sums of floating-point numbers depend on their order, and the totals must not depend
-    on the order of the panel's rows. When every known value is a whole number and the
-    grand total is below 2**53, every partial sum is exact, so these sums have the same
+    on the order of the panel's rows. When every known value is a whole number >= 0 and
+    the grand total is below 2**53, every partial sum is exact, so these sums have the same
     bits as the sums over the cube in any order; they save a panel out of cube order the
     scatter of every row into a dense cube (random writes). Otherwise (fractional values,
     or the cube is there anyway) None: the caller sums the cube.
@@ -402,8 +402,8 @@ def _row_sums(coded: CodedPanel, economy: Economy) -> tuple[np.ndarray, np.ndarr
             w, t, b = w_buf[:m], t_buf[:m], b_buf[:m]
             np.copyto(w, v)
             np.copyto(w, 0.0, where=np.isnan(v, out=b))  # unknown counts 0, as in the cube
-            if np.not_equal(np.trunc(w, out=t), w, out=b).any():
-                return None  # a fractional value: these sums may round differently
+            if np.not_equal(np.trunc(w, out=t), w, out=b).any() or np.less(w, 0, out=b).any():
+                return None  # a fractional (or negative) value: sums may round differently
             er += np.bincount(coded.yr[rows], weights=w, minlength=nY * nR)
             if internal:
                 if not every:
