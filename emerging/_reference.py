@@ -46,7 +46,7 @@ from typing import Literal, TypeAlias
 import numpy as np
 import polars as pl
 
-from emerging._engine import CodedPanel, read_only
+from emerging._engine import ROW_BLOCK, CodedPanel, map_row_blocks, read_only
 from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, EmptySelectionError, require_columns
 
 ReferenceName = Literal["all", "country", "set"]
@@ -334,7 +334,8 @@ def lq_factors(coded: CodedPanel, economy: Economy) -> dict[str, np.ndarray]:
     """The factors of the LQ against ``economy`` (read-only; cached on ``coded`` for an
     internal reference).
 
-    ``e`` (Y, R, I) values (NaN unknown, 0 absent); ``er`` (Y, R, 1) the region totals;
+    ``er`` (Y, R, 1) the region totals (the values themselves, NaN unknown and 0 absent,
+    are :attr:`CodedPanel.value_cube`);
     ``ei`` (Y, G, I) and ``et`` (Y, G, 1) the reference industry totals and their sum per
     group (NaN in ``ei`` where unknown in an external reference); ``group`` (R,) the group
     of each region. Use :func:`by_region` to broadcast ``ei``/``et`` to regions.
@@ -350,35 +351,104 @@ def lq_factors(coded: CodedPanel, economy: Economy) -> dict[str, np.ndarray]:
 
 
 def _lq_factors(coded: CodedPanel, economy: Economy) -> dict[str, np.ndarray]:
-    table = reference_totals(coded.cube, economy)
+    sums = _row_sums(coded, economy)
+    if sums is not None:  # exact sums from the rows: the cube's bits without the cube
+        er, table = sums
+    else:
+        er, table = None, reference_totals(coded.cube, economy)
     unknown = np.isnan(table)
     totals = np.nansum(table, axis=2, keepdims=True)
     if unknown.any():  # E_r over the industries known in the reference, (Y, R, 1)
         known_ref = by_region(~unknown, economy).astype(float)
         er = (coded.cube * known_ref).sum(axis=2, keepdims=True)
-    else:
+    elif er is None:
         er = coded.region_total[:, :, None]
-    out = {"e": coded.value_cube, "er": er, "ei": table, "et": totals,
-           "group": economy.group}
-    return {k: read_only(v) if k != "e" else v for k, v in out.items()}
+    out = {"er": er, "ei": table, "et": totals, "group": economy.group}
+    return {k: read_only(v) for k, v in out.items()}
+
+
+#: Sums of non-negative integers below 2**53 are exact in float64, so in any order.
+_EXACT_LIMIT = 2.0**53
+#: Rows per ``bincount`` of :func:`_row_sums` (its buffers are allocated once per core).
+_SUM_BLOCK = 32 * ROW_BLOCK
+
+
+def _row_sums(coded: CodedPanel, economy: Economy) -> tuple[np.ndarray, np.ndarray] | None:
+    """Region totals ``(Y, R, 1)`` and reference totals ``(Y, G, I)`` summed from the rows
+    by their codes, or None where the cube's sums must be used.
+
+    Sums of floating-point numbers depend on their order, and the totals must not depend
+    on the order of the panel's rows. When every known value is a whole number >= 0 and
+    the grand total is below 2**53, every partial sum is exact, so these sums have the same
+    bits as the sums over the cube in any order; they save a panel out of cube order the
+    scatter of every row into a dense cube (random writes). Otherwise (fractional values,
+    or the cube is there anyway) None: the caller sums the cube.
+    """
+    if coded.in_cube_order or "value_cube" in coded.__dict__:
+        return None
+    nY, nR, nI = coded.shape
+    n_groups = economy.n_groups
+    internal = economy.external is None
+    every = bool(economy.member.all())
+    groups = economy.group if n_groups > 1 else None
+
+    def part_sums(part: slice):
+        er, ei = np.zeros(nY * nR), np.zeros(nY * n_groups * nI) if internal else None
+        size = min(_SUM_BLOCK, part.stop - part.start)
+        w_buf, t_buf, b_buf = np.empty(size), np.empty(size), np.empty(size, dtype=bool)
+        for start in range(part.start, part.stop, _SUM_BLOCK):  # buffers reused: no
+            rows = slice(start, min(start + _SUM_BLOCK, part.stop))  # fresh memory
+            v, m = coded.value[rows], rows.stop - rows.start
+            w, t, b = w_buf[:m], t_buf[:m], b_buf[:m]
+            np.copyto(w, v)
+            np.copyto(w, 0.0, where=np.isnan(v, out=b))  # unknown counts 0, as in the cube
+            if np.not_equal(np.trunc(w, out=t), w, out=b).any() or np.less(w, 0, out=b).any():
+                return None  # a fractional (or negative) value: sums may round differently
+            er += np.bincount(coded.yr[rows], weights=w, minlength=nY * nR)
+            if internal:
+                if not every:
+                    w *= economy.member[coded.r[rows]]
+                index = coded.yi[rows] if groups is None else (
+                    (coded.y[rows].astype(np.int64) * n_groups + groups[coded.r[rows]]) * nI
+                    + coded.i[rows])
+                ei += np.bincount(index, weights=w, minlength=nY * n_groups * nI)
+        return er, ei
+
+    parts = map_row_blocks(part_sums, len(coded.value), os.cpu_count() or 1)
+    if any(p is None for p in parts):
+        return None
+    er = np.sum([p[0] for p in parts], axis=0)
+    if not er.sum() < _EXACT_LIMIT:
+        return None
+    table = np.sum([p[1] for p in parts], axis=0).reshape(nY, n_groups, nI) if internal \
+        else economy.external
+    return er.reshape(nY, nR, 1), table
 
 
 def lq_cube(coded: CodedPanel, economy: Economy) -> np.ndarray:
     """LQ ``(year, region, industry)`` (NaN where undefined: unknown value, zero total,
     unknown or smaller external reference); cached for an internal reference."""
-    def compute() -> np.ndarray:
-        f = lq_factors(coded, economy)
-        ei, et = by_region(f["ei"], economy), by_region(f["et"], economy)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = lq(f["e"], f["er"], ei, et)
-            if economy.external is not None:
-                out[(f["e"] > ei) | (f["er"] > et)] = np.nan
-            out[~np.isfinite(out)] = np.nan
-        return read_only(out)
-
     if economy.key is None:
-        return compute()
-    return coded.cache.get(("lq", economy.key), compute)
+        return lq_years(coded, economy, slice(None))
+    return coded.cache.get(("lq", economy.key),
+                           lambda: read_only(lq_years(coded, economy, slice(None))))
+
+
+def lq_years(coded: CodedPanel, economy: Economy, years: slice) -> np.ndarray:
+    """:func:`lq_cube` of the year positions ``years`` only (a fresh array, or a view of the
+    cached cube when there is one): a caller that reads the LQ year by year needs no
+    whole LQ cube."""
+    if economy.key is not None and (cube := coded.cache.peek(("lq", economy.key))) is not None:
+        return cube[years]  # type: ignore[index]
+    f = lq_factors(coded, economy)
+    e, er = coded.value_cube[years], f["er"][years]
+    ei, et = by_region(f["ei"][years], economy), by_region(f["et"][years], economy)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = lq(e, er, ei, et)
+        if economy.external is not None:
+            out[(e > ei) | (er > et)] = np.nan
+        out[~np.isfinite(out)] = np.nan
+    return out
 
 
 def factor_rows(

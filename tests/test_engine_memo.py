@@ -49,10 +49,12 @@ def test_same_frame_is_coded_once_and_shares_its_cache():
     assert CodedPanel.from_panel(panel) is first
     assert first.frame is not panel  # a shallow copy: the memo holds no strong reference
     emerging.location_quotient(panel)
-    assert first.cache.peek(("lq_factors", ("all",))) is not None  # reused by the next call
+    factors = first.cache.peek(("lq_factors", ("all",)))
+    assert factors is not None  # reused by the next call
     emerging.specialisation_profile(panel)
     assert CodedPanel.from_panel(panel) is first
-    assert first.cache.peek(("lq", ("all",))) is not None
+    # the profile used the same cached factors (it reads the LQ year by year: no LQ cube)
+    assert first.cache.peek(("lq_factors", ("all",))) is factors
 
 
 def test_other_value_column_is_another_entry():

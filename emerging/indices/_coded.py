@@ -8,6 +8,8 @@ relatedness import, and holds the helpers that turn arrays into frame columns.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import polars as pl
 
@@ -34,3 +36,36 @@ def reason_column(name: str, codes: np.ndarray, labels: tuple[str, ...]) -> pl.S
         return pl.Series(name, [None], dtype=pl.String).extend_constant(None, len(codes) - 1)
     table = pl.Series(name, [None, *labels], dtype=pl.String)
     return table.gather(codes.astype(np.uint32)).alias(name)
+
+
+_SCRATCH = threading.local()
+
+
+def scratch(name: str, n: int, dtype=np.float64) -> np.ndarray:
+    """A buffer of ``n`` elements for temporaries of a row block, kept per thread and
+    reused by every block that thread computes.
+
+    A row block's temporaries (a quarter of a MiB each) are above the allocator's
+    threshold for fresh memory, so allocating them block after block would page-fault
+    fresh memory every time (slow on virtual machines); one buffer per name and thread
+    is touched once. The contents are whatever the last block left: write before reading.
+    """
+    store = _SCRATCH.__dict__
+    key = (name, np.dtype(dtype).str)
+    buf = store.get(key)
+    if buf is None or len(buf) < n:
+        buf = store[key] = np.empty(max(n, ROW_BLOCK), dtype=dtype)
+    return buf[:n]
+
+
+def gather_into(name: str, table: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``table[index]`` written into the :func:`scratch` buffer ``name`` (indices must be
+    valid: no bounds check beyond clipping)."""
+    return np.take(table, index, out=scratch(name, len(index), table.dtype), mode="clip")
+
+
+def index_into(name: str, codes: np.ndarray) -> np.ndarray:
+    """Integer codes of a row block as ``intp`` in the :func:`scratch` buffer ``name``."""
+    out = scratch(name, len(codes), np.intp)
+    np.copyto(out, codes, casting="safe")
+    return out

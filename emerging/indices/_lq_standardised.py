@@ -3,6 +3,8 @@ the z-scores behind :func:`emerging.indices.lq.standardised_lq`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 
@@ -10,8 +12,11 @@ from emerging.indices._coded import (
     ROW_BLOCK,
     CodedPanel,
     float_column,
+    gather_into,
+    index_into,
     map_row_blocks,
     map_years,
+    scratch,
 )
 
 #: Relative spread below which an industry's LQs count as all equal (rounding noise).
@@ -38,50 +43,58 @@ def _year_stats(x: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, sd
 
 
-def _standardised_stats(coded: CodedPanel, lqs: np.ndarray) -> dict[str, np.ndarray]:
+def _standardised_stats(coded: CodedPanel, lq_of: Callable[[slice], np.ndarray]
+                        ) -> dict[str, np.ndarray]:
     """Per ``(year, industry)``: mean and deviation of the defined LQs across the panel's
     rows (``mean``, ``sd``) and of the logs of the positive ones (``mean_log``,
-    ``sd_log``), year by year on the LQ cube."""
+    ``sd_log``), year by year on the LQ of each year (``lq_of(slice)``, ``(1, R, I)``)."""
     nY, _, nI = coded.shape
     out = {k: np.empty((nY, nI)) for k in ("mean", "sd", "mean_log", "sd_log")}
     present = coded.present
 
     def block(ys: slice) -> None:
         y = ys.start
-        ok = np.isfinite(lqs[y])
+        lq_y = lq_of(ys)[0]
+        ok = np.isfinite(lq_y)
         if present is not None:
             ok &= present[y]
-        x = np.where(ok, lqs[y], 0.0)
+        x = np.where(ok, lq_y, 0.0)
         out["mean"][y], out["sd"][y] = _year_stats(x, ok)
         with np.errstate(invalid="ignore"):
-            ok &= lqs[y] > 0  # the log form: LQ > 0 only
+            ok &= lq_y > 0  # the log form: LQ > 0 only
         x.fill(0.0)
-        np.log(lqs[y], out=x, where=ok)
+        np.log(lq_y, out=x, where=ok)
         out["mean_log"][y], out["sd_log"][y] = _year_stats(x, ok)
 
     map_years(block, nY)
     return out
 
 
-def standardised_columns(coded: CodedPanel, lqs: np.ndarray,
+def standardised_columns(coded: CodedPanel, lqs: np.ndarray | Callable[[slice], np.ndarray],
                          lq_rows: np.ndarray | None = None) -> list[pl.Series]:
-    """``slq`` and ``slq_log`` columns (panel row order) from an LQ cube (and its values
-    at the rows, NaN where undefined, when known already): z-scores of each row against
-    the ``(year, industry)`` tables of :func:`_standardised_stats`, gathered by the rows'
-    codes (cheap in any row order), in row blocks small enough for a core's cache."""
-    stats = _standardised_stats(coded, lqs)
+    """``slq`` and ``slq_log`` columns (panel row order) from an LQ cube, or a function
+    giving the LQ of a slice of years (:func:`emerging._reference.lq_years`), and the LQ
+    at the rows (NaN where undefined; needed with a function): z-scores of each row
+    against the ``(year, industry)`` tables of :func:`_standardised_stats`, gathered by
+    the rows' codes (cheap in any row order), in row blocks small enough for a core's
+    cache."""
+    cube = isinstance(lqs, np.ndarray)
+    stats = _standardised_stats(coded, (lambda ys: lqs[ys]) if cube else lqs)
     x = coded.to_rows(lqs) if lq_rows is None else lq_rows
     flat = {k: v.reshape(-1) for k, v in stats.items()}
     slq, slq_log = np.empty(len(x)), np.empty(len(x))
 
     def block(part: slice) -> None:
-        index = coded.yi[part].astype(np.intp)
-        at = {k: v.take(index) for k, v in flat.items()}
-        xs = x[part]
+        index = index_into("yi", coded.yi[part])
+        at = {k: gather_into(k, v, index) for k, v in flat.items()}
+        xs, z, z_log = x[part], slq[part], slq_log[part]
         with np.errstate(divide="ignore", invalid="ignore"):
-            np.divide(xs - at["mean"], at["sd"], out=slq[part])
-            logs = np.log(xs, out=np.full(len(xs), np.nan), where=xs > 0)
-            np.divide(logs - at["mean_log"], at["sd_log"], out=slq_log[part])
+            np.subtract(xs, at["mean"], out=z)
+            z /= at["sd"]
+            z_log.fill(np.nan)
+            np.log(xs, out=z_log, where=np.greater(xs, 0, out=scratch("positive", len(xs), bool)))
+            z_log -= at["mean_log"]
+            z_log /= at["sd_log"]
 
     map_row_blocks(block, len(x), -(-len(x) // ROW_BLOCK))
     return [float_column("slq", slq), float_column("slq_log", slq_log)]

@@ -45,7 +45,8 @@ def lorenz_gini(share: np.ndarray, weight: np.ndarray, axis: int) -> np.ndarray:
     s = np.ascontiguousarray(np.moveaxis(share, axis, -1))
     w = np.moveaxis(weight, axis, -1)
     n = s.shape[-1]
-    if all(st == 0 for st in w.strides[:-1]):  # one weight per unit (broadcast): keep it small
+    if all(st == 0 or k == 1 for st, k in zip(w.strides[:-1], w.shape[:-1], strict=True)):
+        # one weight per unit (broadcast, e.g. one year's): keep it small
         w = np.ascontiguousarray(w.reshape(-1, n)[0])
     else:
         w = np.ascontiguousarray(w)

@@ -86,9 +86,13 @@ def linear_quantiles(values: np.ndarray, population: np.ndarray,
     a NaN value are left out. Returns one ``(Y, 1, I)`` array per ``q`` (NaN where the
     population is empty), computed with d3's arithmetic (see the module docstring).
     """
-    sub = np.where(population & ~np.isnan(values), values, np.nan).transpose(0, 2, 1)
-    ranked = np.sort(sub, axis=2)  # NaN sorts last, after the n values that count
-    n = (~np.isnan(ranked)).sum(axis=2)
+    keep = population & ~np.isnan(values)
+    n = np.count_nonzero(keep, axis=1)  # values that count per (year, industry)
+    # (Y, I, R), contiguous along regions; the cells left out sort last (as +inf) and
+    # are never read: every position taken below is below n
+    ranked = np.full((values.shape[0], values.shape[2], values.shape[1]), np.inf)
+    np.copyto(ranked, values.transpose(0, 2, 1), where=keep.transpose(0, 2, 1))
+    ranked.sort(axis=2)
     m = ranked.shape[2]
     out = []
     for q in qs:
@@ -96,7 +100,8 @@ def linear_quantiles(values: np.ndarray, population: np.ndarray,
         h = np.floor(big_h).astype(np.int64)
         frac = big_h - h
         lo = np.take_along_axis(ranked, np.clip(h - 1, 0, m - 1)[..., None], axis=2)[..., 0]
-        hi = np.take_along_axis(ranked, np.clip(h, 0, m - 1)[..., None], axis=2)[..., 0]
+        hi = np.take_along_axis(ranked, np.clip(np.minimum(h, n - 1), 0, m - 1)[..., None],
+                                axis=2)[..., 0]
         with np.errstate(invalid="ignore"):
             cut = np.where(frac > 0, lo + frac * (hi - lo), lo)
         cut[n == 0] = np.nan
@@ -104,16 +109,13 @@ def linear_quantiles(values: np.ndarray, population: np.ndarray,
     return out
 
 
-def us_ratings(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarray | None,
-               reference: np.ndarray, rules: UsRules
-               ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
-    """The four ratings (Boolean ``(Y, R, I)``), their cut-offs (``(Y, 1, I)``) and where
-    the establishment floor was not applied (Boolean, broadcastable to ``(Y, R, I)``).
+def us_cutoffs(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarray | None,
+               reference: np.ndarray, rules: UsRules) -> dict[str, np.ndarray]:
+    """The cut-offs (``(Y, 1, I)``) of the four ratings and of the floors.
 
-    ``reference`` is the ``(R,)`` mask of the reference regions; every region is rated
-    against the quantiles of the reference regions with positive employment.
-    Establishments, when given, are NaN where unknown: those cells skip that floor, as
-    do all cells of a category-year whose reference regions have no known count.
+    ``lq``, ``employment`` (and ``establishments``, NaN where unknown) are ``(Y, R, I)``;
+    ``reference`` is the ``(R,)`` mask of the reference regions; the quantiles are taken
+    over the reference regions with positive employment.
     """
     population = (employment > 0) & reference[None, :, None]
     lq_q = linear_quantiles(lq, population, (
@@ -123,13 +125,25 @@ def us_ratings(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarra
                      "lq_strong10_cut"), lq_q, strict=True))
     (cuts["employment_floor"],) = linear_quantiles(employment, population,
                                                    (rules.floor_quantile,))
+    if establishments is not None:
+        (cuts["establishments_floor"],) = linear_quantiles(establishments, population,
+                                                           (rules.floor_quantile,))
+    return cuts
+
+
+def us_flags(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarray | None,
+             cuts: dict[str, np.ndarray], rules: UsRules
+             ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The four ratings (Boolean) of cells with these values against the cut-offs of
+    :func:`us_cutoffs` (all broadcast together: cubes, or rows with the cut-offs at their
+    rows), and where the establishment floor was not applied (unknown count or cut-off;
+    everywhere without establishments)."""
     with np.errstate(invalid="ignore"):
         floors = employment > cuts["employment_floor"]
         if establishments is None:
-            skipped = np.ones((1, 1, 1), dtype=bool)
+            skipped = np.ones((1,) * np.ndim(floors), dtype=bool)
         else:
-            (cut,) = linear_quantiles(establishments, population, (rules.floor_quantile,))
-            cuts["establishments_floor"] = cut
+            cut = cuts["establishments_floor"]
             skipped = np.isnan(establishments) | np.isnan(cut)
             floors &= (establishments > cut) | skipped
         lq_min = lq >= rules.strong_min_lq
@@ -139,6 +153,23 @@ def us_ratings(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarra
             "strong": floors & lq_min & (lq >= cuts["lq_strong_cut"]),
             "strong10": floors & lq_min & (lq >= cuts["lq_strong10_cut"]),
         }
+    return flags, skipped
+
+
+def us_ratings(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarray | None,
+               reference: np.ndarray, rules: UsRules
+               ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+    """The four ratings (Boolean ``(Y, R, I)``), their cut-offs (``(Y, 1, I)``) and where
+    the establishment floor was not applied (Boolean, broadcastable to ``(Y, R, I)``):
+    :func:`us_flags` against :func:`us_cutoffs`.
+
+    ``reference`` is the ``(R,)`` mask of the reference regions; every region is rated
+    against the quantiles of the reference regions with positive employment.
+    Establishments, when given, are NaN where unknown: those cells skip that floor, as
+    do all cells of a category-year whose reference regions have no known count.
+    """
+    cuts = us_cutoffs(lq, employment, establishments, reference, rules)
+    flags, skipped = us_flags(lq, employment, establishments, cuts, rules)
     return flags, cuts, skipped
 
 

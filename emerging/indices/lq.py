@@ -44,19 +44,15 @@ Theorie und Praxis*. Springer (additive location quotient).
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 import numpy as np
 import polars as pl
 
-from emerging._engine import ROW_BLOCK, map_row_blocks
 from emerging._reference import (
     ReferenceLike,
     Regions,
-    by_region,
     legacy_reference,
-    lq,
     lq_cube,
     lq_factors,
     resolve_reference,
@@ -67,7 +63,6 @@ from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
     float_column,
-    map_years,
     reason_column,
 )
 from emerging.indices._lq_expr import (  # noqa: F401  (the expressions are re-exported)
@@ -77,7 +72,8 @@ from emerging.indices._lq_expr import (  # noqa: F401  (the expressions are re-e
     lq_bounds_expr,
     lq_expr,
 )
-from emerging.indices._lq_reasons import LQ_REASONS, _lq_reasons, _unknown_in_reference
+from emerging.indices._lq_reasons import LQ_REASONS, _lq_reasons
+from emerging.indices._lq_rows import _lq_rows
 from emerging.indices._lq_standardised import standardised_columns
 
 #: Old name of the reference option (``base=``), kept for one release.
@@ -89,131 +85,6 @@ def economy_of(coded: CodedPanel, reference, regions, *, base=None):
     """The :class:`~emerging._reference.Economy` of a call, old spellings translated."""
     reference, regions, sum_frame = legacy_reference(reference, regions, base=base)
     return resolve_reference(coded, reference, regions, sum_frame=sum_frame)
-
-
-def _lq_tables(f: dict[str, np.ndarray], economy, *, z: float, u: float) -> dict:
-    """What the LQ and its interval need beyond the cell's value, as small tables:
-    ``(year, region, 1)`` (``er``, ``et``, ``c``, ``u_er``, ``region_over``) and
-    ``(year, group, industry)`` (``ei``, ``share_ref``, ``k``)."""
-    er, ei, et = f["er"], f["ei"], f["et"]
-    et_r = np.broadcast_to(by_region(et, economy), er.shape)  # E per region's group
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        outside = et_r - er  # E - E_r
-        return {
-            "er": er, "et": et_r, "ei": ei, "share_ref": ei / et, "k": (z * z) / (ei * ei),
-            "c": 1.0 / er + np.where(outside > 0, 1.0 / outside, 0.0), "u_er": u / er,
-            "region_over": er > et_r,
-        }
-
-
-_INDUSTRY_TABLES = ("ei", "share_ref", "k")
-
-
-def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
-    """LQ, interval bounds and additive LQ of one block (cubes of some years, or rows),
-    written into ``out``; ``t`` holds :func:`_lq_tables` broadcastable to ``e`` (only
-    ``er``, ``share_ref``, ``ei``, ``c``, ``k``, ``u_er`` and, with an external reference,
-    ``region_over`` are read).
-
-    V = d/E_i^2 * (1 + d * (1/e - 1/E_r - 1/(E - E_r))), d = E_i - e (see the docstring
-    of :func:`location_quotient`); ``c`` = 1/E_r + 1/(E - E_r), ``k`` = z^2/E_i^2.
-    """
-    lq_b, lo, hi, alq = out["lq"], out["lo"], out["hi"], out["alq"]
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        lq(e, t["er"], t["share_ref"], 1.0, out=lq_b)  # (e / E_r) / (E_i / E)
-        np.divide(e, t["er"], out=alq)
-        alq -= t["share_ref"]
-        if external:
-            lq_b[(e > t["ei"]) | t["region_over"]] = np.nan
-        d = np.subtract(t["ei"], e, out=hi)
-        v = np.divide(1.0, e, out=lo)
-        v -= t["c"]
-        v *= d
-        v += 1.0
-        v *= d
-        v *= t["k"]
-        np.sqrt(v, out=v)  # z * sqrt(V)
-        spread = np.exp(v, out=v)
-        np.multiply(lq_b, spread, out=hi)
-        np.divide(lq_b, spread, out=lo)
-        np.divide(t["u_er"], t["share_ref"], out=hi, where=e == 0)
-
-
-_OUTPUTS = ("lq", "lo", "hi", "alq")
-#: Rows per block of the row path (see :data:`emerging._engine.ROW_BLOCK`).
-_ROW_BLOCK = ROW_BLOCK
-
-
-def _lq_rows(
-    coded: CodedPanel, economy, level: float, persons: float | None = 1.0
-) -> dict[str, np.ndarray]:
-    """LQ, interval and additive LQ at the panel's rows.
-
-    Rows in cube order are computed year by year on the cube; any other order row by row
-    with the small tables of :func:`_lq_tables` gathered by the rows' codes (the same
-    operations on the same numbers, so the same bits), so that no whole cube is gathered
-    for a shuffled panel. The row blocks are small enough for a core's cache.
-    """
-    f = lq_factors(coded, economy)
-    external = economy.external is not None
-    z, u = _z(level), _zero_count_upper(level)
-    if persons:  # values count `persons` people each: V of the person counts is V / persons
-        z, u = z / math.sqrt(persons), u / persons
-    tables = _lq_tables(f, economy, z=z, u=u)
-    if coded.in_cube_order:
-        cubes = {k: np.empty(coded.shape) for k in _OUTPUTS}
-        t = {k: by_region(v, economy) if k in _INDUSTRY_TABLES else v
-             for k, v in tables.items()}
-
-        def block(ys: slice) -> None:
-            _lq_block(f["e"][ys], {k: v[ys] for k, v in t.items()},
-                      {k: a[ys] for k, a in cubes.items()}, external=external)
-
-        map_years(block, coded.shape[0])
-        rows = {k: a.reshape(-1) for k, a in cubes.items()}
-    else:
-        rows = _lq_row_blocks(coded, f, tables, external=external)
-    bad = np.flatnonzero(np.isnan(rows["lq"]))
-    rows["reason"] = _lq_reasons(coded, f, bad)
-    for k in ("lo", "hi", "alq"):
-        if len(bad):
-            rows[k][bad] = np.nan
-    if persons is None:  # values are no counts (EUR million, hours): no count interval
-        rows["lo"][:] = np.nan
-        rows["hi"][:] = np.nan
-    rows["unknown_share"] = coded.unknown_share(excluded=_unknown_in_reference(coded, f))
-    return rows
-
-
-def _lq_row_blocks(coded: CodedPanel, f: dict, tables: dict, *, external: bool) -> dict:
-    """:func:`_lq_block` of the rows in blocks of ``_ROW_BLOCK``, on every core, each
-    block gathering what it needs of the small tables (each index converted once)."""
-    n = len(coded.value)
-    rows = {k: np.empty(n) for k in _OUTPUTS}
-    region_index, industry_index = coded.yr, _industry_index(coded, f)
-    by_row = {"er": region_index, "c": region_index, "u_er": region_index,
-              "share_ref": industry_index, "ei": industry_index, "k": industry_index}
-    if external:
-        by_row["region_over"] = region_index
-    flat = {k: tables[k].reshape(-1) for k in by_row}
-
-    def chunk(part: slice) -> None:
-        index = {id(a): a[part].astype(np.intp) for a in (region_index, industry_index)}
-        at = {k: flat[k].take(index[id(a)]) for k, a in by_row.items()}
-        _lq_block(coded.value[part], at, {k: a[part] for k, a in rows.items()},
-                  external=external)
-
-    map_row_blocks(chunk, n, -(-n // _ROW_BLOCK))
-    return rows
-
-
-def _industry_index(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.ndarray:
-    """Flat index of each row into a ``(year, group, industry)`` table."""
-    n_groups = f["ei"].shape[1]
-    if n_groups == 1:
-        return coded.yi
-    yg = coded.y.astype(np.int64) * n_groups + f["group"][coded.r]
-    return yg * coded.shape[2] + coded.i
 
 
 def standardised_lq(
@@ -353,10 +224,19 @@ def location_quotient(
 
 def _location_quotient(coded: CodedPanel, economy, *, level: float, like):
     """:func:`location_quotient` of a coded panel against a resolved economy."""
+    return same_kind(lq_frame(coded, economy, level=level)[0], like)
+
+
+def lq_frame(coded: CodedPanel, economy, *, level: float, share: bool = False
+             ) -> tuple[pl.DataFrame, dict[str, np.ndarray]]:
+    """The frame of :func:`location_quotient` and the arrays behind it: the rows of
+    :func:`_lq_rows` (with ``share`` also ``e / E_r``) and ``"lq_column"``, the ``lq``
+    column itself (for a caller that puts the same LQ in another frame)."""
     check_fraction("level", level)
-    rows = _lq_rows(coded, economy, level, persons_per_value(coded.frame))
+    rows = _lq_rows(coded, economy, level, persons_per_value(coded.frame), share=share)
+    rows["lq_column"] = float_column("lq", rows["lq"])
     out = coded.frame.with_columns(
-        float_column("lq", rows["lq"]),
+        rows["lq_column"],
         reason_column("lq_reason", rows["reason"], LQ_REASONS),
         float_column("unknown_share", rows["unknown_share"].reshape(-1)[coded.yr])
         if rows["unknown_share"].any()
@@ -365,7 +245,7 @@ def _location_quotient(coded: CodedPanel, economy, *, level: float, like):
         float_column("lq_hi", rows["hi"]),
         float_column("alq", rows["alq"]),
     ).with_columns((pl.col("lq_lo") > 1).alias("specialised"))
-    return same_kind(out, like)
+    return out, rows
 
 
 def presence(
@@ -388,9 +268,12 @@ def presence(
     return same_kind(presence_frame(coded, economy, threshold=threshold, level=level), panel)
 
 
-def presence_frame(coded: CodedPanel, economy, *, threshold: float, level: float):
-    """:func:`presence` (a DataFrame) of a coded panel against a resolved economy."""
+def presence_frame(coded: CodedPanel, economy, *, threshold: float, level: float,
+                   share: bool = False):
+    """:func:`presence` (a DataFrame) of a coded panel against a resolved economy; with
+    ``share``, also the arrays of :func:`lq_frame` (a pair: frame, arrays)."""
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
-    out = _location_quotient(coded, economy, level=level, like=coded.frame)
-    return out.with_columns((pl.col("lq") >= threshold).alias("present"))
+    out, rows = lq_frame(coded, economy, level=level, share=share)
+    out = out.with_columns((pl.col("lq") >= threshold).alias("present"))
+    return (out, rows) if share else out

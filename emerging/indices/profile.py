@@ -2,11 +2,12 @@
 
 Validating and integer-coding a large panel costs about as much as computing the LQs;
 :func:`specialisation_profile` does it once and hands the coded panel to each index
-function (all of which also accept a plain panel and code it themselves). The coded panel
-also keeps what several indices share (the LQ factors, and the LQ cube of
-:func:`~emerging.indices.lq.presence` that the standardised LQs and the cluster stars
-reuse), so nothing is computed twice.
-"""
+function (all of which also accept a plain panel and code it themselves). What several
+indices share is computed once: the LQ factors (kept in the coded panel's cache), and
+the LQ and share of each row, which the cluster stars take from the location quotients
+when both use the same reference group (the ``lq`` column is then one column shared by
+both frames). The standardised LQs and the stars' cut-offs read the LQ year by year, so
+no whole LQ cube is built for them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from emerging._reference import ReferenceLike, Regions, deprecated, lq_cube
+from emerging._reference import ReferenceLike, Regions, deprecated, lq_years
 from emerging._result import Result
 from emerging.indices._coded import CodedPanel
 from emerging.indices.concentration import IndustryConcentration, industry_concentration
@@ -29,6 +30,7 @@ from emerging.indices.stars import (
     EcoRules,
     UsRules,
     cluster_stars,
+    rate_clusters,
 )
 
 
@@ -105,19 +107,41 @@ def specialisation_profile(
     """
     coded = CodedPanel.from_panel(panel)
     economy = economy_of(coded, reference, regions, base=base)
+    stars_economy: object = None  # the stars' reference group when it is the LQs' own
     stars_ref: dict = {"reference": "all"}
     if stars_reference is not None:
         deprecated("stars_reference=X", "reference='set', regions=X")
         stars_ref = {"reference": "all"} if stars_reference == "all" else {
             "reference": "set", "regions": stars_reference}
     elif economy.kind in ("all", "set"):
-        stars_ref = {"reference": economy.kind, "regions": regions}
-    lq = presence_frame(coded, economy, threshold=threshold, level=level)
+        stars_economy = economy
+    # Every index below works on the dense cube: build it first, so that the LQ factors
+    # are summed on it rather than from the rows (the same bits; the cube is needed anyway).
+    coded.value_cube  # noqa: B018
+    lq, rows = presence_frame(coded, economy, threshold=threshold, level=level, share=True)
+    # the LQ year by year (no whole LQ cube, unless one is cached already)
+    lq = lq.with_columns(standardised_columns(
+        coded, lambda ys: lq_years(coded, economy, ys), rows["lq"]))
+    if stars_economy is not None:
+        stars = rate_clusters(coded, stars_economy, establishments=establishments, eco=eco,
+                              us=us, rows=_stars_rows(rows))
+    else:
+        stars = cluster_stars(coded, establishments=establishments, eco=eco, us=us,
+                              **stars_ref)
+    del rows
     return SpecialisationProfile(
-        lq=lq.with_columns(standardised_columns(
-            coded, lq_cube(coded, economy), lq["lq"].fill_null(np.nan).to_numpy())),
+        lq=lq,
         diversity=regional_diversity(coded, reference=economy, threshold=threshold,
                                      unrelated_level=unrelated_level),
         concentration=industry_concentration(coded, herfindahl=herfindahl),
-        stars=cluster_stars(coded, establishments=establishments, eco=eco, us=us, **stars_ref),
+        stars=stars,
     )
+
+
+def _stars_rows(rows: dict) -> dict:
+    """The LQ and share at the rows as the cluster stars take them (NaN, never inf, where
+    undefined; the LQ column shared when it needs no change)."""
+    lq_rows = rows["lq"]
+    if np.isinf(lq_rows).any():  # e.g. a region outside a set, the set without the industry
+        return {"lq": np.where(np.isinf(lq_rows), np.nan, lq_rows), "share": rows["share"]}
+    return {"lq": lq_rows, "share": rows["share"], "lq_column": rows["lq_column"]}

@@ -78,8 +78,8 @@ from emerging._reference import (
     is_frame,
     legacy_reference,
     lq,
-    lq_cube,
     lq_factors,
+    lq_years,
     resolve_reference,
 )
 from emerging._result import Result
@@ -89,11 +89,19 @@ from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
     float_column,
+    gather_into,
+    index_into,
     map_row_blocks,
     map_years,
     reason_column,
 )
-from emerging.indices._us_ratings import US_RATINGS, UsRules, _rating_and_reason, us_ratings
+from emerging.indices._us_ratings import (
+    US_RATINGS,
+    UsRules,
+    _rating_and_reason,
+    us_cutoffs,
+    us_flags,
+)
 
 ECO_STARS = ("size", "specialisation", "focus")
 _REASONS = ("confidential", "zero region total", "zero industry total in reference",
@@ -345,14 +353,27 @@ def cluster_stars(
     us.check()
     coded = CodedPanel.from_panel(panel)
     economy = _stars_economy(coded, reference, regions)
+    return rate_clusters(coded, economy, establishments=establishments, traded=traded,
+                         eco=eco, us=us)
+
+
+def rate_clusters(coded: CodedPanel, economy, *, establishments=None, traded=None,
+                  eco: EcoRules = DEFAULT_ECO, us: UsRules = DEFAULT_US,
+                  rows: dict | None = None) -> ClusterStars:
+    """:func:`cluster_stars` of a coded panel against a resolved reference group.
+
+    ``rows`` may hold what a caller computed already against the same group (as
+    :func:`emerging.indices.specialisation_profile` does): ``"lq"`` (the LQ at the rows,
+    NaN where undefined), ``"share"`` (``e / E_r``, NaN where undefined) and optionally
+    ``"lq_column"`` (the LQ as a Float64 Series with nulls, used as the ``lq`` column
+    as it is). Otherwise they are computed here.
+    """
     traded_mask, traded_label = _traded_categories(coded, traded)
     f = lq_factors(coded, economy)
     est = None if establishments is None else _establishment_cube(establishments, coded)
-    flags, skipped, cut = _star_cubes(coded, economy, f, est, eco, us)
-    # every flag cube at the rows in one gather (one random pass for a shuffled panel)
-    row_flags = coded.flags_to_rows({**flags, "skipped": skipped})
-    del flags
-    stars = _stars_frame(coded, f, economy.member, traded_mask, est, row_flags)
+    cut = _star_cutoffs(coded, economy, f, est, eco, us)
+    stars = _stars_frame(coded, f, (economy.member, traded_mask), est, cut, (eco, us),
+                         _row_values(coded, f) if rows is None else rows)
     thresholds = _thresholds_frame(coded, cut, economy.member, eco)
     return ClusterStars(stars, thresholds, economy.label, eco, us, traded_label)
 
@@ -360,17 +381,13 @@ def cluster_stars(
 _STAR_NAMES = ("size", "specialisation", "focus", *US_RATINGS)
 
 
-def _star_cubes(coded: CodedPanel, economy, f: dict[str, np.ndarray], est: np.ndarray | None,
-                eco: EcoRules, us: UsRules):
-    """The ``(Y, R, I)`` cubes of every ECO star and US rating, of the rows where the
-    establishment floor was not applied, and the ``(Y, 1, I)`` cut-offs, year block by
-    year block (:func:`map_years`)."""
+def _star_cutoffs(coded: CodedPanel, economy, f: dict[str, np.ndarray],
+                  est: np.ndarray | None, eco: EcoRules, us: UsRules) -> dict[str, np.ndarray]:
+    """The ``(Y, 1, I)`` cut-offs of the ECO stars and US ratings, year by year
+    (:func:`map_years`); the stars themselves are decided row by row
+    (:func:`_row_stars`)."""
     mask = economy.member
     nY, _, nI = coded.shape
-    share = np.empty(coded.shape)
-    lq_all = lq_cube(coded, economy)  # the engine's, shared with presence and the SLQs
-    flags = {k: np.empty(coded.shape, dtype=bool) for k in _STAR_NAMES}
-    skipped = np.empty(coded.shape, dtype=bool)  # establishment floor not applied
     cut_names = ["size_cutoff", "focus_cutoff", "lq_qualifying_cut", "lq_significant_cut",
                  "lq_strong_cut", "lq_strong10_cut", "employment_floor"]
     cut_names += [] if est is None else ["establishments_floor"]
@@ -379,66 +396,102 @@ def _star_cubes(coded: CodedPanel, economy, f: dict[str, np.ndarray], est: np.nd
     def block(ys: slice) -> None:
         e = coded.value_cube[ys]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            share_b = np.divide(e, f["er"][ys], out=share[ys])
-        lq_b = lq_all[ys]  # NaN where undefined
+            share_b = np.divide(e, f["er"][ys])
         np.copyto(share_b, np.nan, where=np.isinf(share_b))
         c = {"size_cutoff": top_cutoff(e, mask, eco.size_top),
              "focus_cutoff": top_cutoff(share_b, mask, eco.focus_top)}
-        rated = (e > 0) & (f["ei"][ys] > 0)  # no size/focus against an empty reference
-        fl = {k: a[ys] for k, a in flags.items()}
-        with np.errstate(invalid="ignore"):
-            np.logical_and(rated, e >= c["size_cutoff"], out=fl["size"])
-            np.greater_equal(lq_b, eco.specialisation_lq, out=fl["specialisation"])
-            np.logical_and(rated, share_b >= c["focus_cutoff"], out=fl["focus"])
-        us_flags, us_cuts, us_skipped = us_ratings(
-            lq_b, e, None if est is None else est[ys], mask, us)
-        for k, v in us_flags.items():
-            fl[k][...] = v
-        skipped[ys] = us_skipped
-        c.update(us_cuts)
+        del share_b
+        # the LQ of the year (a view of the LQ cube when it is cached; no whole cube else)
+        c.update(us_cutoffs(lq_years(coded, economy, ys), e, None if est is None else est[ys],
+                            mask, us))
         for k, v in c.items():
             cut[k][ys] = v
 
     map_years(block, nY)
-    return flags, skipped, cut
+    return cut
 
 
-def _stars_frame(coded: CodedPanel, f: dict[str, np.ndarray], mask: np.ndarray,
-                 traded_mask: np.ndarray, est: np.ndarray | None,
-                 row_flags: dict[str, np.ndarray]) -> pl.DataFrame:
+def _row_stars(coded: CodedPanel, f: dict[str, np.ndarray], values: dict, cut: dict,
+               est_rows: np.ndarray | None, local: np.ndarray, eco: EcoRules,
+               us: UsRules) -> dict[str, np.ndarray]:
+    """Every star and rating (Boolean), ``eco_stars`` (Int8) and the reason code of each
+    row, decided at the rows against the ``(year, industry)`` cut-offs gathered by the
+    rows' codes: the same comparisons of the same numbers as on the cubes, so the same
+    decisions, with no Boolean cube per star and no gather of cubes to the rows.
+
+    Computed in row blocks of :data:`~emerging._engine.ROW_BLOCK` on every core.
+    Reason codes, in order of priority: 1 unknown value, 2 zero region total, 3 zero
+    industry total in the reference, 4 local category, 5/6 establishment floor not applied.
+    """
+    n = len(coded.value)
+    out = {k: np.empty(n, dtype=bool) for k in _STAR_NAMES}
+    out["eco_stars"] = np.empty(n, dtype=np.int8)
+    out["reason"] = np.empty(n, dtype=np.uint8)
+    flat = {k: v.reshape(-1) for k, v in cut.items()}
+    ei, er = f["ei"].reshape(-1), f["er"].reshape(-1)  # (Y, 1, I), (Y, R, 1)
+    skipped_code = np.uint8(5 if est_rows is None else 6)
+
+    def chunk(part: slice) -> None:
+        yi, yr = index_into("yi", coded.yi[part]), index_into("yr", coded.yr[part])
+        e, lq_b, share = coded.value[part], values["lq"][part], values["share"][part]
+        c = {k: gather_into(k, v, yi) for k, v in flat.items()}  # reused buffers
+        ei_b = gather_into("ei", ei, yi)
+        o = {k: a[part] for k, a in out.items()}
+        with np.errstate(invalid="ignore"):
+            rated = (e > 0) & (ei_b > 0)  # no size/focus against an empty reference
+            np.logical_and(rated, e >= c["size_cutoff"], out=o["size"])
+            np.greater_equal(lq_b, eco.specialisation_lq, out=o["specialisation"])
+            np.logical_and(rated, share >= c["focus_cutoff"], out=o["focus"])
+        flags, skipped = us_flags(lq_b, e, None if est_rows is None else est_rows[part], c, us)
+        for k, v in flags.items():
+            o[k][...] = v
+        np.add(o["size"].view(np.int8), o["specialisation"].view(np.int8), out=o["eco_stars"])
+        o["eco_stars"] += o["focus"].view(np.int8)
+        reason = o["reason"]
+        np.multiply(np.broadcast_to(skipped, e.shape), skipped_code, out=reason)
+        np.copyto(reason, 4, where=local[coded.i[part]])
+        np.copyto(reason, 3, where=ei_b == 0)
+        np.copyto(reason, 2, where=gather_into("er", er, yr) == 0)
+        np.copyto(reason, 1, where=np.isnan(e))
+
+    map_row_blocks(chunk, n, -(-n // ROW_BLOCK))
+    return out
+
+
+def _stars_frame(coded: CodedPanel, f: dict[str, np.ndarray], masks: tuple[np.ndarray, np.ndarray],
+                 est: np.ndarray | None, cut: dict[str, np.ndarray],
+                 rules: tuple[EcoRules, UsRules], values: dict) -> pl.DataFrame:
     """One row per panel row: employment, LQ, share, the stars and ratings (null where
-    they are undefined) and the reason code of each row (``row_flags`` is emptied)."""
-    unknown = np.isnan(coded.value)
-    zero_region = coded.to_rows((coded.region_total == 0)[:, :, None])
-    zero_industry = coded.to_rows(f["ei"] == 0)  # zero total in the reference group
-    local = ~coded.to_rows(traded_mask[None, None, :])
-    # in order of priority (the last written wins):
-    reason = np.where(row_flags.pop("skipped"), np.uint8(5 if est is None else 6), np.uint8(0))
-    np.copyto(reason, 4, where=local)
-    np.copyto(reason, 3, where=zero_industry)
-    np.copyto(reason, 2, where=zero_region)
-    np.copyto(reason, 1, where=unknown)
-    bad = np.flatnonzero(unknown | zero_region)
-    bad_lq = np.flatnonzero(unknown | zero_region | zero_industry)  # the LQ is undefined
-    bad_us = np.flatnonzero(unknown | zero_region | zero_industry | local)
+    they are undefined) and the reason of each row. ``masks``: the reference regions and
+    the traded categories; ``values``: the LQ and share at the rows (see
+    :func:`rate_clusters`)."""
+    mask, traded_mask = masks
+    eco, us = rules
+    est_rows = None if est is None else coded.to_rows(est)
+    lq_column = values.get("lq_column")
+    if lq_column is None:
+        lq_column = float_column("lq", values["lq"])
+    stars_at = _row_stars(coded, f, values, cut, est_rows, ~traded_mask, eco, us)
+    reason = stars_at.pop("reason")
+    bad = np.flatnonzero((reason >= 1) & (reason <= 2))  # unknown value or region total
+    bad_lq = np.flatnonzero((reason >= 1) & (reason <= 3))  # the LQ is undefined
+    bad_us = np.flatnonzero((reason >= 1) & (reason <= 4))  # ... or a local category
 
-    def flag(name: str, a: np.ndarray, dtype=pl.Boolean) -> pl.Series:
-        s = pl.Series(name, a, dtype=dtype)
+    def flag(name: str, dtype=pl.Boolean) -> pl.Series:
+        s = pl.Series(name, stars_at.pop(name), dtype=dtype)
         rows = bad if name in ("size", "focus") else bad_us if name in US_RATINGS else bad_lq
         return s.scatter(rows, None) if len(rows) else s
 
-    eco_stars = flag("eco_stars", sum(row_flags[k].view(np.int8) for k in ECO_STARS), pl.Int8)
-    # keep the peak low: each cube is freed once it is a column
-    columns = [float_column(k, v) for k, v in _row_values(coded, f).items()]
-    columns += [pl.Series("in_reference", coded.to_rows(mask[None, :, None])),
-                pl.Series("traded", ~local),
-                *(flag(k, row_flags.pop(k)) for k in _STAR_NAMES), eco_stars,
-                reason_column("star_reason", reason, _REASONS)]
+    columns = [lq_column.alias("lq"), float_column("share", values["share"]),
+               pl.Series("in_reference", mask[coded.r]),
+               pl.Series("traded", traded_mask[coded.i]),
+               *(flag(k) for k in _STAR_NAMES), flag("eco_stars", pl.Int8),
+               reason_column("star_reason", reason, _REASONS)]
     keys = coded.frame.select(REGION, INDUSTRY, YEAR, pl.col(VALUE).alias("employment"))
     stars = keys.with_columns(columns)
     del columns
-    if est is not None:
-        stars = stars.with_columns(float_column("establishments", coded.to_rows(est)))
+    if est_rows is not None:
+        stars = stars.with_columns(float_column("establishments", est_rows))
     return stars
 
 

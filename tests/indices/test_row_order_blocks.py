@@ -2,7 +2,7 @@
 
 ``tests/test_row_order.py`` checks every layer on a small panel. Here the panels are big
 enough (about 50,000 rows) that a shuffled panel is computed in many row blocks of
-:func:`emerging.indices.lq._lq_rows` while the sorted one takes the cube path, with
+:func:`emerging.indices._lq_rows._lq_rows` while the sorted one takes the cube path, with
 confidential cells, absent rows, a region-year without rows and an industry without
 employment, and against every kind of reference economy.
 """
@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from emerging.codes.nace import nace_labels
+from emerging.indices import _lq_rows as lq_rows_module
 from emerging.indices import (
     industry_concentration,
     location_quotient,
@@ -22,7 +23,6 @@ from emerging.indices import (
     specialisation_profile,
     standardised_lq,
 )
-from emerging.indices import lq as lq_module
 
 KEYS = ["region", "industry", "year"]
 
@@ -111,5 +111,5 @@ def test_the_gap_panel_has_what_the_reasons_need():
 def test_row_blocks_do_not_change_the_bits(monkeypatch):
     shuffled = ORDERS["shuffled"](_panel(complete=False))
     want = location_quotient(shuffled, reference="country")
-    monkeypatch.setattr(lq_module, "_ROW_BLOCK", 997)  # many blocks, ragged last one
+    monkeypatch.setattr(lq_rows_module, "_ROW_BLOCK", 997)  # many blocks, ragged last one
     assert location_quotient(shuffled, reference="country").equals(want)
