@@ -26,7 +26,17 @@ from emerging.relatedness._complexity import (
     stack_complexity,
 )
 from emerging.relatedness._opportunity import outlook_weights, outlook_year
-from emerging.relatedness._proximity import By, Measure, pairs_with_exclusions, proximity_arrays
+from emerging.indices._coded import check_option
+from emerging.relatedness._proximity import (
+    BYS,
+    MEASURES,
+    By,
+    Measure,
+    cooccurrence,
+    cooccurrence_year,
+    pairs_with_exclusions,
+    proximity_matrix,
+)
 from emerging.relatedness.density import density_weights, density_year
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 
@@ -94,35 +104,73 @@ class RelatednessAnalysis(Result):
 
 
 def relatedness_chain(
-    presence: np.ndarray, phi: np.ndarray, *, outlook: bool
-) -> dict[str, np.ndarray]:
-    """Density, ECI/PCI and (with ``outlook``) COI/COG of every year in one pass.
+    presence: np.ndarray, *, measure: Measure = "minimum_conditional", by: By = "year",
+    outlook: bool = True,
+) -> dict:
+    """Proximity, density, ECI/PCI and (with ``outlook``) COI/COG of every year in one pass.
 
-    Per year (on the engine's thread pool): ``M`` as float64 once, its density
-    (:func:`~.density.density_year`), its eigenvector ECI/PCI
-    (:func:`~._complexity.complexity_year`) and its outlook
-    (:func:`~._opportunity.outlook_year`): the same functions as the single-purpose ones,
-    on arrays that stay in cache. ``phi`` is ``[layer, i, j]`` (one layer per year, or one
-    pooled layer).
+    One task per year on the engine's thread pool (numpy and BLAS release the GIL), each
+    working on that year's matrices only, so the temporaries stay in cache and no cube is
+    built twice: ``M`` in float32 for the co-occurrence product
+    (:func:`~._proximity.cooccurrence_year`) and in float64 for the others, the proximity
+    layer (:func:`~._proximity.proximity_matrix`), its density weights
+    (:func:`~.density.density_weights`), the density (:func:`~.density.density_year`), the
+    eigenvector ECI/PCI (:func:`~._complexity.complexity_year`) and the outlook
+    (:func:`~._opportunity.outlook_year`): the same functions as the single-purpose ones.
+    With ``by="pooled"`` the counts of every year are summed first (one more pass of
+    products), and the one pooled layer serves every year.
+
+    Returns ``cooccurrence`` and ``proximity`` (``[layer, i, j]``, as
+    :func:`~._proximity.proximity_arrays`), ``density`` (``[year, region, i]``),
+    ``complexity`` (as :func:`~._complexity.complexity_arrays`) and ``coi``, ``cog`` (None
+    without ``outlook``).
     """
-    weights, scale = density_weights(phi)
-    w_out = outlook_weights(weights) if outlook else None
+    check_option("measure", measure, MEASURES)
+    check_option("by", by, BYS)
+    n_t, n_r, n_i = presence.shape
     density = np.empty(presence.shape)
-    coi = np.empty(presence.shape[:2]) if outlook else None
+    coi = np.empty((n_t, n_r)) if outlook else None
     cog = np.empty(presence.shape) if outlook else None
+    if by == "pooled":
+        c, u, n = cooccurrence(presence, by="pooled")
+        phi = proximity_matrix(c, u, n, measure)
+        pooled = _layer_weights(phi[0], outlook)
+    else:
+        c = np.empty((n_t, n_i, n_i))
+        phi = np.empty((n_t, n_i, n_i))
 
     def year(s: slice) -> dict:
         t = s.start
-        layer = 0 if weights.shape[0] == 1 else t
-        m = presence[t].astype(np.float64)
-        density_year(m, weights[layer], scale[layer], density[t])
-        comp = complexity_year(presence[t])
+        m = presence[t]
+        if by == "pooled":
+            weights = pooled
+        else:
+            _, n_t_regions = cooccurrence_year(m, out=c[t])
+            layer = c[t:t + 1]
+            phi[t] = proximity_matrix(layer, np.diagonal(layer, axis1=1, axis2=2),
+                                      np.array([n_t_regions]), measure)[0]
+            weights = _layer_weights(phi[t], outlook)
+        mf = m.astype(np.float64)
+        density_year(mf, weights["density"], weights["scale"], density[t])
+        comp = complexity_year(m)
         if outlook:
-            coi[t], cog[t] = outlook_year(m, w_out[layer], density[t], comp["pci"])
+            coi[t], cog[t] = outlook_year(mf, weights["outlook"], density[t], comp["pci"])
         return comp
 
-    comp = stack_complexity(map_years(year, presence.shape[0]), presence, "diversity")
-    return {"density": density, "complexity": comp, "coi": coi, "cog": cog}
+    comp = stack_complexity(map_years(year, n_t), presence, "diversity")
+    return {"cooccurrence": c, "proximity": phi, "density": density, "complexity": comp,
+            "coi": coi, "cog": cog}
+
+
+def _layer_weights(phi: np.ndarray, outlook: bool) -> dict[str, np.ndarray]:
+    """The density weights and scale of one proximity layer ``[i, j]``
+    (:func:`~.density.density_weights`) and, with ``outlook``, its outlook weights
+    (:func:`~._opportunity.outlook_weights`)."""
+    weights, scale = density_weights(phi[None])
+    out = {"density": weights[0], "scale": scale[0]}
+    if outlook:
+        out["outlook"] = outlook_weights(weights)[0]
+    return out
 
 
 @single_threaded_blas
@@ -154,8 +202,8 @@ def analyse_relatedness(
     """
     pm = encode_panel(panel)
     m = pm.presence(threshold=threshold)
-    prox = proximity_arrays(pm, measure=measure, by=by, presence=m)
-    chain = relatedness_chain(m, prox["proximity"], outlook=outlook)
+    chain = relatedness_chain(m, measure=measure, by=by, outlook=outlook)
+    prox = {k: chain[k] for k in ("cooccurrence", "proximity")}
     n = m.shape[2]
     return RelatednessAnalysis(
         complexity_result(pm, chain["complexity"], "eigenvector"), pm.exclusions,
