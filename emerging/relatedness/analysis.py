@@ -142,19 +142,21 @@ def relatedness_chain(
     def year(s: slice) -> dict:
         t = s.start
         m = presence[t]
+        m32 = m.astype(np.float32)
         if by == "pooled":
             weights = pooled
         else:
-            _, n_t_regions = cooccurrence_year(m, out=c[t])
+            _, n_t_regions = cooccurrence_year(m, out=c[t], as_float32=m32)
             layer = c[t:t + 1]
             phi[t] = proximity_matrix(layer, np.diagonal(layer, axis1=1, axis2=2),
                                       np.array([n_t_regions]), measure)[0]
             weights = _layer_weights(phi[t], outlook)
-        mf = m.astype(np.float64)
+        mf = m32.astype(np.float64)
         density_year(mf, weights["density"], weights["scale"], density[t])
-        comp = complexity_year(m)
+        comp = complexity_year(m, as_float32=m32, as_float64=mf)
         if outlook:
-            coi[t], cog[t] = outlook_year(mf, weights["outlook"], density[t], comp["pci"])
+            coi[t], _ = outlook_year(mf, weights["outlook"], density[t], comp["pci"],
+                                     cog_out=cog[t])
         return comp
 
     comp = stack_complexity(map_years(year, n_t), presence, "diversity")
