@@ -92,7 +92,9 @@ def cooccurrence(presence: np.ndarray, *, by: By = "year"):
     c = np.empty((n_t, n_i, n_i), dtype=np.float64)
 
     def gram(t: slice) -> float:
-        return cooccurrence_year(presence[t.start], out=c[t.start])[1]
+        counts, n_regions = cooccurrence_year(presence[t.start])
+        c[t.start] = counts
+        return n_regions
 
     n = np.array(map_years(gram, n_t), dtype=np.float64)
     if by == "pooled":
@@ -104,7 +106,7 @@ def cooccurrence(presence: np.ndarray, *, by: By = "year"):
 
 def cooccurrence_year(presence: np.ndarray, *, out: np.ndarray | None = None,
                       as_float32: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-    """``C[i, j]`` (float64, into ``out`` when given) and the number of regions with at
+    """``C[i, j]`` in float32 (into ``out`` when given) and the number of regions with at
     least one specialisation, from one year's ``M[region, i]``.
 
     :math:`C = M^\\top M` is one single-precision BLAS product (numpy calls ``syrk`` for a
@@ -112,13 +114,8 @@ def cooccurrence_year(presence: np.ndarray, *, out: np.ndarray | None = None,
     holds them and every partial sum exactly. ``as_float32`` is ``M`` already in float32.
     """
     m = presence.astype(np.float32) if as_float32 is None else as_float32
-    gram = m.T @ m
-    if out is None:
-        out = gram.astype(np.float64)
-    else:
-        out[...] = gram
-    n = float(np.count_nonzero(presence.any(axis=1)))
-    return out, n
+    gram = np.matmul(m.T, m, out=out)
+    return gram, float(np.count_nonzero(presence.any(axis=1)))
 
 
 def proximity_matrix(c: np.ndarray, u: np.ndarray, n: np.ndarray, measure: Measure) -> np.ndarray:

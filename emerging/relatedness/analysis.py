@@ -120,10 +120,13 @@ def relatedness_chain(
     With ``by="pooled"`` the counts of every year are summed first (one more pass of
     products), and the one pooled layer serves every year.
 
-    Returns ``cooccurrence`` and ``proximity`` (``[layer, i, j]``, as
-    :func:`~._proximity.proximity_arrays`), ``density`` (``[year, region, i]``),
-    ``complexity`` (as :func:`~._complexity.complexity_arrays`) and ``coi``, ``cog`` (None
-    without ``outlook``).
+    Returns ``counts`` (the co-occurrence counts ``[layer, i, j]``: float32 per year,
+    exact, or float64 pooled) and ``n_regions`` (``[layer]``), from which
+    :func:`layer_proximity` gives the proximity again when the pair frame is asked for
+    (the same function on the same numbers: the same values, without keeping a second
+    cube), ``density`` (``[year, region, i]``), ``complexity`` (as
+    :func:`~._complexity.complexity_arrays`) and ``coi``, ``cog`` (None without
+    ``outlook``).
     """
     check_option("measure", measure, MEASURES)
     check_option("by", by, BYS)
@@ -132,12 +135,11 @@ def relatedness_chain(
     coi = np.empty((n_t, n_r)) if outlook else None
     cog = np.empty(presence.shape) if outlook else None
     if by == "pooled":
-        c, u, n = cooccurrence(presence, by="pooled")
-        phi = proximity_matrix(c, u, n, measure)
-        pooled = _layer_weights(phi[0], outlook)
+        c, _, n = cooccurrence(presence, by="pooled")
+        pooled = _layer_weights(layer_proximity(c, n, measure)[0], outlook)
     else:
-        c = np.empty((n_t, n_i, n_i))
-        phi = np.empty((n_t, n_i, n_i))
+        c = np.empty((n_t, n_i, n_i), dtype=np.float32)
+        n = np.empty(n_t)
 
     def year(s: slice) -> dict:
         t = s.start
@@ -146,11 +148,8 @@ def relatedness_chain(
         if by == "pooled":
             weights = pooled
         else:
-            _, n_t_regions = cooccurrence_year(m, out=c[t], as_float32=m32)
-            layer = c[t:t + 1]
-            phi[t] = proximity_matrix(layer, np.diagonal(layer, axis1=1, axis2=2),
-                                      np.array([n_t_regions]), measure)[0]
-            weights = _layer_weights(phi[t], outlook)
+            _, n[t] = cooccurrence_year(m, out=c[t], as_float32=m32)
+            weights = _layer_weights(layer_proximity(c[s], n[s], measure)[0], outlook)
         mf = m32.astype(np.float64)
         density_year(mf, weights["density"], weights["scale"], density[t])
         comp = complexity_year(m, as_float32=m32, as_float64=mf)
@@ -160,8 +159,15 @@ def relatedness_chain(
         return comp
 
     comp = stack_complexity(map_years(year, n_t), presence, "diversity")
-    return {"cooccurrence": c, "proximity": phi, "density": density, "complexity": comp,
+    return {"counts": c, "n_regions": n, "density": density, "complexity": comp,
             "coi": coi, "cog": cog}
+
+
+def layer_proximity(counts: np.ndarray, n_regions: np.ndarray, measure: Measure) -> np.ndarray:
+    """:func:`~._proximity.proximity_matrix` of co-occurrence counts ``[layer, i, j]`` (any
+    float dtype; taken as float64) and the numbers of regions ``[layer]``."""
+    c = counts.astype(np.float64, copy=False)
+    return proximity_matrix(c, np.diagonal(c, axis1=1, axis2=2).copy(), n_regions, measure)
 
 
 def _layer_weights(phi: np.ndarray, outlook: bool) -> dict[str, np.ndarray]:
@@ -205,17 +211,23 @@ def analyse_relatedness(
     pm = encode_panel(panel)
     m = pm.presence(threshold=threshold)
     chain = relatedness_chain(m, measure=measure, by=by, outlook=outlook)
-    prox = {k: chain[k] for k in ("cooccurrence", "proximity")}
     n = m.shape[2]
     return RelatednessAnalysis(
         complexity_result(pm, chain["complexity"], "eigenvector"), pm.exclusions,
-        n_pairs=prox["proximity"].shape[0] * n * (n - 1),
+        n_pairs=chain["counts"].shape[0] * n * (n - 1),
         n_rows=pm.frame.height, n_present=_count_present(pm, m),
         _cell_frame=functools.partial(_cells, pm, m, chain),
         # the parts only (not the coded panel, hundreds of MB on a large panel)
-        _pair_frame=functools.partial(pairs_with_exclusions, pm.industries, pm.years,
-                                      pm.excluded_cells(), prox, by=by),
+        _pair_frame=functools.partial(_pairs, pm.industries, pm.years, pm.excluded_cells(),
+                                      chain["counts"], chain["n_regions"], measure, by),
     )
+
+
+def _pairs(industries, years, excluded, counts, n_regions, measure, by) -> pl.DataFrame:
+    """The pair frame (:func:`~._proximity.pairs_with_exclusions`) from the counts."""
+    c = counts.astype(np.float64, copy=False)
+    arrays = {"cooccurrence": c, "proximity": layer_proximity(c, n_regions, measure)}
+    return pairs_with_exclusions(industries, years, excluded, arrays, by=by)
 
 
 def _cells(pm, presence: np.ndarray, chain: dict) -> pl.DataFrame:
