@@ -66,15 +66,17 @@ def _presence_and_unknown(coded: CodedPanel, threshold: float) -> tuple[np.ndarr
     out = np.empty(coded.shape, dtype=np.uint8)
     unknown = np.empty(coded.shape, dtype=bool)
 
-    def year(s: slice) -> None:  # per year: small temporaries, no dense LQ cube
+    def year(s: slice) -> None:  # per year: one temporary, no dense LQ cube
         t = s.start
         e, er, ei = values[t], f["er"][t], f["ei"][t]
         with np.errstate(divide="ignore", invalid="ignore"):
-            np.greater_equal(lq(e, er, ei, f["et"][t]), threshold, out=out[t],
-                             casting="unsafe")
+            ratio = lq(e, er, ei, f["et"][t], out=np.empty(e.shape))
+            np.greater_equal(ratio, threshold, out=out[t], casting="unsafe")
         # totals are sums of non-negative known values: zero exactly when all are zero
         np.isnan(e, out=unknown[t])
-        unknown[t] |= (er == 0) | (ei == 0)
+        zero_r, zero_i = er == 0, ei == 0
+        if zero_r.any() or zero_i.any():
+            unknown[t] |= zero_r | zero_i
 
     map_years(year, coded.shape[0])  # the years on the engine's thread pool
     return out, unknown
