@@ -170,6 +170,8 @@ class PanelMatrices:
         if "unknown_presence" in self.__dict__:  # already at the rows
             known = pl.Series("present", self.at_rows(presence).astype(bool))
             return known.set(pl.Series(self.unknown_presence), None)
+        if not self.unknown_cube.any():  # no unknown cell: one gather of 0/1, no mask
+            return pl.Series("present", self.at_rows(presence).astype(bool))
         # both flags in one gather (one random read per row of a shuffled panel)
         rows = self.coded.flags_to_rows({"present": presence, "unknown": self.unknown_cube})
         known = pl.Series("present", rows["present"].astype(bool))  # uint8 in cube order
