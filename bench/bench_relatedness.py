@@ -34,7 +34,10 @@ exact identity under the same conventions is ``tests/relatedness/test_rel_peers.
 
 Every run is a fresh subprocess; CPU time (user + sys of every thread), wall time, and peak
 memory (largest resident set sampled every 5 ms, the input panel included) are printed
-with the load average. ``EMERGING_BENCH_NO_PEERS=1`` times ``emerging`` only.
+with the load average. ``EMERGING_BENCH_NO_PEERS=1`` times ``emerging`` only,
+``EMERGING_BENCH_PEERS=ecomplexity`` (comma-separated) picks the peers, and
+``EMERGING_BENCH_PEER_TIMEOUT`` (seconds, default 900) stops a peer run that takes longer
+(on a loaded machine ecomplexity on the whole L needs more than 900 s of wall time).
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ import time
 
 TARGET_SECONDS = 2.0  # issue #18: the chain alone on L
 TARGET_RATIO = 60.0  # ... and at least 60x faster than ecomplexity's chain
-PEER_TIMEOUT = 900.0
+PEER_TIMEOUT = float(os.environ.get("EMERGING_BENCH_PEER_TIMEOUT", "900"))
 TOOLS = ("emerging", "emerging+frame")
 PEERS = ("ecomplexity", "econcomplex", "economic-complexity")
 
@@ -263,7 +266,8 @@ def _record(name: str, tool: str, res: dict, ours: dict) -> None:
 def main() -> None:
     names = ("L1", "L")
     full = os.environ.get("EMERGING_BENCH_PEERS_FULL") == "1"
-    peers = () if os.environ.get("EMERGING_BENCH_NO_PEERS") == "1" else PEERS
+    peers = () if os.environ.get("EMERGING_BENCH_NO_PEERS") == "1" else tuple(
+        os.environ.get("EMERGING_BENCH_PEERS", ",".join(PEERS)).split(","))
     rows = [(n, t, run(t, n)) for n in names for t in TOOLS]
     rows += [(n, t, run(t, n, timeout=PEER_TIMEOUT)) for n in (names if full else ("L1",))
              for t in peers]
