@@ -54,8 +54,9 @@ class RelatednessAnalysis(Result):
         more than all the arithmetic), then kept.
     proximity
         One row per ordered industry pair (and year when ``by="year"``), with the layer's
-        ``unknown_cells`` and ``absent_cells``. Built from the proximity matrices on first
-        access (a large panel has millions of pairs: 615 industries x 20 years give 7.5
+        ``unknown_cells`` and ``absent_cells``. Built on first access from the exact
+        co-occurrence counts the analysis keeps, by the same proximity function (the same
+        values; a large panel has millions of pairs: 615 industries x 20 years give 7.5
         million rows), then kept.
     complexity
         ECI/PCI per year (eigenvector method) with the trimmed rows and the same
