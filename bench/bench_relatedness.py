@@ -19,8 +19,11 @@ M, ECI/PCI, proximity, density, COI/COG per year; its log-supermodularity check 
 **Panels**: ``L`` is ``bench/_panels.l_panel("file")`` (1,170 regions x 615 industries x 20
 years, 14.4 M rows, rows in file order) and ``L1`` its last year (719,550 rows). Ours runs
 on both; the peers on ``L1``, and on ``L`` too with ``EMERGING_BENCH_PEERS_FULL=1``
-(ecomplexity there: 160 s of CPU and 7.7 GB peak, measured on a loaded machine; the issue
-quotes 122 s and 7.3 GB). Every ratio compares two tools on the same panel.
+(ecomplexity there, 2 Dec at load 12.5: 1,181 s wall, 224 s of CPU, 7.35 GB peak, 40x our
+wall and 37x our CPU in the same run; the issue quotes 122 s and 7.3 GB on a quiet machine;
+econcomplex did not finish on L within 900 s at that load; economic-complexity 0.3.0 fails
+under pandas 3, "underlying array is read-only"). Every ratio compares two tools on the
+same panel.
 
 **Agreement**, checked inside the ecomplexity run on its panel, against
 ``analyse_relatedness`` and ``location_quotient`` on the same rows: presence (cells that
