@@ -77,6 +77,9 @@ _LAZY: dict[str, str] = {
     "region_profile": "emerging.reports",
     "render_factsheet": "emerging.reports",
     "build_report": "emerging.reports",
+    # the memo of coded panels (a frame passed to several functions is coded once)
+    "clear_cache": "emerging._memo",
+    "set_memo": "emerging._memo",
 }
 
 

@@ -37,6 +37,9 @@ the LQ array) is kept in the panel's :class:`PanelCache`, an explicit object hel
 field of the frozen :class:`CodedPanel`; every array stored there is read-only. Lazily
 derived arrays of the panel itself (codes per cell, the dense value array) are cached
 properties; :meth:`CodedPanel.drop_dense` forgets the dense ones to save memory.
+:meth:`CodedPanel.from_panel` keeps the coded panels of the two eager frames coded last
+(:mod:`emerging._memo`): the same unchanged frame passed to the next function gets the
+same coded panel and cache back, proven unchanged exactly; ``emerging.clear_cache()``.
 
 Row order
 ---------
@@ -66,6 +69,7 @@ import numpy as np
 import polars as pl
 
 from emerging._checks import check_window, check_years
+from emerging._memo import PANELS
 from emerging._schema import (
     INDUSTRY,
     KEYS,
@@ -290,10 +294,26 @@ class CodedPanel:
         """Validate ``panel`` against the contract and code it (a CodedPanel is reused).
 
         ``column`` names the value column (default ``value``); the others are the keys.
+        An eager frame coded recently, unchanged (the same object, the same buffers, the
+        same years and values), gets its coded panel back from the memo
+        (:mod:`emerging._memo`; :func:`emerging.clear_cache`, :func:`emerging.set_memo`).
         """
         if isinstance(panel, CodedPanel):  # already validated and coded: reuse it
             return panel
-        frame = panel.collect() if isinstance(panel, pl.LazyFrame) else panel
+        if isinstance(panel, pl.LazyFrame):
+            return cls._code(panel.collect(), what=what, column=column)
+        keep = PANELS.can_keep(panel, column, year=YEAR, keys=(REGION, INDUSTRY))
+        if keep and (coded := PANELS.lookup(panel, column, year=YEAR)) is not None:
+            return coded  # the same frame, unchanged, coded recently (emerging._memo)
+        coded = cls._code(panel, what=what, column=column)
+        if keep:
+            PANELS.store(panel, column, coded)
+        return coded
+
+    @classmethod
+    def _code(cls, frame: pl.DataFrame, *, what: str, column: str) -> CodedPanel:
+        """Validate and code an eager frame (see :meth:`from_panel`)."""
+        panel = frame
         schema = {k: v for k, v in PANEL_SCHEMA.items() if k != VALUE}
         require_columns(frame, [*schema, column], what=what)
         frame = coerce_dtypes(frame, {**schema, column: pl.Float64}, what=what)
@@ -317,8 +337,10 @@ class CodedPanel:
         lut[present_years] = np.arange(len(present_years))
         years = (present_years + first).astype(np.int32)
         # every year in its range present (the usual case): the offsets are the codes
-        y = offset.astype(np.int32) if len(present_years) == len(lut) else lut[offset]
+        y = offset.astype(np.int32, copy=False) if len(present_years) == len(lut) else lut[offset]
         value = frame[column].fill_null(np.nan).to_numpy()  # nulls become NaN (4x faster)
+        if frame is panel:  # a shallow copy: the coded panel never holds the caller's object
+            frame = frame.clone()
         coded = cls(frame, regions, industries, years, r, i, y, value)
         if not coded.in_cube_order:  # rows in cube order cannot repeat a key
             seen = np.zeros(coded.n_cells, dtype=bool)
@@ -359,6 +381,10 @@ class CodedPanel:
         """
         nY, nR, nI = self.shape
         if len(self.value) != self.n_cells:
+            return False
+        # the first cube row first: other layouts fail there, without row-length temporaries
+        if not ((self.y[:nI] == 0).all() and (self.r[:nI] == 0).all()
+                and (self.i[:nI] == np.arange(nI)).all()):
             return False
         return bool(
             (self.i.reshape(-1, nI) == np.arange(nI)).all()

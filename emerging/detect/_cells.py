@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from emerging._engine import CodedPanel
-from emerging._schema import INDUSTRY, REGION
+from emerging._engine import ROW_BLOCK, CodedPanel, map_row_blocks, read_only
+from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
 
 
 class Cells:
@@ -22,26 +22,47 @@ class Cells:
     def __init__(self, coded: CodedPanel):
         self.coded = coded
         self.n_r, self.n_i = len(coded.regions), len(coded.industries)
-        self.cell = coded.r.astype(np.int64) * self.n_i + coded.i
-        self._rows: dict[int, np.ndarray] = {}
+        self._rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _year(self, year: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row positions of ``year`` and their cells (empty when the year has no row)."""
+        if year not in self._rows:
+            hits = np.flatnonzero(self.coded.years == year)
+            rows = (np.flatnonzero(self.coded.y == hits[0]) if hits.size
+                    else np.empty(0, np.int64))
+            cell = self.coded.r[rows].astype(np.int64) * self.n_i + self.coded.i[rows]
+            self._rows[year] = rows, cell
+        return self._rows[year]
 
     def rows_of(self, year: int) -> np.ndarray:
         """Row positions of ``year`` (empty when the year has no row; kept for reuse)."""
-        if year not in self._rows:
-            hits = np.flatnonzero(self.coded.years == year)
-            self._rows[year] = (np.flatnonzero(self.coded.y == hits[0]) if hits.size
-                                else np.empty(0, np.int64))
-        return self._rows[year]
+        return self._year(year)[0]
+
+    def cells_of(self, year: int) -> np.ndarray:
+        """The cells (``region * n_industries + industry``) of :meth:`rows_of`."""
+        return self._year(year)[1]
+
+    def rows_by_cell(self, year: int) -> np.ndarray:
+        """:meth:`rows_of`, sorted by cell (a year has at most one row per cell)."""
+        rows, cell = self._year(year)
+        at = np.full(self.n_r * self.n_i, -1, dtype=np.int64)
+        at[cell] = rows
+        return at[at >= 0]
 
     def at_year(self, rows_values: np.ndarray, year: int, fill=np.nan) -> np.ndarray:
         """Per cell, the value of ``rows_values`` (one per panel row) in ``year``."""
         out = np.full(self.n_r * self.n_i, fill, dtype=np.float64)
-        rows = self.rows_of(year)
-        out[self.cell[rows]] = rows_values[rows]
+        rows, cell = self._year(year)
+        out[cell] = rows_values[rows]
         return out
 
-    def per_cell_sum(self, weights: np.ndarray) -> np.ndarray:
-        return np.bincount(self.cell, weights=weights, minlength=self.n_r * self.n_i)
+    def cube_at(self, cube: np.ndarray, year: int) -> np.ndarray:
+        """Per cell, a ``(year, region, industry)`` array of the window in ``year`` (NaN
+        when the year has no row)."""
+        hits = np.flatnonzero(self.coded.years == year)
+        if not hits.size:
+            return np.full(self.n_r * self.n_i, np.nan)
+        return cube[int(hits[0])].reshape(-1)
 
     def codes(self, labels: pl.Series, values: pl.Series) -> np.ndarray:
         """Codes of ``values`` among the sorted ``labels``."""
@@ -57,21 +78,113 @@ def gather(frame: pl.DataFrame, codes: np.ndarray, size: int, at: np.ndarray) ->
     without a row gives nulls (a left join)."""
     position = np.full(size, frame.height, dtype=np.int64)
     position[codes] = np.arange(frame.height)
+    index = position[at]
+    if index.size and index.max() < frame.height:  # every key has a row: no padding
+        return frame[pl.Series(index)]
     padded = pl.concat([frame, frame.clear(1)])
-    return padded[pl.Series(position[at])]
+    return padded[pl.Series(index)]
 
 
 def column(name: str, values: np.ndarray, dtype=pl.Float64) -> pl.Series:
     """A column from an array; NaN (undefined) becomes null."""
-    return pl.Series(name, values, dtype=dtype).fill_nan(None)
+    out = pl.Series(name, values, dtype=dtype)
+    if values.dtype.kind == "f" and not np.isnan(values).any():
+        return out  # nothing undefined: no second pass
+    return out.fill_nan(None)
 
 
 def region_totals(coded: CodedPanel) -> np.ndarray:
-    """``[year, region]`` sum of the known values."""
-    n_y, n_r = len(coded.years), len(coded.regions)
-    return np.bincount(coded.y.astype(np.int64) * n_r + coded.r,
-                       weights=coded.filled,  # unknown values as 0
-                       minlength=n_y * n_r).reshape(n_y, n_r)
+    """``[year, region]`` sum of the known values (kept in the panel's cache; read-only)."""
+    def compute() -> np.ndarray:
+        n_y, n_r = len(coded.years), len(coded.regions)
+        return read_only(np.bincount(coded.yr, weights=coded.filled,  # unknown values as 0
+                                     minlength=n_y * n_r).reshape(n_y, n_r))
+
+    return coded.cache.get(("detect", "region_totals"), compute)
 
 
+def rows_in_years(coded: CodedPanel, first: int, last: int) -> np.ndarray:
+    """Positions of the rows whose year is in ``first..last``, ascending (row blocks on
+    the engine's thread pool: no row-length temporaries)."""
+    steps = np.flatnonzero((coded.years >= first) & (coded.years <= last))
+    if steps.size == len(coded.years):
+        return np.arange(len(coded.y))
+    if not steps.size:
+        return np.empty(0, np.int64)
+    lo, hi, y = int(steps[0]), int(steps[-1]), coded.y  # the years are sorted
 
+    def block(part: slice) -> np.ndarray:
+        block_y = y[part]
+        return np.flatnonzero((block_y >= lo) & (block_y <= hi)) + part.start
+
+    return np.concatenate(map_row_blocks(block, len(y), -(-len(y) // ROW_BLOCK)))
+
+
+def _take(coded: CodedPanel, rows: np.ndarray) -> tuple[dict[str, np.ndarray], dict]:
+    """The codes and values of ``rows`` and how often each code occurs among them, in row
+    blocks on the engine's thread pool."""
+    sizes = {"r": len(coded.regions), "i": len(coded.industries), "y": len(coded.years)}
+    out = {k: np.empty(len(rows), dtype=getattr(coded, k).dtype) for k in (*sizes, "value")}
+
+    def block(part: slice) -> dict[str, np.ndarray]:
+        at = rows[part]
+        for k, a in out.items():
+            np.take(getattr(coded, k), at, out=a[part])
+        return {k: np.bincount(out[k][part], minlength=n) for k, n in sizes.items()}
+
+    counts = map_row_blocks(block, len(rows), -(-len(rows) // ROW_BLOCK))
+    return out, {k: sum((c[k] for c in counts), np.zeros(n, np.int64)) for k, n in sizes.items()}
+
+
+class RowsNotKept:
+    """The ``frame`` of a :func:`sub_panel` built without one: the rows are only codes.
+    Reading it is a programming error (the window's rows would be a second copy of the
+    panel's strings), so every attribute says so instead of giving a wrong frame."""
+
+    def __getattr__(self, name: str):
+        raise AttributeError(
+            f"this coded window keeps no frame (asked for .{name}); build it with "
+            "sub_panel(..., frame=True)")
+
+
+def _renumbered(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """``codes`` renumbered densely over the codes that occur (``counts`` > 0; their order
+    kept), and the mask of those that occur (None when all do: nothing renumbered)."""
+    used = counts > 0
+    if used.all():
+        return codes, None
+    lut = (np.cumsum(used) - 1).astype(codes.dtype)
+    return lut[codes], used
+
+
+def sub_panel(coded: CodedPanel, rows: np.ndarray, *, frame: bool,
+              keep_labels: bool = False) -> CodedPanel:
+    """The panel's rows at positions ``rows`` (in that order) as a coded panel of their
+    own, without coding strings again: what :meth:`CodedPanel.from_panel` of those rows
+    gives (codes of the labels that occur, in sorted order; the years that occur), from
+    slices of the arrays.
+
+    ``frame`` builds the rows' frame (``region``, ``industry``, ``year``, ``value``; the
+    functions that add columns to it need one) from the codes; without it the coded panel
+    keeps none (:class:`RowsNotKept`). ``keep_labels`` keeps every region and industry
+    label of ``coded`` (codes unchanged), so that sums over the industry axis have the
+    same length, and the same bits, as on ``coded``.
+    """
+    taken, counts = _take(coded, rows)
+    r, i, value = taken["r"], taken["i"], taken["value"]
+    regions, industries = coded.regions, coded.industries
+    if not keep_labels:
+        r, used = _renumbered(r, counts["r"])
+        regions = regions if used is None else regions.filter(pl.Series(used))
+        i, used = _renumbered(i, counts["i"])
+        industries = industries if used is None else industries.filter(pl.Series(used))
+    y, used = _renumbered(taken["y"], counts["y"])
+    years = coded.years if used is None else coded.years[used]
+    out = RowsNotKept()
+    if frame:
+        out = pl.DataFrame([
+            regions.gather(r).alias(REGION), industries.gather(i).alias(INDUSTRY),
+            pl.Series(YEAR, years[y], dtype=pl.Int32),
+            pl.Series(VALUE, value, dtype=pl.Float64).fill_nan(None),
+        ])
+    return CodedPanel(out, regions, industries, years, r, i, y, value)

@@ -51,14 +51,15 @@ def competitive_effect(coded, start: int, as_of: int, economy, *, label: str,
                      window=window)[1]["competitive"]
 
 
-def acceleration(cells, lq_rows: np.ndarray, start: int, as_of: int) -> np.ndarray:
-    """Per cell (:class:`emerging.detect._cells.Cells`) from the LQ of every panel row."""
+def acceleration(cells, lqs: np.ndarray, start: int, as_of: int) -> np.ndarray:
+    """Per cell (:class:`emerging.detect._cells.Cells`) from the window's LQ cube ``lqs``
+    (year, region, industry); a cell without a row has no positive LQ."""
     if as_of - start < 2:
         return np.full(cells.n_r * cells.n_i, np.nan)
     mid = start + (as_of - start) // 2
 
-    def log_lq(year: int) -> np.ndarray:  # the pairs' cells only, not every row
-        lq = cells.at_year(lq_rows, year)
+    def log_lq(year: int) -> np.ndarray:
+        lq = cells.cube_at(lqs, year)
         with np.errstate(invalid="ignore"):
             return np.where(lq > 0, np.log(np.where(lq > 0, lq, 1.0)), np.nan)
 
@@ -81,7 +82,7 @@ def related_growth(cells, start: int, as_of: int, pairs: pl.DataFrame) -> np.nda
     shape = (cells.n_r, cells.n_i)
 
     def employment(year: int) -> np.ndarray:  # an unknown value counts as no employment
-        return np.nan_to_num(cells.at_year(coded.value, year, fill=0.0), nan=0.0).reshape(shape)
+        return coded.cube[coded.year_index(year)].reshape(shape)
 
     then = employment(start) @ phi.T  # sum_j E_rj phi_ij
     now = employment(as_of) @ phi.T

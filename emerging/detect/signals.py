@@ -68,6 +68,7 @@ performance. *Research Policy*, 43(10), 1785-1799 (size floors of cluster mappin
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -76,22 +77,41 @@ import numpy as np
 import polars as pl
 
 from emerging._engine import CodedPanel
-from emerging._reference import REFERENCES, Regions, deprecated, lq, reference_totals, resolve_reference
+from emerging._reference import (
+    REFERENCES,
+    Regions,
+    deprecated,
+    lq,
+    lq_cube,
+    reference_totals,
+    resolve_reference,
+)
 from emerging._result import Result
 from emerging._schema import (
     INDUSTRY,
     REGION,
     VALUE,
     YEAR,
+    CodesNormalisedWarning,
     Exclusions,
     MixedLevelError,
+    SchemaError,
     check_industry_levels,
+    check_region_codes,
     check_single_level,
+    normalise_codes,
     require_columns,
     validate_panel,
 )
 from emerging._typing import check_option
-from emerging.detect._cells import Cells, column, gather, region_totals
+from emerging.detect._cells import (
+    Cells,
+    column,
+    gather,
+    region_totals,
+    rows_in_years,
+    sub_panel,
+)
 from emerging.detect._cooperation import cooperation_embeddedness
 from emerging.detect._dynamics import acceleration, competitive_effect, related_growth
 from emerging.indices import location_quotient
@@ -134,8 +154,8 @@ class EmergenceSignals(Result):
         )
 
 
-def _check_window(frame: pl.DataFrame, as_of: int, window: int) -> None:
-    years = sorted(frame[YEAR].unique().to_list())
+def _check_window(years: list[int], as_of: int, window: int) -> None:
+    years = sorted(years)
     if not isinstance(window, int) or window < 1:
         raise ValueError(f"window must be a whole number of years >= 1; got {window!r}")
     if as_of not in years:
@@ -176,18 +196,16 @@ def _percentile_within(col: str, by: str) -> pl.Expr:
     return pl.when(known & (n > 1)).then(100.0 * (rank - 1) / (n - 1))
 
 
-def _industry_momentum(cells: Cells, lq_rows: np.ndarray, start: int, as_of: int) -> pl.DataFrame:
+def _industry_momentum(cells: Cells, lqs: np.ndarray, start: int, as_of: int) -> pl.DataFrame:
     """``industry_regions_change`` per industry code: regions with LQ >= 1 in ``as_of``
     minus in ``start`` (null when the industry has no row in one of them)."""
     if start == as_of:
         return pl.DataFrame({"industry_regions_change": np.zeros(cells.n_i, np.int32)})
-    spec = lq_rows >= 1  # unknown LQs are not specialised
     counts, seen = [], []
     for year in (start, as_of):
-        rows = cells.rows_of(year)
-        codes = cells.coded.i[rows]
-        counts.append(np.bincount(codes, weights=spec[rows], minlength=cells.n_i))
-        seen.append(np.bincount(codes, minlength=cells.n_i) > 0)
+        # an unknown LQ, or a cell without a row (LQ 0 or unknown), is not specialised
+        counts.append((lqs[cells.coded.year_index(year)] >= 1).sum(axis=0))
+        seen.append(np.bincount(cells.coded.i[cells.rows_of(year)], minlength=cells.n_i) > 0)
     change = np.where(seen[0] & seen[1], counts[1] - counts[0], np.nan)
     return pl.DataFrame([column("industry_regions_change", change).cast(pl.Int32)])
 
@@ -198,8 +216,7 @@ def _region_growth(coded, start: int, as_of: int) -> pl.DataFrame:
         return pl.DataFrame({"region_cagr": np.full(len(coded.regions), None)},
                             schema={"region_cagr": pl.Float64})
     totals = region_totals(coded)
-    rows = np.bincount(coded.y.astype(np.int64) * len(coded.regions) + coded.r,
-                       minlength=totals.size).reshape(totals.shape) > 0
+    rows = coded.reported  # (year, region): the region has a row
     ends = []
     for year in (start, as_of):
         k = int(np.flatnonzero(coded.years == year)[0])
@@ -213,7 +230,7 @@ def _national_lq(cells: Cells, as_of: int) -> np.ndarray:
     unknown value counted as none) in the industry in ``as_of``, the countries of the
     panel as reference; NaN where undefined (a country or industry without employment)."""
     coded = cells.coded
-    value = np.nan_to_num(cells.at_year(coded.value, as_of, fill=0.0), nan=0.0)
+    value = coded.cube[coded.year_index(as_of)]  # unknown and absent as 0
     countries = resolve_reference(coded, "country")
     nations = reference_totals(value.reshape(1, cells.n_r, cells.n_i), countries)[0]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -281,7 +298,10 @@ def emergence_signals(
     ----------
     panel
         Panel of employment of one NUTS level (``region``, ``industry``, ``year``,
-        ``value``).
+        ``value``). A DataFrame is coded as a whole (the coding that the other functions
+        called on the same frame share) and the window sliced from it; when rows the
+        window does not read would fail the contract's checks, or for a LazyFrame, only
+        the window's rows are collected, checked and coded.
     as_of, window
         The year the signals describe and the number of years they look back over
         (``window=5``: ``as_of - 4`` to ``as_of``). Years after ``as_of`` are never read.
@@ -323,10 +343,11 @@ def emergence_signals(
     first = as_of - window + 1
     cells = Cells(coded)
     economy = trend_economy(coded, reference, regions)
-    at_rows = cells.rows_of(as_of)
-    at_rows = at_rows[np.argsort(cells.cell[at_rows], kind="stable")]  # sorted by key
-    pairs = _Pairs(cells, at_rows, first, as_of)
-    table, lq_rows = _level_signals(pairs, reference, regions, level)
+    pairs = _Pairs(cells, cells.rows_by_cell(as_of), first, as_of)  # sorted by key
+    # the LQ of every cell of the window, (year, region, industry); cached on the coded
+    # window, where trend_slopes reads it too
+    lqs = lq_cube(coded, economy)
+    table = _level_signals(pairs, lqs, reference, regions, level)
     table = pl.concat([
         table,
         _trend_signals(pairs, reference, regions),
@@ -334,12 +355,13 @@ def emergence_signals(
     ], how="horizontal")
     table = pl.concat([
         table,
-        _context_signals(pairs, table, lq_rows, neighbours=neighbours, traded=traded,
+        _context_signals(pairs, table, lqs, neighbours=neighbours, traded=traded,
                          participations=participations),
     ], how="horizontal")
     options = {"reference": reference, "regions": regions, "neighbours": neighbours,
                "traded": traded, "fixed_regions": fixed_regions, "level": level,
                "participations": participations}
+    table = table.with_columns(pl.Series("_industry", pairs.industry))
     return EmergenceSignals(_finish(table, as_of, window, first), as_of=as_of, window=window,
                             reference=reference, exclusions=Exclusions(counts),
                             options=options)
@@ -376,32 +398,73 @@ def _window_option(as_of, window, start, end) -> tuple[int, int]:
 def _coded_window(panel, as_of: int, window: int,
                   fixed_regions: bool) -> tuple[CodedPanel, dict[str, int]]:
     """The window's rows validated and coded once, on the fixed region set; the rows left
-    out counted."""
-    require_columns(panel, [REGION, INDUSTRY, YEAR, VALUE], what="panel")
-    years = panel.lazy().select(pl.col(YEAR).unique()).collect()
-    _check_window(years, as_of, window)
+    out counted.
+
+    A DataFrame is coded as a whole (:meth:`CodedPanel.from_panel`, whose coding the other
+    functions called on the same frame share) and the window's rows are sliced from its
+    arrays; only their values are read and checked. A LazyFrame, or a frame whose window
+    the contract's full check would change or refuse (codes to normalise, aggregates,
+    non-finite values), has only its window's rows collected and validated."""
+    source = panel.frame if isinstance(panel, CodedPanel) else panel
+    require_columns(source, [REGION, INDUSTRY, YEAR, VALUE], what="panel")
     first = as_of - window + 1
-    # only the window is read (and validated): nothing after as_of can move a signal
-    frame = panel.lazy().filter(pl.col(YEAR).is_between(first, as_of)).select(
-        REGION, INDUSTRY, YEAR, VALUE).collect()
-    # duplicate keys are caught on integer codes by the engine's coding (the string
-    # group-by of the full check is the slowest step on big panels)
-    frame = validate_panel(frame, check_duplicates=False, allow_mixed_levels=True)
+    whole = _coded_whole(panel)
+    if whole is not None:
+        _check_window(whole.years.tolist(), as_of, window)
+        coded = sub_panel(whole, rows_in_years(whole, first, as_of), frame=False)
+    else:
+        panel = source
+        years = panel.lazy().select(pl.col(YEAR).unique()).collect()[YEAR]
+        _check_window(years.to_list(), as_of, window)
+        # only the window is read (and validated): nothing after as_of can move a signal
+        frame = panel.lazy().filter(pl.col(YEAR).is_between(first, as_of)).select(
+            REGION, INDUSTRY, YEAR, VALUE).collect()
+        # duplicate keys are caught on integer codes by the engine's coding (the string
+        # group-by of the full check is the slowest step on big panels)
+        frame = validate_panel(frame, check_duplicates=False, allow_mixed_levels=True)
+        coded = _coded_one_level(frame)
     counts: dict[str, int] = {}
-    coded = _coded_one_level(frame)
     if fixed_regions:
         kept = (region_totals(coded) > 0).all(axis=0)
         dropped = int(len(kept) - kept.sum())
-        rows_before = frame.height
+        rows_before = len(coded.value)
         if dropped:
-            frame = frame.filter(pl.Series(kept[coded.r]))
-            coded = CodedPanel.from_panel(frame) if frame.height else coded
+            rows = np.flatnonzero(kept[coded.r])
+            coded = sub_panel(coded, rows, frame=False) if rows.size else coded
+            rows_after = rows.size
+        else:
+            rows_after = rows_before
         counts[f"rows of {dropped:,} regions without a known total in every year "
-               f"{first}-{as_of}"] = rows_before - frame.height
-    if frame.is_empty():
-        raise ValueError(f"no region has a known total in every year {first}-{as_of}; "
-                         "pass fixed_regions=False or a shorter window")
+               f"{first}-{as_of}"] = rows_before - rows_after
+        if not rows_after:
+            raise ValueError(f"no region has a known total in every year {first}-{as_of}; "
+                             "pass fixed_regions=False or a shorter window")
     return coded, counts
+
+
+def _coded_whole(panel) -> CodedPanel | None:
+    """A DataFrame coded as a whole (a CodedPanel as it is), when the contract's full
+    check of its rows would neither change nor refuse them beyond what the coding checks
+    (the codes are clean, no aggregate regions, every value finite or null); otherwise
+    None."""
+    if not isinstance(panel, pl.DataFrame | CodedPanel):
+        return None
+    try:
+        coded = _coded_one_level(panel)
+    except SchemaError:  # perhaps outside the window, which the window's own check tells
+        return None
+    labels = [pl.DataFrame({REGION: coded.regions}), pl.DataFrame({INDUSTRY: coded.industries})]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CodesNormalisedWarning)
+        if not all(normalise_codes(f).equals(f) for f in labels):
+            return None
+    try:
+        check_region_codes(labels[0])
+    except SchemaError:
+        return None
+    # an inf or NaN anywhere, or a total that overflows, makes the sum non-finite
+    total = coded.frame[VALUE].sum()
+    return coded if total is None or np.isfinite(total) else None
 
 
 @dataclass(frozen=True)
@@ -419,7 +482,7 @@ class _Pairs:
 
     @cached_property
     def cell(self) -> np.ndarray:
-        return self.cells.cell[self.rows]
+        return self.region * self.cells.n_i + self.industry
 
     @cached_property
     def region(self) -> np.ndarray:
@@ -429,8 +492,26 @@ class _Pairs:
     def industry(self) -> np.ndarray:
         return self.coded.i[self.rows].astype(np.int64)
 
+    @cached_property
+    def year_panel(self) -> CodedPanel:
+        """The rows of ``as_of`` in key order as a coded panel with a frame, with every
+        label of the window (the LQ of a year then has the bits of the window's LQ)."""
+        return sub_panel(self.coded, self.rows, frame=True, keep_labels=True)
+
+    @cached_property
+    def year_panel_own_labels(self) -> CodedPanel:
+        """:attr:`year_panel` with only the regions and industries that have a row in
+        ``as_of`` (what coding the year's rows gives)."""
+        every = (np.bincount(self.region, minlength=self.cells.n_r).all()
+                 and np.bincount(self.industry, minlength=self.cells.n_i).all())
+        return self.year_panel if every else sub_panel(self.coded, self.rows, frame=True)
+
     def by_pair(self, sub: pl.DataFrame) -> pl.DataFrame:
         """A frame keyed by region and industry, aligned with the pairs (left join)."""
+        keys = self.year_panel.frame
+        if (sub.height == keys.height and sub[REGION].equals(keys[REGION])
+                and sub[INDUSTRY].equals(keys[INDUSTRY])):
+            return sub.drop(KEY)  # in the pairs' order already
         return gather(sub.drop(KEY), self.cells.pair_codes(sub),
                       self.cells.n_r * self.cells.n_i, self.cell)
 
@@ -439,22 +520,21 @@ class _Pairs:
         return column(name, np.asarray(per_cell).reshape(-1)[self.cell], dtype)
 
 
-def _level_signals(pairs: _Pairs, reference: str, regions: Regions,
-                   level: float) -> tuple[pl.DataFrame, np.ndarray]:
-    """Keys, value, the LQ with its interval in ``as_of`` and at the start, years
-    specialised; and the LQ of every row of the window (for the signals of change)."""
+def _level_signals(pairs: _Pairs, lqs: np.ndarray, reference: str, regions: Regions,
+                   level: float) -> pl.DataFrame:
+    """Keys, value, the LQ with its interval and reason in ``as_of`` (the year's rows
+    only), the LQ at the start and the years specialised (from the window's LQ cube)."""
     coded, cells = pairs.coded, pairs.cells
-    lq_frame = location_quotient(coded, reference=reference, regions=regions, level=level)
-    lq_rows = lq_frame["lq"].fill_null(np.nan).to_numpy()
-    table = lq_frame.select(*KEY, VALUE, "lq", "lq_lo", "lq_hi", "lq_reason")[
-        pl.Series(pairs.rows)]
-    del lq_frame  # the LQ rows of the whole window are not needed any more (memory)
+    table = location_quotient(pairs.year_panel, reference=reference, regions=regions,
+                              level=level).select(*KEY, VALUE, "lq", "lq_lo", "lq_hi",
+                                                  "lq_reason")
+    k = coded.year_index(pairs.first)
+    start = np.where(coded.has_row_in(np.array([k]))[0], lqs[k], np.nan)  # no row: unknown
     return table.with_columns(
         pairs.at_cells("value_start", cells.at_year(coded.value, pairs.first)),
-        pairs.at_cells("lq_start", cells.at_year(lq_rows, pairs.first)),
-        pl.Series("years_specialised", cells.per_cell_sum(lq_rows >= 1)[pairs.cell]
-                  ).cast(pl.Int32),
-    ), lq_rows
+        pairs.at_cells("lq_start", start),
+        pairs.at_cells("years_specialised", (lqs >= 1).sum(axis=0), pl.Int32),
+    )
 
 
 def _trend_signals(pairs: _Pairs, reference: str, regions: Regions) -> pl.DataFrame:
@@ -496,14 +576,14 @@ def _change_signals(pairs: _Pairs, economy, *, label: str) -> pl.DataFrame:
     ])
 
 
-def _context_signals(pairs: _Pairs, table: pl.DataFrame, lq_rows: np.ndarray, *,
+def _context_signals(pairs: _Pairs, table: pl.DataFrame, lqs: np.ndarray, *,
                      neighbours, traded, participations) -> pl.DataFrame:
     """Relatedness, complexity, neighbours, country, momentum, region growth, traded,
     acceleration, related growth and co-operation, aligned with the pairs."""
     coded, cells, first, as_of = pairs.coded, pairs.cells, pairs.first, pairs.as_of
-    # the year's rows coded once for both; opportunity() computes its own proximity
-    # faster than it reads a given pair frame
-    at_year = CodedPanel.from_panel(coded.frame.filter(pl.col(YEAR) == as_of))
+    # the year's rows (sliced, not coded again) for both; opportunity() computes its own
+    # proximity faster than it reads a given pair frame
+    at_year = pairs.year_panel_own_labels
     dens = opportunity(at_year).select(*KEY, "density", "pci", "cog")
     phi = proximity(at_year)
     traded_table = _traded_column(coded.industries, traded)
@@ -511,14 +591,14 @@ def _context_signals(pairs: _Pairs, table: pl.DataFrame, lq_rows: np.ndarray, *,
     return pl.concat([
         pairs.by_pair(dens),
         pairs.by_pair(_neighbour_share(table.select(*KEY, "lq"), neighbours)),
-        _industry_momentum(cells, lq_rows, first, as_of)[pl.Series(pairs.industry)],
+        _industry_momentum(cells, lqs, first, as_of)[pl.Series(pairs.industry)],
         _region_growth(coded, first, as_of)[pl.Series(pairs.region)],
         pl.DataFrame({"country": coded.regions.str.slice(0, 2)[pl.Series(pairs.region)]}),
         pl.DataFrame([pairs.at_cells("national_lq", _national_lq(cells, as_of))]),
         gather(traded_table.select("traded"),
                cells.codes(coded.industries, traded_table[INDUSTRY]), cells.n_i,
                pairs.industry),
-        pl.DataFrame([pairs.at_cells("acceleration", acceleration(cells, lq_rows, first, as_of)),
+        pl.DataFrame([pairs.at_cells("acceleration", acceleration(cells, lqs, first, as_of)),
                       pairs.at_cells("related_growth", related_growth(cells, first, as_of, phi))]),
         gather(coop.drop(REGION), cells.codes(coded.regions, coop[REGION]), cells.n_r,
                pairs.region),
@@ -534,7 +614,8 @@ def _finish(table: pl.DataFrame, as_of: int, window: int, first: int) -> pl.Data
         pl.lit(as_of, pl.Int32).alias("end"),
         (1.0 - pl.col("lq")).alias("lq_distance"),
         (pl.col("lq") - pl.col("lq_start")).alias("lq_change"),
-        _percentile_within(VALUE, INDUSTRY).alias("size_percentile"),
+        # among the pairs of the same industry code (an integer key groups faster)
+        _percentile_within(VALUE, "_industry").alias("size_percentile"),
         pl.col(VALUE).alias("value_end"),
         pl.col("lq").alias("lq_end"),
         pl.coalesce("lq_reason", "growth_reason").alias("signal_note"),

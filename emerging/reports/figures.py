@@ -13,6 +13,9 @@ import polars as pl
 from emerging.reports.profile import RegionProfile
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
+#: zlib level of the figures' PNG files: level 1 writes them faster than the
+#: default 6, for files about 3 % larger (the pixels are the same).
+PNG_COMPRESSION = 1
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,8 @@ def save_all(p: RegionProfile, names: dict[str, str], folder: Path,
 
     figures = []
     for key, (fig, caption, alt) in draw(p, names).items():
-        paths = save_figure(fig, folder / f"{p.region}_{key}", formats=formats)
+        paths = save_figure(fig, folder / f"{p.region}_{key}", formats=formats,
+                            opaque_png=True, png_compression=PNG_COMPRESSION)
         plt.close(fig)
         figures.append(Figure(key, caption, {x.suffix.lstrip("."): x for x in paths}, alt))
     return figures

@@ -22,6 +22,7 @@ class Column:
     header: str
     kind: str = "text"  # text, int, num1, num2, lq_ci, change, pct, eur, stars, spark
     unit: str = ""
+    width: float | None = None  # share of the table's width in % (HTML and PDF)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,13 @@ class Table:
     frame: pl.DataFrame
     export: tuple[Column, ...]  # numeric columns of the annex
     note: str = ""
+
+    @property
+    def widths(self) -> tuple[float, ...] | None:
+        """Column widths in % when every displayed column has one (then the table is laid
+        out with these widths, not by its content)."""
+        widths = tuple(c.width for c in self.columns)
+        return widths if all(w is not None for w in widths) else None  # type: ignore[return-value]
 
     def rows(self) -> list[list[str]]:
         """Displayed cells as text (the sparkline column yields its raw list)."""
@@ -111,13 +119,16 @@ def headline_export(p: RegionProfile) -> pl.DataFrame:
 
 
 def specialisations_table(p: RegionProfile) -> Table:
-    cols = (Column("label", "Industry"), Column("industry", "NACE"),
-            Column("value", f"Employed {p.end}", "int"),
-            Column("lq", "LQ (95 % interval)", "lq_ci"),
-            Column("lq_change", f"LQ change since {p.start}", "change"),
-            Column("series", f"Employment {p.start}–{p.end}", "spark"),
-            Column("stars", "Cluster stars", "stars"),
-            Column("us_rating", "US rating"))
+    # the industry names get the room they need (most on one line, the longest on two): the
+    # numbers are short and do not wrap (the year of the employment column is in the title)
+    cols = (Column("label", "Industry", width=36.5),
+            Column("industry", "NACE", width=5.5),
+            Column("value", "Employed", "int", width=7.5),
+            Column("lq", "LQ (95 % interval)", "lq_ci", width=13.5),
+            Column("lq_change", f"LQ change since {p.start}", "change", width=10.5),
+            Column("series", f"Employment {p.start}–{p.end}", "spark", width=11),
+            Column("stars", "Cluster stars", "stars", width=6.5),
+            Column("us_rating", "US rating", width=9))
     export = (Column("industry", "NACE Rev. 2"), Column("label", "Industry"),
               Column("value", "Persons employed", unit="persons"), Column("lq", "LQ", unit="ratio"),
               Column("lq_lo", "LQ lower 95 % bound", unit="ratio"),

@@ -220,3 +220,85 @@ def test_reference_set_needs_regions_and_regions_need_a_set():
         emergence_signals(PANEL, as_of=2012, window=3, regions=["AT11"])
     with pytest.raises(ValueError, match="no region of the panel is in the reference"):
         emergence_signals(PANEL, as_of=2012, window=3, reference="set", regions=["DE11"])
+
+
+def _gappy_demo(demo_data, seed=5):
+    """The demo panel with a tenth of its rows dropped at random (regions and industries
+    missing in some years), shuffled."""
+    panel = demo_data.panel.drop("flag")
+    rng = np.random.default_rng(seed)
+    return panel.filter(pl.Series(rng.random(panel.height) > 0.1)).sample(
+        fraction=1.0, shuffle=True, seed=seed)
+
+
+def test_sub_panel_is_the_coding_of_its_rows(demo_data):
+    """Slicing the coded panel gives what coding the sliced frame gives, field by field."""
+    from emerging._engine import CodedPanel
+    from emerging.detect._cells import rows_in_years, sub_panel
+
+    panel = _gappy_demo(demo_data)
+    coded = CodedPanel.from_panel(panel)
+    rows = rows_in_years(coded, 2016, 2019)
+    assert np.array_equal(rows, np.flatnonzero(panel["year"].is_between(2016, 2019).to_numpy()))
+    rows = rows[coded.r[rows] % 3 > 0]  # and some regions only
+    for frame, keep_labels in ((True, False), (False, False), (True, True)):
+        sub = sub_panel(coded, rows, frame=frame, keep_labels=keep_labels)
+        want = CodedPanel.from_panel(panel[pl.Series(rows)])
+        assert np.array_equal(sub.years, want.years) and np.array_equal(sub.y, want.y)
+        assert np.array_equal(sub.value, want.value, equal_nan=True)
+        if keep_labels:
+            assert sub.regions.equals(coded.regions) and np.array_equal(sub.r, coded.r[rows])
+            continue
+        assert sub.regions.equals(want.regions) and sub.industries.equals(want.industries)
+        assert np.array_equal(sub.r, want.r) and np.array_equal(sub.i, want.i)
+        if frame:
+            assert sub.frame.equals(want.frame.select(sub.frame.columns))
+        else:
+            with pytest.raises(AttributeError, match="keeps no frame"):
+                sub.frame.height  # noqa: B018
+
+
+@pytest.mark.parametrize("fixed_regions", [True, False])
+def test_sliced_and_filtered_windows_give_the_same_signals(demo_data, fixed_regions):
+    """A DataFrame is coded whole and sliced; a LazyFrame has its window filtered and
+    coded: with pairs, regions and industries missing in some years, the same table."""
+    panel = _gappy_demo(demo_data)
+    for as_of, window in ((2019, 5), (2016, 3)):
+        sliced = emergence_signals(panel, as_of=as_of, window=window,
+                                   fixed_regions=fixed_regions)
+        filtered = emergence_signals(panel.lazy(), as_of=as_of, window=window,
+                                     fixed_regions=fixed_regions)
+        assert sliced.table.equals(filtered.table)
+        assert sliced.exclusions.total == filtered.exclusions.total
+
+
+def test_rows_the_full_check_would_refuse_after_as_of_are_not_read(demo_data):
+    """A NaN after ``as_of`` (refused by the contract's check) does not stop the signals,
+    which never read it; lower-case codes are normalised as before, with the warning."""
+    from emerging._schema import CodesNormalisedWarning
+
+    panel = demo_data.panel.drop("flag")
+    clean = emergence_signals(panel, as_of=2016, window=3).table
+    later_nan = panel.with_columns(
+        pl.when(pl.col("year") == 2020).then(float("nan")).otherwise(pl.col("value"))
+        .alias("value"))
+    assert emergence_signals(later_nan, as_of=2016, window=3).table.equals(clean)
+    lower = panel.with_columns(pl.col("region").str.to_lowercase())
+    with pytest.warns(CodesNormalisedWarning):
+        assert emergence_signals(lower, as_of=2016, window=3).table.equals(clean)
+
+
+def test_a_coded_panel_and_bad_rows_outside_the_window(demo_data):
+    """A CodedPanel gives the signals of its frame; a duplicate key after ``as_of`` (refused
+    by the coding of the whole frame) is not read, as before; one inside is refused."""
+    from emerging._engine import CodedPanel
+    from emerging._schema import SchemaError
+
+    panel = demo_data.panel.drop("flag")
+    clean = emergence_signals(panel, as_of=2016, window=3).table
+    assert emergence_signals(CodedPanel.from_panel(panel), as_of=2016, window=3).table.equals(clean)
+    twice = pl.concat([panel, panel.filter(pl.col("year") == 2020).head(1)])
+    assert emergence_signals(twice, as_of=2016, window=3).table.equals(clean)
+    twice = pl.concat([panel, panel.filter(pl.col("year") == 2015).head(1)])
+    with pytest.raises(SchemaError, match="duplicate"):
+        emergence_signals(twice, as_of=2016, window=3)

@@ -1,0 +1,100 @@
+"""Zero-copy access to the Arrow buffers of a polars column (the Arrow C stream interface).
+
+Polars exports a column through ``__arrow_c_stream__`` (a PyCapsule) without copying; the
+structures read here are the stable C ABI of the Arrow C data interface
+(https://arrow.apache.org/docs/format/CDataInterface.html), so no pyarrow import is needed.
+:func:`buffer_print` says where a column's data lives (for :mod:`emerging._memo`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+import polars as pl
+
+
+class _ArrowSchema(ctypes.Structure):
+    pass
+
+
+class _ArrowArray(ctypes.Structure):
+    pass
+
+
+_ArrowSchema._fields_ = [
+    ("format", ctypes.c_char_p), ("name", ctypes.c_char_p), ("metadata", ctypes.c_char_p),
+    ("flags", ctypes.c_int64), ("n_children", ctypes.c_int64),
+    ("children", ctypes.POINTER(ctypes.POINTER(_ArrowSchema))),
+    ("dictionary", ctypes.POINTER(_ArrowSchema)),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowSchema))),
+    ("private_data", ctypes.c_void_p),
+]
+_ArrowArray._fields_ = [
+    ("length", ctypes.c_int64), ("null_count", ctypes.c_int64), ("offset", ctypes.c_int64),
+    ("n_buffers", ctypes.c_int64), ("n_children", ctypes.c_int64),
+    ("buffers", ctypes.POINTER(ctypes.c_void_p)),
+    ("children", ctypes.POINTER(ctypes.POINTER(_ArrowArray))),
+    ("dictionary", ctypes.POINTER(_ArrowArray)),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowArray))),
+    ("private_data", ctypes.c_void_p),
+]
+
+
+class _ArrowArrayStream(ctypes.Structure):
+    pass
+
+
+_ArrowArrayStream._fields_ = [
+    ("get_schema", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_ArrowArrayStream),
+                                    ctypes.POINTER(_ArrowSchema))),
+    ("get_next", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_ArrowArrayStream),
+                                  ctypes.POINTER(_ArrowArray))),
+    ("get_last_error", ctypes.CFUNCTYPE(ctypes.c_char_p, ctypes.POINTER(_ArrowArrayStream))),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowArrayStream))),
+    ("private_data", ctypes.c_void_p),
+]
+
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.restype = ctypes.c_void_p
+_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+
+def _array_print(array: _ArrowArray, schema: _ArrowSchema) -> tuple:
+    """Length, offset, null count and buffer addresses of an exported array, with its
+    children's. The last buffer of a view layout (``vu``, ``vz``) lists the sizes of the
+    data buffers: the exporter allocates it on each export, so it is left out."""
+    n = array.n_buffers - (1 if schema.format in (b"vu", b"vz") else 0)
+    return (array.length, array.offset, array.null_count,
+            tuple(array.buffers[k] or 0 for k in range(n)),
+            tuple(_array_print(array.children[k][0], schema.children[k][0])
+                  for k in range(array.n_children)),
+            _array_print(array.dictionary[0], schema.dictionary[0])
+            if array.dictionary else None)
+
+
+def buffer_print(series: pl.Series) -> tuple:
+    """Where a column's data lives: per chunk, its buffers' addresses, offsets, lengths
+    and null counts (nested children included), read zero-copy through the Arrow C stream
+    interface. Two prints are equal only if both columns are made of the same buffers."""
+    capsule = series.__arrow_c_stream__()
+    stream = _ArrowArrayStream.from_address(_capsule_pointer(capsule, b"arrow_array_stream"))
+    pointer = ctypes.pointer(stream)
+    schema = _ArrowSchema()
+    if stream.get_schema(pointer, ctypes.byref(schema)):
+        raise RuntimeError("the Arrow export of a column failed (schema)")
+    chunks = []
+    try:
+        while True:
+            array = _ArrowArray()
+            if stream.get_next(pointer, ctypes.byref(array)):
+                raise RuntimeError("the Arrow export of a column failed (array)")
+            if not array.release:  # end of the stream
+                break
+            try:
+                chunks.append(_array_print(array, schema))
+            finally:
+                array.release(ctypes.byref(array))
+        kind = schema.format
+    finally:
+        schema.release(ctypes.byref(schema))
+    return (kind, tuple(chunks))  # the capsule releases the stream
