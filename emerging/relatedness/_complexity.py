@@ -89,7 +89,7 @@ def trim_degenerate(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Boolean masks of the regions and industries kept (see module docstring)."""
     keep_r = np.ones(m.shape[0], dtype=bool)
     keep_i = np.ones(m.shape[1], dtype=bool)
-    m32 = m.astype(np.float32)  # counts stay exact
+    m32 = m if m.dtype == np.float32 else m.astype(np.float32)  # counts stay exact
     while True:  # few rounds: each removes a whole class of degenerate rows
         new_r = keep_r & (m32 @ keep_i.astype(np.float32) > 0)
         ubiquity = new_r.astype(np.float32) @ m32
@@ -124,7 +124,7 @@ def eci_eigenvector(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """
     from scipy.linalg import eigh
 
-    mf = m.astype(np.float64)
+    mf = m if m.dtype == np.float64 else m.astype(np.float64)
     k_r, k_i = mf.sum(axis=1), mf.sum(axis=0)
     w = np.divide(mf, np.sqrt(k_r)[:, None])
     w /= np.sqrt(k_i)[None, :]
@@ -198,10 +198,14 @@ def fitness_complexity(
 def complexity_year(
     presence: np.ndarray, *, method: Method = "eigenvector", tol: float = 1e-10,
     max_iter: int = 10_000, orient_by: Orient = "diversity",
+    as_float32: np.ndarray | None = None, as_float64: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """:func:`complexity_arrays` of one year's ``M[region, industry]`` (no year axis)."""
+    """:func:`complexity_arrays` of one year's ``M[region, industry]`` (no year axis).
+
+    ``as_float32``, ``as_float64``: the same ``M`` already converted, when the caller has
+    it (saves two conversions per year; the values are the same)."""
     n_r, n_i = presence.shape
-    keep_r, keep_i = trim_degenerate(presence)
+    keep_r, keep_i = trim_degenerate(presence if as_float32 is None else as_float32)
     out = {"eci": np.full(n_r, np.nan), "pci": np.full(n_i, np.nan),
            "keep_region": keep_r, "keep_industry": keep_i, "iterations": 0,
            "too_few": keep_r.sum() < 2 or keep_i.sum() < 2,
@@ -211,7 +215,7 @@ def complexity_year(
     whole = keep_r.all() and keep_i.all()  # the usual case: no copy
     sub = presence if whole else presence[np.ix_(keep_r, keep_i)]
     if method == "eigenvector":
-        e, p, k = eci_eigenvector(sub)
+        e, p, k = eci_eigenvector(sub if not whole or as_float64 is None else as_float64)
     elif method == "reflections":
         e, p, k = eci_reflections(sub, tol=tol, max_iter=max_iter)
     else:

@@ -49,19 +49,24 @@ from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 def outlook_weights(weights: np.ndarray) -> np.ndarray:
     """:math:`\\varphi_{ij} / \\sum_k \\varphi_{kj}` (``[layer, i, j]``, 0 where undefined)
     from the weights of :func:`~emerging.relatedness.density.density_weights`."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.nan_to_num(weights / weights.sum(axis=1, keepdims=True))
+    totals = weights.sum(axis=1, keepdims=True)
+    if not (totals > 0).all() or not np.isfinite(totals).all():  # 0/0 and the like as 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.nan_to_num(weights / totals)
+    return weights / totals
 
 
 def outlook_year(presence: np.ndarray, weights: np.ndarray, density: np.ndarray,
-                 pci: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                 pci: np.ndarray, *, cog_out: np.ndarray | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """``coi[region]`` and ``cog[region, industry]`` of one year from its ``M`` (float64),
-    one layer of :func:`outlook_weights`, its density and PCI (NaN: trimmed)."""
-    absent = 1.0 - presence
-    gain = absent * np.nan_to_num(pci, nan=0.0)[None, :]  # (1 - M_rj) PCI_j
+    one layer of :func:`outlook_weights`, its density and PCI (NaN: trimmed); ``cog`` is
+    written into ``cog_out`` when given."""
+    absent = np.subtract(1.0, presence)
+    gain = np.multiply(absent, np.nan_to_num(pci, nan=0.0)[None, :])  # (1 - M_rj) PCI_j
     known = density if not np.isnan(density).any() else np.nan_to_num(density, nan=0.0)
     coi = np.einsum("ri,ri->r", known, gain) / 100.0
-    cog = gain @ weights.T  # one BLAS product
+    cog = np.matmul(gain, weights.T, out=cog_out)  # one BLAS product
     cog *= absent
     return coi, cog
 
@@ -76,8 +81,8 @@ def outlook_arrays(
 
     def year(t: slice) -> None:
         w = weights[t.start if weights.shape[0] > 1 else 0]
-        coi[t.start], cog[t.start] = outlook_year(presence[t.start].astype(np.float64), w,
-                                                  density[t.start], pci[t.start])
+        coi[t.start], _ = outlook_year(presence[t.start].astype(np.float64), w,
+                                       density[t.start], pci[t.start], cog_out=cog[t.start])
 
     map_years(year, presence.shape[0])
     return coi, cog

@@ -86,23 +86,36 @@ def cooccurrence(presence: np.ndarray, *, by: By = "year"):
 
     Returns ``(C, u, n)``: ``C[layer, i, j]``, ``u[layer, i]`` and ``n[layer]``, with one
     layer per year (``by="year"``) or a single pooled layer. One single-precision BLAS
-    product per year (counts stay exact in float32 up to 2**24), the years on the engine's
-    thread pool.
+    product per year (:func:`cooccurrence_year`), the years on the engine's thread pool.
     """
     n_t, _, n_i = presence.shape
     c = np.empty((n_t, n_i, n_i), dtype=np.float64)
 
-    def gram(t: slice) -> None:
-        m = presence[t.start].astype(np.float32)
-        c[t.start] = m.T @ m  # numpy calls syrk for a matrix times its own transpose
+    def gram(t: slice) -> float:
+        counts, n_regions = cooccurrence_year(presence[t.start])
+        c[t.start] = counts
+        return n_regions
 
-    map_years(gram, n_t)
-    n = (presence.max(axis=2) > 0).sum(axis=1).astype(np.float64)
+    n = np.array(map_years(gram, n_t), dtype=np.float64)
     if by == "pooled":
         c = c.sum(axis=0, keepdims=True)
         n = n.sum(keepdims=True)
     u = np.diagonal(c, axis1=1, axis2=2).copy()
     return c, u, n
+
+
+def cooccurrence_year(presence: np.ndarray, *, out: np.ndarray | None = None,
+                      as_float32: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """``C[i, j]`` in float32 (into ``out`` when given) and the number of regions with at
+    least one specialisation, from one year's ``M[region, i]``.
+
+    :math:`C = M^\\top M` is one single-precision BLAS product (numpy calls ``syrk`` for a
+    matrix times its own transpose): the counts are integers below 2**24, so float32
+    holds them and every partial sum exactly. ``as_float32`` is ``M`` already in float32.
+    """
+    m = presence.astype(np.float32) if as_float32 is None else as_float32
+    gram = np.matmul(m.T, m, out=out)
+    return gram, float(np.count_nonzero(presence.any(axis=1)))
 
 
 def proximity_matrix(c: np.ndarray, u: np.ndarray, n: np.ndarray, measure: Measure) -> np.ndarray:

@@ -26,7 +26,17 @@ from emerging.relatedness._complexity import (
     stack_complexity,
 )
 from emerging.relatedness._opportunity import outlook_weights, outlook_year
-from emerging.relatedness._proximity import By, Measure, pairs_with_exclusions, proximity_arrays
+from emerging.indices._coded import check_option
+from emerging.relatedness._proximity import (
+    BYS,
+    MEASURES,
+    By,
+    Measure,
+    cooccurrence,
+    cooccurrence_year,
+    pairs_with_exclusions,
+    proximity_matrix,
+)
 from emerging.relatedness.density import density_weights, density_year
 from emerging.relatedness.matrices import encode_panel, single_threaded_blas
 
@@ -44,8 +54,9 @@ class RelatednessAnalysis(Result):
         more than all the arithmetic), then kept.
     proximity
         One row per ordered industry pair (and year when ``by="year"``), with the layer's
-        ``unknown_cells`` and ``absent_cells``. Built from the proximity matrices on first
-        access (a large panel has millions of pairs: 615 industries x 20 years give 7.5
+        ``unknown_cells`` and ``absent_cells``. Built on first access from the exact
+        co-occurrence counts the analysis keeps, by the same proximity function (the same
+        values; a large panel has millions of pairs: 615 industries x 20 years give 7.5
         million rows), then kept.
     complexity
         ECI/PCI per year (eigenvector method) with the trimmed rows and the same
@@ -94,35 +105,81 @@ class RelatednessAnalysis(Result):
 
 
 def relatedness_chain(
-    presence: np.ndarray, phi: np.ndarray, *, outlook: bool
-) -> dict[str, np.ndarray]:
-    """Density, ECI/PCI and (with ``outlook``) COI/COG of every year in one pass.
+    presence: np.ndarray, *, measure: Measure = "minimum_conditional", by: By = "year",
+    outlook: bool = True,
+) -> dict:
+    """Proximity, density, ECI/PCI and (with ``outlook``) COI/COG of every year in one pass.
 
-    Per year (on the engine's thread pool): ``M`` as float64 once, its density
-    (:func:`~.density.density_year`), its eigenvector ECI/PCI
-    (:func:`~._complexity.complexity_year`) and its outlook
-    (:func:`~._opportunity.outlook_year`): the same functions as the single-purpose ones,
-    on arrays that stay in cache. ``phi`` is ``[layer, i, j]`` (one layer per year, or one
-    pooled layer).
+    One task per year on the engine's thread pool (numpy and BLAS release the GIL), each
+    working on that year's matrices only, so the temporaries stay in cache and no cube is
+    built twice: ``M`` in float32 for the co-occurrence product
+    (:func:`~._proximity.cooccurrence_year`) and in float64 for the others, the proximity
+    layer (:func:`~._proximity.proximity_matrix`), its density weights
+    (:func:`~.density.density_weights`), the density (:func:`~.density.density_year`), the
+    eigenvector ECI/PCI (:func:`~._complexity.complexity_year`) and the outlook
+    (:func:`~._opportunity.outlook_year`): the same functions as the single-purpose ones.
+    With ``by="pooled"`` the counts of every year are summed first (one more pass of
+    products), and the one pooled layer serves every year.
+
+    Returns ``counts`` (the co-occurrence counts ``[layer, i, j]``: float32 per year,
+    exact, or float64 pooled) and ``n_regions`` (``[layer]``), from which
+    :func:`layer_proximity` gives the proximity again when the pair frame is asked for
+    (the same function on the same numbers: the same values, without keeping a second
+    cube), ``density`` (``[year, region, i]``), ``complexity`` (as
+    :func:`~._complexity.complexity_arrays`) and ``coi``, ``cog`` (None without
+    ``outlook``).
     """
-    weights, scale = density_weights(phi)
-    w_out = outlook_weights(weights) if outlook else None
+    check_option("measure", measure, MEASURES)
+    check_option("by", by, BYS)
+    n_t, n_r, n_i = presence.shape
     density = np.empty(presence.shape)
-    coi = np.empty(presence.shape[:2]) if outlook else None
+    coi = np.empty((n_t, n_r)) if outlook else None
     cog = np.empty(presence.shape) if outlook else None
+    if by == "pooled":
+        c, _, n = cooccurrence(presence, by="pooled")
+        pooled = _layer_weights(layer_proximity(c, n, measure)[0], outlook)
+    else:
+        c = np.empty((n_t, n_i, n_i), dtype=np.float32)
+        n = np.empty(n_t)
 
     def year(s: slice) -> dict:
         t = s.start
-        layer = 0 if weights.shape[0] == 1 else t
-        m = presence[t].astype(np.float64)
-        density_year(m, weights[layer], scale[layer], density[t])
-        comp = complexity_year(presence[t])
+        m = presence[t]
+        m32 = m.astype(np.float32)
+        if by == "pooled":
+            weights = pooled
+        else:
+            _, n[t] = cooccurrence_year(m, out=c[t], as_float32=m32)
+            weights = _layer_weights(layer_proximity(c[s], n[s], measure)[0], outlook)
+        mf = m32.astype(np.float64)
+        density_year(mf, weights["density"], weights["scale"], density[t])
+        comp = complexity_year(m, as_float32=m32, as_float64=mf)
         if outlook:
-            coi[t], cog[t] = outlook_year(m, w_out[layer], density[t], comp["pci"])
+            coi[t], _ = outlook_year(mf, weights["outlook"], density[t], comp["pci"],
+                                     cog_out=cog[t])
         return comp
 
-    comp = stack_complexity(map_years(year, presence.shape[0]), presence, "diversity")
-    return {"density": density, "complexity": comp, "coi": coi, "cog": cog}
+    comp = stack_complexity(map_years(year, n_t), presence, "diversity")
+    return {"counts": c, "n_regions": n, "density": density, "complexity": comp,
+            "coi": coi, "cog": cog}
+
+
+def layer_proximity(counts: np.ndarray, n_regions: np.ndarray, measure: Measure) -> np.ndarray:
+    """:func:`~._proximity.proximity_matrix` of co-occurrence counts ``[layer, i, j]`` (any
+    float dtype; taken as float64) and the numbers of regions ``[layer]``."""
+    c = counts.astype(np.float64, copy=False)
+    return proximity_matrix(c, np.diagonal(c, axis1=1, axis2=2).copy(), n_regions, measure)
+
+
+def _layer_weights(phi: np.ndarray, outlook: bool) -> dict[str, np.ndarray]:
+    """The density weights and scale of one proximity layer ``[i, j]``
+    (:func:`~.density.density_weights`) and, with ``outlook``, its outlook weights
+    (:func:`~._opportunity.outlook_weights`)."""
+    weights, scale = density_weights(phi[None])
+    out = {"density": weights[0], "scale": scale[0]}
+    if outlook:
+        out["outlook"] = outlook_weights(weights)[0]
+    return out
 
 
 @single_threaded_blas
@@ -154,18 +211,24 @@ def analyse_relatedness(
     """
     pm = encode_panel(panel)
     m = pm.presence(threshold=threshold)
-    prox = proximity_arrays(pm, measure=measure, by=by, presence=m)
-    chain = relatedness_chain(m, prox["proximity"], outlook=outlook)
+    chain = relatedness_chain(m, measure=measure, by=by, outlook=outlook)
     n = m.shape[2]
     return RelatednessAnalysis(
         complexity_result(pm, chain["complexity"], "eigenvector"), pm.exclusions,
-        n_pairs=prox["proximity"].shape[0] * n * (n - 1),
+        n_pairs=chain["counts"].shape[0] * n * (n - 1),
         n_rows=pm.frame.height, n_present=_count_present(pm, m),
         _cell_frame=functools.partial(_cells, pm, m, chain),
         # the parts only (not the coded panel, hundreds of MB on a large panel)
-        _pair_frame=functools.partial(pairs_with_exclusions, pm.industries, pm.years,
-                                      pm.excluded_cells(), prox, by=by),
+        _pair_frame=functools.partial(_pairs, pm.industries, pm.years, pm.excluded_cells(),
+                                      chain["counts"], chain["n_regions"], measure, by),
     )
+
+
+def _pairs(industries, years, excluded, counts, n_regions, measure, by) -> pl.DataFrame:
+    """The pair frame (:func:`~._proximity.pairs_with_exclusions`) from the counts."""
+    c = counts.astype(np.float64, copy=False)
+    arrays = {"cooccurrence": c, "proximity": layer_proximity(c, n_regions, measure)}
+    return pairs_with_exclusions(industries, years, excluded, arrays, by=by)
 
 
 def _cells(pm, presence: np.ndarray, chain: dict) -> pl.DataFrame:

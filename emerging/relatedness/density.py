@@ -46,7 +46,9 @@ def density_weights(phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The weights :math:`\\varphi_{ij}` (``[layer, i, j]``; undefined as 0, diagonal 0) and
     the scale :math:`100 / \\sum_{j \\ne i} \\varphi_{ij}` (``[layer, i]``; inf when the
     industry has no related industry) of :func:`density_matrix`."""
-    weights = np.nan_to_num(np.asarray(phi, dtype=np.float64), nan=0.0)  # one copy
+    weights = np.array(phi, dtype=np.float64)  # one copy
+    if not np.isfinite(weights).all():  # undefined as 0 (one more pass only when needed)
+        np.nan_to_num(weights, copy=False, nan=0.0)
     idx = np.arange(weights.shape[-1])
     weights[:, idx, idx] = 0.0
     with np.errstate(divide="ignore"):

@@ -66,15 +66,17 @@ def _presence_and_unknown(coded: CodedPanel, threshold: float) -> tuple[np.ndarr
     out = np.empty(coded.shape, dtype=np.uint8)
     unknown = np.empty(coded.shape, dtype=bool)
 
-    def year(s: slice) -> None:  # per year: small temporaries, no dense LQ cube
+    def year(s: slice) -> None:  # per year: one temporary, no dense LQ cube
         t = s.start
         e, er, ei = values[t], f["er"][t], f["ei"][t]
         with np.errstate(divide="ignore", invalid="ignore"):
-            np.greater_equal(lq(e, er, ei, f["et"][t]), threshold, out=out[t],
-                             casting="unsafe")
+            ratio = lq(e, er, ei, f["et"][t], out=np.empty(e.shape))
+            np.greater_equal(ratio, threshold, out=out[t], casting="unsafe")
         # totals are sums of non-negative known values: zero exactly when all are zero
         np.isnan(e, out=unknown[t])
-        unknown[t] |= (er == 0) | (ei == 0)
+        zero_r, zero_i = er == 0, ei == 0
+        if zero_r.any() or zero_i.any():
+            unknown[t] |= zero_r | zero_i
 
     map_years(year, coded.shape[0])  # the years on the engine's thread pool
     return out, unknown
@@ -168,6 +170,8 @@ class PanelMatrices:
         if "unknown_presence" in self.__dict__:  # already at the rows
             known = pl.Series("present", self.at_rows(presence).astype(bool))
             return known.set(pl.Series(self.unknown_presence), None)
+        if not self.unknown_cube.any():  # no unknown cell: one gather of 0/1, no mask
+            return pl.Series("present", self.at_rows(presence).astype(bool))
         # both flags in one gather (one random read per row of a shuffled panel)
         rows = self.coded.flags_to_rows({"present": presence, "unknown": self.unknown_cube})
         known = pl.Series("present", rows["present"].astype(bool))  # uint8 in cube order

@@ -96,6 +96,21 @@ def test_analysis_agrees_with_single_functions():
     assert "specialisations" in res.summary()
 
 
+@pytest.mark.parametrize("by", ["year", "pooled"])
+@pytest.mark.parametrize("measure", ["minimum_conditional", "jaccard", "cooccurrence_association"])
+def test_analysis_one_pass_equals_single_functions_for_every_layout(measure, by):
+    # the one-pass chain (proximity rebuilt from exact float32 counts for the pair frame)
+    # gives the very bits of the single-purpose functions, for per-year and pooled layers
+    panel = random_panel(15, 6, 3, seed=5, null_share=0.05)
+    res = analyse_relatedness(panel, measure=measure, by=by)
+    assert res.proximity.equals(proximity(panel, measure=measure, by=by))
+    assert res.cells["density"].equals(
+        relatedness_density(panel, measure=measure, by=by)["density"])
+    opp = opportunity(panel, measure=measure, by=by)
+    assert res.cells["cog"].equals(opp["cog"]) and res.cells["coi"].equals(opp["coi"])
+    assert res.n_pairs == (1 if by == "pooled" else 3) * 6 * 5
+
+
 def test_pooled_density_uses_one_proximity_for_all_years():
     panel = random_panel(20, 6, 2, seed=3)
     one_year = panel.filter(pl.col("year") == 2000)
