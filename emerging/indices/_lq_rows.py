@@ -106,6 +106,8 @@ def _lq_rows(
         rows = _lq_row_blocks(coded, f, tables, outputs, external=external)
     if share:
         np.copyto(rows["share"], np.nan, where=np.isinf(rows["share"]))
+    # x / 0 (a region outside a set, in an industry the set lacks) is undefined too
+    np.copyto(rows["lq"], np.nan, where=np.isinf(rows["lq"]))
     bad = np.flatnonzero(np.isnan(rows["lq"]))
     rows["reason"] = _lq_reasons(coded, f, bad)
     for k in ("lo", "hi", "alq"):

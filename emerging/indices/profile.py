@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import polars as pl
 
 from emerging._reference import ReferenceLike, Regions, deprecated, lq_years
@@ -140,8 +139,5 @@ def specialisation_profile(
 
 def _stars_rows(rows: dict) -> dict:
     """The LQ and share at the rows as the cluster stars take them (NaN, never inf, where
-    undefined; the LQ column shared when it needs no change)."""
-    lq_rows = rows["lq"]
-    if np.isinf(lq_rows).any():  # e.g. a region outside a set, the set without the industry
-        return {"lq": np.where(np.isinf(lq_rows), np.nan, lq_rows), "share": rows["share"]}
-    return {"lq": lq_rows, "share": rows["share"], "lq_column": rows["lq_column"]}
+    undefined, as :func:`_lq_rows` gives them; the LQ column shared)."""
+    return {"lq": rows["lq"], "share": rows["share"], "lq_column": rows["lq_column"]}

@@ -19,6 +19,7 @@ import polars as pl
 from emerging._engine import map_years
 from emerging._result import Result
 from emerging._schema import Exclusions
+from emerging.indices._coded import check_option
 from emerging.relatedness._complexity import (
     Complexity,
     complexity_result,
@@ -26,7 +27,6 @@ from emerging.relatedness._complexity import (
     stack_complexity,
 )
 from emerging.relatedness._opportunity import outlook_weights, outlook_year
-from emerging.indices._coded import check_option
 from emerging.relatedness._proximity import (
     BYS,
     MEASURES,

@@ -148,6 +148,21 @@ def test_edge_cases_null_with_reason():
                              .any()).item()
 
 
+def test_region_outside_the_set_in_an_industry_the_set_lacks_is_null_not_inf():
+    # the set AT11+AT12 has no G46: AT13's LQ against it is (7/7)/(0/20), undefined
+    p = make_panel([
+        ("AT11", "C10", 2020, 10.0), ("AT11", "C11", 2020, 5.0),
+        ("AT12", "C10", 2020, 3.0), ("AT12", "C11", 2020, 2.0), ("AT13", "G46", 2020, 7.0),
+    ])
+    for order in (p, p.reverse()):
+        out = location_quotient(order, reference="set", regions=["AT11", "AT12"])
+        row = out.filter(pl.col("region") == "AT13").row(0, named=True)
+        assert row["lq"] is None and row["lq_reason"] == "zero industry total"
+        assert row["lq_lo"] is None and row["alq"] is None and row["specialised"] is None
+        inside = out.filter(pl.col("region") == "AT11", pl.col("industry") == "C10")
+        assert inside["lq"].item() == pytest.approx(float(F(10, 15) / F(13, 20)))
+
+
 def test_standardised_hand_values():
     # C10 LQs over 3 regions, C11 complementary
     p = make_panel([("AT11", "C10", 2020, 10.0), ("AT11", "C11", 2020, 10.0),
