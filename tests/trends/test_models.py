@@ -11,22 +11,13 @@ from emerging.trends import ols_se_expr, ols_slope_expr, trend_slopes
 from emerging.trends._ols import hac_se, ols_rows, slope_difference
 from emerging.trends.models import fit_trend, fixed_effects_trend
 
+from ._panels import trend_panel
+
 
 def _random_panel(seed=0, n_r=6, n_i=5, n_t=12, p_null=0.06, p_zero=0.03):
-    rng = np.random.default_rng(seed)
-    regions = [f"CZ0{r + 1}" for r in range(n_r)]
-    industries = [f"C{10 + i}" for i in range(n_i)]
-    grid = pl.DataFrame({"region": regions}).join(
-        pl.DataFrame({"industry": industries}), how="cross"
-    ).join(pl.DataFrame({"year": np.arange(2004, 2004 + n_t, dtype=np.int32)}), how="cross")
-    n = grid.height
-    level = np.repeat(rng.uniform(3, 7, n // n_t), n_t)
-    slope = np.repeat(rng.normal(0, 0.05, n // n_t), n_t)
-    t = grid["year"].to_numpy() - 2004
-    value = np.exp(level + slope * t + rng.normal(0, 0.08, n)).round(1)
-    value[rng.random(n) < p_zero] = 0.0
-    value = np.where(rng.random(n) < p_null, np.nan, value)
-    return grid.with_columns(pl.Series("value", value).fill_nan(None))
+    return trend_panel(np.random.default_rng(seed), [f"CZ0{r + 1}" for r in range(n_r)],
+                       industries=n_i, years=range(2004, 2004 + n_t), level=(3, 7),
+                       sd=(0.05, 0.08), p_zero=p_zero, p_null=p_null)
 
 
 def test_closed_form_slope_and_se_equal_statsmodels_ols():

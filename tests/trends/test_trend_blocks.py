@@ -19,22 +19,16 @@ from emerging.trends import slopes as slopes_module
 from emerging.trends._ols import Design, Scratch, hac_columns, ols_columns
 from emerging.trends.models import fit_trend
 
+from ._panels import trend_panel
+
 
 def _panel(seed=0, n_r=9, n_i=4, n_t=10, p_null=0.05, p_zero=0.2, p_absent=0.05):
     """Regions of two countries; zeros, nulls, absent rows and one unreported year."""
     rng = np.random.default_rng(seed)
     regions = [f"{'CZ' if r % 2 else 'SK'}0{r + 1}" for r in range(n_r)]
-    grid = pl.DataFrame({"region": regions}).join(
-        pl.DataFrame({"industry": [f"C{10 + i}" for i in range(n_i)]}), how="cross"
-    ).join(pl.DataFrame({"year": np.arange(2005, 2005 + n_t, dtype=np.int32)}), how="cross")
-    n = grid.height
-    level = np.repeat(rng.uniform(2, 6, n // n_t), n_t)
-    slope = np.repeat(rng.normal(0, 0.06, n // n_t), n_t)
-    t = grid["year"].to_numpy() - 2005
-    value = np.exp(level + slope * t + rng.normal(0, 0.1, n)).round(1)
-    value[rng.random(n) < p_zero] = 0.0
-    value = np.where(rng.random(n) < p_null, np.nan, value)
-    panel = grid.with_columns(pl.Series("value", value).fill_nan(None))
+    panel = trend_panel(rng, regions, industries=n_i, years=range(2005, 2005 + n_t),
+                        level=(2, 6), sd=(0.06, 0.1), p_zero=p_zero, p_null=p_null)
+    n = panel.height
     panel = panel.filter(pl.Series(rng.random(n) >= p_absent))
     # SK03 reports nothing in 2008 (as a region recoded between NUTS versions)
     return panel.filter(~((pl.col("region") == "SK03") & (pl.col("year") == 2008)))
