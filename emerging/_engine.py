@@ -572,6 +572,18 @@ class CodedPanel:
         for name in ("cube", "value_cube"):
             self.__dict__.pop(name, None)
 
+    def block_index(self, name: Literal["yr", "yi"], part: slice, out: np.ndarray) -> np.ndarray:
+        """:attr:`yr` or :attr:`yi` of the rows ``part``, written into the ``intp`` buffer
+        ``out`` (as a gather or ``bincount`` takes them): from the cached array when there
+        is one, else from the codes of the block only (no row-length index array)."""
+        if name in self.__dict__:
+            np.copyto(out, self.__dict__[name][part], casting="safe")
+            return out
+        minor, size = (self.r, self.shape[1]) if name == "yr" else (self.i, self.shape[2])
+        np.multiply(self.y[part], size, out=out)
+        out += minor[part]
+        return out
+
     @cached_property
     def yr(self) -> np.ndarray:
         """Flat ``(year, region)`` index of each row (int32 while it fits)."""
@@ -585,6 +597,18 @@ class CodedPanel:
     @cached_property
     def known(self) -> np.ndarray:
         return ~np.isnan(self.value)
+
+    @cached_property
+    def all_known(self) -> bool:
+        """True when no value is NaN (unknown), found without a row-length mask: a sum is
+        NaN whenever a term is (values are >= 0, so no inf - inf makes a false NaN; a
+        False is checked against :attr:`known`)."""
+        if "known" in self.__dict__:
+            return bool(self.known.all())
+        with np.errstate(invalid="ignore", over="ignore"):
+            if not np.isnan(np.sum(self.value)):
+                return True
+        return bool(self.known.all())
 
     @cached_property
     def filled(self) -> np.ndarray:
@@ -614,7 +638,7 @@ class CodedPanel:
     @cached_property
     def cube(self) -> np.ndarray:
         """Dense ``(year, region, industry)`` array of known values (unknown/absent = 0)."""
-        if self.known.all():
+        if self.all_known:
             return self.value_cube
         return np.where(np.isnan(self.value_cube), 0.0, self.value_cube)
 
@@ -622,6 +646,8 @@ class CodedPanel:
         """Share of each ``(year, region)``'s rows whose value is null (or, when given,
         whose entry in the Boolean row mask ``excluded`` is true)."""
         nY, nR, _ = self.shape
+        if excluded is None and self.all_known:
+            return np.zeros((nY, nR))
         unknown = ~self.known if excluded is None else ~self.known | excluded
         if not unknown.any():
             return np.zeros((nY, nR))
@@ -670,7 +696,7 @@ class CodedPanel:
         """Cells with a known value per ``(year, industry)`` among the masked regions
         (absent rows count as known zeros, as in :attr:`cube`)."""
         nY, _, nI = self.shape
-        if self.known.all():
+        if self.all_known:
             return np.full((nY, nI), int(regions.sum()))
         unknown = ~self.known & regions[self.r]
         return int(regions.sum()) - np.bincount(

@@ -314,19 +314,25 @@ def by_region(totals: np.ndarray, economy: Economy) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------- the LQ
-def lq(e, er, ei, et, *, out: np.ndarray | None = None):
+def lq(e, er, ei, et, *, out: np.ndarray | None = None, share: np.ndarray | None = None):
     r"""The location quotient :math:`(E_{ri}/E_r)/(E_i/E)`, the one formula of the package.
 
     Works on numpy arrays (broadcasting) and polars expressions alike; with ``out`` (numpy
     only) the result is written into that buffer, with the same operations in the same
-    order. Division by a zero total gives inf or NaN; callers turn those into null with a
-    reason. Equal shares give exactly 1 (the ratio of two equal doubles), so presence at
-    LQ >= 1 is exact at ties.
+    order, and ``share`` may hold :math:`E_{ri}/E_r` computed already (the same bits; it
+    is not divided again). A total ``et`` of exactly 1.0 (shares passed as ``ei``) is not
+    divided by (x / 1.0 is x). Division by a zero total gives inf or NaN; callers turn
+    those into null with a reason. Equal shares give exactly 1 (the ratio of two equal
+    doubles), so presence at LQ >= 1 is exact at ties.
     """
     if out is None:
         return (e / er) / (ei / et)
-    np.divide(e, er, out=out)
-    out /= ei / et
+    reference_share = ei if isinstance(et, float) and et == 1.0 else ei / et
+    if share is None:
+        np.divide(e, er, out=out)
+        out /= reference_share
+    else:
+        np.divide(share, reference_share, out=out)
     return out
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from emerging._engine import ROW_BLOCK, map_row_blocks
 from emerging._reference import by_region, lq, lq_factors
-from emerging.indices._coded import CodedPanel, gather_into, index_into, map_years, scratch
+from emerging.indices._coded import CodedPanel, gather_into, map_years, scratch
 from emerging.indices._lq_expr import _z, _zero_count_upper
 from emerging.indices._lq_reasons import _lq_reasons, _unknown_in_reference
 
@@ -44,10 +44,10 @@ def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
     """
     lq_b, lo, hi, alq = out["lq"], out["lo"], out["hi"], out["alq"]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        lq(e, t["er"], t["share_ref"], 1.0, out=lq_b)  # (e / E_r) / (E_i / E)
-        np.divide(e, t["er"], out=alq)
+        np.divide(e, t["er"], out=alq)  # e / E_r, the region's share: computed once
         if "share" in out:  # e / E_r itself (the cluster stars' focus measure)
             np.copyto(out["share"], alq)
+        lq(e, t["er"], t["share_ref"], 1.0, out=lq_b, share=alq)  # (e / E_r) / (E_i / E)
         alq -= t["share_ref"]
         if external:
             lq_b[(e > t["ei"]) | t["region_over"]] = np.nan
@@ -66,6 +66,32 @@ def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
         np.divide(t["u_er"], t["share_ref"], out=hi, where=zero)
 
 
+def _finish_block(out: dict[str, np.ndarray], start: int, *, counts: bool) -> tuple:
+    """Undefined values of one block of rows (flat views ``out`` of the row arrays,
+    starting at row ``start``) made NaN, while the block is in a core's cache: an LQ of
+    x/0 (a region outside a set, in an industry the set lacks) is undefined too, and so
+    are the interval and the additive LQ wherever the LQ is; without ``counts`` there is
+    no interval. Returns the rows with an undefined LQ and the names of the outputs that
+    may hold NaN (a sum that is NaN: never missed, rarely a false alarm)."""
+    lq_b = out["lq"]
+    if "share" in out:
+        share = out["share"]
+        np.copyto(share, np.nan, where=np.isinf(share, out=scratch("inf", share.size, bool)))
+    np.copyto(lq_b, np.nan, where=np.isinf(lq_b, out=scratch("inf", lq_b.size, bool)))
+    bad = np.flatnonzero(np.isnan(lq_b, out=scratch("inf", lq_b.size, bool)))
+    if len(bad):
+        for k in ("lo", "hi", "alq"):
+            out[k][bad] = np.nan
+    if not counts:  # values are no counts (EUR million, hours): no count interval
+        out["lo"][:] = np.nan
+        out["hi"][:] = np.nan
+    with np.errstate(invalid="ignore", over="ignore"):
+        nan = {k for k, a in out.items() if k != "lq" and math.isnan(a.sum())}
+    if len(bad):
+        nan.add("lq")
+    return bad + start, nan
+
+
 _OUTPUTS = ("lq", "lo", "hi", "alq")
 #: Rows per block of the row path (see :data:`emerging._engine.ROW_BLOCK`).
 _ROW_BLOCK = ROW_BLOCK
@@ -81,7 +107,12 @@ def _lq_rows(
     Rows in cube order are computed year by year on the cube; any other order row by row
     with the small tables of :func:`_lq_tables` gathered by the rows' codes (the same
     operations on the same numbers, so the same bits), so that no whole cube is gathered
-    for a shuffled panel. The row blocks are small enough for a core's cache.
+    for a shuffled panel. The row blocks are small enough for a core's cache, and each
+    block is finished (undefined values as NaN) while it is there.
+
+    Besides the row arrays, ``"reason"`` (codes of ``LQ_REASONS``), ``"unknown_share"``
+    (``(year, region)``) and ``"nan"``: the names of the row arrays that may hold NaN
+    (the others certainly hold none).
     """
     f = lq_factors(coded, economy)
     external = economy.external is not None
@@ -90,64 +121,69 @@ def _lq_rows(
         z, u = z / math.sqrt(persons), u / persons
     tables = _lq_tables(f, economy, z=z, u=u)
     outputs = (*_OUTPUTS, "share") if share else _OUTPUTS
+    n = len(coded.value)
+    rows = {k: np.empty(n) for k in outputs}
+    counts = persons is not None
     if coded.in_cube_order:
-        cubes = {k: np.empty(coded.shape) for k in outputs}
+        cubes = {k: a.reshape(coded.shape) for k, a in rows.items()}
         t = {k: by_region(v, economy) if k in _INDUSTRY_TABLES else v
              for k, v in tables.items()}
         e = coded.value_cube  # the rows themselves, in cube order
+        year_cells = coded.shape[1] * coded.shape[2]
 
-        def block(ys: slice) -> None:
+        def block(ys: slice) -> tuple:
             _lq_block(e[ys], {k: v[ys] for k, v in t.items()},
                       {k: a[ys] for k, a in cubes.items()}, external=external)
+            return _finish_block({k: a[ys].reshape(-1) for k, a in cubes.items()},
+                                 ys.start * year_cells, counts=counts)
 
-        map_years(block, coded.shape[0])
-        rows = {k: a.reshape(-1) for k, a in cubes.items()}
+        parts = map_years(block, coded.shape[0])
     else:
-        rows = _lq_row_blocks(coded, f, tables, outputs, external=external)
-    if share:
-        np.copyto(rows["share"], np.nan, where=np.isinf(rows["share"]))
-    # x / 0 (a region outside a set, in an industry the set lacks) is undefined too
-    np.copyto(rows["lq"], np.nan, where=np.isinf(rows["lq"]))
-    bad = np.flatnonzero(np.isnan(rows["lq"]))
+        parts = _lq_row_blocks(coded, f, tables, rows, external=external, counts=counts)
+    bad = np.concatenate([p[0] for p in parts])
+    rows["nan"] = set().union(*(p[1] for p in parts))
     rows["reason"] = _lq_reasons(coded, f, bad)
-    for k in ("lo", "hi", "alq"):
-        if len(bad):
-            rows[k][bad] = np.nan
-    if persons is None:  # values are no counts (EUR million, hours): no count interval
-        rows["lo"][:] = np.nan
-        rows["hi"][:] = np.nan
     rows["unknown_share"] = coded.unknown_share(excluded=_unknown_in_reference(coded, f))
     return rows
 
 
-def _lq_row_blocks(coded: CodedPanel, f: dict, tables: dict, outputs: tuple[str, ...] = _OUTPUTS,
-                   *, external: bool) -> dict:
-    """:func:`_lq_block` of the rows in blocks of ``_ROW_BLOCK``, on every core, each
-    block gathering what it needs of the small tables (each index converted once)."""
+def _lq_row_blocks(coded: CodedPanel, f: dict, tables: dict, rows: dict[str, np.ndarray], *,
+                   external: bool, counts: bool) -> list[tuple]:
+    """:func:`_lq_block` and :func:`_finish_block` of the rows in blocks of
+    ``_ROW_BLOCK``, on every core, written into ``rows``; each block gathers what it
+    needs of the small tables by its rows' flat indices, computed for the block only
+    (:meth:`CodedPanel.block_index`: no row-length index array)."""
     n = len(coded.value)
-    rows = {k: np.empty(n) for k in outputs}
-    region_index, industry_index = coded.yr, _industry_index(coded, f)
-    by_row = {"er": region_index, "c": region_index, "u_er": region_index,
-              "share_ref": industry_index, "ei": industry_index, "k": industry_index}
+    by_row = {"er": "region", "c": "region", "u_er": "region",
+              "share_ref": "industry", "ei": "industry", "k": "industry"}
     if external:
-        by_row["region_over"] = region_index
+        by_row["region_over"] = "region"
     flat = {k: tables[k].reshape(-1) for k in by_row}
+    groups = (f["group"], f["ei"].shape[1]) if f["ei"].shape[1] > 1 else None
 
-    def chunk(part: slice) -> None:  # temporaries in reused buffers (no fresh memory)
-        index = {id(region_index): index_into("region", region_index[part]),
-                 id(industry_index): index_into("industry", industry_index[part])}
-        at = {k: gather_into(k, flat[k], index[id(a)]) for k, a in by_row.items()}
-        _lq_block(coded.value[part], at, {k: a[part] for k, a in rows.items()},
-                  external=external)
+    def chunk(part: slice) -> tuple:  # temporaries in reused buffers (no fresh memory)
+        m = part.stop - part.start
+        index = {"region": coded.block_index("yr", part, scratch("region", m, np.intp)),
+                 "industry": _industry_block_index(coded, groups, part,
+                                                   scratch("industry", m, np.intp))}
+        at = {k: gather_into(k, flat[k], index[v]) for k, v in by_row.items()}
+        out = {k: a[part] for k, a in rows.items()}
+        _lq_block(coded.value[part], at, out, external=external)
+        return _finish_block(out, part.start, counts=counts)
 
-    map_row_blocks(chunk, n, -(-n // _ROW_BLOCK))
-    return rows
+    return map_row_blocks(chunk, n, -(-n // _ROW_BLOCK))
 
 
-def _industry_index(coded: CodedPanel, f: dict[str, np.ndarray]) -> np.ndarray:
-    """Flat index of each row into a ``(year, group, industry)`` table."""
-    n_groups = f["ei"].shape[1]
-    if n_groups == 1:
-        return coded.yi
-    yg = coded.y.astype(np.int64) * n_groups + f["group"][coded.r]
-    return yg * coded.shape[2] + coded.i
+def _industry_block_index(coded: CodedPanel, groups: tuple | None, part: slice,
+                          out: np.ndarray) -> np.ndarray:
+    """Flat index of the rows ``part`` into a ``(year, group, industry)`` table, written
+    into the ``intp`` buffer ``out`` (``groups``: each region's group and their number,
+    or None for one group)."""
+    if groups is None:
+        return coded.block_index("yi", part, out)
+    group, n_groups = groups
+    np.multiply(coded.y[part], n_groups, out=out)  # (year * G + group) * I + industry
+    out += np.take(group, coded.r[part])
+    out *= coded.shape[2]
+    out += coded.i[part]
+    return out

@@ -231,21 +231,38 @@ def lq_frame(coded: CodedPanel, economy, *, level: float, share: bool = False
              ) -> tuple[pl.DataFrame, dict[str, np.ndarray]]:
     """The frame of :func:`location_quotient` and the arrays behind it: the rows of
     :func:`_lq_rows` (with ``share`` also ``e / E_r``) and ``"lq_column"``, the ``lq``
-    column itself (for a caller that puts the same LQ in another frame)."""
+    column itself (for a caller that puts the same LQ in another frame).
+
+    A column without undefined values is the row array itself (no copy), so the arrays
+    ``lq``, ``lo``, ``hi`` and ``alq`` are made read-only. Every column is added in one
+    ``with_columns`` of ready Series: an expression over the frame's columns would make
+    polars rechunk the whole frame (a panel read from Parquet comes in many chunks).
+    """
     check_fraction("level", level)
     rows = _lq_rows(coded, economy, level, persons_per_value(coded.frame), share=share)
-    rows["lq_column"] = float_column("lq", rows["lq"])
+    nan = rows["nan"]
+    columns = {name: _row_column(name, rows[k], k in nan)
+               for name, k in (("lq", "lq"), ("lq_lo", "lo"), ("lq_hi", "hi"), ("alq", "alq"))}
+    rows["lq_column"] = columns["lq"]
+    unknown = rows["unknown_share"]
     out = coded.frame.with_columns(
-        rows["lq_column"],
+        columns["lq"],
         reason_column("lq_reason", rows["reason"], LQ_REASONS),
-        float_column("unknown_share", rows["unknown_share"].reshape(-1)[coded.yr])
-        if rows["unknown_share"].any()
+        float_column("unknown_share", unknown.reshape(-1)[coded.yr]) if unknown.any()
         else pl.lit(0.0).alias("unknown_share"),
-        float_column("lq_lo", rows["lo"]),
-        float_column("lq_hi", rows["hi"]),
-        float_column("alq", rows["alq"]),
-    ).with_columns((pl.col("lq_lo") > 1).alias("specialised"))
+        columns["lq_lo"], columns["lq_hi"], columns["alq"],
+        (columns["lq_lo"] > 1).alias("specialised"),
+    )
     return out, rows
+
+
+def _row_column(name: str, values: np.ndarray, nan: bool) -> pl.Series:
+    """A Float64 column of a row array, NaN as null: the array itself (read-only from now
+    on) when it holds no NaN, else a copy with a validity mask (:func:`float_column`)."""
+    if nan:
+        return float_column(name, values)
+    values.setflags(write=False)
+    return pl.Series(name, values, dtype=pl.Float64)
 
 
 def presence(
