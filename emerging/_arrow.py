@@ -3,14 +3,21 @@
 Polars exports a column through ``__arrow_c_stream__`` (a PyCapsule) without copying; the
 structures read here are the stable C ABI of the Arrow C data interface
 (https://arrow.apache.org/docs/format/CDataInterface.html), so no pyarrow import is needed.
-:func:`buffer_print` says where a column's data lives (for :mod:`emerging._memo`).
+:func:`buffer_print` says where a column's data lives (for :mod:`emerging._memo`);
+:func:`with_string_views` reads a String column's views (for the run detection of
+:mod:`emerging._engine`).
 """
 
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable
+from typing import TypeVar
 
+import numpy as np
 import polars as pl
+
+T = TypeVar("T")
 
 
 class _ArrowSchema(ctypes.Structure):
@@ -98,3 +105,43 @@ def buffer_print(series: pl.Series) -> tuple:
     finally:
         schema.release(ctypes.byref(schema))
     return (kind, tuple(chunks))  # the capsule releases the stream
+
+
+def with_string_views(series: pl.Series, fn: Callable[[list[np.ndarray]], T]) -> T | None:
+    """``fn`` called with the views of a String column, one ``(length, 2)`` uint64 array
+    per chunk (zero-copy, valid only during the call), or None when the column is not
+    exported in the view layout (``vu``).
+
+    A view is 16 bytes: the length, then a string of up to 12 bytes inline, else its first
+    4 bytes, buffer and offset. Two equal views of one chunk are two equal strings (the
+    same bytes inline, or the same place in the same buffer); equal strings may have
+    different views (a long string stored twice, or padding the exporter left as it was),
+    so a comparison of views finds every change of value, and possibly more.
+    """
+    capsule = series.__arrow_c_stream__()
+    stream = _ArrowArrayStream.from_address(_capsule_pointer(capsule, b"arrow_array_stream"))
+    pointer = ctypes.pointer(stream)
+    schema = _ArrowSchema()
+    if stream.get_schema(pointer, ctypes.byref(schema)):
+        raise RuntimeError("the Arrow export of a column failed (schema)")
+    arrays: list[_ArrowArray] = []
+    try:
+        if schema.format != b"vu":
+            return None
+        views = []
+        while True:
+            array = _ArrowArray()
+            if stream.get_next(pointer, ctypes.byref(array)):
+                raise RuntimeError("the Arrow export of a column failed (array)")
+            if not array.release:  # end of the stream
+                break
+            arrays.append(array)  # released after fn: its buffers stay valid until then
+            if array.length:
+                address = array.buffers[1] + array.offset * 16
+                raw = (ctypes.c_uint64 * (2 * array.length)).from_address(address)
+                views.append(np.frombuffer(raw, dtype=np.uint64).reshape(-1, 2))
+        return fn(views)
+    finally:
+        for array in arrays:
+            array.release(ctypes.byref(array))
+        schema.release(ctypes.byref(schema))

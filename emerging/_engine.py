@@ -155,14 +155,58 @@ def _structured_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series] | None:
     if n > 1 and int(head.rle_id().max()) + 1 <= len(head) // 2:
         # run starts from one comparison with the shifted column (cheaper than rle());
         # the run values have no equal neighbours, so this recursion goes one level deep
-        change = keys.slice(1).ne_missing(keys.slice(0, n - 1)).arg_true().to_numpy()
-        starts = np.concatenate([[0], change.astype(np.int64) + 1])
+        starts = _run_starts(keys)
         codes, labels = dense_codes(keys.gather(starts))  # often one repeated block
         return np.repeat(codes, np.diff(starts, append=n)), labels
     if n > 1 and (k := _period(keys)) is not None:
         codes, labels = _hashed_codes(keys.slice(0, k))
         return np.broadcast_to(codes, (n // k, k)).reshape(-1), labels  # = np.tile
     return None
+
+
+#: Rows per piece of the view comparison of :func:`_run_starts`.
+_VIEW_PIECE = 1 << 20
+
+
+def _run_starts(keys: pl.Series) -> np.ndarray:
+    """First row of each run of equal values (int64, exact), in any chunking.
+
+    A String column without nulls is compared view by view (:func:`emerging._arrow.
+    with_string_views`: 16 bytes a row, each chunk apart, pieces on every core), which
+    finds every change and maybe a few more (each piece's first row, or equal strings
+    with different views); those few are then checked on the strings themselves. Other
+    columns are compared with their shifted selves in polars (slow for a column in many
+    chunks, such as a Parquet file's).
+    """
+    n = len(keys)
+    found = None
+    if keys.dtype == pl.String and not keys.null_count():
+        from emerging._arrow import with_string_views  # ctypes: loaded on first use
+
+        found = with_string_views(keys, _view_changes)
+    if found is None:
+        change = keys.slice(1).ne_missing(keys.slice(0, n - 1)).arg_true().to_numpy()
+        return np.concatenate([[0], change.astype(np.int64) + 1])
+    values = keys.gather(found)
+    return found[values.ne_missing(values.shift(1)).to_numpy()]  # the first is kept
+
+
+def _view_changes(views: list[np.ndarray]) -> np.ndarray:
+    """Rows whose view differs from the previous row's, and each piece's first row."""
+    pieces, offset = [], 0
+    for v in views:
+        pieces += [(v[a:a + _VIEW_PIECE], offset + a) for a in range(0, len(v), _VIEW_PIECE)]
+        offset += len(v)
+
+    def changes(k: slice) -> np.ndarray:
+        v, start = pieces[k.start]
+        changed = np.not_equal(v[1:, 0], v[:-1, 0])
+        changed |= np.not_equal(v[1:, 1], v[:-1, 1])
+        found = np.flatnonzero(changed)
+        found += start + 1
+        return np.concatenate([[start], found])
+
+    return np.concatenate(map_years(changes, len(pieces)))
 
 
 def dense_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:
@@ -230,6 +274,43 @@ def _flat_index(major: np.ndarray, size: int, minor: np.ndarray) -> np.ndarray:
     out = np.multiply(major, size, dtype=dtype)
     out += minor
     return out
+
+
+def _cell_dtype(n_cells: int) -> type:
+    return np.int32 if n_cells < 2**31 else np.int64
+
+
+def _any_negative(value: np.ndarray) -> bool:
+    """Is any value below 0 (NaN ignored)? One reduction, no row-length mask."""
+    return bool(len(value)) and bool(np.fmin.reduce(value) < 0)
+
+
+def _year_codes(year: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct years (int32, sorted) and each row's code among them.
+
+    Every year of the range present (the usual case): the code is the offset from the
+    first year, written chunk by chunk into one array (no polars temporary column)."""
+    first, last = int(year.min()), int(year.max())
+    offset = np.empty(len(year), dtype=np.int32)
+    start = 0
+    for chunk in year.get_chunks():
+        np.subtract(chunk.to_numpy(), first, out=offset[start:start + len(chunk)],
+                    casting="same_kind")
+        start += len(chunk)
+
+    def seen(part: slice) -> np.ndarray:  # the years of one block of rows (one per core)
+        found = np.zeros(last - first + 1, dtype=bool)
+        found[offset[part]] = True
+        return found
+
+    present_years = np.flatnonzero(np.logical_or.reduce(
+        map_row_blocks(seen, len(offset), os.cpu_count() or 1)))
+    lut = np.full(last - first + 1, -1, dtype=np.int32)
+    years = (present_years + first).astype(np.int32)
+    if len(present_years) == len(lut):  # every year in its range: the offsets are the codes
+        return years, offset
+    lut[present_years] = np.arange(len(present_years))
+    return years, lut[offset]
 
 
 # ---------------------------------------------------------------------------- the cache
@@ -324,37 +405,41 @@ class CodedPanel:
                     f"{what} column {key!r}: expected no nulls in a key column, found "
                     f"{nulls:,}. Fill or drop those rows explicitly."
                 )
-        if column == VALUE and frame[VALUE].lt(0).any():
+        value = frame[column].fill_null(np.nan).to_numpy()  # nulls become NaN (4x faster)
+        if column == VALUE and _any_negative(value):
             check_non_negative(frame, VALUE, KEYS, what=what)
         (r, regions), (i, industries) = _key_codes(frame, (REGION, INDUSTRY))
         check_single_level(pl.DataFrame({REGION: regions}), what=what)
-        year = frame[YEAR]
-        first = int(year.min())
-        offset = (year - first).to_numpy()
-        lut = np.full(int(year.max()) - first + 1, -1, dtype=np.int32)
-        lut[offset] = 0
-        present_years = np.flatnonzero(lut >= 0)
-        lut[present_years] = np.arange(len(present_years))
-        years = (present_years + first).astype(np.int32)
-        # every year in its range present (the usual case): the offsets are the codes
-        y = offset.astype(np.int32, copy=False) if len(present_years) == len(lut) else lut[offset]
-        value = frame[column].fill_null(np.nan).to_numpy()  # nulls become NaN (4x faster)
+        years, y = _year_codes(frame[YEAR])
         if frame is panel:  # a shallow copy: the coded panel never holds the caller's object
             frame = frame.clone()
         coded = cls(frame, regions, industries, years, r, i, y, value)
         if not coded.in_cube_order:  # rows in cube order cannot repeat a key
-            seen = np.zeros(coded.n_cells, dtype=bool)
-            cell = coded.cell
-
-            def mark(part: slice) -> None:  # random writes of True: one block per core
-                seen[cell[part]] = True
-
-            map_row_blocks(mark, len(cell), os.cpu_count() or 1)
-            if np.count_nonzero(seen) < len(coded.cell):  # two rows share a cell
-                check_unique(frame, KEYS, what=what)
-            if len(coded.cell) < coded.n_cells:  # the cells with a row: kept, not redone
-                coded.__dict__["present"] = read_only(seen.reshape(coded.shape))
+            coded._mark_cells(frame, what=what)
         return coded
+
+    def _mark_cells(self, frame: pl.DataFrame, *, what: str) -> None:
+        """The duplicate check of a panel out of cube order, in the pass that builds
+        :attr:`cell`: each block of rows computes its cells and marks them (random writes
+        of True, one block per core); the marks become :attr:`present`."""
+        nY, nR, nI = self.shape
+        seen = np.zeros(self.n_cells, dtype=bool)
+        cell = np.empty(len(self.value), dtype=_cell_dtype(self.n_cells))
+
+        def mark(part: slice) -> None:
+            c = cell[part]
+            np.multiply(self.y[part], nR, out=c)  # (year * R + region) * I + industry
+            c += self.r[part]
+            c *= nI
+            c += self.i[part]
+            seen[c] = True
+
+        map_row_blocks(mark, len(cell), os.cpu_count() or 1)
+        self.__dict__["cell"] = cell
+        if np.count_nonzero(seen) < len(cell):  # two rows share a cell
+            check_unique(frame, KEYS, what=what)
+        if len(cell) < self.n_cells:  # the cells with a row: kept, not redone
+            self.__dict__["present"] = read_only(seen.reshape(self.shape))
 
     # ------------------------------------------------------------------ shapes and keys
     @property
@@ -370,7 +455,8 @@ class CodedPanel:
     def cell(self) -> np.ndarray:
         """Flat index of each row in the ``(year, region, industry)`` cube (int32 while the
         cube has fewer than 2**31 cells: half the memory traffic of int64)."""
-        return _flat_index(self.yr, self.shape[2], self.i)
+        return _flat_index(self.yr, self.shape[2], self.i).astype(
+            _cell_dtype(self.n_cells), copy=False)
 
     @cached_property
     def in_cube_order(self) -> bool:

@@ -402,19 +402,21 @@ def _row_sums(coded: CodedPanel, economy: Economy) -> tuple[np.ndarray, np.ndarr
         er, ei = np.zeros(nY * nR), np.zeros(nY * n_groups * nI) if internal else None
         size = min(_SUM_BLOCK, part.stop - part.start)
         w_buf, t_buf, b_buf = np.empty(size), np.empty(size), np.empty(size, dtype=bool)
+        i_buf = np.empty(size, dtype=np.intp)  # the flat indices, as bincount takes them
         for start in range(part.start, part.stop, _SUM_BLOCK):  # buffers reused: no
             rows = slice(start, min(start + _SUM_BLOCK, part.stop))  # fresh memory
             v, m = coded.value[rows], rows.stop - rows.start
-            w, t, b = w_buf[:m], t_buf[:m], b_buf[:m]
+            w, t, b, index = w_buf[:m], t_buf[:m], b_buf[:m], i_buf[:m]
             np.copyto(w, v)
             np.copyto(w, 0.0, where=np.isnan(v, out=b))  # unknown counts 0, as in the cube
             if np.not_equal(np.trunc(w, out=t), w, out=b).any() or np.less(w, 0, out=b).any():
                 return None  # a fractional (or negative) value: sums may round differently
-            er += np.bincount(coded.yr[rows], weights=w, minlength=nY * nR)
+            er += np.bincount(coded.block_index("yr", rows, index), weights=w,
+                              minlength=nY * nR)
             if internal:
                 if not every:
                     w *= economy.member[coded.r[rows]]
-                index = coded.yi[rows] if groups is None else (
+                index = coded.block_index("yi", rows, index) if groups is None else (
                     (coded.y[rows].astype(np.int64) * n_groups + groups[coded.r[rows]]) * nI
                     + coded.i[rows])
                 ei += np.bincount(index, weights=w, minlength=nY * n_groups * nI)
@@ -467,9 +469,10 @@ def factor_rows(
     n_groups = f["ei"].shape[1]
     y, r, i = (coded.y, coded.r, coded.i) if rows is None else (
         coded.y[rows], coded.r[rows], coded.i[rows])
-    yr = coded.yr if rows is None else coded.yr[rows]
+    # a few rows: their flat indices from their codes (no row-length index array)
+    yr = coded.yr if rows is None else y.astype(np.int64) * coded.shape[1] + r
     if n_groups == 1:
-        yi = coded.yi if rows is None else coded.yi[rows]
+        yi = coded.yi if rows is None else y.astype(np.int64) * nI + i
         ei, et = f["ei"].reshape(-1)[yi], f["et"].reshape(-1)[y]
     else:
         yg = y.astype(np.int64) * n_groups + f["group"][r]
