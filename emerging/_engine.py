@@ -155,8 +155,8 @@ def _structured_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series] | None:
     if n > 1 and int(head.rle_id().max()) + 1 <= len(head) // 2:
         # run starts from one comparison with the shifted column (cheaper than rle());
         # the run values have no equal neighbours, so this recursion goes one level deep
-        starts = _run_starts(keys)
-        codes, labels = dense_codes(keys.gather(starts))  # often one repeated block
+        starts, values = _runs(keys)
+        codes, labels = dense_codes(values)  # often one repeated block
         return np.repeat(codes, np.diff(starts, append=n)), labels
     if n > 1 and (k := _period(keys)) is not None:
         codes, labels = _hashed_codes(keys.slice(0, k))
@@ -164,19 +164,20 @@ def _structured_codes(keys: pl.Series) -> tuple[np.ndarray, pl.Series] | None:
     return None
 
 
-#: Rows per piece of the view comparison of :func:`_run_starts`.
+#: Rows per piece of the view comparison of :func:`_runs`.
 _VIEW_PIECE = 1 << 20
 
 
-def _run_starts(keys: pl.Series) -> np.ndarray:
-    """First row of each run of equal values (int64, exact), in any chunking.
+def _runs(keys: pl.Series) -> tuple[np.ndarray, pl.Series]:
+    """First row of each run of equal values (int64, exact) and the runs' values, in any
+    chunking.
 
     A String column without nulls is compared view by view (:func:`emerging._arrow.
     with_string_views`: 16 bytes a row, each chunk apart, pieces on every core), which
     finds every change and maybe a few more (each piece's first row, or equal strings
-    with different views); those few are then checked on the strings themselves. Other
-    columns are compared with their shifted selves in polars (slow for a column in many
-    chunks, such as a Parquet file's).
+    with different views); the values at those rows are then compared as strings, which
+    drops the few. Other columns are compared with their shifted selves in polars (slow
+    for a column in many chunks, such as a Parquet file's).
     """
     n = len(keys)
     found = None
@@ -186,9 +187,11 @@ def _run_starts(keys: pl.Series) -> np.ndarray:
         found = with_string_views(keys, _view_changes)
     if found is None:
         change = keys.slice(1).ne_missing(keys.slice(0, n - 1)).arg_true().to_numpy()
-        return np.concatenate([[0], change.astype(np.int64) + 1])
+        starts = np.concatenate([[0], change.astype(np.int64) + 1])
+        return starts, keys.gather(starts)
     values = keys.gather(found)
-    return found[values.ne_missing(values.shift(1)).to_numpy()]  # the first is kept
+    new = values.ne_missing(values.shift(1))  # the first is kept
+    return found[new.to_numpy()], values.filter(new)
 
 
 def _view_changes(views: list[np.ndarray]) -> np.ndarray:

@@ -375,8 +375,9 @@ def _lq_factors(coded: CodedPanel, economy: Economy) -> dict[str, np.ndarray]:
 
 #: Sums of non-negative integers below 2**53 are exact in float64, so in any order.
 _EXACT_LIMIT = 2.0**53
-#: Rows per ``bincount`` of :func:`_row_sums` (its buffers are allocated once per core).
-_SUM_BLOCK = 32 * ROW_BLOCK
+#: Rows per ``bincount`` of :func:`_row_sums` (its buffers are allocated once per core,
+#: 2 MiB each: fresh memory is slow to touch on virtual machines).
+_SUM_BLOCK = 8 * ROW_BLOCK
 
 
 def _row_sums(coded: CodedPanel, economy: Economy) -> tuple[np.ndarray, np.ndarray] | None:

@@ -62,8 +62,13 @@ def _lq_block(e, t: dict, out: dict, *, external: bool) -> None:
         spread = np.exp(v, out=v)
         np.multiply(lq_b, spread, out=hi)
         np.divide(lq_b, spread, out=lo)
+        # E_ri = 0: the exact Poisson upper limit (a whole division and a masked copy are
+        # cheaper than a masked division)
         zero = np.equal(e, 0, out=scratch("zero", e.size, bool).reshape(e.shape))
-        np.divide(t["u_er"], t["share_ref"], out=hi, where=zero)
+        upper = np.divide(t["u_er"], t["share_ref"],
+                          out=scratch("upper", e.size).reshape(np.broadcast_shapes(
+                              np.shape(t["u_er"]), np.shape(t["share_ref"]))))
+        np.copyto(hi, np.broadcast_to(upper, hi.shape), where=zero)
 
 
 def _finish_block(out: dict[str, np.ndarray], start: int, *, counts: bool) -> tuple:
