@@ -116,7 +116,7 @@ def _codes_from_categorical(cat: pl.Series) -> tuple[np.ndarray, pl.Series]:
     order = labels.arg_sort().to_numpy()
     lut = np.empty(len(labels), dtype=np.int32)  # codes: half the memory of int64
     lut[order] = np.arange(len(labels), dtype=np.int32)
-    return lut[ids], labels.gather(order).alias(cat.name)
+    return take_rows(lut, ids), labels.gather(order).alias(cat.name)
 
 
 def _period(keys: pl.Series) -> int | None:
@@ -261,6 +261,41 @@ def map_row_blocks(fn: Callable[[slice], T], n_rows: int, n_blocks: int) -> list
                      len(starts))
 
 
+#: Rows per piece of :func:`take_rows` and of the marks of :meth:`CodedPanel.from_panel`
+#: (an ``intp`` buffer of 512 KiB per core).
+_INDEX_BLOCK = 1 << 16
+
+
+def _index_pieces(fn: Callable[[slice, np.ndarray], None], n_rows: int) -> None:
+    """``fn(rows, index_buffer)`` for consecutive pieces of ``range(n_rows)``, one block of
+    pieces per core, each core with its own ``intp`` buffer of the piece's length.
+
+    numpy converts an index array of another dtype (the engine's int32 codes, polars'
+    uint32 ids) to ``intp`` before a gather or a masked write: for a row-length index
+    that is a row-length temporary (fresh memory, slow to touch on virtual machines);
+    piece by piece it is one small buffer per core."""
+    def part(rows: slice) -> None:
+        buffer = np.empty(min(_INDEX_BLOCK, rows.stop - rows.start), dtype=np.intp)
+        for start in range(rows.start, rows.stop, _INDEX_BLOCK):
+            stop = min(start + _INDEX_BLOCK, rows.stop)
+            fn(slice(start, stop), buffer[:stop - start])
+
+    map_row_blocks(part, n_rows, os.cpu_count() or 1)
+
+
+def take_rows(table: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``table[index]`` for a row-length integer ``index`` of any dtype (valid positions),
+    without a row-length ``intp`` copy of it (:func:`_index_pieces`)."""
+    out = np.empty(len(index), dtype=table.dtype)
+
+    def take(rows: slice, buffer: np.ndarray) -> None:
+        np.copyto(buffer, index[rows], casting="safe")
+        np.take(table, buffer, out=out[rows], mode="clip")
+
+    _index_pieces(take, len(index))
+    return out
+
+
 def stack_years(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     """Concatenate per-year results (dicts of arrays with a leading year axis)."""
     return {k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]}
@@ -301,19 +336,20 @@ def _year_codes(year: pl.Series) -> tuple[np.ndarray, np.ndarray]:
                     casting="same_kind")
         start += len(chunk)
 
-    def seen(part: slice) -> np.ndarray:  # the years of one block of rows (one per core)
-        found = np.zeros(last - first + 1, dtype=bool)
-        found[offset[part]] = True
-        return found
+    found = np.zeros(last - first + 1, dtype=bool)
 
-    present_years = np.flatnonzero(np.logical_or.reduce(
-        map_row_blocks(seen, len(offset), os.cpu_count() or 1)))
+    def seen(rows: slice, buffer: np.ndarray) -> None:  # True written by both cores: no race
+        np.copyto(buffer, offset[rows], casting="safe")
+        found[buffer] = True
+
+    _index_pieces(seen, len(offset))
+    present_years = np.flatnonzero(found)
     lut = np.full(last - first + 1, -1, dtype=np.int32)
     years = (present_years + first).astype(np.int32)
     if len(present_years) == len(lut):  # every year in its range: the offsets are the codes
         return years, offset
     lut[present_years] = np.arange(len(present_years))
-    return years, lut[offset]
+    return years, take_rows(lut, offset)
 
 
 # ---------------------------------------------------------------------------- the cache
@@ -429,15 +465,16 @@ class CodedPanel:
         seen = np.zeros(self.n_cells, dtype=bool)
         cell = np.empty(len(self.value), dtype=_cell_dtype(self.n_cells))
 
-        def mark(part: slice) -> None:
+        def mark(part: slice, buffer: np.ndarray) -> None:
             c = cell[part]
             np.multiply(self.y[part], nR, out=c)  # (year * R + region) * I + industry
             c += self.r[part]
             c *= nI
             c += self.i[part]
-            seen[c] = True
+            np.copyto(buffer, c, casting="safe")
+            seen[buffer] = True
 
-        map_row_blocks(mark, len(cell), os.cpu_count() or 1)
+        _index_pieces(mark, len(cell))
         self.__dict__["cell"] = cell
         if np.count_nonzero(seen) < len(cell):  # two rows share a cell
             check_unique(frame, KEYS, what=what)
@@ -559,23 +596,17 @@ class CodedPanel:
             np.full(self.n_cells, fill, dtype=rows.dtype)
         cell = self.cell
 
-        def put(part: slice) -> None:  # random writes: one block of rows per core
-            out[cell[part]] = rows[part]
+        def put(part: slice, buffer: np.ndarray) -> None:  # random writes, on every core
+            np.copyto(buffer, cell[part], casting="safe")
+            out[buffer] = rows[part]
 
-        map_row_blocks(put, len(rows), os.cpu_count() or 1)
+        _index_pieces(put, len(rows))
         return out.reshape(self.shape)
 
     def _gather(self, flat: np.ndarray) -> np.ndarray:
         """``flat[self.cell]``: a whole cube's values at the rows (random reads, one block
         of rows per core)."""
-        cell = self.cell
-        out = np.empty(len(cell), dtype=flat.dtype)
-
-        def take(part: slice) -> None:
-            np.take(flat, cell[part], out=out[part])
-
-        map_row_blocks(take, len(cell), os.cpu_count() or 1)
-        return out
+        return take_rows(flat, self.cell)
 
     @cached_property
     def present(self) -> np.ndarray | None:
