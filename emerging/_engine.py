@@ -45,7 +45,13 @@ Row order
 ---------
 Codes are found by run or block detection on sorted layouts and otherwise by one cast to a
 categorical with its own category set (both key columns at once, in parallel): its ids are
-dense, so only the few distinct values are sorted and remapped, never the rows. Whole cubes
+dense, so only the few distinct values are sorted and remapped, never the rows. Runs are
+found on the Arrow views of a String column (16 bytes a row, zero-copy, chunk by chunk),
+so a frame read from Parquet in many chunks is not rechunked or compared string by string.
+A gather or a masked write by a row-length index goes piece by piece with a small ``intp``
+buffer per core (:func:`take_rows`): numpy would first copy a whole int32 index to
+``intp``, a row-length temporary of fresh memory, which is slow to touch on virtual
+machines. Whole cubes
 are scattered from and gathered to shuffled rows in row blocks on every core, with no fill
 pass when every cell has a row; per-row results are gathered from small ``(year, region)``
 or ``(year, industry)`` tables wherever possible rather than from whole cubes, in row
