@@ -292,5 +292,6 @@ def presence_frame(coded: CodedPanel, economy, *, threshold: float, level: float
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
     out, rows = lq_frame(coded, economy, level=level, share=share)
-    out = out.with_columns((pl.col("lq") >= threshold).alias("present"))
+    # a ready Series: an expression would rechunk the whole frame (see lq_frame)
+    out = out.with_columns((rows["lq_column"] >= threshold).alias("present"))
     return (out, rows) if share else out
