@@ -28,9 +28,14 @@ class Cells:
         """Row positions of ``year`` and their cells (empty when the year has no row)."""
         if year not in self._rows:
             hits = np.flatnonzero(self.coded.years == year)
-            rows = (np.flatnonzero(self.coded.y == hits[0]) if hits.size
-                    else np.empty(0, np.int64))
-            cell = self.coded.r[rows].astype(np.int64) * self.n_i + self.coded.i[rows]
+            size = self.n_r * self.n_i
+            if hits.size and self.coded.in_cube_order:  # the year's rows are its cells
+                cell = np.arange(size)
+                rows = cell + int(hits[0]) * size
+            else:
+                rows = (np.flatnonzero(self.coded.y == hits[0]) if hits.size
+                        else np.empty(0, np.int64))
+                cell = self.coded.r[rows].astype(np.int64) * self.n_i + self.coded.i[rows]
             self._rows[year] = rows, cell
         return self._rows[year]
 
@@ -45,14 +50,18 @@ class Cells:
     def rows_by_cell(self, year: int) -> np.ndarray:
         """:meth:`rows_of`, sorted by cell (a year has at most one row per cell)."""
         rows, cell = self._year(year)
+        if self.coded.in_cube_order:
+            return rows  # in cell order already
         at = np.full(self.n_r * self.n_i, -1, dtype=np.int64)
         at[cell] = rows
         return at[at >= 0]
 
     def at_year(self, rows_values: np.ndarray, year: int, fill=np.nan) -> np.ndarray:
         """Per cell, the value of ``rows_values`` (one per panel row) in ``year``."""
-        out = np.full(self.n_r * self.n_i, fill, dtype=np.float64)
         rows, cell = self._year(year)
+        if self.coded.in_cube_order and len(rows):  # a slice of the rows
+            return rows_values[rows[0]:rows[0] + len(rows)].astype(np.float64, copy=False)
+        out = np.full(self.n_r * self.n_i, fill, dtype=np.float64)
         out[cell] = rows_values[rows]
         return out
 
@@ -93,9 +102,44 @@ def column(name: str, values: np.ndarray, dtype=pl.Float64) -> pl.Series:
     return out.fill_nan(None)
 
 
+def percentile_within(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    r"""Percentile rank, 0-100, of each value among the known values (not NaN) of its group
+    (``groups`` in ``0..n_groups-1``), ties averaged: :math:`100 (\mathrm{rank} - 1) /
+    (n - 1)` with the average rank (1-based) of the tied values; NaN for an unknown value
+    or a group with fewer than two known values. One sort of the known values by group
+    and value, so no per-group loop; the same numbers, to the bit, as polars'
+    ``rank("average").over(group)`` with those operations."""
+    out = np.full(len(values), np.nan)
+    known = np.flatnonzero(~np.isnan(values))
+    if not known.size:
+        return out
+    v, g = values[known], groups[known]
+    order = np.lexsort((v, g))
+    v, g = v[order], g[order]
+    n = len(v)
+    new_group = np.empty(n, dtype=bool)
+    new_group[0] = True
+    np.not_equal(g[1:], g[:-1], out=new_group[1:])
+    new_run = new_group.copy()
+    new_run[1:] |= v[1:] != v[:-1]
+    starts = np.flatnonzero(new_run)
+    ends = np.append(starts[1:], n)  # exclusive
+    first = np.flatnonzero(new_group)
+    group_first = first[np.cumsum(new_group)[starts] - 1]  # position of each run's group
+    rank = ((starts - group_first) + (ends - 1 - group_first)) / 2 + 1  # average, 1-based
+    count = np.bincount(g, minlength=n_groups)[g].astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = 100.0 * (np.repeat(rank, ends - starts) - 1) / (count - 1)
+    pct[count < 2] = np.nan
+    out[known[order]] = pct
+    return out
+
+
 def region_totals(coded: CodedPanel) -> np.ndarray:
     """``[year, region]`` sum of the known values (kept in the panel's cache; read-only)."""
     def compute() -> np.ndarray:
+        if coded.in_cube_order:  # the engine's sums over the cube (the LQ's totals too)
+            return read_only(coded.region_total.copy())
         n_y, n_r = len(coded.years), len(coded.regions)
         return read_only(np.bincount(coded.yr, weights=coded.filled,  # unknown values as 0
                                      minlength=n_y * n_r).reshape(n_y, n_r))
@@ -118,6 +162,48 @@ def rows_in_years(coded: CodedPanel, first: int, last: int) -> np.ndarray:
         return np.flatnonzero((block_y >= lo) & (block_y <= hi)) + part.start
 
     return np.concatenate(map_row_blocks(block, len(y), -(-len(y) // ROW_BLOCK)))
+
+
+def window_in_cube_order(coded: CodedPanel, first: int, last: int) -> CodedPanel | None:
+    """The rows of the years ``first..last`` as a coded panel of their own whose rows are
+    the cells of its cube in order, when every cell of those years has a row (else None).
+
+    It is :func:`sub_panel` of those rows (the same labels, years, codes and values at the
+    same cells; no frame), with the rows put in cube order: each row's value is written to
+    its cell in row blocks on the engine's thread pool (the panel's flat cell index
+    minus the window's first cell), so no row positions are built or gathered, and every
+    function computed on it takes its cube-order path (no scatter, gather or fill)."""
+    years = coded.years
+    steps = np.flatnonzero((years >= first) & (years <= last))
+    if not steps.size or steps.size != steps[-1] - steps[0] + 1:
+        return None
+    present = coded.present  # None when every cell has a row (known from the coding)
+    if present is not None and not present[steps[0]:steps[-1] + 1].all():
+        return None
+    _, n_r, n_i = coded.shape
+    size = n_r * n_i
+    lo, n = int(steps[0]) * size, len(steps) * size
+    if coded.in_cube_order:
+        value = coded.value[lo:lo + n]
+    elif "value_cube" in coded.__dict__:
+        value = coded.value_cube[steps[0]:steps[-1] + 1].reshape(-1)
+    else:
+        value = np.empty(n)
+        cell, rows = coded.cell, coded.value
+
+        def put(part: slice) -> None:
+            c = cell[part]
+            inside = (c >= lo) & (c < lo + n)
+            value[c[inside] - lo] = rows[part][inside]
+
+        map_row_blocks(put, len(cell), -(-len(cell) // ROW_BLOCK))
+    r = np.tile(np.repeat(np.arange(n_r, dtype=coded.r.dtype), n_i), len(steps))
+    i = np.tile(np.arange(n_i, dtype=coded.i.dtype), len(steps) * n_r)
+    y = np.repeat(np.arange(len(steps), dtype=coded.y.dtype), size)
+    out = CodedPanel(RowsNotKept(), coded.regions, coded.industries, years[steps], r, i, y,
+                     value)
+    out.__dict__["in_cube_order"] = True  # by construction (the check would say so too)
+    return out
 
 
 def _take(coded: CodedPanel, rows: np.ndarray) -> tuple[dict[str, np.ndarray], dict]:

@@ -108,17 +108,20 @@ from emerging.detect._cells import (
     Cells,
     column,
     gather,
+    percentile_within,
     region_totals,
     rows_in_years,
     sub_panel,
+    window_in_cube_order,
 )
 from emerging.detect._cooperation import cooperation_embeddedness
 from emerging.detect._dynamics import acceleration, competitive_effect, related_growth
 from emerging.indices import location_quotient
 from emerging.relatedness import opportunity, proximity
-from emerging.trends import trend_slopes
 from emerging.trends._growth import growth_arrays
+from emerging.trends._series import measure_cube
 from emerging.trends._window import balanced_window, economy_label, trend_economy
+from emerging.trends.slopes import SlopeOptions, _fit_blocks, _split_year
 
 Reference = Literal["all", "country", "set"]
 KEY = [REGION, INDUSTRY]
@@ -186,14 +189,6 @@ def _coded_one_level(frame: pl.DataFrame) -> CodedPanel:
         raise
     check_industry_levels(pl.DataFrame({INDUSTRY: coded.industries}))
     return coded
-
-
-def _percentile_within(col: str, by: str) -> pl.Expr:
-    """Percentile rank (0-100, ties averaged) of ``col`` among the rows of the same ``by``."""
-    known = pl.col(col).is_not_null()
-    n = known.sum().over(by)
-    rank = pl.col(col).rank("average").over(by)
-    return pl.when(known & (n > 1)).then(100.0 * (rank - 1) / (n - 1))
 
 
 def _industry_momentum(cells: Cells, lqs: np.ndarray, start: int, as_of: int) -> pl.DataFrame:
@@ -361,7 +356,9 @@ def emergence_signals(
     options = {"reference": reference, "regions": regions, "neighbours": neighbours,
                "traded": traded, "fixed_regions": fixed_regions, "level": level,
                "participations": participations}
-    table = table.with_columns(pl.Series("_industry", pairs.industry))
+    # among the pairs of the same industry (one sort of the known values, no group-by)
+    table = table.with_columns(pairs.at_cells("size_percentile", percentile_within(
+        pairs.year_panel.value, pairs.industry, cells.n_i), per_pair=True))
     return EmergenceSignals(_finish(table, as_of, window, first), as_of=as_of, window=window,
                             reference=reference, exclusions=Exclusions(counts),
                             options=options)
@@ -411,7 +408,9 @@ def _coded_window(panel, as_of: int, window: int,
     whole = _coded_whole(panel)
     if whole is not None:
         _check_window(whole.years.tolist(), as_of, window)
-        coded = sub_panel(whole, rows_in_years(whole, first, as_of), frame=False)
+        coded = window_in_cube_order(whole, first, as_of)  # every cell has a row: no gather
+        if coded is None:
+            coded = sub_panel(whole, rows_in_years(whole, first, as_of), frame=False)
     else:
         panel = source
         years = panel.lazy().select(pl.col(YEAR).unique()).collect()[YEAR]
@@ -515,9 +514,17 @@ class _Pairs:
         return gather(sub.drop(KEY), self.cells.pair_codes(sub),
                       self.cells.n_r * self.cells.n_i, self.cell)
 
-    def at_cells(self, name: str, per_cell: np.ndarray, dtype=pl.Float64) -> pl.Series:
-        """A ``(region, industry)`` array (or one value per cell) at the pairs."""
-        return column(name, np.asarray(per_cell).reshape(-1)[self.cell], dtype)
+    @cached_property
+    def every_cell(self) -> bool:
+        """The pairs are every cell, in cell order (a complete year)."""
+        return len(self.rows) == self.cells.n_r * self.cells.n_i
+
+    def at_cells(self, name: str, per_cell: np.ndarray, dtype=pl.Float64, *,
+                 per_pair: bool = False) -> pl.Series:
+        """A ``(region, industry)`` array (or one value per cell) at the pairs (with
+        ``per_pair``, one value per pair already)."""
+        flat = np.asarray(per_cell).reshape(-1)
+        return column(name, flat if per_pair or self.every_cell else flat[self.cell], dtype)
 
 
 def _level_signals(pairs: _Pairs, lqs: np.ndarray, reference: str, regions: Regions,
@@ -538,17 +545,21 @@ def _level_signals(pairs: _Pairs, lqs: np.ndarray, reference: str, regions: Regi
 
 
 def _trend_signals(pairs: _Pairs, reference: str, regions: Regions) -> pl.DataFrame:
-    """``lq_slope`` and ``lq_slope_se``: the log-linear trend of the LQ over the window."""
+    """``lq_slope`` and ``lq_slope_se``: the log-linear trend of the LQ over the window
+    (the fit of :func:`emerging.trends.trend_slopes` with ``measure="lq"``, ``se="ols"``,
+    no acceleration and no inference; its arrays are read per cell, not its table)."""
     if len(pairs.coded.years) < 3:  # years of the window with rows
         return pl.DataFrame({"lq_slope": [None] * len(pairs.rows),
                              "lq_slope_se": [None] * len(pairs.rows)},
                             schema={"lq_slope": pl.Float64, "lq_slope_se": pl.Float64})
-    options = {} if regions is None else {"regions": regions}
-    slopes = trend_slopes(
-        pairs.coded, measure="lq", se="ols", reference=reference, acceleration=False,
-        inference=False, min_obs=3, **options,
-    ).table.select(*KEY, pl.col("slope").alias("lq_slope"), pl.col("se").alias("lq_slope_se"))
-    return pairs.by_pair(slopes)
+    opts = SlopeOptions(measure="lq", se="ols", acceleration=False, inference=False,
+                        min_obs=3)
+    c = measure_cube(pairs.coded, measure="lq", start=None, end=None, zeros=opts.zeros,
+                     reference=reference, regions=regions)
+    cols = _fit_blocks(c, _split_year(c.years, opts.split), opts)
+    # a pair of the signals has a row in the window, so a series of the trends' table
+    return pl.DataFrame([pairs.at_cells("lq_slope", cols["slope"]),
+                         pairs.at_cells("lq_slope_se", cols["se"])])
 
 
 def _change_signals(pairs: _Pairs, economy, *, label: str) -> pl.DataFrame:
@@ -614,8 +625,6 @@ def _finish(table: pl.DataFrame, as_of: int, window: int, first: int) -> pl.Data
         pl.lit(as_of, pl.Int32).alias("end"),
         (1.0 - pl.col("lq")).alias("lq_distance"),
         (pl.col("lq") - pl.col("lq_start")).alias("lq_change"),
-        # among the pairs of the same industry code (an integer key groups faster)
-        _percentile_within(VALUE, "_industry").alias("size_percentile"),
         pl.col(VALUE).alias("value_end"),
         pl.col("lq").alias("lq_end"),
         pl.coalesce("lq_reason", "growth_reason").alias("signal_note"),
