@@ -102,37 +102,32 @@ def column(name: str, values: np.ndarray, dtype=pl.Float64) -> pl.Series:
     return out.fill_nan(None)
 
 
-def percentile_within(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
-    r"""Percentile rank, 0-100, of each value among the known values (not NaN) of its group
-    (``groups`` in ``0..n_groups-1``), ties averaged: :math:`100 (\mathrm{rank} - 1) /
-    (n - 1)` with the average rank (1-based) of the tied values; NaN for an unknown value
-    or a group with fewer than two known values. One sort of the known values by group
-    and value, so no per-group loop; the same numbers, to the bit, as polars'
-    ``rank("average").over(group)`` with those operations."""
-    out = np.full(len(values), np.nan)
-    known = np.flatnonzero(~np.isnan(values))
-    if not known.size:
-        return out
-    v, g = values[known], groups[known]
-    order = np.lexsort((v, g))
-    v, g = v[order], g[order]
-    n = len(v)
-    new_group = np.empty(n, dtype=bool)
-    new_group[0] = True
-    np.not_equal(g[1:], g[:-1], out=new_group[1:])
-    new_run = new_group.copy()
-    new_run[1:] |= v[1:] != v[:-1]
-    starts = np.flatnonzero(new_run)
-    ends = np.append(starts[1:], n)  # exclusive
-    first = np.flatnonzero(new_group)
-    group_first = first[np.cumsum(new_group)[starts] - 1]  # position of each run's group
-    rank = ((starts - group_first) + (ends - 1 - group_first)) / 2 + 1  # average, 1-based
-    count = np.bincount(g, minlength=n_groups)[g].astype(np.float64)
+def percentile_by_column(grid: np.ndarray) -> np.ndarray:
+    r"""Percentile rank, 0-100, of each value of an ``(n, k)`` array among the known values
+    (not NaN) of its column, ties averaged: :math:`100 (\mathrm{rank} - 1) / (m - 1)` with
+    the average rank (1-based) of the tied values and :math:`m` the column's known
+    values; NaN for an unknown value or a column with fewer than two known values. One
+    sort per column (no group-by): the same numbers, to the bit, as polars'
+    ``rank("average").over(column)`` with those operations."""
+    cols = np.ascontiguousarray(grid.T)  # one row per column of the grid
+    k, n = cols.shape
+    order = np.argsort(cols, axis=1, kind="stable")  # NaN last
+    ranked = np.take_along_axis(cols, order, axis=1)
+    m = np.count_nonzero(~np.isnan(cols), axis=1)[:, None]
+    position = np.broadcast_to(np.arange(n), (k, n))
+    new = np.ones((k, n), dtype=bool)  # a run of equal values starts here
+    np.not_equal(ranked[:, 1:], ranked[:, :-1], out=new[:, 1:])
+    first = np.maximum.accumulate(np.where(new, position, 0), axis=1)
+    ends = np.ones((k, n), dtype=bool)  # ... ends here
+    ends[:, :-1] = new[:, 1:]
+    last = np.minimum.accumulate(np.where(ends, position, n)[:, ::-1], axis=1)[:, ::-1]
+    rank = (first + last) / 2 + 1  # the average of the run's ranks, 1-based
     with np.errstate(divide="ignore", invalid="ignore"):
-        pct = 100.0 * (np.repeat(rank, ends - starts) - 1) / (count - 1)
-    pct[count < 2] = np.nan
-    out[known[order]] = pct
-    return out
+        pct = 100.0 * (rank - 1) / (m - 1)
+    pct[(position >= m) | (m < 2)] = np.nan
+    out = np.empty((k, n))
+    np.put_along_axis(out, order, pct, axis=1)
+    return out.T
 
 
 def region_totals(coded: CodedPanel) -> np.ndarray:

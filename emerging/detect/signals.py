@@ -108,7 +108,7 @@ from emerging.detect._cells import (
     Cells,
     column,
     gather,
-    percentile_within,
+    percentile_by_column,
     region_totals,
     rows_in_years,
     sub_panel,
@@ -117,7 +117,9 @@ from emerging.detect._cells import (
 from emerging.detect._cooperation import cooperation_embeddedness
 from emerging.detect._dynamics import acceleration, competitive_effect, related_growth
 from emerging.indices import location_quotient
-from emerging.relatedness import opportunity, proximity
+from emerging.relatedness import opportunity
+from emerging.relatedness._proximity import proximity_arrays
+from emerging.relatedness.matrices import PanelMatrices
 from emerging.trends._growth import growth_arrays
 from emerging.trends._series import measure_cube
 from emerging.trends._window import balanced_window, economy_label, trend_economy
@@ -356,9 +358,11 @@ def emergence_signals(
     options = {"reference": reference, "regions": regions, "neighbours": neighbours,
                "traded": traded, "fixed_regions": fixed_regions, "level": level,
                "participations": participations}
-    # among the pairs of the same industry (one sort of the known values, no group-by)
-    table = table.with_columns(pairs.at_cells("size_percentile", percentile_within(
-        pairs.year_panel.value, pairs.industry, cells.n_i), per_pair=True))
+    # among the pairs of the same industry: one sort per industry of the region values
+    sizes = np.full(cells.n_r * cells.n_i, np.nan)
+    sizes[pairs.cell] = pairs.year_panel.value
+    table = table.with_columns(pairs.at_cells(
+        "size_percentile", percentile_by_column(sizes.reshape(cells.n_r, cells.n_i))))
     return EmergenceSignals(_finish(table, as_of, window, first), as_of=as_of, window=window,
                             reference=reference, exclusions=Exclusions(counts),
                             options=options)
@@ -593,10 +597,12 @@ def _context_signals(pairs: _Pairs, table: pl.DataFrame, lqs: np.ndarray, *,
     acceleration, related growth and co-operation, aligned with the pairs."""
     coded, cells, first, as_of = pairs.coded, pairs.cells, pairs.first, pairs.as_of
     # the year's rows (sliced, not coded again) for both; opportunity() computes its own
-    # proximity faster than it reads a given pair frame
+    # proximity faster than it reads a given pair frame, and related growth reads the
+    # proximity as arrays (what proximity() puts in its pair frame)
     at_year = pairs.year_panel_own_labels
     dens = opportunity(at_year).select(*KEY, "density", "pci", "cog")
-    phi = proximity(at_year)
+    phi = proximity_arrays(PanelMatrices(at_year))["proximity"][0]
+    growth_related = related_growth(cells, first, as_of, phi, at_year.industries)
     traded_table = _traded_column(coded.industries, traded)
     coop = cooperation_embeddedness(participations, coded.regions, first, as_of)
     return pl.concat([
@@ -610,7 +616,7 @@ def _context_signals(pairs: _Pairs, table: pl.DataFrame, lqs: np.ndarray, *,
                cells.codes(coded.industries, traded_table[INDUSTRY]), cells.n_i,
                pairs.industry),
         pl.DataFrame([pairs.at_cells("acceleration", acceleration(cells, lqs, first, as_of)),
-                      pairs.at_cells("related_growth", related_growth(cells, first, as_of, phi))]),
+                      pairs.at_cells("related_growth", growth_related)]),
         gather(coop.drop(REGION), cells.codes(coded.regions, coop[REGION]), cells.n_r,
                pairs.region),
     ], how="horizontal")
