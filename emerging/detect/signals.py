@@ -117,9 +117,12 @@ from emerging.detect._cells import (
 from emerging.detect._cooperation import cooperation_embeddedness
 from emerging.detect._dynamics import acceleration, competitive_effect, related_growth
 from emerging.indices import location_quotient
-from emerging.relatedness import opportunity
+from emerging.relatedness._complexity import complexity_arrays
+from emerging.relatedness._opportunity import outlook_arrays
+from emerging.relatedness._orientation import WEAK as WEAK_ORIENTATION
 from emerging.relatedness._proximity import proximity_arrays
-from emerging.relatedness.matrices import PanelMatrices
+from emerging.relatedness.density import density_matrix
+from emerging.relatedness.matrices import PanelMatrices, single_threaded_blas
 from emerging.trends._growth import growth_arrays
 from emerging.trends._series import measure_cube
 from emerging.trends._window import balanced_window, economy_label, trend_economy
@@ -141,6 +144,9 @@ class EmergenceSignals(Result):
     reference: str
     exclusions: Exclusions
     options: dict = field(default_factory=dict, compare=False)
+    #: What a reader of the signals should know beyond the rows left out (e.g. that the
+    #: sign of ``pci`` is weakly determined in this data), one sentence each.
+    notes: tuple[str, ...] = ()
 
     @property
     def start(self) -> int:
@@ -156,6 +162,7 @@ class EmergenceSignals(Result):
             f"reference: {self.reference}): {self.table.height:,} region-industries in "
             f"{self.table[REGION].n_unique():,} regions, {below:,} not yet specialised "
             f"(LQ < 1); {self.exclusions}"
+            + "".join(f"\nNote: {note}" for note in self.notes)
         )
 
 
@@ -350,11 +357,9 @@ def emergence_signals(
         _trend_signals(pairs, reference, regions),
         _change_signals(pairs, economy, label=economy_label(economy, regions)),
     ], how="horizontal")
-    table = pl.concat([
-        table,
-        _context_signals(pairs, table, lqs, neighbours=neighbours, traded=traded,
-                         participations=participations),
-    ], how="horizontal")
+    context, notes = _context_signals(pairs, table, lqs, neighbours=neighbours, traded=traded,
+                                      participations=participations)
+    table = pl.concat([table, context], how="horizontal")
     options = {"reference": reference, "regions": regions, "neighbours": neighbours,
                "traded": traded, "fixed_regions": fixed_regions, "level": level,
                "participations": participations}
@@ -365,7 +370,7 @@ def emergence_signals(
         "size_percentile", percentile_by_column(sizes.reshape(cells.n_r, cells.n_i))))
     return EmergenceSignals(_finish(table, as_of, window, first), as_of=as_of, window=window,
                             reference=reference, exclusions=Exclusions(counts),
-                            options=options)
+                            options=options, notes=notes)
 
 
 def _reference_option(reference, regions, base) -> str:
@@ -592,21 +597,21 @@ def _change_signals(pairs: _Pairs, economy, *, label: str) -> pl.DataFrame:
 
 
 def _context_signals(pairs: _Pairs, table: pl.DataFrame, lqs: np.ndarray, *,
-                     neighbours, traded, participations) -> pl.DataFrame:
+                     neighbours, traded, participations) -> tuple[pl.DataFrame, tuple[str, ...]]:
     """Relatedness, complexity, neighbours, country, momentum, region growth, traded,
-    acceleration, related growth and co-operation, aligned with the pairs."""
+    acceleration, related growth and co-operation, aligned with the pairs; and the notes
+    of the result (:data:`ORIENTATION_NOTE` when the PCI's sign is weakly determined)."""
     coded, cells, first, as_of = pairs.coded, pairs.cells, pairs.first, pairs.as_of
-    # the year's rows (sliced, not coded again) for both; opportunity() computes its own
-    # proximity faster than it reads a given pair frame, and related growth reads the
-    # proximity as arrays (what proximity() puts in its pair frame)
-    at_year = pairs.year_panel_own_labels
-    dens = opportunity(at_year).select(*KEY, "density", "pci", "cog")
-    phi = proximity_arrays(PanelMatrices(at_year))["proximity"][0]
-    growth_related = related_growth(cells, first, as_of, phi, at_year.industries)
+    relatedness, phi, orientation = _relatedness_signals(pairs)
+    # BLAS on every thread here, as before (its products' bits depend on the threads)
+    growth_related = related_growth(cells, first, as_of, phi,
+                                    pairs.year_panel_own_labels.industries)
+    notes = () if orientation is None else (
+        ORIENTATION_NOTE.format(year=as_of, corr=orientation, weak=WEAK_ORIENTATION),)
     traded_table = _traded_column(coded.industries, traded)
     coop = cooperation_embeddedness(participations, coded.regions, first, as_of)
     return pl.concat([
-        pairs.by_pair(dens),
+        relatedness,
         pairs.by_pair(_neighbour_share(table.select(*KEY, "lq"), neighbours)),
         _industry_momentum(cells, lqs, first, as_of)[pl.Series(pairs.industry)],
         _region_growth(coded, first, as_of)[pl.Series(pairs.region)],
@@ -619,7 +624,61 @@ def _context_signals(pairs: _Pairs, table: pl.DataFrame, lqs: np.ndarray, *,
                       pairs.at_cells("related_growth", growth_related)]),
         gather(coop.drop(REGION), cells.codes(coded.regions, coop[REGION]), cells.n_r,
                pairs.region),
-    ], how="horizontal")
+    ], how="horizontal"), notes
+
+
+#: The note of a weakly oriented PCI (:mod:`emerging.relatedness._orientation`). It is an
+#: expected property of some data (Eurostat SBS NUTS-2 x divisions: about 0.2), and only
+#: the context columns ``pci`` and ``cog`` depend on the sign, so the signals record it
+#: once instead of warning on every call (the backtest computes many origins).
+ORIENTATION_NOTE = (
+    "the sign of pci (and so of cog) is weakly determined in {year}: the correlation of "
+    "ECI with diversity that fixes it is {corr:+.2f}, below {weak} in absolute value, so "
+    "the index mostly sorts regions and industries along another contrast of the data and "
+    "a high pci need not mean a rare or complex industry (see "
+    "emerging.relatedness.complexity, whose orient='ubiquity' gives the other reading). "
+    "No score or class of emerging.detect reads pci or cog; they are context only."
+)
+
+
+@single_threaded_blas  # as opportunity(): the same products, the same bits
+def _relatedness_signals(pairs: _Pairs) -> tuple[pl.DataFrame, np.ndarray, float | None]:
+    """``density``, ``pci`` and ``cog`` at the pairs (what
+    :func:`emerging.relatedness.opportunity` gives for the year's rows), the proximity
+    ``[i, j]`` over the year's industries, and the correlation that fixed the PCI's
+    sign when it is weak (what opportunity() warns about; None when it is firm).
+
+    The year's rows (sliced, not coded again) are computed on as arrays, in the steps of
+    opportunity() (presence, proximity, density, complexity, outlook), and the arrays read
+    at the pairs' cells: no frame of the year's rows and no alignment on strings."""
+    cells = pairs.cells
+    at_year = pairs.year_panel_own_labels  # codes of the year's own labels
+    pm = PanelMatrices(at_year)
+    m = pm.presence(threshold=1.0)
+    phi = proximity_arrays(pm, presence=m)["proximity"]
+    density = density_matrix(m, phi)
+    comp = complexity_arrays(m, method="eigenvector", orient_by="diversity")
+    _, cog = outlook_arrays(m, phi, density, comp["pci"])
+    density, pci, cog = density[0], comp["pci"][0], cog[0]
+    if at_year is not pairs.year_panel:  # on the window's codes (a left join)
+        rows = cells.codes(pairs.coded.regions, at_year.regions)
+        cols = cells.codes(pairs.coded.industries, at_year.industries)
+        grids = []
+        for small in (density, cog):
+            grid = np.full((cells.n_r, cells.n_i), np.nan)
+            grid[np.ix_(rows, cols)] = small
+            grids.append(grid)
+        density, cog = grids
+        pci = np.full(cells.n_i, np.nan)
+        pci[cols] = comp["pci"][0]
+    frame = pl.DataFrame([
+        pairs.at_cells("density", density),
+        column("pci", pci[pairs.industry]),
+        pairs.at_cells("cog", cog),
+    ])
+    corr = float(comp["orientation_corr"][0])
+    weak = corr if abs(corr) < WEAK_ORIENTATION else None  # NaN: nothing to judge
+    return frame, phi[0], weak
 
 
 def _finish(table: pl.DataFrame, as_of: int, window: int, first: int) -> pl.DataFrame:
