@@ -89,6 +89,9 @@ def gather(frame: pl.DataFrame, codes: np.ndarray, size: int, at: np.ndarray) ->
     position[codes] = np.arange(frame.height)
     index = position[at]
     if index.size and index.max() < frame.height:  # every key has a row: no padding
+        if frame.height and all(frame[c].n_unique() == 1 for c in frame.columns):
+            # one row repeated (e.g. the notes of absent inputs): no gather of strings
+            return pl.DataFrame([frame[c].new_from_index(0, len(index)) for c in frame.columns])
         return frame[pl.Series(index)]
     padded = pl.concat([frame, frame.clear(1)])
     return padded[pl.Series(index)]
@@ -111,7 +114,7 @@ def percentile_by_column(grid: np.ndarray) -> np.ndarray:
     ``rank("average").over(column)`` with those operations."""
     cols = np.ascontiguousarray(grid.T)  # one row per column of the grid
     k, n = cols.shape
-    order = np.argsort(cols, axis=1, kind="stable")  # NaN last
+    order = np.argsort(cols, axis=1)  # NaN last; tied values get the same rank anyway
     ranked = np.take_along_axis(cols, order, axis=1)
     m = np.count_nonzero(~np.isnan(cols), axis=1)[:, None]
     position = np.broadcast_to(np.arange(n), (k, n))
@@ -187,9 +190,9 @@ def window_in_cube_order(coded: CodedPanel, first: int, last: int) -> CodedPanel
         cell, rows = coded.cell, coded.value
 
         def put(part: slice) -> None:
-            c = cell[part]
-            inside = (c >= lo) & (c < lo + n)
-            value[c[inside] - lo] = rows[part][inside]
+            at = np.subtract(cell[part], lo, dtype=np.int64)  # the cell in the window
+            inside = at.view(np.uint64) < n  # one comparison: below lo wraps around
+            value[at[inside]] = rows[part][inside]
 
         map_row_blocks(put, len(cell), -(-len(cell) // ROW_BLOCK))
     r = np.tile(np.repeat(np.arange(n_r, dtype=coded.r.dtype), n_i), len(steps))
@@ -205,6 +208,10 @@ def _take(coded: CodedPanel, rows: np.ndarray) -> tuple[dict[str, np.ndarray], d
     """The codes and values of ``rows`` and how often each code occurs among them, in row
     blocks on the engine's thread pool."""
     sizes = {"r": len(coded.regions), "i": len(coded.industries), "y": len(coded.years)}
+    if len(rows) > 1 and rows[-1] - rows[0] + 1 == len(rows) and (np.diff(rows) == 1).all():
+        part = slice(int(rows[0]), int(rows[-1]) + 1)  # consecutive rows: slices, no copy
+        out = {k: getattr(coded, k)[part] for k in (*sizes, "value")}
+        return out, {k: np.bincount(out[k], minlength=n) for k, n in sizes.items()}
     out = {k: np.empty(len(rows), dtype=getattr(coded, k).dtype) for k in (*sizes, "value")}
 
     def block(part: slice) -> dict[str, np.ndarray]:

@@ -204,10 +204,10 @@ def _class_codes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
         return None
     x = {}
     for name in _CLASS_INPUTS:
-        col = table[name].cast(pl.Float64)
-        if col.is_nan().any():
-            return None
-        x[name] = col.to_numpy()  # null -> NaN: every comparison with it is false
+        col = table[name]
+        x[name] = col.cast(pl.Float64).to_numpy()  # null -> NaN: comparisons are false
+        if np.count_nonzero(np.isnan(x[name])) != col.null_count():
+            return None  # a NaN that is not a null
     lq, slope, se = x["lq"], x["lq_slope"], x["lq_slope_se"]
     z = _z(rules)
     with np.errstate(invalid="ignore", over="ignore"):
@@ -224,9 +224,10 @@ def _class_codes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
     top[order[:keep]] = True
     top &= ~np.isnan(x["score"])  # an unknown score has no rank
     traded = table["traded"].fill_null(True).to_numpy() | (not rules.traded_only)
-    big = np.nan_to_num(x["size_percentile"], nan=0.0) >= rules.size_floor
+    unknown_size = np.isnan(x["size_percentile"])  # counts as 0
+    big = (x["size_percentile"] >= rules.size_floor) | (unknown_size & (0 >= rules.size_floor))
     beyond = x["lq_lo"] > 1
-    recent = (np.nan_to_num(x["lq_start"], nan=0.0) < 1) | (
+    recent = (x["lq_start"] < 1) | np.isnan(x["lq_start"]) | (  # unknown counts as 0
         table["years_specialised"].to_numpy() < window)
     code = np.full(len(lq), CLASSES.index("other"), dtype=np.int64)
     # the expression's branches from the last to the first: a later write wins
