@@ -137,6 +137,9 @@ def region_totals(coded: CodedPanel) -> np.ndarray:
     """``[year, region]`` sum of the known values (kept in the panel's cache; read-only)."""
     def compute() -> np.ndarray:
         if coded.in_cube_order:  # the engine's sums over the cube (the LQ's totals too)
+            factors = coded.cache.peek(("lq_factors", ("all",)))
+            if factors is not None:  # summed already
+                return read_only(factors["er"][:, :, 0].copy())
             return read_only(coded.region_total.copy())
         n_y, n_r = len(coded.years), len(coded.regions)
         return read_only(np.bincount(coded.yr, weights=coded.filled,  # unknown values as 0
@@ -201,7 +204,29 @@ def window_in_cube_order(coded: CodedPanel, first: int, last: int) -> CodedPanel
     out = CodedPanel(RowsNotKept(), coded.regions, coded.industries, years[steps], r, i, y,
                      value)
     out.__dict__["in_cube_order"] = True  # by construction (the check would say so too)
+    _share_lq_factors(coded, out, slice(int(steps[0]), int(steps[-1]) + 1))
     return out
+
+
+#: The internal references whose LQ factors a window takes from its panel's cache.
+_SHARED_REFERENCES = (("all",), ("country",))
+
+
+def _share_lq_factors(coded: CodedPanel, window: CodedPanel, years: slice) -> None:
+    """Put the LQ factors that ``coded``'s cache holds already (computed by an earlier
+    function on the same panel) into the cache of its ``window`` (the same regions and
+    industries, the years ``years``), sliced to those years.
+
+    The factors of an internal reference are per-year sums over the regions and the
+    industries of each year (:func:`emerging._reference.lq_factors`), so those of the
+    window's years are the panel's, bit for bit; the window's LQs then need no sums.
+    """
+    for key in _SHARED_REFERENCES:
+        factors = coded.cache.peek(("lq_factors", key))
+        if factors is not None:
+            window.cache.put(("lq_factors", key), {
+                name: array if name == "group" else array[years]
+                for name, array in factors.items()})
 
 
 def _take(coded: CodedPanel, rows: np.ndarray) -> tuple[dict[str, np.ndarray], dict]:

@@ -159,3 +159,22 @@ def test_a_firm_orientation_leaves_no_note():
     from emerging.datasets import demo
 
     assert emergence_signals(demo().panel, as_of=2018, window=5).notes == ()
+
+
+def test_the_window_takes_the_lq_factors_its_panel_holds():
+    from emerging import clear_cache, location_quotient
+    from emerging._reference import _lq_factors, resolve_reference
+
+    panel = _panel(4)
+    clear_cache()
+    before = emergence_signals(panel.clone(), as_of=2016, window=5)  # nothing cached yet
+    location_quotient(panel)  # codes the panel and keeps the factors of reference="all"
+    coded = CodedPanel.from_panel(panel)
+    window = window_in_cube_order(coded, 2012, 2016)
+    shared = window.cache.peek(("lq_factors", ("all",)))
+    assert shared is not None
+    fresh = _lq_factors(window, resolve_reference(window, "all"))
+    for name in ("er", "ei", "et"):
+        assert np.array_equal(shared[name].view(np.uint64), fresh[name].view(np.uint64)), name
+    _same_bits(emergence_signals(panel, as_of=2016, window=5).table, before.table)
+    clear_cache()
