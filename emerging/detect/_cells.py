@@ -191,13 +191,15 @@ def window_in_cube_order(coded: CodedPanel, first: int, last: int) -> CodedPanel
     else:
         value = np.empty(n)
         cell, rows = coded.cell, coded.value
+        signed = cell.dtype  # int32 while the cube has fewer than 2**31 cells
+        unsigned = np.dtype(f"u{signed.itemsize}")
 
         def put(part: slice) -> None:
-            at = np.subtract(cell[part], lo, dtype=np.int64)  # the cell in the window
-            inside = at.view(np.uint64) < n  # one comparison: below lo wraps around
+            at = np.subtract(cell[part], signed.type(lo), dtype=signed)  # cell in the window
+            inside = at.view(unsigned) < n  # one comparison: below lo wraps around
             value[at[inside]] = rows[part][inside]
 
-        map_row_blocks(put, len(cell), -(-len(cell) // ROW_BLOCK))
+        map_row_blocks(put, len(cell), -(-len(cell) // (8 * ROW_BLOCK)))
     r = np.tile(np.repeat(np.arange(n_r, dtype=coded.r.dtype), n_i), len(steps))
     i = np.tile(np.arange(n_i, dtype=coded.i.dtype), len(steps) * n_r)
     y = np.repeat(np.arange(len(steps), dtype=coded.y.dtype), size)
