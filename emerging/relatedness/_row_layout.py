@@ -25,12 +25,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from emerging._engine import ROW_BLOCK, CodedPanel, map_row_blocks, read_only
+from emerging._engine import CodedPanel, map_row_blocks, read_only
 from emerging.indices._coded import scratch
 
 #: Elements of one tile of a transposed copy (1 MiB of float64: source and destination
 #: tiles stay in a core's L2 cache together).
 TILE = 1 << 17
+#: Rows per block of the check of a layout (1 MiB of int32 positions per block).
+CHECK_BLOCK = 1 << 18
 #: Rows sampled at the head of the panel, and spread over it, to guess the layout.
 SAMPLE = 4096
 
@@ -135,7 +137,7 @@ def _walk(coded: CodedPanel, axes, flipped) -> RowLayout | None:
         _positions(tuple(c[s] for c in codes), shape, axes, flipped, pos)
         return (int(pos[0]), int(pos[-1])) if _increasing(pos) else None
 
-    ends = map_row_blocks(block, n, max(1, -(-n // ROW_BLOCK)))
+    ends = map_row_blocks(block, n, max(1, -(-n // CHECK_BLOCK)))
     if any(e is None for e in ends) or any(a[1] >= b[0] for a, b in zip(ends, ends[1:],
                                                                         strict=False)):
         return None

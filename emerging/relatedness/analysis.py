@@ -38,7 +38,7 @@ from emerging.relatedness._proximity import (
     proximity_matrix,
 )
 from emerging.relatedness.density import density_weights, density_year
-from emerging.relatedness.matrices import Workspace, encode_panel, single_threaded_blas
+from emerging.relatedness.matrices import Workspace, column, encode_panel, single_threaded_blas
 
 
 @dataclass(frozen=True, repr=False)
@@ -250,11 +250,20 @@ def _pairs(industries, years, excluded, counts, n_regions, measure, by) -> pl.Da
 
 
 def _cells(pm, presence: np.ndarray, chain: dict) -> pl.DataFrame:
-    """The panel with ``present``, ``density`` and, with the outlook, ``cog``, ``coi``."""
-    columns = {"present": pm.presence_column(presence), "density": chain["density"]}
-    if chain["cog"] is not None:
+    """The panel with ``present``, ``density`` and, with the outlook, ``cog``, ``coi``.
+
+    Each cube is replaced in ``chain`` by its column as soon as that is written (the frame
+    is built once, and nothing else reads the cubes), so that at most one cube and its
+    column are held beside the columns already made."""
+    columns = {"present": pm.presence_column(presence)}
+    for name in ("density", "cog"):
+        if isinstance(chain[name], np.ndarray):
+            chain[name] = column(name, pm.at_rows(chain[name]))
+        if chain[name] is not None:
+            columns[name] = chain[name]
+    if chain["coi"] is not None:
         # a (year, region, 1) table is gathered by the rows' codes, never as a whole cube
-        columns |= {"cog": chain["cog"], "coi": chain["coi"][:, :, None]}
+        columns["coi"] = column("coi", pm.at_rows(chain["coi"][:, :, None]))
     return pm.with_cells(columns)
 
 
