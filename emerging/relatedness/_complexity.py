@@ -258,9 +258,10 @@ def complexity_arrays(
     """
     check_option("method", method, METHODS)
     check_option("orient", orient_by, ORIENTS)
+    work = Workspace()  # the eigenvector method's temporaries, reused from year to year
     years = map_years(lambda t: complexity_year(
-        presence[t.start], method=method, tol=tol, max_iter=max_iter, orient_by=orient_by),
-        presence.shape[0])
+        presence[t.start], method=method, tol=tol, max_iter=max_iter, orient_by=orient_by,
+        work=work), presence.shape[0])
     return stack_complexity(years, presence, orient_by)
 
 

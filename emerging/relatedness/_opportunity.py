@@ -85,11 +85,14 @@ def outlook_arrays(
     the years on the engine's thread pool."""
     weights = outlook_weights(density_weights(phi)[0])
     coi, cog = np.empty(presence.shape[:2]), np.empty(presence.shape)
+    work = Workspace()
 
     def year(t: slice) -> None:
         w = weights[t.start if weights.shape[0] > 1 else 0]
-        coi[t.start], _ = outlook_year(presence[t.start].astype(np.float64), w,
-                                       density[t.start], pci[t.start], cog_out=cog[t.start])
+        m = work.get("m64", presence.shape[1:])
+        np.copyto(m, presence[t.start])
+        coi[t.start], _ = outlook_year(m, w, density[t.start], pci[t.start],
+                                       cog_out=cog[t.start], work=work)
 
     map_years(year, presence.shape[0])
     return coi, cog

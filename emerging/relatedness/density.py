@@ -39,7 +39,7 @@ from emerging._frames import keeps_frame_kind
 from emerging._schema import REGION, YEAR
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
 from emerging.relatedness._user_proximity import user_proximity
-from emerging.relatedness.matrices import encode_panel, single_threaded_blas
+from emerging.relatedness.matrices import Workspace, encode_panel, single_threaded_blas
 
 
 def density_weights(phi: np.ndarray, *, in_place: bool = False,
@@ -82,11 +82,13 @@ def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
     """
     weights, scale = density_weights(phi)
     out = np.empty(presence.shape, dtype=np.float64)
+    work = Workspace()
 
     def year(t: slice) -> None:
         layer = 0 if weights.shape[0] == 1 else t.start
-        density_year(presence[t.start].astype(np.float64), weights[layer], scale[layer],
-                     out[t.start])
+        m = work.get("m64", presence.shape[1:])
+        np.copyto(m, presence[t.start])
+        density_year(m, weights[layer], scale[layer], out[t.start])
 
     map_years(year, presence.shape[0])
     return out
