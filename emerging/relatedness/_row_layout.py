@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from emerging._engine import CodedPanel, map_row_blocks, read_only
-from emerging.indices._coded import scratch
+from emerging.relatedness._workspace import Workspace
 
 #: Elements of one tile of a transposed copy (1 MiB of float64: source and destination
 #: tiles stay in a core's L2 cache together).
@@ -130,10 +130,10 @@ def _walk(coded: CodedPanel, axes, flipped) -> RowLayout | None:
     dtype = np.int32 if coded.n_cells < 2**31 else np.int64
     complete = n == coded.n_cells  # strictly increasing then means position k at row k
     kept = None if complete else np.empty(n, dtype=dtype)
+    work = Workspace()
 
     def block(s: slice):
-        pos = (scratch("layout_positions", s.stop - s.start, dtype) if kept is None
-               else kept[s])
+        pos = work.get("positions", (s.stop - s.start,), dtype) if kept is None else kept[s]
         _positions(tuple(c[s] for c in codes), shape, axes, flipped, pos)
         return (int(pos[0]), int(pos[-1])) if _increasing(pos) else None
 

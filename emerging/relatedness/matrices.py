@@ -12,7 +12,6 @@ panel (no row dropped or added), and long frames of industry pairs.
 from __future__ import annotations
 
 import functools
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,8 +20,9 @@ import polars as pl
 from emerging._engine import map_years
 from emerging._reference import lq, lq_factors, resolve_reference
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
-from emerging.indices._coded import CodedPanel, float_column, scratch
+from emerging.indices._coded import CodedPanel, float_column
 from emerging.relatedness._row_layout import RowLayout, find_layout
+from emerging.relatedness._workspace import Workspace, buffer  # noqa: F401 (re-exported)
 
 
 def single_threaded_blas(function):
@@ -47,35 +47,6 @@ def single_threaded_blas(function):
     return wrapper
 
 
-class Workspace:
-    """Temporaries of one call, kept per thread and reused from year to year.
-
-    A year's matrices (a few MB each on a large panel) are above the allocator's threshold
-    for fresh memory, so making them anew every year would page-fault fresh memory every
-    year (slow on virtual machines). :meth:`get` hands each thread its own buffer per
-    name, touched once; everything is freed with the workspace at the end of the call.
-    The contents are whatever the last year left: write before reading.
-    """
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    def get(self, name: str, shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
-        store = self._local.__dict__
-        key = (name, np.dtype(dtype).str)
-        size = int(np.prod(shape))
-        buf = store.get(key)
-        if buf is None or len(buf) < size:
-            buf = store[key] = np.empty(size, dtype=dtype)
-        return buf[:size].reshape(shape)
-
-
-def buffer(work: Workspace | None, name: str, shape: tuple[int, ...], dtype=np.float64,
-           ) -> np.ndarray:
-    """``work``'s buffer ``name``, or a new array without a workspace."""
-    return np.empty(shape, dtype=dtype) if work is None else work.get(name, shape, dtype)
-
-
 def presence_cube(coded: CodedPanel, *, threshold: float = 1.0) -> np.ndarray:
     """``uint8[year, region, industry]``: 1 where the LQ (base ``"all"``) >= ``threshold``.
 
@@ -96,12 +67,13 @@ def _presence_and_unknown(coded: CodedPanel, threshold: float) -> tuple[np.ndarr
     f = lq_factors(coded, resolve_reference(coded, "all"))
     out = np.empty(coded.shape, dtype=np.uint8)
     unknown = np.empty(coded.shape, dtype=bool)
+    work = Workspace()
 
     def year(s: slice) -> None:  # per year: one temporary (reused), no dense LQ cube
         t = s.start
         e, er, ei = values[t], f["er"][t], f["ei"][t]
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = lq(e, er, ei, f["et"][t], out=scratch("relatedness_lq", e.size).reshape(e.shape))
+            ratio = lq(e, er, ei, f["et"][t], out=work.get("lq", e.shape))
             np.greater_equal(ratio, threshold, out=out[t], casting="unsafe")
         # totals are sums of non-negative known values: zero exactly when all are zero
         np.isnan(e, out=unknown[t])
