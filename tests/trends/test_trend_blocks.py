@@ -169,3 +169,24 @@ def test_a_frame_coded_whole_before_is_not_coded_again(monkeypatch):
     assert_frame_equal(shift_share(panel, start=2006, end=2012).table, want_ss)
     assert_frame_equal(growth(panel, start=2006, end=2012), want_gr)
     clear_cache()
+
+
+def test_the_memo_is_asked_one_way_and_never_codes():
+    """memoized_panel: the coded panel an earlier call made of the same unchanged frame,
+    else None (a frame never coded, a LazyFrame, a cleared memo, a changed value)."""
+    from emerging._engine import CodedPanel
+    from emerging._memo import clear_cache, memoized_panel
+
+    panel = _panel(seed=12)
+    clear_cache()
+    assert memoized_panel(panel) is None  # never coded: nothing is coded here either
+    assert memoized_panel(panel) is None
+    coded = CodedPanel.from_panel(panel)
+    assert memoized_panel(panel) is coded
+    assert memoized_panel(panel.lazy()) is None
+    changed = panel.clone()
+    assert memoized_panel(changed) is None  # another object with the same content
+    panel.replace_column(panel.get_column_index("value"), panel["value"] * 2)
+    assert memoized_panel(panel) is None  # changed in place
+    clear_cache()
+    assert memoized_panel(changed) is None
