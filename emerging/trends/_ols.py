@@ -196,17 +196,20 @@ def hac_columns(fit: dict[str, np.ndarray], d: Design, maxlags, *,
     if top > 0:
         # carried[l - 1]: v at the l-th last known point before the year; it moves on at
         # a known point by arithmetic (kept * (1 - m) + new * m, exact for 0/1 weights
-        # and finite values), which is cheaper than a masked copy
-        carried = np.zeros((top + 1, s))
+        # and finite values), which is cheaper than a masked copy; the newest is v itself
+        # (0 where not known, so it needs no weight)
+        carried = np.zeros((top, s))
         cross = np.zeros((top, s))
-        keep, take, stay = np.empty((top, s)), np.empty((top, s)), np.empty(s)
+        take, stay = np.empty((top, s)), np.empty(s)
         for k in range(1, t):  # loop over years only
-            carried[0] = v[k - 1]
             np.subtract(1.0, d.m[k - 1], out=stay)
-            np.multiply(carried[1:], stay, out=keep)
-            np.multiply(carried[:-1], d.m[k - 1], out=take)
-            np.add(keep, take, out=carried[1:])
-            np.multiply(carried[1:], v[k], out=take)
+            if top > 1:
+                np.multiply(carried[:-1], d.m[k - 1], out=take[1:])
+            carried *= stay
+            if top > 1:
+                carried[1:] += take[1:]
+            carried[0] += v[k - 1]
+            np.multiply(carried, v[k], out=take)
             cross += take
         lags = np.arange(1, top + 1)[:, None]
         weight = np.where(lags <= maxlags, 1.0 - lags / (maxlags + 1.0), 0.0)

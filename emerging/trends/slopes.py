@@ -225,7 +225,7 @@ def trend_slopes(
     opts, legacy = slope_options(options, keywords, function="trend_slopes")
     c = measure_cube(
         panel, measure=opts.measure, start=start, end=end, zeros=opts.zeros,
-        reference=reference, regions=regions, **legacy,
+        reference=reference, regions=regions, compact=True, **legacy,
     )
     split = _split_year(c.years, opts.split)
     cols = _fit_blocks(c, split, opts)
