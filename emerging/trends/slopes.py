@@ -270,6 +270,16 @@ class _Work:
     log_ref: np.ndarray | None
     positive: np.ndarray | None
     group: np.ndarray | None
+    lag_table: np.ndarray
+
+    def lags(self, n: np.ndarray) -> np.ndarray | None:
+        """Newey-West lag of each series with ``n`` points (None for OLS errors): the
+        rule of thumb read from a table of every possible count (0 to T)."""
+        if self.opts.se == "ols":
+            return None
+        if self.opts.maxlags is not None:
+            return np.full(n.size, self.opts.maxlags)
+        return self.lag_table[n]
 
     def of_regions(self, array: np.ndarray, regions: slice, shape: tuple[int, int, int]):
         """``array`` (``(T, G, I)``) as the ``(T, regions, I)`` block (a broadcast view)."""
@@ -295,7 +305,7 @@ def _fit_blocks(c: MeasureCube, split: int, opts: SlopeOptions) -> dict[str, np.
         positive = np.greater(c.totals, 0.0)
     work = _Work(opts, c.years, int(np.count_nonzero(c.years < split)),
                  _TTests(nT, opts.level) if opts.inference else None, log_ref, positive,
-                 c.group)
+                 c.group, default_maxlags(np.arange(nT + 1)))
     out: dict[str, np.ndarray] = {
         "n_obs": np.empty(nR * nI, dtype=np.int32),
         "n_unknown": np.empty(nR * nI, dtype=np.int32),
@@ -347,16 +357,12 @@ def _with_se(fit: dict[str, np.ndarray], d: Design, lags, se: str, ws: Scratch):
     return fit, hac_columns(fit, d, lags, out=ws.get("scores", d.m.shape))
 
 
-def _lags(n: np.ndarray, opts: SlopeOptions) -> np.ndarray:
-    return default_maxlags(n) if opts.maxlags is None else np.full(n.size, opts.maxlags)
-
-
 def _own_trend(y, own: Design, n_usable, work: _Work, cols: dict[str, Any],
                ws: Scratch) -> None:
     """Add the slope and its error (and t tests) of every series' own trend to ``cols``."""
     opts = work.opts
     fit, slope_se = _with_se(ols_columns(y, own, out=ws.get("own.yc", y.shape)), own,
-                             _lags(n_usable, opts), opts.se, ws)
+                             work.lags(n_usable), opts.se, ws)
     cols["_own_yc"] = fit["yc"]
     cols["slope"], cols["se"] = fit["slope"], slope_se
     if work.tests is not None:
@@ -379,7 +385,7 @@ def _reference_comparison(y, own: Design, log_ref3, positive3, work: _Work,
     np.logical_and(positive3, own.known.reshape(shape3), out=compared.reshape(shape3))
     n_compared = np.count_nonzero(compared, axis=0)
     compared &= n_compared >= opts.min_obs
-    lags = _lags(n_compared, opts)
+    lags = work.lags(n_compared)
     if np.array_equal(compared, own.known):  # the usual case: the same points as the own
         ref_ym = ws.get("ref.yc", y.shape)
         np.multiply(log_ref3, own.m.reshape(shape3), out=ref_ym.reshape(shape3))
