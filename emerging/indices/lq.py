@@ -62,6 +62,7 @@ from emerging._units import persons_per_value
 from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
+    flag_column,
     float_column,
     reason_column,
 )
@@ -244,7 +245,8 @@ def lq_frame(coded: CodedPanel, economy, *, level: float, share: bool = False
         float_column("lq_lo", rows["lo"]),
         float_column("lq_hi", rows["hi"]),
         float_column("alq", rows["alq"]),
-    ).with_columns((pl.col("lq_lo") > 1).alias("specialised"))
+        flag_column("specialised", rows["lo"] > 1, np.isnan(rows["lo"])),
+    )
     return out, rows
 
 
@@ -275,5 +277,5 @@ def presence_frame(coded: CodedPanel, economy, *, threshold: float, level: float
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
     out, rows = lq_frame(coded, economy, level=level, share=share)
-    out = out.with_columns((pl.col("lq") >= threshold).alias("present"))
+    out = out.with_columns(flag_column("present", rows["lq"] >= threshold, np.isnan(rows["lq"])))
     return (out, rows) if share else out
