@@ -31,17 +31,6 @@ def float_column(name: str, values: np.ndarray) -> pl.Series:
     return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
 
 
-def flag_column(name: str, flags: np.ndarray, undefined: np.ndarray) -> pl.Series:
-    """Boolean column from a mask, null where ``undefined`` (a Boolean mask) is true.
-
-    Built from arrays, not as a polars expression on a frame: evaluating an expression on
-    a frame read in many chunks (a Parquet file's row groups) first copies every column
-    of the frame into one chunk."""
-    out = pl.Series(name, flags, dtype=pl.Boolean)
-    bad = np.flatnonzero(undefined)
-    return out.scatter(bad, None) if len(bad) else out
-
-
 def reason_column(name: str, codes: np.ndarray, labels: tuple[str, ...]) -> pl.Series:
     """String column from small integer codes (0 = null, k = ``labels[k - 1]``).
 
@@ -59,7 +48,12 @@ def reason_column(name: str, codes: np.ndarray, labels: tuple[str, ...]) -> pl.S
     import pyarrow as pa  # a dependency; imported here to keep `import emerging` quick
 
     views, data = _label_views(labels)
-    rows = np.take(views, codes)
+    rows = np.empty(len(codes), dtype=views.dtype)
+
+    def block(part: slice) -> None:  # small blocks: the codes become intp block by block
+        np.take(views, index_into("codes", codes[part]), out=rows[part], mode="clip")
+
+    map_row_blocks(block, len(codes), -(-len(codes) // ROW_BLOCK))
     valid = None if codes.all() else pa.py_buffer(np.packbits(codes != 0, bitorder="little"))
     array = pa.Array.from_buffers(pa.string_view(), len(codes),
                                   [valid, pa.py_buffer(rows), pa.py_buffer(data)])

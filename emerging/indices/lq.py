@@ -62,7 +62,6 @@ from emerging._units import persons_per_value
 from emerging.indices._coded import (
     CodedPanel,
     check_fraction,
-    flag_column,
     float_column,
     reason_column,
 )
@@ -236,16 +235,20 @@ def lq_frame(coded: CodedPanel, economy, *, level: float, share: bool = False
     check_fraction("level", level)
     rows = _lq_rows(coded, economy, level, persons_per_value(coded.frame), share=share)
     rows["lq_column"] = float_column("lq", rows["lq"])
+    lower = float_column("lq_lo", rows["lo"])
     out = coded.frame.with_columns(
         rows["lq_column"],
         reason_column("lq_reason", rows["reason"], LQ_REASONS),
         float_column("unknown_share", rows["unknown_share"].reshape(-1)[coded.yr])
         if rows["unknown_share"].any()
         else pl.lit(0.0).alias("unknown_share"),
-        float_column("lq_lo", rows["lo"]),
+        lower,
         float_column("lq_hi", rows["hi"]),
         float_column("alq", rows["alq"]),
-        flag_column("specialised", rows["lo"] > 1, np.isnan(rows["lo"])),
+        # a comparison of the column (null where it is null), not an expression on the
+        # frame: that would first copy every column of a frame read in many chunks (a
+        # Parquet file's row groups) into one chunk
+        (lower > 1).alias("specialised"),
     )
     return out, rows
 
@@ -277,5 +280,5 @@ def presence_frame(coded: CodedPanel, economy, *, threshold: float, level: float
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
     out, rows = lq_frame(coded, economy, level=level, share=share)
-    out = out.with_columns(flag_column("present", rows["lq"] >= threshold, np.isnan(rows["lq"])))
+    out = out.with_columns((rows["lq_column"] >= threshold).alias("present"))  # see lq_frame
     return (out, rows) if share else out

@@ -385,6 +385,8 @@ def rate_clusters(coded: CodedPanel, economy, *, establishments=None, traded=Non
 
 
 _STAR_NAMES = ("size", "specialisation", "focus", *US_RATINGS)
+#: Reason codes of :func:`_row_stars` with null US ratings (1-4), by code.
+_NOT_RATED = np.isin(np.arange(256), (1, 2, 3, 4))
 
 
 def _star_cutoffs(coded: CodedPanel, economy, f: dict[str, np.ndarray],
@@ -501,7 +503,12 @@ def _row_stars(coded: CodedPanel, f: dict[str, np.ndarray], values: dict, cut: d
     industry total in the reference, 4 local category, 5/6 establishment floor not applied.
     """
     n = len(coded.value)
-    out = {k: np.empty(n, dtype=bool) for k in _STAR_NAMES}
+    # one block for the Boolean columns: above the allocator's threshold for mapped
+    # memory, so it goes back to the system once the last column is turned into bits
+    # (seven separate arrays would stay in the heap as garbage, 14 MB each on L)
+    flags = np.empty((len(_STAR_NAMES), n), dtype=bool)
+    out = dict(zip(_STAR_NAMES, flags, strict=True))
+    del flags
     out["eco_stars"] = np.empty(n, dtype=np.int8)
     out["reason"] = np.empty(n, dtype=np.uint8)
     flat = {k: v.reshape(-1) for k, v in cut.items()}
@@ -554,9 +561,11 @@ def _stars_frame(coded: CodedPanel, f: dict[str, np.ndarray], masks: tuple[np.nd
         lq_column = float_column("lq", values["lq"])
     stars_at = _row_stars(coded, f, values, cut, est_rows, ~traded_mask, eco, us)
     reason = stars_at.pop("reason")
-    bad = np.flatnonzero((reason >= 1) & (reason <= 2))  # unknown value or region total
-    bad_lq = np.flatnonzero((reason >= 1) & (reason <= 3))  # the LQ is undefined
-    bad_us = np.flatnonzero((reason >= 1) & (reason <= 4))  # ... or a local category
+    # rows with reason 1-4 (unknown value, zero region total, zero industry total, local
+    # category), then those among them with 1-3 (the LQ is undefined) and 1-2
+    bad_us = np.flatnonzero(np.take(_NOT_RATED, reason))
+    bad_lq = bad_us[reason[bad_us] <= 3]
+    bad = bad_us[reason[bad_us] <= 2]
 
     def flag(name: str, dtype=pl.Boolean) -> pl.Series:
         s = pl.Series(name, stars_at.pop(name), dtype=dtype)
