@@ -103,6 +103,16 @@ def gather_into(name: str, table: np.ndarray, index: np.ndarray) -> np.ndarray:
     return np.take(table, index, out=scratch(name, len(index), table.dtype), mode="clip")
 
 
+def flat_index_into(name: str, major: np.ndarray, size: int, minor: np.ndarray) -> np.ndarray:
+    """``major * size + minor`` of a row block (e.g. the ``(year, industry)`` index from
+    the codes ``y`` and ``i``) as ``intp`` in the :func:`scratch` buffer ``name``: the
+    index into a small table without a row-length index array."""
+    out = index_into(name, major)
+    out *= size
+    out += minor
+    return out
+
+
 def index_into(name: str, codes: np.ndarray) -> np.ndarray:
     """Integer codes of a row block as ``intp`` in the :func:`scratch` buffer ``name``."""
     out = scratch(name, len(codes), np.intp)

@@ -11,9 +11,9 @@ import polars as pl
 from emerging.indices._coded import (
     ROW_BLOCK,
     CodedPanel,
+    flat_index_into,
     float_column,
     gather_into,
-    index_into,
     map_row_blocks,
     map_years,
     scratch,
@@ -84,9 +84,10 @@ def standardised_columns(coded: CodedPanel, lqs: np.ndarray | Callable[[slice], 
     x = coded.to_rows(lqs) if lq_rows is None else lq_rows
     flat = {k: v.reshape(-1) for k, v in stats.items()}
     slq, slq_log = np.empty(len(x)), np.empty(len(x))
+    n_industries = coded.shape[2]
 
     def block(part: slice) -> None:
-        index = index_into("yi", coded.yi[part])
+        index = flat_index_into("yi", coded.y[part], n_industries, coded.i[part])
         at = {k: gather_into(k, v, index) for k, v in flat.items()}
         xs, z, z_log = x[part], slq[part], slq_log[part]
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -88,9 +88,9 @@ from emerging.indices._coded import (
     ROW_BLOCK,
     CodedPanel,
     check_fraction,
+    flat_index_into,
     float_column,
     gather_into,
-    index_into,
     map_row_blocks,
     map_years,
     reason_column,
@@ -515,9 +515,12 @@ def _row_stars(coded: CodedPanel, f: dict[str, np.ndarray], values: dict, cut: d
     ei, er = f["ei"].reshape(-1), f["er"].reshape(-1)  # (Y, 1, I), (Y, R, 1)
     skipped_code = np.uint8(5 if est_rows is None else 6)
     any_local = bool(local.any())
+    _, n_regions, n_industries = coded.shape
 
     def chunk(part: slice) -> None:
-        yi, yr = index_into("yi", coded.yi[part]), index_into("yr", coded.yr[part])
+        y = coded.y[part]  # block indices from the codes (no row-length index arrays)
+        yi = flat_index_into("yi", y, n_industries, coded.i[part])
+        yr = flat_index_into("yr", y, n_regions, coded.r[part])
         e, lq_b, share = coded.value[part], values["lq"][part], values["share"][part]
         c = {k: gather_into(k, v, yi) for k, v in flat.items()}  # reused buffers
         ei_b = gather_into("ei", ei, yi)
