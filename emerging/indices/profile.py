@@ -6,8 +6,10 @@ function (all of which also accept a plain panel and code it themselves). What s
 indices share is computed once: the LQ factors (kept in the coded panel's cache), and
 the LQ and share of each row, which the cluster stars take from the location quotients
 when both use the same reference group (the ``lq`` column is then one column shared by
-both frames). The standardised LQs and the stars' cut-offs read the LQ year by year, so
-no whole LQ cube is built for them."""
+both frames). The standardised LQs read the LQ year by year and the stars' cut-offs take
+the LQ's order statistics from the share's (:func:`~emerging.indices.stars._ranked_cutoffs`),
+so no whole LQ cube is built for them. The region and industry indices come first, while
+no row-length column exists yet, so that their temporaries do not add to the peak."""
 
 from __future__ import annotations
 
