@@ -51,6 +51,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from emerging._schema import INDUSTRY, REGION, VALUE, YEAR
+
 #: Most coded panels kept at once (the frames coded most recently).
 MEMO_SIZE = 2
 
@@ -196,6 +198,13 @@ class PanelMemo:
                 self._entries.move_to_end(key)
         return coded
 
+    def peek(self, frame: pl.DataFrame, column: str, *, year: str, keys: tuple[str, ...]):
+        """The coded panel of ``frame`` if it is kept (:meth:`can_keep`, then
+        :meth:`lookup`: the same frame, unchanged), else None; never codes anything."""
+        if not self.can_keep(frame, column, year=year, keys=keys):
+            return None
+        return self.lookup(frame, column, year=year)
+
     def can_keep(self, frame: pl.DataFrame, column: str, *, year: str, keys: tuple[str, ...]) -> bool:
         """Whether ``frame`` can be kept: its key columns are strings (polars owns their
         buffers), its year and value columns numeric, and no column holds Python objects
@@ -248,6 +257,15 @@ def _prints(frame: pl.DataFrame) -> tuple:
 
 #: The package's memo of coded panels.
 PANELS = PanelMemo()
+
+
+def memoized_panel(frame: pl.DataFrame | pl.LazyFrame, column: str = VALUE):
+    """The coded panel (:class:`~emerging._engine.CodedPanel`) that an earlier call made of
+    the whole of ``frame`` and the memo still holds (the same eager frame, unchanged, with
+    the package's key and year columns), or None. Never codes: for functions that code
+    only part of a frame themselves (e.g. the years of a window) unless the whole of it
+    is coded already."""
+    return PANELS.peek(frame, column, year=YEAR, keys=(REGION, INDUSTRY))
 
 
 def clear_cache() -> None:

@@ -28,9 +28,14 @@ class Cells:
         """Row positions of ``year`` and their cells (empty when the year has no row)."""
         if year not in self._rows:
             hits = np.flatnonzero(self.coded.years == year)
-            rows = (np.flatnonzero(self.coded.y == hits[0]) if hits.size
-                    else np.empty(0, np.int64))
-            cell = self.coded.r[rows].astype(np.int64) * self.n_i + self.coded.i[rows]
+            size = self.n_r * self.n_i
+            if hits.size and self.coded.in_cube_order:  # the year's rows are its cells
+                cell = np.arange(size)
+                rows = cell + int(hits[0]) * size
+            else:
+                rows = (np.flatnonzero(self.coded.y == hits[0]) if hits.size
+                        else np.empty(0, np.int64))
+                cell = self.coded.r[rows].astype(np.int64) * self.n_i + self.coded.i[rows]
             self._rows[year] = rows, cell
         return self._rows[year]
 
@@ -45,14 +50,18 @@ class Cells:
     def rows_by_cell(self, year: int) -> np.ndarray:
         """:meth:`rows_of`, sorted by cell (a year has at most one row per cell)."""
         rows, cell = self._year(year)
+        if self.coded.in_cube_order:
+            return rows  # in cell order already
         at = np.full(self.n_r * self.n_i, -1, dtype=np.int64)
         at[cell] = rows
         return at[at >= 0]
 
     def at_year(self, rows_values: np.ndarray, year: int, fill=np.nan) -> np.ndarray:
         """Per cell, the value of ``rows_values`` (one per panel row) in ``year``."""
-        out = np.full(self.n_r * self.n_i, fill, dtype=np.float64)
         rows, cell = self._year(year)
+        if self.coded.in_cube_order and len(rows):  # a slice of the rows
+            return rows_values[rows[0]:rows[0] + len(rows)].astype(np.float64, copy=False)
+        out = np.full(self.n_r * self.n_i, fill, dtype=np.float64)
         out[cell] = rows_values[rows]
         return out
 
@@ -80,6 +89,9 @@ def gather(frame: pl.DataFrame, codes: np.ndarray, size: int, at: np.ndarray) ->
     position[codes] = np.arange(frame.height)
     index = position[at]
     if index.size and index.max() < frame.height:  # every key has a row: no padding
+        if frame.height and all(frame[c].n_unique() == 1 for c in frame.columns):
+            # one row repeated (e.g. the notes of absent inputs): no gather of strings
+            return pl.DataFrame([frame[c].new_from_index(0, len(index)) for c in frame.columns])
         return frame[pl.Series(index)]
     padded = pl.concat([frame, frame.clear(1)])
     return padded[pl.Series(index)]
@@ -93,9 +105,42 @@ def column(name: str, values: np.ndarray, dtype=pl.Float64) -> pl.Series:
     return out.fill_nan(None)
 
 
+def percentile_by_column(grid: np.ndarray) -> np.ndarray:
+    r"""Percentile rank, 0-100, of each value of an ``(n, k)`` array among the known values
+    (not NaN) of its column, ties averaged: :math:`100 (\mathrm{rank} - 1) / (m - 1)` with
+    the average rank (1-based) of the tied values and :math:`m` the column's known
+    values; NaN for an unknown value or a column with fewer than two known values. One
+    sort per column (no group-by): the same numbers, to the bit, as polars'
+    ``rank("average").over(column)`` with those operations."""
+    cols = np.ascontiguousarray(grid.T)  # one row per column of the grid
+    k, n = cols.shape
+    order = np.argsort(cols, axis=1)  # NaN last; tied values get the same rank anyway
+    ranked = np.take_along_axis(cols, order, axis=1)
+    m = np.count_nonzero(~np.isnan(cols), axis=1)[:, None]
+    position = np.broadcast_to(np.arange(n), (k, n))
+    new = np.ones((k, n), dtype=bool)  # a run of equal values starts here
+    np.not_equal(ranked[:, 1:], ranked[:, :-1], out=new[:, 1:])
+    first = np.maximum.accumulate(np.where(new, position, 0), axis=1)
+    ends = np.ones((k, n), dtype=bool)  # ... ends here
+    ends[:, :-1] = new[:, 1:]
+    last = np.minimum.accumulate(np.where(ends, position, n)[:, ::-1], axis=1)[:, ::-1]
+    rank = (first + last) / 2 + 1  # the average of the run's ranks, 1-based
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = 100.0 * (rank - 1) / (m - 1)
+    pct[(position >= m) | (m < 2)] = np.nan
+    out = np.empty((k, n))
+    np.put_along_axis(out, order, pct, axis=1)
+    return out.T
+
+
 def region_totals(coded: CodedPanel) -> np.ndarray:
     """``[year, region]`` sum of the known values (kept in the panel's cache; read-only)."""
     def compute() -> np.ndarray:
+        if coded.in_cube_order:  # the engine's sums over the cube (the LQ's totals too)
+            factors = coded.cache.peek(("lq_factors", ("all",)))
+            if factors is not None:  # summed already
+                return read_only(factors["er"][:, :, 0].copy())
+            return read_only(coded.region_total.copy())
         n_y, n_r = len(coded.years), len(coded.regions)
         return read_only(np.bincount(coded.yr, weights=coded.filled,  # unknown values as 0
                                      minlength=n_y * n_r).reshape(n_y, n_r))
@@ -120,10 +165,80 @@ def rows_in_years(coded: CodedPanel, first: int, last: int) -> np.ndarray:
     return np.concatenate(map_row_blocks(block, len(y), -(-len(y) // ROW_BLOCK)))
 
 
+def window_in_cube_order(coded: CodedPanel, first: int, last: int) -> CodedPanel | None:
+    """The rows of the years ``first..last`` as a coded panel of their own whose rows are
+    the cells of its cube in order, when every cell of those years has a row (else None).
+
+    It is :func:`sub_panel` of those rows (the same labels, years, codes and values at the
+    same cells; no frame), with the rows put in cube order: each row's value is written to
+    its cell in row blocks on the engine's thread pool (the panel's flat cell index
+    minus the window's first cell), so no row positions are built or gathered, and every
+    function computed on it takes its cube-order path (no scatter, gather or fill)."""
+    years = coded.years
+    steps = np.flatnonzero((years >= first) & (years <= last))
+    if not steps.size or steps.size != steps[-1] - steps[0] + 1:
+        return None
+    present = coded.present  # None when every cell has a row (known from the coding)
+    if present is not None and not present[steps[0]:steps[-1] + 1].all():
+        return None
+    _, n_r, n_i = coded.shape
+    size = n_r * n_i
+    lo, n = int(steps[0]) * size, len(steps) * size
+    if coded.in_cube_order:
+        value = coded.value[lo:lo + n]
+    elif "value_cube" in coded.__dict__:
+        value = coded.value_cube[steps[0]:steps[-1] + 1].reshape(-1)
+    else:
+        value = np.empty(n)
+        cell, rows = coded.cell, coded.value
+        signed = cell.dtype  # int32 while the cube has fewer than 2**31 cells
+        unsigned = np.dtype(f"u{signed.itemsize}")
+
+        def put(part: slice) -> None:
+            at = np.subtract(cell[part], signed.type(lo), dtype=signed)  # cell in the window
+            inside = at.view(unsigned) < n  # one comparison: below lo wraps around
+            value[at[inside]] = rows[part][inside]
+
+        map_row_blocks(put, len(cell), -(-len(cell) // (8 * ROW_BLOCK)))
+    r = np.tile(np.repeat(np.arange(n_r, dtype=coded.r.dtype), n_i), len(steps))
+    i = np.tile(np.arange(n_i, dtype=coded.i.dtype), len(steps) * n_r)
+    y = np.repeat(np.arange(len(steps), dtype=coded.y.dtype), size)
+    out = CodedPanel(RowsNotKept(), coded.regions, coded.industries, years[steps], r, i, y,
+                     value)
+    out.__dict__["in_cube_order"] = True  # by construction (the check would say so too)
+    _share_lq_factors(coded, out, slice(int(steps[0]), int(steps[-1]) + 1))
+    return out
+
+
+#: The internal references whose LQ factors a window takes from its panel's cache.
+_SHARED_REFERENCES = (("all",), ("country",))
+
+
+def _share_lq_factors(coded: CodedPanel, window: CodedPanel, years: slice) -> None:
+    """Put the LQ factors that ``coded``'s cache holds already (computed by an earlier
+    function on the same panel) into the cache of its ``window`` (the same regions and
+    industries, the years ``years``), sliced to those years.
+
+    The factors of an internal reference are per-year sums over the regions and the
+    industries of each year (:func:`emerging._reference.lq_factors`), so those of the
+    window's years are the panel's, bit for bit; the window's LQs then need no sums.
+    """
+    for key in _SHARED_REFERENCES:
+        factors = coded.cache.peek(("lq_factors", key))
+        if factors is not None:
+            window.cache.put(("lq_factors", key), {
+                name: array if name == "group" else array[years]
+                for name, array in factors.items()})
+
+
 def _take(coded: CodedPanel, rows: np.ndarray) -> tuple[dict[str, np.ndarray], dict]:
     """The codes and values of ``rows`` and how often each code occurs among them, in row
     blocks on the engine's thread pool."""
     sizes = {"r": len(coded.regions), "i": len(coded.industries), "y": len(coded.years)}
+    if len(rows) > 1 and rows[-1] - rows[0] + 1 == len(rows) and (np.diff(rows) == 1).all():
+        part = slice(int(rows[0]), int(rows[-1]) + 1)  # consecutive rows: slices, no copy
+        out = {k: getattr(coded, k)[part] for k in (*sizes, "value")}
+        return out, {k: np.bincount(out[k], minlength=n) for k, n in sizes.items()}
     out = {k: np.empty(len(rows), dtype=getattr(coded, k).dtype) for k in (*sizes, "value")}
 
     def block(part: slice) -> dict[str, np.ndarray]:

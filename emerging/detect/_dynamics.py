@@ -36,8 +36,6 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from emerging._schema import INDUSTRY
-
 
 def competitive_effect(coded, start: int, as_of: int, economy, *, label: str,
                        window=None) -> np.ndarray:
@@ -60,24 +58,33 @@ def acceleration(cells, lqs: np.ndarray, start: int, as_of: int) -> np.ndarray:
 
     def log_lq(year: int) -> np.ndarray:
         lq = cells.cube_at(lqs, year)
+        out = np.full(lq.shape, np.nan)
         with np.errstate(invalid="ignore"):
-            return np.where(lq > 0, np.log(np.where(lq > 0, lq, 1.0)), np.nan)
+            return np.log(lq, out=out, where=lq > 0)
 
     s, m, a = (log_lq(year) for year in (start, mid, as_of))
-    return (a - m) / (as_of - mid) - (m - s) / (mid - start)
+    a -= m  # (a - m) / (a_year - m_year) - (m - s) / (m_year - s_year), in place
+    a /= as_of - mid
+    m -= s
+    m /= mid - start
+    a -= m
+    return a
 
 
-def related_growth(cells, start: int, as_of: int, pairs: pl.DataFrame) -> np.ndarray:
-    """Per cell (module docstring) from the proximity ``pairs`` in ``as_of``
-    (:func:`emerging.relatedness.proximity` of the year's rows); one matrix product per
-    end of the window."""
+def related_growth(cells, start: int, as_of: int, phi: np.ndarray,
+                   industries: pl.Series) -> np.ndarray:
+    """Per cell (module docstring) from the proximity ``phi`` in ``as_of`` (``[i, j]`` over
+    ``industries``, NaN where undefined; :func:`emerging.relatedness.proximity` of the
+    year's rows as arrays); one matrix product per end of the window."""
     if start == as_of:
         return np.full(cells.n_r * cells.n_i, np.nan)
     coded = cells.coded
-    phi = np.zeros((cells.n_i, cells.n_i))
-    phi[cells.codes(coded.industries, pairs[INDUSTRY]),
-        cells.codes(coded.industries, pairs["industry_other"])] = (
-        pairs["proximity"].fill_null(0.0).fill_nan(0.0).to_numpy())
+    phi = np.nan_to_num(phi, nan=0.0)  # an undefined proximity relates nothing
+    if not industries.equals(coded.industries):  # the year lacks some industries
+        codes = cells.codes(coded.industries, industries)
+        full = np.zeros((cells.n_i, cells.n_i))
+        full[np.ix_(codes, codes)] = phi
+        phi = full
     np.fill_diagonal(phi, 0.0)
     shape = (cells.n_r, cells.n_i)
 

@@ -160,12 +160,20 @@ def _recent(window: int) -> pl.Expr:
 def assign_classes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
                    window: int) -> pl.DataFrame:
     """Add ``class`` to a scored signals table (the words come from :func:`_describe`)."""
+    codes = _class_codes(table, rules, horizon=horizon, window=window)
+    if codes is not None:  # the class names gathered by their codes
+        return table.with_columns(pl.Series("class", CLASSES).gather(codes))
+    return table.with_columns(_class_expr(rules, horizon=horizon, window=window).alias("class"))
+
+
+def _class_expr(rules: ClassRules, *, horizon: int, window: int) -> pl.Expr:
+    """The class of each row as one polars expression (the definition)."""
     lq = pl.col("lq")
     below = lq < 1
     rising, falling = _trend(rules, horizon)
     big = pl.col("size_percentile").fill_null(0) >= rules.size_floor
     beyond, recent = pl.col("lq_lo") > 1, _recent(window)
-    klass = (
+    return (
         pl.when(lq.is_null()).then(pl.lit("other"))
         .when(below & (_top(rules) | rising).fill_null(False) & _traded(rules))
         .then(pl.lit("emerging"))
@@ -175,7 +183,61 @@ def assign_classes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
         .when(beyond & ~recent).then(pl.lit("established"))
         .otherwise(pl.lit("other"))
     )
-    return table.with_columns(klass.alias("class"))
+
+
+_CLASS_INPUTS = ("lq", "lq_lo", "lq_slope", "lq_slope_se", "size_percentile", "lq_start",
+                 "score")
+
+
+def _class_codes(table: pl.DataFrame, rules: ClassRules, *, horizon: int,
+                 window: int):
+    """:func:`_class_expr` on numpy arrays (positions in :data:`CLASSES`), or None when a
+    float input holds NaN or ``years_specialised`` a null (polars orders NaN above every
+    number and its logic has three values, so those tables take the expression).
+
+    Each comparison with an unknown (null) input is false here, which is what the
+    expression's ``fill_null(False)`` and ``when`` make of it: an unknown ``lq`` is
+    ``other`` first; ``rising``, ``falling`` and ``lq_lo > 1`` need every input known."""
+    import numpy as np
+
+    if table["years_specialised"].null_count() or table["traded"].dtype != pl.Boolean:
+        return None
+    x = {}
+    for name in _CLASS_INPUTS:
+        col = table[name]
+        x[name] = col.cast(pl.Float64).to_numpy()  # null -> NaN: comparisons are false
+        if np.count_nonzero(np.isnan(x[name])) != col.null_count():
+            return None  # a NaN that is not a null
+    lq, slope, se = x["lq"], x["lq_slope"], x["lq_slope_se"]
+    z = _z(rules)
+    with np.errstate(invalid="ignore", over="ignore"):
+        projected = lq * np.exp(slope * horizon)
+        rising = ((slope - z * se) > 0) & (projected >= 1)
+        falling = ((slope + z * se) < 0) & (projected < 1)
+    below = lq < 1
+    # the top share of the scores of the pairs not yet specialised: ordinal ranks,
+    # highest first, ties in row order (polars' rank("ordinal", descending=True))
+    candidates = np.flatnonzero(below)
+    keep = max(1, int(np.floor(candidates.size * rules.emerging_share)))
+    order = candidates[np.argsort(-x["score"][candidates], kind="stable")]
+    top = np.zeros(len(lq), dtype=bool)
+    top[order[:keep]] = True
+    top &= ~np.isnan(x["score"])  # an unknown score has no rank
+    traded = table["traded"].fill_null(True).to_numpy() | (not rules.traded_only)
+    unknown_size = np.isnan(x["size_percentile"])  # counts as 0
+    big = (x["size_percentile"] >= rules.size_floor) | (unknown_size & (0 >= rules.size_floor))
+    beyond = x["lq_lo"] > 1
+    recent = (x["lq_start"] < 1) | np.isnan(x["lq_start"]) | (  # unknown counts as 0
+        table["years_specialised"].to_numpy() < window)
+    code = np.full(len(lq), CLASSES.index("other"), dtype=np.int64)
+    # the expression's branches from the last to the first: a later write wins
+    code[beyond & ~recent] = CLASSES.index("established")
+    code[beyond & big & recent] = CLASSES.index("nascent")
+    code[falling] = CLASSES.index("eroding")
+    code[below] = CLASSES.index("other")
+    code[below & (top | rising) & traded] = CLASSES.index("emerging")
+    code[np.isnan(lq)] = CLASSES.index("other")
+    return code
 
 
 def _reasons(rules: ClassRules, horizon: int) -> pl.Expr:

@@ -355,7 +355,8 @@ class EmergenceScores(Result):
         counts = self.table["class"].value_counts().sort("class")
         parts = ", ".join(f"{c}: {n:,}" for c, n in counts.iter_rows())
         return (f"Emergence scores as of {self.signals.as_of} ({self.label}): "
-                f"{self.table.height:,} region-industries; {parts}")
+                f"{self.table.height:,} region-industries; {parts}"
+                + "".join(f"\nNote: {note}" for note in self.signals.notes))
 
     @property
     def exclusions(self):

@@ -108,17 +108,25 @@ from emerging.detect._cells import (
     Cells,
     column,
     gather,
+    percentile_by_column,
     region_totals,
     rows_in_years,
     sub_panel,
+    window_in_cube_order,
 )
 from emerging.detect._cooperation import cooperation_embeddedness
 from emerging.detect._dynamics import acceleration, competitive_effect, related_growth
 from emerging.indices import location_quotient
-from emerging.relatedness import opportunity, proximity
-from emerging.trends import trend_slopes
+from emerging.relatedness._complexity import complexity_arrays
+from emerging.relatedness._opportunity import outlook_arrays
+from emerging.relatedness._orientation import WEAK as WEAK_ORIENTATION
+from emerging.relatedness._proximity import proximity_arrays
+from emerging.relatedness.density import density_matrix
+from emerging.relatedness.matrices import PanelMatrices, single_threaded_blas
 from emerging.trends._growth import growth_arrays
+from emerging.trends._series import measure_cube
 from emerging.trends._window import balanced_window, economy_label, trend_economy
+from emerging.trends.slopes import SlopeOptions, _fit_blocks, _split_year
 
 Reference = Literal["all", "country", "set"]
 KEY = [REGION, INDUSTRY]
@@ -136,6 +144,9 @@ class EmergenceSignals(Result):
     reference: str
     exclusions: Exclusions
     options: dict = field(default_factory=dict, compare=False)
+    #: What a reader of the signals should know beyond the rows left out (e.g. that the
+    #: sign of ``pci`` is weakly determined in this data), one sentence each.
+    notes: tuple[str, ...] = ()
 
     @property
     def start(self) -> int:
@@ -151,6 +162,7 @@ class EmergenceSignals(Result):
             f"reference: {self.reference}): {self.table.height:,} region-industries in "
             f"{self.table[REGION].n_unique():,} regions, {below:,} not yet specialised "
             f"(LQ < 1); {self.exclusions}"
+            + "".join(f"\nNote: {note}" for note in self.notes)
         )
 
 
@@ -186,14 +198,6 @@ def _coded_one_level(frame: pl.DataFrame) -> CodedPanel:
         raise
     check_industry_levels(pl.DataFrame({INDUSTRY: coded.industries}))
     return coded
-
-
-def _percentile_within(col: str, by: str) -> pl.Expr:
-    """Percentile rank (0-100, ties averaged) of ``col`` among the rows of the same ``by``."""
-    known = pl.col(col).is_not_null()
-    n = known.sum().over(by)
-    rank = pl.col(col).rank("average").over(by)
-    return pl.when(known & (n > 1)).then(100.0 * (rank - 1) / (n - 1))
 
 
 def _industry_momentum(cells: Cells, lqs: np.ndarray, start: int, as_of: int) -> pl.DataFrame:
@@ -353,18 +357,20 @@ def emergence_signals(
         _trend_signals(pairs, reference, regions),
         _change_signals(pairs, economy, label=economy_label(economy, regions)),
     ], how="horizontal")
-    table = pl.concat([
-        table,
-        _context_signals(pairs, table, lqs, neighbours=neighbours, traded=traded,
-                         participations=participations),
-    ], how="horizontal")
+    context, notes = _context_signals(pairs, table, lqs, neighbours=neighbours, traded=traded,
+                                      participations=participations)
+    table = pl.concat([table, context], how="horizontal")
     options = {"reference": reference, "regions": regions, "neighbours": neighbours,
                "traded": traded, "fixed_regions": fixed_regions, "level": level,
                "participations": participations}
-    table = table.with_columns(pl.Series("_industry", pairs.industry))
+    # among the pairs of the same industry: one sort per industry of the region values
+    sizes = np.full(cells.n_r * cells.n_i, np.nan)
+    sizes[pairs.cell] = pairs.year_panel.value
+    table = table.with_columns(pairs.at_cells(
+        "size_percentile", percentile_by_column(sizes.reshape(cells.n_r, cells.n_i))))
     return EmergenceSignals(_finish(table, as_of, window, first), as_of=as_of, window=window,
                             reference=reference, exclusions=Exclusions(counts),
-                            options=options)
+                            options=options, notes=notes)
 
 
 def _reference_option(reference, regions, base) -> str:
@@ -411,7 +417,9 @@ def _coded_window(panel, as_of: int, window: int,
     whole = _coded_whole(panel)
     if whole is not None:
         _check_window(whole.years.tolist(), as_of, window)
-        coded = sub_panel(whole, rows_in_years(whole, first, as_of), frame=False)
+        coded = window_in_cube_order(whole, first, as_of)  # every cell has a row: no gather
+        if coded is None:
+            coded = sub_panel(whole, rows_in_years(whole, first, as_of), frame=False)
     else:
         panel = source
         years = panel.lazy().select(pl.col(YEAR).unique()).collect()[YEAR]
@@ -515,9 +523,17 @@ class _Pairs:
         return gather(sub.drop(KEY), self.cells.pair_codes(sub),
                       self.cells.n_r * self.cells.n_i, self.cell)
 
-    def at_cells(self, name: str, per_cell: np.ndarray, dtype=pl.Float64) -> pl.Series:
-        """A ``(region, industry)`` array (or one value per cell) at the pairs."""
-        return column(name, np.asarray(per_cell).reshape(-1)[self.cell], dtype)
+    @cached_property
+    def every_cell(self) -> bool:
+        """The pairs are every cell, in cell order (a complete year)."""
+        return len(self.rows) == self.cells.n_r * self.cells.n_i
+
+    def at_cells(self, name: str, per_cell: np.ndarray, dtype=pl.Float64, *,
+                 per_pair: bool = False) -> pl.Series:
+        """A ``(region, industry)`` array (or one value per cell) at the pairs (with
+        ``per_pair``, one value per pair already)."""
+        flat = np.asarray(per_cell).reshape(-1)
+        return column(name, flat if per_pair or self.every_cell else flat[self.cell], dtype)
 
 
 def _level_signals(pairs: _Pairs, lqs: np.ndarray, reference: str, regions: Regions,
@@ -538,17 +554,21 @@ def _level_signals(pairs: _Pairs, lqs: np.ndarray, reference: str, regions: Regi
 
 
 def _trend_signals(pairs: _Pairs, reference: str, regions: Regions) -> pl.DataFrame:
-    """``lq_slope`` and ``lq_slope_se``: the log-linear trend of the LQ over the window."""
+    """``lq_slope`` and ``lq_slope_se``: the log-linear trend of the LQ over the window
+    (the fit of :func:`emerging.trends.trend_slopes` with ``measure="lq"``, ``se="ols"``,
+    no acceleration and no inference; its arrays are read per cell, not its table)."""
     if len(pairs.coded.years) < 3:  # years of the window with rows
         return pl.DataFrame({"lq_slope": [None] * len(pairs.rows),
                              "lq_slope_se": [None] * len(pairs.rows)},
                             schema={"lq_slope": pl.Float64, "lq_slope_se": pl.Float64})
-    options = {} if regions is None else {"regions": regions}
-    slopes = trend_slopes(
-        pairs.coded, measure="lq", se="ols", reference=reference, acceleration=False,
-        inference=False, min_obs=3, **options,
-    ).table.select(*KEY, pl.col("slope").alias("lq_slope"), pl.col("se").alias("lq_slope_se"))
-    return pairs.by_pair(slopes)
+    opts = SlopeOptions(measure="lq", se="ols", acceleration=False, inference=False,
+                        min_obs=3)
+    c = measure_cube(pairs.coded, measure="lq", start=None, end=None, zeros=opts.zeros,
+                     reference=reference, regions=regions)
+    cols = _fit_blocks(c, _split_year(c.years, opts.split), opts)
+    # a pair of the signals has a row in the window, so a series of the trends' table
+    return pl.DataFrame([pairs.at_cells("lq_slope", cols["slope"]),
+                         pairs.at_cells("lq_slope_se", cols["se"])])
 
 
 def _change_signals(pairs: _Pairs, economy, *, label: str) -> pl.DataFrame:
@@ -577,19 +597,21 @@ def _change_signals(pairs: _Pairs, economy, *, label: str) -> pl.DataFrame:
 
 
 def _context_signals(pairs: _Pairs, table: pl.DataFrame, lqs: np.ndarray, *,
-                     neighbours, traded, participations) -> pl.DataFrame:
+                     neighbours, traded, participations) -> tuple[pl.DataFrame, tuple[str, ...]]:
     """Relatedness, complexity, neighbours, country, momentum, region growth, traded,
-    acceleration, related growth and co-operation, aligned with the pairs."""
+    acceleration, related growth and co-operation, aligned with the pairs; and the notes
+    of the result (:data:`ORIENTATION_NOTE` when the PCI's sign is weakly determined)."""
     coded, cells, first, as_of = pairs.coded, pairs.cells, pairs.first, pairs.as_of
-    # the year's rows (sliced, not coded again) for both; opportunity() computes its own
-    # proximity faster than it reads a given pair frame
-    at_year = pairs.year_panel_own_labels
-    dens = opportunity(at_year).select(*KEY, "density", "pci", "cog")
-    phi = proximity(at_year)
+    relatedness, phi, orientation = _relatedness_signals(pairs)
+    # BLAS on every thread here, as before (its products' bits depend on the threads)
+    growth_related = related_growth(cells, first, as_of, phi,
+                                    pairs.year_panel_own_labels.industries)
+    notes = () if orientation is None else (
+        ORIENTATION_NOTE.format(year=as_of, corr=orientation, weak=WEAK_ORIENTATION),)
     traded_table = _traded_column(coded.industries, traded)
     coop = cooperation_embeddedness(participations, coded.regions, first, as_of)
     return pl.concat([
-        pairs.by_pair(dens),
+        relatedness,
         pairs.by_pair(_neighbour_share(table.select(*KEY, "lq"), neighbours)),
         _industry_momentum(cells, lqs, first, as_of)[pl.Series(pairs.industry)],
         _region_growth(coded, first, as_of)[pl.Series(pairs.region)],
@@ -599,10 +621,64 @@ def _context_signals(pairs: _Pairs, table: pl.DataFrame, lqs: np.ndarray, *,
                cells.codes(coded.industries, traded_table[INDUSTRY]), cells.n_i,
                pairs.industry),
         pl.DataFrame([pairs.at_cells("acceleration", acceleration(cells, lqs, first, as_of)),
-                      pairs.at_cells("related_growth", related_growth(cells, first, as_of, phi))]),
+                      pairs.at_cells("related_growth", growth_related)]),
         gather(coop.drop(REGION), cells.codes(coded.regions, coop[REGION]), cells.n_r,
                pairs.region),
-    ], how="horizontal")
+    ], how="horizontal"), notes
+
+
+#: The note of a weakly oriented PCI (:mod:`emerging.relatedness._orientation`). It is an
+#: expected property of some data (Eurostat SBS NUTS-2 x divisions: about 0.2), and only
+#: the context columns ``pci`` and ``cog`` depend on the sign, so the signals record it
+#: once instead of warning on every call (the backtest computes many origins).
+ORIENTATION_NOTE = (
+    "the sign of pci (and so of cog) is weakly determined in {year}: the correlation of "
+    "ECI with diversity that fixes it is {corr:+.2f}, below {weak} in absolute value, so "
+    "the index mostly sorts regions and industries along another contrast of the data and "
+    "a high pci need not mean a rare or complex industry (see "
+    "emerging.relatedness.complexity, whose orient='ubiquity' gives the other reading). "
+    "No score or class of emerging.detect reads pci or cog; they are context only."
+)
+
+
+@single_threaded_blas  # as opportunity(): the same products, the same bits
+def _relatedness_signals(pairs: _Pairs) -> tuple[pl.DataFrame, np.ndarray, float | None]:
+    """``density``, ``pci`` and ``cog`` at the pairs (what
+    :func:`emerging.relatedness.opportunity` gives for the year's rows), the proximity
+    ``[i, j]`` over the year's industries, and the correlation that fixed the PCI's
+    sign when it is weak (what opportunity() warns about; None when it is firm).
+
+    The year's rows (sliced, not coded again) are computed on as arrays, in the steps of
+    opportunity() (presence, proximity, density, complexity, outlook), and the arrays read
+    at the pairs' cells: no frame of the year's rows and no alignment on strings."""
+    cells = pairs.cells
+    at_year = pairs.year_panel_own_labels  # codes of the year's own labels
+    pm = PanelMatrices(at_year)
+    m = pm.presence(threshold=1.0)
+    phi = proximity_arrays(pm, presence=m)["proximity"]
+    density = density_matrix(m, phi)
+    comp = complexity_arrays(m, method="eigenvector", orient_by="diversity")
+    _, cog = outlook_arrays(m, phi, density, comp["pci"])
+    density, pci, cog = density[0], comp["pci"][0], cog[0]
+    if at_year is not pairs.year_panel:  # on the window's codes (a left join)
+        rows = cells.codes(pairs.coded.regions, at_year.regions)
+        cols = cells.codes(pairs.coded.industries, at_year.industries)
+        grids = []
+        for small in (density, cog):
+            grid = np.full((cells.n_r, cells.n_i), np.nan)
+            grid[np.ix_(rows, cols)] = small
+            grids.append(grid)
+        density, cog = grids
+        pci = np.full(cells.n_i, np.nan)
+        pci[cols] = comp["pci"][0]
+    frame = pl.DataFrame([
+        pairs.at_cells("density", density),
+        column("pci", pci[pairs.industry]),
+        pairs.at_cells("cog", cog),
+    ])
+    corr = float(comp["orientation_corr"][0])
+    weak = corr if abs(corr) < WEAK_ORIENTATION else None  # NaN: nothing to judge
+    return frame, phi[0], weak
 
 
 def _finish(table: pl.DataFrame, as_of: int, window: int, first: int) -> pl.DataFrame:
@@ -614,8 +690,6 @@ def _finish(table: pl.DataFrame, as_of: int, window: int, first: int) -> pl.Data
         pl.lit(as_of, pl.Int32).alias("end"),
         (1.0 - pl.col("lq")).alias("lq_distance"),
         (pl.col("lq") - pl.col("lq_start")).alias("lq_change"),
-        # among the pairs of the same industry code (an integer key groups faster)
-        _percentile_within(VALUE, "_industry").alias("size_percentile"),
         pl.col(VALUE).alias("value_end"),
         pl.col("lq").alias("lq_end"),
         pl.coalesce("lq_reason", "growth_reason").alias("signal_note"),

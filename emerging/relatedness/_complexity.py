@@ -74,7 +74,13 @@ from emerging.relatedness._orientation import (
     warn_if_weak,
     weak_orientation_message,
 )
-from emerging.relatedness.matrices import PanelMatrices, encode_panel, single_threaded_blas
+from emerging.relatedness.matrices import (
+    PanelMatrices,
+    Workspace,
+    buffer,
+    encode_panel,
+    single_threaded_blas,
+)
 
 Method = Literal["eigenvector", "reflections", "fitness"]
 METHODS: tuple[str, ...] = ("eigenvector", "reflections", "fitness")
@@ -112,7 +118,8 @@ def _orient(eci: np.ndarray, pci: np.ndarray, diversity: np.ndarray):
     return eci, pci
 
 
-def eci_eigenvector(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+def eci_eigenvector(m: np.ndarray, *, work: Workspace | None = None,
+                    ) -> tuple[np.ndarray, np.ndarray, int]:
     """ECI and PCI of a trimmed presence matrix by the symmetric eigenproblem.
 
     :math:`S = W^\\top W` with :math:`W = D_r^{-1/2} M D_i^{-1/2}` (on the smaller side
@@ -120,13 +127,14 @@ def eci_eigenvector(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     (LAPACK ``dsyevr`` through ``scipy.linalg.eigh``): on 1,170 regions x 615 industries
     forming ``S`` and solving take about 12 and 15 ms, where Lanczos iterations on ``W``
     took 50 ms (the eigenvalues of such panels lie close together, so Lanczos needs many
-    steps).
+    steps). ``work`` holds the temporaries (``W``, ``S``), which LAPACK then overwrites
+    instead of copying.
     """
     from scipy.linalg import eigh
 
     mf = m if m.dtype == np.float64 else m.astype(np.float64)
     k_r, k_i = mf.sum(axis=1), mf.sum(axis=0)
-    w = np.divide(mf, np.sqrt(k_r)[:, None])
+    w = np.divide(mf, np.sqrt(k_r)[:, None], out=buffer(work, "eci_w", mf.shape))
     w /= np.sqrt(k_i)[None, :]
     industry_side = m.shape[1] <= m.shape[0]
     if not industry_side:
@@ -134,9 +142,13 @@ def eci_eigenvector(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     root = np.sqrt(k_i if industry_side else k_r)
     lead = root / np.linalg.norm(root)
     n = len(root)
-    s = w.T @ w  # symmetric (numpy calls syrk), leading eigenvalue 1
-    s -= np.outer(lead, lead)  # deflated
-    vec = eigh(s, subset_by_index=[n - 1, n - 1], check_finite=False)[1][:, 0]
+    # symmetric (numpy calls syrk, which fills both triangles alike), leading eigenvalue 1
+    s = np.matmul(w.T, w, out=buffer(work, "eci_s", (n, n)))
+    s -= np.outer(lead, lead, out=buffer(work, "eci_lead", (n, n)))  # deflated
+    # s is exactly symmetric, so its transpose is the same matrix in Fortran order, which
+    # LAPACK overwrites in place (the values it gets are the same as from a copy)
+    vec = eigh(s.T, subset_by_index=[n - 1, n - 1], check_finite=False,
+               overwrite_a=work is not None)[1][:, 0]
     if industry_side:
         pci = vec / root
         eci = (mf @ pci) / k_r
@@ -199,11 +211,13 @@ def complexity_year(
     presence: np.ndarray, *, method: Method = "eigenvector", tol: float = 1e-10,
     max_iter: int = 10_000, orient_by: Orient = "diversity",
     as_float32: np.ndarray | None = None, as_float64: np.ndarray | None = None,
+    work: Workspace | None = None,
 ) -> dict[str, np.ndarray]:
     """:func:`complexity_arrays` of one year's ``M[region, industry]`` (no year axis).
 
     ``as_float32``, ``as_float64``: the same ``M`` already converted, when the caller has
-    it (saves two conversions per year; the values are the same)."""
+    it (saves two conversions per year; the values are the same); ``work``: the
+    eigenvector method's temporaries."""
     n_r, n_i = presence.shape
     keep_r, keep_i = trim_degenerate(presence if as_float32 is None else as_float32)
     out = {"eci": np.full(n_r, np.nan), "pci": np.full(n_i, np.nan),
@@ -215,7 +229,8 @@ def complexity_year(
     whole = keep_r.all() and keep_i.all()  # the usual case: no copy
     sub = presence if whole else presence[np.ix_(keep_r, keep_i)]
     if method == "eigenvector":
-        e, p, k = eci_eigenvector(sub if not whole or as_float64 is None else as_float64)
+        e, p, k = eci_eigenvector(sub if not whole or as_float64 is None else as_float64,
+                                  work=work)
     elif method == "reflections":
         e, p, k = eci_reflections(sub, tol=tol, max_iter=max_iter)
     else:
@@ -243,9 +258,10 @@ def complexity_arrays(
     """
     check_option("method", method, METHODS)
     check_option("orient", orient_by, ORIENTS)
+    work = Workspace()  # the eigenvector method's temporaries, reused from year to year
     years = map_years(lambda t: complexity_year(
-        presence[t.start], method=method, tol=tol, max_iter=max_iter, orient_by=orient_by),
-        presence.shape[0])
+        presence[t.start], method=method, tol=tol, max_iter=max_iter, orient_by=orient_by,
+        work=work), presence.shape[0])
     return stack_complexity(years, presence, orient_by)
 
 

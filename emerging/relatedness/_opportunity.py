@@ -43,27 +43,34 @@ from emerging.relatedness._orientation import Orient, warn_if_weak
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
 from emerging.relatedness._user_proximity import user_proximity
 from emerging.relatedness.density import density_matrix, density_weights
-from emerging.relatedness.matrices import encode_panel, single_threaded_blas
+from emerging.relatedness.matrices import (
+    Workspace,
+    buffer,
+    encode_panel,
+    single_threaded_blas,
+)
 
 
-def outlook_weights(weights: np.ndarray) -> np.ndarray:
+def outlook_weights(weights: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
     """:math:`\\varphi_{ij} / \\sum_k \\varphi_{kj}` (``[layer, i, j]``, 0 where undefined)
-    from the weights of :func:`~emerging.relatedness.density.density_weights`."""
+    from the weights of :func:`~emerging.relatedness.density.density_weights` (into ``out``
+    when given)."""
     totals = weights.sum(axis=1, keepdims=True)
     if not (totals > 0).all() or not np.isfinite(totals).all():  # 0/0 and the like as 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.nan_to_num(weights / totals)
-    return weights / totals
+            return np.nan_to_num(np.divide(weights, totals, out=out), copy=False)
+    return np.divide(weights, totals, out=out)
 
 
 def outlook_year(presence: np.ndarray, weights: np.ndarray, density: np.ndarray,
                  pci: np.ndarray, *, cog_out: np.ndarray | None = None,
-                 ) -> tuple[np.ndarray, np.ndarray]:
+                 work: Workspace | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``coi[region]`` and ``cog[region, industry]`` of one year from its ``M`` (float64),
     one layer of :func:`outlook_weights`, its density and PCI (NaN: trimmed); ``cog`` is
-    written into ``cog_out`` when given."""
-    absent = np.subtract(1.0, presence)
-    gain = np.multiply(absent, np.nan_to_num(pci, nan=0.0)[None, :])  # (1 - M_rj) PCI_j
+    written into ``cog_out`` when given; ``work`` holds the temporaries."""
+    absent = np.subtract(1.0, presence, out=buffer(work, "absent", presence.shape))
+    gain = np.multiply(absent, np.nan_to_num(pci, nan=0.0)[None, :],  # (1 - M_rj) PCI_j
+                       out=buffer(work, "gain", presence.shape))
     known = density if not np.isnan(density).any() else np.nan_to_num(density, nan=0.0)
     coi = np.einsum("ri,ri->r", known, gain) / 100.0
     cog = np.matmul(gain, weights.T, out=cog_out)  # one BLAS product
@@ -78,11 +85,14 @@ def outlook_arrays(
     the years on the engine's thread pool."""
     weights = outlook_weights(density_weights(phi)[0])
     coi, cog = np.empty(presence.shape[:2]), np.empty(presence.shape)
+    work = Workspace()
 
     def year(t: slice) -> None:
         w = weights[t.start if weights.shape[0] > 1 else 0]
-        coi[t.start], _ = outlook_year(presence[t.start].astype(np.float64), w,
-                                       density[t.start], pci[t.start], cog_out=cog[t.start])
+        m = work.get("m64", presence.shape[1:])
+        np.copyto(m, presence[t.start])
+        coi[t.start], _ = outlook_year(m, w, density[t.start], pci[t.start],
+                                       cog_out=cog[t.start], work=work)
 
     map_years(year, presence.shape[0])
     return coi, cog

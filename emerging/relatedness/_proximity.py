@@ -118,14 +118,20 @@ def cooccurrence_year(presence: np.ndarray, *, out: np.ndarray | None = None,
     return gram, float(np.count_nonzero(presence.any(axis=1)))
 
 
-def proximity_matrix(c: np.ndarray, u: np.ndarray, n: np.ndarray, measure: Measure) -> np.ndarray:
-    """Proximity ``[layer, i, j]`` from counts (see module docstring); NaN where undefined."""
+def proximity_matrix(c: np.ndarray, u: np.ndarray, n: np.ndarray, measure: Measure, *,
+                     out: np.ndarray | None = None) -> np.ndarray:
+    """Proximity ``[layer, i, j]`` from counts (see module docstring); NaN where undefined.
+
+    ``out``: a float64 buffer of ``c``'s shape for the minimum conditional probability
+    (the same operations, without temporaries)."""
     check_option("measure", measure, MEASURES)
     if measure in ECONGEO_MEASURES:
         return cooccurrence_normalised(c, measure)
     ui, uj = u[:, :, None], u[:, None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
-        if measure == "minimum_conditional":
+        if measure == "minimum_conditional" and out is not None:
+            phi = np.divide(c, np.maximum(ui, uj, out=out), out=out)
+        elif measure == "minimum_conditional":
             phi = c / np.maximum(ui, uj)
         elif measure == "association_strength":
             phi = c * n[:, None, None] / (ui * uj)
@@ -133,7 +139,9 @@ def proximity_matrix(c: np.ndarray, u: np.ndarray, n: np.ndarray, measure: Measu
             phi = c / np.sqrt(ui * uj)
         else:
             phi = c / (ui + uj - c)
-    phi[~np.isfinite(phi)] = np.nan
+    finite = np.isfinite(phi)
+    if not finite.all():
+        phi[~finite] = np.nan
     return phi
 
 

@@ -38,7 +38,7 @@ from emerging.relatedness._proximity import (
     proximity_matrix,
 )
 from emerging.relatedness.density import density_weights, density_year
-from emerging.relatedness.matrices import encode_panel, single_threaded_blas
+from emerging.relatedness.matrices import Workspace, column, encode_panel, single_threaded_blas
 
 
 @dataclass(frozen=True, repr=False)
@@ -142,21 +142,26 @@ def relatedness_chain(
         c = np.empty((n_t, n_i, n_i), dtype=np.float32)
         n = np.empty(n_t)
 
+    work = Workspace()  # each thread's temporaries, reused from year to year
+
     def year(s: slice) -> dict:
         t = s.start
         m = presence[t]
-        m32 = m.astype(np.float32)
+        m32 = work.get("m32", m.shape, np.float32)
+        np.copyto(m32, m)
         if by == "pooled":
             weights = pooled
         else:
             _, n[t] = cooccurrence_year(m, out=c[t], as_float32=m32)
-            weights = _layer_weights(layer_proximity(c[s], n[s], measure)[0], outlook)
-        mf = m32.astype(np.float64)
+            weights = _layer_weights(layer_proximity(c[s], n[s], measure, work=work)[0],
+                                     outlook, work=work)
+        mf = work.get("m64", m.shape)
+        np.copyto(mf, m32)
         density_year(mf, weights["density"], weights["scale"], density[t])
-        comp = complexity_year(m, as_float32=m32, as_float64=mf)
+        comp = complexity_year(m, as_float32=m32, as_float64=mf, work=work)
         if outlook:
             coi[t], _ = outlook_year(mf, weights["outlook"], density[t], comp["pci"],
-                                     cog_out=cog[t])
+                                     cog_out=cog[t], work=work)
         return comp
 
     comp = stack_complexity(map_years(year, n_t), presence, "diversity")
@@ -164,21 +169,34 @@ def relatedness_chain(
             "coi": coi, "cog": cog}
 
 
-def layer_proximity(counts: np.ndarray, n_regions: np.ndarray, measure: Measure) -> np.ndarray:
+def layer_proximity(counts: np.ndarray, n_regions: np.ndarray, measure: Measure, *,
+                    work: Workspace | None = None) -> np.ndarray:
     """:func:`~._proximity.proximity_matrix` of co-occurrence counts ``[layer, i, j]`` (any
-    float dtype; taken as float64) and the numbers of regions ``[layer]``."""
-    c = counts.astype(np.float64, copy=False)
-    return proximity_matrix(c, np.diagonal(c, axis1=1, axis2=2).copy(), n_regions, measure)
+    float dtype; taken as float64) and the numbers of regions ``[layer]``; with ``work``,
+    the result is that workspace's buffer ``"phi"``."""
+    if work is None:
+        c = counts.astype(np.float64, copy=False)
+        phi = None
+    else:
+        c = work.get("counts64", counts.shape)
+        np.copyto(c, counts)
+        phi = work.get("phi", counts.shape)
+    return proximity_matrix(c, np.diagonal(c, axis1=1, axis2=2).copy(), n_regions, measure,
+                            out=phi)
 
 
-def _layer_weights(phi: np.ndarray, outlook: bool) -> dict[str, np.ndarray]:
+def _layer_weights(phi: np.ndarray, outlook: bool, *, work: Workspace | None = None,
+                   ) -> dict[str, np.ndarray]:
     """The density weights and scale of one proximity layer ``[i, j]``
     (:func:`~.density.density_weights`) and, with ``outlook``, its outlook weights
-    (:func:`~._opportunity.outlook_weights`)."""
-    weights, scale = density_weights(phi[None])
+    (:func:`~._opportunity.outlook_weights`). With ``work``, ``phi`` is one of its
+    buffers and becomes the weights."""
+    weights, scale = density_weights(phi[None], in_place=work is not None and
+                                     phi.dtype == np.float64)
     out = {"density": weights[0], "scale": scale[0]}
     if outlook:
-        out["outlook"] = outlook_weights(weights)[0]
+        buf = None if work is None else work.get("outlook_weights", weights.shape)
+        out["outlook"] = outlook_weights(weights, out=buf)[0]
     return out
 
 
@@ -232,11 +250,20 @@ def _pairs(industries, years, excluded, counts, n_regions, measure, by) -> pl.Da
 
 
 def _cells(pm, presence: np.ndarray, chain: dict) -> pl.DataFrame:
-    """The panel with ``present``, ``density`` and, with the outlook, ``cog``, ``coi``."""
-    columns = {"present": pm.presence_column(presence), "density": chain["density"]}
-    if chain["cog"] is not None:
+    """The panel with ``present``, ``density`` and, with the outlook, ``cog``, ``coi``.
+
+    Each cube is replaced in ``chain`` by its column as soon as that is written (the frame
+    is built once, and nothing else reads the cubes), so that at most one cube and its
+    column are held beside the columns already made."""
+    columns = {"present": pm.presence_column(presence)}
+    for name in ("density", "cog"):
+        if isinstance(chain[name], np.ndarray):
+            chain[name] = column(name, pm.at_rows(chain[name]))
+        if chain[name] is not None:
+            columns[name] = chain[name]
+    if chain["coi"] is not None:
         # a (year, region, 1) table is gathered by the rows' codes, never as a whole cube
-        columns |= {"cog": chain["cog"], "coi": chain["coi"][:, :, None]}
+        columns["coi"] = column("coi", pm.at_rows(chain["coi"][:, :, None]))
     return pm.with_cells(columns)
 
 

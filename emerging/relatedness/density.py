@@ -39,14 +39,16 @@ from emerging._frames import keeps_frame_kind
 from emerging._schema import REGION, YEAR
 from emerging.relatedness._proximity import By, Measure, proximity_arrays
 from emerging.relatedness._user_proximity import user_proximity
-from emerging.relatedness.matrices import encode_panel, single_threaded_blas
+from emerging.relatedness.matrices import Workspace, encode_panel, single_threaded_blas
 
 
-def density_weights(phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def density_weights(phi: np.ndarray, *, in_place: bool = False,
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """The weights :math:`\\varphi_{ij}` (``[layer, i, j]``; undefined as 0, diagonal 0) and
     the scale :math:`100 / \\sum_{j \\ne i} \\varphi_{ij}` (``[layer, i]``; inf when the
-    industry has no related industry) of :func:`density_matrix`."""
-    weights = np.array(phi, dtype=np.float64)  # one copy
+    industry has no related industry) of :func:`density_matrix`. ``in_place``: ``phi`` is a
+    float64 buffer of the caller's, turned into the weights (no copy)."""
+    weights = phi if in_place else np.array(phi, dtype=np.float64)  # one copy
     if not np.isfinite(weights).all():  # undefined as 0 (one more pass only when needed)
         np.nan_to_num(weights, copy=False, nan=0.0)
     idx = np.arange(weights.shape[-1])
@@ -80,11 +82,13 @@ def density_matrix(presence: np.ndarray, phi: np.ndarray) -> np.ndarray:
     """
     weights, scale = density_weights(phi)
     out = np.empty(presence.shape, dtype=np.float64)
+    work = Workspace()
 
     def year(t: slice) -> None:
         layer = 0 if weights.shape[0] == 1 else t.start
-        density_year(presence[t.start].astype(np.float64), weights[layer], scale[layer],
-                     out[t.start])
+        m = work.get("m64", presence.shape[1:])
+        np.copyto(m, presence[t.start])
+        density_year(m, weights[layer], scale[layer], out[t.start])
 
     map_years(year, presence.shape[0])
     return out

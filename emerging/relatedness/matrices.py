@@ -21,6 +21,8 @@ from emerging._engine import map_years
 from emerging._reference import lq, lq_factors, resolve_reference
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
 from emerging.indices._coded import CodedPanel, float_column
+from emerging.relatedness._row_layout import RowLayout, find_layout
+from emerging.relatedness._workspace import Workspace, buffer  # noqa: F401 (re-exported)
 
 
 def single_threaded_blas(function):
@@ -61,16 +63,17 @@ def _presence_and_unknown(coded: CodedPanel, threshold: float) -> tuple[np.ndarr
     value, or a zero region or industry total), from the same factors in one pass."""
     if not isinstance(threshold, int | float) or not threshold > 0:
         raise ValueError(f"threshold must be a positive number; got {threshold!r}")
-    values = coded.value_cube
+    values = value_cube(coded)
     f = lq_factors(coded, resolve_reference(coded, "all"))
     out = np.empty(coded.shape, dtype=np.uint8)
     unknown = np.empty(coded.shape, dtype=bool)
+    work = Workspace()
 
-    def year(s: slice) -> None:  # per year: one temporary, no dense LQ cube
+    def year(s: slice) -> None:  # per year: one temporary (reused), no dense LQ cube
         t = s.start
         e, er, ei = values[t], f["er"][t], f["ei"][t]
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = lq(e, er, ei, f["et"][t], out=np.empty(e.shape))
+            ratio = lq(e, er, ei, f["et"][t], out=work.get("lq", e.shape))
             np.greater_equal(ratio, threshold, out=out[t], casting="unsafe")
         # totals are sums of non-negative known values: zero exactly when all are zero
         np.isnan(e, out=unknown[t])
@@ -85,6 +88,22 @@ def _presence_and_unknown(coded: CodedPanel, threshold: float) -> tuple[np.ndarr
 #: Cache key (on the coded panel's :class:`~emerging._engine.PanelCache`) of the Boolean
 #: cube of cells whose LQ is undefined.
 _UNDEFINED_LQ = ("relatedness", "undefined_lq")
+#: Cache key of the rows' :class:`~._row_layout.RowLayout` (None: no layout).
+_ROW_LAYOUT = ("relatedness", "row_layout")
+
+
+def row_layout(coded: CodedPanel) -> RowLayout | None:
+    """The rows' walk through the permuted cube (:func:`~._row_layout.find_layout`), found
+    once per coded panel."""
+    return coded.cache.get(_ROW_LAYOUT, lambda: find_layout(coded))
+
+
+def value_cube(coded: CodedPanel) -> np.ndarray:
+    """:attr:`~emerging._engine.CodedPanel.value_cube` (the same array), scattered by one
+    tiled copy when the rows walk a permuted cube and it is not built yet."""
+    if "value_cube" in coded.__dict__ or (layout := row_layout(coded)) is None:
+        return coded.value_cube
+    return layout.scatter(coded.value, coded.shape, 0.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,7 +190,10 @@ class PanelMatrices:
             known = pl.Series("present", self.at_rows(presence).astype(bool))
             return known.set(pl.Series(self.unknown_presence), None)
         if not self.unknown_cube.any():  # no unknown cell: one gather of 0/1, no mask
-            return pl.Series("present", self.at_rows(presence).astype(bool))
+            return pl.Series("present", _as_bool(self.at_rows(presence)))
+        if self.layout is not None:  # two tiled copies beat one random gather
+            known = pl.Series("present", _as_bool(self.at_rows(presence)))
+            return known.set(pl.Series(self.unknown_presence), None)
         # both flags in one gather (one random read per row of a shuffled panel)
         rows = self.coded.flags_to_rows({"present": presence, "unknown": self.unknown_cube})
         known = pl.Series("present", rows["present"].astype(bool))  # uint8 in cube order
@@ -188,8 +210,18 @@ class PanelMatrices:
         self.coded.drop_dense()
         return out
 
+    @property
+    def layout(self) -> RowLayout | None:
+        """The rows' walk through the permuted cube, or None (see :func:`row_layout`)."""
+        return row_layout(self.coded)
+
     def at_rows(self, array: np.ndarray) -> np.ndarray:
-        """Pick, for every row of ``frame``, its cell of a ``[year, region, industry]`` array."""
+        """Pick, for every row of ``frame``, its cell of a ``[year, region, industry]`` array
+        (or of an array broadcasting to it): by tiled copies when the rows walk a permuted
+        cube (:mod:`~._row_layout`), else by the engine's gather."""
+        layout = self.layout
+        if layout is not None and (array.shape == self.shape or layout.positions is None):
+            return layout.to_rows(array, self.shape)
         return self.coded.to_rows(np.ascontiguousarray(array))
 
     def with_cells(self, columns: dict[str, np.ndarray | pl.Series]) -> pl.DataFrame:
@@ -207,6 +239,11 @@ class PanelMatrices:
     def industry_frame(self, columns: dict[str, np.ndarray]) -> pl.DataFrame:
         """Long ``industry, year`` frame from ``[year, industry]`` arrays (NaN -> null)."""
         return _grid_frame([(INDUSTRY, self.industries), (YEAR, self.years)], columns)
+
+
+def _as_bool(flags: np.ndarray) -> np.ndarray:
+    """0/1 flags as Boolean (uint8 reinterpreted in place, no copy)."""
+    return flags.view(bool) if flags.dtype == np.uint8 else flags.astype(bool)
 
 
 def encode_panel(panel: pl.DataFrame | pl.LazyFrame) -> PanelMatrices:

@@ -82,7 +82,8 @@ class Design:
     """
 
     def __init__(self, known: np.ndarray, x: np.ndarray, *, scratch: Scratch = FRESH,
-                 name: str = "design", m: np.ndarray | None = None) -> None:
+                 name: str = "design", m: np.ndarray | None = None,
+                 n: np.ndarray | None = None) -> None:
         x = np.asarray(x, dtype=float)
         self.known = known
         self.x_mean = x.mean()
@@ -91,7 +92,8 @@ class Design:
             m = scratch.get(f"{name}.m", known.shape)
             np.copyto(m, known)
         self.m = m
-        self.n = np.count_nonzero(known, axis=0)
+        # ``n``: the points per series, when the caller has counted them already
+        self.n = np.count_nonzero(known, axis=0) if n is None else n
         with np.errstate(divide="ignore", invalid="ignore"):
             self.x_bar = (self.xg @ self.m) / self.n
             self.sxx = (self.xg * self.xg) @ self.m - self.n * self.x_bar * self.x_bar
@@ -105,6 +107,16 @@ class Design:
             np.subtract(self.xg[:, None], self.x_bar[None, :], out=self._xc)
             self._xc *= self.m
         return self._xc
+
+    def xc_of(self, columns: np.ndarray) -> np.ndarray:
+        """``xc[:, columns]``, without computing every column when :attr:`xc` is not there
+        yet (a few almost perfect fits need it). The same numbers in the same memory
+        layout as the fancy index gives (sums over the result then run in the same order)."""
+        if self._xc is not None:
+            return self._xc[:, columns]
+        xc = self.m[:, columns]
+        xc *= self.xg[:, None] - self.x_bar[columns][None, :]
+        return xc
 
 
 def ols_columns(y: np.ndarray, d: Design, *, min_n: int = 3, slope_only: bool = False,
@@ -120,8 +132,17 @@ def ols_columns(y: np.ndarray, d: Design, *, min_n: int = 3, slope_only: bool = 
     with ``slope_only`` just ``slope`` (and ``yc``). Columns with fewer than ``min_n``
     points or a constant regressor get NaN slope; the standard error needs 3 points.
     """
+    with np.errstate(invalid="ignore"):
+        ym = np.multiply(y, d.m, out=out)
+    return masked_fit(ym, d, min_n=min_n, slope_only=slope_only)
+
+
+def masked_fit(ym: np.ndarray, d: Design, *, min_n: int = 3,
+               slope_only: bool = False) -> dict[str, np.ndarray]:
+    """:func:`ols_columns` of a response already multiplied by the design's 0/1 mask
+    (``ym = y * d.m``, e.g. computed from a broadcast response); ``ym`` becomes ``yc``."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        yc = np.multiply(y, d.m, out=out)
+        yc = ym
         y_bar = yc.sum(axis=0) / d.n
         yc -= y_bar
         yc *= d.m  # centred y, 0 where not known
@@ -148,7 +169,7 @@ def centred_fit(yc: np.ndarray, d: Design, *, min_n: int = 3,
         rss = syy - slope * sxy
         fragile = np.flatnonzero(rss < 1e-6 * syy)
         if fragile.size:  # an almost perfect fit: explicit residuals keep the digits
-            resid = yc[:, fragile] - slope[fragile] * d.xc[:, fragile]
+            resid = yc[:, fragile] - slope[fragile] * d.xc_of(fragile)
             rss[fragile] = np.einsum("ts,ts->s", resid, resid)
         se = np.sqrt(rss / (n - 2) / sxx)
     se[bad | (n < 3)] = np.nan
@@ -175,17 +196,20 @@ def hac_columns(fit: dict[str, np.ndarray], d: Design, maxlags, *,
     if top > 0:
         # carried[l - 1]: v at the l-th last known point before the year; it moves on at
         # a known point by arithmetic (kept * (1 - m) + new * m, exact for 0/1 weights
-        # and finite values), which is cheaper than a masked copy
-        carried = np.zeros((top + 1, s))
+        # and finite values), which is cheaper than a masked copy; the newest is v itself
+        # (0 where not known, so it needs no weight)
+        carried = np.zeros((top, s))
         cross = np.zeros((top, s))
-        keep, take, stay = np.empty((top, s)), np.empty((top, s)), np.empty(s)
+        take, stay = np.empty((top, s)), np.empty(s)
         for k in range(1, t):  # loop over years only
-            carried[0] = v[k - 1]
             np.subtract(1.0, d.m[k - 1], out=stay)
-            np.multiply(carried[1:], stay, out=keep)
-            np.multiply(carried[:-1], d.m[k - 1], out=take)
-            np.add(keep, take, out=carried[1:])
-            np.multiply(carried[1:], v[k], out=take)
+            if top > 1:
+                np.multiply(carried[:-1], d.m[k - 1], out=take[1:])
+            carried *= stay
+            if top > 1:
+                carried[1:] += take[1:]
+            carried[0] += v[k - 1]
+            np.multiply(carried, v[k], out=take)
             cross += take
         lags = np.arange(1, top + 1)[:, None]
         weight = np.where(lags <= maxlags, 1.0 - lags / (maxlags + 1.0), 0.0)

@@ -17,7 +17,7 @@ import polars as pl
 
 from emerging._checks import check_window, check_years
 from emerging._engine import Absent, CodedPanel
-from emerging._memo import PANELS
+from emerging._memo import memoized_panel
 from emerging._reference import (
     Economy,
     by_region,
@@ -25,7 +25,7 @@ from emerging._reference import (
     reference_totals,
     resolve_reference,
 )
-from emerging._schema import INDUSTRY, REGION, VALUE, YEAR, year_argument
+from emerging._schema import YEAR, year_argument
 
 UNKNOWN_VALUE = "unknown value in a year used"
 
@@ -57,7 +57,7 @@ def coded_window(
     wanted = list(range(start, end + 1)) if every_year else [start, end]
     hint = (f"A year-by-year computation from {start} to {end} needs every year in between "
             "(choose another window)") if every_year else ""
-    if isinstance(panel, pl.DataFrame) and (coded := _memoized(panel)) is not None:
+    if (coded := memoized_panel(panel)) is not None:  # coded whole by an earlier call
         coded.window(start, end, every_year=every_year)  # the years are checked
         return coded
     window = lazy.filter(pl.col(YEAR).is_in(wanted)).collect()
@@ -66,14 +66,6 @@ def coded_window(
         present = lazy.select(pl.col(YEAR).unique()).collect()[YEAR].to_list()
         check_years(wanted, [y for y in present if y is not None], hint=hint)
     return coded_panel(window)
-
-
-def _memoized(frame: pl.DataFrame) -> CodedPanel | None:
-    """The whole panel coded already by an earlier call on the same unchanged frame (the
-    engine's memo, :mod:`emerging._memo`), or None: it is never coded whole here."""
-    if not PANELS.can_keep(frame, VALUE, year=YEAR, keys=(REGION, INDUSTRY)):
-        return None
-    return PANELS.lookup(frame, VALUE, year=YEAR)
 
 
 def trend_economy(coded: CodedPanel, reference, regions, *, reference_regions=None,

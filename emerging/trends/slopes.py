@@ -26,6 +26,7 @@ from emerging.trends._ols import (
     centred_fit,
     default_maxlags,
     hac_columns,
+    masked_fit,
     ols_columns,
     slope_difference,
 )
@@ -36,17 +37,29 @@ Zeros = Literal["drop", "log1p"]
 StandardError = Literal["hac", "ols"]
 
 
-def _t_tests(slope, se, df, level):
-    """Student-t interval and two-sided p-value; quantiles once per distinct df."""
-    from scipy import special
+class _TTests:
+    """Student-t intervals and two-sided p-values for integer degrees of freedom up to
+    ``top``: the quantiles are computed once per call of :func:`trend_slopes`, for every
+    possible df (a table), not once per block."""
 
-    df = np.asarray(df, dtype=float)
-    levels, inverse = np.unique(df, return_inverse=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        q = special.stdtrit(levels, 0.5 + level / 2.0)[inverse.ravel()]
-        q = np.where(df > 0, q, np.nan)
-        p = 2.0 * special.stdtr(df, -np.abs(slope / se))
-    return slope - q * se, slope + q * se, p
+    def __init__(self, top: int, level: float) -> None:
+        from scipy import special
+
+        self._special = special
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self._q = special.stdtrit(np.arange(max(top, 0) + 1, dtype=float), 0.5 + level / 2.0)
+        self._q[0] = np.nan  # df <= 0: no interval
+
+    def p_value(self, estimate, se, df) -> np.ndarray:
+        """Two-sided p-value of ``estimate / se`` with ``df`` degrees of freedom."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return 2.0 * self._special.stdtr(np.asarray(df, dtype=float),
+                                             -np.abs(estimate / se))
+
+    def interval(self, estimate, se, df) -> tuple[np.ndarray, np.ndarray]:
+        """The confidence interval (NaN where ``df <= 0``)."""
+        q = self._q[np.clip(df, 0, len(self._q) - 1)]
+        return estimate - q * se, estimate + q * se
 
 
 @dataclass(frozen=True)
@@ -197,8 +210,9 @@ def trend_slopes(
         overriding the same field of ``options``; and ``reference_regions``, ``lq_base``,
         deprecated spellings of ``regions`` and (for ``measure="lq"``) ``reference``.
         The t distribution function behind ``inference`` (three p-values per series) is
-        about a fifth of the time of the default call; turn it off for slopes and
-        standard errors only on very big panels.
+        about a third of the CPU time of the default call (and the first call imports
+        ``scipy.special``, about 0.2 s); turn it off for slopes and standard errors only
+        on very big panels.
 
     Returns
     -------
@@ -212,7 +226,7 @@ def trend_slopes(
     opts, legacy = slope_options(options, keywords, function="trend_slopes")
     c = measure_cube(
         panel, measure=opts.measure, start=start, end=end, zeros=opts.zeros,
-        reference=reference, regions=regions, **legacy,
+        reference=reference, regions=regions, compact=True, **legacy,
     )
     split = _split_year(c.years, opts.split)
     cols = _fit_blocks(c, split, opts)
@@ -244,6 +258,36 @@ def _columns(opts: SlopeOptions, reference: bool) -> list[str]:
 _BLOCK = 4 * ROW_BLOCK
 
 
+@dataclass(frozen=True)
+class _Work:
+    """What every block of :func:`_fit_blocks` shares: options, the t tables and the
+    reference's log totals and positive mask ``(T, G, I)`` (computed once per call, not
+    once per block: every region of a group has the same reference)."""
+
+    opts: SlopeOptions
+    years: np.ndarray
+    n_early: int
+    tests: _TTests | None
+    log_ref: np.ndarray | None
+    positive: np.ndarray | None
+    group: np.ndarray | None
+    lag_table: np.ndarray
+
+    def lags(self, n: np.ndarray) -> np.ndarray | None:
+        """Newey-West lag of each series with ``n`` points (None for OLS errors): the
+        rule of thumb read from a table of every possible count (0 to T)."""
+        if self.opts.se == "ols":
+            return None
+        if self.opts.maxlags is not None:
+            return np.full(n.size, self.opts.maxlags)
+        return self.lag_table[n]
+
+    def of_regions(self, array: np.ndarray, regions: slice, shape: tuple[int, int, int]):
+        """``array`` (``(T, G, I)``) as the ``(T, regions, I)`` block (a broadcast view)."""
+        part = array if self.group is None else array[:, self.group[regions]]
+        return np.broadcast_to(part, shape)
+
+
 def _fit_blocks(c: MeasureCube, split: int, opts: SlopeOptions) -> dict[str, np.ndarray]:
     """Every column of the table, one ``(R * I,)`` array each, computed on blocks of whole
     regions in the engine's axis order (time first: a block is ``(T, series)``).
@@ -256,7 +300,13 @@ def _fit_blocks(c: MeasureCube, split: int, opts: SlopeOptions) -> dict[str, np.
     nT, nR, nI = c.values.shape
     flat = c.values.reshape(nT, nR * nI)
     has_pair = c.has_pair.reshape(-1)
-    n_early = int(np.count_nonzero(c.years < split))
+    log_ref = positive = None
+    if c.totals is not None:
+        log_ref = log_totals(c.totals, c.zeros, out=np.empty(c.totals.shape))
+        positive = np.greater(c.totals, 0.0)
+    work = _Work(opts, c.years, int(np.count_nonzero(c.years < split)),
+                 _TTests(nT, opts.level) if opts.inference else None, log_ref, positive,
+                 c.group, default_maxlags(np.arange(nT + 1)))
     out: dict[str, np.ndarray] = {
         "n_obs": np.empty(nR * nI, dtype=np.int32),
         "n_unknown": np.empty(nR * nI, dtype=np.int32),
@@ -270,21 +320,22 @@ def _fit_blocks(c: MeasureCube, split: int, opts: SlopeOptions) -> dict[str, np.
         rows = slice(regions.start * nI, regions.stop * nI)
         ws = scratch()
         values = ws.get("values", (nT, rows.stop - rows.start))
-        np.copyto(values, flat[:, rows])
+        np.copyto(values, flat[:, rows])  # any real dtype of the cube becomes float64
         y, known, zero, usable = finite_logs(values, c.zeros, ws)
         n_usable = np.count_nonzero(usable, axis=0)
         fitted = (n_usable >= opts.min_obs) & has_pair[rows]
         usable &= fitted
         cols = {"n_obs": n_usable, "n_unknown": nT - np.count_nonzero(known, axis=0),
                 "n_zero": np.count_nonzero(zero, axis=0), "_fitted": fitted}
-        own = Design(usable, c.years, scratch=ws, name="own")
-        _own_trend(y, own, n_usable, opts, cols, ws)
-        if c.totals is not None:
-            totals = ws.get("totals", values.shape)
-            np.copyto(totals.reshape(nT, -1, nI), c.totals_of(regions))
-            _reference_comparison(y, own, totals, c, opts, cols, ws)
+        own = Design(usable, c.years, scratch=ws, name="own",
+                     n=np.where(fitted, n_usable, 0))
+        _own_trend(y, own, n_usable, work, cols, ws)
+        if log_ref is not None:
+            shape = (nT, regions.stop - regions.start, nI)
+            _reference_comparison(y, own, work.of_regions(log_ref, regions, shape),
+                                  work.of_regions(positive, regions, shape), work, cols, ws)
         if opts.acceleration:
-            _acceleration(y, own, c.years, n_early, n_usable, opts, cols, ws)
+            _acceleration(y, own, n_usable, work, cols, ws)
         cols.pop("_own_yc")
         for k, v in cols.items():
             out[k][rows] = v
@@ -307,43 +358,46 @@ def _with_se(fit: dict[str, np.ndarray], d: Design, lags, se: str, ws: Scratch):
     return fit, hac_columns(fit, d, lags, out=ws.get("scores", d.m.shape))
 
 
-def _lags(n: np.ndarray, opts: SlopeOptions) -> np.ndarray:
-    return default_maxlags(n) if opts.maxlags is None else np.full(n.size, opts.maxlags)
-
-
-def _own_trend(y, own: Design, n_usable, opts: SlopeOptions, cols: dict[str, Any],
+def _own_trend(y, own: Design, n_usable, work: _Work, cols: dict[str, Any],
                ws: Scratch) -> None:
     """Add the slope and its error (and t tests) of every series' own trend to ``cols``."""
+    opts = work.opts
     fit, slope_se = _with_se(ols_columns(y, own, out=ws.get("own.yc", y.shape)), own,
-                             _lags(n_usable, opts), opts.se, ws)
+                             work.lags(n_usable), opts.se, ws)
     cols["_own_yc"] = fit["yc"]
     cols["slope"], cols["se"] = fit["slope"], slope_se
-    if opts.inference:
-        cols["ci_lo"], cols["ci_hi"], cols["p_value"] = _t_tests(
-            fit["slope"], slope_se, n_usable - 2, opts.level)
+    if work.tests is not None:
+        cols["ci_lo"], cols["ci_hi"] = work.tests.interval(fit["slope"], slope_se, n_usable - 2)
+        cols["p_value"] = work.tests.p_value(fit["slope"], slope_se, n_usable - 2)
 
 
-def _reference_comparison(y, own: Design, totals, c: MeasureCube, opts: SlopeOptions,
+def _reference_comparison(y, own: Design, log_ref3, positive3, work: _Work,
                           cols: dict[str, Any], ws: Scratch) -> None:
     """Add the reference slope and the test against it to ``cols`` (and the points
-    compared as ``_n_compared``); ``totals`` are the reference totals of the block.
+    compared as ``_n_compared``); ``log_ref3`` and ``positive3`` are the log reference
+    totals and where they are positive, as ``(T, regions, I)`` views of the block.
 
     The comparison uses only the points where the reference total is positive; the own
     slope uses every usable point, whatever the reference.
     """
-    compared = np.greater(totals, 0.0, out=ws.get("compared", y.shape, bool))
-    compared &= own.known
+    opts = work.opts
+    shape3 = log_ref3.shape
+    compared = ws.get("compared", y.shape, bool)
+    np.logical_and(positive3, own.known.reshape(shape3), out=compared.reshape(shape3))
     n_compared = np.count_nonzero(compared, axis=0)
     compared &= n_compared >= opts.min_obs
-    log_ref = log_totals(totals, c.zeros, out=ws.get("log_ref", y.shape))
-    lags = _lags(n_compared, opts)
+    lags = work.lags(n_compared)
     if np.array_equal(compared, own.known):  # the usual case: the same points as the own
-        ref = ols_columns(log_ref, own, out=ws.get("ref.yc", y.shape), slope_only=True)
+        ref_ym = ws.get("ref.yc", y.shape)
+        np.multiply(log_ref3, own.m.reshape(shape3), out=ref_ym.reshape(shape3))
+        ref = masked_fit(ref_ym, own, slope_only=True)
         # the fit is linear in y: the relative response centred is own minus reference
         relative = np.subtract(cols["_own_yc"], ref["yc"], out=ws.get("relative", y.shape))
         rel, rel_se = _with_se(centred_fit(relative, own), own, lags, opts.se, ws)
     else:
-        design = Design(compared, c.years, scratch=ws, name="compared")
+        log_ref = ws.get("log_ref", y.shape)
+        np.copyto(log_ref.reshape(shape3), log_ref3)
+        design = Design(compared, work.years, scratch=ws, name="compared")
         ref = ols_columns(log_ref, design, out=ws.get("ref.yc", y.shape), slope_only=True)
         relative = np.subtract(y, log_ref, out=ws.get("relative", y.shape))
         rel, rel_se = _with_se(ols_columns(relative, design, out=relative), design, lags,
@@ -351,8 +405,8 @@ def _reference_comparison(y, own: Design, totals, c: MeasureCube, opts: SlopeOpt
     cols["ref_slope"] = ref["slope"]
     cols["slope_diff"] = rel["slope"]
     cols["se_diff"] = rel_se
-    if opts.inference:
-        cols["p_diff"] = _t_tests(rel["slope"], rel_se, n_compared - 2, opts.level)[2]
+    if work.tests is not None:
+        cols["p_diff"] = work.tests.p_value(rel["slope"], rel_se, n_compared - 2)
     cols["_n_compared"] = n_compared
 
 
@@ -367,19 +421,19 @@ def _split_year(years: np.ndarray, split: int | None) -> int:
     return split
 
 
-def _acceleration(y, own: Design, years, n_early: int, n_usable, opts: SlopeOptions,
-                  cols: dict[str, Any], ws: Scratch) -> None:
+def _acceleration(y, own: Design, n_usable, work: _Work, cols: dict[str, Any],
+                  ws: Scratch) -> None:
     """Add the change of slope from the early to the late segment (the years before
-    ``split`` and from it: the first ``n_early`` rows and the rest) to ``cols``."""
+    ``split`` and from it: the first ``work.n_early`` rows and the rest) to ``cols``."""
     fits = []
-    for name, part in (("early", slice(0, n_early)), ("late", slice(n_early, None))):
-        d = Design(own.known[part], years[part], m=own.m[part])
+    for name, part in (("early", slice(0, work.n_early)), ("late", slice(work.n_early, None))):
+        d = Design(own.known[part], work.years[part], m=own.m[part])
         fits.append(ols_columns(y[part], d, min_n=2, out=ws.get(f"{name}.yc", d.m.shape)))
     acc, acc_se = slope_difference(*fits)
     cols["acceleration"] = acc
     cols["se_acceleration"] = acc_se
-    if opts.inference:
-        cols["p_acceleration"] = _t_tests(acc, acc_se, n_usable - 4, opts.level)[2]
+    if work.tests is not None:
+        cols["p_acceleration"] = work.tests.p_value(acc, acc_se, n_usable - 4)
 
 
 def _table(c: MeasureCube, cols: dict[str, np.ndarray], fitted: np.ndarray,

@@ -169,3 +169,55 @@ def test_a_frame_coded_whole_before_is_not_coded_again(monkeypatch):
     assert_frame_equal(shift_share(panel, start=2006, end=2012).table, want_ss)
     assert_frame_equal(growth(panel, start=2006, end=2012), want_gr)
     clear_cache()
+
+
+def test_the_memo_is_asked_one_way_and_never_codes():
+    """memoized_panel: the coded panel an earlier call made of the same unchanged frame,
+    else None (a frame never coded, a LazyFrame, a cleared memo, a changed value)."""
+    from emerging._engine import CodedPanel
+    from emerging._memo import clear_cache, memoized_panel
+
+    panel = _panel(seed=12)
+    clear_cache()
+    assert memoized_panel(panel) is None  # never coded: nothing is coded here either
+    assert memoized_panel(panel) is None
+    coded = CodedPanel.from_panel(panel)
+    assert memoized_panel(panel) is coded
+    assert memoized_panel(panel.lazy()) is None
+    changed = panel.clone()
+    assert memoized_panel(changed) is None  # another object with the same content
+    panel.replace_column(panel.get_column_index("value"), panel["value"] * 2)
+    assert memoized_panel(panel) is None  # changed in place
+    clear_cache()
+    assert memoized_panel(changed) is None
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_a_shuffled_panel_of_whole_counts_gives_the_numbers_of_the_float_cube(whole):
+    """Whole counts out of cube order are scattered as small integers (compact_values):
+    every column equals the float64 path's bit for bit; values with decimals keep the
+    float64 cube (None)."""
+    from emerging._memo import clear_cache
+    from emerging.trends._series import compact_values
+
+    rng = np.random.default_rng(21)
+    panel = _panel(seed=21, p_null=0.0, p_absent=0.0).filter(pl.col("region") != "SK03")
+    panel = panel.with_columns(pl.col("value").round(0) if whole else pl.col("value") + 0.25)
+    shuffled = panel[rng.permutation(panel.height)]
+    clear_cache()
+    coded = CodedPanel.from_panel(shuffled)
+    compact = compact_values(coded, np.arange(coded.shape[0]))
+    if not whole:
+        assert compact is None
+        return
+    assert compact.dtype.kind == "u"
+    np.testing.assert_array_equal(compact, coded.values("unknown"))  # the same numbers
+    for reference in ("all", "country"):
+        clear_cache()
+        got = trend_slopes(shuffled, reference=reference).table  # the compact path
+        clear_cache()
+        coded = CodedPanel.from_panel(shuffled)
+        coded.value_cube  # noqa: B018 (a float64 cube built first: no compact path)
+        want = trend_slopes(shuffled, reference=reference).table
+        assert_frame_equal(got, want)
+    clear_cache()
