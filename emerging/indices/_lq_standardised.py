@@ -11,9 +11,9 @@ import polars as pl
 from emerging.indices._coded import (
     ROW_BLOCK,
     CodedPanel,
+    flat_index_into,
     float_column,
     gather_into,
-    index_into,
     map_row_blocks,
     map_years,
     scratch,
@@ -62,8 +62,9 @@ def _standardised_stats(coded: CodedPanel, lq_of: Callable[[slice], np.ndarray]
         out["mean"][y], out["sd"][y] = _year_stats(x, ok)
         with np.errstate(invalid="ignore"):
             ok &= lq_y > 0  # the log form: LQ > 0 only
-        x.fill(0.0)
-        np.log(lq_y, out=x, where=ok)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.log(lq_y, out=x)  # everywhere, then 0 outside `ok` (a masked log is slower)
+        np.copyto(x, 0.0, where=~ok)
         out["mean_log"][y], out["sd_log"][y] = _year_stats(x, ok)
 
     map_years(block, nY)
@@ -83,18 +84,19 @@ def standardised_columns(coded: CodedPanel, lqs: np.ndarray | Callable[[slice], 
     x = coded.to_rows(lqs) if lq_rows is None else lq_rows
     flat = {k: v.reshape(-1) for k, v in stats.items()}
     slq, slq_log = np.empty(len(x)), np.empty(len(x))
+    n_industries = coded.shape[2]
 
     def block(part: slice) -> None:
-        index = index_into("yi", coded.yi[part])
+        index = flat_index_into("yi", coded.y[part], n_industries, coded.i[part])
         at = {k: gather_into(k, v, index) for k, v in flat.items()}
         xs, z, z_log = x[part], slq[part], slq_log[part]
         with np.errstate(divide="ignore", invalid="ignore"):
             np.subtract(xs, at["mean"], out=z)
             z /= at["sd"]
-            z_log.fill(np.nan)
-            np.log(xs, out=z_log, where=np.greater(xs, 0, out=scratch("positive", len(xs), bool)))
+            np.log(xs, out=z_log)  # NaN below, where LQ <= 0 (a masked log is slower)
             z_log -= at["mean_log"]
             z_log /= at["sd_log"]
+            np.copyto(z_log, np.nan, where=np.less_equal(xs, 0, out=scratch("not_positive", len(xs), bool)))
 
     map_row_blocks(block, len(x), -(-len(x) // ROW_BLOCK))
     return [float_column("slq", slq), float_column("slq_log", slq_log)]

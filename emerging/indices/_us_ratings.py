@@ -86,27 +86,53 @@ def linear_quantiles(values: np.ndarray, population: np.ndarray,
     a NaN value are left out. Returns one ``(Y, 1, I)`` array per ``q`` (NaN where the
     population is empty), computed with d3's arithmetic (see the module docstring).
     """
+    ranked, n = ranked_values(values, population)
+    return [interpolated(*order_statistics(ranked, n, q), n) for q in qs]
+
+
+def ranked_values(values: np.ndarray, population: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The values of the ``population`` sorted per ``(year, industry)``, as ``(Y, I, R)``
+    contiguous along regions (the cells left out sort last, as +inf, and are never read
+    by :func:`order_statistics`), and how many values count, ``n`` ``(Y, I)``."""
     keep = population & ~np.isnan(values)
     n = np.count_nonzero(keep, axis=1)  # values that count per (year, industry)
-    # (Y, I, R), contiguous along regions; the cells left out sort last (as +inf) and
-    # are never read: every position taken below is below n
     ranked = np.full((values.shape[0], values.shape[2], values.shape[1]), np.inf)
     np.copyto(ranked, values.transpose(0, 2, 1), where=keep.transpose(0, 2, 1))
     ranked.sort(axis=2)
+    return ranked, n
+
+
+def order_statistics(ranked: np.ndarray, n: np.ndarray, q: float
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The two order statistics around d3's ``q``-quantile, :math:`x_{(h)}` and
+    :math:`x_{(h+1)}`, of the first ``n`` sorted values of :func:`ranked_values`, and the
+    fraction :math:`H - h` between them (each ``(Y, I)``; see the module docstring)."""
     m = ranked.shape[2]
-    out = []
-    for q in qs:
-        big_h = (n - 1) * q + 1.0
-        h = np.floor(big_h).astype(np.int64)
-        frac = big_h - h
-        lo = np.take_along_axis(ranked, np.clip(h - 1, 0, m - 1)[..., None], axis=2)[..., 0]
-        hi = np.take_along_axis(ranked, np.clip(np.minimum(h, n - 1), 0, m - 1)[..., None],
-                                axis=2)[..., 0]
-        with np.errstate(invalid="ignore"):
-            cut = np.where(frac > 0, lo + frac * (hi - lo), lo)
-        cut[n == 0] = np.nan
-        out.append(cut[:, None, :])
-    return out
+    big_h = (n - 1) * q + 1.0
+    h = np.floor(big_h).astype(np.int64)
+    frac = big_h - h
+    lo = np.take_along_axis(ranked, np.clip(h - 1, 0, m - 1)[..., None], axis=2)[..., 0]
+    hi = np.take_along_axis(ranked, np.clip(np.minimum(h, n - 1), 0, m - 1)[..., None],
+                            axis=2)[..., 0]
+    return lo, hi, frac
+
+
+def interpolated(lo: np.ndarray, hi: np.ndarray, frac: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """d3's quantile between the order statistics of :func:`order_statistics`, as
+    ``(Y, 1, I)`` (NaN where no value counts)."""
+    with np.errstate(invalid="ignore"):
+        cut = np.where(frac > 0, lo + frac * (hi - lo), lo)
+    cut[n == 0] = np.nan
+    return cut[:, None, :]
+
+
+LQ_CUTS = ("lq_qualifying_cut", "lq_significant_cut", "lq_strong_cut", "lq_strong10_cut")
+
+
+def lq_quantiles(rules: UsRules) -> tuple[float, float, float, float]:
+    """The quantiles of the four LQ cut-offs (in the order of :data:`LQ_CUTS`)."""
+    return (rules.qualifying_quantile, rules.significant_quantile, rules.strong_quantile,
+            rules.strong10_quantile)
 
 
 def us_cutoffs(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarray | None,
@@ -118,11 +144,8 @@ def us_cutoffs(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarra
     over the reference regions with positive employment.
     """
     population = (employment > 0) & reference[None, :, None]
-    lq_q = linear_quantiles(lq, population, (
-        rules.qualifying_quantile, rules.significant_quantile, rules.strong_quantile,
-        rules.strong10_quantile))
-    cuts = dict(zip(("lq_qualifying_cut", "lq_significant_cut", "lq_strong_cut",
-                     "lq_strong10_cut"), lq_q, strict=True))
+    lq_q = linear_quantiles(lq, population, lq_quantiles(rules))
+    cuts = dict(zip(LQ_CUTS, lq_q, strict=True))
     (cuts["employment_floor"],) = linear_quantiles(employment, population,
                                                    (rules.floor_quantile,))
     if establishments is not None:
@@ -132,12 +155,15 @@ def us_cutoffs(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarra
 
 
 def us_flags(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarray | None,
-             cuts: dict[str, np.ndarray], rules: UsRules
+             cuts: dict[str, np.ndarray], rules: UsRules,
+             out: dict[str, np.ndarray] | None = None
              ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The four ratings (Boolean) of cells with these values against the cut-offs of
     :func:`us_cutoffs` (all broadcast together: cubes, or rows with the cut-offs at their
     rows), and where the establishment floor was not applied (unknown count or cut-off;
-    everywhere without establishments)."""
+    everywhere without establishments). ``out`` may hold a Boolean array per rating to
+    write the ratings into."""
+    out = dict.fromkeys(US_RATINGS) if out is None else out
     with np.errstate(invalid="ignore"):
         floors = employment > cuts["employment_floor"]
         if establishments is None:
@@ -146,12 +172,16 @@ def us_flags(lq: np.ndarray, employment: np.ndarray, establishments: np.ndarray 
             cut = cuts["establishments_floor"]
             skipped = np.isnan(establishments) | np.isnan(cut)
             floors &= (establishments > cut) | skipped
-        lq_min = lq >= rules.strong_min_lq
+        strong_floors = floors & (lq >= rules.strong_min_lq)
         flags = {
-            "qualifying": floors & (lq > cuts["lq_qualifying_cut"]),
-            "significant": floors & (lq > cuts["lq_significant_cut"]),
-            "strong": floors & lq_min & (lq >= cuts["lq_strong_cut"]),
-            "strong10": floors & lq_min & (lq >= cuts["lq_strong10_cut"]),
+            "qualifying": np.logical_and(floors, lq > cuts["lq_qualifying_cut"],
+                                         out=out["qualifying"]),
+            "significant": np.logical_and(floors, lq > cuts["lq_significant_cut"],
+                                          out=out["significant"]),
+            "strong": np.logical_and(strong_floors, lq >= cuts["lq_strong_cut"],
+                                     out=out["strong"]),
+            "strong10": np.logical_and(strong_floors, lq >= cuts["lq_strong10_cut"],
+                                       out=out["strong10"]),
         }
     return flags, skipped
 

@@ -6,8 +6,10 @@ function (all of which also accept a plain panel and code it themselves). What s
 indices share is computed once: the LQ factors (kept in the coded panel's cache), and
 the LQ and share of each row, which the cluster stars take from the location quotients
 when both use the same reference group (the ``lq`` column is then one column shared by
-both frames). The standardised LQs and the stars' cut-offs read the LQ year by year, so
-no whole LQ cube is built for them."""
+both frames). The standardised LQs read the LQ year by year and the stars' cut-offs take
+the LQ's order statistics from the share's (:func:`~emerging.indices.stars._ranked_cutoffs`),
+so no whole LQ cube is built for them. The region and industry indices come first, while
+no row-length column exists yet, so that their temporaries do not add to the peak."""
 
 from __future__ import annotations
 
@@ -117,7 +119,13 @@ def specialisation_profile(
     # Every index below works on the dense cube: build it first, so that the LQ factors
     # are summed on it rather than from the rows (the same bits; the cube is needed anyway).
     coded.value_cube  # noqa: B018
+    # The region and industry indices first: their year-by-year temporaries then come
+    # before the row-length columns below exist, not on top of them (a lower peak).
+    diversity = regional_diversity(coded, reference=economy, threshold=threshold,
+                                   unrelated_level=unrelated_level)
+    concentration = industry_concentration(coded, herfindahl=herfindahl)
     lq, rows = presence_frame(coded, economy, threshold=threshold, level=level, share=True)
+    del rows["reason"]  # in the frame as a String column already
     # the LQ year by year (no whole LQ cube, unless one is cached already)
     lq = lq.with_columns(standardised_columns(
         coded, lambda ys: lq_years(coded, economy, ys), rows["lq"]))
@@ -128,13 +136,8 @@ def specialisation_profile(
         stars = cluster_stars(coded, establishments=establishments, eco=eco, us=us,
                               **stars_ref)
     del rows
-    return SpecialisationProfile(
-        lq=lq,
-        diversity=regional_diversity(coded, reference=economy, threshold=threshold,
-                                     unrelated_level=unrelated_level),
-        concentration=industry_concentration(coded, herfindahl=herfindahl),
-        stars=stars,
-    )
+    return SpecialisationProfile(lq=lq, diversity=diversity, concentration=concentration,
+                                 stars=stars)
 
 
 def _stars_rows(rows: dict) -> dict:

@@ -88,17 +88,23 @@ from emerging.indices._coded import (
     ROW_BLOCK,
     CodedPanel,
     check_fraction,
+    flat_index_into,
     float_column,
     gather_into,
-    index_into,
     map_row_blocks,
     map_years,
     reason_column,
 )
 from emerging.indices._us_ratings import (
+    LQ_CUTS,
     US_RATINGS,
     UsRules,
     _rating_and_reason,
+    interpolated,
+    linear_quantiles,
+    lq_quantiles,
+    order_statistics,
+    ranked_values,
     us_cutoffs,
     us_flags,
 )
@@ -371,44 +377,117 @@ def rate_clusters(coded: CodedPanel, economy, *, establishments=None, traded=Non
     traded_mask, traded_label = _traded_categories(coded, traded)
     f = lq_factors(coded, economy)
     est = None if establishments is None else _establishment_cube(establishments, coded)
-    cut = _star_cutoffs(coded, economy, f, est, eco, us)
+    cut, population = _star_cutoffs(coded, economy, f, est, eco, us)
     stars = _stars_frame(coded, f, (economy.member, traded_mask), est, cut, (eco, us),
                          _row_values(coded, f) if rows is None else rows)
-    thresholds = _thresholds_frame(coded, cut, economy.member, eco)
+    thresholds = _thresholds_frame(coded, cut, population, economy.member, eco)
     return ClusterStars(stars, thresholds, economy.label, eco, us, traded_label)
 
 
 _STAR_NAMES = ("size", "specialisation", "focus", *US_RATINGS)
+#: Reason codes of :func:`_row_stars` with null US ratings (1-4), by code.
+_NOT_RATED = np.isin(np.arange(256), (1, 2, 3, 4))
 
 
 def _star_cutoffs(coded: CodedPanel, economy, f: dict[str, np.ndarray],
-                  est: np.ndarray | None, eco: EcoRules, us: UsRules) -> dict[str, np.ndarray]:
+                  est: np.ndarray | None, eco: EcoRules, us: UsRules
+                  ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The ``(Y, 1, I)`` cut-offs of the ECO stars and US ratings, year by year
-    (:func:`map_years`); the stars themselves are decided row by row
+    (:func:`map_years`), and the number of reference regions with employment > 0 per
+    ``(year, industry)`` (the US population); the stars themselves are decided row by row
     (:func:`_row_stars`)."""
     mask = economy.member
     nY, _, nI = coded.shape
-    cut_names = ["size_cutoff", "focus_cutoff", "lq_qualifying_cut", "lq_significant_cut",
-                 "lq_strong_cut", "lq_strong10_cut", "employment_floor"]
+    cut_names = ["size_cutoff", "focus_cutoff", *LQ_CUTS, "employment_floor"]
     cut_names += [] if est is None else ["establishments_floor"]
     cut = {k: np.empty((nY, 1, nI)) for k in cut_names}
+    population = np.empty((nY, nI), dtype=np.int64)
+    one_reference = economy.external is None and economy.n_groups == 1
 
     def block(ys: slice) -> None:
         e = coded.value_cube[ys]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             share_b = np.divide(e, f["er"][ys])
+            ratio = f["ei"][ys] / f["et"][ys]  # E_i / E: LQ = share / ratio
         np.copyto(share_b, np.nan, where=np.isinf(share_b))
-        c = {"size_cutoff": top_cutoff(e, mask, eco.size_top),
-             "focus_cutoff": top_cutoff(share_b, mask, eco.focus_top)}
+        found = _ranked_cutoffs(e, share_b, ratio, mask, eco, us) if one_reference else None
+        if found is None:  # the general path: each cut-off from its own cube
+            c = {"size_cutoff": top_cutoff(e, mask, eco.size_top),
+                 "focus_cutoff": top_cutoff(share_b, mask, eco.focus_top)}
+            # the LQ of the year (a view of the LQ cube when it is cached; no whole cube)
+            c.update(us_cutoffs(lq_years(coded, economy, ys), e, None, mask, us))
+            with np.errstate(invalid="ignore"):
+                n = ((e > 0) & mask[None, :, None]).sum(axis=1)
+        else:
+            c, n = found
         del share_b
-        # the LQ of the year (a view of the LQ cube when it is cached; no whole cube else)
-        c.update(us_cutoffs(lq_years(coded, economy, ys), e, None if est is None else est[ys],
-                            mask, us))
+        if est is not None:
+            in_population = (e > 0) & mask[None, :, None]
+            (c["establishments_floor"],) = linear_quantiles(est[ys], in_population,
+                                                            (us.floor_quantile,))
         for k, v in c.items():
             cut[k][ys] = v
+        population[ys] = n
 
     map_years(block, nY)
-    return cut
+    return cut, population
+
+
+def _ranked_cutoffs(e: np.ndarray, share: np.ndarray, ratio: np.ndarray, mask: np.ndarray,
+                    eco: EcoRules, us: UsRules) -> tuple[dict[str, np.ndarray], np.ndarray] | None:
+    """Every cut-off of a block of years from two sorts, of the employment and of the
+    share over the US population (reference regions with employment > 0), and that
+    population's size; None where the shortcut does not hold exactly (then the caller
+    takes each cut-off from its own cube, :func:`top_cutoff` and :func:`us_cutoffs`).
+
+    * The top-q cut-off (ECO) of values >= 0 among the known reference values is the
+      k-th largest positive one, or 0 when fewer than k are positive: both sorts serve
+      the ECO size and focus cut-offs as well as the US quantiles.
+    * Within a ``(year, industry)`` the LQ is the share divided by one positive number
+      (``ratio`` = :math:`E_i/E`, the same division as the LQ formula), and a division
+      by a positive number keeps the order (IEEE division is monotone): the LQ's order
+      statistics are those of the share divided by it, bit for bit, so the LQ needs no
+      sort (and no LQ cube) of its own. This needs the share's positives to be exactly
+      the population (no underflow) and every LQ of the population finite; checked.
+    """
+    member = mask[None, :, None]
+    population = (e > 0) & member
+    ranked_e, n = ranked_values(e, population)
+    with np.errstate(invalid="ignore"):
+        if not np.array_equal(np.count_nonzero((share > 0) & member, axis=1), n):
+            return None
+    ranked_s, _ = ranked_values(share, population)
+    size = _top_of_ranked(ranked_e, n, np.count_nonzero(~np.isnan(e) & member, axis=1),
+                          eco.size_top)
+    focus = _top_of_ranked(ranked_s, n, np.count_nonzero(~np.isnan(share) & member, axis=1),
+                           eco.focus_top)
+    ratio = ratio[:, 0, :]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        largest = np.take_along_axis(ranked_s, np.maximum(n - 1, 0)[..., None], axis=2)[..., 0]
+        if size is None or focus is None or not np.isfinite((largest / ratio)[n > 0]).all():
+            return None
+        out = {"size_cutoff": size, "focus_cutoff": focus}
+        for name, q in zip(LQ_CUTS, lq_quantiles(us), strict=True):
+            lo, hi, frac = order_statistics(ranked_s, n, q)
+            out[name] = interpolated(lo / ratio, hi / ratio, frac, n)
+    out["employment_floor"] = interpolated(*order_statistics(ranked_e, n, us.floor_quantile), n)
+    return out, n
+
+
+def _top_of_ranked(ranked: np.ndarray, n_positive: np.ndarray, n_known: np.ndarray,
+                   q: float) -> np.ndarray | None:
+    """:func:`top_cutoff` from the sorted positive values (:func:`ranked_values`) and the
+    number of known values >= 0 per ``(year, industry)``: the k-th largest known value,
+    k = ceil(q * n_known), is a positive one when k <= n_positive and 0 otherwise (NaN
+    when none is known). None when some k is 0 (a q too small for the group)."""
+    k = np.ceil(q * n_known - 1e-9).astype(np.int64)
+    if ((k < 1) & (n_known > 0)).any():
+        return None
+    pos = np.clip(n_positive - k, 0, ranked.shape[2] - 1)
+    cut = np.where(k <= n_positive, np.take_along_axis(ranked, pos[..., None], axis=2)[..., 0],
+                   0.0)
+    cut[n_known == 0] = np.nan
+    return cut[:, None, :]
 
 
 def _row_stars(coded: CodedPanel, f: dict[str, np.ndarray], values: dict, cut: dict,
@@ -424,15 +503,24 @@ def _row_stars(coded: CodedPanel, f: dict[str, np.ndarray], values: dict, cut: d
     industry total in the reference, 4 local category, 5/6 establishment floor not applied.
     """
     n = len(coded.value)
-    out = {k: np.empty(n, dtype=bool) for k in _STAR_NAMES}
+    # one block for the Boolean columns: above the allocator's threshold for mapped
+    # memory, so it goes back to the system once the last column is turned into bits
+    # (seven separate arrays would stay in the heap as garbage, 14 MB each on L)
+    flags = np.empty((len(_STAR_NAMES), n), dtype=bool)
+    out = dict(zip(_STAR_NAMES, flags, strict=True))
+    del flags
     out["eco_stars"] = np.empty(n, dtype=np.int8)
     out["reason"] = np.empty(n, dtype=np.uint8)
     flat = {k: v.reshape(-1) for k, v in cut.items()}
     ei, er = f["ei"].reshape(-1), f["er"].reshape(-1)  # (Y, 1, I), (Y, R, 1)
     skipped_code = np.uint8(5 if est_rows is None else 6)
+    any_local = bool(local.any())
+    _, n_regions, n_industries = coded.shape
 
     def chunk(part: slice) -> None:
-        yi, yr = index_into("yi", coded.yi[part]), index_into("yr", coded.yr[part])
+        y = coded.y[part]  # block indices from the codes (no row-length index arrays)
+        yi = flat_index_into("yi", y, n_industries, coded.i[part])
+        yr = flat_index_into("yr", y, n_regions, coded.r[part])
         e, lq_b, share = coded.value[part], values["lq"][part], values["share"][part]
         c = {k: gather_into(k, v, yi) for k, v in flat.items()}  # reused buffers
         ei_b = gather_into("ei", ei, yi)
@@ -442,14 +530,17 @@ def _row_stars(coded: CodedPanel, f: dict[str, np.ndarray], values: dict, cut: d
             np.logical_and(rated, e >= c["size_cutoff"], out=o["size"])
             np.greater_equal(lq_b, eco.specialisation_lq, out=o["specialisation"])
             np.logical_and(rated, share >= c["focus_cutoff"], out=o["focus"])
-        flags, skipped = us_flags(lq_b, e, None if est_rows is None else est_rows[part], c, us)
-        for k, v in flags.items():
-            o[k][...] = v
+        _, skipped = us_flags(lq_b, e, None if est_rows is None else est_rows[part], c, us,
+                              out=o)
         np.add(o["size"].view(np.int8), o["specialisation"].view(np.int8), out=o["eco_stars"])
         o["eco_stars"] += o["focus"].view(np.int8)
         reason = o["reason"]
-        np.multiply(np.broadcast_to(skipped, e.shape), skipped_code, out=reason)
-        np.copyto(reason, 4, where=local[coded.i[part]])
+        if est_rows is None:  # the floor is skipped everywhere
+            reason.fill(skipped_code)
+        else:
+            np.multiply(skipped, skipped_code, out=reason)
+        if any_local:
+            np.copyto(reason, 4, where=local[coded.i[part]])
         np.copyto(reason, 3, where=ei_b == 0)
         np.copyto(reason, 2, where=gather_into("er", er, yr) == 0)
         np.copyto(reason, 1, where=np.isnan(e))
@@ -473,9 +564,11 @@ def _stars_frame(coded: CodedPanel, f: dict[str, np.ndarray], masks: tuple[np.nd
         lq_column = float_column("lq", values["lq"])
     stars_at = _row_stars(coded, f, values, cut, est_rows, ~traded_mask, eco, us)
     reason = stars_at.pop("reason")
-    bad = np.flatnonzero((reason >= 1) & (reason <= 2))  # unknown value or region total
-    bad_lq = np.flatnonzero((reason >= 1) & (reason <= 3))  # the LQ is undefined
-    bad_us = np.flatnonzero((reason >= 1) & (reason <= 4))  # ... or a local category
+    # rows with reason 1-4 (unknown value, zero region total, zero industry total, local
+    # category), then those among them with 1-3 (the LQ is undefined) and 1-2
+    bad_us = np.flatnonzero(np.take(_NOT_RATED, reason))
+    bad_lq = bad_us[reason[bad_us] <= 3]
+    bad = bad_us[reason[bad_us] <= 2]
 
     def flag(name: str, dtype=pl.Boolean) -> pl.Series:
         s = pl.Series(name, stars_at.pop(name), dtype=dtype)
@@ -495,11 +588,10 @@ def _stars_frame(coded: CodedPanel, f: dict[str, np.ndarray], masks: tuple[np.nd
     return stars
 
 
-def _thresholds_frame(coded: CodedPanel, cut: dict[str, np.ndarray], mask: np.ndarray,
-                      eco: EcoRules) -> pl.DataFrame:
-    """One row per category-year: the cut-offs and the counts of reference regions."""
-    with np.errstate(invalid="ignore"):
-        population = ((coded.value_cube > 0) & mask[None, :, None]).sum(axis=1)
+def _thresholds_frame(coded: CodedPanel, cut: dict[str, np.ndarray], population: np.ndarray,
+                      mask: np.ndarray, eco: EcoRules) -> pl.DataFrame:
+    """One row per category-year: the cut-offs and the counts of reference regions
+    (``population``: those with employment > 0, ``(Y, I)``)."""
     return coded.industry_year_frame().with_columns(
         *(float_column(k, v.reshape(-1)) for k, v in cut.items()),
         pl.lit(float(eco.specialisation_lq)).alias("specialisation_lq"),

@@ -99,3 +99,21 @@ def test_flags_gathered_together_equal_one_by_one():
         together = coded.flags_to_rows(cubes)
         for name, cube in cubes.items():
             np.testing.assert_array_equal(together[name], coded.to_rows(cube))
+
+
+@pytest.mark.parametrize("with_null", [True, False])
+def test_reason_column_views_equal_a_gather_of_the_labels(with_null):
+    """Reason columns built as Arrow string views: the same String column as gathering
+    the labels, for labels kept inline (<= 12 bytes) and in the data buffer, with nulls."""
+    from emerging.indices._coded import reason_column
+
+    labels = ("confidential", "zero region total", "x", "", "établissement inconnu")
+    rng = np.random.default_rng(3)
+    codes = rng.integers(0 if with_null else 1, len(labels) + 1, 100_003).astype(np.uint8)
+    got = reason_column("why", codes, labels)
+    want = pl.Series("why", [None, *labels], dtype=pl.String).gather(codes.astype(np.uint32))
+    assert got.dtype == pl.String and got.name == "why"
+    assert got.equals(want, null_equal=True)
+    assert got.null_count() == int((codes == 0).sum())
+    assert (got.str.len_bytes() == want.str.len_bytes()).all()
+    assert pl.DataFrame({"why": got}).group_by("why").len().height == len(np.unique(codes))

@@ -281,23 +281,35 @@ def test_zero_industry_total_in_reference_gives_reason_and_no_stars():
                             "(threshold 0)")
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.integers(0, 10_000), st.sampled_from(["counts", "nan", "negative", "signed_zero"]),
-       st.booleans())
-def test_top_cutoffs_equal_naive_loop(seed, kind, subset):
+def _random_cube(seed: int, kind: str, subset: bool, *, regions: int = 30, sigma: float = 1.0,
+                 zeros: float = 0.4, nans: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+    """A (2, R, I) cube of rounded log-normal values (ties) with zeros, of one ``kind``
+    (``counts``, ``nan``, ``negative``, ``signed_zero`` or ``small``), and a mask of
+    reference regions (all, or a random subset with the first region in it)."""
     rng = np.random.default_rng(seed)
-    shape = (2, int(rng.integers(1, 30)), int(rng.integers(1, 6)))
-    v = rng.lognormal(1.0, 1.0, shape).round()  # ties
-    v[rng.random(shape) < 0.4] = 0.0
+    shape = (2, int(rng.integers(1, regions)), int(rng.integers(1, 6)))
+    v = rng.lognormal(1.0, sigma, shape).round()
+    v[rng.random(shape) < zeros] = 0.0
     if kind == "nan":
-        v[rng.random(shape) < 0.3] = np.nan
+        v[rng.random(shape) < nans] = np.nan
         v[0, :, 0] = np.nan  # a year-industry with nothing known
     elif kind == "negative":
         v -= 2.0
     elif kind == "signed_zero":
         v[v == 0] = -0.0
+    elif kind == "small":
+        v *= 1e-3  # shares and LQs that are not ratios of small integers
     mask = rng.random(shape[1]) < 0.6 if subset else np.ones(shape[1], dtype=bool)
     mask[0] = True
+    return v, mask
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["counts", "nan", "negative", "signed_zero"]),
+       st.booleans())
+def test_top_cutoffs_equal_naive_loop(seed, kind, subset):
+    v, mask = _random_cube(seed, kind, subset)
+    shape = v.shape
     qs = (0.1, 0.5, 0.25)
     for q_set in (qs, qs[:1]):
         got = top_cutoffs(v, mask, q_set)
@@ -331,3 +343,60 @@ def test_us_rating_says_why_not_the_next_one(six_regions):
     local = no_est.filter(pl.col("industry") == "C11")
     assert local["us_rating"].null_count() == local.height
     assert (local["us_rating_reason"] == "local category: no US rating").all()
+
+
+def _general_cutoffs(e, share, ratio, mask, eco, us):
+    """The cut-offs each from its own cube (the path :func:`_ranked_cutoffs` shortens)."""
+    from emerging.indices._us_ratings import us_cutoffs
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lq = share / ratio  # the LQ formula's last division, (e / E_r) / (E_i / E)
+    lq[~np.isfinite(lq)] = np.nan
+    cut = {"size_cutoff": top_cutoff(e, mask, eco.size_top),
+           "focus_cutoff": top_cutoff(share, mask, eco.focus_top)}
+    cut.update(us_cutoffs(lq, e, None, mask, us))
+    return cut
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["counts", "nan", "signed_zero", "small"]),
+       st.booleans())
+def test_ranked_cutoffs_equal_each_cube_on_its_own(seed, kind, subset):
+    """Two sorts (employment, share) give every ECO and US cut-off bit for bit, the LQ's
+    order statistics being the share's divided by E_i / E."""
+    from emerging.indices.stars import _ranked_cutoffs
+
+    e, mask = _random_cube(seed, kind, subset, regions=40, sigma=1.5, zeros=0.5, nans=0.2)
+    rng = np.random.default_rng(seed + 1)
+    known = np.where(np.isnan(e), 0.0, e)
+    er = known.sum(axis=2, keepdims=True)
+    ei = known[:, mask, :].sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = e / er
+        ratio = ei / ei.sum(axis=2, keepdims=True)
+    share[np.isinf(share)] = np.nan
+    eco, us = EcoRules(size_top=float(rng.choice([0.1, 0.3, 0.9]))), UsRules()
+    found = _ranked_cutoffs(e, share, ratio, mask, eco, us)
+    assert found is not None
+    got, n = found
+    want = _general_cutoffs(e, share, ratio, mask, eco, us)
+    assert set(got) == set(want)
+    for name, cut in want.items():  # the same bits (-0.0 is not 0.0), NaN where NaN
+        nan = np.isnan(cut)
+        assert np.array_equal(np.isnan(got[name]), nan), name
+        assert np.array_equal(got[name][~nan].view(np.uint64), cut[~nan].view(np.uint64)), name
+    assert np.array_equal(n, ((e > 0) & mask[None, :, None]).sum(axis=1))
+
+
+def test_ranked_cutoffs_decline_what_they_cannot_do_exactly():
+    """A q so small that k = 0, or a share that underflows to 0 although the employment
+    is positive: the shortcut says so (None) and the caller takes the general path."""
+    from emerging.indices.stars import _ranked_cutoffs
+
+    e = np.array([[[3.0], [5.0], [0.0]]])
+    er = e.sum(axis=2, keepdims=True) + np.array([[[1.0], [1.0], [1.0]]])
+    share, ratio, mask = e / er, np.array([[[0.5]]]), np.ones(3, dtype=bool)
+    assert _ranked_cutoffs(e, share, ratio, mask, EcoRules(), UsRules()) is not None
+    assert _ranked_cutoffs(e, share, ratio, mask, EcoRules(size_top=1e-12), UsRules()) is None
+    tiny = np.array([[[5e-324], [5.0], [0.0]]])
+    assert _ranked_cutoffs(tiny, tiny / 1e10, ratio, mask, EcoRules(), UsRules()) is None
