@@ -68,7 +68,7 @@ import os
 from collections.abc import Callable, Collection, Hashable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, wraps
 from typing import Literal, TypeVar
 
 import numpy as np
@@ -256,6 +256,29 @@ def map_years(fn: Callable[[slice], T], n_years: int) -> list[T]:
 #: Rows per block of a row-by-row computation on the thread pool: a dozen float64
 #: temporaries of this length stay in a core's cache (2**15 rows: 256 KiB each).
 ROW_BLOCK = 1 << 15
+
+
+def single_threaded_blas(function):
+    """Run ``function`` with BLAS limited to one thread.
+
+    The products of the layers are mid-sized (hundreds by about a thousand); OpenBLAS
+    threads made them 3-6 times slower on a machine whose two cores are shared with other
+    work (``bench/bench_relatedness.py``), and they never helped by more than about 1.8x.
+    The cores are used instead by running the years on the engine's thread pool
+    (:func:`map_years`). One thread also makes a product's summation order, and so its
+    last bit, independent of the number of cores. numpy and scipy each load their own
+    OpenBLAS; both are limited.
+    """
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        import scipy.linalg  # noqa: F401 (scipy ships its own OpenBLAS: load it to limit it too)
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def map_row_blocks(fn: Callable[[slice], T], n_rows: int, n_blocks: int) -> list[T]:

@@ -22,6 +22,7 @@ from emerging._engine import (  # noqa: F401  (re-exported for the indices and r
     dense_codes,
     map_row_blocks,
     map_years,
+    single_threaded_blas,
     stack_years,
 )
 

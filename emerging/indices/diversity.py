@@ -65,6 +65,7 @@ from emerging.indices._coded import (
     float_column,
     map_years,
     reason_column,
+    single_threaded_blas,
     stack_years,
 )
 from emerging.indices._shares import lorenz_gini, xlogx
@@ -146,6 +147,7 @@ def _region_block(cube, er, ei, et, *, threshold: float, member) -> dict:
     return out
 
 
+@single_threaded_blas  # the years run on both cores; a product's bits then do not depend on them
 def _region_indices(coded: CodedPanel, f: dict, threshold: float, level: int | None) -> dict:
     member = None
     if level is not None:

@@ -386,9 +386,6 @@ def rate_clusters(coded: CodedPanel, economy, *, establishments=None, traded=Non
 
 _STAR_NAMES = ("size", "specialisation", "focus", *US_RATINGS)
 #: Reason codes of :func:`_row_stars` with null US ratings (1-4), by code.
-_NOT_RATED = np.isin(np.arange(256), (1, 2, 3, 4))
-
-
 def _star_cutoffs(coded: CodedPanel, economy, f: dict[str, np.ndarray],
                   est: np.ndarray | None, eco: EcoRules, us: UsRules
                   ) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -566,7 +563,7 @@ def _stars_frame(coded: CodedPanel, f: dict[str, np.ndarray], masks: tuple[np.nd
     reason = stars_at.pop("reason")
     # rows with reason 1-4 (unknown value, zero region total, zero industry total, local
     # category), then those among them with 1-3 (the LQ is undefined) and 1-2
-    bad_us = np.flatnonzero(np.take(_NOT_RATED, reason))
+    bad_us = np.flatnonzero(reason - np.uint8(1) < 4)  # 1-4; 0 wraps round to 255
     bad_lq = bad_us[reason[bad_us] <= 3]
     bad = bad_us[reason[bad_us] <= 2]
 

@@ -20,31 +20,9 @@ import polars as pl
 from emerging._engine import map_years
 from emerging._reference import lq, lq_factors, resolve_reference
 from emerging._schema import INDUSTRY, REGION, YEAR, Exclusions
-from emerging.indices._coded import CodedPanel, float_column
+from emerging.indices._coded import CodedPanel, float_column, single_threaded_blas  # noqa: F401
 from emerging.relatedness._row_layout import RowLayout, find_layout
 from emerging.relatedness._workspace import Workspace, buffer  # noqa: F401 (re-exported)
-
-
-def single_threaded_blas(function):
-    """Run ``function`` with BLAS limited to one thread.
-
-    The products here are mid-sized (hundreds by about a thousand); OpenBLAS threads made
-    them 3-6 times slower on a machine whose two cores are shared with other work
-    (``bench/bench_relatedness.py``), and they never helped by more than about 1.8x. The
-    cores are used instead by running the years on the engine's thread pool
-    (:func:`emerging._engine.map_years`). numpy and scipy each load their own OpenBLAS;
-    both are limited.
-    """
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        import scipy.linalg  # noqa: F401 (scipy ships its own OpenBLAS: load it to limit it too)
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="blas"):
-            return function(*args, **kwargs)
-
-    return wrapper
 
 
 def presence_cube(coded: CodedPanel, *, threshold: float = 1.0) -> np.ndarray:
