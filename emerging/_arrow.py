@@ -11,7 +11,8 @@ structures read here are the stable C ABI of the Arrow C data interface
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import numpy as np
@@ -79,32 +80,43 @@ def _array_print(array: _ArrowArray, schema: _ArrowSchema) -> tuple:
             if array.dictionary else None)
 
 
-def buffer_print(series: pl.Series) -> tuple:
-    """Where a column's data lives: per chunk, its buffers' addresses, offsets, lengths
-    and null counts (nested children included), read zero-copy through the Arrow C stream
-    interface. Two prints are equal only if both columns are made of the same buffers."""
-    capsule = series.__arrow_c_stream__()
+@contextmanager
+def _exported(series: pl.Series) -> Iterator[tuple[_ArrowSchema, Iterator[_ArrowArray]]]:
+    """The schema and the chunks of a column's Arrow C stream export (zero-copy). Every
+    chunk read stays valid, its buffers included, until the block ends; then all are
+    released."""
+    capsule = series.__arrow_c_stream__()  # kept alive until the block ends
     stream = _ArrowArrayStream.from_address(_capsule_pointer(capsule, b"arrow_array_stream"))
     pointer = ctypes.pointer(stream)
     schema = _ArrowSchema()
     if stream.get_schema(pointer, ctypes.byref(schema)):
         raise RuntimeError("the Arrow export of a column failed (schema)")
-    chunks = []
-    try:
+    arrays: list[_ArrowArray] = []
+
+    def chunks() -> Iterator[_ArrowArray]:
         while True:
             array = _ArrowArray()
             if stream.get_next(pointer, ctypes.byref(array)):
                 raise RuntimeError("the Arrow export of a column failed (array)")
             if not array.release:  # end of the stream
-                break
-            try:
-                chunks.append(_array_print(array, schema))
-            finally:
-                array.release(ctypes.byref(array))
-        kind = schema.format
+                return
+            arrays.append(array)
+            yield array
+
+    try:
+        yield schema, chunks()
     finally:
+        for array in arrays:
+            array.release(ctypes.byref(array))
         schema.release(ctypes.byref(schema))
-    return (kind, tuple(chunks))  # the capsule releases the stream
+
+
+def buffer_print(series: pl.Series) -> tuple:
+    """Where a column's data lives: per chunk, its buffers' addresses, offsets, lengths
+    and null counts (nested children included), read zero-copy through the Arrow C stream
+    interface. Two prints are equal only if both columns are made of the same buffers."""
+    with _exported(series) as (schema, arrays):
+        return (schema.format, tuple(_array_print(array, schema) for array in arrays))
 
 
 def with_string_views(series: pl.Series, fn: Callable[[list[np.ndarray]], T]) -> T | None:
@@ -118,30 +130,13 @@ def with_string_views(series: pl.Series, fn: Callable[[list[np.ndarray]], T]) ->
     different views (a long string stored twice, or padding the exporter left as it was),
     so a comparison of views finds every change of value, and possibly more.
     """
-    capsule = series.__arrow_c_stream__()
-    stream = _ArrowArrayStream.from_address(_capsule_pointer(capsule, b"arrow_array_stream"))
-    pointer = ctypes.pointer(stream)
-    schema = _ArrowSchema()
-    if stream.get_schema(pointer, ctypes.byref(schema)):
-        raise RuntimeError("the Arrow export of a column failed (schema)")
-    arrays: list[_ArrowArray] = []
-    try:
+    with _exported(series) as (schema, arrays):
         if schema.format != b"vu":
             return None
         views = []
-        while True:
-            array = _ArrowArray()
-            if stream.get_next(pointer, ctypes.byref(array)):
-                raise RuntimeError("the Arrow export of a column failed (array)")
-            if not array.release:  # end of the stream
-                break
-            arrays.append(array)  # released after fn: its buffers stay valid until then
+        for array in arrays:  # released after fn: their buffers stay valid until then
             if array.length:
                 address = array.buffers[1] + array.offset * 16
                 raw = (ctypes.c_uint64 * (2 * array.length)).from_address(address)
                 views.append(np.frombuffer(raw, dtype=np.uint64).reshape(-1, 2))
         return fn(views)
-    finally:
-        for array in arrays:
-            array.release(ctypes.byref(array))
-        schema.release(ctypes.byref(schema))
